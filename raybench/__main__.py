@@ -1,0 +1,5 @@
+"""``python -m raybench`` runs the CLI."""
+
+from raybench.cli import main
+
+main()

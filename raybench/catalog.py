@@ -1,0 +1,235 @@
+"""The built-in layouts, one per export format raybench reads by header rules.
+
+Sources for the format facts are ../shared/reference/carrier-formats.md (section numbers below) and the
+real samples in ../shared/cases/real. Where a source does not state a fact (a carrier's zone, a code
+list), the layout says ``assumed`` and the value can be overridden (``--tz``).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from raybench.layout import Layout, StartSpec, ValueMap
+
+_DT = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"
+
+ATT_MOBILITY_VOICE = Layout(
+    id="att_mobility_voice",
+    carrier="att",
+    columns=("Item", "Conn. Date", "Conn. Time (UTC)", "Seizure Time", "ET", "Originating Number",
+             "Terminating Number", "IMEI", "IMSI", "Description", "LAC", "Cell ID"),
+    start=StartSpec("Conn. Date", "Conn. Time (UTC)", ("%m/%d/%Y %H:%M:%S",)),
+    tz="UTC",
+    tz_source="AT&T Records Key: 'Conn. Time (UTC)' (carrier-formats.md 1.1)",
+    duration_column="ET",
+    duration_unit="mm_ss",
+    caller="Originating Number",
+    callee="Terminating Number",
+    dialed_annotation="(D)",
+    record_type=ValueMap("Description", {"MO VOICE": "voice", "MT VOICE": "voice", "CF VOICE": "voice",
+                                         "VM DEPOSIT": "voicemail", "VM RETRIEVAL": "voicemail"}),
+    direction=ValueMap("Description", {"MO VOICE": "outgoing", "MT VOICE": "incoming",
+                                       "CF VOICE": "forwarded", "VM DEPOSIT": "incoming",
+                                       "VM RETRIEVAL": "outgoing"}),
+    imei="IMEI", imsi="IMSI", lac="LAC", cell_id="Cell ID",
+    source="carrier-formats.md 1.1 (AT&T Records Key); descriptor codes are raybench's synthetic set",
+)
+
+TMOBILE = Layout(
+    id="tmobile_cdr",
+    carrier="tmobile",
+    columns=("Type of Call", "Calling Number", "Called Number", "Dialed Number", "Start Date/Time (UTC)",
+             "Duration (Sec)", "IMSI", "IMEI", "LAC", "Cell ID"),
+    start=StartSpec("Start Date/Time (UTC)", None, ("%Y-%m-%d %H:%M:%S",)),
+    tz="UTC",
+    tz_source="T-Mobile 'Interpreting Call Detail Records': all times UTC (carrier-formats.md 1.2)",
+    duration_column="Duration (Sec)",
+    caller="Calling Number",
+    callee="Called Number",
+    dialed="Dialed Number",
+    record_type=ValueMap("Type of Call", {
+        "mSOriginating": "voice", "mSTerminating": "voice", "callForwarding": "voice", "moc": "voice",
+        "mtc": "voice", "mSOriginatingSMSinMSC": "sms", "mSTerminatingSMSinMSC": "sms", "SMSc": "sms",
+        "RCS-IMChat": "other"}),
+    direction=ValueMap("Type of Call", {
+        "mSOriginating": "outgoing", "mSTerminating": "incoming", "callForwarding": "forwarded",
+        "moc": "outgoing", "mtc": "incoming", "mSOriginatingSMSinMSC": "outgoing",
+        "mSTerminatingSMSinMSC": "incoming", "SMSc": "unknown", "RCS-IMChat": "unknown"}),
+    imsi="IMSI", imei="IMEI", lac="LAC", cell_id="Cell ID",
+    source="carrier-formats.md 1.2 (3GPP MSC record names as T-Mobile's 'Type of call')",
+)
+
+SPRINT_CDMA = Layout(
+    id="sprint_cdma",
+    carrier="sprint",
+    columns=("CALLING_NBR", "CALLED_NBR", "DIALED_DIGITS", "M_R", "START_DATE", "END_DATE", "DURATION",
+             "NEID", "REPOLL", "FIRST_CELL", "LAST_CELL"),
+    start=StartSpec("START_DATE", None, ("%m/%d/%Y %H:%M:%S",)),
+    end_column="END_DATE",
+    tz="UTC",
+    tz_source="assumed (the Sprint key does not state the zone; override with --tz)",
+    duration_column="DURATION",
+    caller="CALLING_NBR",
+    callee="CALLED_NBR",
+    dialed="DIALED_DIGITS",
+    record_type=ValueMap("M_R", {}, default="voice"),
+    direction=ValueMap("M_R", {"1": "outgoing", "2": "incoming", "3": "forwarded", "0": "unknown"}),
+    voicemail_prefix="11",
+    cell_id="FIRST_CELL",
+    sector_from_cell=True,
+    source="carrier-formats.md 1.3 (Sprint CDMA key; M_R role codes are raybench's synthetic set)",
+)
+
+VERIZON_BILLING = Layout(
+    id="verizon_billing_detail",
+    carrier="verizon",
+    columns=("Wireless Number", "Date", "Time", "Number", "Usage Type", "Origination", "Destination",
+             "Minutes", "Airtime Charges", "LD/Other Charges", "Total Charges"),
+    start=StartSpec("Date", "Time", ("%m/%d/%Y %I:%M %p",)),
+    tz="America/New_York",
+    tz_source="assumed: billing detail is in local time (carrier-formats.md 1.4); override with --tz",
+    duration_column="Minutes",
+    duration_unit="minutes",
+    subscriber="Wireless Number",
+    partner="Number",
+    record_type=ValueMap("Usage Type", {"Voice": "voice", "Text Msg": "sms", "Pic/Video Msg": "mms"}),
+    direction=ValueMap("Destination", {"INCOMING, CL": "incoming"}, default="outgoing"),
+    source="carrier-formats.md 1.4 (billing: minute-level start, minute-rounded duration, no cell)",
+)
+
+ASTERISK_MASTER = Layout(
+    id="asterisk_master_csv",
+    carrier="asterisk",
+    columns=("accountcode", "src", "dst", "dcontext", "clid", "channel", "dstchannel", "lastapp",
+             "lastdata", "start", "answer", "end", "duration", "billsec", "disposition", "amaflags",
+             "uniqueid", "userfield"),
+    has_header=False,
+    field_counts=(16, 17, 18),
+    probe={9: _DT, 12: r"\d+", 13: r"\d+"},
+    start=StartSpec("start", None, ("%Y-%m-%d %H:%M:%S",)),
+    tz="America/New_York",
+    tz_source="assumed: cdr_csv writes server local time without offset (carrier-formats.md 1.6); --tz",
+    duration_column="billsec",
+    caller="src",
+    callee="dst",
+    record_type=ValueMap("disposition", {}, default="voice"),
+    direction=ValueMap("dcontext", {"from-internal": "outgoing", "from-trunk": "incoming",
+                                    "from-pstn": "incoming", "ext-local": "internal"}, default="unknown"),
+    source="carrier-formats.md 1.6 (docs.asterisk.org CDR fields; 16/17/18 columns, no header)",
+)
+
+BANDICOOT = Layout(
+    id="bandicoot_csv",
+    carrier="bandicoot",
+    columns=("interaction", "direction", "correspondent_id", "datetime", "call_duration", "antenna_id"),
+    start=StartSpec("datetime", None, ("%Y-%m-%d %H:%M:%S",)),
+    tz="America/New_York",
+    tz_source="assumed: local time without zone; the joined antennas lie in the Boston area",
+    duration_column="call_duration",
+    partner="correspondent_id",
+    record_type=ValueMap("interaction", {"call": "voice", "text": "sms"}),
+    direction=ValueMap("direction", {"in": "incoming", "out": "outgoing"}),
+    numbers_are_msisdn=False,
+    cell_id="antenna_id",
+    source="cases/real/README.md; computationalprivacy/bandicoot demo/data/ego.csv",
+)
+
+BANDICOOT_ANTENNAS = Layout(
+    id="bandicoot_antennas",
+    carrier="bandicoot",
+    kind="cell_sites",
+    columns=("antenna_id", "latitude", "longitude"),
+    cell_id="antenna_id", lat="latitude", lon="longitude",
+    source="cases/real/README.md; bandicoot demo/data/antennas.csv",
+)
+
+ORANGE = Layout(
+    id="orange_csv",
+    carrier="orange",
+    # bandicoot names the last two positions "longitude;latitude", but the values are latitude (42.4)
+    # then longitude (-71.6): Massachusetts, like the antennas of the same project. Named by content here.
+    columns=("call_record_type", "basic_service", "user_msisdn", "call_partner_identity", "datetime",
+             "call_duration", "latitude", "longitude"),
+    has_header=False,
+    delimiter=";",
+    probe={0: r"\d+", 1: r"\d{2}", 4: _DT, 5: r"\d*"},
+    start=StartSpec("datetime", None, ("%Y-%m-%d %H:%M:%S",)),
+    tz="America/New_York",
+    tz_source="assumed: local time without zone; coordinates lie in Massachusetts",
+    duration_column="call_duration",
+    subscriber="user_msisdn",
+    partner="call_partner_identity",
+    record_type=ValueMap("basic_service", {"11": "voice", "12": "voice", "21": "sms", "22": "sms"}),
+    direction=ValueMap("call_record_type", {"1": "outgoing"}, default="incoming"),
+    region=None,
+    lat="latitude", lon="longitude",
+    source="cases/real/README.md ('orange' layout of bandicoot's tests)",
+)
+
+CDRSTATS_IMPORT = Layout(
+    id="cdrstats_import_txt",
+    carrier="generic",
+    columns=("caller_id_number", "caller_id_name", "destination_number", "duration", "billsec",
+             "hangup_cause_id", "uuid", "start_uepoch"),
+    has_header=False,
+    skip_initial_space=True,
+    probe={3: r"\d+", 4: r"\d+", 6: r"[0-9a-f-]{36}", 7: r"\d{9,10}"},
+    start=StartSpec("start_uepoch", epoch="s"),
+    tz="UTC",
+    tz_source="Unix epoch seconds",
+    duration_column="billsec",
+    caller="caller_id_number",
+    callee="destination_number",
+    record_type=ValueMap("hangup_cause_id", {}, default="voice"),
+    direction=ValueMap("hangup_cause_id", {}, default="unknown"),
+    region=None,
+    source="cdr-stats addons/samples/import_cdr_100.txt; field order of cdr-stats' cdr_common",
+)
+
+CDRSTATS_CDRIMPORT = Layout(
+    id="cdrstats_cdrimport_csv",
+    carrier="generic",
+    columns=("switch", "cdr_source_type", "callid", "caller_id_number", "caller_id_name",
+             "destination_number", "dialcode", "state", "channel", "starting_date", "duration", "billsec",
+             "progresssec", "answersec", "waitsec", "hangup_cause_id", "hangup_cause", "direction",
+             "country_code", "accountcode", "buy_rate", "buy_cost", "sell_rate", "sell_cost", "extradata"),
+    start=StartSpec("starting_date", None, ("%Y-%m-%d %H:%M:%S",)),
+    tz="UTC",
+    tz_source="assumed: no zone in the file",
+    duration_column="billsec",
+    caller="caller_id_number",
+    callee="destination_number",
+    record_type=ValueMap("cdr_source_type", {}, default="voice"),
+    direction=ValueMap("direction", {"1": "incoming", "2": "outgoing", "0": "unknown"}),
+    region=None,
+    source="cdr-stats CDRImport sample; CALL_DIRECTION 0/1/2 = not defined/inbound/outbound (cdr-stats)",
+)
+
+BUILTIN: tuple[Layout, ...] = (
+    ATT_MOBILITY_VOICE, TMOBILE, SPRINT_CDMA, VERIZON_BILLING, ASTERISK_MASTER, BANDICOOT,
+    BANDICOOT_ANTENNAS, ORANGE, CDRSTATS_IMPORT, CDRSTATS_CDRIMPORT,
+)
+
+GENERATED_LAYOUTS = ("att_mobility_voice", "tmobile_cdr", "sprint_cdma", "verizon_billing_detail",
+                     "asterisk_master_csv")
+"""The layouts ``raybench generate`` can write."""
+
+
+@cache
+def layouts_by_id() -> dict[str, Layout]:
+    """All built-in layouts by id."""
+    return {layout.id: layout for layout in BUILTIN}
+
+
+def get_layout(layout_id: str) -> Layout:
+    """The built-in layout with this id.
+
+    Raises:
+        ConfigError: no such layout; the message lists the known ids.
+    """
+    from raybench.errors import ConfigError
+
+    try:
+        return layouts_by_id()[layout_id]
+    except KeyError:
+        raise ConfigError(f"unknown layout {layout_id!r}; known: {', '.join(layouts_by_id())}") from None

@@ -1,0 +1,99 @@
+"""The ``raybench`` command line: thin click commands over plain functions.
+
+A :class:`raybench.errors.RaybenchError` is printed on one line and exits with status 2 (a missed
+scenario target exits with status 1); anything else is a bug and shows its traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from raybench.errors import RaybenchError, TargetMissedError
+
+
+def _fail(exc: RaybenchError) -> None:
+    click.echo(f"raybench: error: {exc}", err=True)
+    sys.exit(1 if isinstance(exc, TargetMissedError) else 2)
+
+
+def _size(text: str) -> int:
+    from raybench.units import parse_bytes
+
+    return parse_bytes(text)
+
+
+@click.group()
+@click.version_option(package_name="raybench")
+def main() -> None:
+    """raybench: CDR and carrier billing ingestion on Ray, with a stress and scale harness."""
+    os.environ.setdefault("RAY_DEDUP_LOGS", "1")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--db", required=True, help="DuckDB database file to write.")
+@click.option("--address", default=None, help="Ray cluster address; default: embedded local Ray.")
+@click.option("--workers", type=int, default=None, help="Actors in the pool (default: CPUs - 1).")
+@click.option("--num-cpus", type=int, default=None, help="CPUs of the embedded Ray (default: all).")
+@click.option("--chunk-size", default="4MiB", show_default=True, help="Bytes per batch, e.g. 4MiB.")
+@click.option("--tz", default=None, help="IANA zone for layouts written in local time.")
+@click.option("--results", default=None, help="Results JSON path (default results/ingest-<job>.json).")
+@click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
+def ingest(paths, db, address, workers, num_cpus, chunk_size, tz, results, no_progress) -> None:
+    """Ingest CDR files (or folders of them) into a DuckDB database."""
+    from raybench.pipeline.job import IngestOptions, run_ingest
+    from raybench.report import print_ingest_summary
+
+    try:
+        options = IngestOptions(db=db, address=address, workers=workers, num_cpus=num_cpus,
+                                chunk_bytes=_size(chunk_size), tz=tz, results=results,
+                                progress=not no_progress)
+        out = run_ingest(list(paths), options)
+    except RaybenchError as exc:
+        _fail(exc)
+        return
+    print_ingest_summary(out)
+
+
+@main.command()
+@click.option("--out", "out_dir", required=True, help="Folder to write the files into.")
+@click.option("--layout", "layouts", multiple=True, help="Layout id (repeat); default: all five.")
+@click.option("--rows", default="1000", show_default=True, help="Rows per file, e.g. 1000, 1M.")
+@click.option("--seed", type=int, default=0, show_default=True)
+def generate(out_dir, layouts, rows, seed) -> None:
+    """Write seeded synthetic productions with a ground-truth Parquet beside each file."""
+    from raybench.catalog import GENERATED_LAYOUTS
+    from raybench.generate.production import generate_file
+    from raybench.units import parse_count
+
+    try:
+        n = parse_count(rows)
+        for layout_id in layouts or GENERATED_LAYOUTS:
+            made = generate_file(layout_id, out_dir, rows=n, seed=seed)
+            click.echo(f"{made.path}  {made.rows} rows  truth: {made.truth_path}")
+    except RaybenchError as exc:
+        _fail(exc)
+
+
+@main.command()
+@click.argument("scenario")
+@click.option("--address", default=None, help="Ray cluster address; default: embedded or the job's.")
+@click.option("--out", "out_dir", default="results", show_default=True, help="Results folder.")
+@click.option("--cache", "cache_dir", default=None, help="Generated-data cache (default ~/.cache/raybench).")
+def run(scenario, address, out_dir, cache_dir) -> None:
+    """Run a harness scenario: generate (cached), ingest, measure, check targets."""
+    from raybench.harness.run import run_scenario
+    from raybench.report import print_scenario_summary
+
+    try:
+        outcome = run_scenario(scenario, address=address, out_dir=out_dir, cache_dir=cache_dir)
+    except RaybenchError as exc:
+        _fail(exc)
+        return
+    print_scenario_summary(outcome)
+    if not outcome["passed"]:
+        _fail(TargetMissedError(f"scenario {outcome['scenario']['name']} missed "
+                                f"{sum(1 for t in outcome['targets'] if not t['passed'])} target(s)"))

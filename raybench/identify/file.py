@@ -1,0 +1,52 @@
+"""Identify one input file: encoding, layout, and where its records start."""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+from raybench.errors import InputFileError
+from raybench.identify.encoding import Encoding, detect_encoding
+from raybench.identify.sniff import Identification, identify_text
+from raybench.layout import Layout
+
+SAMPLE_BYTES = 64 << 10
+
+
+@dataclass(frozen=True)
+class FileIdentity:
+    """What identification found for a file.
+
+    Attributes:
+        path: the file.
+        size_bytes: its size.
+        encoding: detected encoding.
+        identification: the layout and the confidence.
+    """
+
+    path: str
+    size_bytes: int
+    encoding: Encoding
+    identification: Identification
+
+
+def identify_file(path: str, layouts: tuple[Layout, ...]) -> FileIdentity:
+    """Read the first 64 KiB of ``path`` and identify its encoding and layout.
+
+    Raises:
+        InputFileError: the file cannot be opened or is empty.
+        UnknownLayoutError: no layout matches.
+    """
+    try:
+        with open(path, "rb") as f:
+            sample = f.read(SAMPLE_BYTES)
+            f.seek(0, 2)
+            size = f.tell()
+    except OSError as exc:
+        raise InputFileError(path, f"cannot read: {exc.strerror or exc}") from None
+    if not sample.strip():
+        raise InputFileError(path, "the file is empty")
+    encoding = detect_encoding(sample)
+    decoder = codecs.getincrementaldecoder(encoding.name)(errors="replace")
+    text = decoder.decode(sample[encoding.bom_bytes:], final=size <= SAMPLE_BYTES)
+    return FileIdentity(path, size, encoding, identify_text(text, layouts, path))

@@ -1,0 +1,146 @@
+"""What a layout is: how one kind of export maps onto the canonical ``cdr`` table.
+
+A :class:`Layout` is declarative: column names, the zone the times are written in, date and duration
+formats, and the value maps that turn carrier descriptors into ``record_type`` and ``direction``. The
+normaliser (``raybench.normalize.frame``) applies it to a batch; nothing here does work.
+The built-in layouts are in :mod:`raybench.catalog`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+DurationUnit = Literal["seconds", "mm_ss", "hh_mm_ss", "minutes", "ms"]
+"""How a duration is written: integer seconds; ``MM:SS`` (minutes may exceed 59); ``HH:MM:SS``; whole
+billed minutes; integer milliseconds."""
+
+
+@dataclass(frozen=True)
+class StartSpec:
+    """Where the start of a record is and how it is written.
+
+    Attributes:
+        column: the date (or combined date-time, or epoch) column.
+        time_column: a separate time-of-day column, or None when ``column`` holds both.
+        formats: strptime formats tried in order on ``"<date> <time>"`` (or on ``column`` alone).
+        epoch: ``"s"`` or ``"ms"`` when the column holds a Unix epoch (always UTC); None otherwise.
+    """
+
+    column: str
+    time_column: str | None = None
+    formats: tuple[str, ...] = ()
+    epoch: Literal["s", "ms"] | None = None
+
+
+@dataclass(frozen=True)
+class ValueMap:
+    """Maps the raw values of one column to a canonical value.
+
+    Attributes:
+        column: source column.
+        values: raw value (compared after stripping spaces) -> canonical value.
+        default: canonical value for anything not in ``values``; None means "unmapped", which fails
+            the ``record_type_known`` / ``direction_known`` rule.
+    """
+
+    column: str
+    values: dict[str, str] = field(default_factory=dict)
+    default: str | None = None
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One export layout (a carrier's or a switch's file format).
+
+    Attributes:
+        id: layout id, e.g. ``att_mobility_voice``.
+        carrier: producing system (one of ``raybench.schema.CARRIERS``).
+        kind: ``"cdr"`` for call records, ``"cell_sites"`` for a tower list.
+        columns: source column names in file order (for headerless files, the names this layout gives
+            the positions).
+        has_header: whether the first record is a header line.
+        delimiter: field separator (one character).
+        skip_initial_space: True for ``", "`` separated files (a space after each comma).
+        field_counts: accepted numbers of fields per record; others are quarantined as ragged.
+        header_aliases: extra normalised header spellings that identify this layout.
+        probe: for headerless layouts, column index -> regular expression the first records must match.
+        start: where the start time is (None for cell-site lists).
+        tz: IANA zone the times are written in (``UTC`` when the source is UTC).
+        tz_source: where the zone assumption comes from (a document, or "assumed").
+        duration_column, duration_unit: the duration and how it is written; None when there is none.
+        caller, callee: A-number and B-number columns, when the file names them so.
+        subscriber, partner: when the file has the target's number and the other party instead; the
+            direction decides which is the caller.
+        dialed: dialed-digits column, if any.
+        dialed_annotation: suffix that marks a dialed number written inside a party cell (AT&T ``(D)``,
+            on a second line of the originating-number cell).
+        record_type, direction: value maps from carrier descriptors.
+        region: default region for national numbers (``US``), None when the numbering plan is unknown.
+        region_cc_column: a column holding the country calling code to read national numbers with.
+        numbers_are_msisdn: False for layouts whose party ids are pseudonyms (bandicoot), so the number
+            rules do not apply.
+        voicemail_prefix: a called-number prefix meaning "rolled to voicemail" (Sprint ``11``).
+        imsi, imei, lac, cell_id: columns, if any.
+        sector_from_cell: True when the first digit of the cell number is the sector (Sprint).
+        lat, lon: columns with the cell's coordinates in degrees, if any.
+        end_column: an end date-time column written like the start (Sprint ``END_DATE``).
+        source: where the format facts come from.
+    """
+
+    id: str
+    carrier: str
+    columns: tuple[str, ...]
+    kind: Literal["cdr", "cell_sites"] = "cdr"
+    has_header: bool = True
+    delimiter: str = ","
+    skip_initial_space: bool = False
+    field_counts: tuple[int, ...] = ()
+    header_aliases: tuple[tuple[str, ...], ...] = ()
+    probe: dict[int, str] = field(default_factory=dict)
+    start: StartSpec | None = None
+    tz: str = "UTC"
+    tz_source: str = "assumed"
+    duration_column: str | None = None
+    duration_unit: DurationUnit = "seconds"
+    caller: str | None = None
+    callee: str | None = None
+    subscriber: str | None = None
+    partner: str | None = None
+    dialed: str | None = None
+    dialed_annotation: str | None = None
+    record_type: ValueMap | None = None
+    direction: ValueMap | None = None
+    region: str | None = "US"
+    region_cc_column: str | None = None
+    numbers_are_msisdn: bool = True
+    voicemail_prefix: str | None = None
+    imsi: str | None = None
+    imei: str | None = None
+    lac: str | None = None
+    cell_id: str | None = None
+    sector_from_cell: bool = False
+    lat: str | None = None
+    lon: str | None = None
+    end_column: str | None = None
+    source: str = ""
+
+    @property
+    def accepted_field_counts(self) -> tuple[int, ...]:
+        """Field counts a record may have; defaults to the number of columns."""
+        return self.field_counts or (len(self.columns),)
+
+    @property
+    def dialect(self) -> str:
+        """Short text of the dialect, e.g. ``',' header`` (recorded in ``files.dialect``)."""
+        sep = ", " if self.skip_initial_space else self.delimiter
+        sep = {"\t": "\\t"}.get(sep, sep)
+        return f"'{sep}' {'header' if self.has_header else 'no header'}"
+
+    def with_tz(self, tz: str) -> "Layout":
+        """This layout with another zone assumption (``--tz``); UTC layouts stay UTC."""
+        if self.tz == "UTC" and self.tz_source != "assumed":
+            return self
+        from dataclasses import replace
+
+        return replace(self, tz=tz, tz_source="--tz")

@@ -1,0 +1,172 @@
+"""What the coordinator collects across workers: rows, latency, memory, CPU, concurrency, errors.
+
+:class:`MetricsCollector` is plain Python so it can be tested without Ray; the coordinator actor
+(:mod:`raybench.pipeline.coordinator`) wraps it and runs :meth:`MetricsCollector.tick` on a thread at
+least once a second.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from raybench.metrics.processes import ProcessSample, ProcessSampler
+from raybench.metrics.stats import percentiles
+
+
+@dataclass
+class _Batch:
+    worker_id: str
+    started_s: float
+
+
+@dataclass
+class Tick:
+    """One sample of the whole node.
+
+    Attributes:
+        t_s: seconds since the collector started.
+        pss_bytes, rss_bytes: summed over the sampled processes.
+        cpu_pct: summed CPU, percent of one core.
+        processes: how many processes were sampled.
+        actors_alive, actors_busy: workers whose process exists; workers running a batch.
+        batches_in_flight: batches started and not finished.
+        rows_done: rows finished so far.
+    """
+
+    t_s: float
+    pss_bytes: int
+    rss_bytes: int
+    cpu_pct: float
+    processes: int
+    actors_alive: int
+    actors_busy: int
+    batches_in_flight: int
+    rows_done: int
+
+
+@dataclass
+class MetricsCollector:
+    """Collects the metrics of one ingest job.
+
+    Batch reports are keyed by chunk id, so a batch Ray retries is counted once (the last report wins).
+
+    Args:
+        driver_pids: pids to sample besides Ray's own processes.
+    """
+
+    driver_pids: tuple[int, ...] = ()
+    t0: float = field(default_factory=time.perf_counter)
+    workers: dict[str, int] = field(default_factory=dict)
+    in_flight: dict[str, _Batch] = field(default_factory=dict)
+    done: dict[str, dict] = field(default_factory=dict)
+    ticks: list[Tick] = field(default_factory=list)
+    peaks: dict[str, dict] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._sampler = ProcessSampler(self.driver_pids)
+        self._lock = threading.Lock()
+
+    def register_worker(self, worker_id: str, pid: int) -> None:
+        """A worker actor started (its process is sampled from now on)."""
+        with self._lock:
+            self.workers[worker_id] = pid
+            self._sampler.add_pid(pid)
+
+    def batch_started(self, worker_id: str, chunk_id: str) -> None:
+        """A worker began ``chunk_id``."""
+        with self._lock:
+            self.in_flight[chunk_id] = _Batch(worker_id, time.perf_counter())
+
+    def batch_finished(self, worker_id: str, chunk_id: str, report: dict) -> None:
+        """A worker finished ``chunk_id``.
+
+        Args:
+            report: ``rows`` (int), ``latency_s`` (float), ``file`` (str), ``rule_counts``
+                (rule id -> [passed, failed]), ``error`` (str or None), ``rss_bytes``, ``pss_bytes``
+                (the worker's own memory after the batch).
+        """
+        with self._lock:
+            self.in_flight.pop(chunk_id, None)
+            report = dict(report, worker_id=worker_id, finished_s=time.perf_counter() - self.t0)
+            self.done[chunk_id] = report
+            if report.get("error"):
+                self.errors.append(f"{chunk_id}: {report['error']}")
+
+    def tick(self) -> Tick:
+        """Sample every process once and record the node's totals."""
+        samples = self._sampler.sample()
+        with self._lock:
+            alive_pids = {s.pid for s in samples}
+            busy = {b.worker_id for b in self.in_flight.values()}
+            tick = Tick(
+                t_s=time.perf_counter() - self.t0,
+                pss_bytes=sum(s.pss_bytes for s in samples),
+                rss_bytes=sum(s.rss_bytes for s in samples),
+                cpu_pct=sum(s.cpu_pct for s in samples),
+                processes=len(samples),
+                actors_alive=sum(1 for pid in self.workers.values() if pid in alive_pids),
+                actors_busy=len(busy),
+                batches_in_flight=len(self.in_flight),
+                rows_done=sum(r["rows"] for r in self.done.values()),
+            )
+            self.ticks.append(tick)
+            for s in samples:
+                self._update_peak(s)
+        return tick
+
+    def _update_peak(self, s: ProcessSample) -> None:
+        peak = self.peaks.setdefault(str(s.pid), {"name": s.name, "rss_bytes_max": 0, "pss_bytes_max": 0,
+                                                    "cpu_pct_max": 0.0, "cpu_pct_sum": 0.0, "samples": 0})
+        peak["name"] = s.name
+        peak["rss_bytes_max"] = max(peak["rss_bytes_max"], s.rss_bytes)
+        peak["pss_bytes_max"] = max(peak["pss_bytes_max"], s.pss_bytes)
+        peak["cpu_pct_max"] = max(peak["cpu_pct_max"], s.cpu_pct)
+        peak["cpu_pct_sum"] += s.cpu_pct
+        peak["samples"] += 1
+
+    def summary(self) -> dict:
+        """Everything collected, in base units (see ``docs`` in the README for the keys)."""
+        with self._lock:
+            reports = list(self.done.values())
+            ticks = list(self.ticks)
+            peaks = {pid: dict(p) for pid, p in self.peaks.items()}
+            workers = dict(self.workers)
+            errors = list(self.errors)
+        latencies = [r["latency_s"] for r in reports]
+        rule_counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for r in reports:
+            for rule, (passed, failed) in r.get("rule_counts", {}).items():
+                rule_counts[rule][0] += passed
+                rule_counts[rule][1] += failed
+        per_worker: dict[str, dict] = defaultdict(lambda: {"batches": 0, "rows": 0, "busy_s": 0.0})
+        for r in reports:
+            w = per_worker[r["worker_id"]]
+            w["batches"] += 1
+            w["rows"] += r["rows"]
+            w["busy_s"] += r["latency_s"]
+        for p in peaks.values():
+            p["cpu_pct_mean"] = p.pop("cpu_pct_sum") / max(p["samples"], 1)
+        interval = [b.t_s - a.t_s for a, b in zip(ticks, ticks[1:])]
+        return {
+            "batches": len(reports),
+            "rows_processed": sum(r["rows"] for r in reports),
+            "batch_latency_s": percentiles(latencies),
+            "batch_latency_s_max": max(latencies) if latencies else None,
+            "workers": {"registered": len(workers), "per_worker": dict(per_worker)},
+            "actors_alive_max": max((t.actors_alive for t in ticks), default=0),
+            "actors_busy_max": max((t.actors_busy for t in ticks), default=0),
+            "batches_in_flight_max": max((t.batches_in_flight for t in ticks), default=0),
+            "pss_bytes_peak": max((t.pss_bytes for t in ticks), default=0),
+            "rss_bytes_peak": max((t.rss_bytes for t in ticks), default=0),
+            "cpu_pct_mean": (sum(t.cpu_pct for t in ticks) / len(ticks)) if ticks else 0.0,
+            "sample_interval_s_max": max(interval, default=None),
+            "samples": len(ticks),
+            "processes": peaks,
+            "rule_counts": {k: {"passed": v[0], "failed": v[1]} for k, v in sorted(rule_counts.items())},
+            "errors": errors,
+            "timeseries": [t.__dict__ for t in ticks],
+        }

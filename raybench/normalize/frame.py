@@ -1,0 +1,155 @@
+"""Map a chunk's source columns onto the canonical ``cdr`` columns and normalise them.
+
+Input: :class:`raybench.read.records.ChunkRecords` (string fields) and the file's :class:`Layout`.
+Output: a polars frame with every ``cdr`` column that comes from the source (``record_id`` and the file
+columns are added by :mod:`raybench.pipeline.transform`) plus helper columns prefixed ``_`` that the
+validation rules read.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from raybench.layout import Layout, ValueMap
+from raybench.normalize.durations import parse_duration
+from raybench.normalize.numbers import EXCEL_DAMAGED, NULL_TOKENS, NumberNormalizer
+from raybench.normalize.times import localize, parse_naive
+from raybench.read.records import ChunkRecords
+
+_S = pl.String
+
+
+def _text(col: str | None) -> pl.Expr:
+    """A source column, stripped, with null tokens (``NA``, ``-``) as null."""
+    if col is None:
+        return pl.lit(None, dtype=_S)
+    c = pl.col(col).str.strip_chars()
+    return pl.when(c.str.to_lowercase().is_in(list(NULL_TOKENS))).then(None).otherwise(c)
+
+
+def _mapped(vm: ValueMap | None) -> pl.Expr:
+    if vm is None:
+        return pl.lit(None, dtype=_S)
+    table = {k.strip().lower(): v for k, v in vm.values.items()}
+    key = pl.col(vm.column).str.strip_chars().str.to_lowercase()
+    return key.replace_strict(table, default=vm.default, return_dtype=_S)
+
+
+def records_frame(records: ChunkRecords, layout: Layout) -> pl.DataFrame:
+    """The chunk's accepted records as a frame of String columns named after the layout's columns,
+    plus ``source_row`` (Int64) and ``raw`` (String)."""
+    columns = list(zip(*records.rows)) if records.rows else [()] * len(layout.columns)
+    data = {name: pl.Series(name, values, dtype=_S) for name, values in zip(layout.columns, columns)}
+    data["source_row"] = pl.Series("source_row", records.source_rows, dtype=pl.Int64)
+    data["raw"] = pl.Series("raw", records.raws, dtype=_S)
+    return pl.DataFrame(data)
+
+
+def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer) -> pl.DataFrame:
+    """Normalise a frame of source columns (from :func:`records_frame`) to canonical values.
+
+    Canonical columns produced: ``record_type``, ``direction``, ``start_utc`` (Datetime us UTC),
+    ``start_raw``, ``tz_assumed``, ``tz_flag``, ``duration_s`` (Int32), ``caller``, ``callee``,
+    ``dialed``, ``imsi``, ``imei``, ``cell_id``, ``lac``, ``sector``, ``cell_lat``, ``cell_lon``
+    (Float64), ``source_row``, ``raw``. Helper columns: ``_start_naive``, ``_end_naive``,
+    ``_duration_text``, ``_duration_parsed``, ``_number_lossy``, ``_lat_text``.
+
+    Args:
+        df: String columns named after ``layout.columns`` plus ``source_row`` and ``raw``.
+        layout: the file's layout.
+        numbers: E.164 normaliser for the layout's region (its cache lives with the worker).
+    """
+    start = layout.start
+    if start is not None and start.time_column is not None:
+        start_text = pl.concat_str([_text(start.column), _text(start.time_column)], separator=" ")
+    else:
+        start_text = _text(start.column if start else None)
+
+    first = df.select(
+        pl.col("source_row"), pl.col("raw"),
+        start_text.alias("start_raw"),
+        _mapped(layout.record_type).alias("record_type"),
+        _mapped(layout.direction).alias("direction"),
+        _text(layout.duration_column).alias("_duration_text"),
+        _text(layout.caller).alias("_caller"),
+        _text(layout.callee).alias("_callee"),
+        _text(layout.subscriber).alias("_subscriber"),
+        _text(layout.partner).alias("_partner"),
+        _text(layout.dialed).alias("_dialed"),
+        _text(layout.end_column).alias("_end_text"),
+        _text(layout.imsi).alias("imsi"),
+        _text(layout.imei).alias("imei"),
+        _text(layout.lac).alias("lac"),
+        _text(layout.cell_id).alias("cell_id"),
+        _text(layout.lat).alias("_lat_text"),
+        _text(layout.lon).alias("_lon_text"),
+    )
+
+    # A-number / B-number: given directly, or subscriber + other party ordered by direction.
+    if layout.subscriber is not None or (layout.partner is not None and layout.caller is None):
+        out = pl.col("direction") == "outgoing"
+        first = first.with_columns(
+            _caller=pl.when(out).then(pl.col("_subscriber")).otherwise(pl.col("_partner")),
+            _callee=pl.when(out).then(pl.col("_partner")).otherwise(pl.col("_subscriber")),
+        )
+    # AT&T writes the dialed digits as a second line "<number>(D)" inside the originating cell.
+    if layout.dialed_annotation is not None:
+        ann = layout.dialed_annotation
+        lines = pl.col("_caller").str.split("\n")
+        is_ann = pl.element().str.strip_chars().str.ends_with(ann)
+        first = first.with_columns(
+            _dialed=lines.list.eval(pl.element().filter(is_ann)).list.first()
+            .str.strip_chars().str.strip_suffix(ann).str.strip_chars(),
+            _caller=lines.list.eval(pl.element().filter(~is_ann)).list.first().str.strip_chars(),
+        )
+    # Sprint: a called number prefixed with "11" rolled to voicemail.
+    if layout.voicemail_prefix is not None:
+        prefix = layout.voicemail_prefix
+        digits = pl.col("_callee").str.replace_all(r"[\s\-.()]", "")
+        vm = digits.str.starts_with(prefix) & (digits.str.len_chars() == len(prefix) + 10)
+        first = first.with_columns(
+            record_type=pl.when(vm).then(pl.lit("voicemail")).otherwise(pl.col("record_type")),
+            _callee=pl.when(vm).then(digits.str.slice(len(prefix))).otherwise(pl.col("_callee")),
+        )
+
+    lossy = pl.lit(False)
+    for c in ("_caller", "_callee", "_dialed"):
+        lossy = lossy | pl.col(c).str.contains(EXCEL_DAMAGED.pattern).fill_null(False)
+    first = first.with_columns(_number_lossy=lossy)
+    if layout.numbers_are_msisdn:
+        first = first.with_columns(
+            caller=numbers.series(first["_caller"]),
+            callee=numbers.series(first["_callee"]),
+            dialed=numbers.series(first["_dialed"]),
+        )
+    else:
+        first = first.with_columns(caller=pl.col("_caller"), callee=pl.col("_callee"),
+                                   dialed=pl.col("_dialed"))
+
+    if start is not None:
+        naive = parse_naive(pl.col("start_raw"), start)
+        first = first.with_columns(_start_naive=naive)
+        start_utc, tz_flag = localize(pl.col("_start_naive"), layout.tz)
+        end_naive = parse_naive(pl.col("_end_text"), start) if layout.end_column else pl.lit(None)
+        first = first.with_columns(start_utc=start_utc, tz_flag=tz_flag,
+                                   _end_naive=end_naive.cast(pl.Datetime("us")))
+    else:
+        first = first.with_columns(_start_naive=pl.lit(None, pl.Datetime("us")),
+                                   _end_naive=pl.lit(None, pl.Datetime("us")),
+                                   start_utc=pl.lit(None, pl.Datetime("us", "UTC")),
+                                   tz_flag=pl.lit(None, _S))
+
+    parsed = (parse_duration(pl.col("_duration_text"), layout.duration_unit)
+              if layout.duration_column else pl.lit(None, pl.Int64))
+    first = first.with_columns(_duration_parsed=parsed)
+    no_duration = pl.col("record_type").is_in(["sms", "mms"])
+    sector = (pl.when(pl.col("cell_id").str.len_chars() >= 2).then(pl.col("cell_id").str.slice(0, 1))
+              if layout.sector_from_cell else pl.lit(None, _S))
+    return first.with_columns(
+        tz_assumed=pl.lit(layout.tz),
+        duration_s=pl.when(no_duration).then(None).otherwise(pl.col("_duration_parsed"))
+        .clip(-(2**31), 2**31 - 1).cast(pl.Int32),
+        sector=sector,
+        cell_lat=pl.col("_lat_text").cast(pl.Float64, strict=False),
+        cell_lon=pl.col("_lon_text").cast(pl.Float64, strict=False),
+    )

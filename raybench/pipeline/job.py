@@ -1,0 +1,351 @@
+"""The ingest job: files in, canonical rows in DuckDB, metrics in a results JSON.
+
+Flow (../shared/design.md, "Data flow")::
+
+    identify each file (driver) -> plan record-aligned chunks (driver, one pass) ->
+    Ray Data: from_items(chunk descriptors) -> map_batches(IngestWorker, ActorPoolStrategy) ->
+    driver writes each output block to DuckDB -> files rows with the accounting read back from the tables
+
+A file that cannot be read gets a ``files`` row with ``status='failed'`` and a one-line error; the job
+goes on. Cell-site lists are read in the driver into ``cell_sites`` and joined onto ``cdr`` at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from raybench.catalog import BUILTIN
+from raybench.errors import InputFileError, RaybenchError
+from raybench.identify.file import FileIdentity, identify_file
+from raybench.layout import Layout
+from raybench.read.partition import BLOCK_BYTES_DEFAULT, FilePlan, plan_file
+
+log = logging.getLogger(__name__)
+
+INPUT_SUFFIXES = (".csv", ".txt", ".tsv", ".dat", ".cdr", ".log")
+"""File name endings taken when a folder is given (a file given by name is always taken)."""
+
+
+@dataclass
+class IngestOptions:
+    """Options of one ingest job.
+
+    Attributes:
+        db: DuckDB database file.
+        address: Ray cluster address; None starts Ray embedded (or joins the cluster of a Ray job).
+        num_cpus: CPUs of an embedded Ray; None means all of this machine's.
+        workers: actors in the pool; None means the cluster's CPUs minus one (at least one).
+        worker_cpus: CPUs each actor reserves.
+        chunk_bytes: target size of one chunk (one batch), in bytes.
+        tz: IANA zone replacing the assumption of layouts written in local time; None keeps them.
+        results: path of the results JSON; None writes ``results/ingest-<job>.json``.
+        object_store_bytes: object store of an embedded Ray, in bytes; None lets Ray choose.
+        progress: show a progress bar.
+        job_id: the job id; None makes one.
+    """
+
+    db: str
+    address: str | None = None
+    num_cpus: int | None = None
+    workers: int | None = None
+    worker_cpus: float = 1.0
+    chunk_bytes: int = BLOCK_BYTES_DEFAULT
+    tz: str | None = None
+    results: str | None = None
+    object_store_bytes: int | None = None
+    progress: bool = True
+    job_id: str | None = None
+
+
+@dataclass
+class FileTask:
+    """One input file as the driver sees it."""
+
+    path: str
+    identity: FileIdentity | None = None
+    layout: Layout | None = None
+    data_path: str = ""
+    offset: int = 0
+    plan: FilePlan | None = None
+    row: dict = field(default_factory=dict)
+
+
+def expand_paths(paths: list[str]) -> list[str]:
+    """Files named directly, plus the data files (by :data:`INPUT_SUFFIXES`) inside named folders.
+
+    Raises:
+        InputFileError: a path does not exist.
+    """
+    out: list[str] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            out.extend(str(f) for f in sorted(path.rglob("*"))
+                       if f.is_file() and f.suffix.lower() in INPUT_SUFFIXES and not f.name.startswith("."))
+        elif path.exists():
+            out.append(str(path))
+        else:
+            raise InputFileError(p, "no such file or folder")
+    return out
+
+
+def new_job_id() -> str:
+    """``job-<UTC time>-<6 hex>``."""
+    return f"job-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{uuid.uuid4().hex[:6]}"
+
+
+def _prepare(path: str, options: IngestOptions, staging: str, job: str) -> FileTask:
+    task = FileTask(path)
+    task.row = {"ingest_job": job, "path": path, "status": "failed", "rows_read": 0, "rows_stored": 0,
+                "rows_quarantined": 0, "kind": None}
+    try:
+        identity = identify_file(path, BUILTIN)
+    except InputFileError as exc:
+        task.row.update(error=str(exc), bytes=os.path.getsize(path) if os.path.exists(path) else None)
+        return task
+    layout = identity.identification.layout
+    if options.tz:
+        layout = layout.with_tz(options.tz)
+    task.identity, task.layout = identity, layout
+    task.row.update(bytes=identity.size_bytes, encoding=identity.encoding.name, dialect=layout.dialect,
+                    layout=layout.id, carrier=layout.carrier, kind=layout.kind,
+                    confidence=identity.identification.confidence)
+    task.data_path, task.offset = path, identity.encoding.bom_bytes
+    original_sha = None
+    if not identity.encoding.ascii_compatible:
+        from raybench.read.transcode import transcode_to_utf8
+
+        task.data_path = os.path.join(staging, f"{len(os.listdir(staging))}-{Path(path).name}.utf8")
+        original_sha = transcode_to_utf8(path, task.data_path, identity.encoding.name,
+                                         identity.encoding.bom_bytes)
+        task.offset = 0
+    task.plan = plan_file(task.data_path, offset=task.offset, skip_header=layout.has_header,
+                          block_bytes=options.chunk_bytes)
+    if original_sha:
+        task.plan.sha256 = original_sha
+    task.plan.size_bytes = identity.size_bytes
+    task.row.update(sha256=task.plan.sha256, rows_read=task.plan.n_records,
+                    lines_skipped=dict(task.plan.lines_skipped))
+    return task
+
+
+def chunk_items(task: FileTask, job: str) -> list[dict]:
+    """The chunk descriptors of one planned file (one Ray Data row each).
+
+    Keys: ``chunk_id``, ``path`` (the readable data file), ``source_file`` (as given), ``sha256``,
+    ``byte_start``, ``byte_end``, ``first_row``, ``n_records``, ``layout``, ``encoding``, ``ingest_job``.
+    """
+    assert task.plan is not None and task.layout is not None and task.identity is not None
+    encoding = task.identity.encoding.name if task.identity.encoding.ascii_compatible else "utf-8"
+    return [{
+        "chunk_id": f"{task.plan.sha256[:12]}:{i}", "path": os.path.abspath(task.data_path),
+        "source_file": task.path, "sha256": task.plan.sha256, "byte_start": c.byte_start,
+        "byte_end": c.byte_end, "first_row": c.first_row, "n_records": c.n_records,
+        "layout": task.layout.id, "encoding": encoding, "ingest_job": job,
+    } for i, c in enumerate(task.plan.chunks)]
+
+
+def _ingest_cell_sites(task: FileTask, sink, job: str) -> None:
+    from raybench.normalize.numbers import NumberNormalizer
+    from raybench.pipeline.worker import _read_range
+    from raybench.pipeline.transform import process_chunk
+
+    assert task.plan is not None and task.layout is not None
+    for item in chunk_items(task, job):
+        data = _read_range(item)
+        result = process_chunk(data, layout=task.layout, encoding=item["encoding"],
+                               first_row=item["first_row"], source_file=task.path, sha256=item["sha256"],
+                               ingest_job=job, numbers=NumberNormalizer(None))
+        sink.write_cell_sites(result.table, job)
+
+
+def init_ray(options: IngestOptions) -> bool:
+    """Connect to or start Ray. Returns True when this call started it (and should shut it down)."""
+    import ray
+
+    if ray.is_initialized():
+        return False
+    kwargs: dict = {"logging_level": logging.WARNING, "log_to_driver": False}
+    if options.address:
+        kwargs["address"] = options.address
+    elif not os.environ.get("RAY_ADDRESS"):
+        kwargs.update(include_dashboard=False, num_cpus=options.num_cpus)
+        if options.object_store_bytes:
+            kwargs["object_store_memory"] = options.object_store_bytes
+    ray.init(**kwargs)
+    return True
+
+
+def run_ingest(paths: list[str], options: IngestOptions) -> dict:
+    """Ingest files into ``options.db`` and return the job's results.
+
+    Args:
+        paths: files or folders.
+        options: see :class:`IngestOptions`.
+
+    Returns:
+        The results dict that is also written to the results JSON: ``job``, ``files`` (the ``files``
+        rows), ``totals`` (``rows_read``, ``rows_stored``, ``rows_quarantined``, ``files_failed``),
+        ``wall_s``, ``rows_per_s``, ``metrics`` (the coordinator's summary: latency percentiles,
+        per-process memory and CPU, concurrency, errors, time series) and ``results_path``.
+
+    Raises:
+        IngestError: Ray or the database failed as a whole.
+        InputFileError: a path does not exist.
+    """
+    from raybench.sink.duckdb_sink import DuckDBSink, files_rows
+
+    t0 = time.perf_counter()
+    job = options.job_id or new_job_id()
+    files = expand_paths(paths)
+    sink = DuckDBSink(options.db)
+    started_ray = False
+    staging = tempfile.mkdtemp(prefix="raybench-staging-")
+    metrics: dict = {}
+    try:
+        tasks = [_prepare(p, options, staging, job) for p in files]
+        for task in tasks:
+            if task.plan is not None and (prior := sink.already_ingested(task.plan.sha256)):
+                task.row.update(status="skipped", error=f"already ingested by {prior}",
+                                rows_read=0, lines_skipped={})
+                task.plan = None
+        for task in tasks:
+            if task.plan is not None and task.layout is not None and task.layout.kind == "cell_sites":
+                _ingest_cell_sites(task, sink, job)
+        cdr_tasks = [t for t in tasks if t.plan is not None and t.layout is not None and t.layout.kind == "cdr"]
+        items = [item for t in cdr_tasks for item in chunk_items(t, job)]
+        total_rows = sum(i["n_records"] for i in items)
+        if items:
+            started_ray = init_ray(options)
+            metrics = _run_pool(items, {t.layout.id: t.layout for t in cdr_tasks if t.layout}, sink,
+                                options, total_rows)
+        joined = sink.join_cell_sites()
+        counts = sink.counts(job)
+        for task in tasks:
+            if task.plan is None:
+                sink.write_file_row(task.row)
+                continue
+            stored, quarantined = counts.get(task.plan.sha256, (0, 0))
+            task.row.update(rows_stored=stored, rows_quarantined=quarantined)
+            if stored + quarantined == task.plan.n_records:
+                task.row.update(status="ok", error=None)
+            else:
+                task.row.update(status="incomplete", error=f"{task.plan.n_records - stored - quarantined} "
+                                                           "rows read but neither stored nor quarantined")
+            sink.write_file_row(task.row)
+        rows = files_rows(sink.con, job)
+    finally:
+        sink.close()
+        for name in os.listdir(staging):
+            os.remove(os.path.join(staging, name))
+        os.rmdir(staging)
+        if started_ray:
+            import ray
+
+            ray.shutdown()
+    wall_s = time.perf_counter() - t0
+    totals = {
+        "files": len(rows),
+        "files_failed": sum(1 for r in rows if r["status"] == "failed"),
+        "rows_read": sum(r["rows_read"] or 0 for r in rows),
+        "rows_stored": sum(r["rows_stored"] or 0 for r in rows),
+        "rows_quarantined": sum(r["rows_quarantined"] or 0 for r in rows),
+        "cells_joined": joined,
+    }
+    results = {
+        "job": job, "db": options.db, "options": asdict(options), "files": rows, "totals": totals,
+        "wall_s": wall_s, "rows_per_s": totals["rows_read"] / wall_s if wall_s > 0 else None,
+        "metrics": metrics,
+    }
+    path = options.results or os.path.join("results", f"ingest-{job}.json")
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, "w") as f:
+        json.dump(results, f, indent=1, default=str)
+    results["results_path"] = path
+    return results
+
+
+def pool_size(options: IngestOptions) -> int:
+    """Actors in the pool: ``options.workers``, else the cluster's CPUs minus one, at least one.
+
+    One CPU stays free for the driver (it writes to DuckDB) and for Ray Data's own tasks; a pool that
+    takes every CPU can starve them on a small machine.
+    """
+    import ray
+
+    if options.workers:
+        return options.workers
+    cpus = int(ray.cluster_resources().get("CPU", 1))
+    return max(1, int((cpus - 1) // max(options.worker_cpus, 0.01)))
+
+
+def _run_pool(items: list[dict], layouts: dict[str, Layout], sink, options: IngestOptions,
+              total_rows: int) -> dict:
+    import ray
+    from ray.data import ActorPoolStrategy, DataContext
+
+    from raybench.pipeline.coordinator import start_coordinator
+    from raybench.pipeline.worker import IngestWorker
+
+    ctx = DataContext.get_current()
+    ctx.enable_progress_bars = False
+    ctx.print_on_execution_start = False
+    coordinator = start_coordinator((os.getpid(),))
+    n = pool_size(options)
+    ds = ray.data.from_items(items, override_num_blocks=len(items)).map_batches(
+        IngestWorker,
+        fn_constructor_kwargs={"layouts": layouts, "coordinator": coordinator},
+        batch_size=1,
+        batch_format="pyarrow",
+        compute=ActorPoolStrategy(size=n),
+        num_cpus=options.worker_cpus,
+        runtime_env={"env_vars": {"POLARS_MAX_THREADS": str(max(1, int(options.worker_cpus)))}},
+    )
+    progress = _progress(options.progress, total_rows)
+    try:
+        for block in ds.iter_batches(batch_size=None, batch_format="pyarrow", prefetch_batches=1):
+            stored, quarantined = sink.write(block)
+            progress.advance(stored + quarantined)
+    except RaybenchError:
+        raise
+    except Exception as exc:
+        from raybench.errors import IngestError
+
+        raise IngestError(f"the Ray pipeline failed: {type(exc).__name__}: {exc}") from exc
+    finally:
+        progress.close()
+    summary = ray.get(coordinator.finish.remote())
+    summary["pool_size"] = n
+    ray.kill(coordinator)
+    return summary
+
+
+class _Progress:
+    def __init__(self, enabled: bool, total: int):
+        self._bar = None
+        if enabled and total:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+            self._bar = Progress("[progress.description]{task.description}", BarColumn(),
+                                 MofNCompleteColumn(), TimeElapsedColumn(), transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task("rows", total=total)
+
+    def advance(self, n: int) -> None:
+        if self._bar is not None:
+            self._bar.advance(self._task, n)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def _progress(enabled: bool, total: int) -> _Progress:
+    return _Progress(enabled, total)

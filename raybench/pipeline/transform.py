@@ -1,0 +1,140 @@
+"""One chunk of one file to canonical rows: read, map, normalise, validate. Pure function, no Ray.
+
+The Ray worker (:mod:`raybench.pipeline.worker`) calls :func:`process_chunk`; so do the single-process
+baseline of the benchmark and the tests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import polars as pl
+import pyarrow as pa
+
+from raybench.layout import Layout
+from raybench.normalize.frame import normalize_frame, records_frame
+from raybench.normalize.numbers import NumberNormalizer
+from raybench.read.records import parse_chunk
+from raybench.schema import CDR_SCHEMA
+from raybench.validate.rules import PARSE_REASONS, apply_rules
+
+OUTPUT_SCHEMA = CDR_SCHEMA.append(pa.field("raw", pa.string())).append(
+    pa.field("reasons", pa.list_(pa.string())))
+"""Rows a worker returns: the ``cdr`` columns plus ``raw`` and ``reasons``. A row whose ``reasons`` is
+non-empty is quarantined; ``raw`` is set only on those rows."""
+
+
+@dataclass
+class ChunkResult:
+    """What one chunk produced.
+
+    Attributes:
+        table: rows in :data:`OUTPUT_SCHEMA`, one per record of the chunk.
+        rule_counts: rule id -> ``[passed, failed]``.
+        records_seen: records the worker found in the chunk (must equal the planned count).
+    """
+
+    table: pa.Table
+    rule_counts: dict[str, list[int]] = field(default_factory=dict)
+    records_seen: int = 0
+
+
+def record_id(sha256: str, source_row: int) -> str:
+    """Stable record id: BLAKE2b-128 (hex) of ``"<file sha256>:<source_row>"``."""
+    return hashlib.blake2b(f"{sha256}:{source_row}".encode(), digest_size=16).hexdigest()
+
+
+def _empty_cols(n: int, names: list[str]) -> dict[str, pa.Array]:
+    return {name: pa.nulls(n, CDR_SCHEMA.field(name).type) for name in names}
+
+
+def process_chunk(data: bytes, *, layout: Layout, encoding: str, first_row: int, source_file: str,
+                  sha256: str, ingest_job: str, numbers: NumberNormalizer) -> ChunkResult:
+    """Turn a chunk's bytes into canonical rows.
+
+    Args:
+        data: whole records of the file, as planned by :func:`raybench.read.partition.plan_file`.
+        layout: the file's layout.
+        encoding: the file's codec name.
+        first_row: ``source_row`` of the first record.
+        source_file, sha256: the file's path as given and its SHA-256 (hex).
+        ingest_job: the job id stored with every row.
+        numbers: the worker's E.164 normaliser for ``layout.region``.
+
+    Returns:
+        One output row per record: stored rows and quarantined rows (with their reasons).
+    """
+    records = parse_chunk(data, encoding, layout, first_row)
+    frame = normalize_frame(records_frame(records, layout), layout, numbers)
+    frame, counts = apply_rules(frame, layout)
+    n = frame.height
+    good = frame.select(
+        "source_row", "record_type", "direction", "start_utc", "start_raw", "tz_assumed", "tz_flag",
+        "duration_s", "caller", "callee", "dialed", "imsi", "imei", "cell_id", "lac", "sector",
+        "cell_lat", "cell_lon",
+        pl.when(pl.col("reasons").list.len() > 0).then(pl.col("raw")).otherwise(None).alias("raw"),
+        "reasons",
+    ).to_arrow()
+    rows = good.column("source_row").to_pylist()
+    cols: dict[str, pa.Array] = {
+        "record_id": pa.array([record_id(sha256, r) for r in rows], pa.string()),
+        "source_file": pa.array([source_file] * n, pa.string()),
+        "source_sha256": pa.array([sha256] * n, pa.string()),
+        "carrier": pa.array([layout.carrier] * n, pa.string()),
+        "layout": pa.array([layout.id] * n, pa.string()),
+        "ingest_job": pa.array([ingest_job] * n, pa.string()),
+    }
+    cols.update(_empty_cols(n, ["source_page", "duplicate_of"]))
+    for name in good.column_names:
+        cols[name] = good.column(name)
+    table = pa.table({f.name: cols[f.name] for f in OUTPUT_SCHEMA}).cast(OUTPUT_SCHEMA)
+    seen = n + len(records.bad)
+    for reason in PARSE_REASONS:
+        failed = sum(1 for b in records.bad if b[2] == reason)
+        counts[reason] = [seen - failed, failed]
+    if records.bad:
+        bad_rows = [b[0] for b in records.bad]
+        m = len(bad_rows)
+        bad = {f.name: pa.nulls(m, f.type) for f in OUTPUT_SCHEMA}
+        bad.update({
+            "record_id": pa.array([record_id(sha256, r) for r in bad_rows], pa.string()),
+            "source_file": pa.array([source_file] * m, pa.string()),
+            "source_sha256": pa.array([sha256] * m, pa.string()),
+            "source_row": pa.array(bad_rows, pa.int64()),
+            "carrier": pa.array([layout.carrier] * m, pa.string()),
+            "layout": pa.array([layout.id] * m, pa.string()),
+            "ingest_job": pa.array([ingest_job] * m, pa.string()),
+            "raw": pa.array([b[1] for b in records.bad], pa.string()),
+            "reasons": pa.array([[b[2]] for b in records.bad], pa.list_(pa.string())),
+        })
+        table = pa.concat_tables([table, pa.table(bad, schema=OUTPUT_SCHEMA)])
+    return ChunkResult(table, counts, seen)
+
+
+def quarantine_all(item: dict, layout: Layout, reason: str) -> pa.Table:
+    """Every planned record of a chunk as a quarantined row with ``reason`` (when processing failed).
+
+    ``raw`` is the chunk's text for the first row only, so nothing is lost and nothing is repeated.
+    """
+    n = item["n_records"]
+    rows = list(range(item["first_row"], item["first_row"] + n))
+    try:
+        with open(item["path"], "rb") as f:
+            f.seek(item["byte_start"])
+            text = f.read(item["byte_end"] - item["byte_start"]).decode(item["encoding"], errors="replace")
+    except OSError as exc:
+        text = f"<unreadable: {exc}>"
+    cols = {f.name: pa.nulls(n, f.type) for f in OUTPUT_SCHEMA}
+    cols.update({
+        "record_id": pa.array([record_id(item["sha256"], r) for r in rows], pa.string()),
+        "source_file": pa.array([item["source_file"]] * n, pa.string()),
+        "source_sha256": pa.array([item["sha256"]] * n, pa.string()),
+        "source_row": pa.array(rows, pa.int64()),
+        "carrier": pa.array([layout.carrier] * n, pa.string()),
+        "layout": pa.array([layout.id] * n, pa.string()),
+        "ingest_job": pa.array([item["ingest_job"]] * n, pa.string()),
+        "raw": pa.array([text] + [None] * (n - 1), pa.string()),
+        "reasons": pa.array([[reason]] * n, pa.list_(pa.string())),
+    })
+    return pa.table(cols, schema=OUTPUT_SCHEMA)

@@ -1,0 +1,30 @@
+"""Transcode a file whose newline is not one ASCII byte (UTF-16) to UTF-8, streamed."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+
+BLOCK_BYTES = 4 << 20
+
+
+def transcode_to_utf8(src: str, dst: str, encoding: str, bom_bytes: int) -> str:
+    """Write ``src`` (in ``encoding``, BOM skipped) to ``dst`` as UTF-8, in 4 MiB blocks.
+
+    Returns:
+        The SHA-256 (hex) of ``src``'s original bytes.
+    """
+    sha = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    with open(src, "rb") as fin, open(dst, "wb") as fout:
+        first = True
+        while True:
+            block = fin.read(BLOCK_BYTES)
+            if not block:
+                break
+            sha.update(block)
+            if first:
+                block, first = block[bom_bytes:], False
+            fout.write(decoder.decode(block).encode("utf-8"))
+        fout.write(decoder.decode(b"", final=True).encode("utf-8"))
+    return sha.hexdigest()

@@ -1,0 +1,65 @@
+"""Console output of the CLI: summary tables drawn with rich. Only the CLI calls this module."""
+
+from __future__ import annotations
+
+import os
+
+from rich.console import Console
+from rich.table import Table
+
+
+def _gib(n: float | None) -> str:
+    return "-" if n is None else f"{n / 2**30:.2f} GiB"
+
+
+def _s(v: float | None) -> str:
+    return "-" if v is None else f"{v:.3f}"
+
+
+def print_ingest_summary(out: dict, console: Console | None = None) -> None:
+    """Print the files table and the job's metrics."""
+    console = console or Console()
+    files = Table(title=f"raybench ingest {out['job']}")
+    for col in ("file", "layout", "status", "read", "stored", "quarantined", "skipped lines", "error"):
+        files.add_column(col, overflow="fold")
+    for r in out["files"]:
+        skipped = ", ".join(f"{k} {v}" for k, v in (r.get("lines_skipped") or {}).items()) or "-"
+        files.add_row(os.path.basename(r["path"]), r.get("layout") or "-", r["status"], str(r["rows_read"] or 0),
+                      str(r["rows_stored"] or 0), str(r["rows_quarantined"] or 0), skipped, r.get("error") or "")
+    console.print(files)
+    m = out.get("metrics") or {}
+    lat = m.get("batch_latency_s") or {}
+    t = out["totals"]
+    summary = Table(title="metrics", show_header=False)
+    summary.add_column("metric")
+    summary.add_column("value")
+    for name, value in (
+        ("rows read / stored / quarantined", f"{t['rows_read']} / {t['rows_stored']} / {t['rows_quarantined']}"),
+        ("wall_s", f"{out['wall_s']:.2f}"),
+        ("rows_per_s", f"{out['rows_per_s']:.0f}" if out.get("rows_per_s") else "-"),
+        ("batches", str(m.get("batches", 0))),
+        ("batch latency p50 / p95 / p99 (s)", f"{_s(lat.get('p50'))} / {_s(lat.get('p95'))} / {_s(lat.get('p99'))}"),
+        ("peak PSS, all Ray processes + driver", _gib(m.get("pss_bytes_peak"))),
+        ("peak RSS, all Ray processes + driver", _gib(m.get("rss_bytes_peak"))),
+        ("CPU mean (% of one core)", f"{m.get('cpu_pct_mean', 0):.0f}"),
+        ("actors alive / busy (max)", f"{m.get('actors_alive_max', 0)} / {m.get('actors_busy_max', 0)}"),
+        ("batches in flight (max)", str(m.get("batches_in_flight_max", 0))),
+        ("errors", str(len(m.get("errors", [])))),
+        ("results", out.get("results_path", "-")),
+    ):
+        summary.add_row(name, value)
+    console.print(summary)
+
+
+def print_scenario_summary(outcome: dict, console: Console | None = None) -> None:
+    """Print a scenario's ingest summary and its targets with a verdict each."""
+    console = console or Console()
+    print_ingest_summary(outcome["ingest"], console)
+    table = Table(title=f"scenario {outcome['scenario']['name']}: targets")
+    for col in ("metric", "value", "target", "verdict"):
+        table.add_column(col)
+    for t in outcome["targets"]:
+        table.add_row(t["metric"], f"{t['value']:.4g}" if isinstance(t["value"], (int, float)) else str(t["value"]),
+                      f"{t['op']} {t['limit']}", "[green]pass[/]" if t["passed"] else "[red]MISS[/]")
+    console.print(table)
+    console.print(f"results: {outcome['results_path']}")

@@ -1,0 +1,94 @@
+"""The canonical tables: the single source of truth for column names and types.
+
+Tables (see ../shared/design.md, "Canonical schema"):
+
+* ``cdr``: one row per record that passed validation (columns in :data:`CDR_SCHEMA`).
+* ``quarantine``: one row per record that failed one or more rules (:data:`QUARANTINE_COLUMNS`).
+* ``files``: one row per input file (:data:`FILES_COLUMNS`).
+* ``cell_sites``: one row per cell of a cell-site (tower) list (:data:`CELL_SITES_COLUMNS`).
+
+Units are in the names: ``duration_s`` seconds, ``bytes`` bytes, times are UTC instants.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+RECORD_TYPES = ("voice", "sms", "mms", "data", "voicemail", "other")
+DIRECTIONS = ("outgoing", "incoming", "forwarded", "internal", "unknown")
+CARRIERS = (
+    "att", "verizon", "tmobile", "sprint", "asterisk", "freeswitch", "cucm",
+    "bandicoot", "orange", "generic", "unknown",
+)
+TZ_FLAGS = ("dst_ambiguous", "dst_nonexistent")
+
+UTC_US = pa.timestamp("us", tz="UTC")
+
+CDR_SCHEMA = pa.schema([
+    ("record_id", pa.string()),
+    ("source_file", pa.string()),
+    ("source_sha256", pa.string()),
+    ("source_row", pa.int64()),
+    ("source_page", pa.int32()),
+    ("carrier", pa.string()),
+    ("layout", pa.string()),
+    ("record_type", pa.string()),
+    ("direction", pa.string()),
+    ("start_utc", UTC_US),
+    ("start_raw", pa.string()),
+    ("tz_assumed", pa.string()),
+    ("tz_flag", pa.string()),
+    ("duration_s", pa.int32()),
+    ("caller", pa.string()),
+    ("callee", pa.string()),
+    ("dialed", pa.string()),
+    ("imsi", pa.string()),
+    ("imei", pa.string()),
+    ("cell_id", pa.string()),
+    ("lac", pa.string()),
+    ("sector", pa.string()),
+    ("cell_lat", pa.float64()),
+    ("cell_lon", pa.float64()),
+    ("duplicate_of", pa.string()),
+    ("ingest_job", pa.string()),
+])
+"""Arrow schema of the ``cdr`` table, column for column."""
+
+CDR_DDL = """
+CREATE TABLE IF NOT EXISTS cdr (
+    record_id VARCHAR PRIMARY KEY,
+    source_file VARCHAR, source_sha256 VARCHAR, source_row BIGINT, source_page INTEGER,
+    carrier VARCHAR, layout VARCHAR, record_type VARCHAR, direction VARCHAR,
+    start_utc TIMESTAMPTZ, start_raw VARCHAR, tz_assumed VARCHAR, tz_flag VARCHAR,
+    duration_s INTEGER, caller VARCHAR, callee VARCHAR, dialed VARCHAR,
+    imsi VARCHAR, imei VARCHAR, cell_id VARCHAR, lac VARCHAR, sector VARCHAR,
+    cell_lat DOUBLE, cell_lon DOUBLE, duplicate_of VARCHAR, ingest_job VARCHAR
+)"""
+
+QUARANTINE_COLUMNS = ("source_file", "source_sha256", "source_row", "raw", "reasons", "ingest_job")
+QUARANTINE_DDL = """
+CREATE TABLE IF NOT EXISTS quarantine (
+    source_file VARCHAR, source_sha256 VARCHAR, source_row BIGINT, raw VARCHAR,
+    reasons VARCHAR[], ingest_job VARCHAR
+)"""
+
+FILES_COLUMNS = (
+    "ingest_job", "path", "sha256", "bytes", "encoding", "dialect", "layout", "carrier", "kind",
+    "confidence", "rows_read", "rows_stored", "rows_quarantined", "lines_skipped", "status", "error",
+)
+FILES_DDL = """
+CREATE TABLE IF NOT EXISTS files (
+    ingest_job VARCHAR, path VARCHAR, sha256 VARCHAR, bytes BIGINT, encoding VARCHAR, dialect VARCHAR,
+    layout VARCHAR, carrier VARCHAR, kind VARCHAR, confidence DOUBLE, rows_read BIGINT,
+    rows_stored BIGINT, rows_quarantined BIGINT, lines_skipped MAP(VARCHAR, BIGINT),
+    status VARCHAR, error VARCHAR
+)"""
+
+CELL_SITES_COLUMNS = ("carrier", "cell_id", "lat", "lon", "source_file", "source_sha256", "ingest_job")
+CELL_SITES_DDL = """
+CREATE TABLE IF NOT EXISTS cell_sites (
+    carrier VARCHAR, cell_id VARCHAR, lat DOUBLE, lon DOUBLE, source_file VARCHAR, source_sha256 VARCHAR,
+    ingest_job VARCHAR
+)"""
+
+ALL_DDL = (CDR_DDL, QUARANTINE_DDL, FILES_DDL, CELL_SITES_DDL)

@@ -1,0 +1,146 @@
+"""The DuckDB sink: the ``cdr``, ``quarantine``, ``files`` and ``cell_sites`` tables in one file.
+
+The driver is the only writer (DuckDB allows one writing process per file). Rows arrive as Arrow tables
+in :data:`raybench.pipeline.transform.OUTPUT_SCHEMA`; a row with reasons goes to ``quarantine``, any
+other to ``cdr``. ``cdr.record_id`` is the primary key, so the same record can never be stored twice.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from raybench.errors import IngestError
+from raybench.schema import ALL_DDL, CDR_SCHEMA, FILES_COLUMNS
+
+
+class DuckDBSink:
+    """Writes one job's rows into a DuckDB database file.
+
+    Args:
+        path: database file (created when missing).
+
+    Raises:
+        IngestError: the file cannot be opened (locked by another process, not a database).
+    """
+
+    def __init__(self, path: str):
+        import duckdb
+
+        try:
+            self.con = duckdb.connect(path)
+        except Exception as exc:  # duckdb raises its own IOException family
+            raise IngestError(f"{path}: cannot open the DuckDB database: {exc}") from exc
+        for ddl in ALL_DDL:
+            self.con.execute(ddl)
+        self.path = path
+
+    def write(self, table: pa.Table) -> tuple[int, int]:
+        """Store a worker's output rows.
+
+        Returns:
+            ``(rows stored in cdr, rows stored in quarantine)``.
+        """
+        if table.num_rows == 0:
+            return 0, 0
+        bad_mask = pc.greater(pc.list_value_length(table.column("reasons")), 0)
+        good = table.filter(pc.invert(bad_mask)).select(CDR_SCHEMA.names)
+        bad = table.filter(bad_mask).select(
+            ["source_file", "source_sha256", "source_row", "raw", "reasons", "ingest_job"])
+        if good.num_rows:
+            self.con.register("_cdr_batch", good)
+            self.con.execute("INSERT INTO cdr SELECT * FROM _cdr_batch")
+            self.con.unregister("_cdr_batch")
+        if bad.num_rows:
+            self.con.register("_q_batch", bad)
+            self.con.execute("INSERT INTO quarantine SELECT * FROM _q_batch")
+            self.con.unregister("_q_batch")
+        return good.num_rows, bad.num_rows
+
+    def write_cell_sites(self, table: pa.Table, ingest_job: str) -> tuple[int, int]:
+        """Store a cell-site list's rows (``cell_id``, ``cell_lat``, ``cell_lon``) in ``cell_sites``;
+        rows with reasons go to ``quarantine``.
+
+        Returns:
+            ``(rows stored in cell_sites, rows quarantined)``.
+        """
+        bad_mask = pc.greater(pc.list_value_length(table.column("reasons")), 0)
+        good = table.filter(pc.invert(bad_mask))
+        sites = pa.table({
+            "carrier": good.column("carrier"), "cell_id": good.column("cell_id"),
+            "lat": good.column("cell_lat"), "lon": good.column("cell_lon"),
+            "source_file": good.column("source_file"), "source_sha256": good.column("source_sha256"),
+            "ingest_job": good.column("ingest_job")})
+        self.con.register("_sites", sites)
+        self.con.execute("INSERT INTO cell_sites SELECT * FROM _sites")
+        self.con.unregister("_sites")
+        _, quarantined = self.write(table.filter(bad_mask))
+        return good.num_rows, quarantined
+
+    def join_cell_sites(self) -> int:
+        """Fill ``cdr.cell_lat``/``cell_lon`` from ``cell_sites`` of the same carrier where missing.
+
+        Returns:
+            Rows updated.
+        """
+        before = self.con.execute("SELECT count(*) FROM cdr WHERE cell_lat IS NOT NULL").fetchone()[0]
+        self.con.execute("""
+            UPDATE cdr SET cell_lat = s.lat, cell_lon = s.lon
+            FROM (SELECT carrier, cell_id, any_value(lat) AS lat, any_value(lon) AS lon
+                  FROM cell_sites GROUP BY carrier, cell_id) AS s
+            WHERE cdr.cell_lat IS NULL AND cdr.carrier = s.carrier AND cdr.cell_id = s.cell_id""")
+        after = self.con.execute("SELECT count(*) FROM cdr WHERE cell_lat IS NOT NULL").fetchone()[0]
+        return int(after - before)
+
+    def counts(self, ingest_job: str) -> dict[str, tuple[int, int]]:
+        """Rows stored and quarantined per source file SHA-256 for one job, read back from the tables."""
+        out: dict[str, list[int]] = {}
+        for sha, n in self.con.execute(
+                "SELECT source_sha256, count(*) FROM cdr WHERE ingest_job = ? GROUP BY 1",
+                [ingest_job]).fetchall():
+            out.setdefault(sha, [0, 0])[0] = n
+        for sha, n in self.con.execute(
+                "SELECT source_sha256, count(*) FROM cell_sites WHERE ingest_job = ? GROUP BY 1",
+                [ingest_job]).fetchall():
+            out.setdefault(sha, [0, 0])[0] += n
+        for sha, n in self.con.execute(
+                "SELECT source_sha256, count(*) FROM quarantine WHERE ingest_job = ? GROUP BY 1",
+                [ingest_job]).fetchall():
+            out.setdefault(sha, [0, 0])[1] = n
+        return {k: (v[0], v[1]) for k, v in out.items()}
+
+    def already_ingested(self, sha256: str) -> str | None:
+        """The job that already stored this file completely, or None."""
+        row = self.con.execute(
+            "SELECT ingest_job FROM files WHERE sha256 = ? AND status = 'ok' LIMIT 1", [sha256]).fetchone()
+        return row[0] if row else None
+
+    def write_file_row(self, row: dict) -> None:
+        """Insert one ``files`` row (keys: :data:`raybench.schema.FILES_COLUMNS`)."""
+        values = [row.get(c) for c in FILES_COLUMNS]
+        skipped = row.get("lines_skipped") or {}
+        values[FILES_COLUMNS.index("lines_skipped")] = None
+        placeholders = ", ".join("?" for _ in FILES_COLUMNS)
+        self.con.execute(f"INSERT INTO files VALUES ({placeholders})", values)
+        if skipped:
+            self.con.execute(
+                "UPDATE files SET lines_skipped = MAP(?::VARCHAR[], ?::BIGINT[]) "
+                "WHERE ingest_job = ? AND path = ?",
+                [list(skipped), list(skipped.values()), row["ingest_job"], row["path"]])
+
+    def close(self) -> None:
+        """Checkpoint and close the database."""
+        self.con.close()
+
+
+def files_rows(con, ingest_job: str) -> list[dict]:
+    """The ``files`` rows of one job as dicts (``lines_skipped`` as a dict)."""
+    cur = con.execute("SELECT * FROM files WHERE ingest_job = ? ORDER BY path", [ingest_job])
+    names = [d[0] for d in cur.description]
+    rows = [dict(zip(names, r)) for r in cur.fetchall()]
+    for r in rows:
+        if r["lines_skipped"] is not None and not isinstance(r["lines_skipped"], dict):
+            r["lines_skipped"] = json.loads(json.dumps(r["lines_skipped"]))
+    return rows

@@ -1,0 +1,38 @@
+"""Units for option values: ``4MiB`` -> bytes, ``1M`` -> a count."""
+
+from __future__ import annotations
+
+import re
+
+from raybench.errors import ConfigError
+
+_BYTES = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "kib": 2**10, "mib": 2**20, "gib": 2**30}
+_COUNT = {"": 1, "k": 10**3, "m": 10**6}
+
+
+def parse_bytes(text: str | int) -> int:
+    """``'4MiB'`` -> 4194304; ``'2GB'`` -> 2000000000; an int is returned as is.
+
+    Raises:
+        ConfigError: not a size; the message lists the units.
+    """
+    if isinstance(text, int):
+        return text
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", str(text))
+    if not m or m.group(2).lower() not in _BYTES:
+        raise ConfigError(f"{text!r} is not a size; use a number with one of: {', '.join(u for u in _BYTES if u)}")
+    return int(float(m.group(1)) * _BYTES[m.group(2).lower()])
+
+
+def parse_count(text: str | int) -> int:
+    """``'1M'`` -> 1000000; ``'10k'`` -> 10000; ``'250'`` -> 250.
+
+    Raises:
+        ConfigError: not a count.
+    """
+    if isinstance(text, int):
+        return text
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*", str(text))
+    if not m:
+        raise ConfigError(f"{text!r} is not a count; use e.g. 1000, 10k or 1M")
+    return int(float(m.group(1)) * _COUNT[m.group(2).lower()])
