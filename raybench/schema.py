@@ -56,7 +56,7 @@ CDR_SCHEMA = pa.schema([
 
 CDR_DDL = """
 CREATE TABLE IF NOT EXISTS cdr (
-    record_id VARCHAR PRIMARY KEY,
+    record_id VARCHAR,
     source_file VARCHAR, source_sha256 VARCHAR, source_row BIGINT, source_page INTEGER,
     carrier VARCHAR, layout VARCHAR, record_type VARCHAR, direction VARCHAR,
     start_utc TIMESTAMPTZ, start_raw VARCHAR, tz_assumed VARCHAR, tz_flag VARCHAR,

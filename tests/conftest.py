@@ -11,13 +11,12 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-REAL_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "cases" / "real"
+REAL_DIR = REPO_ROOT.parent / "shared" / "cases" / "real"
 """The real public samples (../shared/cases/real, beside the repository)."""
 
 
 @pytest.fixture(scope="session")
 def real_dir() -> Path:
-    """Folder of the real samples; the tests that need it are skipped when it is absent."""
-    if not REAL_DIR.is_dir():
-        pytest.skip(f"real samples not found at {REAL_DIR}")
+    """Folder of the real samples (a missing folder fails the tests that need it, it is not skipped)."""
+    assert REAL_DIR.is_dir(), f"real samples not found at {REAL_DIR}"
     return REAL_DIR

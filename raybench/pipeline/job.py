@@ -211,11 +211,19 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
     metrics: dict = {}
     try:
         tasks = [_prepare(p, options, staging, job) for p in files]
+        seen: set[str] = set()
         for task in tasks:
-            if task.plan is not None and (prior := sink.already_ingested(task.plan.sha256)):
-                task.row.update(status="skipped", error=f"already ingested by {prior}",
-                                rows_read=0, lines_skipped={})
+            if task.plan is None:
+                continue
+            sha = task.plan.sha256
+            if (prior := sink.already_ingested(sha)) or sha in seen:
+                why = f"already ingested by {prior}" if prior else "the same content is named twice in this job"
+                task.row.update(status="skipped", error=why, rows_read=0, lines_skipped={})
                 task.plan = None
+                continue
+            seen.add(sha)
+            if removed := sink.forget_partial(sha):
+                log.warning("%s: removed %d rows left by an unfinished earlier job", task.path, removed)
         for task in tasks:
             if task.plan is not None and task.layout is not None and task.layout.kind == "cell_sites":
                 _ingest_cell_sites(task, sink, job)

@@ -2,7 +2,12 @@
 
 The driver is the only writer (DuckDB allows one writing process per file). Rows arrive as Arrow tables
 in :data:`raybench.pipeline.transform.OUTPUT_SCHEMA`; a row with reasons goes to ``quarantine``, any
-other to ``cdr``. ``cdr.record_id`` is the primary key, so the same record can never be stored twice.
+other to ``cdr``.
+
+A record is never stored twice: a file whose SHA-256 a job already stored completely is skipped, and
+rows left by an earlier job that did not finish a file are deleted before the file is read again
+(:meth:`DuckDBSink.forget_partial`). This keeps ``cdr`` free of a primary-key index, whose memory
+would grow with the table (an ART index on 10M ids is about a gigabyte).
 """
 
 from __future__ import annotations
@@ -21,16 +26,18 @@ class DuckDBSink:
 
     Args:
         path: database file (created when missing).
+        memory_limit: DuckDB's memory limit (it spills to disk beyond it).
 
     Raises:
         IngestError: the file cannot be opened (locked by another process, not a database).
     """
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, memory_limit: str = "512MB"):
         import duckdb
 
         try:
-            self.con = duckdb.connect(path)
+            self.con = duckdb.connect(path, config={"memory_limit": memory_limit,
+                                                    "preserve_insertion_order": False})
         except Exception as exc:  # duckdb raises its own IOException family
             raise IngestError(f"{path}: cannot open the DuckDB database: {exc}") from exc
         for ddl in ALL_DDL:
@@ -116,6 +123,17 @@ class DuckDBSink:
         row = self.con.execute(
             "SELECT ingest_job FROM files WHERE sha256 = ? AND status = 'ok' LIMIT 1", [sha256]).fetchone()
         return row[0] if row else None
+
+    def forget_partial(self, sha256: str) -> int:
+        """Delete the rows an unfinished earlier job stored for this file (by SHA-256).
+
+        Returns:
+            Rows deleted from ``cdr``, ``quarantine`` and ``cell_sites`` together.
+        """
+        deleted = 0
+        for table in ("cdr", "quarantine", "cell_sites"):
+            deleted += self.con.execute(f"DELETE FROM {table} WHERE source_sha256 = ?", [sha256]).fetchone()[0]
+        return deleted
 
     def write_file_row(self, row: dict) -> None:
         """Insert one ``files`` row (keys: :data:`raybench.schema.FILES_COLUMNS`)."""

@@ -1,0 +1,94 @@
+"""raybench.metrics.collector.MetricsCollector without Ray."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from raybench.metrics.collector import MetricsCollector
+from raybench.metrics.stats import percentiles
+
+
+def report(rows: int, latency_s: float, rule_counts: dict | None = None, error: str | None = None) -> dict:
+    return {"rows": rows, "latency_s": latency_s, "file": "f.csv", "rule_counts": rule_counts or {},
+            "error": error, "rss_bytes": 1, "pss_bytes": 1}
+
+
+def test_percentiles_linear_interpolation():
+    assert percentiles([1.0, 2.0, 3.0, 4.0]) == pytest.approx({"p50": 2.5, "p95": 3.85, "p99": 3.97})
+    assert percentiles([7.0]) == {"p50": 7.0, "p95": 7.0, "p99": 7.0}
+    assert percentiles([]) == {"p50": None, "p95": None, "p99": None}
+    assert percentiles([10, 0], qs=(0, 100)) == {"p0": 0.0, "p100": 10.0}
+
+
+def test_batches_keyed_by_chunk_id_retry_counted_once():
+    m = MetricsCollector()
+    m.batch_started("w1", "c1")
+    m.batch_finished("w1", "c1", report(100, 1.0, {"start_parse": [99, 1]}))
+    # Ray retried c1 on another worker: the last report wins, nothing is counted twice
+    m.batch_started("w2", "c1")
+    m.batch_finished("w2", "c1", report(100, 3.0, {"start_parse": [99, 1]}))
+    m.batch_started("w1", "c2")
+    m.batch_finished("w1", "c2", report(50, 2.0, {"start_parse": [48, 2], "duration_range": [50, 0]}))
+    s = m.summary()
+    assert s["batches"] == 2
+    assert s["rows_processed"] == 150
+    assert s["batch_latency_s"] == {"p50": 2.5, "p95": pytest.approx(2.95), "p99": pytest.approx(2.99)}
+    assert s["batch_latency_s_max"] == 3.0
+    assert s["rule_counts"] == {"duration_range": {"passed": 50, "failed": 0},
+                                "start_parse": {"passed": 147, "failed": 3}}
+    assert s["workers"]["per_worker"] == {
+        "w2": {"batches": 1, "rows": 100, "busy_s": 3.0},
+        "w1": {"batches": 1, "rows": 50, "busy_s": 2.0},
+    }
+    assert m.in_flight == {}
+
+
+def test_errors_are_listed_with_the_chunk():
+    m = MetricsCollector()
+    m.batch_finished("w1", "c9", report(10, 0.1, error="boom"))
+    m.batch_finished("w1", "c10", report(10, 0.1))
+    assert m.summary()["errors"] == ["c9: boom"]
+
+
+def test_empty_summary():
+    s = MetricsCollector().summary()
+    assert s["batches"] == 0 and s["rows_processed"] == 0
+    assert s["batch_latency_s"] == {"p50": None, "p95": None, "p99": None}
+    assert s["batch_latency_s_max"] is None
+    assert s["samples"] == 0 and s["pss_bytes_peak"] == 0
+    assert s["rule_counts"] == {} and s["errors"] == []
+
+
+def test_tick_sees_this_process_and_the_batches_in_flight():
+    m = MetricsCollector()
+    m.register_worker("w1", os.getpid())
+    m.register_worker("gone", 2**22 + 12345)   # a pid that does not exist: not alive
+    m.batch_started("w1", "c1")
+    m.batch_started("w1", "c2")
+    first = m.tick()
+    assert first.processes >= 1
+    assert first.rss_bytes > 10 << 20            # at least this Python process, polars loaded
+    assert first.pss_bytes > 0
+    assert first.actors_alive == 1
+    assert first.actors_busy == 1
+    assert first.batches_in_flight == 2
+    assert first.rows_done == 0
+    m.batch_finished("w1", "c1", report(7, 0.5))
+    second = m.tick()
+    assert second.batches_in_flight == 1
+    assert second.rows_done == 7
+    assert second.t_s >= first.t_s
+    me = m.peaks[str(os.getpid())]
+    assert me["samples"] == 2
+    assert me["rss_bytes_max"] > 10 << 20
+    assert me["rss_bytes_max"] <= max(first.rss_bytes, second.rss_bytes)
+    s = m.summary()
+    assert s["samples"] == 2
+    assert s["actors_alive_max"] == 1
+    assert s["batches_in_flight_max"] == 2
+    assert s["rss_bytes_peak"] == max(first.rss_bytes, second.rss_bytes)
+    assert s["workers"]["registered"] == 2
+    assert len(s["timeseries"]) == 2 and s["timeseries"][1]["rows_done"] == 7
+    assert "cpu_pct_mean" in s["processes"][str(os.getpid())]

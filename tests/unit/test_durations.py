@@ -1,0 +1,64 @@
+"""raybench.normalize.durations.parse_duration: each unit, a passing and a failing value."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from raybench.normalize.durations import parse_duration
+
+
+def _parse(values: list[str | None], unit: str) -> list[int | None]:
+    df = pl.DataFrame({"d": pl.Series(values, dtype=pl.String)})
+    out = df.select(parse_duration(pl.col("d"), unit).alias("s"))["s"]
+    assert out.dtype == pl.Int64
+    return out.to_list()
+
+
+@pytest.mark.parametrize(("unit", "raw", "want"), [
+    ("seconds", "42", 42),
+    ("seconds", " 7 ", 7),
+    ("seconds", "0", 0),
+    ("seconds", "-6", -6),          # read; duration_range rejects it
+    ("seconds", "1.5", None),
+    ("seconds", "abc", None),
+    ("seconds", "", None),
+    ("mm_ss", "2:30", 150),
+    ("mm_ss", "0:05", 5),
+    ("mm_ss", "75:02", 4502),        # minutes may pass 59 (AT&T ET)
+    ("mm_ss", "1:75", None),         # seconds may not
+    ("mm_ss", "3:4", None),
+    ("mm_ss", "12", None),
+    ("mm_ss", "1:02:03", None),
+    ("hh_mm_ss", "1:02:03", 3723),
+    ("hh_mm_ss", "00:00:59", 59),
+    ("hh_mm_ss", "25:00:00", 90000),
+    ("hh_mm_ss", "01:60:00", None),
+    ("hh_mm_ss", "01:00:60", None),
+    ("hh_mm_ss", "10:00", None),
+    ("minutes", "3", 180),
+    ("minutes", "0", 0),
+    ("minutes", "2.5", None),
+    ("minutes", "x", None),
+    ("ms", "1499", 1),
+    ("ms", "1501", 2),
+    ("ms", "60000", 60),
+    ("ms", "0", 0),
+    ("ms", "abc", None),
+])
+def test_parse_duration(unit, raw, want):
+    assert _parse([raw], unit) == [want]
+
+
+@pytest.mark.parametrize("unit", ["seconds", "mm_ss", "hh_mm_ss", "minutes", "ms"])
+def test_null_stays_null(unit):
+    assert _parse([None], unit) == [None]
+
+
+def test_vectorised_rows_do_not_mix():
+    assert _parse(["75:02", "1:75", None, "0:00", "10:59"], "mm_ss") == [4502, None, None, 0, 659]
+
+
+def test_unknown_unit_raises():
+    with pytest.raises(ValueError, match="fortnights"):
+        parse_duration(pl.col("d"), "fortnights")  # type: ignore[arg-type]
