@@ -11,8 +11,8 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-REAL_DIR = REPO_ROOT.parent / "shared" / "cases" / "real"
-"""The real public samples (../shared/cases/real, beside the repository)."""
+REAL_DIR = REPO_ROOT / "examples" / "real"
+"""The real public samples (copied from ../shared/cases/real with their licences)."""
 
 
 @pytest.fixture(scope="session")

@@ -209,6 +209,15 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
     started_ray = False
     staging = tempfile.mkdtemp(prefix="raybench-staging-")
     metrics: dict = {}
+    phases_s: dict[str, float] = {}
+    mark = time.perf_counter()
+
+    def phase(name: str) -> None:
+        nonlocal mark
+        now = time.perf_counter()
+        phases_s[name] = phases_s.get(name, 0.0) + now - mark
+        mark = now
+
     try:
         tasks = [_prepare(p, options, staging, job) for p in files]
         seen: set[str] = set()
@@ -230,10 +239,12 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
         cdr_tasks = [t for t in tasks if t.plan is not None and t.layout is not None and t.layout.kind == "cdr"]
         items = [item for t in cdr_tasks for item in chunk_items(t, job)]
         total_rows = sum(i["n_records"] for i in items)
+        phase("identify_plan")
         if items:
             started_ray = init_ray(options)
+            phase("ray_init")
             metrics = _run_pool(items, {t.layout.id: t.layout for t in cdr_tasks if t.layout}, sink,
-                                options, total_rows)
+                                options, total_rows, phase)
         joined = sink.join_cell_sites()
         counts = sink.counts(job)
         for task in tasks:
@@ -249,6 +260,7 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
                                                            "rows read but neither stored nor quarantined")
             sink.write_file_row(task.row)
         rows = files_rows(sink.con, job)
+        phase("finalize")
     finally:
         sink.close()
         for name in os.listdir(staging):
@@ -258,6 +270,7 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
             import ray
 
             ray.shutdown()
+        phase("shutdown")
     wall_s = time.perf_counter() - t0
     totals = {
         "files": len(rows),
@@ -270,7 +283,7 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
     results = {
         "job": job, "db": options.db, "options": asdict(options), "files": rows, "totals": totals,
         "wall_s": wall_s, "rows_per_s": totals["rows_read"] / wall_s if wall_s > 0 else None,
-        "metrics": metrics,
+        "phases_s": phases_s, "metrics": metrics,
     }
     path = options.results or os.path.join("results", f"ingest-{job}.json")
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
@@ -295,7 +308,7 @@ def pool_size(options: IngestOptions) -> int:
 
 
 def _run_pool(items: list[dict], layouts: dict[str, Layout], sink, options: IngestOptions,
-              total_rows: int) -> dict:
+              total_rows: int, phase) -> dict:
     import ray
     from ray.data import ActorPoolStrategy, DataContext
 
@@ -317,10 +330,18 @@ def _run_pool(items: list[dict], layouts: dict[str, Layout], sink, options: Inge
         runtime_env={"env_vars": {"POLARS_MAX_THREADS": str(max(1, int(options.worker_cpus)))}},
     )
     progress = _progress(options.progress, total_rows)
+    phase("pool_setup")
+    sink_s = 0.0
+    first = True
     try:
         for block in ds.iter_batches(batch_size=None, batch_format="pyarrow", prefetch_batches=1):
-            stored, quarantined = sink.write(block)
-            progress.advance(stored + quarantined)
+            if first:
+                phase("first_batch")
+                first = False
+            t = time.perf_counter()
+            sink.add(block)
+            sink_s += time.perf_counter() - t
+            progress.advance(block.num_rows)
     except RaybenchError:
         raise
     except Exception as exc:
@@ -329,7 +350,12 @@ def _run_pool(items: list[dict], layouts: dict[str, Layout], sink, options: Inge
         raise IngestError(f"the Ray pipeline failed: {type(exc).__name__}: {exc}") from exc
     finally:
         progress.close()
+    t = time.perf_counter()
+    sink.flush()
+    sink_s += time.perf_counter() - t
+    phase("batches")
     summary = ray.get(coordinator.finish.remote())
+    summary["sink_write_s"] = sink_s
     summary["pool_size"] = n
     ray.kill(coordinator)
     return summary

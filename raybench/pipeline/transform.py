@@ -13,9 +13,9 @@ import polars as pl
 import pyarrow as pa
 
 from raybench.layout import Layout
-from raybench.normalize.frame import normalize_frame, records_frame
+from raybench.normalize.frame import normalize_frame
 from raybench.normalize.numbers import NumberNormalizer
-from raybench.read.records import parse_chunk
+from raybench.read.records import read_chunk_frame
 from raybench.schema import CDR_SCHEMA
 from raybench.validate.rules import PARSE_REASONS, apply_rules
 
@@ -65,8 +65,8 @@ def process_chunk(data: bytes, *, layout: Layout, encoding: str, first_row: int,
     Returns:
         One output row per record: stored rows and quarantined rows (with their reasons).
     """
-    records = parse_chunk(data, encoding, layout, first_row)
-    frame = normalize_frame(records_frame(records, layout), layout, numbers)
+    source, bad_records = read_chunk_frame(data, encoding, layout, first_row)
+    frame = normalize_frame(source, layout, numbers)
     frame, counts = apply_rules(frame, layout)
     n = frame.height
     good = frame.select(
@@ -89,12 +89,12 @@ def process_chunk(data: bytes, *, layout: Layout, encoding: str, first_row: int,
     for name in good.column_names:
         cols[name] = good.column(name)
     table = pa.table({f.name: cols[f.name] for f in OUTPUT_SCHEMA}).cast(OUTPUT_SCHEMA)
-    seen = n + len(records.bad)
+    seen = n + len(bad_records)
     for reason in PARSE_REASONS:
-        failed = sum(1 for b in records.bad if b[2] == reason)
+        failed = sum(1 for b in bad_records if b[2] == reason)
         counts[reason] = [seen - failed, failed]
-    if records.bad:
-        bad_rows = [b[0] for b in records.bad]
+    if bad_records:
+        bad_rows = [b[0] for b in bad_records]
         m = len(bad_rows)
         bad = {f.name: pa.nulls(m, f.type) for f in OUTPUT_SCHEMA}
         bad.update({
@@ -105,8 +105,8 @@ def process_chunk(data: bytes, *, layout: Layout, encoding: str, first_row: int,
             "carrier": pa.array([layout.carrier] * m, pa.string()),
             "layout": pa.array([layout.id] * m, pa.string()),
             "ingest_job": pa.array([ingest_job] * m, pa.string()),
-            "raw": pa.array([b[1] for b in records.bad], pa.string()),
-            "reasons": pa.array([[b[2]] for b in records.bad], pa.list_(pa.string())),
+            "raw": pa.array([b[1] for b in bad_records], pa.string()),
+            "reasons": pa.array([[b[2]] for b in bad_records], pa.list_(pa.string())),
         })
         table = pa.concat_tables([table, pa.table(bad, schema=OUTPUT_SCHEMA)])
     return ChunkResult(table, counts, seen)

@@ -124,3 +124,85 @@ def parse_chunk(data: bytes, encoding: str, layout: Layout, first_row: int) -> C
         source_rows.append(row_no)
         raws.append(record)
     return ChunkRecords(rows, source_rows, raws, bad)
+
+
+def _frame_from_rows(records: ChunkRecords, layout: Layout):
+    import polars as pl
+
+    columns = list(zip(*records.rows)) if records.rows else [()] * len(layout.columns)
+    data = {name: pl.Series(name, values, dtype=pl.String) for name, values in zip(layout.columns, columns)}
+    data["source_row"] = pl.Series("source_row", records.source_rows, dtype=pl.Int64)
+    data["raw"] = pl.Series("raw", records.raws, dtype=pl.String)
+    return pl.DataFrame(data)
+
+
+def read_chunk_frame(data: bytes, encoding: str, layout: Layout, first_row: int):
+    """Decode a chunk and read its records into a polars frame, with polars' CSV reader.
+
+    Same result as :func:`parse_chunk` followed by building a frame, but the field splitting runs in
+    polars: Python only splits records, counts fields (``str.count_matches``) and parses the few records
+    that hold quotes to count their fields. Records with a bad field count, undecodable bytes or a broken
+    quote are set aside as ``bad``; the others are joined and read in one call. When polars does not
+    return exactly one row per record (a quoting corner it reads differently), the chunk is read again
+    with :func:`parse_chunk`, so the result never depends on the fast path.
+
+    Returns:
+        ``(frame, bad)``: String columns named after ``layout.columns`` plus ``source_row`` (Int64) and
+        ``raw`` (String); ``bad`` as in :class:`ChunkRecords`.
+    """
+    import io
+
+    import numpy as np
+    import polars as pl
+
+    text = data.decode(encoding, errors="replace")
+    records = split_records(text)
+    n = len(records)
+    width = len(layout.columns)
+    delim = layout.delimiter
+    accepted = layout.accepted_field_counts
+    raw = pl.Series("raw", records, dtype=pl.String)
+    quoted = raw.str.contains('"', literal=True).to_numpy()
+    if layout.skip_initial_space and quoted.any():
+        return _slow(data, encoding, layout, first_row)
+    counts = (raw.str.count_matches(delim, literal=True) + 1).to_numpy().astype(np.int64)
+    reason = np.full(n, None, dtype=object)
+    for i in np.flatnonzero(quoted):
+        try:
+            parsed = list(csv.reader([records[i]], delimiter=delim, strict=True))
+            counts[i] = len(parsed[0]) if len(parsed) == 1 else -1
+        except csv.Error:
+            counts[i] = -1
+        if counts[i] == -1:
+            reason[i] = "quoting"
+    bad_count = ~np.isin(counts, accepted) & (reason == None)  # noqa: E711
+    reason[bad_count] = "field_count"
+    enc = raw.str.contains("\ufffd", literal=True).to_numpy()
+    reason[enc] = "encoding"
+    good = reason == None  # noqa: E711
+    rows = np.arange(first_row, first_row + n, dtype=np.int64)
+    bad = [(int(rows[i]), records[i], str(reason[i])) for i in np.flatnonzero(~good)]
+    good_idx = np.flatnonzero(good)
+    lines = records if len(good_idx) == n else [records[i] for i in good_idx]
+    short = counts[good_idx] < width
+    if short.any():
+        lines = list(lines)
+        for j in np.flatnonzero(short):
+            lines[j] = lines[j] + delim * int(width - counts[good_idx[j]])
+    if lines:
+        frame = pl.read_csv(io.BytesIO("\n".join(lines).encode("utf-8")), has_header=False,
+                            new_columns=list(layout.columns), infer_schema=False, separator=delim,
+                            quote_char='"')
+        if frame.height != len(lines) or frame.width != width:
+            return _slow(data, encoding, layout, first_row)
+        if layout.skip_initial_space:
+            frame = frame.with_columns(pl.all().str.strip_chars_start(" "))
+    else:
+        frame = pl.DataFrame({c: pl.Series(c, [], dtype=pl.String) for c in layout.columns})
+    frame = frame.with_columns(pl.Series("source_row", rows[good_idx]), raw.filter(pl.Series(good)))
+    return frame, bad
+
+
+def _slow(data: bytes, encoding: str, layout: Layout, first_row: int):
+    records = parse_chunk(data, encoding, layout, first_row)
+    return _frame_from_rows(records, layout), records.bad

@@ -32,7 +32,7 @@ class DuckDBSink:
         IngestError: the file cannot be opened (locked by another process, not a database).
     """
 
-    def __init__(self, path: str, memory_limit: str = "512MB"):
+    def __init__(self, path: str, memory_limit: str = "512MB", flush_rows: int = 250_000):
         import duckdb
 
         try:
@@ -43,9 +43,29 @@ class DuckDBSink:
         for ddl in ALL_DDL:
             self.con.execute(ddl)
         self.path = path
+        self.flush_rows = flush_rows
+        self._pending: list[pa.Table] = []
+        self._pending_rows = 0
+
+    def add(self, table: pa.Table) -> None:
+        """Queue a worker's output rows; they are written in groups of about ``flush_rows`` rows
+        (one large insert is about twice as fast as many small ones). Call :meth:`flush` at the end."""
+        if table.num_rows:
+            self._pending.append(table)
+            self._pending_rows += table.num_rows
+        if self._pending_rows >= self.flush_rows:
+            self.flush()
+
+    def flush(self) -> tuple[int, int]:
+        """Write the queued rows. Returns ``(rows stored in cdr, rows stored in quarantine)``."""
+        if not self._pending:
+            return 0, 0
+        table = pa.concat_tables(self._pending)
+        self._pending, self._pending_rows = [], 0
+        return self.write(table)
 
     def write(self, table: pa.Table) -> tuple[int, int]:
-        """Store a worker's output rows.
+        """Store a worker's output rows now.
 
         Returns:
             ``(rows stored in cdr, rows stored in quarantine)``.
@@ -149,7 +169,8 @@ class DuckDBSink:
                 [list(skipped), list(skipped.values()), row["ingest_job"], row["path"]])
 
     def close(self) -> None:
-        """Checkpoint and close the database."""
+        """Write what is queued, then close the database."""
+        self.flush()
         self.con.close()
 
 

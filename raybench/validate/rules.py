@@ -80,7 +80,7 @@ RULES: tuple[Rule, ...] = (
          lambda lo: lo.kind == "cdr",
          lambda lo: pl.col("caller").is_not_null() | pl.col("callee").is_not_null()),
     Rule("number_lossy", "no number was damaged by Excel's scientific notation (9.12678E+11)",
-         lambda lo: lo.numbers_are_msisdn,
+         lambda lo: lo.kind == "cdr" and lo.numbers_are_msisdn,
          _numbers_lossy_free),
     Rule("record_type_known", "the record-type descriptor is one the layout knows",
          lambda lo: lo.record_type is not None,

@@ -1,0 +1,127 @@
+"""``raybench run SCENARIO``: generate (cached by seed), ingest, score against truth, check targets."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import time
+
+from raybench import __version__
+from raybench.harness.scenario import Scenario, load_scenario
+
+SCHEMA_VERSION = 1
+
+
+def default_cache_dir() -> str:
+    """``$RAYBENCH_CACHE`` or ``~/.cache/raybench``."""
+    return os.environ.get("RAYBENCH_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "raybench")
+
+
+def generate_inputs(scenario: Scenario, cache_dir: str) -> list:
+    """Generate the scenario's files, reusing earlier ones with the same arguments.
+
+    Returns:
+        :class:`raybench.generate.production.GeneratedFile` per layout.
+    """
+    from raybench.generate.production import GENERATOR_VERSION, GeneratedFile, file_name, generate_file
+
+    folder = os.path.join(cache_dir, f"gen-v{GENERATOR_VERSION}")
+    made = []
+    for layout in scenario.layouts:
+        path = os.path.join(folder, file_name(layout, scenario.rows, scenario.seed, scenario.defect_rate))
+        if os.path.exists(path) and os.path.exists(path + ".truth.parquet"):
+            made.append(GeneratedFile(path, path + ".truth.parquet", scenario.rows, layout))
+        else:
+            made.append(generate_file(layout, folder, rows=scenario.rows, seed=scenario.seed,
+                                      defect_rate=scenario.defect_rate))
+    return made
+
+
+def _git_sha() -> str | None:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
+                             cwd=os.path.dirname(os.path.abspath(__file__)))
+        return out.stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def _machine() -> dict:
+    import psutil
+
+    return {"hostname": platform.node(), "platform": platform.platform(), "python": platform.python_version(),
+            "cpus": os.cpu_count(), "memory_bytes": psutil.virtual_memory().total}
+
+
+def collect_metrics(ingest: dict, accuracy: list[dict]) -> dict:
+    """The scenario metrics (:data:`raybench.harness.scenario.METRICS`) from an ingest and its scores."""
+    t = ingest["totals"]
+    m = ingest.get("metrics") or {}
+    valid = sum(a["rows_valid_expected"] for a in accuracy)
+    defects = sum(a["quarantine_expected"] for a in accuracy)
+    return {
+        "wall_s": ingest["wall_s"],
+        "rows_per_s": ingest["rows_per_s"],
+        "pss_bytes_peak": m.get("pss_bytes_peak"),
+        "rss_bytes_peak": m.get("rss_bytes_peak"),
+        "batch_latency_p95_s": (m.get("batch_latency_s") or {}).get("p95"),
+        "rows_read": t["rows_read"],
+        "rows_accounted_ratio": (t["rows_stored"] + t["rows_quarantined"]) / t["rows_read"] if t["rows_read"] else 1.0,
+        "field_accuracy": sum(a["rows_valid_exact"] for a in accuracy) / valid if valid else 1.0,
+        "quarantine_recall": sum(a["quarantine_correct"] for a in accuracy) / defects if defects else 1.0,
+        "false_quarantine_ratio": sum(a["false_quarantine"] for a in accuracy) / valid if valid else 0.0,
+        "error_count": len(m.get("errors", [])),
+        "files_failed": t["files_failed"],
+    }
+
+
+def run_scenario(path: str, *, address: str | None = None, out_dir: str = "results",
+                 cache_dir: str | None = None) -> dict:
+    """Run one scenario end to end.
+
+    Returns:
+        The outcome written to ``<out_dir>/<name>-<job>/results.json``: ``schema_version``,
+        ``raybench_version``, ``git_sha``, ``machine``, ``scenario`` (resolved), ``ingest`` (the job's
+        results), ``accuracy`` (per file), ``metrics``, ``targets`` (each with value and verdict),
+        ``passed`` and ``results_path``.
+
+    Raises:
+        ConfigError: a bad scenario.
+    """
+    import duckdb
+
+    from raybench.harness.accuracy import score_file
+    from raybench.pipeline.job import IngestOptions, new_job_id, run_ingest
+
+    scenario = load_scenario(path)
+    generated = generate_inputs(scenario, cache_dir or default_cache_dir())
+    job = new_job_id()
+    run_dir = os.path.join(out_dir, f"{scenario.name}-{job}")
+    os.makedirs(run_dir, exist_ok=True)
+    db = os.path.join(run_dir, "cdr.duckdb")
+    options = IngestOptions(db=db, address=address, workers=scenario.workers, num_cpus=scenario.num_cpus,
+                            chunk_bytes=scenario.chunk_bytes, tz=scenario.tz, job_id=job,
+                            results=os.path.join(run_dir, "ingest.json"))
+    ingest = run_ingest([g.path for g in generated], options)
+    con = duckdb.connect(db, read_only=True)
+    try:
+        accuracy = [dict(score_file(con, g.path, g.truth_path, job), file=g.path, layout=g.layout)
+                    for g in generated]
+    finally:
+        con.close()
+    metrics = collect_metrics(ingest, accuracy)
+    targets = [{"metric": t.metric, "op": t.op, "limit": t.limit, "value": metrics.get(t.metric),
+                "passed": t.check(metrics.get(t.metric))} for t in scenario.targets]
+    outcome = {
+        "schema_version": SCHEMA_VERSION, "raybench_version": __version__, "git_sha": _git_sha(),
+        "created_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "machine": _machine(),
+        "scenario": {"name": scenario.name, "path": path, "source": scenario.source},
+        "ingest": ingest, "accuracy": accuracy, "metrics": metrics, "targets": targets,
+        "passed": all(t["passed"] for t in targets),
+    }
+    outcome["results_path"] = os.path.join(run_dir, "results.json")
+    with open(outcome["results_path"], "w") as f:
+        json.dump(outcome, f, indent=1, default=str)
+    return outcome

@@ -1,0 +1,139 @@
+"""Scenario files: what to generate, how to ingest, and the targets a run must meet.
+
+A scenario is YAML::
+
+    name: smoke
+    description: ...
+    generate: {layouts: [att_mobility_voice, ...], rows: 1000, seed: 11, defect_rate: 0.02}
+    ingest: {workers: null, chunk_size: 4MiB, tz: null}
+    targets: {wall_s: "<= 120", pss_bytes_peak: "<= 2GiB", field_accuracy: ">= 1.0"}
+
+Unknown keys and bad values raise :class:`ConfigError` naming the key and the allowed values.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from raybench.catalog import GENERATED_LAYOUTS
+from raybench.errors import ConfigError
+from raybench.units import parse_bytes, parse_count
+
+METRICS = {
+    "wall_s": "ingest wall time, seconds",
+    "rows_per_s": "rows read per second of ingest wall time",
+    "pss_bytes_peak": "peak PSS summed over the driver and every Ray process, bytes",
+    "rss_bytes_peak": "peak RSS summed over the driver and every Ray process, bytes",
+    "batch_latency_p95_s": "95th percentile of batch latency, seconds",
+    "rows_read": "records read",
+    "rows_accounted_ratio": "(stored + quarantined) / read",
+    "field_accuracy": "valid rows stored with every field equal to the truth / valid rows",
+    "quarantine_recall": "defect rows quarantined with the expected reason / defect rows",
+    "false_quarantine_ratio": "valid rows quarantined / valid rows",
+    "error_count": "worker and sampler errors",
+    "files_failed": "files that could not be read",
+}
+"""Metrics a target may name, with their meaning and unit."""
+
+OPS = {"<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b, "==": lambda a, b: a == b,
+       "<": lambda a, b: a < b, ">": lambda a, b: a > b}
+_TOP = {"name", "description", "generate", "ingest", "targets"}
+_GENERATE = {"layouts", "rows", "seed", "defect_rate"}
+_INGEST = {"workers", "chunk_size", "tz", "num_cpus"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """``metric op limit``, e.g. ``wall_s <= 60``."""
+
+    metric: str
+    op: str
+    limit: float
+
+    def check(self, value: float | None) -> bool:
+        """Whether ``value`` meets the target (a missing value never does)."""
+        return value is not None and OPS[self.op](value, self.limit)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A parsed scenario (see the module docstring for the YAML)."""
+
+    name: str
+    description: str
+    layouts: tuple[str, ...]
+    rows: int
+    seed: int
+    defect_rate: float
+    workers: int | None = None
+    num_cpus: int | None = None
+    chunk_bytes: int = 4 << 20
+    tz: str | None = None
+    targets: tuple[Target, ...] = field(default_factory=tuple)
+    source: dict = field(default_factory=dict)
+
+
+def _unknown(section: str, got: set, allowed: set) -> None:
+    extra = sorted(got - allowed)
+    if extra:
+        raise ConfigError(f"scenario key {section}{extra[0]!r} is not known; allowed: {', '.join(sorted(allowed))}")
+
+
+def parse_target(metric: str, text: str | int | float) -> Target:
+    """``("wall_s", "<= 60")`` -> ``Target("wall_s", "<=", 60.0)``; sizes like ``2GiB`` are bytes.
+
+    Raises:
+        ConfigError: unknown metric or operator, or a bad value.
+    """
+    if metric not in METRICS:
+        raise ConfigError(f"scenario key targets.{metric!r} is not a metric; allowed: {', '.join(METRICS)}")
+    m = re.fullmatch(r"\s*(<=|>=|==|<|>)\s*(\S+)\s*", str(text))
+    if not m:
+        raise ConfigError(f"targets.{metric}: {text!r} must be '<op> <value>' with op one of {', '.join(OPS)}")
+    raw = m.group(2)
+    try:
+        value = float(parse_bytes(raw)) if metric.endswith("_bytes_peak") else float(raw)
+    except (ValueError, ConfigError):
+        raise ConfigError(f"targets.{metric}: {raw!r} is not a number") from None
+    return Target(metric, m.group(1), value)
+
+
+def load_scenario(path: str) -> Scenario:
+    """Read and validate a scenario YAML file.
+
+    Raises:
+        ConfigError: the file is missing, not YAML, or has a bad key or value.
+    """
+    import yaml
+
+    try:
+        with open(path) as f:
+            doc = yaml.safe_load(f)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the scenario: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(doc, dict):
+        raise ConfigError(f"{path}: a scenario is a mapping with keys {', '.join(sorted(_TOP))}")
+    _unknown("", set(doc), _TOP)
+    gen = doc.get("generate") or {}
+    ing = doc.get("ingest") or {}
+    _unknown("generate.", set(gen), _GENERATE)
+    _unknown("ingest.", set(ing), _INGEST)
+    layouts = tuple(gen.get("layouts") or GENERATED_LAYOUTS)
+    for layout in layouts:
+        if layout not in GENERATED_LAYOUTS:
+            raise ConfigError(f"generate.layouts: {layout!r} is not generated; allowed: {', '.join(GENERATED_LAYOUTS)}")
+    rate = float(gen.get("defect_rate", 0.0))
+    if not 0 <= rate < 1:
+        raise ConfigError(f"generate.defect_rate: {rate} must be in [0, 1)")
+    targets = tuple(parse_target(k, v) for k, v in (doc.get("targets") or {}).items())
+    name = str(doc.get("name") or path.rsplit("/", 1)[-1].removesuffix(".yaml"))
+    return Scenario(
+        name=name, description=str(doc.get("description", "")), layouts=layouts,
+        rows=parse_count(gen.get("rows", 1000)), seed=int(gen.get("seed", 0)), defect_rate=rate,
+        workers=ing.get("workers"), num_cpus=ing.get("num_cpus"),
+        chunk_bytes=parse_bytes(ing.get("chunk_size", 4 << 20)), tz=ing.get("tz"),
+        targets=targets, source=doc,
+    )
