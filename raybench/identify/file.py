@@ -42,6 +42,8 @@ def identify_file(path: str, layouts: tuple[Layout, ...]) -> FileIdentity:
             sample = f.read(SAMPLE_BYTES)
             f.seek(0, 2)
             size = f.tell()
+    except IsADirectoryError:
+        raise InputFileError(path, "is a folder, not a file") from None
     except OSError as exc:
         raise InputFileError(path, f"cannot read: {exc.strerror or exc}") from None
     if not sample.strip():

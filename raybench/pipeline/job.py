@@ -80,8 +80,7 @@ class FileTask:
 def expand_paths(paths: list[str]) -> list[str]:
     """Files named directly, plus the data files (by :data:`INPUT_SUFFIXES`) inside named folders.
 
-    Raises:
-        InputFileError: a path does not exist.
+    A path that does not exist is kept: it becomes a ``files`` row with ``status='failed'``.
     """
     out: list[str] = []
     for p in paths:
@@ -89,10 +88,8 @@ def expand_paths(paths: list[str]) -> list[str]:
         if path.is_dir():
             out.extend(str(f) for f in sorted(path.rglob("*"))
                        if f.is_file() and f.suffix.lower() in INPUT_SUFFIXES and not f.name.startswith("."))
-        elif path.exists():
-            out.append(str(path))
         else:
-            raise InputFileError(p, "no such file or folder")
+            out.append(str(path))
     return out
 
 
@@ -198,7 +195,6 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
 
     Raises:
         IngestError: Ray or the database failed as a whole.
-        InputFileError: a path does not exist.
     """
     from raybench.sink.duckdb_sink import DuckDBSink, files_rows
 

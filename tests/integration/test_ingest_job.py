@@ -125,3 +125,11 @@ def test_bad_files_fail_alone_and_reingest_is_skipped(tmp_path, real_dir):
     assert files["bandicoot_orange_u_test.csv"]["error"] == f"already ingested by {out['job']}"
     con = duckdb.connect(str(tmp_path / "cdr.duckdb"), read_only=True)
     assert con.execute("SELECT count(*) FROM cdr").fetchone()[0] == 500
+
+
+def test_missing_path_is_a_failed_file_and_the_job_goes_on(tmp_path, real_dir):
+    out = _ingest([tmp_path / "nope.csv", real_dir / "cdrstats_cdrimport_2015-10-26.csv"], tmp_path)
+    files = _by_name(out)
+    assert files["nope.csv"]["status"] == "failed"
+    assert files["nope.csv"]["error"] == f"{tmp_path / 'nope.csv'}: cannot read: No such file or directory"
+    assert files["cdrstats_cdrimport_2015-10-26.csv"]["rows_stored"] == 5
