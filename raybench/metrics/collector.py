@@ -12,7 +12,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from raybench.metrics.processes import ProcessSample, ProcessSampler
+from raybench.metrics.processes import NodeIO, ProcessSample, ProcessSampler, node_io
 from raybench.metrics.stats import percentiles
 
 
@@ -34,6 +34,9 @@ class Tick:
         actors_alive, actors_busy: workers whose process exists; workers running a batch.
         batches_in_flight: batches started and not finished.
         rows_done: rows finished so far.
+        driver_cpu_pct: CPU of the driver process(es), percent of one core.
+        disk_read_bytes_per_s, disk_write_bytes_per_s, net_bytes_per_s: node rates since the last tick.
+        shm_used_bytes: shared memory in use (Ray's object store).
     """
 
     t_s: float
@@ -45,6 +48,16 @@ class Tick:
     actors_busy: int
     batches_in_flight: int
     rows_done: int
+    driver_cpu_pct: float = 0.0
+    disk_read_bytes_per_s: float = 0.0
+    disk_write_bytes_per_s: float = 0.0
+    net_bytes_per_s: float = 0.0
+    shm_used_bytes: int = 0
+
+
+DRIVER_SATURATED_CPU_PCT = 90.0
+"""A driver above this CPU (percent of one core) in most samples is flagged as saturated: the harness's
+own process, not the workers, may then be what limits the run."""
 
 
 @dataclass
@@ -69,6 +82,7 @@ class MetricsCollector:
     def __post_init__(self) -> None:
         self._sampler = ProcessSampler(self.driver_pids)
         self._lock = threading.Lock()
+        self._io: tuple[float, NodeIO] | None = None
 
     def register_worker(self, worker_id: str, pid: int) -> None:
         """A worker actor started (its process is sampled from now on)."""
@@ -99,6 +113,16 @@ class MetricsCollector:
     def tick(self) -> Tick:
         """Sample every process once and record the node's totals."""
         samples = self._sampler.sample()
+        now, io = time.perf_counter(), node_io()
+        rates = (0.0, 0.0, 0.0)
+        if self._io is not None:
+            dt = max(now - self._io[0], 1e-6)
+            prev = self._io[1]
+            rates = ((io.disk_read_bytes - prev.disk_read_bytes) / dt,
+                     (io.disk_write_bytes - prev.disk_write_bytes) / dt,
+                     (io.net_sent_bytes + io.net_recv_bytes - prev.net_sent_bytes - prev.net_recv_bytes) / dt)
+        self._io = (now, io)
+        drivers = set(self.driver_pids)
         with self._lock:
             alive_pids = {s.pid for s in samples}
             busy = {b.worker_id for b in self.in_flight.values()}
@@ -112,6 +136,9 @@ class MetricsCollector:
                 actors_busy=len(busy),
                 batches_in_flight=len(self.in_flight),
                 rows_done=sum(r["rows"] for r in self.done.values()),
+                driver_cpu_pct=sum(s.cpu_pct for s in samples if s.pid in drivers),
+                disk_read_bytes_per_s=rates[0], disk_write_bytes_per_s=rates[1], net_bytes_per_s=rates[2],
+                shm_used_bytes=io.shm_used_bytes,
             )
             self.ticks.append(tick)
             for s in samples:
@@ -151,6 +178,12 @@ class MetricsCollector:
         for p in peaks.values():
             p["cpu_pct_mean"] = p.pop("cpu_pct_sum") / max(p["samples"], 1)
         interval = [b.t_s - a.t_s for a, b in zip(ticks, ticks[1:])]
+        busy_ticks = [t for t in ticks if t.actors_busy or t.batches_in_flight]
+        saturated = sum(1 for t in busy_ticks if t.driver_cpu_pct >= DRIVER_SATURATED_CPU_PCT)
+
+        def mean(values: list[float]) -> float:
+            return sum(values) / len(values) if values else 0.0
+
         return {
             "batches": len(reports),
             "rows_processed": sum(r["rows"] for r in reports),
@@ -162,7 +195,14 @@ class MetricsCollector:
             "batches_in_flight_max": max((t.batches_in_flight for t in ticks), default=0),
             "pss_bytes_peak": max((t.pss_bytes for t in ticks), default=0),
             "rss_bytes_peak": max((t.rss_bytes for t in ticks), default=0),
-            "cpu_pct_mean": (sum(t.cpu_pct for t in ticks) / len(ticks)) if ticks else 0.0,
+            "cpu_pct_mean": mean([t.cpu_pct for t in ticks]),
+            "pss_bytes_mean": mean([t.pss_bytes for t in ticks]),
+            "driver_cpu_pct_mean": mean([t.driver_cpu_pct for t in busy_ticks]),
+            "driver_saturated": bool(busy_ticks) and saturated > len(busy_ticks) / 2,
+            "disk_read_bytes_per_s_mean": mean([t.disk_read_bytes_per_s for t in ticks[1:]]),
+            "disk_write_bytes_per_s_mean": mean([t.disk_write_bytes_per_s for t in ticks[1:]]),
+            "net_bytes_per_s_mean": mean([t.net_bytes_per_s for t in ticks[1:]]),
+            "shm_used_bytes_peak": max((t.shm_used_bytes for t in ticks), default=0),
             "sample_interval_s_max": max(interval, default=None),
             "samples": len(ticks),
             "processes": peaks,

@@ -47,6 +47,35 @@ def is_ray_process(proc: psutil.Process) -> bool:
     return cmdline.startswith("ray::") or any(m in cmdline for m in _RAY_CMD_MARKERS)
 
 
+@dataclass(frozen=True)
+class NodeIO:
+    """Node-wide counters at one instant (cumulative since boot).
+
+    Attributes:
+        disk_read_bytes, disk_write_bytes: all disks.
+        net_sent_bytes, net_recv_bytes: all interfaces.
+        shm_used_bytes: bytes in use in ``/dev/shm``, where Ray's object store lives on Linux.
+    """
+
+    disk_read_bytes: int
+    disk_write_bytes: int
+    net_sent_bytes: int
+    net_recv_bytes: int
+    shm_used_bytes: int
+
+
+def node_io() -> NodeIO:
+    """Read the node's disk, network and shared-memory counters."""
+    disk = psutil.disk_io_counters()
+    net = psutil.net_io_counters()
+    try:
+        shm = psutil.disk_usage("/dev/shm").used
+    except OSError:
+        shm = 0
+    return NodeIO(int(disk.read_bytes) if disk else 0, int(disk.write_bytes) if disk else 0,
+                  int(net.bytes_sent), int(net.bytes_recv), int(shm))
+
+
 class ProcessSampler:
     """Samples every Ray process on this node plus some extra pids (drivers).
 

@@ -1,8 +1,9 @@
-"""The coordinator: a Ray actor that collects metrics from every worker and samples the node.
+"""The coordinator: a Ray actor that collects metrics from every worker and samples every node.
 
 It runs :class:`raybench.metrics.collector.MetricsCollector` and a sampling thread that calls
-``tick()`` every ``interval_s`` seconds (default 0.5 s). It asks for no CPU, so it never takes a slot
-from the workers.
+``tick()`` every ``interval_s`` seconds (default 0.5 s) on the driver's node; a :class:`NodeSampler`
+actor does the same on every other node of the cluster. None of them asks for a CPU, so they never take
+a slot from the workers.
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ class Coordinator:
         interval_s: sampling period in seconds.
     """
 
-    def __init__(self, driver_pids: tuple[int, ...] = (), interval_s: float = SAMPLE_INTERVAL_S):
+    def __init__(self, driver_pids: tuple[int, ...] = (), interval_s: float = SAMPLE_INTERVAL_S,
+                 node_samplers: tuple = ()):
         from raybench.metrics.collector import MetricsCollector
 
         self.collector = MetricsCollector(driver_pids=tuple(driver_pids))
+        self.node_samplers = tuple(node_samplers)
         self.interval_s = interval_s
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="raybench-sampler", daemon=True)
@@ -53,24 +56,79 @@ class Coordinator:
                 "last": ticks[-1].__dict__ if ticks else None}
 
     def finish(self) -> dict:
-        """Take a last sample, stop sampling and return the summary."""
+        """Take a last sample, stop sampling (here and on the other nodes) and return the summary.
+
+        ``nodes`` lists one entry per node (``node_ip``, ``pss_bytes_peak``, ``rss_bytes_peak``,
+        ``cpu_pct_mean``, ``processes``); ``pss_bytes_peak_cluster`` adds the nodes' peaks (an upper
+        bound on the cluster's simultaneous peak; equal to ``pss_bytes_peak`` on one node).
+        """
+        import ray
+
         self._stop.set()
         self._thread.join(timeout=5)
         self.collector.tick()
-        return self.collector.summary()
+        summary = self.collector.summary()
+        local = {"node_ip": ray.util.get_node_ip_address(), **_node_part(summary)}
+        remote = []
+        if self.node_samplers:
+            try:
+                remote = ray.get([s.finish.remote() for s in self.node_samplers], timeout=30)
+            except Exception as exc:  # a lost node must not lose the job's metrics
+                summary["errors"].append(f"node sampler: {exc!r}")
+        summary["nodes"] = [local, *remote]
+        summary["pss_bytes_peak_cluster"] = sum(n["pss_bytes_peak"] for n in summary["nodes"])
+        return summary
+
+
+def _node_part(summary: dict) -> dict:
+    return {k: summary[k] for k in ("pss_bytes_peak", "rss_bytes_peak", "cpu_pct_mean", "samples",
+                                    "disk_read_bytes_per_s_mean", "disk_write_bytes_per_s_mean",
+                                    "net_bytes_per_s_mean", "shm_used_bytes_peak", "processes")}
+
+
+class NodeSampler:
+    """Actor body sampling the Ray processes and I/O of one node (not the driver's)."""
+
+    def __init__(self, interval_s: float = SAMPLE_INTERVAL_S):
+        from raybench.metrics.collector import MetricsCollector
+
+        self.collector = MetricsCollector()
+        self._stop = threading.Event()
+        self.interval_s = interval_s
+        self._thread = threading.Thread(target=self._run, name="raybench-node-sampler", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.collector.tick()
+            except Exception as exc:
+                self.collector.errors.append(f"sampler: {exc!r}")
+            self._stop.wait(self.interval_s)
+
+    def finish(self) -> dict:
+        import ray
+
+        self._stop.set()
+        self._thread.join(timeout=5)
+        return {"node_ip": ray.util.get_node_ip_address(), **_node_part(self.collector.summary())}
 
 
 def start_coordinator(driver_pids: tuple[int, ...], interval_s: float = SAMPLE_INTERVAL_S):
-    """Start the coordinator actor on the driver's node (Ray must be initialised).
+    """Start the coordinator on the driver's node and a node sampler on every other alive node.
 
     Returns:
-        The actor handle.
+        The coordinator's actor handle (it holds the samplers' handles).
     """
     import ray
     from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
-    node_id = ray.get_runtime_context().get_node_id()
+    here = ray.get_runtime_context().get_node_id()
+    sampler = ray.remote(num_cpus=0, max_concurrency=2)(NodeSampler)
+    samplers = tuple(
+        sampler.options(scheduling_strategy=NodeAffinitySchedulingStrategy(n["NodeID"], soft=False)).remote(interval_s)
+        for n in ray.nodes() if n.get("Alive") and n["NodeID"] != here)
     actor = ray.remote(num_cpus=0, max_concurrency=8)(Coordinator)
     return actor.options(
-        scheduling_strategy=NodeAffinitySchedulingStrategy(node_id, soft=False),
-    ).remote(driver_pids, interval_s)
+        scheduling_strategy=NodeAffinitySchedulingStrategy(here, soft=False),
+    ).remote(driver_pids, interval_s, samplers)
