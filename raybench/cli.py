@@ -97,3 +97,50 @@ def run(scenario, address, out_dir, cache_dir) -> None:
     if not outcome["passed"]:
         _fail(TargetMissedError(f"scenario {outcome['scenario']['name']} missed "
                                 f"{sum(1 for t in outcome['targets'] if not t['passed'])} target(s)"))
+
+
+@main.command()
+@click.argument("base")
+@click.argument("new")
+@click.option("--max-regression", default="10%", show_default=True,
+              help="Largest allowed move the wrong way, as a percentage or fraction of the base.")
+def compare(base, new, max_regression) -> None:
+    """Compare two results files; exit 1 when a metric regressed beyond --max-regression."""
+    from raybench.harness.compare import compare as compare_metrics, load_metrics, parse_fraction
+    from raybench.report import print_comparison
+
+    try:
+        limit = parse_fraction(max_regression)
+        base_runs, new_runs = load_metrics(base), load_metrics(new)
+    except RaybenchError as exc:
+        _fail(exc)
+        return
+    regressed = False
+    common = sorted(set(base_runs) & set(new_runs))
+    if not common:
+        _fail(RaybenchError(f"{base} and {new} share no scenario"))
+    for name in common:
+        changes = compare_metrics(base_runs[name], new_runs[name], limit)
+        print_comparison(name, changes, limit)
+        regressed = regressed or any(c.regressed for c in changes)
+    if regressed:
+        _fail(TargetMissedError(f"regression beyond {max_regression}"))
+
+
+@main.command()
+@click.argument("results", nargs=-1, required=True)
+def readiness(results) -> None:
+    """Check the production-readiness criteria against results files; exit 0 only when all are met."""
+    from raybench.harness.compare import load_metrics
+    from raybench.harness.readiness import assess
+    from raybench.report import print_readiness
+
+    try:
+        runs = [(name, m) for path in results for name, m in load_metrics(path).items()]
+    except RaybenchError as exc:
+        _fail(exc)
+        return
+    verdicts = assess(runs)
+    print_readiness(verdicts)
+    if not all(v["met"] for v in verdicts):
+        _fail(TargetMissedError(f"not ready: {sum(not v['met'] for v in verdicts)} criteria not met"))

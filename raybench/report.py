@@ -63,3 +63,38 @@ def print_scenario_summary(outcome: dict, console: Console | None = None) -> Non
                       f"{t['op']} {t['limit']}", "[green]pass[/]" if t["passed"] else "[red]MISS[/]")
     console.print(table)
     console.print(f"results: {outcome['results_path']}")
+
+
+def _num(v) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    return str(v)
+
+
+def print_comparison(name: str, changes: list, limit: float, console: Console | None = None) -> None:
+    """Print one scenario's metric changes; regressions in red."""
+    console = console or Console()
+    table = Table(title=f"{name}: compare (max regression {limit:.0%})")
+    for col in ("metric", "base", "new", "change", "verdict"):
+        table.add_column(col)
+    for c in changes:
+        change = "-" if c.change is None else f"{c.change:+.1%}"
+        table.add_row(c.metric, _num(c.base), _num(c.new), change, "[red]REGRESSED[/]" if c.regressed else "ok")
+    console.print(table)
+
+
+def print_readiness(verdicts: list[dict], console: Console | None = None) -> None:
+    """Print the readiness criteria with their evidence."""
+    console = console or Console()
+    table = Table(title="production readiness")
+    for col in ("criterion", "value", "evidence (run)", "verdict"):
+        table.add_column(col)
+    for v in verdicts:
+        value = "-" if v["value"] is None else (_gib(v["value"]) if v["unit"] == "bytes" else f"{_num(v['value'])} {v['unit']}")
+        verdict = "[green]met[/]" if v["met"] else ("[red]no evidence[/]" if v["value"] is None else "[red]NOT MET[/]")
+        table.add_row(v["criterion"], value, v["run"] or "-", verdict)
+    console.print(table)
+    ready = all(v["met"] for v in verdicts)
+    console.print("[green]READY[/]" if ready else "[red]NOT READY[/]")

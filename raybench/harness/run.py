@@ -55,12 +55,23 @@ def _machine() -> dict:
             "cpus": os.cpu_count(), "memory_bytes": psutil.virtual_memory().total}
 
 
-def collect_metrics(ingest: dict, accuracy: list[dict]) -> dict:
-    """The scenario metrics (:data:`raybench.harness.scenario.METRICS`) from an ingest and its scores."""
+def collect_metrics(ingest: dict, accuracy: list[dict], worker_error_rows: int = 0) -> dict:
+    """The scenario metrics (:data:`raybench.harness.scenario.METRICS`) from an ingest and its scores.
+
+    Args:
+        ingest: :func:`raybench.pipeline.job.run_ingest`'s results.
+        accuracy: per generated file, :func:`raybench.harness.accuracy.score_file` plus ``file`` and
+            ``layout`` (the generated layout).
+        worker_error_rows: rows quarantined with a ``worker_error`` reason.
+    """
     t = ingest["totals"]
     m = ingest.get("metrics") or {}
+    lat = m.get("batch_latency_s") or {}
     valid = sum(a["rows_valid_expected"] for a in accuracy)
     defects = sum(a["quarantine_expected"] for a in accuracy)
+    layout_of = {r["path"]: r.get("layout") for r in ingest["files"]}
+    read = t["rows_read"]
+    accounted = t["rows_stored"] + t["rows_quarantined"]
     return {
         "wall_s": ingest["wall_s"],
         "rows_per_s": ingest["rows_per_s"],
@@ -74,6 +85,19 @@ def collect_metrics(ingest: dict, accuracy: list[dict]) -> dict:
         "false_quarantine_ratio": sum(a["false_quarantine"] for a in accuracy) / valid if valid else 0.0,
         "error_count": len(m.get("errors", [])),
         "files_failed": t["files_failed"],
+        "batch_latency_p50_s": lat.get("p50"),
+        "batch_latency_p99_s": lat.get("p99"),
+        "pss_bytes_mean": m.get("pss_bytes_mean"),
+        "cpu_pct_mean": m.get("cpu_pct_mean"),
+        "disk_io_bytes_per_s": (m.get("disk_read_bytes_per_s_mean", 0) + m.get("disk_write_bytes_per_s_mean", 0))
+        if m else None,
+        "queue_depth_max": m.get("batches_in_flight_max"),
+        "classification_accuracy": sum(layout_of.get(a["file"]) == a["layout"] for a in accuracy) / len(accuracy)
+        if accuracy else None,
+        "template_match_rate": None,
+        "validation_coverage": accounted / read if read else 1.0,
+        "error_rate": ((read - accounted) + worker_error_rows) / read if read else 0.0,
+        "driver_saturated": float(bool(m.get("driver_saturated"))) if m else None,
     }
 
 
@@ -109,9 +133,12 @@ def run_scenario(path: str, *, address: str | None = None, out_dir: str = "resul
     try:
         accuracy = [dict(score_file(con, g.path, g.truth_path, job), file=g.path, layout=g.layout)
                     for g in generated]
+        worker_errors = con.execute("SELECT count(*) FROM quarantine WHERE ingest_job = ? AND "
+                                    "len(list_filter(reasons, r -> starts_with(r, 'worker_error'))) > 0",
+                                    [job]).fetchone()[0]
     finally:
         con.close()
-    metrics = collect_metrics(ingest, accuracy)
+    metrics = collect_metrics(ingest, accuracy, worker_errors)
     targets = [{"metric": t.metric, "op": t.op, "limit": t.limit, "value": metrics.get(t.metric),
                 "passed": t.check(metrics.get(t.metric))} for t in scenario.targets]
     outcome = {
@@ -122,6 +149,23 @@ def run_scenario(path: str, *, address: str | None = None, out_dir: str = "resul
         "passed": all(t["passed"] for t in targets),
     }
     outcome["results_path"] = os.path.join(run_dir, "results.json")
+    outcome["timeseries_path"] = write_timeseries(ingest.get("metrics") or {}, os.path.join(run_dir, "timeseries.parquet"))
     with open(outcome["results_path"], "w") as f:
         json.dump(outcome, f, indent=1, default=str)
     return outcome
+
+
+def write_timeseries(metrics: dict, path: str) -> str | None:
+    """Write the coordinator's samples (one row per tick: ``t_s``, ``pss_bytes``, ``rss_bytes``,
+    ``cpu_pct``, ``actors_busy``, ``batches_in_flight``, ``rows_done``, I/O rates...) as Parquet.
+
+    Returns:
+        The path, or None when there were no samples.
+    """
+    import polars as pl
+
+    ticks = metrics.get("timeseries") or []
+    if not ticks:
+        return None
+    pl.DataFrame(ticks).write_parquet(path)
+    return path

@@ -33,6 +33,17 @@ METRICS = {
     "false_quarantine_ratio": "valid rows quarantined / valid rows",
     "error_count": "worker and sampler errors",
     "files_failed": "files that could not be read",
+    "batch_latency_p50_s": "median batch latency, seconds",
+    "batch_latency_p99_s": "99th percentile of batch latency, seconds",
+    "pss_bytes_mean": "mean PSS summed over the driver and every Ray process, bytes",
+    "cpu_pct_mean": "mean CPU of the sampled processes, percent of one core",
+    "disk_io_bytes_per_s": "mean disk read + write rate of the node, bytes per second",
+    "queue_depth_max": "most batches in flight at once",
+    "classification_accuracy": "files whose identified layout is the generated one / files",
+    "template_match_rate": "files matched by a template / files (None until templates exist)",
+    "validation_coverage": "rows with a verdict (stored or quarantined) / rows read",
+    "error_rate": "(rows neither stored nor quarantined + rows quarantined by a worker error) / rows read",
+    "driver_saturated": "1 when the driver used over 90% of a core in most busy samples",
 }
 """Metrics a target may name, with their meaning and unit."""
 

@@ -1,0 +1,64 @@
+"""compare: regressions by direction and threshold; readiness: criteria against evidence."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from raybench.cli import main
+from raybench.errors import ConfigError
+from raybench.harness.compare import compare, parse_fraction
+from raybench.harness.readiness import assess
+
+
+def test_regression_depends_on_direction_and_threshold():
+    base = {"wall_s": 100.0, "rows_per_s": 1000.0, "pss_bytes_peak": 1e9, "rows_read": 5}
+    new = {"wall_s": 109.0, "rows_per_s": 880.0, "pss_bytes_peak": 0.5e9, "rows_read": 7}
+    got = {c.metric: c for c in compare(base, new, 0.10)}
+    assert not got["wall_s"].regressed and got["wall_s"].change == pytest.approx(0.09)
+    assert got["rows_per_s"].regressed and got["rows_per_s"].change == pytest.approx(-0.12)
+    assert not got["pss_bytes_peak"].regressed  # lower memory is better
+    assert not got["rows_read"].regressed       # not a judged metric
+    assert {c.metric for c in compare(base, new, 0.15) if c.regressed} == set()
+
+
+def test_zero_base_error_rate_rising_is_a_regression():
+    got = compare({"error_rate": 0.0}, {"error_rate": 0.02}, 0.10)
+    assert got[0].regressed and got[0].change is None
+
+
+def test_parse_fraction():
+    assert parse_fraction("10%") == 0.10 and parse_fraction("0.25") == 0.25
+    with pytest.raises(ConfigError, match="percentage"):
+        parse_fraction("ten")
+
+
+def _results(tmp_path, name, metrics):
+    path = tmp_path / f"{name}.json"
+    path.write_text(json.dumps({"scenario": {"name": "s"}, "metrics": metrics}))
+    return str(path)
+
+
+def test_compare_cli_exits_1_on_regression(tmp_path):
+    a = _results(tmp_path, "a", {"wall_s": 10.0})
+    b = _results(tmp_path, "b", {"wall_s": 12.0})
+    runner = CliRunner()
+    assert runner.invoke(main, ["compare", a, b, "--max-regression", "10%"]).exit_code == 1
+    assert runner.invoke(main, ["compare", a, b, "--max-regression", "25%"]).exit_code == 0
+
+
+def test_readiness_needs_evidence_for_every_criterion():
+    good = {"rows_read": 1_000_000, "wall_s": 40.0, "pss_bytes_peak": 1.5 * 2**30, "classification_accuracy": 1.0,
+            "duplicate_recall": 0.995, "validation_coverage": 1.0, "error_rate": 0.0,
+            "concurrent_jobs_succeeded": 10, "jobs_per_min": 120.0}
+    verdicts = assess([("big", good)])
+    assert all(v["met"] for v in verdicts), verdicts
+    verdicts = {v["criterion"]: v for v in assess([("big", dict(good, pss_bytes_peak=3 * 2**30)),
+                                                   ("small", {"rows_read": 1000, "wall_s": 1.0})])}
+    assert not verdicts["peak memory <= 2 GiB (PSS, all Ray processes)"]["met"]
+    assert verdicts["100k rows ingested in <= 300 s"]["run"] == "big"
+    missing = {v["criterion"]: v for v in assess([("small", {"rows_read": 1000, "wall_s": 1.0})])}
+    assert missing["1M rows ingested in <= 1800 s"]["value"] is None
+    assert not missing["1M rows ingested in <= 1800 s"]["met"]
