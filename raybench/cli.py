@@ -79,25 +79,73 @@ def generate(out_dir, layouts, rows, seed) -> None:
 
 
 @main.command()
-@click.argument("scenario")
+@click.argument("scenarios", nargs=-1, required=True)
 @click.option("--address", default=None, help="Ray cluster address; default: embedded or the job's.")
 @click.option("--out", "out_dir", default="results", show_default=True, help="Results folder.")
 @click.option("--cache", "cache_dir", default=None, help="Generated-data cache (default ~/.cache/raybench).")
-def run(scenario, address, out_dir, cache_dir) -> None:
-    """Run a harness scenario: generate (cached), ingest, measure, check targets."""
-    from raybench.harness.run import run_scenario
+def run(scenarios, address, out_dir, cache_dir) -> None:
+    """Run harness scenarios: generate (cached), ingest, measure, check targets.
+
+    One scenario writes results/<name>-<job>/ (results.json, timeseries.parquet, report.html); several
+    run as a suite and also write results/suite-<time>/benchmark_results.json and report.html.
+    """
+    from raybench.harness.run import run_scenario, run_suite
     from raybench.report import print_scenario_summary
 
     try:
-        outcome = run_scenario(scenario, address=address, out_dir=out_dir, cache_dir=cache_dir)
+        if len(scenarios) == 1:
+            outcomes = [run_scenario(scenarios[0], address=address, out_dir=out_dir, cache_dir=cache_dir)]
+        else:
+            suite = run_suite(list(scenarios), address=address, out_dir=out_dir, cache_dir=cache_dir)
+            outcomes = suite["runs"]
     except RaybenchError as exc:
         _fail(exc)
         return
-    print_scenario_summary(outcome)
-    if not outcome["passed"]:
-        _fail(TargetMissedError(f"scenario {outcome['scenario']['name']} missed "
-                                f"{sum(1 for t in outcome['targets'] if not t['passed'])} target(s)"))
+    for outcome in outcomes:
+        print_scenario_summary(outcome)
+    if len(outcomes) > 1:
+        click.echo(f"suite: {suite['results_path']}  report: {suite['report_path']}")
+    missed = [o["scenario"]["name"] for o in outcomes if not o["passed"]]
+    if missed:
+        _fail(TargetMissedError(f"scenario(s) {', '.join(missed)} missed targets"))
 
+
+@main.group()
+def scenarios() -> None:
+    """Harness scenarios."""
+
+
+@scenarios.command("list")
+@click.option("--dir", "folder", default="scenarios", show_default=True)
+def scenarios_list(folder) -> None:
+    """List the scenarios in a folder with their size and targets."""
+    import glob
+
+    from raybench.harness.scenario import load_scenario
+    from raybench.report import print_scenarios
+
+    try:
+        found = [load_scenario(p) for p in sorted(glob.glob(os.path.join(folder, "*.yaml")))]
+    except RaybenchError as exc:
+        _fail(exc)
+        return
+    print_scenarios(found)
+
+
+@main.command()
+@click.argument("results")
+def report(results) -> None:
+    """Render the HTML report of a scenario results.json again (written beside it as report.html)."""
+    import json
+
+    from raybench.harness.report_html import render_run
+
+    with open(results) as f:
+        outcome = json.load(f)
+    path = os.path.join(os.path.dirname(results), "report.html")
+    with open(path, "w") as f:
+        f.write(render_run(outcome))
+    click.echo(path)
 
 @main.command()
 @click.argument("base")

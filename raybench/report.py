@@ -62,7 +62,19 @@ def print_scenario_summary(outcome: dict, console: Console | None = None) -> Non
         table.add_row(t["metric"], f"{t['value']:.4g}" if isinstance(t["value"], (int, float)) else str(t["value"]),
                       f"{t['op']} {t['limit']}", "[green]pass[/]" if t["passed"] else "[red]MISS[/]")
     console.print(table)
-    console.print(f"results: {outcome['results_path']}")
+    console.print(f"results: {outcome['results_path']}  report: {outcome.get('report_path', '-')}")
+
+
+def print_scenarios(found: list, console: Console | None = None) -> None:
+    """Print one line per scenario: name, layouts, rows per file, targets."""
+    console = console or Console()
+    table = Table(title="scenarios")
+    for col in ("name", "layouts", "rows/file", "targets", "description"):
+        table.add_column(col, overflow="fold")
+    for s in found:
+        table.add_row(s.name, ", ".join(s.layouts), f"{s.rows:,}",
+                      "; ".join(f"{t.metric} {t.op} {t.limit:g}" for t in s.targets), s.description)
+    console.print(table)
 
 
 def _num(v) -> str:

@@ -23,18 +23,16 @@ import psutil
 
 from raybench.generate.production import GENERATOR_VERSION, file_name, generate_file
 from raybench.harness.run import default_cache_dir
-from raybench.metrics.processes import is_ray_process
 
 
 def _tree_pss(root: psutil.Process) -> int:
+    """PSS of ``root`` and all its descendants: with an embedded Ray that is every Ray process of the
+    run (GCS, raylet, workers), and no process of any other Ray cluster on the machine."""
     procs = {root.pid: root}
     try:
         procs.update({p.pid: p for p in root.children(recursive=True)})
     except psutil.Error:
         pass
-    for p in psutil.process_iter():
-        if p.pid not in procs and is_ray_process(p):
-            procs[p.pid] = p
     total = 0
     for p in procs.values():
         try:

@@ -134,7 +134,7 @@ def run_scenario(path: str, *, address: str | None = None, out_dir: str = "resul
         accuracy = [dict(score_file(con, g.path, g.truth_path, job), file=g.path, layout=g.layout)
                     for g in generated]
         worker_errors = con.execute("SELECT count(*) FROM quarantine WHERE ingest_job = ? AND "
-                                    "len(list_filter(reasons, r -> starts_with(r, 'worker_error'))) > 0",
+                                    "len(list_filter(reasons, lambda r: starts_with(r, 'worker_error'))) > 0",
                                     [job]).fetchone()[0]
     finally:
         con.close()
@@ -150,9 +150,43 @@ def run_scenario(path: str, *, address: str | None = None, out_dir: str = "resul
     }
     outcome["results_path"] = os.path.join(run_dir, "results.json")
     outcome["timeseries_path"] = write_timeseries(ingest.get("metrics") or {}, os.path.join(run_dir, "timeseries.parquet"))
+    outcome["report_path"] = os.path.join(run_dir, "report.html")
     with open(outcome["results_path"], "w") as f:
         json.dump(outcome, f, indent=1, default=str)
+    from raybench.harness.report_html import render_run
+
+    with open(outcome["report_path"], "w") as f:
+        f.write(render_run(outcome))
     return outcome
+
+
+def run_suite(paths: list[str], *, address: str | None = None, out_dir: str = "results",
+              cache_dir: str | None = None) -> dict:
+    """Run several scenarios one after the other; write ``benchmark_results.json`` and ``report.html``
+    over all of them in ``<out_dir>/suite-<UTC time>/``.
+
+    Returns:
+        ``{"schema_version", "raybench_version", "git_sha", "machine", "runs": [outcome...], "passed",
+        "results_path", "report_path"}``.
+    """
+    from raybench.harness.report_html import render_suite
+
+    suite_dir = os.path.join(out_dir, "suite-" + time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()))
+    os.makedirs(suite_dir, exist_ok=True)
+    runs = []
+    for path in paths:
+        outcome = run_scenario(path, address=address, out_dir=suite_dir, cache_dir=cache_dir)
+        outcome["report_path_rel"] = os.path.relpath(outcome["report_path"], suite_dir)
+        runs.append(outcome)
+    suite = {"schema_version": SCHEMA_VERSION, "raybench_version": __version__, "git_sha": _git_sha(),
+             "machine": _machine(), "runs": runs, "passed": all(r["passed"] for r in runs),
+             "results_path": os.path.join(suite_dir, "benchmark_results.json"),
+             "report_path": os.path.join(suite_dir, "report.html")}
+    with open(suite["results_path"], "w") as f:
+        json.dump(suite, f, indent=1, default=str)
+    with open(suite["report_path"], "w") as f:
+        f.write(render_suite(runs))
+    return suite
 
 
 def write_timeseries(metrics: dict, path: str) -> str | None:
@@ -167,5 +201,6 @@ def write_timeseries(metrics: dict, path: str) -> str | None:
     ticks = metrics.get("timeseries") or []
     if not ticks:
         return None
-    pl.DataFrame(ticks).write_parquet(path)
+    rows = [{k: v for k, v in t.items() if k != "worker_pss_bytes"} for t in ticks]
+    pl.DataFrame(rows).write_parquet(path)
     return path

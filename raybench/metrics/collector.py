@@ -53,6 +53,7 @@ class Tick:
     disk_write_bytes_per_s: float = 0.0
     net_bytes_per_s: float = 0.0
     shm_used_bytes: int = 0
+    worker_pss_bytes: dict[str, int] = field(default_factory=dict)
 
 
 DRIVER_SATURATED_CPU_PCT = 90.0
@@ -68,9 +69,11 @@ class MetricsCollector:
 
     Args:
         driver_pids: pids to sample besides Ray's own processes.
+        session_wide: sample the session's processes that are not under this node's raylet too.
     """
 
     driver_pids: tuple[int, ...] = ()
+    session_wide: bool = True
     t0: float = field(default_factory=time.perf_counter)
     workers: dict[str, int] = field(default_factory=dict)
     in_flight: dict[str, _Batch] = field(default_factory=dict)
@@ -80,7 +83,7 @@ class MetricsCollector:
     errors: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._sampler = ProcessSampler(self.driver_pids)
+        self._sampler = ProcessSampler(self.driver_pids, self.session_wide)
         self._lock = threading.Lock()
         self._io: tuple[float, NodeIO] | None = None
 
@@ -139,6 +142,8 @@ class MetricsCollector:
                 driver_cpu_pct=sum(s.cpu_pct for s in samples if s.pid in drivers),
                 disk_read_bytes_per_s=rates[0], disk_write_bytes_per_s=rates[1], net_bytes_per_s=rates[2],
                 shm_used_bytes=io.shm_used_bytes,
+                worker_pss_bytes={w: s.pss_bytes for w, pid in self.workers.items() for s in samples
+                                  if s.pid == pid},
             )
             self.ticks.append(tick)
             for s in samples:
@@ -208,5 +213,6 @@ class MetricsCollector:
             "processes": peaks,
             "rule_counts": {k: {"passed": v[0], "failed": v[1]} for k, v in sorted(rule_counts.items())},
             "errors": errors,
+            "batch_latencies_s": latencies,
             "timeseries": [t.__dict__ for t in ticks],
         }

@@ -8,6 +8,7 @@ PSS comes from ``/proc/<pid>/smaps_rollup`` through ``psutil.Process.memory_full
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 
 import psutil
@@ -77,38 +78,78 @@ def node_io() -> NodeIO:
 
 
 class ProcessSampler:
-    """Samples every Ray process on this node plus some extra pids (drivers).
+    """Samples the processes of this job's Ray session on this node, plus some extra pids (drivers).
+
+    Inside a Ray worker (the coordinator or a node sampler actor), the parent process is the node's
+    raylet: the sampled set is that raylet and everything under it (workers, agents) and, with
+    ``session_wide=True``, the session's other processes (GCS, dashboard, monitors: their command lines
+    name the session folder). Ray processes of other clusters on the same machine are never counted.
+    Outside Ray (tests), every Ray-looking process is taken, as :func:`is_ray_process` says.
 
     Keeps one ``psutil.Process`` per pid so that ``cpu_pct`` is the CPU use between two samples.
 
     Args:
         extra_pids: pids to sample whatever their name (the driver).
+        session_wide: also take the session's processes that are not under this node's raylet
+            (the driver's node does; other nodes' samplers do not, so nothing is counted twice).
     """
 
-    def __init__(self, extra_pids: tuple[int, ...] = ()):
+    def __init__(self, extra_pids: tuple[int, ...] = (), session_wide: bool = True):
         self.extra_pids = set(extra_pids)
+        self.session_wide = session_wide
         self._procs: dict[int, psutil.Process] = {}
         self._me = os.getpid()
+        self._raylet: psutil.Process | None = None
+        self._session: str | None = None
+        self._in_session: dict[int, bool] = {}  # pid -> its command line names the session
+        try:
+            parent = psutil.Process(os.getppid())
+            if parent.name() == "raylet":
+                self._raylet = parent
+                m = re.search(r"(/\S*?/session_[^/\s]+)", " ".join(parent.cmdline()))
+                self._session = m.group(1) if m else None
+        except psutil.Error:
+            pass
 
     def add_pid(self, pid: int) -> None:
         """Sample ``pid`` from now on."""
         self.extra_pids.add(pid)
 
-    def _discover(self) -> None:
-        seen = set()
-        for proc in psutil.process_iter():
-            pid = proc.pid
-            seen.add(pid)
-            if pid in self._procs:
-                continue
-            if pid in self.extra_pids or pid == self._me or is_ray_process(proc):
+    def _members(self) -> set[int]:
+        members = set(self.extra_pids) | {self._me}
+        if self._raylet is None:
+            members |= {p.pid for p in psutil.process_iter() if is_ray_process(p)}
+            return members
+        try:
+            members.add(self._raylet.pid)
+            members |= {c.pid for c in self._raylet.children(recursive=True)}
+        except psutil.Error:
+            pass
+        if self.session_wide and self._session:
+            alive = set(psutil.pids())
+            for pid in alive - set(self._in_session):
                 try:
-                    proc.cpu_percent(None)  # start the CPU clock for this process
+                    proc = psutil.Process(pid)
+                    self._in_session[pid] = proc.name() != "raylet" and self._session in " ".join(proc.cmdline())
                 except psutil.Error:
-                    continue
-                self._procs[pid] = proc
+                    self._in_session[pid] = False
+            for pid in list(self._in_session):
+                if pid not in alive:
+                    del self._in_session[pid]
+            members |= {pid for pid, yes in self._in_session.items() if yes}
+        return members
+
+    def _discover(self) -> None:
+        members = self._members()
+        for pid in members - set(self._procs):
+            try:
+                proc = psutil.Process(pid)
+                proc.cpu_percent(None)  # start the CPU clock for this process
+            except psutil.Error:
+                continue
+            self._procs[pid] = proc
         for pid in list(self._procs):
-            if pid not in seen:
+            if pid not in members:
                 del self._procs[pid]
 
     def sample(self) -> list[ProcessSample]:

@@ -9,6 +9,7 @@ a slot from the workers.
 from __future__ import annotations
 
 import threading
+import time
 
 SAMPLE_INTERVAL_S = 0.5
 
@@ -33,12 +34,7 @@ class Coordinator:
         self._thread.start()
 
     def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.collector.tick()
-            except Exception as exc:  # a sampling error must not stop the job; it is reported
-                self.collector.errors.append(f"sampler: {exc!r}")
-            self._stop.wait(self.interval_s)
+        _sample_loop(self.collector, self._stop, self.interval_s)
 
     def register_worker(self, worker_id: str, pid: int) -> None:
         self.collector.register_worker(worker_id, pid)
@@ -80,6 +76,18 @@ class Coordinator:
         return summary
 
 
+def _sample_loop(collector, stop: threading.Event, interval_s: float) -> None:
+    """Tick every ``interval_s`` seconds, counted from the start of each tick (a slow tick shortens
+    the wait), until ``stop`` is set. A sampling error is recorded, never raised."""
+    while not stop.is_set():
+        started = time.perf_counter()
+        try:
+            collector.tick()
+        except Exception as exc:  # a sampling error must not stop the job; it is reported
+            collector.errors.append(f"sampler: {exc!r}")
+        stop.wait(max(0.0, interval_s - (time.perf_counter() - started)))
+
+
 def _node_part(summary: dict) -> dict:
     return {k: summary[k] for k in ("pss_bytes_peak", "rss_bytes_peak", "cpu_pct_mean", "samples",
                                     "disk_read_bytes_per_s_mean", "disk_write_bytes_per_s_mean",
@@ -92,19 +100,14 @@ class NodeSampler:
     def __init__(self, interval_s: float = SAMPLE_INTERVAL_S):
         from raybench.metrics.collector import MetricsCollector
 
-        self.collector = MetricsCollector()
+        self.collector = MetricsCollector(session_wide=False)
         self._stop = threading.Event()
         self.interval_s = interval_s
         self._thread = threading.Thread(target=self._run, name="raybench-node-sampler", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.collector.tick()
-            except Exception as exc:
-                self.collector.errors.append(f"sampler: {exc!r}")
-            self._stop.wait(self.interval_s)
+        _sample_loop(self.collector, self._stop, self.interval_s)
 
     def finish(self) -> dict:
         import ray

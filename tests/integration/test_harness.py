@@ -1,0 +1,82 @@
+"""`raybench run`: results, time series, HTML report (rendered in headless Chromium), exit status."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from raybench.cli import main
+from raybench.harness.report_html import PLOTS
+
+pytestmark = pytest.mark.usefixtures("ray_local")
+
+SCENARIO = """
+name: tiny
+description: two layouts, 400 rows each
+generate: {layouts: [sprint_cdma, asterisk_master_csv], rows: 400, seed: 4, defect_rate: 0.05}
+ingest: {chunk_size: 8KiB}
+targets:
+  rows_accounted_ratio: "== 1"
+  field_accuracy: ">= 1.0"
+  quarantine_recall: ">= 1.0"
+  classification_accuracy: ">= 1.0"
+  wall_s: "%s"
+"""
+
+
+def _run(tmp_path, wall_target: str):
+    path = tmp_path / "tiny.yaml"
+    path.write_text(SCENARIO % wall_target)
+    return CliRunner().invoke(main, ["run", str(path), "--out", str(tmp_path / "results"),
+                                     "--cache", str(tmp_path / "cache")])
+
+
+@pytest.fixture(scope="module")
+def passed_run(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("harness")
+    result = _run(tmp_path, "<= 600")
+    assert result.exit_code == 0, result.output
+    (run_dir,) = (tmp_path / "results").iterdir()
+    return run_dir
+
+
+def test_results_and_timeseries(passed_run):
+    doc = json.loads((passed_run / "results.json").read_text())
+    assert doc["schema_version"] == 1 and doc["passed"] is True
+    assert doc["metrics"]["rows_read"] == 800 and doc["metrics"]["classification_accuracy"] == 1.0
+    assert doc["metrics"]["validation_coverage"] == 1.0 and doc["metrics"]["error_rate"] == 0.0
+    assert {t["metric"] for t in doc["targets"]} == {"rows_accounted_ratio", "field_accuracy", "quarantine_recall",
+                                                     "classification_accuracy", "wall_s"}
+    ts = pl.read_parquet(passed_run / "timeseries.parquet")
+    assert ts.height >= 1 and {"t_s", "pss_bytes", "rows_done", "cpu_pct"} <= set(ts.columns)
+    assert ts["rows_done"].max() == 800
+
+
+def test_impossible_target_exits_1(tmp_path):
+    result = _run(tmp_path, "<= 0.001")
+    assert result.exit_code == 1, result.output
+    assert "missed targets" in result.output
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None and not os.environ.get("CI"),
+                    reason="Debian's chromium is installed by .ci/run (in CI a missing browser fails the test)")
+def test_report_renders_in_headless_chromium(passed_run):
+    profile = tempfile.mkdtemp()
+    dom = subprocess.run(
+        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         f"--user-data-dir={profile}", "--dump-dom", (passed_run / "report.html").as_uri()],
+        capture_output=True, text=True, timeout=120).stdout
+    shutil.rmtree(profile, ignore_errors=True)
+    assert "raybench scenario tiny" in dom
+    for plot in PLOTS:
+        start = dom.index(f'id="plot-{plot}"')
+        figure = dom[start:dom.index("</figure>", start)]
+        assert "<svg" in figure and "<path" in figure, plot
