@@ -13,57 +13,20 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import threading
-import time
 
 import psutil
 
 from raybench.generate.production import GENERATOR_VERSION, file_name, generate_file
+from raybench.harness.peers import measure
 from raybench.harness.run import default_cache_dir
 
 
-def _tree_pss(root: psutil.Process) -> int:
-    """PSS of ``root`` and all its descendants: with an embedded Ray that is every Ray process of the
-    run (GCS, raylet, workers), and no process of any other Ray cluster on the machine."""
-    procs = {root.pid: root}
-    try:
-        procs.update({p.pid: p for p in root.children(recursive=True)})
-    except psutil.Error:
-        pass
-    total = 0
-    for p in procs.values():
-        try:
-            total += getattr(p.memory_full_info(), "pss", 0)
-        except psutil.Error:
-            pass
-    return total
-
-
-def measure(cmd: list[str], env: dict) -> dict:
-    """Run ``cmd``; return wall_s, peak PSS (bytes) of it, its children and all Ray processes, and output."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    root = psutil.Process(proc.pid)
-    peak = [0]
-    done = threading.Event()
-
-    def sample():
-        while not done.is_set():
-            peak[0] = max(peak[0], _tree_pss(root))
-            done.wait(0.2)
-
-    thread = threading.Thread(target=sample, daemon=True)
-    thread.start()
-    out, _ = proc.communicate()
-    wall = time.perf_counter() - t0
-    done.set()
-    thread.join()
-    if proc.returncode != 0:
-        sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{out[-3000:]}")
-    return {"wall_s": wall, "pss_bytes_peak": peak[0], "output": out}
+def _checked(m: dict, cmd: list[str]) -> dict:
+    if m["returncode"] != 0:
+        sys.exit(f"failed ({m['returncode']}): {' '.join(cmd)}\n{m['output'][-3000:]}")
+    return m
 
 
 def main() -> None:
@@ -86,12 +49,13 @@ def main() -> None:
                "--results", os.path.join(tmp, "ray.json"), "--no-progress"]
         if args.workers:
             cmd += ["--workers", str(args.workers)]
-        ray = measure(cmd, env)
+        ray = _checked(measure(cmd, env), cmd)
         result = json.load(open(os.path.join(tmp, "ray.json")))
         base = measure([sys.executable, "-c",
                         "import json,sys; from raybench.pipeline.baseline import run_baseline; "
                         "print(json.dumps(run_baseline(sys.argv[1], sys.argv[2])))",
                         path, os.path.join(tmp, "base.duckdb")], env)
+        _checked(base, ["baseline"])
         base_result = json.loads(base["output"].strip().splitlines()[-1])
     rows = result["totals"]["rows_read"]
     assert rows == args.rows == base_result["rows_read"], (rows, base_result)

@@ -30,12 +30,13 @@ def generate_inputs(scenario: Scenario, cache_dir: str) -> list:
     folder = os.path.join(cache_dir, f"gen-v{GENERATOR_VERSION}")
     made = []
     for layout in scenario.layouts:
-        path = os.path.join(folder, file_name(layout, scenario.rows, scenario.seed, scenario.defect_rate))
-        if os.path.exists(path) and os.path.exists(path + ".truth.parquet"):
-            made.append(GeneratedFile(path, path + ".truth.parquet", scenario.rows, layout))
-        else:
-            made.append(generate_file(layout, folder, rows=scenario.rows, seed=scenario.seed,
-                                      defect_rate=scenario.defect_rate))
+        for seed in range(scenario.seed, scenario.seed + scenario.files):
+            path = os.path.join(folder, file_name(layout, scenario.rows, seed, scenario.defect_rate))
+            if os.path.exists(path) and os.path.exists(path + ".truth.parquet"):
+                made.append(GeneratedFile(path, path + ".truth.parquet", scenario.rows, layout))
+            else:
+                made.append(generate_file(layout, folder, rows=scenario.rows, seed=seed,
+                                          defect_rate=scenario.defect_rate))
     return made
 
 
@@ -127,8 +128,15 @@ def run_scenario(path: str, *, address: str | None = None, out_dir: str = "resul
     db = os.path.join(run_dir, "cdr.duckdb")
     options = IngestOptions(db=db, address=address, workers=scenario.workers, num_cpus=scenario.num_cpus,
                             chunk_bytes=scenario.chunk_bytes, tz=scenario.tz, job_id=job,
+                            object_store_bytes=scenario.object_store_bytes,
                             results=os.path.join(run_dir, "ingest.json"))
     ingest = run_ingest([g.path for g in generated], options)
+    scaling = _scale_out(scenario, generated, run_dir, address) if scenario.scale_cpus else None
+    peers = None
+    if scenario.peers:
+        from raybench.harness.peers import run_peers
+
+        peers = run_peers([g.path for g in generated])
     con = duckdb.connect(db, read_only=True)
     try:
         accuracy = [dict(score_file(con, g.path, g.truth_path, job), file=g.path, layout=g.layout)
@@ -139,6 +147,13 @@ def run_scenario(path: str, *, address: str | None = None, out_dir: str = "resul
     finally:
         con.close()
     metrics = collect_metrics(ingest, accuracy, worker_errors)
+    if peers:
+        for name, key in (("polars_duckdb", "speed_ratio_vs_polars_duckdb"), ("duckdb_read_csv", "speed_ratio_vs_duckdb_read_csv")):
+            metrics[key] = peers[name]["wall_s"] / ingest["wall_s"] if "error" not in peers[name] else None
+        base_pss = peers["polars_duckdb"]["pss_bytes_peak"] if "error" not in peers["polars_duckdb"] else 0
+        metrics["memory_ratio_vs_polars_duckdb"] = (metrics["pss_bytes_peak"] or 0) / base_pss if base_pss else None
+    if scaling:
+        metrics["scaling_efficiency_min"] = min(s["efficiency"] for s in scaling)
     targets = [{"metric": t.metric, "op": t.op, "limit": t.limit, "value": metrics.get(t.metric),
                 "passed": t.check(metrics.get(t.metric))} for t in scenario.targets]
     outcome = {
@@ -146,6 +161,7 @@ def run_scenario(path: str, *, address: str | None = None, out_dir: str = "resul
         "created_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "machine": _machine(),
         "scenario": {"name": scenario.name, "path": path, "source": scenario.source},
         "ingest": ingest, "accuracy": accuracy, "metrics": metrics, "targets": targets,
+        "peers": peers, "scaling": scaling,
         "passed": all(t["passed"] for t in targets),
     }
     outcome["results_path"] = os.path.join(run_dir, "results.json")
@@ -187,6 +203,40 @@ def run_suite(paths: list[str], *, address: str | None = None, out_dir: str = "r
     with open(suite["report_path"], "w") as f:
         f.write(render_suite(runs))
     return suite
+
+
+def _scale_out(scenario: Scenario, generated: list, run_dir: str, address: str | None) -> list[dict]:
+    """The same ingest with an embedded Ray of each CPU count in ``scenario.scale_cpus``, each in a fresh
+    subprocess (Ray cannot be restarted with other CPUs in one process).
+
+    Returns:
+        Per CPU count: ``cpus``, ``workers``, ``wall_s``, ``rows_per_s``, ``efficiency`` (rows/s per CPU
+        relative to the fewest CPUs; 1.0 is linear scaling).
+    """
+    import sys
+
+    from raybench.errors import ConfigError
+
+    if address:
+        raise ConfigError("scale_cpus runs embedded Ray at each CPU count; run it without --address")
+    out = []
+    for cpus in sorted(scenario.scale_cpus):
+        workers = max(1, cpus - 1) if cpus > 1 else 1
+        results = os.path.join(run_dir, f"scale-{cpus}cpu.json")
+        cmd = [sys.executable, "-m", "raybench", "ingest", *[g.path for g in generated],
+               "--db", os.path.join(run_dir, f"scale-{cpus}cpu.duckdb"), "--num-cpus", str(cpus),
+               "--workers", str(workers), "--chunk-size", str(scenario.chunk_bytes), "--results", results,
+               "--no-progress"]
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"scale-out run at {cpus} CPUs failed: {done.stderr[-500:]}")
+        with open(results) as f:
+            r = json.load(f)
+        out.append({"cpus": cpus, "workers": workers, "wall_s": r["wall_s"], "rows_per_s": r["rows_per_s"]})
+    first = out[0]
+    for s in out:
+        s["efficiency"] = (s["rows_per_s"] / first["rows_per_s"]) / (s["cpus"] / first["cpus"])
+    return out
 
 
 def write_timeseries(metrics: dict, path: str) -> str | None:

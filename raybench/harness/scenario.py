@@ -4,9 +4,13 @@ A scenario is YAML::
 
     name: smoke
     description: ...
-    generate: {layouts: [att_mobility_voice, ...], rows: 1000, seed: 11, defect_rate: 0.02}
-    ingest: {workers: null, chunk_size: 4MiB, tz: null}
+    generate: {layouts: [att_mobility_voice, ...], rows: 1000, seed: 11, defect_rate: 0.02, files: 1}
+    ingest: {workers: null, chunk_size: 4MiB, tz: null, num_cpus: null, object_store: null}
+    peers: false          # also run a plain polars+DuckDB pass and DuckDB read_csv on the same files
+    scale_cpus: []        # e.g. [1, 2, 4]: the same ingest at each CPU count, for scaling efficiency
     targets: {wall_s: "<= 120", pss_bytes_peak: "<= 2GiB", field_accuracy: ">= 1.0"}
+
+``rows`` is per file; ``files`` is how many files of each layout (seeds ``seed``, ``seed + 1``...).
 
 Unknown keys and bad values raise :class:`ConfigError` naming the key and the allowed values.
 """
@@ -44,14 +48,19 @@ METRICS = {
     "validation_coverage": "rows with a verdict (stored or quarantined) / rows read",
     "error_rate": "(rows neither stored nor quarantined + rows quarantined by a worker error) / rows read",
     "driver_saturated": "1 when the driver used over 90% of a core in most busy samples",
+    "speed_ratio_vs_polars_duckdb": "peer polars+DuckDB wall_s / raybench wall_s (above 1: raybench faster)",
+    "speed_ratio_vs_duckdb_read_csv": "peer DuckDB read_csv wall_s / raybench wall_s",
+    "memory_ratio_vs_polars_duckdb": "raybench pss_bytes_peak / peer polars+DuckDB pss_bytes_peak",
+    "scaling_efficiency_min": "lowest (rows_per_s at n CPUs / rows_per_s at the fewest CPUs) / (n / fewest)",
 }
 """Metrics a target may name, with their meaning and unit."""
 
 OPS = {"<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b, "==": lambda a, b: a == b,
        "<": lambda a, b: a < b, ">": lambda a, b: a > b}
 _TOP = {"name", "description", "generate", "ingest", "targets"}
-_GENERATE = {"layouts", "rows", "seed", "defect_rate"}
-_INGEST = {"workers", "chunk_size", "tz", "num_cpus"}
+_GENERATE = {"layouts", "rows", "seed", "defect_rate", "files"}
+_INGEST = {"workers", "chunk_size", "tz", "num_cpus", "object_store"}
+_TOP = _TOP | {"peers", "scale_cpus"}
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,10 @@ class Scenario:
     num_cpus: int | None = None
     chunk_bytes: int = 4 << 20
     tz: str | None = None
+    files: int = 1
+    object_store_bytes: int | None = None
+    peers: bool = False
+    scale_cpus: tuple[int, ...] = ()
     targets: tuple[Target, ...] = field(default_factory=tuple)
     source: dict = field(default_factory=dict)
 
@@ -140,11 +153,20 @@ def load_scenario(path: str) -> Scenario:
     if not 0 <= rate < 1:
         raise ConfigError(f"generate.defect_rate: {rate} must be in [0, 1)")
     targets = tuple(parse_target(k, v) for k, v in (doc.get("targets") or {}).items())
+    files = int(gen.get("files", 1))
+    if files < 1:
+        raise ConfigError(f"generate.files: {files} must be >= 1")
+    scale = tuple(int(c) for c in (doc.get("scale_cpus") or ()))
+    if any(c < 1 for c in scale):
+        raise ConfigError(f"scale_cpus: {list(scale)} must be CPU counts >= 1")
+    store = ing.get("object_store")
     name = str(doc.get("name") or path.rsplit("/", 1)[-1].removesuffix(".yaml"))
     return Scenario(
         name=name, description=str(doc.get("description", "")), layouts=layouts,
         rows=parse_count(gen.get("rows", 1000)), seed=int(gen.get("seed", 0)), defect_rate=rate,
         workers=ing.get("workers"), num_cpus=ing.get("num_cpus"),
         chunk_bytes=parse_bytes(ing.get("chunk_size", 4 << 20)), tz=ing.get("tz"),
+        files=files, object_store_bytes=parse_bytes(store) if store is not None else None,
+        peers=bool(doc.get("peers", False)), scale_cpus=scale,
         targets=targets, source=doc,
     )

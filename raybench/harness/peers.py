@@ -1,0 +1,86 @@
+"""Peers measured in the same run: the same files through a plain single-process polars+DuckDB pass
+and through DuckDB's own ``read_csv``. Each peer runs in a fresh subprocess; its wall time and the peak
+PSS of its process tree are sampled from outside with psutil every 0.2 s."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+import psutil
+
+_POLARS = ("import json,sys; from raybench.pipeline.baseline import run_baseline; "
+           "print(json.dumps([run_baseline(p, sys.argv[1]) for p in sys.argv[2:]]))")
+_DUCKDB = ("import duckdb,json,sys; con=duckdb.connect(sys.argv[1]); out=[]\n"
+           "for i,p in enumerate(sys.argv[2:]):\n"
+           "    con.execute(f\"CREATE TABLE t{i} AS SELECT * FROM read_csv('{p}', all_varchar=true)\")\n"
+           "    out.append(con.execute(f'SELECT count(*) FROM t{i}').fetchone()[0])\n"
+           "print(json.dumps(out))")
+
+
+def tree_pss(root: psutil.Process) -> int:
+    """PSS of ``root`` and all its descendants, in bytes."""
+    procs = [root]
+    try:
+        procs += root.children(recursive=True)
+    except psutil.Error:
+        pass
+    total = 0
+    for p in procs:
+        try:
+            total += getattr(p.memory_full_info(), "pss", 0)
+        except psutil.Error:
+            pass
+    return total
+
+
+def measure(cmd: list[str], env: dict | None = None, interval_s: float = 0.2) -> dict:
+    """Run ``cmd`` to completion.
+
+    Returns:
+        ``wall_s``, ``pss_bytes_peak`` (its process tree), ``returncode``, ``output`` (stdout + stderr).
+    """
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    root = psutil.Process(proc.pid)
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], tree_pss(root))
+            done.wait(interval_s)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    out, _ = proc.communicate()
+    wall = time.perf_counter() - t0
+    done.set()
+    thread.join()
+    return {"wall_s": wall, "pss_bytes_peak": peak[0], "returncode": proc.returncode, "output": out}
+
+
+def run_peers(paths: list[str]) -> dict:
+    """Both peers over ``paths``.
+
+    Returns:
+        ``{"polars_duckdb": {...}, "duckdb_read_csv": {...}}``, each with ``wall_s``, ``pss_bytes_peak``
+        and ``rows`` (rows each read) or ``error`` when the peer failed.
+    """
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, code in (("polars_duckdb", _POLARS), ("duckdb_read_csv", _DUCKDB)):
+            m = measure([sys.executable, "-c", code, os.path.join(tmp, f"{name}.duckdb"), *paths])
+            entry = {"wall_s": m["wall_s"], "pss_bytes_peak": m["pss_bytes_peak"]}
+            if m["returncode"] == 0:
+                result = json.loads(m["output"].strip().splitlines()[-1])
+                entry["rows"] = sum(r["rows_read"] if isinstance(r, dict) else r for r in result)
+            else:
+                entry["error"] = m["output"].strip().splitlines()[-1][:300] if m["output"].strip() else "failed"
+            out[name] = entry
+    return out

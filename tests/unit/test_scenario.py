@@ -1,0 +1,56 @@
+"""Scenario files: every shipped one loads; bad keys and values give errors that name them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from raybench.errors import ConfigError
+from raybench.harness.scenario import load_scenario, parse_target
+
+SCENARIOS = sorted((Path(__file__).resolve().parents[2] / "scenarios").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_shipped_scenarios_load(path):
+    s = load_scenario(str(path))
+    assert s.name == path.stem and s.rows >= 1000 and s.targets
+
+
+def test_expected_scenarios_exist():
+    names = {p.stem for p in SCENARIOS}
+    assert {"smoke", "1m_rows_csv", "baseline_1k", "baseline_10k", "baseline_100k", "rows_100k", "rows_500k",
+            "rows_10m", "verizon_50k", "tmobile_75k", "files_5_at_once", "files_10_at_once", "memory_cap",
+            "scale_out"} <= names
+
+
+def test_counts_and_sizes_are_parsed(tmp_path):
+    p = tmp_path / "s.yaml"
+    p.write_text("generate: {rows: 10m, files: 2}\ningest: {object_store: 96MiB}\nscale_cpus: [1, 2]\n"
+                 "targets: {pss_bytes_peak: '<= 2GiB'}\n")
+    s = load_scenario(str(p))
+    assert (s.rows, s.files, s.object_store_bytes, s.scale_cpus) == (10_000_000, 2, 96 * 2**20, (1, 2))
+    assert s.targets[0].limit == 2 * 2**30 and s.name == "s"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("colour: red\n", "scenario key 'colour' is not known; allowed: description, generate"),
+    ("generate: {rowz: 5}\n", "scenario key generate.'rowz' is not known; allowed: defect_rate, files, layouts"),
+    ("generate: {layouts: [nokia]}\n", "generate.layouts: 'nokia' is not generated; allowed: att_mobility_voice"),
+    ("targets: {speed: '>= 1'}\n", "targets.'speed' is not a metric; allowed: wall_s"),
+    ("targets: {wall_s: 'about 5'}\n", "targets.wall_s: 'about 5' must be '<op> <value>'"),
+    ("generate: {defect_rate: 2}\n", "generate.defect_rate: 2.0 must be in [0, 1)"),
+    ("- a\n- b\n", "a scenario is a mapping"),
+])
+def test_bad_scenarios_name_the_key(tmp_path, text, message):
+    p = tmp_path / "bad.yaml"
+    p.write_text(text)
+    with pytest.raises(ConfigError) as err:
+        load_scenario(str(p))
+    assert message in str(err.value)
+
+
+def test_target_check():
+    t = parse_target("wall_s", "<= 60")
+    assert t.check(60) and not t.check(60.1) and not t.check(None)
