@@ -7,7 +7,7 @@ other to ``cdr``.
 A record is never stored twice: a file whose SHA-256 a job already stored completely is skipped, and
 rows left by an earlier job that did not finish a file are deleted before the file is read again
 (:meth:`DuckDBSink.forget_partial`). This keeps ``cdr`` free of a primary-key index, whose memory
-would grow with the table (an ART index on 10M ids is about a gigabyte).
+grows with the table.
 """
 
 from __future__ import annotations
