@@ -191,7 +191,10 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
         The results dict that is also written to the results JSON: ``job``, ``files`` (the ``files``
         rows), ``totals`` (``rows_read``, ``rows_stored``, ``rows_quarantined``, ``files_failed``),
         ``wall_s``, ``rows_per_s``, ``metrics`` (the coordinator's summary: latency percentiles,
-        per-process memory and CPU, concurrency, errors, time series) and ``results_path``.
+        per-process memory and CPU, concurrency, errors, time series), ``dedupe`` (the summary of
+        :func:`raybench.dedupe.dedupe_job`: ``wall_s``, ``duplicates``, ``by_kind``, ...) and
+        ``results_path``. ``totals`` also has ``rows_with_verdict`` and ``validation_coverage``
+        (:func:`raybench.validate.coverage.validation_coverage`).
 
     Raises:
         IngestError: Ray or the database failed as a whole.
@@ -242,6 +245,12 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
             metrics = _run_pool(items, {t.layout.id: t.layout for t in cdr_tasks if t.layout}, sink,
                                 options, total_rows, phase)
         joined = sink.join_cell_sites()
+        phase("finalize")
+        # duplicates and call legs over the stored rows (raybench.dedupe): cdr.duplicate_of, duplicates, call_legs
+        from raybench.dedupe import dedupe_job
+
+        dedupe = dedupe_job(sink.con, job)
+        phase("dedupe")
         counts = sink.counts(job)
         for task in tasks:
             if task.plan is None:
@@ -256,6 +265,10 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
                                                            "rows read but neither stored nor quarantined")
             sink.write_file_row(task.row)
         rows = files_rows(sink.con, job)
+        from raybench.validate.coverage import validation_coverage
+
+        coverage = validation_coverage(sink.con, job, sum(r["rows_read"] or 0 for r in rows),
+                                       sum(r["rows_stored"] or 0 for r in rows))
         phase("finalize")
     finally:
         sink.close()
@@ -275,11 +288,12 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
         "rows_stored": sum(r["rows_stored"] or 0 for r in rows),
         "rows_quarantined": sum(r["rows_quarantined"] or 0 for r in rows),
         "cells_joined": joined,
+        **coverage,
     }
     results = {
         "job": job, "db": options.db, "options": asdict(options), "files": rows, "totals": totals,
         "wall_s": wall_s, "rows_per_s": totals["rows_read"] / wall_s if wall_s > 0 else None,
-        "phases_s": phases_s, "metrics": metrics,
+        "phases_s": phases_s, "metrics": metrics, "dedupe": dedupe,
     }
     path = options.results or os.path.join("results", f"ingest-{job}.json")
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)

@@ -56,7 +56,8 @@ def test_real_samples(tmp_path, real_dir):
     assert q == [(37, ["duration_range"], "81050036, shirlee37, 650200036, 2, -6, 15, "
                                           "47bcd2f2-95f4-11e1-84f9-00231470a30c, 1336112978")]
     assert out["totals"] == {"files": 5, "files_failed": 0, "rows_read": 946, "rows_stored": 945,
-                             "rows_quarantined": 1, "cells_joined": 314}
+                             "rows_quarantined": 1, "cells_joined": 314,
+                             "rows_with_verdict": 946, "validation_coverage": 1.0}
 
 
 def _count_interactions(path):

@@ -1,0 +1,170 @@
+"""The match rules, as DuckDB SQL over ``call_keys`` (see :mod:`raybench.dedupe.tables`).
+
+Two records are copies of one call when their number keys are equal (caller to caller, callee to callee)
+and, with ``delta`` = the second start minus the first (seconds), ``N`` = ``delta`` rounded to whole hours
+and ``r = delta - 3600 N``:
+
+* ``exact``: equal durations (or both null), ``delta = 0``;
+* ``clock_skew``: equal durations, ``N = 0``, ``|r| <= tolerance_s``;
+* ``tz_shift``: equal durations, ``1 <= |N| <= max_offset_h``, ``|r| <= tolerance_s`` (one copy was read
+  in the wrong zone; the offset is flagged);
+* ``billing``: one copy is a billing line: its duration is the other's rounded up to whole minutes
+  (``max(60, 60 ceil(d / 60))``), its start is on a whole minute and the other starts within
+  ``[-tolerance_s, 59 + tolerance_s]`` seconds after it; ``N = 0``, or ``|N| = 1`` when either copy has
+  ``tz_flag = 'dst_ambiguous'`` (the hour of a local time in the repeated DST hour cannot be known).
+  A billing line is not searched at other offsets: a one-minute window at 29 offsets matches unrelated
+  calls of a busy pair too often.
+
+Not copies (hard negatives): two calls of the same pair a few seconds apart with different durations;
+the parts of a long call split into records (different starts and durations); legs of one call
+(different callee).
+
+Candidate pairs come from an equi-join on ``(a, b, dmin, day)`` with the probe side on days ``-1, 0,
++1`` (the widest window, 14 h + 1 min, is shorter than a day), so the work grows with the rows, not with
+their square. A record keeps at most one partner per other file (and per its own file): a candidate pair
+is accepted only when each record is the other's best candidate in the other's file (best: exact, then
+clock skew, then billing, then zone shift; then the smallest ``|r|``).
+
+Legs: two records whose starts are within ``tolerance_s`` are legs of one call when they have the same
+caller and different callees (ring group, forward leg as T-Mobile writes it), or when one's callee is the
+other's caller and that other is ``direction = 'forwarded'``. Legs link clusters: the call is recorded on
+the first record of each cluster.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+KIND_RANK = {"exact": 0, "clock_skew": 1, "billing": 2, "tz_shift": 3}
+"""Preference among candidate kinds (lower first)."""
+
+
+@dataclass(frozen=True)
+class DedupeOptions:
+    """Match tolerances.
+
+    Attributes:
+        tolerance_s: largest start difference, seconds, of two copies (after removing whole hours).
+        max_offset_h: largest zone offset, hours, searched for ``tz_shift`` copies.
+        legs: link the legs of forwarded and ring-group calls.
+    """
+
+    tolerance_s: int = 2
+    max_offset_h: int = 14
+    legs: bool = True
+
+    @property
+    def window_s(self) -> int:
+        """Largest start difference of any candidate pair, seconds."""
+        return self.max_offset_h * 3600 + 60 + self.tolerance_s
+
+
+def number_key(col: str) -> str:
+    """SQL for the number key of a column: the last 10 digits of its digits (all when fewer), or null."""
+    d = f"regexp_replace({col}, '[^0-9]', '', 'g')"
+    return f"nullif(CASE WHEN length({d}) > 10 THEN right({d}, 10) ELSE {d} END, '')"
+
+
+def insert_keys_sql() -> str:
+    """Insert one job's ``cdr`` rows (parameter: ingest_job) into ``call_keys``."""
+    return f"""
+        INSERT INTO call_keys
+        SELECT record_id, a, b, start_s, duration_s,
+               CASE WHEN duration_s IS NULL THEN 0 ELSE greatest(1, (duration_s + 59) // 60) END AS dmin,
+               (start_s // 86400)::INTEGER AS day, direction, tz_flag, source_sha256, source_file, source_row,
+               ingest_job, NULL, NULL
+        FROM (SELECT *, {number_key('caller')} AS a, {number_key('callee')} AS b,
+                     epoch_us(start_utc) // 1000000 AS start_s
+              FROM cdr WHERE ingest_job = $job)
+        WHERE a IS NOT NULL AND b IS NOT NULL AND start_s IS NOT NULL"""
+
+
+def kind_sql(o: DedupeOptions, delta: str, xd: str, yd: str, xs: str, ys: str, dmin: str, xf: str, yf: str) -> str:
+    """SQL CASE naming the kind of a candidate pair (null when it is not a copy).
+
+    Args: SQL expressions for the start difference (y minus x, s), the durations, the starts (Unix s),
+    the billed minutes (equal on both sides) and the two ``tz_flag`` values.
+    """
+    t, h = o.tolerance_s, o.max_offset_h
+    n = f"CAST(round(({delta}) / 3600.0) AS BIGINT)"
+    r = f"(({delta}) - 3600 * {n})"
+    eq = f"({xd} IS NOT DISTINCT FROM {yd})"
+    amb = f"({xf} = 'dst_ambiguous' OR {yf} = 'dst_ambiguous')"
+    return f"""CASE
+        WHEN {eq} AND ({delta}) = 0 THEN 'exact'
+        WHEN {eq} AND {n} = 0 AND abs({r}) <= {t} THEN 'clock_skew'
+        WHEN {xd} IS NOT NULL AND {yd} IS NOT NULL AND ({n} = 0 OR (abs({n}) = 1 AND {amb})) AND (
+             ({xd} = {dmin} * 60 AND {xs} % 60 = 0 AND {r} BETWEEN -{t} AND {59 + t})
+          OR ({yd} = {dmin} * 60 AND {ys} % 60 = 0 AND -{r} BETWEEN -{t} AND {59 + t})) THEN 'billing'
+        WHEN {eq} AND {n} <> 0 AND abs({n}) <= {h} AND abs({r}) <= {t} THEN 'tz_shift'
+    END"""
+
+
+def candidates_sql(o: DedupeOptions) -> str:
+    """Candidate copy pairs ``(x, y, x_file, y_file, y_new, kind, score)`` where x is a record of the job
+    (parameter ``$job``) and y any other indexed record; a pair of two job records appears once."""
+    kind = kind_sql(o, "y.start_s - x.start_s", "x.duration_s", "y.duration_s", "x.start_s", "y.start_s",
+                    "x.dmin", "x.tz_flag", "y.tz_flag")
+    rank = "CASE kind " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in KIND_RANK.items()) + " END"
+    return f"""
+        WITH x AS (SELECT k.*, k.day + o.d AS pday FROM call_keys k, (VALUES (-1), (0), (1)) o(d)
+                   WHERE k.ingest_job = $job),
+        c AS (SELECT x.record_id AS x, y.record_id AS y, x.source_sha256 AS x_file, y.source_sha256 AS y_file,
+                     y.ingest_job = $job AS y_new, y.start_s - x.start_s AS delta, {kind} AS kind
+              FROM x JOIN call_keys y ON y.a = x.a AND y.b = x.b AND y.dmin = x.dmin AND y.day = x.pday
+              WHERE y.record_id <> x.record_id AND (y.ingest_job <> $job OR x.record_id < y.record_id)
+                AND abs(y.start_s - x.start_s) <= {o.window_s})
+        SELECT x, y, x_file, y_file, y_new, kind,
+               {rank} * 100000 + abs(delta - 3600 * CAST(round(delta / 3600.0) AS BIGINT)) AS score
+        FROM c WHERE kind IS NOT NULL"""
+
+
+def accepted_pairs_sql() -> str:
+    """From ``_dd_cand``: the mutual-best pairs ``(x, y, y_new, kind)`` (each record the other's best in
+    the other's file), once each; x is a record of the job."""
+    return """
+        WITH s AS (SELECT x AS u, y AS v, y_file AS v_file, true AS u_new, y_new AS v_new, kind, score
+                   FROM _dd_cand
+                   UNION ALL SELECT y, x, x_file, y_new, true, kind, score FROM _dd_cand),
+        r AS (SELECT *, row_number() OVER (PARTITION BY u, v_file ORDER BY score, v) AS rn FROM s)
+        SELECT a.u AS x, a.v AS y, a.v_new AS y_new, a.kind
+        FROM r a JOIN r b ON a.u = b.v AND a.v = b.u
+        WHERE a.rn = 1 AND b.rn = 1 AND a.u_new AND (NOT a.v_new OR a.u < a.v)"""
+
+
+def relation_sql(o: DedupeOptions) -> str:
+    """``duplicates`` rows for the records in ``_dd_changed`` that are not first in their cluster
+    (parameter ``$job``): kind and offset relative to the cluster's first record."""
+    t = o.tolerance_s
+    n = "CAST(round(delta / 3600.0) AS BIGINT)"
+    return f"""
+        SELECT record_id, duplicate_of,
+               CASE WHEN {n} <> 0 THEN 'tz_shift'
+                    WHEN (dd IS DISTINCT FROM rd OR abs(delta) > {t}) AND dd IS NOT NULL AND rd IS NOT NULL
+                         AND ((rd % 60 = 0 AND rs % 60 = 0) OR (dd % 60 = 0 AND ds % 60 = 0)) THEN 'billing'
+                    WHEN delta = 0 AND dd IS NOT DISTINCT FROM rd THEN 'exact'
+                    ELSE 'clock_skew' END AS kind,
+               CASE WHEN {n} <> 0 THEN {n} END::INTEGER AS offset_h, delta, $job AS ingest_job
+        FROM (SELECT d.record_id, d.cluster AS duplicate_of, d.start_s - r.start_s AS delta,
+                     d.duration_s AS dd, r.duration_s AS rd, d.start_s AS ds, r.start_s AS rs
+              FROM call_keys d JOIN call_keys r ON r.record_id = d.cluster
+              WHERE d.record_id IN (SELECT record_id FROM _dd_changed) AND d.cluster <> d.record_id)"""
+
+
+def leg_pairs_sql(o: DedupeOptions) -> str:
+    """Leg pairs ``(x, y)`` between records: x a record of the job (``$job``), y any indexed record.
+    Copies are included (a leg may be seen only beside a copy of the other leg); the caller maps the
+    pairs onto clusters."""
+    t = o.tolerance_s
+    return f"""
+        WITH r AS (SELECT record_id, a, b, start_s, direction, ingest_job, start_s // 60 AS m FROM call_keys),
+        x AS (SELECT r.*, r.m + o.d AS pm FROM r, (VALUES (-1), (0), (1)) o(d) WHERE r.ingest_job = $job)
+        SELECT x.record_id AS x, y.record_id AS y FROM x JOIN r y ON y.a = x.a AND y.m = x.pm
+            WHERE y.b <> x.b AND abs(y.start_s - x.start_s) <= {t}
+              AND (y.ingest_job <> $job OR x.record_id < y.record_id)
+        UNION ALL
+        SELECT x.record_id, y.record_id FROM x JOIN r y ON y.a = x.b AND y.m = x.pm
+            WHERE y.direction = 'forwarded' AND y.record_id <> x.record_id AND abs(y.start_s - x.start_s) <= {t}
+        UNION ALL
+        SELECT x.record_id, y.record_id FROM x JOIN r y ON y.b = x.a AND y.m = x.pm
+            WHERE x.direction = 'forwarded' AND y.record_id <> x.record_id AND abs(y.start_s - x.start_s) <= {t}"""
