@@ -192,3 +192,38 @@ def readiness(results) -> None:
     print_readiness(verdicts)
     if not all(v["met"] for v in verdicts):
         _fail(TargetMissedError(f"not ready: {sum(not v['met'] for v in verdicts)} criteria not met"))
+
+
+@main.command()
+@click.argument("path")
+@click.option("--concurrent", type=int, default=10, show_default=True, help="Jobs in flight at once.")
+@click.option("--total", type=int, default=20, show_default=True, help="Jobs to submit in all.")
+@click.option("--address", default=None, help="Ray dashboard address; default: start a local cluster.")
+@click.option("--num-cpus", type=int, default=None, help="CPUs of the local cluster.")
+@click.option("--out", "out_dir", default="results", show_default=True)
+def jobs(path, concurrent, total, address, num_cpus, out_dir) -> None:
+    """Ingest PATH as many concurrent Ray jobs on one cluster; report jobs/min and concurrent successes."""
+    import json
+    import time as _time
+    from contextlib import nullcontext
+
+    from raybench.harness.jobs import local_cluster, run_jobs
+
+    run_dir = os.path.join(out_dir, "jobs-" + _time.strftime("%Y%m%dT%H%M%SZ", _time.gmtime()))
+    try:
+        with (nullcontext(address) if address else local_cluster(num_cpus)) as addr:
+            result = run_jobs(os.path.abspath(path), concurrent=concurrent, total=total, out_dir=run_dir,
+                              address=addr)
+    except RaybenchError as exc:
+        _fail(exc)
+        return
+    doc = {"scenario": {"name": f"jobs_{concurrent}x{total}"}, "metrics": {
+        k: result[k] for k in ("concurrent_jobs_succeeded", "jobs_per_min", "succeeded", "total", "wall_s")},
+        "jobs": result}
+    with open(os.path.join(run_dir, "results.json"), "w") as f:
+        json.dump(doc, f, indent=1)
+    click.echo(f"{result['succeeded']}/{total} jobs succeeded ({concurrent} at a time) in {result['wall_s']:.1f} s: "
+               f"{result['jobs_per_min']:.1f} jobs/min; first wave: {result['concurrent_jobs_succeeded']}/"
+               f"{min(concurrent, total)} succeeded at once. results: {os.path.join(run_dir, 'results.json')}")
+    if result["succeeded"] < total:
+        _fail(TargetMissedError(f"{total - result['succeeded']} job(s) did not succeed: {result['failed']}"))
