@@ -227,3 +227,29 @@ def jobs(path, concurrent, total, address, num_cpus, out_dir) -> None:
                f"{min(concurrent, total)} succeeded at once. results: {os.path.join(run_dir, 'results.json')}")
     if result["succeeded"] < total:
         _fail(TargetMissedError(f"{total - result['succeeded']} job(s) did not succeed: {result['failed']}"))
+
+
+@main.command()
+@click.option("--dedupe", is_flag=True, help="Score duplicate detection (the only evaluation so far).")
+@click.option("--rows", default="1M", show_default=True, help="Base rows in all, split over five layouts.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--out", "out_dir", default="results/dedupe-eval", show_default=True, help="Working folder.")
+@click.option("--workers", type=int, default=None, help="Actors in the pool (default: CPUs - 1).")
+def evaluate(dedupe, rows, seed, out_dir, workers) -> None:
+    """Generate labelled duplicates and hard negatives, ingest them, print pairwise precision/recall/F1."""
+    import json
+
+    from raybench.dedupe.bench import evaluate_dedupe, print_dedupe_evaluation
+    from raybench.units import parse_count
+
+    if not dedupe:
+        raise click.UsageError("say what to evaluate: --dedupe")
+    try:
+        result = evaluate_dedupe(parse_count(rows), out_dir, seed=seed, workers=workers, progress=True)
+    except RaybenchError as exc:
+        _fail(exc)
+        return
+    print_dedupe_evaluation(result)
+    with open(os.path.join(out_dir, "dedupe-eval.json"), "w") as f:
+        json.dump(result, f, indent=1, default=str)
+    click.echo(f"results: {os.path.join(out_dir, 'dedupe-eval.json')}")
