@@ -249,7 +249,11 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
         # duplicates and call legs over the stored rows (raybench.dedupe): cdr.duplicate_of, duplicates, call_legs
         from raybench.dedupe import dedupe_job
 
-        dedupe = dedupe_job(sink.con, job)
+        try:
+            dedupe = dedupe_job(sink.con, job)
+        except Exception as exc:  # every row is stored already; a failed dedupe is reported, not fatal
+            log.error("duplicate detection failed: %s: %s", type(exc).__name__, exc)
+            dedupe = {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0]}"}
         phase("dedupe")
         counts = sink.counts(job)
         for task in tasks:
