@@ -17,7 +17,7 @@ DEFAULT_LAYOUTS = ("att_mobility_voice", "tmobile_cdr", "sprint_cdma", "verizon_
 
 def evaluate_dedupe(rows: int, out_dir: str, *, seed: int = 0, layouts: tuple[str, ...] = DEFAULT_LAYOUTS,
                     rates: DuplicateRates | None = None, workers: int | None = None,
-                    chunk_bytes: int | None = None, progress: bool = False) -> dict:
+                    chunk_bytes: int | None = None, progress: bool = False, file_rows: int = 50_000) -> dict:
     """Generate ``rows`` base records (split over ``layouts``) plus companions, ingest, score.
 
     Args:
@@ -28,6 +28,8 @@ def evaluate_dedupe(rows: int, out_dir: str, *, seed: int = 0, layouts: tuple[st
         rates: companion shares (default :class:`DuplicateRates`).
         workers, chunk_bytes: ingest options (None: the defaults).
         progress: show the ingest progress bar.
+        file_rows: base records per production file; each file is another subscriber's production
+            (its own seed, so its own target number), as when many productions are loaded together.
 
     Returns:
         ``score`` (:func:`raybench.dedupe.evaluate.score_dedupe`), ``rows_ingested``, ``ingest_wall_s``,
@@ -52,11 +54,14 @@ def evaluate_dedupe(rows: int, out_dir: str, *, seed: int = 0, layouts: tuple[st
             os.remove(p)
     t = time.perf_counter()
     files = []
-    per = max(1, rows // len(layouts))
+    per_layout = max(1, rows // len(layouts))
+    n_files = max(1, -(-per_layout // file_rows))
     for layout in layouts:
-        g = generate_file(layout, os.path.join(data, "base"), rows=per, seed=seed)
-        files.append(g)
-        files += generate_duplicates(g, os.path.join(data, "copies"), seed=seed, rates=rates)
+        for i in range(n_files):  # one production per subscriber: each seed draws its own target
+            g = generate_file(layout, os.path.join(data, "base"), rows=max(1, per_layout // n_files),
+                              seed=seed * 1000 + i)
+            files.append(g)
+            files += generate_duplicates(g, os.path.join(data, "copies"), seed=seed * 1000 + i, rates=rates)
     generate_s = time.perf_counter() - t
     options = IngestOptions(db=db, results=os.path.join(out_dir, "ingest.json"), progress=progress,
                             workers=workers)

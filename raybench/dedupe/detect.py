@@ -102,9 +102,18 @@ def dedupe_job(con, job: str, options: DedupeOptions | None = None) -> dict:
     create_tables(con)
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute("CREATE OR REPLACE TEMP TABLE _dd_job AS SELECT record_id FROM cdr WHERE ingest_job = $job", p)
-        for table in ("call_keys", "duplicates", "call_legs"):
-            con.execute(f"DELETE FROM {table} WHERE record_id IN (SELECT record_id FROM _dd_job)")
+        # a re-run (or a file re-read after an unfinished job) starts again from the job's rows
+        con.execute("""CREATE OR REPLACE TEMP TABLE _dd_shas AS
+                       SELECT DISTINCT source_sha256 FROM cdr WHERE ingest_job = $job""", p)
+        if con.execute("SELECT count(*) FROM call_keys WHERE source_sha256 IN (SELECT * FROM _dd_shas)").fetchone()[0]:
+            con.execute("""CREATE OR REPLACE TEMP TABLE _dd_job AS
+                           SELECT k.record_id, k.cluster <> k.record_id OR k.call_id IS NOT NULL AS linked
+                           FROM call_keys k JOIN cdr c USING (record_id)
+                           WHERE k.source_sha256 IN (SELECT * FROM _dd_shas) AND c.ingest_job = $job""", p)
+            for table in ("duplicates", "call_legs"):
+                con.execute(f"DELETE FROM {table} WHERE record_id IN (SELECT record_id FROM _dd_job WHERE linked)")
+            con.execute("DELETE FROM call_keys WHERE record_id IN (SELECT record_id FROM _dd_job)")
+            con.execute("UPDATE cdr SET duplicate_of = NULL WHERE ingest_job = $job AND duplicate_of IS NOT NULL", p)
         con.execute(insert_keys_sql(), p)
         keys = con.execute("SELECT count(*) FROM call_keys WHERE ingest_job = $job", p).fetchone()[0]
         phase("index")
@@ -118,14 +127,14 @@ def dedupe_job(con, job: str, options: DedupeOptions | None = None) -> dict:
 
         labels, renames = _components(con, rows, job, "cluster")
         _apply_labels(con, job, "cluster", labels, renames)
-        con.execute("UPDATE call_keys SET cluster = record_id WHERE ingest_job = $job AND cluster IS NULL", p)
         phase("clusters")
 
         renamed = {f for n, f in renames.items() if n != f}
         _register(con, "_dd_renamed", {"record_id": sorted(renamed)})
         con.execute("""CREATE OR REPLACE TEMP TABLE _dd_changed AS
                        SELECT record_id, cluster FROM call_keys
-                       WHERE ingest_job = $job OR cluster IN (SELECT record_id FROM _dd_renamed)""", p)
+                       WHERE (ingest_job = $job AND cluster <> record_id)
+                          OR cluster IN (SELECT record_id FROM _dd_renamed)""", p)
         con.execute("""UPDATE cdr SET duplicate_of = CASE WHEN c.cluster = c.record_id THEN NULL ELSE c.cluster END
                        FROM _dd_changed c
                        WHERE cdr.record_id = c.record_id AND cdr.duplicate_of IS DISTINCT FROM
@@ -144,7 +153,7 @@ def dedupe_job(con, job: str, options: DedupeOptions | None = None) -> dict:
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    for t in ("_dd_job", "_dd_cand", "_dd_changed", "_dd_nodes", "_dd_label", "_dd_rename", "_dd_renamed"):
+    for t in ("_dd_shas", "_dd_job", "_dd_cand", "_dd_changed", "_dd_nodes", "_dd_label", "_dd_rename", "_dd_renamed"):
         con.execute(f"DROP TABLE IF EXISTS {t}")
     by_kind: dict[str, int] = {}
     offsets: dict[int, int] = {}

@@ -60,9 +60,12 @@ class DedupeOptions:
 
 
 def number_key(col: str) -> str:
-    """SQL for the number key of a column: the last 10 digits of its digits (all when fewer), or null."""
+    """SQL for the number key of a column (BIGINT): the last 10 digits of its digits (all when fewer),
+    read as a number, plus 10^10 times how many digits that is (so ``0123`` and ``123`` differ); null when
+    the column has no digit. An integer key hashes and compares faster than the text."""
     d = f"regexp_replace({col}, '[^0-9]', '', 'g')"
-    return f"nullif(CASE WHEN length({d}) > 10 THEN right({d}, 10) ELSE {d} END, '')"
+    k = f"right({d}, 10)"
+    return f"CASE WHEN {d} <> '' THEN CAST({k} AS BIGINT) + length({k}) * 10000000000 END"
 
 
 def insert_keys_sql() -> str:
@@ -72,7 +75,7 @@ def insert_keys_sql() -> str:
         SELECT record_id, a, b, start_s, duration_s,
                CASE WHEN duration_s IS NULL THEN 0 ELSE greatest(1, (duration_s + 59) // 60) END AS dmin,
                (start_s // 86400)::INTEGER AS day, direction, tz_flag, source_sha256, source_file, source_row,
-               ingest_job, NULL, NULL
+               ingest_job, record_id AS cluster, NULL AS call_id
         FROM (SELECT *, {number_key('caller')} AS a, {number_key('callee')} AS b,
                      epoch_us(start_utc) // 1000000 AS start_s
               FROM cdr WHERE ingest_job = $job)
@@ -107,8 +110,9 @@ def candidates_sql(o: DedupeOptions) -> str:
                     "x.dmin", "x.tz_flag", "y.tz_flag")
     rank = "CASE kind " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in KIND_RANK.items()) + " END"
     return f"""
-        WITH x AS (SELECT k.*, k.day + o.d AS pday FROM call_keys k, (VALUES (-1), (0), (1)) o(d)
-                   WHERE k.ingest_job = $job),
+        WITH x AS (SELECT k.record_id, k.a, k.b, k.dmin, k.start_s, k.duration_s, k.tz_flag, k.source_sha256,
+                          k.day + o.d AS pday
+                   FROM call_keys k, (VALUES (-1), (0), (1)) o(d) WHERE k.ingest_job = $job),
         c AS (SELECT x.record_id AS x, y.record_id AS y, x.source_sha256 AS x_file, y.source_sha256 AS y_file,
                      y.ingest_job = $job AS y_new, y.start_s - x.start_s AS delta, {kind} AS kind
               FROM x JOIN call_keys y ON y.a = x.a AND y.b = x.b AND y.dmin = x.dmin AND y.day = x.pday
@@ -156,15 +160,17 @@ def leg_pairs_sql(o: DedupeOptions) -> str:
     Copies are included (a leg may be seen only beside a copy of the other leg); the caller maps the
     pairs onto clusters."""
     t = o.tolerance_s
+    bucket = max(1, t)  # probing buckets -1, 0, +1 of this width covers +-t seconds
     return f"""
-        WITH r AS (SELECT record_id, a, b, start_s, direction, ingest_job, start_s // 60 AS m FROM call_keys),
-        x AS (SELECT r.*, r.m + o.d AS pm FROM r, (VALUES (-1), (0), (1)) o(d) WHERE r.ingest_job = $job)
+        WITH r AS (SELECT record_id, a, b, start_s, direction = 'forwarded' AS fwd, ingest_job = $job AS new,
+                          start_s // {bucket} AS m FROM call_keys),
+        x AS (SELECT r.*, r.m + o.d AS pm FROM r, (VALUES (-1), (0), (1)) o(d) WHERE r.new)
         SELECT x.record_id AS x, y.record_id AS y FROM x JOIN r y ON y.a = x.a AND y.m = x.pm
             WHERE y.b <> x.b AND abs(y.start_s - x.start_s) <= {t}
-              AND (y.ingest_job <> $job OR x.record_id < y.record_id)
+              AND (NOT y.new OR x.record_id < y.record_id)
         UNION ALL
         SELECT x.record_id, y.record_id FROM x JOIN r y ON y.a = x.b AND y.m = x.pm
-            WHERE y.direction = 'forwarded' AND y.record_id <> x.record_id AND abs(y.start_s - x.start_s) <= {t}
+            WHERE y.fwd AND y.record_id <> x.record_id AND abs(y.start_s - x.start_s) <= {t}
         UNION ALL
         SELECT x.record_id, y.record_id FROM x JOIN r y ON y.b = x.a AND y.m = x.pm
-            WHERE x.direction = 'forwarded' AND y.record_id <> x.record_id AND abs(y.start_s - x.start_s) <= {t}"""
+            WHERE x.fwd AND y.record_id <> x.record_id AND abs(y.start_s - x.start_s) <= {t}"""

@@ -5,7 +5,7 @@
 | column | type | meaning |
 |---|---|---|
 | record_id | VARCHAR | ``cdr.record_id`` |
-| a, b | VARCHAR | number keys of caller and callee: the last 10 digits of the number's digits (all digits when fewer), so ``+12125550123``, ``12125550123``, ``(212) 555-0123`` agree, and so do ``+447700900123`` and ``07700900123`` |
+| a, b | BIGINT | number keys of caller and callee: the last 10 digits of the number's digits (all digits when fewer; read as an integer, plus 10^10 times the digit count), so ``+12125550123``, ``12125550123``, ``(212) 555-0123`` agree, and so do ``+447700900123`` and ``07700900123`` |
 | start_s | BIGINT | start, Unix seconds (UTC) |
 | duration_s | INTEGER | seconds, null when the source has none |
 | dmin | INTEGER | billed minutes ``max(1, ceil(duration_s / 60))``; 0 when ``duration_s`` is null (a blocking key: a copy has equal minutes) |
@@ -43,7 +43,7 @@ from __future__ import annotations
 
 CALL_KEYS_DDL = """
 CREATE TABLE IF NOT EXISTS call_keys (
-    record_id VARCHAR, a VARCHAR, b VARCHAR, start_s BIGINT, duration_s INTEGER, dmin INTEGER, day INTEGER,
+    record_id VARCHAR, a BIGINT, b BIGINT, start_s BIGINT, duration_s INTEGER, dmin INTEGER, day INTEGER,
     direction VARCHAR, tz_flag VARCHAR, source_sha256 VARCHAR, source_file VARCHAR, source_row BIGINT,
     ingest_job VARCHAR, cluster VARCHAR, call_id VARCHAR
 )"""
