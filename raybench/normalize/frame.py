@@ -14,7 +14,6 @@ from raybench.layout import Layout, ValueMap
 from raybench.normalize.durations import parse_duration
 from raybench.normalize.numbers import EXCEL_DAMAGED, NULL_TOKENS, NumberNormalizer
 from raybench.normalize.times import localize, parse_naive
-from raybench.read.records import ChunkRecords
 
 _S = pl.String
 
@@ -35,18 +34,8 @@ def _mapped(vm: ValueMap | None) -> pl.Expr:
     return key.replace_strict(table, default=vm.default, return_dtype=_S)
 
 
-def records_frame(records: ChunkRecords, layout: Layout) -> pl.DataFrame:
-    """The chunk's accepted records as a frame of String columns named after the layout's columns,
-    plus ``source_row`` (Int64) and ``raw`` (String)."""
-    columns = list(zip(*records.rows)) if records.rows else [()] * len(layout.columns)
-    data = {name: pl.Series(name, values, dtype=_S) for name, values in zip(layout.columns, columns)}
-    data["source_row"] = pl.Series("source_row", records.source_rows, dtype=pl.Int64)
-    data["raw"] = pl.Series("raw", records.raws, dtype=_S)
-    return pl.DataFrame(data)
-
-
 def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer) -> pl.DataFrame:
-    """Normalise a frame of source columns (from :func:`records_frame`) to canonical values.
+    """Normalise a frame of source columns (from :func:`raybench.read.records.read_chunk_frame`) to canonical values.
 
     Canonical columns produced: ``record_type``, ``direction``, ``start_utc`` (Datetime us UTC),
     ``start_raw``, ``tz_assumed``, ``tz_flag``, ``duration_s`` (Int32), ``caller``, ``callee``,

@@ -126,7 +126,9 @@ def parse_chunk(data: bytes, encoding: str, layout: Layout, first_row: int) -> C
     return ChunkRecords(rows, source_rows, raws, bad)
 
 
-def _frame_from_rows(records: ChunkRecords, layout: Layout):
+def records_frame(records: ChunkRecords, layout: Layout):
+    """The accepted records of :func:`parse_chunk` as a polars frame: String columns named after the
+    layout's columns, plus ``source_row`` (Int64) and ``raw`` (String)."""
     import polars as pl
 
     columns = list(zip(*records.rows)) if records.rows else [()] * len(layout.columns)
@@ -205,4 +207,4 @@ def read_chunk_frame(data: bytes, encoding: str, layout: Layout, first_row: int)
 
 def _slow(data: bytes, encoding: str, layout: Layout, first_row: int):
     records = parse_chunk(data, encoding, layout, first_row)
-    return _frame_from_rows(records, layout), records.bad
+    return records_frame(records, layout), records.bad

@@ -9,7 +9,7 @@ from polars.testing import assert_frame_equal
 from raybench.catalog import ASTERISK_MASTER, ATT_MOBILITY_VOICE, CDRSTATS_IMPORT, ORANGE
 from raybench.generate.production import generate_file
 from raybench.layout import Layout
-from raybench.read.records import _frame_from_rows, parse_chunk, read_chunk_frame
+from raybench.read.records import parse_chunk, read_chunk_frame, records_frame
 
 THREE = Layout(id="t3", carrier="generic", columns=("a", "b", "c"))
 
@@ -18,7 +18,7 @@ def _both(data: bytes, layout: Layout, first_row: int = 1, encoding: str = "utf-
     slow = parse_chunk(data, encoding, layout, first_row)
     fast, bad = read_chunk_frame(data, encoding, layout, first_row)
     empty_to_null = [pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c) for c in layout.columns]
-    assert_frame_equal(fast.with_columns(empty_to_null), _frame_from_rows(slow, layout).with_columns(empty_to_null))
+    assert_frame_equal(fast.with_columns(empty_to_null), records_frame(slow, layout).with_columns(empty_to_null))
     assert bad == slow.bad
     return fast, bad
 

@@ -11,7 +11,8 @@ import pytest
 from raybench.catalog import (ATT_MOBILITY_VOICE, BANDICOOT, BANDICOOT_ANTENNAS, BUILTIN, ORANGE, SPRINT_CDMA,
                               TMOBILE, VERIZON_BILLING)
 from raybench.layout import Layout
-from raybench.normalize.frame import normalize_frame, records_frame
+from raybench.normalize.frame import normalize_frame
+from raybench.read.records import records_frame
 from raybench.normalize.numbers import NumberNormalizer
 from raybench.read.records import ChunkRecords
 from raybench.validate.rules import MAX_DURATION_S, RULES, apply_rules, rules_for
