@@ -1,76 +1,98 @@
 """Run duplicate detection and leg linking for one ingest job, over the tables in its DuckDB file.
 
-Steps (all after the job's rows are in ``cdr``):
+Steps (all after the job's rows are in ``cdr``), all in SQL over integers (record keys ``k``, see
+:mod:`raybench.dedupe.tables`):
 
-1. index: the job's ``cdr`` rows go into ``call_keys`` (a re-run first removes them, so it is idempotent);
+1. index: the job's ``cdr`` rows go into ``call_keys`` (a re-run first removes them, so it is
+   idempotent); its own transaction;
 2. candidates: blocked equi-join of the job's keys with every indexed key (this job's and earlier
-   jobs'), classified by :func:`raybench.dedupe.rules.kind_sql`; only mutual-best pairs are kept;
-3. clusters: connected components of the kept pairs, where a record of an earlier job stands for its
-   whole cluster; the first record (earliest start, then source file, then source row) names the cluster.
-   When a new record comes before an earlier cluster's first record, that cluster is renamed;
-4. ``cdr.duplicate_of`` and ``duplicates`` are set for every record of the job and of renamed clusters;
-5. legs: leg pairs between records, mapped onto their clusters, give the clusters' first records a
-   ``call_keys.call_id`` and a ``call_legs`` row.
+   jobs'), classified by :func:`raybench.dedupe.rules.kind_sql`, in parts by a hash of the caller key
+   when there are many rows; only mutual-best pairs are kept;
+3. clusters: connected components of the kept pairs (:func:`raybench.dedupe.clusters.sql_components`),
+   where a record of an earlier job stands for its whole cluster; the first record (earliest start, then
+   source file, then source row) names the cluster. When a new record comes before an earlier cluster's
+   first record, that cluster is renamed;
+4. legs: leg pairs between records, mapped onto their clusters, give the clusters' first records a
+   ``call_keys.call_id``;
+5. marking: the text ``record_id`` of the few records whose verdict changed are looked up in ``cdr``
+   (one scan); ``duplicates``, ``call_legs`` and ``cdr.duplicate_of`` are set for them only.
+
+Steps 3 to 5 are one transaction that writes only the rows that change.
 """
 
 from __future__ import annotations
 
 import time
 
-from raybench.dedupe.clusters import first_of_components
+from raybench.dedupe.clusters import sql_components
 from raybench.dedupe.rules import (DedupeOptions, accepted_pairs_sql, candidates_sql, insert_keys_sql,
-                                   leg_pairs_sql, relation_sql)
+                                   leg_pairs_sql, record_key, relation_sql)
 from raybench.dedupe.tables import create_tables
 
+PART_KEYS = 3_000_000
+"""Keys per part of the candidate and leg joins (their hash tables stay well inside 512 MB)."""
 
-def _register(con, name: str, columns: dict[str, list]) -> None:
-    import pyarrow as pa
-
-    con.execute(f"DROP TABLE IF EXISTS {name}")
-    con.register(f"{name}_view", pa.table({k: pa.array(v, pa.string()) for k, v in columns.items()}))
-    con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {name}_view")
-    con.unregister(f"{name}_view")
+_TEMP = ("_dd_shas", "_dd_known", "_dd_cand", "_dd_pairs", "_dd_edges", "_dd_cc", "_dd_first", "_dd_changed",
+         "_dd_rel", "_dd_left", "_dd_legpairs", "_dd_legnodes", "_dd_legedges", "_dd_lcc", "_dd_lfirst",
+         "_dd_affected", "_dd_legs", "_dd_need", "_dd_rid")
 
 
-def _order_keys(con, nodes: set[str]) -> dict[str, tuple]:
-    if not nodes:
-        return {}
-    _register(con, "_dd_nodes", {"record_id": sorted(nodes)})
-    rows = con.execute("""SELECT k.record_id, k.start_s, k.source_file, k.source_row
-                          FROM call_keys k JOIN _dd_nodes n USING (record_id)""").fetchall()
-    return {r[0]: (r[1], r[2], r[3]) for r in rows}
+def _first_sql(cc: str, jobno: str = "$jobno") -> str:
+    """Each node of the components table ``cc`` with ``is_job`` and the first node of its component
+    (earliest start, then source file, then source row)."""
+    return f"""
+        SELECT c.n, coalesce(k.job = {jobno}, false) AS is_job,
+               first_value(c.n) OVER (PARTITION BY c.l ORDER BY k.k IS NULL, k.start_s, f.source_file, k.row, c.n)
+                   AS first
+        FROM {cc} c LEFT JOIN call_keys k ON k.k = c.n LEFT JOIN dd_files f ON f.file = k.file"""
 
 
-def _components(con, edges: list[tuple[str, str]], job: str, label_col: str) -> tuple[dict, dict]:
-    """New labels for the job's records and renames of earlier labels, from edges between nodes.
-
-    Returns:
-        ``(labels, renames)``: job record -> label; earlier node (a label standing for its records, or a
-        record without a label) -> label of its component, for every earlier node in ``edges``.
-    """
-    nodes = {n for e in edges for n in e}
-    first = first_of_components(edges, _order_keys(con, nodes))
-    job_ids = set()
-    if nodes:
-        _register(con, "_dd_nodes", {"record_id": sorted(nodes)})
-        job_ids = {r[0] for r in con.execute(
-            "SELECT k.record_id FROM call_keys k JOIN _dd_nodes n USING (record_id) WHERE k.ingest_job = $job",
-            {"job": job}).fetchall()}
-    labels = {n: f for n, f in first.items() if n in job_ids}
-    renames = {n: f for n, f in first.items() if n not in job_ids}
-    return labels, renames
+def _job_number(con, job: str) -> int:
+    row = con.execute("SELECT job FROM dd_jobs WHERE ingest_job = $job", {"job": job}).fetchone()
+    if row:
+        return int(row[0])
+    n = con.execute("SELECT coalesce(max(job), 0) + 1 FROM dd_jobs").fetchone()[0]
+    con.execute("INSERT INTO dd_jobs VALUES ($n, $job)", {"n": n, "job": job})
+    return int(n)
 
 
-def _apply_labels(con, job: str, col: str, labels: dict[str, str], renames: dict[str, str]) -> None:
-    if labels:
-        _register(con, "_dd_label", {"record_id": list(labels), "label": list(labels.values())})
-        con.execute(f"""UPDATE call_keys SET {col} = l.label FROM _dd_label l
-                        WHERE call_keys.record_id = l.record_id""")
-    if renames:
-        _register(con, "_dd_rename", {"old": list(renames), "new": list(renames.values())})
-        for match in (f"call_keys.{col} = r.old", "call_keys.record_id = r.old"):
-            con.execute(f"""UPDATE call_keys SET {col} = r.new FROM _dd_rename r
-                            WHERE {match} AND call_keys.{col} IS DISTINCT FROM r.new""")
+def _index(con, job: str) -> tuple[int, int]:
+    """Step 1; returns the job's number and the keys indexed."""
+    p = {"job": job}
+    con.execute("BEGIN TRANSACTION")
+    try:
+        jobno = _job_number(con, job)
+        con.execute("""CREATE OR REPLACE TEMP TABLE _dd_shas AS
+                       SELECT source_sha256, min(source_file) AS source_file FROM cdr WHERE ingest_job = $job
+                       GROUP BY ALL""", p)
+        con.execute("""CREATE OR REPLACE TEMP TABLE _dd_known AS
+                       SELECT f.file, f.source_sha256 FROM dd_files f JOIN _dd_shas USING (source_sha256)""")
+        con.execute("""INSERT INTO dd_files
+                       SELECT (SELECT coalesce(max(file), 0) FROM dd_files) + row_number() OVER (ORDER BY source_sha256),
+                              source_sha256, source_file
+                       FROM _dd_shas WHERE source_sha256 NOT IN (SELECT source_sha256 FROM dd_files)""")
+        if con.execute("SELECT count(*) FROM _dd_known").fetchone()[0]:
+            # a re-run (or a file re-read after an unfinished job) starts again from the job's rows
+            again = ("SELECT record_id FROM cdr WHERE ingest_job = $job "
+                     "AND source_sha256 IN (SELECT source_sha256 FROM _dd_known)")
+            for table in ("duplicates", "call_legs"):
+                con.execute(f"DELETE FROM {table} WHERE record_id IN ({again})", p)
+            con.execute(f"""DELETE FROM call_keys WHERE file IN (SELECT file FROM _dd_known) AND k IN (
+                                SELECT {record_key('record_id')} FROM cdr WHERE ingest_job = $job
+                                AND source_sha256 IN (SELECT source_sha256 FROM _dd_known))""", p)
+            con.execute("UPDATE cdr SET duplicate_of = NULL WHERE ingest_job = $job AND duplicate_of IS NOT NULL", p)
+        keys = con.execute(insert_keys_sql(), {"job": job, "jobno": jobno}).fetchone()[0]
+        clash = con.execute("""SELECT count(*) FROM (SELECT k FROM call_keys WHERE job = $jobno) j
+                               JOIN call_keys c USING (k) WHERE c.job <> $jobno""", {"jobno": jobno}).fetchone()[0]
+        clash += con.execute("SELECT count(*) - count(DISTINCT k) FROM call_keys WHERE job = $jobno",
+                             {"jobno": jobno}).fetchone()[0]
+        if clash:
+            raise RuntimeError(f"{clash} record key(s) of job {job} clash with other records' keys")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return jobno, int(keys)
 
 
 def dedupe_job(con, job: str, options: DedupeOptions | None = None) -> dict:
@@ -86,7 +108,7 @@ def dedupe_job(con, job: str, options: DedupeOptions | None = None) -> dict:
         ``pairs`` (pairs kept), ``duplicates`` (records of the job, or of renamed clusters, now marked
         as duplicates), ``by_kind`` (kind -> records), ``offsets_h`` (zone offset in hours -> records),
         ``clusters_renamed``, ``legs`` (records in calls of two or more legs touched by this job),
-        ``calls_multi_leg`` (such calls) and ``phases_s`` (step -> seconds).
+        ``calls_multi_leg`` (such calls), ``parts`` (parts of the joins) and ``phases_s`` (step -> seconds).
     """
     o = options or DedupeOptions()
     t0 = mark = time.perf_counter()
@@ -98,63 +120,59 @@ def dedupe_job(con, job: str, options: DedupeOptions | None = None) -> dict:
         phases[name] = round(now - mark, 4)
         mark = now
 
-    p = {"job": job}
     create_tables(con)
+    jobno, keys = _index(con, job)
+    p = {"jobno": jobno}
+    phase("index")
+
+    total = con.execute("SELECT count(*) FROM call_keys").fetchone()[0]
+    parts = max(1, -(-total // PART_KEYS))
+    con.execute("""CREATE OR REPLACE TEMP TABLE _dd_cand
+                   (x BIGINT, y BIGINT, x_file INTEGER, y_file INTEGER, y_new BOOLEAN, kind VARCHAR,
+                    score BIGINT)""")
+    for part in range(parts):
+        con.execute(f"INSERT INTO _dd_cand {candidates_sql(o, parts, part)}", p)
+    n_cand = con.execute("SELECT count(*) FROM _dd_cand").fetchone()[0]
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _dd_pairs AS {accepted_pairs_sql()}")
+    n_pairs = con.execute("SELECT count(*) FROM _dd_pairs").fetchone()[0]
+    # an earlier record stands for its cluster
+    con.execute("""CREATE OR REPLACE TEMP TABLE _dd_edges AS
+                   SELECT a.x AS u, CASE WHEN a.y_new THEN a.y ELSE k.cluster END AS v
+                   FROM _dd_pairs a JOIN call_keys k ON k.k = a.y""")
+    phase("candidates")
+
     con.execute("BEGIN TRANSACTION")
     try:
-        # a re-run (or a file re-read after an unfinished job) starts again from the job's rows
-        con.execute("""CREATE OR REPLACE TEMP TABLE _dd_shas AS
-                       SELECT DISTINCT source_sha256 FROM cdr WHERE ingest_job = $job""", p)
-        if con.execute("SELECT count(*) FROM call_keys WHERE source_sha256 IN (SELECT * FROM _dd_shas)").fetchone()[0]:
-            con.execute("""CREATE OR REPLACE TEMP TABLE _dd_job AS
-                           SELECT k.record_id, k.cluster <> k.record_id OR k.call_id IS NOT NULL AS linked
-                           FROM call_keys k JOIN cdr c USING (record_id)
-                           WHERE k.source_sha256 IN (SELECT * FROM _dd_shas) AND c.ingest_job = $job""", p)
-            for table in ("duplicates", "call_legs"):
-                con.execute(f"DELETE FROM {table} WHERE record_id IN (SELECT record_id FROM _dd_job WHERE linked)")
-            con.execute("DELETE FROM call_keys WHERE record_id IN (SELECT record_id FROM _dd_job)")
-            con.execute("UPDATE cdr SET duplicate_of = NULL WHERE ingest_job = $job AND duplicate_of IS NOT NULL", p)
-        con.execute(insert_keys_sql(), p)
-        keys = con.execute("SELECT count(*) FROM call_keys WHERE ingest_job = $job", p).fetchone()[0]
-        phase("index")
-
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _dd_cand AS {candidates_sql(o)}", p)
-        n_cand = con.execute("SELECT count(*) FROM _dd_cand").fetchone()[0]
-        rows = con.execute(f"""
-            SELECT a.x, CASE WHEN a.y_new THEN a.y ELSE coalesce(k.cluster, a.y) END
-            FROM ({accepted_pairs_sql()}) a JOIN call_keys k ON k.record_id = a.y""").fetchall()
-        phase("candidates")
-
-        labels, renames = _components(con, rows, job, "cluster")
-        _apply_labels(con, job, "cluster", labels, renames)
-        phase("clusters")
-
-        renamed = {f for n, f in renames.items() if n != f}
-        _register(con, "_dd_renamed", {"record_id": sorted(renamed)})
+        sql_components(con, "_dd_edges", "_dd_cc")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _dd_first AS {_first_sql('_dd_cc')}", p)
+        renamed = con.execute("SELECT count(*) FROM _dd_first WHERE NOT is_job AND first <> n").fetchone()[0]
+        con.execute("""UPDATE call_keys SET cluster = m.first FROM _dd_first m
+                       WHERE call_keys.cluster = m.n AND m.first <> m.n""")
         con.execute("""CREATE OR REPLACE TEMP TABLE _dd_changed AS
-                       SELECT record_id, cluster FROM call_keys
-                       WHERE (ingest_job = $job AND cluster <> record_id)
-                          OR cluster IN (SELECT record_id FROM _dd_renamed)""", p)
-        con.execute("""UPDATE cdr SET duplicate_of = CASE WHEN c.cluster = c.record_id THEN NULL ELSE c.cluster END
-                       FROM _dd_changed c
-                       WHERE cdr.record_id = c.record_id AND cdr.duplicate_of IS DISTINCT FROM
-                             (CASE WHEN c.cluster = c.record_id THEN NULL ELSE c.cluster END)""")
-        con.execute("DELETE FROM duplicates WHERE record_id IN (SELECT record_id FROM _dd_changed)")
-        con.execute(f"INSERT INTO duplicates {relation_sql(o)}", p)
-        stats = con.execute("""SELECT kind, offset_h, count(*) FROM duplicates
-                               WHERE record_id IN (SELECT record_id FROM _dd_changed) GROUP BY ALL""").fetchall()
-        phase("mark")
+                       SELECT k, cluster FROM call_keys
+                       WHERE (job = $jobno AND cluster <> k)
+                          OR cluster IN (SELECT first FROM _dd_first WHERE NOT is_job AND first <> n)""", p)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _dd_rel AS {relation_sql(o)}")
+        stats = con.execute("SELECT kind, offset_h, count(*) FROM _dd_rel GROUP BY ALL").fetchall()
+        phase("clusters")
 
         legs = calls = 0
         if o.legs:
-            legs, calls = _link_legs(con, job, o)
+            legs, calls = _link_legs(con, jobno, o, parts)
+        else:
+            con.execute("CREATE OR REPLACE TEMP TABLE _dd_affected (call BIGINT)")
+            con.execute("CREATE OR REPLACE TEMP TABLE _dd_legs (k BIGINT, call BIGINT, leg INTEGER, legs INTEGER)")
         phase("legs")
+
+        _mark(con, job)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    for t in ("_dd_shas", "_dd_job", "_dd_cand", "_dd_changed", "_dd_nodes", "_dd_label", "_dd_rename", "_dd_renamed"):
-        con.execute(f"DROP TABLE IF EXISTS {t}")
+    finally:
+        for t in _TEMP:
+            con.execute(f"DROP TABLE IF EXISTS {t}")
+    phase("mark")
     by_kind: dict[str, int] = {}
     offsets: dict[int, int] = {}
     for kind, off, n in stats:
@@ -162,44 +180,73 @@ def dedupe_job(con, job: str, options: DedupeOptions | None = None) -> dict:
         if off is not None:
             offsets[off] = offsets.get(off, 0) + n
     return {
-        "wall_s": time.perf_counter() - t0, "keys": int(keys), "candidates": int(n_cand), "pairs": len(rows),
+        "wall_s": time.perf_counter() - t0, "keys": keys, "candidates": int(n_cand), "pairs": int(n_pairs),
         "duplicates": sum(by_kind.values()), "by_kind": by_kind, "offsets_h": dict(sorted(offsets.items())),
-        "clusters_renamed": sum(1 for n, f in renames.items() if n != f), "legs": legs, "calls_multi_leg": calls, "phases_s": phases,
+        "clusters_renamed": int(renamed), "legs": legs, "calls_multi_leg": calls, "parts": parts,
+        "phases_s": phases,
     }
 
 
-def _link_legs(con, job: str, o: DedupeOptions) -> tuple[int, int]:
-    p = {"job": job}
+def _link_legs(con, jobno: int, o: DedupeOptions, parts: int) -> tuple[int, int]:
+    p = {"jobno": jobno}
     # records of the job, and earlier records that stopped being first of their cluster, leave their calls
     con.execute("""CREATE OR REPLACE TEMP TABLE _dd_left AS
-                   SELECT DISTINCT call_id FROM call_keys
-                   WHERE call_id IS NOT NULL AND (cluster <> record_id OR ingest_job = $job)""", p)
-    con.execute("UPDATE call_keys SET call_id = NULL WHERE call_id IS NOT NULL AND cluster <> record_id")
-    node = "CASE WHEN {0}.ingest_job = $job THEN {0}.record_id ELSE coalesce({0}.call_id, {0}.record_id) END"
-    rows = con.execute(f"""
-        SELECT DISTINCT {node.format('rx')}, {node.format('ry')}
-        FROM ({leg_pairs_sql(o)}) e
-        JOIN call_keys kx ON kx.record_id = e.x JOIN call_keys ky ON ky.record_id = e.y
-        JOIN call_keys rx ON rx.record_id = kx.cluster JOIN call_keys ry ON ry.record_id = ky.cluster
-        WHERE kx.cluster <> ky.cluster""", p).fetchall()
-    labels, renames = _components(con, rows, job, "call_id")
-    _apply_labels(con, job, "call_id", labels, renames)
-    _register(con, "_dd_calls", {"call_id": sorted(set(labels.values()) | set(renames.values()))})
+                   SELECT DISTINCT call_id AS call FROM call_keys
+                   WHERE call_id IS NOT NULL AND (cluster <> k OR job = $jobno)""", p)
+    con.execute("UPDATE call_keys SET call_id = NULL WHERE call_id IS NOT NULL AND cluster <> k")
+    con.execute("CREATE OR REPLACE TEMP TABLE _dd_legpairs (xc BIGINT, yc BIGINT)")
+    for part in range(parts):
+        con.execute(f"INSERT INTO _dd_legpairs {leg_pairs_sql(o, parts, part)}", p)
+    # a cluster of the job is its own node; an earlier one stands for its call
+    con.execute("""CREATE OR REPLACE TEMP TABLE _dd_legnodes AS
+                   SELECT k AS c, CASE WHEN job = $jobno THEN k ELSE coalesce(call_id, k) END AS node
+                   FROM call_keys WHERE k IN (SELECT xc FROM _dd_legpairs UNION SELECT yc FROM _dd_legpairs)""", p)
+    con.execute("""CREATE OR REPLACE TEMP TABLE _dd_legedges AS
+                   SELECT DISTINCT nx.node AS u, ny.node AS v FROM _dd_legpairs e
+                   JOIN _dd_legnodes nx ON nx.c = e.xc JOIN _dd_legnodes ny ON ny.c = e.yc""")
+    sql_components(con, "_dd_legedges", "_dd_lcc")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _dd_lfirst AS {_first_sql('_dd_lcc')}", p)
+    con.execute("""UPDATE call_keys SET call_id = m.first FROM _dd_lfirst m
+                   WHERE call_keys.k = m.n AND call_keys.call_id IS DISTINCT FROM m.first""")
+    con.execute("""UPDATE call_keys SET call_id = m.first FROM _dd_lfirst m
+                   WHERE call_keys.call_id = m.n AND m.first <> m.n""")
     con.execute("""CREATE OR REPLACE TEMP TABLE _dd_affected AS
-                   SELECT call_id FROM _dd_calls UNION SELECT call_id FROM _dd_left""")
-    con.execute("DELETE FROM call_legs WHERE call_id IN (SELECT call_id FROM _dd_affected)")
-    con.execute("""
-        INSERT INTO call_legs
-        SELECT record_id, call_id,
-               row_number() OVER (PARTITION BY call_id ORDER BY start_s, source_file, source_row) AS leg,
-               count(*) OVER (PARTITION BY call_id) AS legs, $job
-        FROM call_keys WHERE call_id IN (SELECT call_id FROM _dd_affected)
-        QUALIFY legs > 1""", p)
+                   SELECT first AS call FROM _dd_lfirst UNION SELECT call FROM _dd_left""")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _dd_legs AS
+                    SELECT k.k, k.call_id AS call,
+                           row_number() OVER (PARTITION BY k.call_id ORDER BY k.start_s, f.source_file, k.row, k.k)
+                               AS leg,
+                           count(*) OVER (PARTITION BY k.call_id) AS legs
+                    FROM call_keys k JOIN dd_files f ON f.file = k.file
+                    WHERE k.call_id IN (SELECT call FROM _dd_affected)
+                    QUALIFY legs > 1""")
     # a call left with one leg is no call of legs
-    con.execute("""UPDATE call_keys SET call_id = NULL WHERE call_id IN (SELECT call_id FROM _dd_affected)
-                   AND record_id NOT IN (SELECT record_id FROM call_legs)""")
-    legs, calls = con.execute("""SELECT count(*), count(DISTINCT call_id) FROM call_legs
-                                 WHERE call_id IN (SELECT call_id FROM _dd_affected)""").fetchone()
-    for t in ("_dd_left", "_dd_calls", "_dd_affected"):
-        con.execute(f"DROP TABLE IF EXISTS {t}")
+    con.execute("""UPDATE call_keys SET call_id = NULL WHERE call_id IN (SELECT call FROM _dd_affected)
+                   AND k NOT IN (SELECT k FROM _dd_legs)""")
+    legs, calls = con.execute("SELECT count(*), count(DISTINCT call) FROM _dd_legs").fetchone()
     return int(legs), int(calls)
+
+
+def _mark(con, job: str) -> None:
+    """Step 5: text ids of the changed records, then ``duplicates``, ``cdr.duplicate_of``, ``call_legs``."""
+    p = {"job": job}
+    con.execute("""CREATE OR REPLACE TEMP TABLE _dd_need AS
+                   SELECT k FROM _dd_changed UNION SELECT cluster FROM _dd_changed
+                   UNION SELECT call FROM _dd_affected UNION SELECT k FROM _dd_legs""")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _dd_rid AS
+                    SELECT k, record_id FROM (SELECT {record_key('record_id')} AS k, record_id FROM cdr)
+                    WHERE k IN (SELECT k FROM _dd_need)""")
+    con.execute("""DELETE FROM duplicates
+                   WHERE record_id IN (SELECT record_id FROM _dd_rid WHERE k IN (SELECT k FROM _dd_changed))""")
+    con.execute("""INSERT INTO duplicates
+                   SELECT d.record_id, c.record_id, r.kind, r.offset_h, r.delta_s, $job
+                   FROM _dd_rel r JOIN _dd_rid d ON d.k = r.k JOIN _dd_rid c ON c.k = r.cluster""", p)
+    con.execute("""UPDATE cdr SET duplicate_of = m.of FROM (
+                       SELECT r.record_id, CASE WHEN c.cluster = c.k THEN NULL ELSE f.record_id END AS of
+                       FROM _dd_changed c JOIN _dd_rid r ON r.k = c.k LEFT JOIN _dd_rid f ON f.k = c.cluster) m
+                   WHERE cdr.record_id = m.record_id AND cdr.duplicate_of IS DISTINCT FROM m.of""")
+    con.execute("""DELETE FROM call_legs
+                   WHERE call_id IN (SELECT record_id FROM _dd_rid WHERE k IN (SELECT call FROM _dd_affected))""")
+    con.execute("""INSERT INTO call_legs
+                   SELECT r.record_id, c.record_id, l.leg, l.legs, $job
+                   FROM _dd_legs l JOIN _dd_rid r ON r.k = l.k JOIN _dd_rid c ON c.k = l.call""", p)

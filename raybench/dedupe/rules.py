@@ -21,7 +21,7 @@ the parts of a long call split into records (different starts and durations); le
 
 Candidate pairs come from an equi-join on ``(a, b, dmin, day)`` with the probe side on days ``-1, 0,
 +1`` (the widest window, 14 h + 1 min, is shorter than a day), so the work grows with the rows, not with
-their square. A record keeps at most one partner per other file (and per its own file): a candidate pair
+their square; over many rows the join runs in parts by a hash of ``a``, so its hash table stays small. A record keeps at most one partner per other file (and per its own file): a candidate pair
 is accepted only when each record is the other's best candidate in the other's file (best: exact, then
 clock skew, then billing, then zone shift; then the smallest ``|r|``).
 
@@ -68,17 +68,27 @@ def number_key(col: str) -> str:
     return f"CASE WHEN {d} <> '' THEN CAST({k} AS BIGINT) + length({k}) * 10000000000 END"
 
 
+def record_key(col: str) -> str:
+    """SQL for a record's key (BIGINT) from its ``record_id``: the first 15 hex digits of the 32-digit
+    BLAKE2b id (60 bits; any other id: 60 bits of its MD5). Stable across DuckDB versions (no ``hash()``);
+    a clash of two keys is detected when the keys are indexed."""
+    return (f"coalesce(CASE WHEN length({col}) = 32 THEN try_cast('0x' || left({col}, 15) AS BIGINT) END, "
+            f"(md5_number_lower({col}) >> 4)::BIGINT)")
+
+
 def insert_keys_sql() -> str:
-    """Insert one job's ``cdr`` rows (parameter: ingest_job) into ``call_keys``."""
+    """Insert one job's ``cdr`` rows (parameters: ``job`` the ingest_job, ``jobno`` its ``dd_jobs.job``)
+    into ``call_keys`` (``dd_files`` must hold their files)."""
     return f"""
         INSERT INTO call_keys
-        SELECT record_id, a, b, start_s, duration_s,
+        SELECT k, file, row, a, b, start_s, duration_s,
                CASE WHEN duration_s IS NULL THEN 0 ELSE greatest(1, (duration_s + 59) // 60) END AS dmin,
-               (start_s // 86400)::INTEGER AS day, direction, tz_flag, source_sha256, source_file, source_row,
-               ingest_job, record_id AS cluster, NULL AS call_id
-        FROM (SELECT *, {number_key('caller')} AS a, {number_key('callee')} AS b,
-                     epoch_us(start_utc) // 1000000 AS start_s
-              FROM cdr WHERE ingest_job = $job)
+               coalesce(direction = 'forwarded', false), coalesce(tz_flag = 'dst_ambiguous', false),
+               $jobno, k AS cluster, NULL::BIGINT AS call_id
+        FROM (SELECT {record_key('c.record_id')} AS k, f.file, c.source_row AS row, {number_key('c.caller')} AS a,
+                     {number_key('c.callee')} AS b, epoch_us(c.start_utc) // 1000000 AS start_s,
+                     c.duration_s, c.direction, c.tz_flag
+              FROM cdr c JOIN dd_files f USING (source_sha256) WHERE c.ingest_job = $job)
         WHERE a IS NOT NULL AND b IS NOT NULL AND start_s IS NOT NULL"""
 
 
@@ -86,13 +96,13 @@ def kind_sql(o: DedupeOptions, delta: str, xd: str, yd: str, xs: str, ys: str, d
     """SQL CASE naming the kind of a candidate pair (null when it is not a copy).
 
     Args: SQL expressions for the start difference (y minus x, s), the durations, the starts (Unix s),
-    the billed minutes (equal on both sides) and the two ``tz_flag`` values.
+    the billed minutes (equal on both sides) and the two ``amb`` flags (start in the repeated DST hour).
     """
     t, h = o.tolerance_s, o.max_offset_h
     n = f"CAST(round(({delta}) / 3600.0) AS BIGINT)"
     r = f"(({delta}) - 3600 * {n})"
     eq = f"({xd} IS NOT DISTINCT FROM {yd})"
-    amb = f"({xf} = 'dst_ambiguous' OR {yf} = 'dst_ambiguous')"
+    amb = f"({xf} OR {yf})"
     return f"""CASE
         WHEN {eq} AND ({delta}) = 0 THEN 'exact'
         WHEN {eq} AND {n} = 0 AND abs({r}) <= {t} THEN 'clock_skew'
@@ -103,20 +113,27 @@ def kind_sql(o: DedupeOptions, delta: str, xd: str, yd: str, xs: str, ys: str, d
     END"""
 
 
-def candidates_sql(o: DedupeOptions) -> str:
-    """Candidate copy pairs ``(x, y, x_file, y_file, y_new, kind, score)`` where x is a record of the job
-    (parameter ``$job``) and y any other indexed record; a pair of two job records appears once."""
+def part_sql(col: str, parts: int, part: int) -> str:
+    """SQL filter keeping part ``part`` of ``parts`` by a hash of ``col`` (``true`` for one part)."""
+    return "true" if parts <= 1 else f"hash({col}) % {parts} = {part}"
+
+
+def candidates_sql(o: DedupeOptions, parts: int = 1, part: int = 0) -> str:
+    """Candidate copy pairs ``(x, y, x_file, y_file, y_new, kind, score)`` (record keys, file numbers) where x is a record of the job
+    (parameter ``$jobno``) and y any other indexed record; a pair of two job records appears once. With
+    ``parts`` > 1, only the pairs whose caller key falls in part ``part``."""
     kind = kind_sql(o, "y.start_s - x.start_s", "x.duration_s", "y.duration_s", "x.start_s", "y.start_s",
-                    "x.dmin", "x.tz_flag", "y.tz_flag")
+                    "x.dmin", "x.amb", "y.amb")
     rank = "CASE kind " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in KIND_RANK.items()) + " END"
+    cut = part_sql("a", parts, part)
     return f"""
-        WITH x AS (SELECT k.record_id, k.a, k.b, k.dmin, k.start_s, k.duration_s, k.tz_flag, k.source_sha256,
-                          k.day + o.d AS pday
-                   FROM call_keys k, (VALUES (-1), (0), (1)) o(d) WHERE k.ingest_job = $job),
-        c AS (SELECT x.record_id AS x, y.record_id AS y, x.source_sha256 AS x_file, y.source_sha256 AS y_file,
-                     y.ingest_job = $job AS y_new, y.start_s - x.start_s AS delta, {kind} AS kind
-              FROM x JOIN call_keys y ON y.a = x.a AND y.b = x.b AND y.dmin = x.dmin AND y.day = x.pday
-              WHERE y.record_id <> x.record_id AND (y.ingest_job <> $job OR x.record_id < y.record_id)
+        WITH x AS (SELECT k, file, a, b, dmin, start_s, duration_s, amb, start_s // 86400 + o.d AS pday
+                   FROM call_keys, (VALUES (-1), (0), (1)) o(d) WHERE job = $jobno AND {cut}),
+        y AS (SELECT k, file, a, b, dmin, start_s, duration_s, amb, job, start_s // 86400 AS day FROM call_keys
+              WHERE {cut}),
+        c AS (SELECT x.k AS x, y.k AS y, x.file AS x_file, y.file AS y_file, y.job = $jobno AS y_new, y.start_s - x.start_s AS delta, {kind} AS kind
+              FROM x JOIN y ON y.a = x.a AND y.b = x.b AND y.dmin = x.dmin AND y.day = x.pday
+              WHERE y.k <> x.k AND (y.job <> $jobno OR x.k < y.k)
                 AND abs(y.start_s - x.start_s) <= {o.window_s})
         SELECT x, y, x_file, y_file, y_new, kind,
                {rank} * 100000 + abs(delta - 3600 * CAST(round(delta / 3600.0) AS BIGINT)) AS score
@@ -125,52 +142,54 @@ def candidates_sql(o: DedupeOptions) -> str:
 
 def accepted_pairs_sql() -> str:
     """From ``_dd_cand``: the mutual-best pairs ``(x, y, y_new, kind)`` (each record the other's best in
-    the other's file), once each; x is a record of the job."""
+    the other's file, ties to the smaller key), once each; x is a record of the job."""
     return """
-        WITH s AS (SELECT x AS u, y AS v, y_file AS v_file, true AS u_new, y_new AS v_new, kind, score
-                   FROM _dd_cand
+        WITH s AS (SELECT x AS u, y AS v, y_file AS v_file, true AS u_new, y_new AS v_new, kind, score FROM _dd_cand
                    UNION ALL SELECT y, x, x_file, y_new, true, kind, score FROM _dd_cand),
-        r AS (SELECT *, row_number() OVER (PARTITION BY u, v_file ORDER BY score, v) AS rn FROM s)
+        r AS (SELECT * FROM s QUALIFY row_number() OVER (PARTITION BY u, v_file ORDER BY score, v) = 1)
         SELECT a.u AS x, a.v AS y, a.v_new AS y_new, a.kind
         FROM r a JOIN r b ON a.u = b.v AND a.v = b.u
-        WHERE a.rn = 1 AND b.rn = 1 AND a.u_new AND (NOT a.v_new OR a.u < a.v)"""
+        WHERE a.u_new AND (NOT a.v_new OR a.u < a.v)"""
 
 
 def relation_sql(o: DedupeOptions) -> str:
-    """``duplicates`` rows for the records in ``_dd_changed`` that are not first in their cluster
-    (parameter ``$job``): kind and offset relative to the cluster's first record."""
+    """Kind, offset and start difference ``(k, cluster, kind, offset_h, delta_s)`` of each record of
+    ``_dd_changed`` that is not first in its cluster, relative to the cluster's first record."""
     t = o.tolerance_s
     n = "CAST(round(delta / 3600.0) AS BIGINT)"
     return f"""
-        SELECT record_id, duplicate_of,
+        SELECT k, cluster,
                CASE WHEN {n} <> 0 THEN 'tz_shift'
                     WHEN (dd IS DISTINCT FROM rd OR abs(delta) > {t}) AND dd IS NOT NULL AND rd IS NOT NULL
                          AND ((rd % 60 = 0 AND rs % 60 = 0) OR (dd % 60 = 0 AND ds % 60 = 0)) THEN 'billing'
                     WHEN delta = 0 AND dd IS NOT DISTINCT FROM rd THEN 'exact'
                     ELSE 'clock_skew' END AS kind,
-               CASE WHEN {n} <> 0 THEN {n} END::INTEGER AS offset_h, delta, $job AS ingest_job
-        FROM (SELECT d.record_id, d.cluster AS duplicate_of, d.start_s - r.start_s AS delta,
+               CASE WHEN {n} <> 0 THEN {n} END::INTEGER AS offset_h, delta AS delta_s
+        FROM (SELECT d.k, d.cluster, d.start_s - r.start_s AS delta,
                      d.duration_s AS dd, r.duration_s AS rd, d.start_s AS ds, r.start_s AS rs
-              FROM call_keys d JOIN call_keys r ON r.record_id = d.cluster
-              WHERE d.record_id IN (SELECT record_id FROM _dd_changed) AND d.cluster <> d.record_id)"""
+              FROM (SELECT * FROM call_keys WHERE k IN (SELECT k FROM _dd_changed)) d
+              JOIN (SELECT * FROM call_keys WHERE k IN (SELECT cluster FROM _dd_changed)) r ON r.k = d.cluster
+              WHERE d.cluster <> d.k)"""
 
 
-def leg_pairs_sql(o: DedupeOptions) -> str:
-    """Leg pairs ``(x, y)`` between records: x a record of the job (``$job``), y any indexed record.
-    Copies are included (a leg may be seen only beside a copy of the other leg); the caller maps the
-    pairs onto clusters."""
+def leg_pairs_sql(o: DedupeOptions, parts: int = 1, part: int = 0) -> str:
+    """Leg pairs as the clusters ``(xc, yc)`` of their records: x a record of the job (``$jobno``), y any
+    indexed record of another cluster. Copies take part (a leg may be seen only beside a copy of the
+    other leg). With ``parts`` > 1, only the pairs whose join key falls in part ``part``."""
     t = o.tolerance_s
     bucket = max(1, t)  # probing buckets -1, 0, +1 of this width covers +-t seconds
+    cut = lambda c: part_sql(c, parts, part)  # noqa: E731
+    r = f"""(SELECT k, a, b, start_s, fwd, job = $jobno AS new, cluster, start_s // {bucket} AS m
+              FROM call_keys WHERE {{}})"""
+    x = f"""(SELECT r.*, r.m + o.d AS pm FROM {r} r, (VALUES (-1), (0), (1)) o(d) WHERE r.new)"""
     return f"""
-        WITH r AS (SELECT record_id, a, b, start_s, direction = 'forwarded' AS fwd, ingest_job = $job AS new,
-                          start_s // {bucket} AS m FROM call_keys),
-        x AS (SELECT r.*, r.m + o.d AS pm FROM r, (VALUES (-1), (0), (1)) o(d) WHERE r.new)
-        SELECT x.record_id AS x, y.record_id AS y FROM x JOIN r y ON y.a = x.a AND y.m = x.pm
-            WHERE y.b <> x.b AND abs(y.start_s - x.start_s) <= {t}
-              AND (NOT y.new OR x.record_id < y.record_id)
+        SELECT x.cluster AS xc, y.cluster AS yc FROM {x.format(cut('a'))} x JOIN {r.format(cut('a'))} y
+            ON y.a = x.a AND y.m = x.pm
+            WHERE y.b <> x.b AND abs(y.start_s - x.start_s) <= {t} AND (NOT y.new OR x.k < y.k)
+              AND x.cluster <> y.cluster
         UNION ALL
-        SELECT x.record_id, y.record_id FROM x JOIN r y ON y.a = x.b AND y.m = x.pm
-            WHERE y.fwd AND y.record_id <> x.record_id AND abs(y.start_s - x.start_s) <= {t}
+        SELECT x.cluster, y.cluster FROM {x.format(cut('b'))} x JOIN {r.format(cut('a'))} y ON y.a = x.b AND y.m = x.pm
+            WHERE y.fwd AND y.k <> x.k AND abs(y.start_s - x.start_s) <= {t} AND x.cluster <> y.cluster
         UNION ALL
-        SELECT x.record_id, y.record_id FROM x JOIN r y ON y.b = x.a AND y.m = x.pm
-            WHERE x.fwd AND y.record_id <> x.record_id AND abs(y.start_s - x.start_s) <= {t}"""
+        SELECT x.cluster, y.cluster FROM {x.format(cut('a'))} x JOIN {r.format(cut('b'))} y ON y.b = x.a AND y.m = x.pm
+            WHERE x.fwd AND y.k <> x.k AND abs(y.start_s - x.start_s) <= {t} AND x.cluster <> y.cluster"""

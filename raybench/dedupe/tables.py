@@ -1,21 +1,26 @@
 """The dedupe tables, kept in the same DuckDB file as ``cdr`` (they persist across jobs).
 
-``call_keys``: the persistent call-key index, one row per ``cdr`` row that has both numbers.
+``call_keys``: the persistent call-key index, one row per ``cdr`` row that has both numbers. Integers
+only (about 80 bytes a row before compression): a record is named by its key ``k``, not by its text
+``record_id``; the text ids are looked up in ``cdr`` only for the few records whose verdict changes.
 
 | column | type | meaning |
 |---|---|---|
-| record_id | VARCHAR | ``cdr.record_id`` |
+| k | BIGINT | the record's key, from its ``record_id`` (:func:`raybench.dedupe.rules.record_key`: 60 bits of the BLAKE2b id) |
+| file | INTEGER | ``dd_files.file`` of the record's file |
+| row | BIGINT | ``cdr.source_row`` |
 | a, b | BIGINT | number keys of caller and callee: the last 10 digits of the number's digits (all digits when fewer; read as an integer, plus 10^10 times the digit count), so ``+12125550123``, ``12125550123``, ``(212) 555-0123`` agree, and so do ``+447700900123`` and ``07700900123`` |
 | start_s | BIGINT | start, Unix seconds (UTC) |
 | duration_s | INTEGER | seconds, null when the source has none |
 | dmin | INTEGER | billed minutes ``max(1, ceil(duration_s / 60))``; 0 when ``duration_s`` is null (a blocking key: a copy has equal minutes) |
-| day | INTEGER | ``start_s // 86400`` (a blocking key) |
-| direction, tz_flag | VARCHAR | as in ``cdr`` |
-| source_sha256, source_file | VARCHAR | the record's file |
-| source_row | BIGINT | as in ``cdr`` |
-| ingest_job | VARCHAR | the job that stored the record |
-| cluster | VARCHAR | record_id of the first record of its duplicate cluster (its own id when it is first or alone) |
-| call_id | VARCHAR | on the first record of a cluster: record_id of the first leg of its call; null when the call has one leg, and on duplicates |
+| fwd | BOOLEAN | ``cdr.direction = 'forwarded'`` |
+| amb | BOOLEAN | ``cdr.tz_flag = 'dst_ambiguous'`` |
+| job | INTEGER | ``dd_jobs.job`` of the job that indexed the record |
+| cluster | BIGINT | ``k`` of the first record of its duplicate cluster (its own ``k`` when it is first or alone) |
+| call_id | BIGINT | on the first record of a cluster: ``k`` of the first leg of its call; null when the call has one leg, and on duplicates |
+
+``dd_files``: ``file`` (INTEGER, 1, 2, ...) for each ``source_sha256``, with its ``source_file``.
+``dd_jobs``: ``job`` (INTEGER) for each ``ingest_job``.
 
 ``duplicates``: one row per record that is a duplicate (``cdr.duplicate_of`` is not null).
 
@@ -41,12 +46,19 @@
 
 from __future__ import annotations
 
+import logging
+
+log = logging.getLogger(__name__)
+
 CALL_KEYS_DDL = """
 CREATE TABLE IF NOT EXISTS call_keys (
-    record_id VARCHAR, a BIGINT, b BIGINT, start_s BIGINT, duration_s INTEGER, dmin INTEGER, day INTEGER,
-    direction VARCHAR, tz_flag VARCHAR, source_sha256 VARCHAR, source_file VARCHAR, source_row BIGINT,
-    ingest_job VARCHAR, cluster VARCHAR, call_id VARCHAR
+    k BIGINT, file INTEGER, row BIGINT, a BIGINT, b BIGINT, start_s BIGINT, duration_s INTEGER, dmin INTEGER, fwd BOOLEAN, amb BOOLEAN,
+    job INTEGER, cluster BIGINT, call_id BIGINT
 )"""
+
+DD_FILES_DDL = "CREATE TABLE IF NOT EXISTS dd_files (file INTEGER, source_sha256 VARCHAR, source_file VARCHAR)"
+
+DD_JOBS_DDL = "CREATE TABLE IF NOT EXISTS dd_jobs (job INTEGER, ingest_job VARCHAR)"
 
 DUPLICATES_DDL = """
 CREATE TABLE IF NOT EXISTS duplicates (
@@ -58,13 +70,26 @@ CREATE TABLE IF NOT EXISTS call_legs (
     record_id VARCHAR, call_id VARCHAR, leg INTEGER, legs INTEGER, ingest_job VARCHAR
 )"""
 
-DEDUPE_DDL = (CALL_KEYS_DDL, DUPLICATES_DDL, CALL_LEGS_DDL)
+DEDUPE_DDL = (CALL_KEYS_DDL, DD_FILES_DDL, DD_JOBS_DDL, DUPLICATES_DDL, CALL_LEGS_DDL)
 
 DUPLICATE_KINDS = ("exact", "clock_skew", "billing", "tz_shift")
 """Values of ``duplicates.kind``."""
 
 
 def create_tables(con) -> None:
-    """Create the dedupe tables when missing (``cdr`` must exist)."""
+    """Create the dedupe tables when missing (``cdr`` must exist).
+
+    An index of the first layout (text record ids in ``call_keys``) is dropped with the verdicts it
+    made (``duplicates``, ``call_legs``, ``cdr.duplicate_of``): only jobs deduplicated from then on are
+    indexed again.
+    """
+    cols = {r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'call_keys' "
+        "AND table_schema = current_schema() AND table_catalog = current_database()").fetchall()}
+    if cols and "k" not in cols:
+        log.warning("call_keys has the old layout (text record ids): dropping the dedupe index and its verdicts")
+        for t in ("call_keys", "duplicates", "call_legs"):
+            con.execute(f"DROP TABLE IF EXISTS {t}")
+        con.execute("UPDATE cdr SET duplicate_of = NULL WHERE duplicate_of IS NOT NULL")
     for ddl in DEDUPE_DDL:
         con.execute(ddl)
