@@ -36,8 +36,8 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--db", required=True, help="DuckDB database file to write.")
 @click.option("--address", default=None, help="Ray cluster address; default: embedded local Ray.")
-@click.option("--workers", type=int, default=None, help="Actors in the pool (default: CPUs - 1).")
-@click.option("--num-cpus", type=int, default=None, help="CPUs of the embedded Ray (default: all).")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Actors in the pool (default: CPUs - 1).")
+@click.option("--num-cpus", type=click.IntRange(min=1), default=None, help="CPUs of the embedded Ray (default: all).")
 @click.option("--chunk-size", default="4MiB", show_default=True, help="Bytes per batch, e.g. 4MiB.")
 @click.option("--tz", default=None, help="IANA zone for layouts written in local time.")
 @click.option("--results", default=None, help="Results JSON path (default results/ingest-<job>.json).")
@@ -62,7 +62,7 @@ def ingest(paths, db, address, workers, num_cpus, chunk_size, tz, results, no_pr
 @click.option("--out", "out_dir", required=True, help="Folder to write the files into.")
 @click.option("--layout", "layouts", multiple=True, help="Layout id (repeat); default: all five.")
 @click.option("--rows", default="1000", show_default=True, help="Rows per file, e.g. 1000, 1M.")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 def generate(out_dir, layouts, rows, seed) -> None:
     """Write seeded synthetic productions with a ground-truth Parquet beside each file."""
     from raybench.catalog import GENERATED_LAYOUTS

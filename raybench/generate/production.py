@@ -102,6 +102,10 @@ def generate_file(layout_id: str, out_dir: str, *, rows: int, seed: int = 0, def
     import pyarrow.parquet as pq
 
     layout = get_layout(layout_id)
+    if os.path.exists(out_dir) and not os.path.isdir(out_dir):
+        raise ConfigError(f"--out {out_dir!r} is a file, not a folder")
+    if seed < 0:
+        raise ConfigError(f"seed must be >= 0, got {seed}")
     os.makedirs(out_dir, exist_ok=True)
     path = os.path.join(out_dir, file_name(layout_id, rows, seed, defect_rate))
     truth_path = path + ".truth.parquet"

@@ -101,7 +101,24 @@ class Scenario:
 def _unknown(section: str, got: set, allowed: set) -> None:
     extra = sorted(got - allowed)
     if extra:
-        raise ConfigError(f"scenario key {section}{extra[0]!r} is not known; allowed: {', '.join(sorted(allowed))}")
+        raise ConfigError(f"scenario key '{section}{extra[0]}' is not known; allowed: {', '.join(sorted(allowed))}")
+
+
+def _mapping(doc: dict, key: str) -> dict:
+    value = doc.get(key) or {}
+    if not isinstance(value, dict):
+        raise ConfigError(f"scenario key '{key}' must be a mapping, got {value!r}")
+    return value
+
+
+def _number(section: dict, key: str, default, kind, where: str):
+    value = section.get(key, default)
+    if value is None:
+        return None
+    try:
+        return kind(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"scenario key '{where}.{key}': {value!r} is not a {kind.__name__}") from None
 
 
 def parse_target(metric: str, text: str | int | float) -> Target:
@@ -111,7 +128,7 @@ def parse_target(metric: str, text: str | int | float) -> Target:
         ConfigError: unknown metric or operator, or a bad value.
     """
     if metric not in METRICS:
-        raise ConfigError(f"scenario key targets.{metric!r} is not a metric; allowed: {', '.join(METRICS)}")
+        raise ConfigError(f"scenario key 'targets.{metric}' is not a metric; allowed: {', '.join(METRICS)}")
     m = re.fullmatch(r"\s*(<=|>=|==|<|>)\s*(\S+)\s*", str(text))
     if not m:
         raise ConfigError(f"targets.{metric}: {text!r} must be '<op> <value>' with op one of {', '.join(OPS)}")
@@ -141,30 +158,43 @@ def load_scenario(path: str) -> Scenario:
     if not isinstance(doc, dict):
         raise ConfigError(f"{path}: a scenario is a mapping with keys {', '.join(sorted(_TOP))}")
     _unknown("", set(doc), _TOP)
-    gen = doc.get("generate") or {}
-    ing = doc.get("ingest") or {}
+    gen = _mapping(doc, "generate")
+    ing = _mapping(doc, "ingest")
+    _mapping(doc, "targets")
     _unknown("generate.", set(gen), _GENERATE)
     _unknown("ingest.", set(ing), _INGEST)
-    layouts = tuple(gen.get("layouts") or GENERATED_LAYOUTS)
+    raw_layouts = gen.get("layouts") or GENERATED_LAYOUTS
+    layouts = (raw_layouts,) if isinstance(raw_layouts, str) else tuple(raw_layouts)
     for layout in layouts:
         if layout not in GENERATED_LAYOUTS:
             raise ConfigError(f"generate.layouts: {layout!r} is not generated; allowed: {', '.join(GENERATED_LAYOUTS)}")
-    rate = float(gen.get("defect_rate", 0.0))
+    rate = _number(gen, "defect_rate", 0.0, float, "generate")
+    if ing.get("tz"):
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(ing["tz"])
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(f"scenario key 'ingest.tz': {ing['tz']!r} is not an IANA time zone") from None
     if not 0 <= rate < 1:
         raise ConfigError(f"generate.defect_rate: {rate} must be in [0, 1)")
     targets = tuple(parse_target(k, v) for k, v in (doc.get("targets") or {}).items())
-    files = int(gen.get("files", 1))
+    files = _number(gen, "files", 1, int, "generate")
     if files < 1:
         raise ConfigError(f"generate.files: {files} must be >= 1")
-    scale = tuple(int(c) for c in (doc.get("scale_cpus") or ()))
+    try:
+        scale = tuple(int(c) for c in (doc.get("scale_cpus") or ()))
+    except (TypeError, ValueError):
+        raise ConfigError(f"scale_cpus: {doc.get('scale_cpus')!r} must be a list of CPU counts") from None
     if any(c < 1 for c in scale):
         raise ConfigError(f"scale_cpus: {list(scale)} must be CPU counts >= 1")
     store = ing.get("object_store")
     name = str(doc.get("name") or path.rsplit("/", 1)[-1].removesuffix(".yaml"))
     return Scenario(
         name=name, description=str(doc.get("description", "")), layouts=layouts,
-        rows=parse_count(gen.get("rows", 1000)), seed=int(gen.get("seed", 0)), defect_rate=rate,
-        workers=ing.get("workers"), num_cpus=ing.get("num_cpus"),
+        rows=parse_count(gen.get("rows", 1000)), seed=_number(gen, "seed", 0, int, "generate"),
+        defect_rate=rate, workers=_number(ing, "workers", None, int, "ingest"),
+        num_cpus=_number(ing, "num_cpus", None, int, "ingest"),
         chunk_bytes=parse_bytes(ing.get("chunk_size", 4 << 20)), tz=ing.get("tz"),
         files=files, object_store_bytes=parse_bytes(store) if store is not None else None,
         peers=bool(doc.get("peers", False)), scale_cpus=scale,

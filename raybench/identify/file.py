@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import os
 from dataclasses import dataclass
 
 from raybench.errors import InputFileError
@@ -22,21 +23,30 @@ class FileIdentity:
         size_bytes: its size.
         encoding: detected encoding.
         identification: the layout and the confidence.
+        cr_only: the lines end with a bare carriage return (old Mac); the file is transcoded to ``\n``.
     """
 
     path: str
     size_bytes: int
     encoding: Encoding
     identification: Identification
+    cr_only: bool = False
 
 
 def identify_file(path: str, layouts: tuple[Layout, ...]) -> FileIdentity:
     """Read the first 64 KiB of ``path`` and identify its encoding and layout.
 
     Raises:
-        InputFileError: the file cannot be opened or is empty.
+        InputFileError: the file cannot be opened, is not a regular file, is empty or is binary.
         UnknownLayoutError: no layout matches.
     """
+    import stat
+
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode) and not os.path.isdir(path):
+            raise InputFileError(path, "not a regular file (a pipe, device or socket)")
+    except OSError:
+        pass  # reported by open() below
     try:
         with open(path, "rb") as f:
             sample = f.read(SAMPLE_BYTES)
@@ -49,6 +59,9 @@ def identify_file(path: str, layouts: tuple[Layout, ...]) -> FileIdentity:
     if not sample.strip():
         raise InputFileError(path, "the file is empty")
     encoding = detect_encoding(sample)
+    if encoding.ascii_compatible and b"\x00" in sample:
+        raise InputFileError(path, "binary content (NUL bytes): not delimited text; compressed or another format?")
     decoder = codecs.getincrementaldecoder(encoding.name)(errors="replace")
     text = decoder.decode(sample[encoding.bom_bytes:], final=size <= SAMPLE_BYTES)
-    return FileIdentity(path, size, encoding, identify_text(text, layouts, path))
+    cr_only = "\r" in text and "\n" not in text
+    return FileIdentity(path, size, encoding, identify_text(text, layouts, path), cr_only)

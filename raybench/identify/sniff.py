@@ -97,7 +97,7 @@ def identify_text(text: str, layouts: tuple[Layout, ...], path: str = "<text>") 
             matches.append(Identification(layout, 0.9, "probe"))
     if len(matches) == 1:
         return matches[0]
-    first_line = next((line for line in text.splitlines() if line.strip()), "")[:120]
+    first_line = next((line for line in text.splitlines() if line.strip()), "")[:80]
     if not matches:
         raise UnknownLayoutError(path, f"no known layout matches the first line {first_line!r}", row=1)
     names = ", ".join(m.layout.id for m in matches)

@@ -29,6 +29,9 @@ from raybench.read.partition import BLOCK_BYTES_DEFAULT, FilePlan, plan_file
 
 log = logging.getLogger(__name__)
 
+MIN_CHUNK_BYTES = 4 << 10
+"""Smallest ``chunk_bytes`` accepted (4 KiB): smaller chunks only add per-batch overhead."""
+
 INPUT_SUFFIXES = (".csv", ".txt", ".tsv", ".dat", ".cdr", ".log")
 """File name endings taken when a folder is given (a file given by name is always taken)."""
 
@@ -116,12 +119,12 @@ def _prepare(path: str, options: IngestOptions, staging: str, job: str) -> FileT
                     confidence=identity.identification.confidence)
     task.data_path, task.offset = path, identity.encoding.bom_bytes
     original_sha = None
-    if not identity.encoding.ascii_compatible:
+    if not identity.encoding.ascii_compatible or identity.cr_only:  # UTF-16, or old-Mac CR line ends
         from raybench.read.transcode import transcode_to_utf8
 
         task.data_path = os.path.join(staging, f"{len(os.listdir(staging))}-{Path(path).name}.utf8")
         original_sha = transcode_to_utf8(path, task.data_path, identity.encoding.name,
-                                         identity.encoding.bom_bytes)
+                                         identity.encoding.bom_bytes, cr_to_lf=identity.cr_only)
         task.offset = 0
     task.plan = plan_file(task.data_path, offset=task.offset, skip_header=layout.has_header,
                           block_bytes=options.chunk_bytes)
@@ -140,7 +143,8 @@ def chunk_items(task: FileTask, job: str) -> list[dict]:
     ``byte_start``, ``byte_end``, ``first_row``, ``n_records``, ``layout``, ``encoding``, ``ingest_job``.
     """
     assert task.plan is not None and task.layout is not None and task.identity is not None
-    encoding = task.identity.encoding.name if task.identity.encoding.ascii_compatible else "utf-8"
+    transcoded = not task.identity.encoding.ascii_compatible or task.identity.cr_only
+    encoding = "utf-8" if transcoded else task.identity.encoding.name
     return [{
         "chunk_id": f"{task.plan.sha256[:12]}:{i}", "path": os.path.abspath(task.data_path),
         "source_file": task.path, "sha256": task.plan.sha256, "byte_start": c.byte_start,
@@ -161,6 +165,43 @@ def _ingest_cell_sites(task: FileTask, sink, job: str) -> None:
                                first_row=item["first_row"], source_file=task.path, sha256=item["sha256"],
                                ingest_job=job, numbers=NumberNormalizer(None))
         sink.write_cell_sites(result.table, job)
+
+
+def validate_options(options: IngestOptions) -> None:
+    """Check the options before any work.
+
+    Raises:
+        ConfigError: a bad zone, CPU or worker count, chunk size, results path, or an unreachable
+            Ray address.
+    """
+    from raybench.errors import ConfigError
+
+    if options.tz:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(options.tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(f"--tz {options.tz!r} is not an IANA time zone (e.g. America/New_York)") from None
+    if options.num_cpus is not None and options.num_cpus < 1:
+        raise ConfigError(f"--num-cpus must be at least 1, got {options.num_cpus}")
+    if options.workers is not None and options.workers < 1:
+        raise ConfigError(f"--workers must be at least 1, got {options.workers}")
+    if options.chunk_bytes < MIN_CHUNK_BYTES:
+        raise ConfigError(f"--chunk-size must be at least {MIN_CHUNK_BYTES} bytes, got {options.chunk_bytes}")
+    if options.results:
+        folder = os.path.dirname(os.path.abspath(options.results))
+        if os.path.isdir(options.results) or not os.access(folder if os.path.isdir(folder) else
+                                                           os.path.dirname(folder), os.W_OK):
+            raise ConfigError(f"--results {options.results!r} is not a writable file path")
+    if options.address and options.address != "auto" and not options.address.startswith("ray://"):
+        import socket
+
+        host, _, port = options.address.rpartition(":")
+        try:
+            socket.create_connection((host or "127.0.0.1", int(port)), timeout=5).close()
+        except (OSError, ValueError):
+            raise ConfigError(f"--address {options.address}: no Ray cluster answers there") from None
 
 
 def init_ray(options: IngestOptions) -> bool:
@@ -197,11 +238,13 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
         (:func:`raybench.validate.coverage.validation_coverage`).
 
     Raises:
+        ConfigError: a bad option (see :func:`validate_options`).
         IngestError: Ray or the database failed as a whole.
     """
     from raybench.sink.duckdb_sink import DuckDBSink, files_rows
 
     t0 = time.perf_counter()
+    validate_options(options)
     job = options.job_id or new_job_id()
     files = expand_paths(paths)
     sink = DuckDBSink(options.db)
@@ -262,7 +305,11 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
                 continue
             stored, quarantined = counts.get(task.plan.sha256, (0, 0))
             task.row.update(rows_stored=stored, rows_quarantined=quarantined)
-            if stored + quarantined == task.plan.n_records:
+            failed_rows = sink.worker_error_rows(job, task.plan.sha256)
+            if stored + quarantined == task.plan.n_records and failed_rows:
+                task.row.update(status="errors", error=f"{failed_rows} rows quarantined because a worker "
+                                                       "failed on them; ingest the file again to retry")
+            elif stored + quarantined == task.plan.n_records:
                 task.row.update(status="ok", error=None)
             else:
                 task.row.update(status="incomplete", error=f"{task.plan.n_records - stored - quarantined} "

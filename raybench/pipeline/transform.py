@@ -15,7 +15,7 @@ import pyarrow as pa
 from raybench.layout import Layout
 from raybench.normalize.frame import normalize_frame
 from raybench.normalize.numbers import NumberNormalizer
-from raybench.read.records import read_chunk_frame
+from raybench.read.records import read_chunk_frame, split_records
 from raybench.schema import CDR_SCHEMA
 from raybench.validate.rules import PARSE_REASONS, apply_rules
 
@@ -115,7 +115,8 @@ def process_chunk(data: bytes, *, layout: Layout, encoding: str, first_row: int,
 def quarantine_all(item: dict, layout: Layout, reason: str) -> pa.Table:
     """Every planned record of a chunk as a quarantined row with ``reason`` (when processing failed).
 
-    ``raw`` is the chunk's text for the first row only, so nothing is lost and nothing is repeated.
+    ``raw`` is each record's text when the chunk splits into the planned number of records; otherwise
+    the chunk's whole text goes on the first row, so nothing is lost and nothing is repeated.
     """
     n = item["n_records"]
     rows = list(range(item["first_row"], item["first_row"] + n))
@@ -125,6 +126,8 @@ def quarantine_all(item: dict, layout: Layout, reason: str) -> pa.Table:
             text = f.read(item["byte_end"] - item["byte_start"]).decode(item["encoding"], errors="replace")
     except OSError as exc:
         text = f"<unreadable: {exc}>"
+    records = split_records(text)
+    raws = records if len(records) == n else [text] + [None] * (n - 1)
     cols = {f.name: pa.nulls(n, f.type) for f in OUTPUT_SCHEMA}
     cols.update({
         "record_id": pa.array([record_id(item["sha256"], r) for r in rows], pa.string()),
@@ -134,7 +137,7 @@ def quarantine_all(item: dict, layout: Layout, reason: str) -> pa.Table:
         "carrier": pa.array([layout.carrier] * n, pa.string()),
         "layout": pa.array([layout.id] * n, pa.string()),
         "ingest_job": pa.array([item["ingest_job"]] * n, pa.string()),
-        "raw": pa.array([text] + [None] * (n - 1), pa.string()),
+        "raw": pa.array(raws, pa.string()),
         "reasons": pa.array([[reason]] * n, pa.list_(pa.string())),
     })
     return pa.table(cols, schema=OUTPUT_SCHEMA)

@@ -71,9 +71,10 @@ class IngestWorker:
                                    f"{item['n_records']}")
             table, rule_counts = result.table, result.rule_counts
         except Exception as exc:  # every record of the chunk is kept, quarantined with the reason
+            first_line = (str(exc).strip().splitlines() or [""])[0][:200]
             error = f"{item['source_file']} rows {item['first_row']}-" \
-                    f"{item['first_row'] + item['n_records'] - 1}: {type(exc).__name__}: {exc}"
-            table = quarantine_all(item, layout, f"worker_error: {type(exc).__name__}: {exc}")
+                    f"{item['first_row'] + item['n_records'] - 1}: {type(exc).__name__}: {first_line}"
+            table = quarantine_all(item, layout, f"worker_error: {type(exc).__name__}: {first_line}")
         latency_s = time.perf_counter() - t0
         if self.coordinator is not None:
             rss, pss = _own_memory()

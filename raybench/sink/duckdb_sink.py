@@ -13,6 +13,7 @@ grows with the table.
 from __future__ import annotations
 
 import json
+import os
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -29,12 +30,19 @@ class DuckDBSink:
         memory_limit: DuckDB's memory limit (it spills to disk beyond it).
 
     Raises:
-        IngestError: the file cannot be opened (locked by another process, not a database).
+        IngestError: the file cannot be opened (locked by another process), or it exists and is not a
+            DuckDB database (DuckDB would open a CSV or Parquet file read-only as a view and lose every
+            write).
     """
 
     def __init__(self, path: str, memory_limit: str = "512MB", flush_rows: int = 250_000):
         import duckdb
 
+        if os.path.isfile(path) and os.path.getsize(path) > 0:
+            with open(path, "rb") as f:
+                head = f.read(12)
+            if head[8:12] != b"DUCK":
+                raise IngestError(f"{path}: not a DuckDB database (refusing to write into another kind of file)")
         try:
             self.con = duckdb.connect(path, config={"memory_limit": memory_limit,
                                                     "preserve_insertion_order": False})
@@ -137,6 +145,13 @@ class DuckDBSink:
                 [ingest_job]).fetchall():
             out.setdefault(sha, [0, 0])[1] = n
         return {k: (v[0], v[1]) for k, v in out.items()}
+
+    def worker_error_rows(self, ingest_job: str, sha256: str) -> int:
+        """Rows of one file that this job quarantined because a worker failed (reason ``worker_error``)."""
+        return self.con.execute(
+            "SELECT count(*) FROM quarantine WHERE ingest_job = ? AND source_sha256 = ? AND "
+            "len(list_filter(reasons, lambda r: starts_with(r, 'worker_error'))) > 0",
+            [ingest_job, sha256]).fetchone()[0]
 
     def already_ingested(self, sha256: str) -> str | None:
         """The job that already stored this file completely, or None."""

@@ -53,6 +53,23 @@ def _numbers_lossy_free(layout: Layout) -> pl.Expr:
     return ~pl.col("_number_lossy")
 
 
+WITHHELD_TOKENS = ("anonymous", "unknown", "private", "restricted", "unavailable", "withheld", "s")
+"""Party values that say the number was withheld (and Asterisk's ``s`` start extension); not errors."""
+NUMBER_PATTERN = r"^(\+?\d{3,20}|[*#]\d{1,6}#?)$"
+"""A party number after cleaning: 3 to 20 digits with an optional ``+`` (short codes, national,
+international with an exit prefix), or a ``*``/``#`` service code."""
+
+
+def _numbers_well_formed(layout: Layout) -> pl.Expr:
+    ok = pl.lit(True)
+    for col in ("caller", "callee", "dialed"):
+        value = pl.col(col)
+        fine = (value.is_null() | value.str.contains(NUMBER_PATTERN)
+                | value.str.to_lowercase().is_in(list(WITHHELD_TOKENS)))
+        ok = ok & fine
+    return ok | pl.col("_number_lossy")  # a lossy number is reported by number_lossy alone
+
+
 RULES: tuple[Rule, ...] = (
     Rule("start_present", "the record has a start time",
          lambda lo: lo.start is not None,
@@ -82,6 +99,10 @@ RULES: tuple[Rule, ...] = (
     Rule("number_lossy", "no number was damaged by Excel's scientific notation (9.12678E+11)",
          lambda lo: lo.kind == "cdr" and lo.numbers_are_msisdn,
          _numbers_lossy_free),
+    Rule("number_format", "every party number is digits (3 to 20, optional +), a service code, or a "
+         "withheld marker such as 'anonymous'",
+         lambda lo: lo.kind == "cdr" and lo.numbers_are_msisdn,
+         _numbers_well_formed),
     Rule("record_type_known", "the record-type descriptor is one the layout knows",
          lambda lo: lo.record_type is not None,
          lambda lo: pl.col("record_type").is_not_null()),

@@ -77,6 +77,8 @@ CASES: dict[str, tuple[Layout, dict, dict, list[str]]] = {
                       {"Calling Number": "", "Called Number": "NA"}, ["party_present"]),
     "number_lossy": (TMOBILE, {"Called Number": "912678000000"}, {"Called Number": "9.12678E+11"},
                      ["number_lossy"]),
+    "number_format": (TMOBILE, {"Calling Number": "anonymous", "Called Number": "*86"},
+                      {"Calling Number": "=cmd|calc!A0"}, ["number_format"]),
     "record_type_known": (VERIZON_BILLING, {"Usage Type": "Text Msg"}, {"Usage Type": "Fax"},
                           ["record_type_known"]),
     "direction_known": (SPRINT_CDMA, {"M_R": "3"}, {"M_R": "9"}, ["direction_known"]),
@@ -209,3 +211,10 @@ def test_bandicoot_dst_gap_is_flagged_not_quarantined():
     assert row["start_utc"] == datetime(2024, 3, 10, 7, 30, tzinfo=timezone.utc)
     assert row["caller"] is None and row["callee"] == "A"  # outgoing: the subscriber (unknown) calls A
     assert row["reasons"] == []
+
+
+@pytest.mark.parametrize("value, ok", [
+    ("hello", False), ("+", False), ("0", False), ("1234567890123456789012", False), ("12ab", False),
+    ("911", True), ("0113312345678", True), ("Restricted", True), ("#31#", True)])
+def test_number_format_values(value, ok):
+    assert (reasons(TMOBILE, {"Calling Number": value}) == []) is ok

@@ -36,9 +36,13 @@ def test_counts_and_sizes_are_parsed(tmp_path):
 
 @pytest.mark.parametrize("text, message", [
     ("colour: red\n", "scenario key 'colour' is not known; allowed: description, generate"),
-    ("generate: {rowz: 5}\n", "scenario key generate.'rowz' is not known; allowed: defect_rate, files, layouts"),
+    ("generate: {rowz: 5}\n", "scenario key 'generate.rowz' is not known; allowed: defect_rate, files, layouts"),
+    ("generate: {seed: eleven}\n", "scenario key 'generate.seed': 'eleven' is not a int"),
+    ("generate: {defect_rate: abc}\n", "scenario key 'generate.defect_rate': 'abc' is not a float"),
+    ("generate: 5\n", "scenario key 'generate' must be a mapping"),
+    ("ingest: {tz: Mars/Base}\n", "scenario key 'ingest.tz': 'Mars/Base' is not an IANA time zone"),
     ("generate: {layouts: [nokia]}\n", "generate.layouts: 'nokia' is not generated; allowed: att_mobility_voice"),
-    ("targets: {speed: '>= 1'}\n", "targets.'speed' is not a metric; allowed: wall_s"),
+    ("targets: {speed: '>= 1'}\n", "scenario key 'targets.speed' is not a metric; allowed: wall_s"),
     ("targets: {wall_s: 'about 5'}\n", "targets.wall_s: 'about 5' must be '<op> <value>'"),
     ("generate: {defect_rate: 2}\n", "generate.defect_rate: 2.0 must be in [0, 1)"),
     ("- a\n- b\n", "a scenario is a mapping"),
@@ -54,3 +58,9 @@ def test_bad_scenarios_name_the_key(tmp_path, text, message):
 def test_target_check():
     t = parse_target("wall_s", "<= 60")
     assert t.check(60) and not t.check(60.1) and not t.check(None)
+
+
+def test_a_single_layout_may_be_a_string(tmp_path):
+    p = tmp_path / "one.yaml"
+    p.write_text("generate: {layouts: sprint_cdma}\n")
+    assert load_scenario(str(p)).layouts == ("sprint_cdma",)
