@@ -62,6 +62,8 @@ def print_scenario_summary(outcome: dict, console: Console | None = None) -> Non
         table.add_row(t["metric"], f"{t['value']:.4g}" if isinstance(t["value"], (int, float)) else str(t["value"]),
                       f"{t['op']} {t['limit']}", "[green]pass[/]" if t["passed"] else "[red]MISS[/]")
     console.print(table)
+    if outcome.get("readiness"):
+        print_readiness(outcome["readiness"], console)
     console.print(f"results: {outcome['results_path']}  report: {outcome.get('report_path', '-')}")
 
 
@@ -100,7 +102,7 @@ def print_comparison(name: str, changes: list, limit: float, console: Console | 
 def print_readiness(verdicts: list[dict], console: Console | None = None) -> None:
     """Print the readiness criteria with their evidence."""
     console = console or Console()
-    table = Table(title="production readiness")
+    table = Table(title="production readiness (this run's evidence; `raybench readiness` combines runs)")
     for col in ("criterion", "value", "evidence (run)", "verdict"):
         table.add_column(col)
     for v in verdicts:

@@ -115,11 +115,16 @@ def render_run(outcome: dict) -> str:
         _figure("latency", "batch latency histogram", _draw_latency(metrics.get("batch_latencies_s") or [])),
         _figure("stages", "time per stage", _draw_stages(ingest.get("phases_s") or {})),
     ])
+    readiness = _table([[html.escape(v["criterion"]), _fmt(v["value"]) if v["value"] is not None else "-",
+                         html.escape(v["run"] or "-"),
+                         '<span class="pass">met</span>' if v["met"] else
+                         ('<span class="miss">no evidence</span>' if v["value"] is None else '<span class="miss">NOT MET</span>')]
+                        for v in outcome.get("readiness") or []], ["criterion", "value", "run", "verdict"])
     context = _table([[k, _fmt(outcome.get(k))] for k in ("raybench_version", "git_sha", "created_utc")]
                      + [[k, _fmt(v)] for k, v in (outcome.get("machine") or {}).items()], ["context", "value"])
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>raybench {html.escape(name)}</title>"
             f"{_STYLE}</head><body><h1>raybench scenario {html.escape(name)}: {verdict}</h1>"
-            f"<h2>Targets</h2>{targets}<h2>Plots</h2>{figures}<h2>Metrics</h2>{mtable}"
+            f"<h2>Targets</h2>{targets}<h2>Production readiness (this run)</h2>{readiness}<h2>Plots</h2>{figures}<h2>Metrics</h2>{mtable}"
             f"<h2>Files</h2>{files}<h2>Context</h2>{context}</body></html>")
 
 

@@ -164,6 +164,9 @@ def run_scenario(path: str, *, address: str | None = None, out_dir: str = "resul
         "peers": peers, "scaling": scaling,
         "passed": all(t["passed"] for t in targets),
     }
+    from raybench.harness.readiness import assess
+
+    outcome["readiness"] = assess([(scenario.name, metrics)])
     outcome["results_path"] = os.path.join(run_dir, "results.json")
     outcome["timeseries_path"] = write_timeseries(ingest.get("metrics") or {}, os.path.join(run_dir, "timeseries.parquet"))
     outcome["report_path"] = os.path.join(run_dir, "report.html")

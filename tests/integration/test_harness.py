@@ -54,6 +54,10 @@ def test_results_and_timeseries(passed_run):
     assert doc["metrics"]["validation_coverage"] == 1.0 and doc["metrics"]["error_rate"] == 0.0
     assert {t["metric"] for t in doc["targets"]} == {"rows_accounted_ratio", "field_accuracy", "quarantine_recall",
                                                      "classification_accuracy", "wall_s"}
+    readiness = {v["criterion"]: v for v in doc["readiness"]}
+    assert len(readiness) == 9
+    assert readiness["validation coverage >= 0.98"]["met"] and readiness["validation coverage >= 0.98"]["value"] == 1.0
+    assert readiness["1M rows ingested in <= 1800 s"]["value"] is None  # 800 rows are no evidence for 1M
     ts = pl.read_parquet(passed_run / "timeseries.parquet")
     assert ts.height >= 1 and {"t_s", "pss_bytes", "rows_done", "cpu_pct"} <= set(ts.columns)
     assert ts["rows_done"].max() == 800
