@@ -25,6 +25,7 @@ from raybench.catalog import BUILTIN
 from raybench.errors import InputFileError, RaybenchError
 from raybench.identify.file import FileIdentity, identify_file
 from raybench.layout import Layout
+from raybench.read.junk import JunkRules
 from raybench.read.partition import BLOCK_BYTES_DEFAULT, FilePlan, plan_file
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,7 @@ class FileTask:
     data_path: str = ""
     offset: int = 0
     plan: FilePlan | None = None
+    junk: JunkRules | None = None
     row: dict = field(default_factory=dict)
 
 
@@ -126,7 +128,10 @@ def _prepare(path: str, options: IngestOptions, staging: str, job: str) -> FileT
         original_sha = transcode_to_utf8(path, task.data_path, identity.encoding.name,
                                          identity.encoding.bom_bytes, cr_to_lf=identity.cr_only)
         task.offset = 0
-    task.plan = plan_file(task.data_path, offset=task.offset, skip_header=layout.has_header,
+    identification = identity.identification
+    task.junk = identification.junk_rules()
+    task.plan = plan_file(task.data_path, offset=task.offset, lead=identification.lead, junk=task.junk,
+                          encoding="utf-8" if original_sha else identity.encoding.name,
                           block_bytes=options.chunk_bytes)
     if original_sha:
         task.plan.sha256 = original_sha
@@ -140,7 +145,10 @@ def chunk_items(task: FileTask, job: str) -> list[dict]:
     """The chunk descriptors of one planned file (one Ray Data row each).
 
     Keys: ``chunk_id``, ``path`` (the readable data file), ``source_file`` (as given), ``sha256``,
-    ``byte_start``, ``byte_end``, ``first_row``, ``n_records``, ``layout``, ``encoding``, ``ingest_job``.
+    ``byte_start``, ``byte_end``, ``first_row``, ``n_records``, ``layout``, ``layout_key`` (the id and the
+    sniffed dialect: :func:`layout_key`), ``encoding``, ``junk`` (the file's
+    :class:`~raybench.read.junk.JunkRules` as JSON; the records of the range exclude its junk lines, which
+    the planner counted), ``ingest_job``.
     """
     assert task.plan is not None and task.layout is not None and task.identity is not None
     transcoded = not task.identity.encoding.ascii_compatible or task.identity.cr_only
@@ -149,8 +157,15 @@ def chunk_items(task: FileTask, job: str) -> list[dict]:
         "chunk_id": f"{task.plan.sha256[:12]}:{i}", "path": os.path.abspath(task.data_path),
         "source_file": task.path, "sha256": task.plan.sha256, "byte_start": c.byte_start,
         "byte_end": c.byte_end, "first_row": c.first_row, "n_records": c.n_records,
-        "layout": task.layout.id, "encoding": encoding, "ingest_job": job,
+        "layout": task.layout.id, "layout_key": layout_key(task.layout), "encoding": encoding,
+        "junk": task.junk.to_json() if task.junk is not None else "", "ingest_job": job,
     } for i, c in enumerate(task.plan.chunks)]
+
+
+def layout_key(layout: Layout) -> str:
+    """The key of a layout in the worker's table: its id and its dialect (files of one layout may be
+    written with different separators)."""
+    return f"{layout.id} {layout.dialect}"
 
 
 def _ingest_cell_sites(task: FileTask, sink, job: str) -> None:
@@ -163,7 +178,7 @@ def _ingest_cell_sites(task: FileTask, sink, job: str) -> None:
         data = _read_range(item)
         result = process_chunk(data, layout=task.layout, encoding=item["encoding"],
                                first_row=item["first_row"], source_file=task.path, sha256=item["sha256"],
-                               ingest_job=job, numbers=NumberNormalizer(None))
+                               ingest_job=job, numbers=NumberNormalizer(None), junk=task.junk)
         sink.write_cell_sites(result.table, job)
 
 
@@ -285,7 +300,7 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
         if items:
             started_ray = init_ray(options)
             phase("ray_init")
-            metrics = _run_pool(items, {t.layout.id: t.layout for t in cdr_tasks if t.layout}, sink,
+            metrics = _run_pool(items, {layout_key(t.layout): t.layout for t in cdr_tasks if t.layout}, sink,
                                 options, total_rows, phase)
         joined = sink.join_cell_sites()
         phase("finalize")
@@ -390,7 +405,7 @@ def _run_pool(items: list[dict], layouts: dict[str, Layout], sink, options: Inge
         num_cpus=options.worker_cpus,
         runtime_env={"env_vars": {"POLARS_MAX_THREADS": str(max(1, int(options.worker_cpus)))}},
     )
-    progress = _progress(options.progress, total_rows)
+    progress = _Progress(options.progress, total_rows)
     phase("pool_setup")
     sink_s = 0.0
     first = True
@@ -423,6 +438,8 @@ def _run_pool(items: list[dict], layouts: dict[str, Layout], sink, options: Inge
 
 
 class _Progress:
+    """A rich progress bar over rows (transient; nothing when disabled or there is nothing to do)."""
+
     def __init__(self, enabled: bool, total: int):
         self._bar = None
         if enabled and total:
@@ -441,6 +458,3 @@ class _Progress:
         if self._bar is not None:
             self._bar.stop()
 
-
-def _progress(enabled: bool, total: int) -> _Progress:
-    return _Progress(enabled, total)
