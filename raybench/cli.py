@@ -235,7 +235,8 @@ def jobs(path, concurrent, total, address, num_cpus, out_dir) -> None:
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--out", "out_dir", default="results/dedupe-eval", show_default=True, help="Working folder.")
 @click.option("--workers", type=int, default=None, help="Actors in the pool (default: CPUs - 1).")
-def evaluate(dedupe, rows, seed, out_dir, workers) -> None:
+@click.option("--splink", is_flag=True, help="Also run Splink (optional extra raybench[splink]) on the same rows.")
+def evaluate(dedupe, rows, seed, out_dir, workers, splink) -> None:
     """Generate labelled duplicates and hard negatives, ingest them, print pairwise precision/recall/F1."""
     import json
 
@@ -244,8 +245,15 @@ def evaluate(dedupe, rows, seed, out_dir, workers) -> None:
 
     if not dedupe:
         raise click.UsageError("say what to evaluate: --dedupe")
+    if splink:
+        from raybench.dedupe.splink_compare import INSTALL_HINT, splink_available
+
+        if not splink_available():
+            click.echo(INSTALL_HINT, err=True)
+            sys.exit(2)
     try:
-        result = evaluate_dedupe(parse_count(rows), out_dir, seed=seed, workers=workers, progress=True)
+        result = evaluate_dedupe(parse_count(rows), out_dir, seed=seed, workers=workers, progress=True,
+                                 splink=splink)
     except RaybenchError as exc:
         _fail(exc)
         return

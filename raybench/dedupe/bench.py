@@ -17,7 +17,8 @@ DEFAULT_LAYOUTS = ("att_mobility_voice", "tmobile_cdr", "sprint_cdma", "verizon_
 
 def evaluate_dedupe(rows: int, out_dir: str, *, seed: int = 0, layouts: tuple[str, ...] = DEFAULT_LAYOUTS,
                     rates: DuplicateRates | None = None, workers: int | None = None,
-                    chunk_bytes: int | None = None, progress: bool = False, file_rows: int = 50_000) -> dict:
+                    chunk_bytes: int | None = None, progress: bool = False, file_rows: int = 50_000,
+                    splink: bool = False, splink_threshold: float = 0.9) -> dict:
     """Generate ``rows`` base records (split over ``layouts``) plus companions, ingest, score.
 
     Args:
@@ -30,12 +31,16 @@ def evaluate_dedupe(rows: int, out_dir: str, *, seed: int = 0, layouts: tuple[st
         progress: show the ingest progress bar.
         file_rows: base records per production file; each file is another subscriber's production
             (its own seed, so its own target number), as when many productions are loaded together.
+        splink: also deduplicate the stored rows with Splink (:mod:`raybench.dedupe.splink_compare`,
+            the optional extra ``raybench[splink]``) and score its clusters the same way.
+        splink_threshold: Splink's match probability threshold.
 
     Returns:
         ``score`` (:func:`raybench.dedupe.evaluate.score_dedupe`), ``rows_ingested``, ``ingest_wall_s``,
         ``dedupe`` (the job's dedupe summary), ``dedupe_share`` (dedupe seconds / ingest seconds),
         ``dedupe_share_of_work`` (dedupe seconds / ingest seconds less Ray start and shutdown),
-        ``validation_coverage``, ``generate_s``, ``score_s``.
+        ``validation_coverage``, ``generate_s``, ``score_s``; with ``splink``, ``splink`` (``score``,
+        ``wall_s``, ``phases_s``, ``records``, ``pairs_scored``, ``threshold``, ``splink_version``).
     """
     import time
 
@@ -74,6 +79,18 @@ def evaluate_dedupe(rows: int, out_dir: str, *, seed: int = 0, layouts: tuple[st
         score = score_dedupe(con, [(g.path, g.truth_path) for g in files])
     finally:
         con.close()
+    splink_result = None
+    if splink:
+        from raybench.dedupe.splink_compare import run_splink
+
+        sp = run_splink(db, threshold=splink_threshold, seed=seed)
+        con = duckdb.connect(db)
+        try:
+            con.register("_splink_clusters", sp.pop("clusters"))
+            splink_result = {"score": score_dedupe(con, [(g.path, g.truth_path) for g in files],
+                                                   prediction="_splink_clusters"), **sp}
+        finally:
+            con.close()
     phases = out.get("phases_s", {})
     work = out["wall_s"] - phases.get("ray_init", 0.0) - phases.get("shutdown", 0.0)
     return {
@@ -82,6 +99,7 @@ def evaluate_dedupe(rows: int, out_dir: str, *, seed: int = 0, layouts: tuple[st
         "dedupe_share_of_work": out["dedupe"]["wall_s"] / work if work > 0 else None,
         "validation_coverage": out["totals"]["validation_coverage"],
         "generate_s": generate_s, "score_s": time.perf_counter() - t, "files": len(files),
+        **({"splink": splink_result} if splink_result else {}),
     }
 
 
@@ -122,3 +140,22 @@ def print_dedupe_evaluation(result: dict, console=None) -> None:
     ):
         info.add_row(name, value)
     console.print(info)
+    if "splink" in result:
+        sp = result["splink"]
+        side = Table(title="raybench and Splink on the same stored rows (pairwise, overall)")
+        for col in ("method", "precision", "recall", "F1", "predicted pairs", "wall s"):
+            side.add_column(col, justify="left" if col == "method" else "right")
+        for name, m, wall in (("raybench dedupe", s["overall"], d["wall_s"]),
+                              (f"Splink {sp['splink_version']} (p >= {sp['threshold']})", sp["score"]["overall"],
+                               sp["wall_s"])):
+            side.add_row(name, f"{m['precision']:.4%}", f"{m['recall']:.4%}", f"{m['f1']:.4%}",
+                         str(m["predicted_pairs"]), f"{wall:.2f}")
+        console.print(side)
+        per = Table(title="Splink per kind")
+        for col in ("kind", "precision", "recall", "F1"):
+            per.add_column(col, justify="left" if col == "kind" else "right")
+        for kind, m in sp["score"]["by_kind"].items():
+            per.add_row(kind, f"{m['precision']:.4%}", f"{m['recall']:.4%}", f"{m['f1']:.4%}")
+        console.print(per)
+        console.print(f"Splink phases s: {sp['phases_s']}; {sp['records']} records, {sp['pairs_scored']} pairs "
+                      "at or above the threshold")

@@ -41,7 +41,8 @@ def _prf(tp: int, pred: int, true: int) -> dict:
             "true_pairs": true, "predicted_pairs": pred, "correct_pairs": tp}
 
 
-def score_dedupe(con, files: list[tuple[str, str]], ingest_jobs: list[str] | None = None) -> dict:
+def score_dedupe(con, files: list[tuple[str, str]], ingest_jobs: list[str] | None = None,
+                 prediction: str | None = None) -> dict:
     """Score the stored ``duplicate_of`` and ``call_legs`` against the labels.
 
     Args:
@@ -49,6 +50,8 @@ def score_dedupe(con, files: list[tuple[str, str]], ingest_jobs: list[str] | Non
         files: ``(file path, truth Parquet path)`` of every generated file ingested (originals and
             companions); files are matched to ``cdr.source_file`` by file name.
         ingest_jobs: restrict to these jobs (default: all rows).
+        prediction: a table ``(record_id, pcluster)`` to score instead of ``cdr.duplicate_of`` (another
+            method's clusters, e.g. Splink's); a record missing from it is alone.
 
     Returns:
         ``overall`` and ``by_kind`` (copy kind -> ``precision``, ``recall``, ``f1``, ``true_pairs``,
@@ -58,20 +61,25 @@ def score_dedupe(con, files: list[tuple[str, str]], ingest_jobs: list[str] | Non
     """
     from raybench.dedupe.tables import create_tables
 
-    create_tables(con)
+    create_tables(con, migrate=False)  # scoring changes nothing stored
     _truth_table(con, files)
     where = ""
     if ingest_jobs:
         where = "WHERE c.ingest_job IN (" + ", ".join("'" + j.replace("'", "''") + "'" for j in ingest_jobs) + ")"
+    pcluster = "coalesce(c.duplicate_of, c.record_id)"
+    join_prediction = ""
+    if prediction:
+        pcluster = "coalesce(pr.pcluster, c.record_id)"
+        join_prediction = f"LEFT JOIN {prediction} pr ON pr.record_id = c.record_id"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _ev AS
-        SELECT c.record_id, coalesce(c.duplicate_of, c.record_id) AS pcluster,
+        SELECT c.record_id, {pcluster} AS pcluster,
                CASE WHEN t.dup_kind IN ({', '.join(f"'{k}'" for k in COPY_KINDS)})
                     THEN t.dup_of_file || ':' || t.dup_of_row ELSE t.file || ':' || t.source_row END AS tcluster,
                t.dup_kind AS kind, t.dup_of_file || ':' || t.dup_of_row AS of_key, t.file || ':' || t.source_row AS key,
                t.dup_offset_h, c.start_utc
         FROM (SELECT *, parse_filename(source_file) AS file FROM cdr c {where}) c
-        JOIN _ev_truth t ON t.file = c.file AND t.source_row = c.source_row
+        JOIN _ev_truth t ON t.file = c.file AND t.source_row = c.source_row {join_prediction}
         WHERE t.quarantine_reason IS NULL""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE _ev_pairs AS

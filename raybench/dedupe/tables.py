@@ -76,14 +76,14 @@ DUPLICATE_KINDS = ("exact", "clock_skew", "billing", "tz_shift")
 """Values of ``duplicates.kind``."""
 
 
-def create_tables(con) -> None:
+def create_tables(con, migrate: bool = True) -> None:
     """Create the dedupe tables when missing (``cdr`` must exist).
 
-    An index of the first layout (text record ids in ``call_keys``) is dropped with the verdicts it
-    made (``duplicates``, ``call_legs``, ``cdr.duplicate_of``): only jobs deduplicated from then on are
-    indexed again.
+    With ``migrate``, an index of the first layout (text record ids in ``call_keys``) is dropped with the
+    verdicts it made (``duplicates``, ``call_legs``, ``cdr.duplicate_of``): only jobs deduplicated from
+    then on are indexed again.
     """
-    cols = {r[0] for r in con.execute(
+    cols = set() if not migrate else {r[0] for r in con.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_name = 'call_keys' "
         "AND table_schema = current_schema() AND table_catalog = current_database()").fetchall()}
     if cols and "k" not in cols:
