@@ -61,7 +61,7 @@ class Layout:
             the positions).
         has_header: whether the first record is a header line.
         delimiter: field separator (one character).
-        skip_initial_space: True for ``", "`` separated files (a space after each comma).
+        skip_initial_space: True for ``", "`` separated files (a space after each separator).
         field_counts: accepted numbers of fields per record; others are quarantined as ragged.
         header_aliases: extra normalised header spellings that identify this layout.
         probe: for headerless layouts, column index -> regular expression the first records must match.
@@ -133,7 +133,7 @@ class Layout:
     @property
     def dialect(self) -> str:
         """Short text of the dialect, e.g. ``',' header`` (recorded in ``files.dialect``)."""
-        sep = ", " if self.skip_initial_space else self.delimiter
+        sep = self.delimiter + " " if self.skip_initial_space else self.delimiter
         sep = {"\t": "\\t"}.get(sep, sep)
         return f"'{sep}' {'header' if self.has_header else 'no header'}"
 

@@ -64,4 +64,6 @@ def identify_file(path: str, layouts: tuple[Layout, ...]) -> FileIdentity:
     decoder = codecs.getincrementaldecoder(encoding.name)(errors="replace")
     text = decoder.decode(sample[encoding.bom_bytes:], final=size <= SAMPLE_BYTES)
     cr_only = "\r" in text and "\n" not in text
+    if cr_only:  # read as the transcoded file will be: CR line ends become LF
+        text = text.replace("\r", "\n")
     return FileIdentity(path, size, encoding, identify_text(text, layouts, path), cr_only)

@@ -1,7 +1,11 @@
 """Which layout a file has, decided from its first records by header rules.
 
-A header layout matches when the file's first non-blank record, split with the layout's delimiter and
-normalised (case, punctuation and spacing ignored), equals the layout's column names or one of its aliases.
+A header layout matches when one of the file's first :data:`MAX_BANNER_RECORDS` + 1 non-blank records,
+split with one of :data:`DELIMITERS` and normalised (case, punctuation and spacing ignored), equals the
+layout's column names or one of its aliases. The delimiter that splits it is the file's (recorded in
+``files.dialect``; ``", "`` when every separator of the header is followed by a space). The records before
+the header are banner lines; a record of SQL types right after it (Cisco CUCM) is a second header line.
+Both are the file's *lead*, skipped and counted by the chunk planner (:mod:`raybench.read.junk`).
 A headerless layout matches when the first records all have an accepted field count and their values
 match the layout's probe patterns. Exactly one match gives confidence 1.0 (header) or 0.9 (probe);
 no match raises :class:`UnknownLayoutError`. The ONNX classifiers (issue 3) replace the guesswork for
@@ -12,13 +16,20 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from raybench.errors import UnknownLayoutError
 from raybench.layout import Layout
+from raybench.read.junk import JunkRules, is_blank, is_types_line
 
 PROBE_RECORDS = 20
 """How many records a headerless probe checks."""
+
+MAX_BANNER_RECORDS = 50
+"""Non-blank records that may come before the header line (banners)."""
+
+DELIMITERS = (",", ";", "|", "\t")
+"""Separators tried on header lines, in order."""
 
 
 def normalize_header(name: str) -> str:
@@ -34,11 +45,29 @@ class Identification:
         layout: the matched layout.
         confidence: 1.0 for an exact header match, 0.9 for a headerless probe match.
         method: ``header`` or ``probe``.
+        lead: reasons of the file's first non-blank records, skipped before the data (``banner``...,
+            ``header``, ``header_types``); empty for a headerless file.
+        header: the header line's text as written; None when headerless.
+        header_types: the SQL types line after the header, if any.
+        banners: the banner lines before the header.
     """
 
     layout: Layout
     confidence: float
     method: str
+    lead: tuple[str, ...] = ()
+    header: str | None = None
+    header_types: str | None = None
+    banners: tuple[str, ...] = ()
+
+    @property
+    def header_index(self) -> int | None:
+        """0-based index of the header among the file's non-blank records; None when headerless."""
+        return len(self.banners) if self.header is not None else None
+
+    def junk_rules(self) -> JunkRules:
+        """The junk rules of the file (repeats of its header, types and banner lines; footers; blanks)."""
+        return JunkRules(self.header, self.header_types, self.banners)
 
 
 def _records(text: str, layout: Layout, limit: int) -> list[list[str]]:
@@ -59,6 +88,27 @@ def _header_matches(layout: Layout, first: list[str]) -> bool:
     got = tuple(normalize_header(c) for c in first)
     want = tuple(normalize_header(c) for c in layout.columns)
     return got == want or got in {tuple(normalize_header(c) for c in a) for a in layout.header_aliases}
+
+
+def _split(record: str, delimiter: str) -> list[str] | None:
+    try:
+        rows = list(csv.reader([record], delimiter=delimiter, skipinitialspace=True))
+    except csv.Error:
+        return None
+    return rows[0] if len(rows) == 1 else None
+
+
+def _find_header(layout: Layout, records: list[str]) -> tuple[int, str, bool] | None:
+    """``(index, delimiter, skip_initial_space)`` of the first record that is ``layout``'s header."""
+    for index, record in enumerate(records[:MAX_BANNER_RECORDS + 1]):
+        for delimiter in DELIMITERS:
+            if delimiter not in record and len(layout.columns) > 1:
+                continue
+            fields = _split(record, delimiter)
+            if fields is not None and _header_matches(layout, fields):
+                n = record.count(delimiter)
+                return index, delimiter, n > 0 and record.count(delimiter + " ") == n
+    return None
 
 
 def _probe_matches(layout: Layout, records: list[list[str]]) -> bool:
@@ -82,19 +132,36 @@ def identify_text(text: str, layouts: tuple[Layout, ...], path: str = "<text>") 
         layouts: candidate layouts.
         path: the file, for the error message.
 
+    Returns:
+        The layout (with the sniffed delimiter), how it was found, and the file's lead (banners,
+        header, types line). When layouts match at different lines, the earliest header wins.
+
     Raises:
         UnknownLayoutError: no layout matched, or several did; the message shows the first line.
     """
-    matches: list[Identification] = []
+    from raybench.read.records import split_records
+
+    lines = [r for r in split_records(text) if not is_blank(r)][:MAX_BANNER_RECORDS + 2]
+    found: list[tuple[int, Identification]] = []
     for layout in layouts:
-        records = _records(text, layout, PROBE_RECORDS + 1)
-        if not records:
-            continue
         if layout.has_header:
-            if _header_matches(layout, records[0]):
-                matches.append(Identification(layout, 1.0, "header"))
-        elif layout.probe and _probe_matches(layout, records):
-            matches.append(Identification(layout, 0.9, "probe"))
+            hit = _find_header(layout, lines)
+            if hit is None:
+                continue
+            index, delimiter, skip = hit
+            if (delimiter, skip) != (layout.delimiter, layout.skip_initial_space):
+                layout = replace(layout, delimiter=delimiter, skip_initial_space=skip)
+            after = lines[index + 1] if index + 1 < len(lines) else None
+            types = after if after is not None and is_types_line(after, delimiter) else None
+            lead = ("banner",) * index + ("header",) + (("header_types",) if types else ())
+            found.append((index, Identification(layout, 1.0, "header", lead, lines[index], types,
+                                                tuple(lines[:index]))))
+        else:
+            records = _records(text, layout, PROBE_RECORDS + 1)
+            if records and layout.probe and _probe_matches(layout, records):
+                found.append((0, Identification(layout, 0.9, "probe")))
+    first = min((index for index, _ in found), default=0)
+    matches = [ident for index, ident in found if index == first]
     if len(matches) == 1:
         return matches[0]
     first_line = next((line for line in text.splitlines() if line.strip()), "")[:80]

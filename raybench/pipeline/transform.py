@@ -15,6 +15,7 @@ import pyarrow as pa
 from raybench.layout import Layout
 from raybench.normalize.frame import normalize_frame
 from raybench.normalize.numbers import NumberNormalizer
+from raybench.read.junk import JunkRules, drop_junk
 from raybench.read.records import read_chunk_frame, split_records
 from raybench.schema import CDR_SCHEMA
 from raybench.validate.rules import PARSE_REASONS, apply_rules
@@ -33,11 +34,14 @@ class ChunkResult:
         table: rows in :data:`OUTPUT_SCHEMA`, one per record of the chunk.
         rule_counts: rule id -> ``[passed, failed]``.
         records_seen: records the worker found in the chunk (must equal the planned count).
+        lines_skipped: junk lines the worker dropped, per reason (already counted by the planner, which
+            numbers records without them; see :mod:`raybench.read.junk`).
     """
 
     table: pa.Table
     rule_counts: dict[str, list[int]] = field(default_factory=dict)
     records_seen: int = 0
+    lines_skipped: dict[str, int] = field(default_factory=dict)
 
 
 def record_id(sha256: str, source_row: int) -> str:
@@ -50,7 +54,8 @@ def _empty_cols(n: int, names: list[str]) -> dict[str, pa.Array]:
 
 
 def process_chunk(data: bytes, *, layout: Layout, encoding: str, first_row: int, source_file: str,
-                  sha256: str, ingest_job: str, numbers: NumberNormalizer) -> ChunkResult:
+                  sha256: str, ingest_job: str, numbers: NumberNormalizer,
+                  junk: JunkRules | None = None) -> ChunkResult:
     """Turn a chunk's bytes into canonical rows.
 
     Args:
@@ -61,11 +66,13 @@ def process_chunk(data: bytes, *, layout: Layout, encoding: str, first_row: int,
         source_file, sha256: the file's path as given and its SHA-256 (hex).
         ingest_job: the job id stored with every row.
         numbers: the worker's E.164 normaliser for ``layout.region``.
+        junk: the file's junk rules (the chunk descriptor's ``junk``); junk lines are dropped, not rows.
 
     Returns:
         One output row per record: stored rows and quarantined rows (with their reasons).
     """
-    source, bad_records = read_chunk_frame(data, encoding, layout, first_row)
+    skipped: dict[str, int] = {}
+    source, bad_records = read_chunk_frame(data, encoding, layout, first_row, junk, skipped)
     frame = normalize_frame(source, layout, numbers)
     frame, counts = apply_rules(frame, layout)
     n = frame.height
@@ -109,7 +116,7 @@ def process_chunk(data: bytes, *, layout: Layout, encoding: str, first_row: int,
             "reasons": pa.array([[b[2]] for b in bad_records], pa.list_(pa.string())),
         })
         table = pa.concat_tables([table, pa.table(bad, schema=OUTPUT_SCHEMA)])
-    return ChunkResult(table, counts, seen)
+    return ChunkResult(table, counts, seen, skipped)
 
 
 def quarantine_all(item: dict, layout: Layout, reason: str) -> pa.Table:
@@ -126,7 +133,7 @@ def quarantine_all(item: dict, layout: Layout, reason: str) -> pa.Table:
             text = f.read(item["byte_end"] - item["byte_start"]).decode(item["encoding"], errors="replace")
     except OSError as exc:
         text = f"<unreadable: {exc}>"
-    records = split_records(text)
+    records, _ = drop_junk(split_records(text), JunkRules.from_json(item.get("junk")))
     raws = records if len(records) == n else [text] + [None] * (n - 1)
     cols = {f.name: pa.nulls(n, f.type) for f in OUTPUT_SCHEMA}
     cols.update({

@@ -1,7 +1,8 @@
 """The Ray Data actor that turns chunk descriptors into canonical rows.
 
 Each input row of a batch is a chunk descriptor (see :func:`raybench.pipeline.job.chunk_items`): the
-file, its byte range, the first ``source_row``, the layout id and the encoding. The worker reads the
+file, its byte range, the first ``source_row``, the layout (id and sniffed dialect), the encoding and
+the file's junk rules (header, types and banner texts; :mod:`raybench.read.junk`). The worker reads the
 range itself (the file must be readable from every node: a local path on one machine, shared storage on
 a cluster), so only small descriptors travel through the object store.
 
@@ -57,7 +58,9 @@ class IngestWorker:
         if self.coordinator is not None:
             self.coordinator.batch_started.remote(self.worker_id, chunk_id)
         t0 = time.perf_counter()
-        layout = self.layouts[item["layout"]]
+        from raybench.read.junk import JunkRules
+
+        layout = self.layouts[item.get("layout_key") or item["layout"]]
         error = None
         rule_counts: dict = {}
         try:
@@ -65,7 +68,7 @@ class IngestWorker:
             result = process_chunk(
                 data, layout=layout, encoding=item["encoding"], first_row=item["first_row"],
                 source_file=item["source_file"], sha256=item["sha256"], ingest_job=item["ingest_job"],
-                numbers=self._normalizer(layout.region))
+                numbers=self._normalizer(layout.region), junk=JunkRules.from_json(item.get("junk")))
             if result.records_seen != item["n_records"]:
                 raise RuntimeError(f"found {result.records_seen} records where the plan counted "
                                    f"{item['n_records']}")

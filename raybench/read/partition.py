@@ -2,7 +2,10 @@
 
 One sequential pass at C speed (numpy over 4 MiB blocks) finds every record end: a ``\\n`` outside
 double quotes (quote parity is even; RFC 4180's doubled quotes keep parity). Blank lines are not records
-and are counted as skipped. The pass also hashes the file (SHA-256) and counts the records of each range,
+and are counted as skipped; so are the file's lead (banners, header, a types line) and, with
+:class:`~raybench.read.junk.JunkRules`, junk records (repeated headers, footers, whitespace-only lines:
+see :mod:`raybench.read.junk` for the scheme), so record counts and ``source_row`` cover records only.
+The pass also hashes the file (SHA-256) and counts the records of each range,
 so every record gets its 1-based ``source_row`` before any worker sees it. Memory is bounded by the block
 size, whatever the file's size.
 """
@@ -13,6 +16,8 @@ import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from raybench.read.junk import BLANK_BYTES, MAX_JUNK_BYTES, JunkRules
 
 BLOCK_BYTES_DEFAULT = 4 << 20
 """Default size of one chunk (and read block), 4 MiB."""
@@ -45,7 +50,8 @@ class FilePlan:
         sha256: hex SHA-256 of the whole file's bytes.
         size_bytes: file size.
         n_records: data records (header and blank lines excluded).
-        lines_skipped: reason -> count (``blank``, ``header``).
+        lines_skipped: reason -> count (``blank``, ``header``, ``banner``, ``header_types``,
+            ``repeated_header``, ``footer``).
     """
 
     chunks: list[Chunk] = field(default_factory=list)
@@ -55,30 +61,39 @@ class FilePlan:
     lines_skipped: dict[str, int] = field(default_factory=dict)
 
 
-def plan_file(path: str, *, offset: int = 0, skip_header: bool = False,
+def plan_file(path: str, *, offset: int = 0, skip_header: bool = False, lead: tuple[str, ...] | None = None,
+              junk: JunkRules | None = None, encoding: str = "utf-8",
               block_bytes: int = BLOCK_BYTES_DEFAULT) -> FilePlan:
     """Scan ``path`` once and cut it into record-aligned chunks of about ``block_bytes``.
 
     Args:
         path: an ASCII-compatible file (UTF-8, cp1252...; UTF-16 must be transcoded first).
         offset: where records start (after a BOM), in bytes.
-        skip_header: treat the first non-blank record as the header (not counted as a record).
+        skip_header: treat the first non-blank record as the header (same as ``lead=("header",)``).
+        lead: reasons of the first non-blank records, which are skipped and counted under them
+            (``banner``..., ``header``, ``header_types``), as identification found them.
+        junk: rules for junk records after the lead (:class:`raybench.read.junk.JunkRules`); None reads
+            every non-empty record as a record.
+        encoding: the file's codec, to decode candidate junk records.
         block_bytes: read size and target chunk size, in bytes.
 
     Returns:
         The plan; ``sum(c.n_records for c in plan.chunks) == plan.n_records``.
     """
     plan = FilePlan()
+    skipped = plan.lines_skipped
+    pending_lead = list(lead if lead is not None else (("header",) if skip_header else ()))
+    pending_lead.reverse()
     sha = hashlib.sha256()
     parity = 0               # quote parity at the current position
     rec_start = offset        # start of the record being scanned
     chunk_start = offset      # start of the chunk being filled
     chunk_records = 0
     next_row = 1
-    header_pending = skip_header
     prev_last_byte = -1
     base = 0
     blank = 0
+    carry: bytes | None = b""  # bytes of the record being scanned (junk rules only); None when too long
     with open(path, "rb") as f:
         while True:
             block = f.read(block_bytes)
@@ -95,6 +110,9 @@ def plan_file(path: str, *, offset: int = 0, skip_header: bool = False,
                 else:
                     ends = nl if parity == 0 else nl[:0]
                 ends = ends + base + 1  # exclusive end of each record, global offset
+            else:
+                ends = nl
+            if ends.size:
                 starts = np.concatenate(([rec_start], ends[:-1]))
                 lengths = ends - starts
                 is_blank = lengths == 1
@@ -103,23 +121,39 @@ def plan_file(path: str, *, offset: int = 0, skip_header: bool = False,
                     local = ends[two] - 2 - base
                     cr = np.where(local >= 0, arr[np.clip(local, 0, None)], prev_last_byte) == _CR
                     is_blank[two[cr]] = True
-                n_blank = int(is_blank.sum())
-                blank += n_blank
-                n_rec = int(ends.size - n_blank)
-                if header_pending and n_rec:
-                    header_pending = False
-                    first = int(np.flatnonzero(~is_blank)[0])
-                    plan.lines_skipped["header"] = 1
-                    chunk_start = int(ends[first])
-                    n_rec -= 1
-                if ends.size:
-                    rec_start = int(ends[-1])
-                chunk_records += n_rec
+                reasons = _junk_reasons(junk, block, arr, base, starts, ends, is_blank, carry, encoding)
+                for i, why in reasons.items():
+                    if why == "blank":
+                        is_blank[i] = True
+                blank += int(is_blank.sum())
+                data = ~is_blank
+                if pending_lead:
+                    for i in np.flatnonzero(~is_blank)[:len(pending_lead)].tolist():
+                        why = pending_lead.pop()
+                        skipped[why] = skipped.get(why, 0) + 1
+                        reasons.pop(i, None)
+                        data[i] = False
+                        chunk_start = int(ends[i])
+                    if pending_lead:
+                        chunk_start = int(ends[-1])
+                for i, why in reasons.items():
+                    if why != "blank":
+                        skipped[why] = skipped.get(why, 0) + 1
+                        data[i] = False
+                rec_start = int(ends[-1])
+                chunk_records += int(data.sum())
                 if chunk_records and rec_start > chunk_start:
                     plan.chunks.append(Chunk(chunk_start, rec_start, next_row, chunk_records))
                     next_row += chunk_records
                     chunk_records = 0
                     chunk_start = rec_start
+            if junk is not None:
+                if rec_start >= base:
+                    carry = block[rec_start - base:]
+                elif carry is not None:
+                    carry = carry + block
+                if carry is not None and len(carry) > MAX_JUNK_BYTES:
+                    carry = None
             parity = (parity + q.size) % 2
             prev_last_byte = int(arr[-1])
             base += len(block)
@@ -128,8 +162,21 @@ def plan_file(path: str, *, offset: int = 0, skip_header: bool = False,
     # a last record without a trailing newline
     tail = base - rec_start
     if tail > 0 and not (tail == 1 and prev_last_byte == _CR):
-        if header_pending:
-            plan.lines_skipped["header"] = 1
+        why = None
+        if junk is not None and carry is not None:
+            text = carry.decode(encoding, errors="replace")
+            why = junk.reason(text[:-1] if text.endswith("\r") else text)
+        if why == "blank":
+            blank += 1
+        elif pending_lead:
+            why = pending_lead.pop()
+            skipped[why] = skipped.get(why, 0) + 1
+        elif why:
+            skipped[why] = skipped.get(why, 0) + 1
+        if why:
+            if chunk_records:
+                plan.chunks.append(Chunk(chunk_start, rec_start, next_row, chunk_records))
+                next_row += chunk_records
         else:
             plan.chunks.append(Chunk(chunk_start, base, next_row, chunk_records + 1))
             next_row += chunk_records + 1
@@ -138,6 +185,48 @@ def plan_file(path: str, *, offset: int = 0, skip_header: bool = False,
         plan.chunks.append(Chunk(chunk_start, rec_start, next_row, chunk_records))
         next_row += chunk_records
     if blank:
-        plan.lines_skipped["blank"] = plan.lines_skipped.get("blank", 0) + blank
+        skipped["blank"] = skipped.get("blank", 0) + blank
     plan.n_records = next_row - 1
     return plan
+
+
+def _junk_reasons(junk: JunkRules | None, block: bytes, arr, base: int, starts, ends, empty, carry,
+                  encoding: str) -> dict[int, str]:
+    """Junk reason by index of the records ending in this block (empty lines aside)."""
+    if junk is None:
+        return {}
+    n = ends.size
+    ls = starts - base
+    le = ends - base
+    cand: set[int] = set()
+    if ls[0] < 0:
+        cand.add(0)
+    inside = np.flatnonzero(ls >= 0)
+    if inside.size:
+        first = arr[np.minimum(ls[inside], len(block) - 1)]
+        cand.update(inside[np.isin(first, BLANK_BYTES)].tolist())
+    offsets = junk.candidate_offsets(block, encoding)
+    if offsets:
+        idx = np.searchsorted(le, np.asarray(offsets, dtype=np.int64), side="right")
+        cand.update(int(i) for i in np.unique(idx[idx < n]))
+    out: dict[int, str] = {}
+    for i in sorted(cand):
+        if empty[i]:
+            continue
+        if ls[i] < 0:
+            if carry is None:
+                continue
+            raw = carry + block[:int(le[i])]
+        else:
+            raw = block[int(ls[i]):int(le[i])]
+        if len(raw) > MAX_JUNK_BYTES:
+            continue
+        text = raw.decode(encoding, errors="replace")
+        if text.endswith("\n"):
+            text = text[:-1]
+        if text.endswith("\r"):
+            text = text[:-1]
+        why = junk.reason(text)
+        if why:
+            out[i] = why
+    return out

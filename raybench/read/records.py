@@ -1,16 +1,18 @@
 """Turn one chunk of a delimited file into records: fields, raw text and ``source_row``.
 
 Records are cut exactly as :mod:`raybench.read.partition` counted them (a newline outside double quotes
-ends a record; blank lines are not records), so the ``source_row`` numbers of both agree. Fields are split
-with Python's ``csv`` module when the record holds a quote, by ``str.split`` otherwise.
+ends a record; blank lines are not records; junk records, by :func:`raybench.read.junk.drop_junk`, are not
+either), so the ``source_row`` numbers of both agree. Fields are split with Python's ``csv`` module when
+the record holds a quote, by ``str.split`` otherwise.
 """
 
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from raybench.layout import Layout
+from raybench.read.junk import JunkRules, drop_junk
 
 
 @dataclass
@@ -24,12 +26,14 @@ class ChunkRecords:
         raws: original text of ``rows`` (line ending removed).
         bad: ``(source_row, raw, reason)`` for records that cannot be split into the layout's fields
             (``field_count``, ``encoding``).
+        skipped: junk lines of the chunk per reason (see :mod:`raybench.read.junk`).
     """
 
     rows: list[list[str | None]]
     source_rows: list[int]
     raws: list[str]
     bad: list[tuple[int, str, str]]
+    skipped: dict[str, int] = field(default_factory=dict)
 
 
 def split_records(text: str) -> list[str]:
@@ -73,7 +77,8 @@ def split_records(text: str) -> list[str]:
     return out
 
 
-def parse_chunk(data: bytes, encoding: str, layout: Layout, first_row: int) -> ChunkRecords:
+def parse_chunk(data: bytes, encoding: str, layout: Layout, first_row: int,
+                junk: JunkRules | None = None) -> ChunkRecords:
     """Decode a chunk and split its records into fields.
 
     Args:
@@ -81,12 +86,13 @@ def parse_chunk(data: bytes, encoding: str, layout: Layout, first_row: int) -> C
         encoding: Python codec name of the file.
         layout: gives the delimiter and the accepted field counts.
         first_row: ``source_row`` of the chunk's first record.
+        junk: the file's junk rules; junk records are counted in ``skipped``, not numbered.
 
     Returns:
         The records; a record with undecodable bytes or a wrong field count is in ``bad``.
     """
     text = data.decode(encoding, errors="replace")
-    records = split_records(text)
+    records, skipped = drop_junk(split_records(text), junk)
     width = len(layout.columns)
     counts = layout.accepted_field_counts
     delim = layout.delimiter
@@ -123,7 +129,7 @@ def parse_chunk(data: bytes, encoding: str, layout: Layout, first_row: int) -> C
         rows.append(fields)
         source_rows.append(row_no)
         raws.append(record)
-    return ChunkRecords(rows, source_rows, raws, bad)
+    return ChunkRecords(rows, source_rows, raws, bad, skipped)
 
 
 def records_frame(records: ChunkRecords, layout: Layout):
@@ -138,7 +144,8 @@ def records_frame(records: ChunkRecords, layout: Layout):
     return pl.DataFrame(data)
 
 
-def read_chunk_frame(data: bytes, encoding: str, layout: Layout, first_row: int):
+def read_chunk_frame(data: bytes, encoding: str, layout: Layout, first_row: int,
+                     junk: JunkRules | None = None, skipped: dict[str, int] | None = None):
     """Decode a chunk and read its records into a polars frame, with polars' CSV reader.
 
     Same result as :func:`parse_chunk` followed by building a frame, but the field splitting runs in
@@ -146,7 +153,8 @@ def read_chunk_frame(data: bytes, encoding: str, layout: Layout, first_row: int)
     that hold quotes to count their fields. Records with a bad field count, undecodable bytes or a broken
     quote are set aside as ``bad``; the others are joined and read in one call. When polars does not
     return exactly one row per record (a quoting corner it reads differently), the chunk is read again
-    with :func:`parse_chunk`, so the result never depends on the fast path.
+    with :func:`parse_chunk`, so the result never depends on the fast path. With ``junk``, junk records
+    are dropped first and, when ``skipped`` is given, counted into it per reason.
 
     Returns:
         ``(frame, bad)``: String columns named after ``layout.columns`` plus ``source_row`` (Int64) and
@@ -158,7 +166,10 @@ def read_chunk_frame(data: bytes, encoding: str, layout: Layout, first_row: int)
     import polars as pl
 
     text = data.decode(encoding, errors="replace")
-    records = split_records(text)
+    records, junk_counts = drop_junk(split_records(text), junk)
+    if skipped is not None:
+        for why, k in junk_counts.items():
+            skipped[why] = skipped.get(why, 0) + k
     n = len(records)
     width = len(layout.columns)
     delim = layout.delimiter
@@ -166,7 +177,7 @@ def read_chunk_frame(data: bytes, encoding: str, layout: Layout, first_row: int)
     raw = pl.Series("raw", records, dtype=pl.String)
     quoted = raw.str.contains('"', literal=True).to_numpy()
     if layout.skip_initial_space and quoted.any():
-        return _slow(data, encoding, layout, first_row)
+        return _slow(data, encoding, layout, first_row, junk)
     counts = (raw.str.count_matches(delim, literal=True) + 1).to_numpy().astype(np.int64)
     reason = np.full(n, None, dtype=object)
     for i in np.flatnonzero(quoted):
@@ -196,7 +207,7 @@ def read_chunk_frame(data: bytes, encoding: str, layout: Layout, first_row: int)
                             new_columns=list(layout.columns), infer_schema=False, separator=delim,
                             quote_char='"')
         if frame.height != len(lines) or frame.width != width:
-            return _slow(data, encoding, layout, first_row)
+            return _slow(data, encoding, layout, first_row, junk)
         if layout.skip_initial_space:
             frame = frame.with_columns(pl.all().str.strip_chars_start(" "))
     else:
@@ -205,6 +216,6 @@ def read_chunk_frame(data: bytes, encoding: str, layout: Layout, first_row: int)
     return frame, bad
 
 
-def _slow(data: bytes, encoding: str, layout: Layout, first_row: int):
-    records = parse_chunk(data, encoding, layout, first_row)
+def _slow(data: bytes, encoding: str, layout: Layout, first_row: int, junk: JunkRules | None = None):
+    records = parse_chunk(data, encoding, layout, first_row, junk)
     return records_frame(records, layout), records.bad

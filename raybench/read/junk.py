@@ -1,0 +1,215 @@
+"""Junk lines of delimited text: banners, a second header line of SQL types, repeated headers, footers,
+whitespace-only lines. They are counted per reason in ``files.lines_skipped``, never read as records.
+
+One scheme, shared by the driver and the workers (so ``source_row`` and the planned record counts agree):
+
+- Identification (:func:`raybench.identify.sniff.identify_text`) finds the header among the first
+  non-blank records; the records before it are ``banner``, the header is ``header``, a following line
+  of SQL types (Cisco CUCM: ``INTEGER,VARCHAR(50),...``) is ``header_types``. These are the file's
+  *lead* records, skipped by the chunk planner by position.
+- After the lead, a record is junk when :meth:`JunkRules.reason` says so: ``blank`` (only spaces, tabs,
+  form feeds), ``repeated_header`` / ``header_types`` / ``banner`` (exactly the text of the file's
+  header, types line or a banner line), ``footer`` (:data:`FOOTER_PATTERNS`: ``Page N of M``, totals,
+  ``*** End of Report ***``, row counts).
+- The planner (:func:`raybench.read.partition.plan_file`) applies the rule to every record, so its record
+  counts and ``source_row`` numbers exclude junk and ``lines_skipped`` counts it; the worker applies the
+  same rule to the records of its chunk and drops them (:func:`drop_junk`). Both only look at
+  *candidates* found at C speed (an anchor word, an exact text, a leading whitespace character) and then
+  decide with the same Python function on the decoded record text, so they cannot disagree.
+
+``rows_read`` therefore counts records only, and ``rows_read = rows_stored + rows_quarantined`` holds.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+MAX_JUNK_CHARS = 16 << 10
+"""A record longer than this (in characters) is never junk."""
+
+MAX_JUNK_BYTES = 4 * MAX_JUNK_CHARS + 2
+"""Bytes the planner keeps of a record that crosses a read block (4 bytes a character at most, plus the
+line end): a longer record has more than :data:`MAX_JUNK_CHARS` characters."""
+
+BLANK_CHARS = " \t\f\v\r"
+"""A record made only of these is a blank line."""
+
+FOOTER_PATTERNS = (
+    # Page 3 of 10 / Page 3/10 / Printed 03/01/2024 10:00 Page 3 / - Page 3 -
+    r"[ \t\f\v-]*(?:.*[ \t])?page[ \t]*[0-9]+(?:[ \t]*(?:of|/)[ \t]*[0-9]+)?[ \t,;|-]*",
+    # Total for Call Detail / Totals: 1,234 / Subtotal ... / Grand Total ...
+    r"[ \t\f\v\"]*(?:grand[ \t]*|sub[ \t-]?)?totals?\b.*",
+    # *** End of Report *** / END OF FILE / -- end of the listing --
+    r"[ \t\f\v*=#-]*end[ \t]+of[ \t]+(?:the[ \t]+)?(?:report|file|data|records?|listing|document|output"
+    r"|transmission)\b.*",
+    # (1234 rows affected) / 1,234 records
+    r"[ \t\f\v(]*[0-9][0-9,]*[ \t]+(?:rows?|records?)\b[^0-9]*",
+    # Record count: 1234 / Rows: 12
+    r"[ \t\f\v]*(?:rows?|records?)(?:[ \t]+(?:count|total|returned|listed|selected|read))?[ \t]*[:=][ \t]*"
+    r"[0-9][0-9,]*[ \t.,;|]*",
+)
+"""Footer lines (matched whole, ASCII case-insensitive). Each holds one of :data:`ANCHORS`."""
+
+_FOOTER_RE = re.compile("|".join(f"(?:{p})" for p in FOOTER_PATTERNS), re.IGNORECASE | re.ASCII)
+
+ANCHORS = (b"page", b"total", b"row", b"record")
+"""Lower-case words one of which every footer holds (besides ``end of``): the candidate search."""
+
+_END_OF = re.compile(rb"end[ \t]+of")
+_ANCHOR_POLARS = "page|total|row|record|end[ \t]+of"
+_BLANK_BYTES = tuple(BLANK_CHARS.encode())
+
+SQL_TYPE = (r"\"?[ \t]*(?:unsigned[ \t]+)?(?:integer|int|bigint|smallint|tinyint|int2|int4|int8|varchar2?|"
+            r"nvarchar|char|nchar|character(?:[ \t]+varying)?|text|ntext|string|date|time|datetime2?|"
+            r"timestamp(?:tz)?|boolean|bool|bit|float|double(?:[ \t]+precision)?|real|decimal|numeric|"
+            r"number|money|uniqueidentifier|uuid|guid|blob|clob|binary|varbinary|long|serial|bigserial)"
+            r"(?:[ \t]*\([ \t]*(?:[0-9]+|max)(?:[ \t]*,[ \t]*[0-9]+)?[ \t]*\))?(?:[ \t]+unsigned)?[ \t]*\"?")
+"""One SQL column type, as a CUCM-style second header line writes it."""
+
+
+def is_blank(text: str) -> bool:
+    """True for a record of only spaces, tabs, form feeds (not longer than :data:`MAX_JUNK_CHARS`)."""
+    return len(text) <= MAX_JUNK_CHARS and not text.strip(BLANK_CHARS)
+
+
+@lru_cache(maxsize=16)
+def _types_re(delimiter: str) -> re.Pattern:
+    d = re.escape(delimiter)
+    return re.compile(f"{SQL_TYPE}(?:{d}{SQL_TYPE})+", re.IGNORECASE | re.ASCII)
+
+
+def is_types_line(text: str, delimiter: str) -> bool:
+    """True when ``text`` is a line of SQL column types (``INTEGER,VARCHAR(50),...``), two or more."""
+    return bool(_types_re(delimiter).fullmatch(text.strip()))
+
+
+@dataclass(frozen=True)
+class JunkRules:
+    """What makes a record junk in one file.
+
+    Attributes:
+        header: the header line's text (its repeats are ``repeated_header``); None when headerless.
+        header_types: the SQL types line after the header, if any (repeats are ``header_types``).
+        banners: the banner lines before the header (repeats are ``banner``).
+    """
+
+    header: str | None = None
+    header_types: str | None = None
+    banners: tuple[str, ...] = ()
+
+    @property
+    def exact(self) -> dict[str, str]:
+        """Exact record text -> reason. Texts with a replacement character are left out (their bytes are
+        not known), so the planner and the worker decide them alike."""
+        out: dict[str, str] = {}
+        for text in self.banners:
+            out[text] = "banner"
+        if self.header_types:
+            out[self.header_types] = "header_types"
+        if self.header:
+            out[self.header] = "repeated_header"
+        return {t: r for t, r in out.items() if t and "\ufffd" not in t and len(t) <= MAX_JUNK_CHARS}
+
+    def reason(self, text: str) -> str | None:
+        """Why the record ``text`` (line end removed) is junk, or None when it is a record."""
+        if len(text) > MAX_JUNK_CHARS:
+            return None
+        if not text.strip(BLANK_CHARS):
+            return "blank"
+        exact = _exact_of(self)
+        if text in exact:
+            return exact[text]
+        if _FOOTER_RE.fullmatch(text):
+            return "footer"
+        return None
+
+    def candidate_offsets(self, block: bytes, encoding: str) -> list[int]:
+        """Offsets in ``block`` (bytes of an ASCII-compatible encoding) where a junk record may lie: every
+        junk record fully inside ``block`` holds one of them (records starting with a blank character
+        are the caller's to add)."""
+        low = block.lower()
+        out: list[int] = []
+        for word in ANCHORS:
+            at = low.find(word)
+            while at != -1:
+                out.append(at)
+                at = low.find(word, at + 1)
+        out.extend(m.start() for m in _END_OF.finditer(low))
+        for text in _exact_bytes(self, encoding):
+            at = block.find(text)
+            while at != -1:
+                out.append(at)
+                at = block.find(text, at + 1)
+        return out
+
+    def to_json(self) -> str:
+        """The rules as a JSON text (travels in the chunk descriptors)."""
+        return json.dumps({"header": self.header, "header_types": self.header_types,
+                           "banners": list(self.banners)})
+
+    @staticmethod
+    def from_json(text: str | None) -> "JunkRules | None":
+        """Rules from :meth:`to_json`; None for None or an empty text."""
+        if not text:
+            return None
+        return _from_json(text)
+
+
+@lru_cache(maxsize=256)
+def _from_json(text: str) -> JunkRules:
+    d = json.loads(text)
+    return JunkRules(d.get("header"), d.get("header_types"), tuple(d.get("banners") or ()))
+
+
+@lru_cache(maxsize=256)
+def _exact_of(rules: JunkRules) -> dict[str, str]:
+    return rules.exact
+
+
+@lru_cache(maxsize=256)
+def _exact_bytes(rules: JunkRules, encoding: str) -> tuple[bytes, ...]:
+    out = []
+    for text in rules.exact:
+        try:
+            out.append(text.encode(encoding))
+        except UnicodeEncodeError:
+            continue
+    return tuple(out)
+
+
+def drop_junk(records: list[str], rules: JunkRules | None) -> tuple[list[str], dict[str, int]]:
+    """Remove the junk records of a chunk (after its planned lead).
+
+    Returns:
+        The records that remain and the junk counted per reason.
+    """
+    if rules is None or not records:
+        return records, {}
+    import numpy as np
+    import polars as pl
+
+    s = pl.Series("r", records, dtype=pl.String)
+    cand = s.str.to_lowercase().str.contains(_ANCHOR_POLARS) | s.str.contains(r"^[ \t\f\v\r]")
+    exact = list(_exact_of(rules))
+    if exact:
+        cand = cand | s.is_in(exact)
+    idx = np.flatnonzero(cand.fill_null(False).to_numpy())
+    if not idx.size:
+        return records, {}
+    skipped: dict[str, int] = {}
+    drop: set[int] = set()
+    for i in idx.tolist():
+        why = rules.reason(records[i])
+        if why:
+            skipped[why] = skipped.get(why, 0) + 1
+            drop.add(i)
+    if not drop:
+        return records, {}
+    return [r for i, r in enumerate(records) if i not in drop], skipped
+
+
+BLANK_BYTES = _BLANK_BYTES
+"""The byte values of :data:`BLANK_CHARS` (a record starting with one is a blank-line candidate)."""
