@@ -46,10 +46,10 @@ FOOTER_PATTERNS = (
     r"[ \t\f\v*=#-]*end[ \t]+of[ \t]+(?:the[ \t]+)?(?:report|file|data|records?|listing|document|output"
     r"|transmission)\b.*",
     # (1234 rows affected) / 1,234 records
-    r"[ \t\f\v(]*[0-9][0-9,]*[ \t]+(?:rows?|records?)\b[^0-9]*",
+    r"[ \t\f\v(]*(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)[ \t]+(?:rows?|records?)\b[^0-9]*",
     # Record count: 1234 / Rows: 12
     r"[ \t\f\v]*(?:rows?|records?)(?:[ \t]+(?:count|total|returned|listed|selected|read))?[ \t]*[:=][ \t]*"
-    r"[0-9][0-9,]*[ \t.,;|]*",
+    r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)[ \t.,;|]*",
 )
 """Footer lines (matched whole, ASCII case-insensitive). Each holds one of :data:`ANCHORS`."""
 

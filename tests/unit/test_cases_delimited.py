@@ -1,0 +1,74 @@
+"""tests/cases/delimited: one small file per defect of messy delimited text (banners, a SQL types header
+line, repeated headers, footers, whitespace-only lines, dialects, encodings), each with a JSON beside it
+giving the canonical outcome. Each goes through the driver's own steps (identify, transcode, plan,
+chunk descriptors) and :func:`process_chunk` per chunk, without Ray, at several chunk sizes so that
+junk lines fall on chunk and read-block edges."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from raybench.normalize.numbers import NumberNormalizer
+from raybench.pipeline.job import IngestOptions, _prepare, chunk_items
+from raybench.pipeline.transform import process_chunk
+from raybench.pipeline.worker import _read_range
+from raybench.read.junk import JunkRules
+
+CASES = Path(__file__).resolve().parents[1] / "cases" / "delimited"
+NAMES = sorted(p.name for p in CASES.iterdir() if p.suffix != ".json")
+
+
+def expected(name: str) -> dict:
+    return json.loads((CASES / f"{name}.json").read_text())
+
+
+def ingest_local(path: Path, chunk_bytes: int) -> tuple[dict, list[dict]]:
+    """The ``files`` row (counts from the plan and the rows) and the output rows of one file."""
+    with tempfile.TemporaryDirectory() as staging:
+        task = _prepare(str(path), IngestOptions(db="unused", chunk_bytes=chunk_bytes), staging, "job-cases")
+        assert task.plan is not None, task.row.get("error")
+        rows: list[dict] = []
+        for item in chunk_items(task, "job-cases"):
+            result = process_chunk(_read_range(item), layout=task.layout, encoding=item["encoding"],
+                                   first_row=item["first_row"], source_file=str(path), sha256=item["sha256"],
+                                   ingest_job="job-cases", numbers=NumberNormalizer(task.layout.region),
+                                   junk=JunkRules.from_json(item["junk"]))
+            assert result.records_seen == item["n_records"]
+            rows += pa.Table.to_pylist(result.table)
+    row = dict(task.row)
+    row["rows_stored"] = sum(1 for r in rows if not r["reasons"])
+    row["rows_quarantined"] = sum(1 for r in rows if r["reasons"])
+    return row, sorted(rows, key=lambda r: r["source_row"])
+
+
+def canonical(rows: list[dict]) -> tuple[list, list]:
+    cdr = [[r["source_row"], r["caller"], r["callee"], r["start_utc"].strftime("%Y-%m-%dT%H:%M:%SZ"),
+            r["duration_s"], r["record_type"], r["direction"]] for r in rows if not r["reasons"]]
+    quarantine = [[r["source_row"], r["reasons"], r["raw"]] for r in rows if r["reasons"]]
+    return cdr, quarantine
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("chunk_bytes", [7, 64, 4 << 20])
+def test_case(name, chunk_bytes):
+    want = expected(name)
+    row, rows = ingest_local(CASES / name, chunk_bytes)
+    got = {k: row.get(k) for k in ("layout", "dialect", "encoding", "rows_read", "rows_stored",
+                                   "rows_quarantined", "lines_skipped")}
+    assert got == {k: want[k] for k in got}
+    assert row["rows_read"] == row["rows_stored"] + row["rows_quarantined"]
+    cdr, quarantine = canonical(rows)
+    assert cdr == want["cdr"]
+    assert quarantine == want["quarantine"]
+
+
+def test_every_case_has_its_expectation():
+    for name in NAMES:
+        assert (CASES / f"{name}.json").is_file(), name
+    assert not [p.name for p in CASES.glob("*.json") if not (CASES / p.stem).exists()]
