@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import time
 
+from raybench.timing import PhaseTimer
 from raybench.dedupe.clusters import sql_components
 from raybench.dedupe.rules import (DedupeOptions, accepted_pairs_sql, candidates_sql, insert_keys_sql,
                                    leg_pairs_sql, record_key, relation_sql)
@@ -111,14 +112,8 @@ def dedupe_job(con, job: str, options: DedupeOptions | None = None) -> dict:
         ``calls_multi_leg`` (such calls), ``parts`` (parts of the joins) and ``phases_s`` (step -> seconds).
     """
     o = options or DedupeOptions()
-    t0 = mark = time.perf_counter()
-    phases: dict[str, float] = {}
-
-    def phase(name: str) -> None:
-        nonlocal mark
-        now = time.perf_counter()
-        phases[name] = round(now - mark, 4)
-        mark = now
+    timer = PhaseTimer(digits=4)
+    phase, phases, t0 = timer.mark, timer.phases_s, timer.t0
 
     create_tables(con)
     jobno, keys = _index(con, job)

@@ -15,6 +15,8 @@ from __future__ import annotations
 import logging
 import time
 
+from raybench.timing import PhaseTimer
+
 from raybench.dedupe.rules import DedupeOptions, number_key
 
 log = logging.getLogger(__name__)
@@ -87,15 +89,11 @@ def run_splink(db_path: str, *, threshold: float = 0.9, options: DedupeOptions |
     from splink import DuckDBAPI, Linker, block_on
 
     o = options or DedupeOptions()
-    t0 = mark = time.perf_counter()
-    phases: dict[str, float] = {}
+    timer = PhaseTimer(digits=3)
+    phases, t0 = timer.phases_s, timer.t0
 
     def phase(name: str) -> None:
-        nonlocal mark
-        now = time.perf_counter()
-        phases[name] = round(now - mark, 3)
-        log.info("splink %s: %.1f s", name, now - mark)
-        mark = now
+        log.info("splink %s: %.1f s", name, timer.mark(name))
 
     con = duckdb.connect()
     try:

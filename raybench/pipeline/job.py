@@ -26,6 +26,7 @@ from raybench.errors import InputFileError, RaybenchError
 from raybench.identify.file import FileIdentity, identify_file
 from raybench.layout import Layout
 from raybench.read.junk import JunkRules
+from raybench.timing import PhaseTimer
 from raybench.read.partition import BLOCK_BYTES_DEFAULT, FilePlan, plan_file
 
 log = logging.getLogger(__name__)
@@ -266,14 +267,8 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
     started_ray = False
     staging = tempfile.mkdtemp(prefix="raybench-staging-")
     metrics: dict = {}
-    phases_s: dict[str, float] = {}
-    mark = time.perf_counter()
-
-    def phase(name: str) -> None:
-        nonlocal mark
-        now = time.perf_counter()
-        phases_s[name] = phases_s.get(name, 0.0) + now - mark
-        mark = now
+    timer = PhaseTimer()
+    phase = timer.mark
 
     try:
         tasks = [_prepare(p, options, staging, job) for p in files]
@@ -359,7 +354,7 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
     results = {
         "job": job, "db": options.db, "options": asdict(options), "files": rows, "totals": totals,
         "wall_s": wall_s, "rows_per_s": totals["rows_read"] / wall_s if wall_s > 0 else None,
-        "phases_s": phases_s, "metrics": metrics, "dedupe": dedupe,
+        "phases_s": timer.phases_s, "metrics": metrics, "dedupe": dedupe,
     }
     path = options.results or os.path.join("results", f"ingest-{job}.json")
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)

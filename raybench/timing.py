@@ -1,0 +1,34 @@
+"""Phase timing: how long each named step of a job took, in seconds (``time.perf_counter``)."""
+
+from __future__ import annotations
+
+import time
+
+
+class PhaseTimer:
+    """Times consecutive phases: each :meth:`mark` closes the phase running since the previous mark.
+
+    A name marked twice adds up. ``phases_s`` maps phase name -> seconds.
+
+    Args:
+        digits: round the seconds to this many decimals (None keeps them as measured).
+    """
+
+    def __init__(self, digits: int | None = None):
+        self.t0 = self._last = time.perf_counter()
+        self.digits = digits
+        self.phases_s: dict[str, float] = {}
+
+    def mark(self, name: str) -> float:
+        """Close the phase ``name``; returns its seconds."""
+        now = time.perf_counter()
+        seconds = now - self._last
+        self._last = now
+        total = self.phases_s.get(name, 0.0) + seconds
+        self.phases_s[name] = round(total, self.digits) if self.digits is not None else total
+        return seconds
+
+    @property
+    def elapsed_s(self) -> float:
+        """Seconds since the timer started."""
+        return time.perf_counter() - self.t0
