@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from raybench.errors import RaybenchError, TargetMissedError
+from raybench.errors import ConfigError, RaybenchError, TargetMissedError
 
 
 def _fail(exc: RaybenchError) -> None:
@@ -33,7 +33,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @click.option("--db", required=True, help="DuckDB database file to write.")
 @click.option("--address", default=None, help="Ray cluster address; default: embedded local Ray.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Actors in the pool (default: CPUs - 1).")
@@ -42,15 +42,28 @@ def main() -> None:
 @click.option("--tz", default=None, help="IANA zone for layouts written in local time.")
 @click.option("--results", default=None, help="Results JSON path (default results/ingest-<job>.json).")
 @click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
-def ingest(paths, db, address, workers, num_cpus, chunk_size, tz, results, no_progress) -> None:
+@click.option("--resume", is_flag=False, flag_value="latest", default=None, metavar="[JOB]",
+              help="Resume an unfinished job (default: the latest) from what it committed; PATHS may be left out.")
+@click.option("--commit-rows", default="250000", show_default=True, help="Rows per commit (checkpoint).")
+@click.option("--batch-timeout", "batch_timeout_s", type=click.FloatRange(min=1), default=600.0, show_default=True,
+              help="Seconds to wait for the next batch before the job fails.")
+@click.option("--fault", "faults", multiple=True, metavar="KEY=VALUE",
+              help="Inject a fault (repeat), e.g. kill_actor_every_s=5; see raybench.faults.plan.")
+def ingest(paths, db, address, workers, num_cpus, chunk_size, tz, results, no_progress, resume, commit_rows,
+           batch_timeout_s, faults) -> None:
     """Ingest CDR files (or folders of them) into a DuckDB database."""
+    from raybench.faults.plan import parse_fault_pairs
     from raybench.pipeline.job import IngestOptions, run_ingest
     from raybench.report import print_ingest_summary
+    from raybench.units import parse_count
 
     try:
+        if not paths and not resume:
+            raise ConfigError("give the files or folders to ingest, or --resume to carry on an unfinished job")
         options = IngestOptions(db=db, address=address, workers=workers, num_cpus=num_cpus,
                                 chunk_bytes=_size(chunk_size), tz=tz, results=results,
-                                progress=not no_progress)
+                                progress=not no_progress, resume=resume, commit_rows=parse_count(commit_rows),
+                                batch_timeout_s=batch_timeout_s, faults=parse_fault_pairs(faults))
         out = run_ingest(list(paths), options)
     except RaybenchError as exc:
         _fail(exc)

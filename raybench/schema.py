@@ -6,6 +6,8 @@ Tables (see ../shared/design.md, "Canonical schema"):
 * ``quarantine``: one row per record that failed one or more rules (:data:`QUARANTINE_COLUMNS`).
 * ``files``: one row per input file (:data:`FILES_COLUMNS`).
 * ``cell_sites``: one row per cell of a cell-site (tower) list (:data:`CELL_SITES_COLUMNS`).
+* ``chunks`` and ``ingest_jobs``: the checkpoint and the job manifest a restarted driver resumes from
+  (:data:`CHUNKS_DDL`, :data:`INGEST_JOBS_DDL`).
 
 Units are in the names: ``duration_s`` seconds, ``bytes`` bytes, times are UTC instants.
 """
@@ -91,4 +93,20 @@ CREATE TABLE IF NOT EXISTS cell_sites (
     ingest_job VARCHAR
 )"""
 
-ALL_DDL = (CDR_DDL, QUARANTINE_DDL, FILES_DDL, CELL_SITES_DDL)
+CHUNKS_DDL = """
+CREATE TABLE IF NOT EXISTS chunks (
+    ingest_job VARCHAR, chunk_id VARCHAR, source_sha256 VARCHAR, first_row BIGINT, n_records BIGINT,
+    rows_written BIGINT, committed_utc TIMESTAMPTZ
+)"""
+"""The checkpoint: one row per chunk per commit, written in the same transaction as the chunk's rows.
+A chunk is committed when its ``rows_written`` add up to ``n_records`` (:mod:`raybench.pipeline.checkpoint`)."""
+
+INGEST_JOBS_DDL = """
+CREATE TABLE IF NOT EXISTS ingest_jobs (
+    ingest_job VARCHAR, status VARCHAR, started_utc TIMESTAMPTZ, finished_utc TIMESTAMPTZ,
+    paths VARCHAR, options VARCHAR, runs INTEGER, error VARCHAR
+)"""
+"""The job manifest: ``status`` is ``running``, ``done`` or ``failed``; ``paths`` and ``options`` are JSON
+(what a resumed driver needs); ``runs`` counts the driver runs (1 + resumes)."""
+
+ALL_DDL = (CDR_DDL, QUARANTINE_DDL, FILES_DDL, CELL_SITES_DDL, CHUNKS_DDL, INGEST_JOBS_DDL)

@@ -81,22 +81,59 @@ class MetricsCollector:
     ticks: list[Tick] = field(default_factory=list)
     peaks: dict[str, dict] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    attempts: dict[str, int] = field(default_factory=dict)
+    worker_nodes: dict[str, str | None] = field(default_factory=dict)
+    registered_s: list[float] = field(default_factory=list)
+    fault_events: list[dict] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._sampler = ProcessSampler(self.driver_pids, self.session_wide)
         self._lock = threading.Lock()
         self._io: tuple[float, NodeIO] | None = None
 
-    def register_worker(self, worker_id: str, pid: int) -> None:
-        """A worker actor started (its process is sampled from now on)."""
+    def register_worker(self, worker_id: str, pid: int, node_id: str | None = None) -> None:
+        """A worker actor started, or restarted (its process is sampled from now on)."""
         with self._lock:
             self.workers[worker_id] = pid
+            self.worker_nodes[worker_id] = node_id
+            self.registered_s.append(time.perf_counter() - self.t0)
             self._sampler.add_pid(pid)
 
-    def batch_started(self, worker_id: str, chunk_id: str) -> None:
-        """A worker began ``chunk_id``."""
+    def batch_started(self, worker_id: str, chunk_id: str) -> int:
+        """A worker began ``chunk_id``. Returns Ray's attempt number at it (1, then 2 after a worker
+        died on it...)."""
         with self._lock:
             self.in_flight[chunk_id] = _Batch(worker_id, time.perf_counter())
+            self.attempts[chunk_id] = self.attempts.get(chunk_id, 0) + 1
+            return self.attempts[chunk_id]
+
+    def fault_event(self, kind: str, detail: dict) -> None:
+        """A fault was injected now (``kind``: ``kill_actor``, ``kill_node``...)."""
+        with self._lock:
+            self.fault_events.append({"kind": kind, "t_s": time.perf_counter() - self.t0, **detail})
+
+    def live_workers(self) -> list[tuple[str, int, str | None]]:
+        """``(worker_id, pid, node_id)`` of registered workers (newest registration per pid)."""
+        with self._lock:
+            return [(w, pid, self.worker_nodes.get(w)) for w, pid in self.workers.items()]
+
+    def fault_summary(self) -> dict:
+        """Injected faults and recovery: per fault event, ``recover_s`` = time from the fault to the next
+        worker registration (a restarted actor) and ``next_batch_s`` = to the next finished batch; plus
+        ``retried_batches`` (chunks Ray ran more than once) and ``attempts_max``."""
+        with self._lock:
+            events = [dict(e) for e in self.fault_events]
+            registered = sorted(self.registered_s)
+            finished = sorted(r["finished_s"] for r in self.done.values())
+            attempts = dict(self.attempts)
+        for e in events:
+            e["recover_s"] = next((t - e["t_s"] for t in registered if t > e["t_s"]), None)
+            e["next_batch_s"] = next((t - e["t_s"] for t in finished if t > e["t_s"]), None)
+        recover = [e["recover_s"] for e in events if e["recover_s"] is not None]
+        return {"events": events, "retried_batches": sum(1 for n in attempts.values() if n > 1),
+                "attempts_max": max(attempts.values(), default=0),
+                "recover_s_max": max(recover, default=None),
+                "recover_s_mean": sum(recover) / len(recover) if recover else None}
 
     def batch_finished(self, worker_id: str, chunk_id: str, report: dict) -> None:
         """A worker finished ``chunk_id``.
@@ -213,6 +250,7 @@ class MetricsCollector:
             "processes": peaks,
             "rule_counts": {k: {"passed": v[0], "failed": v[1]} for k, v in sorted(rule_counts.items())},
             "errors": errors,
+            "faults": self.fault_summary(),
             "batch_latencies_s": latencies,
             "timeseries": [t.__dict__ for t in ticks],
         }

@@ -28,6 +28,8 @@ class Coordinator:
 
         self.collector = MetricsCollector(driver_pids=tuple(driver_pids))
         self.node_samplers = tuple(node_samplers)
+        self._sampler_nodes: dict | None = None
+        self._killed: set[str] = set()
         self.interval_s = interval_s
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="raybench-sampler", daemon=True)
@@ -36,11 +38,59 @@ class Coordinator:
     def _run(self) -> None:
         _sample_loop(self.collector, self._stop, self.interval_s)
 
-    def register_worker(self, worker_id: str, pid: int) -> None:
-        self.collector.register_worker(worker_id, pid)
+    def register_worker(self, worker_id: str, pid: int, node_id: str | None = None) -> None:
+        self.collector.register_worker(worker_id, pid, node_id)
 
-    def batch_started(self, worker_id: str, chunk_id: str) -> None:
-        self.collector.batch_started(worker_id, chunk_id)
+    def batch_started(self, worker_id: str, chunk_id: str) -> int:
+        """Returns Ray's attempt number at ``chunk_id`` (see :meth:`MetricsCollector.batch_started`)."""
+        return self.collector.batch_started(worker_id, chunk_id)
+
+    def fault_event(self, kind: str, detail: dict) -> None:
+        self.collector.fault_event(kind, detail)
+
+    def live_workers(self) -> list[tuple[str, int, str | None]]:
+        return self.collector.live_workers()
+
+    def kill_random_worker(self, seed: int) -> dict | None:
+        """Fault injection: SIGKILL the process of one registered worker, a busy one when any is busy,
+        chosen with ``random.Random(seed)``; on another node through that node's sampler.
+
+        Returns:
+            The fault event (``kind``, ``t_s``, ``worker_id``, ``pid``, ``node_id``), or None when no
+            worker could be killed.
+        """
+        import random
+
+        import ray
+
+        here = ray.get_runtime_context().get_node_id()
+        if self._sampler_nodes is None:
+            try:
+                ids = ray.get([s.node_id.remote() for s in self.node_samplers], timeout=30)
+            except Exception:
+                ids = [None] * len(self.node_samplers)
+            self._sampler_nodes = dict(zip(ids, self.node_samplers))
+        busy = {b.worker_id for b in list(self.collector.in_flight.values())}
+        candidates = [w for w in self.collector.live_workers() if w[0] not in self._killed]
+        rng = random.Random(seed)
+        rng.shuffle(candidates)
+        candidates.sort(key=lambda w: w[0] not in busy)
+        for worker_id, pid, node in candidates:
+            self._killed.add(worker_id)
+            if node is None or node == here:
+                ok = _kill_pid(pid)
+            elif (sampler := self._sampler_nodes.get(node)) is not None:
+                try:
+                    ok = ray.get(sampler.kill_pid.remote(pid), timeout=30)
+                except Exception:
+                    ok = False
+            else:
+                ok = False
+            if ok:
+                event = {"worker_id": worker_id, "pid": pid, "node_id": node, "busy": worker_id in busy}
+                self.collector.fault_event("kill_actor", event)
+                return {"kind": "kill_actor", **event}
+        return None
 
     def batch_finished(self, worker_id: str, chunk_id: str, report: dict) -> None:
         self.collector.batch_finished(worker_id, chunk_id, report)
@@ -49,7 +99,8 @@ class Coordinator:
         """Rows done and the latest node sample, for a progress display."""
         ticks = self.collector.ticks
         return {"rows_done": sum(r["rows"] for r in list(self.collector.done.values())),
-                "last": ticks[-1].__dict__ if ticks else None}
+                "last": ticks[-1].__dict__ if ticks else None,
+                "in_flight": sorted(self.collector.in_flight)}
 
     def finish(self) -> dict:
         """Take a last sample, stop sampling (here and on the other nodes) and return the summary.
@@ -109,12 +160,32 @@ class NodeSampler:
     def _run(self) -> None:
         _sample_loop(self.collector, self._stop, self.interval_s)
 
+    def node_id(self) -> str:
+        import ray
+
+        return ray.get_runtime_context().get_node_id()
+
+    def kill_pid(self, pid: int) -> bool:
+        """SIGKILL a process of this node (the fault injector's arm on other nodes)."""
+        return _kill_pid(pid)
+
     def finish(self) -> dict:
         import ray
 
         self._stop.set()
         self._thread.join(timeout=5)
         return {"node_ip": ray.util.get_node_ip_address(), **_node_part(self.collector.summary())}
+
+
+def _kill_pid(pid: int) -> bool:
+    import os
+    import signal
+
+    try:
+        os.kill(pid, signal.SIGKILL)
+        return True
+    except (ProcessLookupError, PermissionError):
+        return False
 
 
 def start_coordinator(driver_pids: tuple[int, ...], interval_s: float = SAMPLE_INTERVAL_S):

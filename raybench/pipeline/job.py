@@ -23,6 +23,7 @@ from pathlib import Path
 
 from raybench.catalog import BUILTIN
 from raybench.errors import InputFileError, RaybenchError
+from raybench.faults.plan import FaultPlan
 from raybench.identify.file import FileIdentity, identify_file
 from raybench.layout import Layout
 from raybench.read.junk import JunkRules
@@ -54,6 +55,11 @@ class IngestOptions:
         object_store_bytes: object store of an embedded Ray, in bytes; None lets Ray choose.
         progress: show a progress bar.
         job_id: the job id; None makes one.
+        resume: a job id to resume, or ``"latest"`` for the latest unfinished job of ``db``
+            (:mod:`raybench.pipeline.checkpoint`); its paths and plan options come from its manifest.
+        commit_rows: rows per DuckDB commit (each commit is a checkpoint).
+        batch_timeout_s: longest wait for the next batch before the job fails (nothing hangs).
+        faults: faults to inject (:class:`raybench.faults.plan.FaultPlan`); None injects none.
     """
 
     db: str
@@ -67,6 +73,10 @@ class IngestOptions:
     object_store_bytes: int | None = None
     progress: bool = True
     job_id: str | None = None
+    resume: str | None = None
+    commit_rows: int = 250_000
+    batch_timeout_s: float = 600.0
+    faults: FaultPlan | None = None
 
 
 @dataclass
@@ -81,6 +91,7 @@ class FileTask:
     plan: FilePlan | None = None
     junk: JunkRules | None = None
     row: dict = field(default_factory=dict)
+    committed: set[str] = field(default_factory=set)
 
 
 def expand_paths(paths: list[str]) -> list[str]:
@@ -203,6 +214,10 @@ def validate_options(options: IngestOptions) -> None:
         raise ConfigError(f"--num-cpus must be at least 1, got {options.num_cpus}")
     if options.workers is not None and options.workers < 1:
         raise ConfigError(f"--workers must be at least 1, got {options.workers}")
+    if options.commit_rows < 1:
+        raise ConfigError(f"commit_rows must be at least 1, got {options.commit_rows}")
+    if options.batch_timeout_s <= 0:
+        raise ConfigError(f"batch_timeout_s must be above 0, got {options.batch_timeout_s}")
     if options.chunk_bytes < MIN_CHUNK_BYTES:
         raise ConfigError(f"--chunk-size must be at least {MIN_CHUNK_BYTES} bytes, got {options.chunk_bytes}")
     if options.results:
@@ -233,6 +248,20 @@ def init_ray(options: IngestOptions) -> bool:
         kwargs.update(include_dashboard=False, num_cpus=options.num_cpus)
         if options.object_store_bytes:
             kwargs["object_store_memory"] = options.object_store_bytes
+        if options.faults is not None and options.faults.memory_usage_threshold:
+            # read by the raylet this ray.init starts: its memory monitor kills workers above it
+            saved = {k: os.environ.get(k) for k in ("RAY_memory_usage_threshold", "RAY_memory_monitor_refresh_ms")}
+            os.environ["RAY_memory_usage_threshold"] = str(options.faults.memory_usage_threshold)
+            os.environ["RAY_memory_monitor_refresh_ms"] = "100"
+            try:
+                ray.init(**kwargs)
+            finally:
+                for k, v in saved.items():
+                    if v is None:
+                        os.environ.pop(k, None)
+                    else:
+                        os.environ[k] = v
+            return True
     ray.init(**kwargs)
     return True
 
@@ -257,13 +286,29 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
         ConfigError: a bad option (see :func:`validate_options`).
         IngestError: Ray or the database failed as a whole.
     """
+    from raybench.pipeline import checkpoint
     from raybench.sink.duckdb_sink import DuckDBSink, files_rows
 
     t0 = time.perf_counter()
     validate_options(options)
-    job = options.job_id or new_job_id()
+    sink = DuckDBSink(options.db, flush_rows=options.commit_rows)
+    try:
+        if options.resume:
+            job, manifest_paths, manifest_options = checkpoint.resume_target(
+                sink.con, None if options.resume == "latest" else options.resume)
+            checkpoint.apply_manifest_options(options, manifest_options)
+            paths = list(paths) or manifest_paths
+        else:
+            job = options.job_id or new_job_id()
+        options.job_id = job
+        run_no = checkpoint.start_job(sink.con, job, list(paths), asdict(options))
+    except BaseException:
+        sink.close()
+        raise
     files = expand_paths(paths)
-    sink = DuckDBSink(options.db)
+    faults = options.faults or FaultPlan()
+    if faults.driver_crash_after_commits and run_no == 1:
+        sink.on_commit = _crash_driver_after(faults.driver_crash_after_commits)
     started_ray = False
     staging = tempfile.mkdtemp(prefix="raybench-staging-")
     metrics: dict = {}
@@ -283,13 +328,22 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
                 task.plan = None
                 continue
             seen.add(sha)
-            if removed := sink.forget_partial(sha):
+            if removed := sink.forget_partial(sha, keep_job=job if run_no > 1 else None):
                 log.warning("%s: removed %d rows left by an unfinished earlier job", task.path, removed)
+            if run_no > 1 and task.layout is not None and task.layout.kind == "cdr":
+                task.committed = checkpoint.committed_chunks(sink.con, job, sha)
+                if removed := checkpoint.forget_uncommitted(sink.con, job, sha, task.committed):
+                    log.warning("%s: removed %d rows of chunks that did not commit whole", task.path, removed)
+            elif run_no > 1:
+                checkpoint.forget_file(sink.con, job, sha)
+            sink.write_file_row(dict(task.row, status="running", error=None))
         for task in tasks:
             if task.plan is not None and task.layout is not None and task.layout.kind == "cell_sites":
                 _ingest_cell_sites(task, sink, job)
         cdr_tasks = [t for t in tasks if t.plan is not None and t.layout is not None and t.layout.kind == "cdr"]
-        items = [item for t in cdr_tasks for item in chunk_items(t, job)]
+        items = [item for t in cdr_tasks for item in chunk_items(t, job) if item["chunk_id"] not in t.committed]
+        chunks_skipped = sum(len(t.committed) for t in cdr_tasks)
+        sink.expect_chunks(items)
         total_rows = sum(i["n_records"] for i in items)
         phase("identify_plan")
         if items:
@@ -330,7 +384,15 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
 
         coverage = validation_coverage(sink.con, job, sum(r["rows_read"] or 0 for r in rows),
                                        sum(r["rows_stored"] or 0 for r in rows))
+        checkpoint.finish_job(sink.con, job, "done")
         phase("finalize")
+    except BaseException as exc:
+        try:  # the manifest says why; committed rows stay, and `--resume` carries on from them
+            sink.flush()
+            checkpoint.finish_job(sink.con, job, "failed", f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+        except Exception:
+            log.exception("could not record the failure of job %s", job)
+        raise
     finally:
         sink.close()
         for name in os.listdir(staging):
@@ -355,6 +417,9 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
         "job": job, "db": options.db, "options": asdict(options), "files": rows, "totals": totals,
         "wall_s": wall_s, "rows_per_s": totals["rows_read"] / wall_s if wall_s > 0 else None,
         "phases_s": timer.phases_s, "metrics": metrics, "dedupe": dedupe,
+        "checkpoint": {"run": run_no, "chunks_skipped": chunks_skipped, "chunks_run": len(items),
+                       "commits": sink.commits, "rows_dropped_duplicate": sink.rows_dropped_duplicate},
+        "faults": faults.to_dict(),
     }
     path = options.results or os.path.join("results", f"ingest-{job}.json")
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
@@ -362,6 +427,16 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
         json.dump(results, f, indent=1, default=str)
     results["results_path"] = path
     return results
+
+
+def _crash_driver_after(commits: int):
+    """Fault injection: a commit hook that ends this process abruptly (no cleanup, as a kill would)
+    once ``commits`` commits are done."""
+    def hook(n: int) -> None:
+        if n >= commits:
+            log.error("fault injection: the driver exits after commit %d", n)
+            os._exit(137)
+    return hook
 
 
 def pool_size(options: IngestOptions) -> int:
@@ -383,17 +458,19 @@ def _run_pool(items: list[dict], layouts: dict[str, Layout], sink, options: Inge
     import ray
     from ray.data import ActorPoolStrategy, DataContext
 
+    from raybench.faults.driver import ActorKiller
     from raybench.pipeline.coordinator import start_coordinator
     from raybench.pipeline.worker import IngestWorker
 
     ctx = DataContext.get_current()
     ctx.enable_progress_bars = False
     ctx.print_on_execution_start = False
+    faults = options.faults or FaultPlan()
     coordinator = start_coordinator((os.getpid(),))
     n = pool_size(options)
     ds = ray.data.from_items(items, override_num_blocks=len(items)).map_batches(
         IngestWorker,
-        fn_constructor_kwargs={"layouts": layouts, "coordinator": coordinator},
+        fn_constructor_kwargs={"layouts": layouts, "coordinator": coordinator, "faults": faults.worker_part()},
         batch_size=1,
         batch_format="pyarrow",
         compute=ActorPoolStrategy(size=n),
@@ -401,11 +478,14 @@ def _run_pool(items: list[dict], layouts: dict[str, Layout], sink, options: Inge
         runtime_env={"env_vars": {"POLARS_MAX_THREADS": str(max(1, int(options.worker_cpus)))}},
     )
     progress = _Progress(options.progress, total_rows)
+    killer = ActorKiller(coordinator, faults) if faults.kill_actor_every_s else None
     phase("pool_setup")
     sink_s = 0.0
     first = True
     try:
-        for block in ds.iter_batches(batch_size=None, batch_format="pyarrow", prefetch_batches=1):
+        if killer is not None:
+            killer.start()
+        for block in _blocks_with_timeout(ds, options.batch_timeout_s, coordinator):
             if first:
                 phase("first_batch")
                 first = False
@@ -420,16 +500,89 @@ def _run_pool(items: list[dict], layouts: dict[str, Layout], sink, options: Inge
 
         raise IngestError(f"the Ray pipeline failed: {type(exc).__name__}: {exc}") from exc
     finally:
+        if killer is not None:
+            killer.stop()
         progress.close()
     t = time.perf_counter()
     sink.flush()
     sink_s += time.perf_counter() - t
     phase("batches")
-    summary = ray.get(coordinator.finish.remote())
+    try:
+        summary = ray.get(coordinator.finish.remote(), timeout=COORDINATOR_TIMEOUT_S)
+    except Exception as exc:  # the rows are stored; lost metrics are reported, not fatal
+        summary = {"errors": [f"coordinator: {type(exc).__name__}: {exc}"]}
     summary["sink_write_s"] = sink_s
     summary["pool_size"] = n
+    if killer is not None:
+        summary.setdefault("faults", {})["kills"] = killer.kills
     ray.kill(coordinator)
     return summary
+
+
+COORDINATOR_TIMEOUT_S = 60.0
+"""Longest wait for the coordinator's summary at the end of a job."""
+
+
+def _blocks_with_timeout(ds, timeout_s: float, coordinator):
+    """The dataset's output blocks, each waited for at most ``timeout_s`` seconds.
+
+    Ray Data's iterator has no timeout of its own, so it runs in a thread that hands blocks over a
+    bounded queue (two blocks: the same back-pressure as ``prefetch_batches=1``).
+
+    Raises:
+        IngestError: no block came for ``timeout_s`` seconds (naming the batches in flight).
+    """
+    import queue
+    import threading
+
+    from raybench.errors import IngestError
+
+    handoff: queue.Queue = queue.Queue(maxsize=2)
+    done = object()
+    stop = threading.Event()
+
+    def pump() -> None:
+        try:
+            for block in ds.iter_batches(batch_size=None, batch_format="pyarrow", prefetch_batches=1):
+                while not stop.is_set():
+                    try:
+                        handoff.put(block, timeout=1.0)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            handoff.put(done)
+        except BaseException as exc:  # handed to the driver's thread, which raises it
+            handoff.put(exc)
+
+    thread = threading.Thread(target=pump, name="raybench-batches", daemon=True)
+    thread.start()
+    try:
+        while True:
+            try:
+                got = handoff.get(timeout=timeout_s)
+            except queue.Empty:
+                in_flight = _in_flight(coordinator)
+                raise IngestError(f"no batch arrived for {timeout_s:.0f} s (batch_timeout_s); in flight: "
+                                  f"{in_flight or 'unknown'}") from None
+            if got is done:
+                return
+            if isinstance(got, BaseException):
+                raise got
+            yield got
+    finally:
+        stop.set()
+
+
+def _in_flight(coordinator) -> str:
+    import ray
+
+    try:
+        progress = ray.get(coordinator.progress.remote(), timeout=10)
+        return ", ".join(progress.get("in_flight", [])[:5])
+    except Exception:
+        return ""
 
 
 class _Progress:

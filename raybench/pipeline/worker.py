@@ -6,8 +6,16 @@ the file's junk rules (header, types and banner texts; :mod:`raybench.read.junk`
 range itself (the file must be readable from every node: a local path on one machine, shared storage on
 a cluster), so only small descriptors travel through the object store.
 
-A chunk the worker cannot process (a bug, an unreadable range) does not lose rows: every planned record
-of it comes back quarantined with reason ``worker_error``, and the error goes to the coordinator.
+A chunk the worker cannot process (a bug, an unreadable range) does not lose rows: the worker tries it
+:data:`WORKER_TRIES` times, then every planned record of it comes back quarantined with reason
+``worker_error`` (a poison batch, quarantined as a batch with its error), and the error goes to the
+coordinator. A chunk whose worker process *dies* (killed, out of memory, a crash) is retried by Ray on
+the restarted actor (Ray Data's actor pools restart actors and retry their tasks); the coordinator counts
+Ray's attempts, and a chunk that has killed its worker :data:`MAX_ATTEMPTS` - 1 times is quarantined the
+same way on the next attempt instead of being run again, so a poison batch cannot loop forever.
+
+Every output row carries its ``chunk_id`` (:func:`worker_schema`), so the driver commits chunks whole
+and drops a chunk delivered twice (:mod:`raybench.sink.duckdb_sink`).
 """
 
 from __future__ import annotations
@@ -20,16 +28,29 @@ import pyarrow as pa
 
 from raybench.layout import Layout
 
+WORKER_TRIES = 2
+"""In-process tries of a chunk whose processing raised, before it is quarantined as a batch."""
+
+MAX_ATTEMPTS = 4
+"""Ray attempts of a chunk (its worker died on the earlier ones) after which it is quarantined unrun."""
+
+ATTEMPT_TIMEOUT_S = 30.0
+"""How long a worker waits for the coordinator's attempt count before assuming a first attempt."""
+
 
 class IngestWorker:
     """Callable class for ``Dataset.map_batches`` (one instance per actor).
 
     Args:
         layouts: layout id -> layout for every file of the job (zone overrides applied).
-        coordinator: the coordinator actor handle, or None to skip metrics.
+        coordinator: the coordinator actor handle, or None to skip metrics (and the poison guard).
+        faults: the worker part of a fault plan (:meth:`raybench.faults.plan.FaultPlan.worker_part`).
     """
 
-    def __init__(self, layouts: dict[str, Layout], coordinator=None):
+    def __init__(self, layouts: dict[str, Layout], coordinator=None, faults: dict | None = None):
+        import ray
+
+        from raybench.faults.inject import WorkerFaults
         from raybench.normalize.numbers import NumberNormalizer
 
         self.layouts = layouts
@@ -37,8 +58,10 @@ class IngestWorker:
         self.worker_id = f"worker-{uuid.uuid4().hex[:8]}"
         self._numbers: dict[str | None, NumberNormalizer] = {}
         self._numbers_cls = NumberNormalizer
+        self.faults = WorkerFaults(faults)
         if coordinator is not None:
-            coordinator.register_worker.remote(self.worker_id, os.getpid())
+            coordinator.register_worker.remote(self.worker_id, os.getpid(),
+                                               ray.get_runtime_context().get_node_id())
 
     def _normalizer(self, region: str | None):
         if region not in self._numbers:
@@ -46,45 +69,74 @@ class IngestWorker:
         return self._numbers[region]
 
     def __call__(self, batch: pa.Table) -> pa.Table:
-        from raybench.pipeline.transform import OUTPUT_SCHEMA
-
         tables = [self._one(item) for item in batch.to_pylist()]
-        return pa.concat_tables(tables) if tables else OUTPUT_SCHEMA.empty_table()
+        return pa.concat_tables(tables) if tables else worker_schema().empty_table()
+
+    def _attempt(self, chunk_id: str) -> int:
+        """Ray's attempt number at this chunk (1 when there is no coordinator or it does not answer)."""
+        if self.coordinator is None:
+            return 1
+        import ray
+
+        try:
+            return int(ray.get(self.coordinator.batch_started.remote(self.worker_id, chunk_id),
+                               timeout=ATTEMPT_TIMEOUT_S))
+        except Exception:  # metrics must not stop the work; the guard is off for this chunk
+            return 1
 
     def _one(self, item: dict) -> pa.Table:
         from raybench.pipeline.transform import process_chunk, quarantine_all
-
-        chunk_id = item["chunk_id"]
-        if self.coordinator is not None:
-            self.coordinator.batch_started.remote(self.worker_id, chunk_id)
-        t0 = time.perf_counter()
         from raybench.read.junk import JunkRules
 
+        chunk_id = item["chunk_id"]
+        attempt = self._attempt(chunk_id)
+        t0 = time.perf_counter()
         layout = self.layouts[item.get("layout_key") or item["layout"]]
+        rows = f"{item['source_file']} rows {item['first_row']}-{item['first_row'] + item['n_records'] - 1}"
         error = None
         rule_counts: dict = {}
-        try:
-            data = _read_range(item)
-            result = process_chunk(
-                data, layout=layout, encoding=item["encoding"], first_row=item["first_row"],
-                source_file=item["source_file"], sha256=item["sha256"], ingest_job=item["ingest_job"],
-                numbers=self._normalizer(layout.region), junk=JunkRules.from_json(item.get("junk")))
-            if result.records_seen != item["n_records"]:
-                raise RuntimeError(f"found {result.records_seen} records where the plan counted "
-                                   f"{item['n_records']}")
-            table, rule_counts = result.table, result.rule_counts
-        except Exception as exc:  # every record of the chunk is kept, quarantined with the reason
-            first_line = (str(exc).strip().splitlines() or [""])[0][:200]
-            error = f"{item['source_file']} rows {item['first_row']}-" \
-                    f"{item['first_row'] + item['n_records'] - 1}: {type(exc).__name__}: {first_line}"
-            table = quarantine_all(item, layout, f"worker_error: {type(exc).__name__}: {first_line}")
+        table = None
+        transient = None
+        if attempt >= MAX_ATTEMPTS:
+            error = f"{rows}: poison batch: its worker died on {attempt - 1} attempts"
+            table = quarantine_all(item, layout, f"worker_error: poison batch: its worker died on "
+                                                 f"{attempt - 1} attempts")
+        for try_no in range(1, WORKER_TRIES + 1):
+            if table is not None:
+                break
+            try:
+                self.faults.before_chunk(item, attempt, try_no)
+                data = _read_range(item)
+                result = process_chunk(
+                    data, layout=layout, encoding=item["encoding"], first_row=item["first_row"],
+                    source_file=item["source_file"], sha256=item["sha256"], ingest_job=item["ingest_job"],
+                    numbers=self._normalizer(layout.region), junk=JunkRules.from_json(item.get("junk")))
+                if result.records_seen != item["n_records"]:
+                    raise RuntimeError(f"found {result.records_seen} records where the plan counted "
+                                       f"{item['n_records']}")
+                table, rule_counts = result.table, result.rule_counts
+            except Exception as exc:  # tried again; after the last try every record is quarantined
+                first_line = (str(exc).strip().splitlines() or [""])[0][:200]
+                transient = f"{rows}: {type(exc).__name__}: {first_line}"
+                if try_no == WORKER_TRIES:
+                    error = transient
+                    table = quarantine_all(item, layout, f"worker_error: {type(exc).__name__}: {first_line}")
+        table = table.append_column("chunk_id", pa.array([chunk_id] * table.num_rows, pa.string()))
         latency_s = time.perf_counter() - t0
         if self.coordinator is not None:
             rss, pss = _own_memory()
             self.coordinator.batch_finished.remote(self.worker_id, chunk_id, {
                 "rows": table.num_rows, "latency_s": latency_s, "file": item["source_file"],
-                "rule_counts": rule_counts, "error": error, "rss_bytes": rss, "pss_bytes": pss})
+                "rule_counts": rule_counts, "error": error, "rss_bytes": rss, "pss_bytes": pss,
+                "attempt": attempt, "retried_error": transient if error is None else None})
         return table
+
+
+def worker_schema() -> pa.Schema:
+    """Rows a worker returns: :data:`raybench.pipeline.transform.OUTPUT_SCHEMA` plus ``chunk_id``."""
+    from raybench.pipeline.transform import OUTPUT_SCHEMA
+
+    return OUTPUT_SCHEMA.append(pa.field("chunk_id", pa.string()))
 
 
 def _read_range(item: dict) -> bytes:

@@ -8,18 +8,29 @@ A record is never stored twice: a file whose SHA-256 a job already stored comple
 rows left by an earlier job that did not finish a file are deleted before the file is read again
 (:meth:`DuckDBSink.forget_partial`). This keeps ``cdr`` free of a primary-key index, whose memory
 grows with the table.
+
+Within a job, rows carry their ``chunk_id`` (:func:`raybench.pipeline.worker.worker_schema`). Each
+commit writes its rows and, in the same transaction, how many rows of each chunk it wrote (table
+``chunks``): a crashed driver leaves whole commits only, and a restarted one skips the chunks whose rows
+all committed (:mod:`raybench.pipeline.checkpoint`). A chunk delivered twice (more rows than its plan)
+is dropped and counted in :attr:`DuckDBSink.rows_dropped_duplicate`.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
+from collections import defaultdict
+from typing import Callable
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from raybench.errors import IngestError
 from raybench.schema import ALL_DDL, CDR_SCHEMA, FILES_COLUMNS
+
+log = logging.getLogger(__name__)
 
 
 class DuckDBSink:
@@ -54,23 +65,78 @@ class DuckDBSink:
         self.flush_rows = flush_rows
         self._pending: list[pa.Table] = []
         self._pending_rows = 0
+        self._expected: dict[str, tuple[str, str, int, int]] = {}
+        self._received: dict[str, int] = defaultdict(int)
+        self._pending_chunks: dict[str, int] = defaultdict(int)
+        self.commits = 0
+        self.rows_dropped_duplicate = 0
+        self.on_commit: Callable[[int], None] | None = None
+        """Called with the number of commits so far after each commit (fault injection hooks in here)."""
+
+    def expect_chunks(self, items: list[dict]) -> None:
+        """Declare the chunks this job will deliver (the chunk descriptors of
+        :func:`raybench.pipeline.job.chunk_items`: ``chunk_id``, ``ingest_job``, ``sha256``,
+        ``first_row``, ``n_records``)."""
+        for i in items:
+            self._expected[i["chunk_id"]] = (i["ingest_job"], i["sha256"], i["first_row"], i["n_records"])
 
     def add(self, table: pa.Table) -> None:
         """Queue a worker's output rows; they are written in groups of about ``flush_rows`` rows
-        (one large insert is about twice as fast as many small ones). Call :meth:`flush` at the end."""
+        (one large insert is about twice as fast as many small ones). Call :meth:`flush` at the end.
+
+        Rows of a chunk that would exceed the chunk's planned record count (a chunk delivered twice)
+        are dropped, with a warning."""
+        if table.num_rows and "chunk_id" in table.column_names:
+            table = self._admit(table)
         if table.num_rows:
             self._pending.append(table)
             self._pending_rows += table.num_rows
         if self._pending_rows >= self.flush_rows:
             self.flush()
 
+    def _admit(self, table: pa.Table) -> pa.Table:
+        counts = pc.value_counts(table.column("chunk_id")).to_pylist()
+        refused = []
+        for entry in counts:
+            chunk, n = entry["values"], entry["counts"]
+            planned = self._expected.get(chunk)
+            if planned is None:  # not declared with expect_chunks: stored, but not checkpointed
+                continue
+            if self._received[chunk] + n > planned[3]:
+                refused.append(chunk)
+                self.rows_dropped_duplicate += n
+                log.warning("chunk %s delivered again (%d rows): dropped, its rows are already queued", chunk, n)
+                continue
+            self._received[chunk] += n
+            self._pending_chunks[chunk] += n
+        if refused:
+            table = table.filter(pc.invert(pc.is_in(table.column("chunk_id"), pa.array(refused, pa.string()))))
+        return table
+
     def flush(self) -> tuple[int, int]:
-        """Write the queued rows. Returns ``(rows stored in cdr, rows stored in quarantine)``."""
+        """Write the queued rows and their chunks' counts in one transaction. Returns ``(rows stored in
+        cdr, rows stored in quarantine)``."""
         if not self._pending:
             return 0, 0
         table = pa.concat_tables(self._pending)
+        chunks = dict(self._pending_chunks)
         self._pending, self._pending_rows = [], 0
-        return self.write(table)
+        self._pending_chunks.clear()
+        self.con.begin()
+        try:
+            out = self.write(table)
+            if chunks:
+                rows = [(self._expected[c][0], c, self._expected[c][1], self._expected[c][2],
+                         self._expected[c][3], n) for c, n in chunks.items()]
+                self.con.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, now())", rows)
+            self.con.commit()
+        except Exception:
+            self.con.rollback()
+            raise
+        self.commits += 1
+        if self.on_commit is not None:
+            self.on_commit(self.commits)
+        return out
 
     def write(self, table: pa.Table) -> tuple[int, int]:
         """Store a worker's output rows now.
@@ -159,19 +225,24 @@ class DuckDBSink:
             "SELECT ingest_job FROM files WHERE sha256 = ? AND status = 'ok' LIMIT 1", [sha256]).fetchone()
         return row[0] if row else None
 
-    def forget_partial(self, sha256: str) -> int:
-        """Delete the rows an unfinished earlier job stored for this file (by SHA-256).
+    def forget_partial(self, sha256: str, keep_job: str | None = None) -> int:
+        """Delete the rows unfinished earlier jobs stored for this file (by SHA-256), except those of
+        ``keep_job`` (the job being resumed).
 
         Returns:
             Rows deleted from ``cdr``, ``quarantine`` and ``cell_sites`` together.
         """
         deleted = 0
-        for table in ("cdr", "quarantine", "cell_sites"):
-            deleted += self.con.execute(f"DELETE FROM {table} WHERE source_sha256 = ?", [sha256]).fetchone()[0]
+        for table in ("cdr", "quarantine", "cell_sites", "chunks"):
+            n = self.con.execute(f"DELETE FROM {table} WHERE source_sha256 = ? AND ingest_job IS DISTINCT FROM ?",
+                                 [sha256, keep_job]).fetchone()[0]
+            deleted += n if table != "chunks" else 0
         return deleted
 
     def write_file_row(self, row: dict) -> None:
-        """Insert one ``files`` row (keys: :data:`raybench.schema.FILES_COLUMNS`)."""
+        """Insert or replace the ``files`` row of ``(ingest_job, path)`` (keys:
+        :data:`raybench.schema.FILES_COLUMNS`)."""
+        self.con.execute("DELETE FROM files WHERE ingest_job = ? AND path = ?", [row["ingest_job"], row["path"]])
         values = [row.get(c) for c in FILES_COLUMNS]
         skipped = row.get("lines_skipped") or {}
         values[FILES_COLUMNS.index("lines_skipped")] = None

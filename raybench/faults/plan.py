@@ -1,0 +1,127 @@
+"""Which faults to inject into an ingest job (issue 7: faults and pressure lose no record).
+
+A fault plan is a mapping, given in a scenario's ``faults:`` section or with ``raybench ingest --fault
+KEY=VALUE`` (repeat)::
+
+    kill_actor_every_s: 5        # SIGKILL a random ingest actor's process every 5 s (driver side)
+    kill_actor_max: 3            # ... at most 3 times (default: unbounded)
+    raise_on_rows: [17, 4000]    # a worker raises inside the batch that holds these source rows
+    raise_times: 1               # ... on its first attempt only (a transient error); "always" = poison
+    crash_on_rows: [2500]        # the worker process exits (os._exit) inside the batch holding these rows
+    crash_times: 1               # ... on its first attempt only; "always" = a poison batch
+    hog_on_rows: [9000]          # the worker allocates memory until Ray's OOM killer ends it (first
+                                 #   attempt only); pair with memory_usage_threshold
+    memory_usage_threshold: 0.6  # Ray's memory monitor threshold (fraction of the node's memory) for an
+                                 #   embedded Ray (env RAY_memory_usage_threshold)
+    driver_crash_after_commits: 2  # the driver exits abruptly (os._exit(137)) after its 2nd commit
+    kill_node_after_s: 8         # the harness removes a worker node of its multi-node cluster
+
+Rows are ``source_row`` numbers (1-based data records) of any file of the job. Workers see only the
+worker part (:meth:`FaultPlan.worker_part`); the driver runs the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+
+from raybench.errors import ConfigError
+
+ALWAYS = 1_000_000
+"""``*_times`` value meaning every attempt."""
+
+
+@dataclass(frozen=True)
+class FaultPlan:
+    """Parsed fault plan (see the module docstring for the keys; every key is optional)."""
+
+    kill_actor_every_s: float | None = None
+    kill_actor_max: int | None = None
+    raise_on_rows: tuple[int, ...] = ()
+    raise_times: int = 1
+    crash_on_rows: tuple[int, ...] = ()
+    crash_times: int = 1
+    hog_on_rows: tuple[int, ...] = ()
+    memory_usage_threshold: float | None = None
+    driver_crash_after_commits: int | None = None
+    kill_node_after_s: float | None = None
+    seed: int = field(default=0)
+
+    @property
+    def empty(self) -> bool:
+        """True when the plan injects nothing."""
+        return self == FaultPlan()
+
+    def worker_part(self) -> dict:
+        """The keys a worker acts on, as a plain dict (sent to the actors)."""
+        return {"raise_on_rows": list(self.raise_on_rows), "raise_times": self.raise_times,
+                "crash_on_rows": list(self.crash_on_rows), "crash_times": self.crash_times,
+                "hog_on_rows": list(self.hog_on_rows)}
+
+    def to_dict(self) -> dict:
+        """The plan as JSON-ready values (only keys that differ from the defaults)."""
+        default = FaultPlan()
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self).items()
+                if v != getattr(default, k)}
+
+
+_ROWS = {"raise_on_rows", "crash_on_rows", "hog_on_rows"}
+_TIMES = {"raise_times", "crash_times"}
+
+
+def parse_fault_plan(doc: dict | None, where: str = "faults") -> FaultPlan:
+    """Build a :class:`FaultPlan` from a mapping (scenario YAML or CLI pairs).
+
+    Raises:
+        ConfigError: an unknown key (naming the allowed keys) or a bad value.
+    """
+    if not doc:
+        return FaultPlan()
+    if not isinstance(doc, dict):
+        raise ConfigError(f"scenario key '{where}' must be a mapping, got {doc!r}")
+    allowed = {f.name for f in fields(FaultPlan)}
+    out: dict = {}
+    for key, value in doc.items():
+        if key not in allowed:
+            raise ConfigError(f"fault key '{where}.{key}' is not known; allowed: {', '.join(sorted(allowed))}")
+        try:
+            if key in _ROWS:
+                rows = value if isinstance(value, (list, tuple)) else str(value).split(",")
+                out[key] = tuple(int(r) for r in rows if str(r).strip())
+                if any(r < 1 for r in out[key]):
+                    raise ValueError
+            elif key in _TIMES:
+                out[key] = ALWAYS if str(value).strip().lower() == "always" else int(value)
+                if out[key] < 1:
+                    raise ValueError
+            elif key in {"kill_actor_every_s", "kill_node_after_s"}:
+                out[key] = float(value)
+                if out[key] <= 0:
+                    raise ValueError
+            elif key == "memory_usage_threshold":
+                out[key] = float(value)
+                if not 0 < out[key] < 1:
+                    raise ValueError
+            else:
+                out[key] = int(value)
+                if out[key] < (0 if key == "seed" else 1):
+                    raise ValueError
+        except (TypeError, ValueError):
+            raise ConfigError(f"fault key '{where}.{key}': {value!r} is not a valid value "
+                              "(rows: positive integers; *_times: a positive integer or 'always'; "
+                              "seconds: > 0; memory_usage_threshold: between 0 and 1)") from None
+    return FaultPlan(**out)
+
+
+def parse_fault_pairs(pairs: tuple[str, ...] | list[str]) -> FaultPlan:
+    """``("kill_actor_every_s=5", "raise_on_rows=3,9")`` -> :class:`FaultPlan` (for ``--fault``).
+
+    Raises:
+        ConfigError: a pair without ``=``, or what :func:`parse_fault_plan` raises.
+    """
+    doc: dict = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise ConfigError(f"--fault {pair!r} must be KEY=VALUE, e.g. kill_actor_every_s=5")
+        doc[key.strip()] = value.strip()
+    return parse_fault_plan(doc, where="--fault")
