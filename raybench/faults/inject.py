@@ -13,8 +13,9 @@ import os
 HOG_STEP_BYTES = 64 << 20
 """The memory hog grows by this much per step (64 MiB), touching every page."""
 
-HOG_MAX_BYTES = 32 << 30
-"""The hog gives up (raises MemoryError) after this much (32 GiB) if nothing killed it."""
+HOG_SPARE_BYTES = 1 << 30
+"""The hog stops (raises MemoryError) when the node has less than this (1 GiB) available and nothing has
+killed it yet, so a missing memory monitor cannot bring the kernel's OOM killer onto other processes."""
 
 
 class InjectedFault(RuntimeError):
@@ -44,7 +45,7 @@ class WorkerFaults:
 
         Raises:
             InjectedFault: a ``raise_on_rows`` row is in the chunk and ``try_no <= raise_times``.
-            MemoryError: the hog reached :data:`HOG_MAX_BYTES` without being killed.
+            MemoryError: the hog left :data:`HOG_SPARE_BYTES` available without being killed.
         """
         if not self.active:
             return
@@ -58,10 +59,11 @@ class WorkerFaults:
 
 def _hog() -> None:
     import numpy as np
+    import psutil
 
     held = []
     total = 0
-    while total < HOG_MAX_BYTES:
+    while psutil.virtual_memory().available > HOG_SPARE_BYTES + HOG_STEP_BYTES:
         held.append(np.ones(HOG_STEP_BYTES // 8, dtype=np.float64))
         total += HOG_STEP_BYTES
     raise MemoryError(f"memory hog reached {total} bytes without being killed")
