@@ -14,7 +14,7 @@ KEY=VALUE`` (repeat)::
     memory_usage_threshold: 0.6  # Ray's memory monitor threshold (fraction of the node's memory) for an
                                  #   embedded Ray (env RAY_memory_usage_threshold)
     driver_crash_after_commits: 2  # the driver exits abruptly (os._exit(137)) after its 2nd commit
-    kill_node_after_s: 8         # the harness removes a worker node of its multi-node cluster
+    kill_node_after_s: 8         # SIGKILL the raylet of a node other than the driver's (a lost machine)
 
 Rows are ``source_row`` numbers (1-based data records) of any file of the job. Workers see only the
 worker part (:meth:`FaultPlan.worker_part`); the driver runs the rest.

@@ -51,6 +51,44 @@ class Coordinator:
     def live_workers(self) -> list[tuple[str, int, str | None]]:
         return self.collector.live_workers()
 
+    def _samplers_by_node(self) -> dict:
+        import ray
+
+        if self._sampler_nodes is None:
+            try:
+                ids = ray.get([s.node_id.remote() for s in self.node_samplers], timeout=30)
+            except Exception:
+                ids = [None] * len(self.node_samplers)
+            self._sampler_nodes = dict(zip(ids, self.node_samplers))
+        return self._sampler_nodes
+
+    def kill_random_node(self, seed: int) -> dict | None:
+        """Fault injection: kill a node other than the driver's (its raylet, through its sampler),
+        preferring one where a worker is busy, chosen with ``random.Random(seed)``.
+
+        Returns:
+            The fault event (``kind``, ``node_id``, ``busy_workers``), or None when the cluster has no
+            other node.
+        """
+        import random
+
+        samplers = self._samplers_by_node()
+        nodes = [n for n in samplers if n is not None]
+        if not nodes:
+            return None
+        busy_workers = {b.worker_id for b in list(self.collector.in_flight.values())}
+        busy_nodes = {node for w, _, node in self.collector.live_workers() if w in busy_workers}
+        rng = random.Random(seed)
+        rng.shuffle(nodes)
+        nodes.sort(key=lambda n: n not in busy_nodes)
+        node = nodes[0]
+        samplers[node].kill_node.remote()
+        self.node_samplers = tuple(s for n, s in samplers.items() if n != node)
+        self._sampler_nodes = {n: s for n, s in samplers.items() if n != node}
+        event = {"node_id": node, "busy": node in busy_nodes}
+        self.collector.fault_event("kill_node", event)
+        return {"kind": "kill_node", **event}
+
     def kill_random_worker(self, seed: int) -> dict | None:
         """Fault injection: SIGKILL the process of one registered worker, a busy one when any is busy,
         chosen with ``random.Random(seed)``; on another node through that node's sampler.
@@ -64,12 +102,7 @@ class Coordinator:
         import ray
 
         here = ray.get_runtime_context().get_node_id()
-        if self._sampler_nodes is None:
-            try:
-                ids = ray.get([s.node_id.remote() for s in self.node_samplers], timeout=30)
-            except Exception:
-                ids = [None] * len(self.node_samplers)
-            self._sampler_nodes = dict(zip(ids, self.node_samplers))
+        self._samplers_by_node()
         busy = {b.worker_id for b in list(self.collector.in_flight.values())}
         candidates = [w for w in self.collector.live_workers() if w[0] not in self._killed]
         rng = random.Random(seed)
@@ -168,6 +201,15 @@ class NodeSampler:
     def kill_pid(self, pid: int) -> bool:
         """SIGKILL a process of this node (the fault injector's arm on other nodes)."""
         return _kill_pid(pid)
+
+    def kill_node(self) -> None:
+        """Fault injection: SIGKILL this node's raylet (this actor's parent process); the node's workers,
+        this actor among them, die with it, as when a machine is lost."""
+        import psutil
+
+        raylet = psutil.Process().parent()
+        if raylet is not None and "raylet" in raylet.name():
+            _kill_pid(raylet.pid)
 
     def finish(self) -> dict:
         import ray

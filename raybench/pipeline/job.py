@@ -478,17 +478,17 @@ def _run_pool(items: list[dict], layouts: dict[str, Layout], sink, options: Inge
         runtime_env={"env_vars": {"POLARS_MAX_THREADS": str(max(1, int(options.worker_cpus)))}},
     )
     progress = _Progress(options.progress, total_rows)
-    killer = ActorKiller(coordinator, faults) if faults.kill_actor_every_s else None
+    killer = ActorKiller(coordinator, faults) if faults.kill_actor_every_s or faults.kill_node_after_s else None
     phase("pool_setup")
     sink_s = 0.0
     first = True
     try:
-        if killer is not None:
-            killer.start()
         for block in _blocks_with_timeout(ds, options.batch_timeout_s, coordinator):
             if first:
                 phase("first_batch")
                 first = False
+                if killer is not None:  # fault clocks start with the first batch: the pool is up
+                    killer.start()
             t = time.perf_counter()
             sink.add(block)
             sink_s += time.perf_counter() - t
@@ -500,7 +500,7 @@ def _run_pool(items: list[dict], layouts: dict[str, Layout], sink, options: Inge
 
         raise IngestError(f"the Ray pipeline failed: {type(exc).__name__}: {exc}") from exc
     finally:
-        if killer is not None:
+        if killer is not None and killer.started:
             killer.stop()
         progress.close()
     t = time.perf_counter()
