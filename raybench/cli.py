@@ -49,8 +49,10 @@ def main() -> None:
               help="Seconds to wait for the next batch before the job fails.")
 @click.option("--fault", "faults", multiple=True, metavar="KEY=VALUE",
               help="Inject a fault (repeat), e.g. kill_actor_every_s=5; see raybench.faults.plan.")
+@click.option("--object-store", default=None, help="Object store of the embedded Ray, e.g. 256MiB.")
+@click.option("--job-id", default=None, hidden=True, help="Job id (the harness names its jobs).")
 def ingest(paths, db, address, workers, num_cpus, chunk_size, tz, results, no_progress, resume, commit_rows,
-           batch_timeout_s, faults) -> None:
+           batch_timeout_s, faults, object_store, job_id) -> None:
     """Ingest CDR files (or folders of them) into a DuckDB database."""
     from raybench.faults.plan import parse_fault_pairs
     from raybench.pipeline.job import IngestOptions, run_ingest
@@ -63,7 +65,8 @@ def ingest(paths, db, address, workers, num_cpus, chunk_size, tz, results, no_pr
         options = IngestOptions(db=db, address=address, workers=workers, num_cpus=num_cpus,
                                 chunk_bytes=_size(chunk_size), tz=tz, results=results,
                                 progress=not no_progress, resume=resume, commit_rows=parse_count(commit_rows),
-                                batch_timeout_s=batch_timeout_s, faults=parse_fault_pairs(faults))
+                                batch_timeout_s=batch_timeout_s, faults=parse_fault_pairs(faults),
+                                object_store_bytes=_size(object_store) if object_store else None, job_id=job_id)
         out = run_ingest(list(paths), options)
     except RaybenchError as exc:
         _fail(exc)

@@ -13,6 +13,7 @@ KEY=VALUE`` (repeat)::
                                  #   attempt only); pair with memory_usage_threshold
     memory_usage_threshold: 0.6  # Ray's memory monitor threshold (fraction of the node's memory) for an
                                  #   embedded Ray (env RAY_memory_usage_threshold)
+    memory_headroom: 2GiB        # ... or: the memory in use when the job starts plus this much
     driver_crash_after_commits: 2  # the driver exits abruptly (os._exit(137)) after its 2nd commit
     kill_node_after_s: 8         # SIGKILL the raylet of a node other than the driver's (a lost machine)
 
@@ -42,6 +43,7 @@ class FaultPlan:
     crash_times: int = 1
     hog_on_rows: tuple[int, ...] = ()
     memory_usage_threshold: float | None = None
+    memory_headroom: int | None = None
     driver_crash_after_commits: int | None = None
     kill_node_after_s: float | None = None
     seed: int = field(default=0)
@@ -50,6 +52,18 @@ class FaultPlan:
     def empty(self) -> bool:
         """True when the plan injects nothing."""
         return self == FaultPlan()
+
+    def memory_threshold(self) -> float | None:
+        """Ray's memory-monitor threshold for this plan: ``memory_usage_threshold``, or the fraction of
+        the node's memory in use now plus ``memory_headroom`` (at most 0.95); None when neither is set."""
+        if self.memory_usage_threshold:
+            return self.memory_usage_threshold
+        if self.memory_headroom:
+            import psutil
+
+            vm = psutil.virtual_memory()
+            return min(0.95, (vm.total - vm.available + self.memory_headroom) / vm.total)
+        return None
 
     def worker_part(self) -> dict:
         """The keys a worker acts on, as a plain dict (sent to the actors)."""
@@ -95,6 +109,12 @@ def parse_fault_plan(doc: dict | None, where: str = "faults") -> FaultPlan:
                     raise ValueError
             elif key in {"kill_actor_every_s", "kill_node_after_s"}:
                 out[key] = float(value)
+                if out[key] <= 0:
+                    raise ValueError
+            elif key == "memory_headroom":
+                from raybench.units import parse_bytes
+
+                out[key] = parse_bytes(value)
                 if out[key] <= 0:
                     raise ValueError
             elif key == "memory_usage_threshold":

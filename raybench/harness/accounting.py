@@ -42,9 +42,9 @@ def exact_accounting(con, files: dict[str, str]) -> dict:
                    (SELECT count(*) FROM t ANTI JOIN h USING (source_row)),
                    (SELECT count(*) FROM h ANTI JOIN t USING (source_row)),
                    (SELECT count(*) FROM (SELECT source_sha256, source_row FROM _held
-                                           GROUP BY ALL HAVING count(*) > 1))""").fetchone()
+                                           GROUP BY ALL HAVING count(*) > 1))""").fetchall()[0]
         dup_ids = con.execute(f"SELECT count(*) FROM (SELECT record_id FROM cdr WHERE source_file = {f} "
-                              "GROUP BY 1 HAVING count(*) > 1)").fetchone()[0]
+                              "GROUP BY 1 HAVING count(*) > 1)").fetchall()[0][0]
         for key, value in zip(("rows_truth", "rows_stored", "rows_quarantined", "missing", "extra",
                                "duplicated", "duplicate_record_ids"),
                               (truth_rows, stored, quarantined, missing, extra, duplicated, dup_ids)):

@@ -99,6 +99,7 @@ def collect_metrics(ingest: dict, accuracy: list[dict], worker_error_rows: int =
         "validation_coverage": accounted / read if read else 1.0,
         "error_rate": ((read - accounted) + worker_error_rows) / read if read else 0.0,
         "driver_saturated": float(bool(m.get("driver_saturated"))) if m else None,
+        "batches_retried": (m.get("faults") or {}).get("retried_batches", 0) if m else None,
     }
 
 
@@ -126,11 +127,17 @@ def run_scenario(path: str, *, address: str | None = None, out_dir: str = "resul
     run_dir = os.path.join(out_dir, f"{scenario.name}-{job}")
     os.makedirs(run_dir, exist_ok=True)
     db = os.path.join(run_dir, "cdr.duckdb")
-    options = IngestOptions(db=db, address=address, workers=scenario.workers, num_cpus=scenario.num_cpus,
-                            chunk_bytes=scenario.chunk_bytes, tz=scenario.tz, job_id=job,
-                            object_store_bytes=scenario.object_store_bytes,
-                            results=os.path.join(run_dir, "ingest.json"))
-    ingest = run_ingest([g.path for g in generated], options)
+    fault_report = None
+    if scenario.has_faults or scenario.nodes > 1:
+        from raybench.harness.faults import run_with_faults
+
+        ingest, fault_report = run_with_faults(scenario, [g.path for g in generated], run_dir, job, address)
+    else:
+        options = IngestOptions(db=db, address=address, workers=scenario.workers, num_cpus=scenario.num_cpus,
+                                chunk_bytes=scenario.chunk_bytes, tz=scenario.tz, job_id=job,
+                                object_store_bytes=scenario.object_store_bytes, commit_rows=scenario.commit_rows,
+                                results=os.path.join(run_dir, "ingest.json"))
+        ingest = run_ingest([g.path for g in generated], options)
     scaling = _scale_out(scenario, generated, run_dir, address) if scenario.scale_cpus else None
     peers = None
     if scenario.peers:
@@ -144,9 +151,19 @@ def run_scenario(path: str, *, address: str | None = None, out_dir: str = "resul
         worker_errors = con.execute("SELECT count(*) FROM quarantine WHERE ingest_job = ? AND "
                                     "len(list_filter(reasons, lambda r: starts_with(r, 'worker_error'))) > 0",
                                     [job]).fetchone()[0]
+        from raybench.harness.accounting import exact_accounting
+
+        accounting = exact_accounting(con, {g.path: g.truth_path for g in generated})
     finally:
         con.close()
     metrics = collect_metrics(ingest, accuracy, worker_errors)
+    metrics.update(accounting_exact=float(accounting["exact"]), rows_missing=accounting["missing"],
+                   rows_duplicated=accounting["duplicated"] + accounting["duplicate_record_ids"])
+    if fault_report is not None:  # wall time of every driver run, the crashed ones included
+        metrics.update(wall_s=fault_report["wall_s_total"], fault_events=len(fault_report["events"]),
+                       batches_retried=fault_report.get("retried_batches", 0),
+                       fault_recover_s_max=fault_report["recover_s_max"],
+                       fault_slowdown_ratio=fault_report["slowdown_ratio"])
     if peers:
         for name, key in (("polars_duckdb", "speed_ratio_vs_polars_duckdb"), ("duckdb_read_csv", "speed_ratio_vs_duckdb_read_csv")):
             metrics[key] = peers[name]["wall_s"] / ingest["wall_s"] if "error" not in peers[name] else None
@@ -161,7 +178,7 @@ def run_scenario(path: str, *, address: str | None = None, out_dir: str = "resul
         "created_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "machine": _machine(),
         "scenario": {"name": scenario.name, "path": path, "source": scenario.source},
         "ingest": ingest, "accuracy": accuracy, "metrics": metrics, "targets": targets,
-        "peers": peers, "scaling": scaling,
+        "peers": peers, "scaling": scaling, "accounting": accounting, "faults": fault_report,
         "passed": all(t["passed"] for t in targets),
     }
     from raybench.harness.readiness import assess

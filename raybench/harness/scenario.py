@@ -8,6 +8,13 @@ A scenario is YAML::
     ingest: {workers: null, chunk_size: 4MiB, tz: null, num_cpus: null, object_store: null}
     peers: false          # also run a plain polars+DuckDB pass and DuckDB read_csv on the same files
     scale_cpus: []        # e.g. [1, 2, 4]: the same ingest at each CPU count, for scaling efficiency
+    faults: {kill_actor_every_s: 5, kill_driver_after_s: 20, reference: true}   # see below
+
+``faults`` takes the keys of :mod:`raybench.faults.plan` plus two of the harness: ``kill_driver_after_s``
+(SIGKILL the driver process that many seconds after it starts, then resume the job) and ``reference``
+(default true: first run the same ingest without faults, for the slowdown). ``ingest.nodes`` (default 1)
+runs the ingest on a local cluster of that many Ray nodes (``ray.cluster_utils.Cluster``), which
+``kill_node_after_s`` needs; ``ingest.commit_rows`` sets the rows per commit (checkpoint).
     targets: {wall_s: "<= 120", pss_bytes_peak: "<= 2GiB", field_accuracy: ">= 1.0"}
 
 ``rows`` is per file; ``files`` is how many files of each layout (seeds ``seed``, ``seed + 1``...).
@@ -22,6 +29,7 @@ from dataclasses import dataclass, field
 
 from raybench.catalog import GENERATED_LAYOUTS
 from raybench.errors import ConfigError
+from raybench.faults.plan import FaultPlan, parse_fault_plan
 from raybench.units import parse_bytes, parse_count
 
 METRICS = {
@@ -52,6 +60,14 @@ METRICS = {
     "speed_ratio_vs_duckdb_read_csv": "peer DuckDB read_csv wall_s / raybench wall_s",
     "memory_ratio_vs_polars_duckdb": "raybench pss_bytes_peak / peer polars+DuckDB pss_bytes_peak",
     "scaling_efficiency_min": "lowest (rows_per_s at n CPUs / rows_per_s at the fewest CPUs) / (n / fewest)",
+    "accounting_exact": "1 when cdr + quarantine hold exactly the truth's records, none twice (else 0)",
+    "rows_missing": "truth records in neither cdr nor quarantine",
+    "rows_duplicated": "records held more than once in cdr + quarantine",
+    "fault_events": "faults injected (actor kills, node kills, driver crashes)",
+    "batches_retried": "batches Ray ran more than once because their worker died (kill, crash, OOM killer)",
+    "fault_recover_s_max": "longest time from a fault to the pipeline working again, seconds",
+    "fault_slowdown_ratio": "wall time with faults (all driver runs) / wall time of the fault-free reference run "
+                            "(both as subprocesses; in a fault scenario wall_s is also the total of all driver runs)",
 }
 """Metrics a target may name, with their meaning and unit."""
 
@@ -59,8 +75,9 @@ OPS = {"<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b, "==": lambda a, b: 
        "<": lambda a, b: a < b, ">": lambda a, b: a > b}
 _TOP = {"name", "description", "generate", "ingest", "targets"}
 _GENERATE = {"layouts", "rows", "seed", "defect_rate", "files"}
-_INGEST = {"workers", "chunk_size", "tz", "num_cpus", "object_store"}
-_TOP = _TOP | {"peers", "scale_cpus"}
+_INGEST = {"workers", "chunk_size", "tz", "num_cpus", "object_store", "commit_rows", "nodes"}
+_TOP = _TOP | {"peers", "scale_cpus", "faults"}
+_HARNESS_FAULTS = {"kill_driver_after_s", "reference"}
 
 
 @dataclass(frozen=True)
@@ -96,6 +113,16 @@ class Scenario:
     scale_cpus: tuple[int, ...] = ()
     targets: tuple[Target, ...] = field(default_factory=tuple)
     source: dict = field(default_factory=dict)
+    commit_rows: int = 250_000
+    nodes: int = 1
+    faults: FaultPlan | None = None
+    kill_driver_after_s: float | None = None
+    fault_reference: bool = True
+
+    @property
+    def has_faults(self) -> bool:
+        """True when the scenario injects any fault."""
+        return bool(self.kill_driver_after_s) or (self.faults is not None and not self.faults.empty)
 
 
 def _unknown(section: str, got: set, allowed: set) -> None:
@@ -190,6 +217,18 @@ def load_scenario(path: str) -> Scenario:
         raise ConfigError(f"scale_cpus: {list(scale)} must be CPU counts >= 1")
     store = ing.get("object_store")
     name = str(doc.get("name") or path.rsplit("/", 1)[-1].removesuffix(".yaml"))
+    fault_doc = dict(_mapping(doc, "faults"))
+    harness_faults = {k: fault_doc.pop(k) for k in list(fault_doc) if k in _HARNESS_FAULTS}
+    faults = parse_fault_plan(fault_doc)
+    kill_driver = _number(harness_faults, "kill_driver_after_s", None, float, "faults")
+    if kill_driver is not None and kill_driver <= 0:
+        raise ConfigError(f"faults.kill_driver_after_s: {kill_driver} must be above 0")
+    nodes = _number(ing, "nodes", 1, int, "ingest")
+    if nodes < 1:
+        raise ConfigError(f"ingest.nodes: {nodes} must be >= 1")
+    if faults.kill_node_after_s and nodes < 2:
+        raise ConfigError("faults.kill_node_after_s needs a cluster of several nodes: set ingest.nodes >= 2")
+    commit_rows = parse_count(ing.get("commit_rows", 250_000))
     return Scenario(
         name=name, description=str(doc.get("description", "")), layouts=layouts,
         rows=parse_count(gen.get("rows", 1000)), seed=_number(gen, "seed", 0, int, "generate"),
@@ -198,5 +237,6 @@ def load_scenario(path: str) -> Scenario:
         chunk_bytes=parse_bytes(ing.get("chunk_size", 4 << 20)), tz=ing.get("tz"),
         files=files, object_store_bytes=parse_bytes(store) if store is not None else None,
         peers=bool(doc.get("peers", False)), scale_cpus=scale,
-        targets=targets, source=doc,
+        targets=targets, source=doc, commit_rows=commit_rows, nodes=nodes, faults=faults,
+        kill_driver_after_s=kill_driver, fault_reference=bool(harness_faults.get("reference", True)),
     )

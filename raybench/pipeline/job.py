@@ -248,10 +248,10 @@ def init_ray(options: IngestOptions) -> bool:
         kwargs.update(include_dashboard=False, num_cpus=options.num_cpus)
         if options.object_store_bytes:
             kwargs["object_store_memory"] = options.object_store_bytes
-        if options.faults is not None and options.faults.memory_usage_threshold:
+        if options.faults is not None and (threshold := options.faults.memory_threshold()):
             # read by the raylet this ray.init starts: its memory monitor kills workers above it
             saved = {k: os.environ.get(k) for k in ("RAY_memory_usage_threshold", "RAY_memory_monitor_refresh_ms")}
-            os.environ["RAY_memory_usage_threshold"] = str(options.faults.memory_usage_threshold)
+            os.environ["RAY_memory_usage_threshold"] = f"{threshold:.4f}"
             os.environ["RAY_memory_monitor_refresh_ms"] = "100"
             try:
                 ray.init(**kwargs)

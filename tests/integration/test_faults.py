@@ -152,3 +152,32 @@ def test_rays_oom_killer_strikes_and_the_job_still_accounts_exactly(production, 
         acc = exact_accounting(con, {production.path: production.truth_path})
     assert acc["exact"], acc
     assert acc["rows_stored"] == _valid_rows(production)
+
+
+FAULT_SCENARIO = """
+name: driver_crash_tiny
+description: the driver exits after its first commit; the harness resumes the job
+generate: {layouts: [sprint_cdma], rows: 6000, seed: 9, defect_rate: 0.02}
+ingest: {chunk_size: 16KiB, commit_rows: 1500, num_cpus: 2}
+faults: {driver_crash_after_commits: 1, reference: false}
+targets:
+  accounting_exact: "== 1"
+  rows_duplicated: "== 0"
+  fault_events: ">= 1"
+  field_accuracy: ">= 1.0"
+"""
+
+
+def test_harness_fault_scenario_resumes_and_reports(tmp_path):
+    from raybench.harness.run import run_scenario
+
+    path = tmp_path / "crash.yaml"
+    path.write_text(FAULT_SCENARIO)
+    outcome = run_scenario(str(path), out_dir=str(tmp_path / "results"), cache_dir=str(tmp_path / "cache"))
+    assert outcome["passed"], outcome["targets"]
+    faults = outcome["faults"]
+    assert [r["rc"] for r in faults["runs"]] == [137, 0]
+    assert faults["events"][0]["kind"] == "driver_crashed" and faults["events"][0]["recover_s"] > 0
+    assert outcome["metrics"]["wall_s"] == pytest.approx(sum(r["wall_s"] for r in faults["runs"]))
+    assert outcome["ingest"]["checkpoint"]["run"] == 2 and outcome["ingest"]["checkpoint"]["chunks_skipped"] >= 1
+    assert outcome["accounting"]["rows_truth"] == 6000

@@ -35,7 +35,7 @@ def test_counts_and_sizes_are_parsed(tmp_path):
 
 
 @pytest.mark.parametrize("text, message", [
-    ("colour: red\n", "scenario key 'colour' is not known; allowed: description, generate"),
+    ("colour: red\n", "scenario key 'colour' is not known; allowed: description, faults, generate"),
     ("generate: {rowz: 5}\n", "scenario key 'generate.rowz' is not known; allowed: defect_rate, files, layouts"),
     ("generate: {seed: eleven}\n", "scenario key 'generate.seed': 'eleven' is not a int"),
     ("generate: {defect_rate: abc}\n", "scenario key 'generate.defect_rate': 'abc' is not a float"),
@@ -64,3 +64,25 @@ def test_a_single_layout_may_be_a_string(tmp_path):
     p = tmp_path / "one.yaml"
     p.write_text("generate: {layouts: sprint_cdma}\n")
     assert load_scenario(str(p)).layouts == ("sprint_cdma",)
+
+
+def test_fault_keys_are_parsed(tmp_path):
+    p = tmp_path / "f.yaml"
+    p.write_text("ingest: {nodes: 3, commit_rows: 50k}\n"
+                 "faults: {kill_node_after_s: 3, kill_driver_after_s: 20, reference: false, raise_on_rows: [7]}\n")
+    s = load_scenario(str(p))
+    assert (s.nodes, s.commit_rows, s.kill_driver_after_s, s.fault_reference) == (3, 50_000, 20.0, False)
+    assert s.faults.kill_node_after_s == 3.0 and s.faults.raise_on_rows == (7,) and s.has_faults
+
+
+@pytest.mark.parametrize("text, message", [
+    ("faults: {kill_node_after_s: 3}\n", "faults.kill_node_after_s needs a cluster of several nodes"),
+    ("faults: {explode: 1}\n", "fault key 'faults.explode' is not known"),
+    ("faults: {kill_driver_after_s: -2}\n", "faults.kill_driver_after_s: -2.0 must be above 0"),
+])
+def test_bad_fault_scenarios_name_the_key(tmp_path, text, message):
+    p = tmp_path / "bad.yaml"
+    p.write_text(text)
+    with pytest.raises(ConfigError) as err:
+        load_scenario(str(p))
+    assert message in str(err.value)
