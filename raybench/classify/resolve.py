@@ -9,6 +9,8 @@ column mapping are used if their confidence reaches the calibrated threshold. Ot
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from raybench.classify.models import Classifiers, ColumnMapping, FileClassification, UNKNOWN, column_names
 from raybench.classify.sample import FileSample
 from raybench.errors import UnknownLayoutError
@@ -78,10 +80,11 @@ def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers
     from raybench.classify.templates import match_template
 
     identity: FileIdentity | None = None
+    rules_reason = ""
     try:
         identity = identify_file(path, layouts)
-    except UnknownLayoutError:
-        pass
+    except UnknownLayoutError as exc:
+        rules_reason = exc.reason
     if identity is not None and not templates:
         return _rules_result(identity), identity
     sample = sample_text(decode_sample(_read_start(path)))
@@ -102,7 +105,7 @@ def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers
     clf = classifiers or default_classifiers()
     result = clf.classify_sample(sample)
     if result.abstained:
-        return result, None
+        return replace(result, reason=f"{rules_reason}; models: {result.reason}"), None
     from raybench.catalog import get_layout
 
     names = column_names(sample)
@@ -112,7 +115,7 @@ def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers
                                skip_initial_space=sample.skip_initial_space, path=path)
     except UnknownLayoutError as exc:
         return FileClassification(UNKNOWN, UNKNOWN, result.confidence, result.top3, result.columns, UNKNOWN,
-                                  reason=exc.reason), None
+                                  reason=f"{rules_reason}; models: {exc.reason}"), None
     return result, _identity(facts, layout, sample, result.confidence, "model")
 
 
@@ -143,5 +146,5 @@ def resolve_identity(path: str, layouts: tuple[Layout, ...], *, templates=None,
     result, identity = resolve(path, layouts, templates=load_templates() if templates is None else templates,
                                classifiers=classifiers)
     if identity is None:
-        raise UnknownLayoutError(path, f"unknown layout: {result.reason}; top-3: {top3_text(result)}", row=1)
+        raise UnknownLayoutError(path, f"{result.reason}; top-3: {top3_text(result)}", row=1)
     return identity
