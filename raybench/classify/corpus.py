@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from raybench.catalog import GENERATED_LAYOUTS, get_layout
@@ -127,6 +127,8 @@ class LabelledFile:
         fields: the true field of each column in file order (empty for ``other``).
         descriptors: record-type descriptor values with their true record type (from the truth).
         perturbations: what was done, for reports.
+        truth: the canonical values of the records (:data:`raybench.generate.carriers.TRUTH_SCHEMA`,
+            a polars frame), None for ``other``.
     """
 
     name: str
@@ -136,6 +138,7 @@ class LabelledFile:
     fields: tuple[str, ...]
     descriptors: tuple[tuple[str, str], ...]
     perturbations: tuple[str, ...]
+    truth: object = field(default=None, compare=False, repr=False)
 
 
 @cache
@@ -264,7 +267,7 @@ def layout_file(layout_id: str, seed: int, rows: int | None = None, records_seed
     if rt_col is not None and layout.record_type.values:
         descriptors = tuple(zip(source[rt_col].to_list(), truth["record_type"].to_list()))
     return LabelledFile(f"{layout_id}-{seed}.csv", data, layout_id, layout.carrier,
-                        tuple(f for _, f, _ in columns), descriptors, tuple(notes))
+                        tuple(f for _, f, _ in columns), descriptors, tuple(notes), truth)
 
 
 _OTHER_HEADERS = ("order_id", "customer", "email", "sku", "product", "qty", "price", "amount", "city", "state",

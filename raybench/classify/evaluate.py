@@ -57,12 +57,13 @@ def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins
 
 
 def default_real_dir() -> str | None:
-    """``../shared/cases/real`` from the working folder or from the repository, if there."""
-    here = os.path.dirname(os.path.abspath(__file__))
-    for base in (os.getcwd(), os.path.join(here, "..", "..")):
-        path = os.path.abspath(os.path.join(base, "..", "shared", "cases", "real"))
+    """``../shared/cases/real`` beside the working folder or the repository, else the repository's copy
+    ``examples/real``; None when neither is there."""
+    repo = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+    for path in (os.path.join(os.getcwd(), "..", "shared", "cases", "real"),
+                 os.path.join(repo, "..", "shared", "cases", "real"), os.path.join(repo, "examples", "real")):
         if os.path.isdir(path):
-            return path
+            return os.path.abspath(path)
     return None
 
 
