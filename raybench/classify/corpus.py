@@ -127,6 +127,7 @@ class LabelledFile:
         fields: the true field of each column in file order (empty for ``other``).
         descriptors: record-type descriptor values with their true record type (from the truth).
         perturbations: what was done, for reports.
+        held_out_headers: indexes of the columns spelled with an alias training never saw.
         truth: the canonical values of the records (:data:`raybench.generate.carriers.TRUTH_SCHEMA`,
             a polars frame), None for ``other``.
     """
@@ -139,6 +140,7 @@ class LabelledFile:
     descriptors: tuple[tuple[str, str], ...]
     perturbations: tuple[str, ...]
     truth: object = field(default=None, compare=False, repr=False)
+    held_out_headers: tuple[int, ...] = ()
 
 
 @cache
@@ -148,9 +150,19 @@ def _population(seed: int):
     return make_population(seed)
 
 
-def _respell(name: str, rng: random.Random) -> str:
+def held_out_alias(name: str, alias: str) -> bool:
+    """Every fourth alias of a column is never used in training or calibration, only in evaluation."""
+    return ALIASES.get(name, ()).index(alias) % 4 == 3 if alias in ALIASES.get(name, ()) else False
+
+
+def _respell(name: str, rng: random.Random, evaluation: bool) -> tuple[str, bool]:
+    """A spelling of column ``name``, and whether it is a held-out alias."""
+    unseen = False
     if rng.random() < 0.5 and ALIASES.get(name):
-        name = rng.choice(ALIASES[name])
+        choices = [a for a in ALIASES[name] if evaluation or not held_out_alias(name, a)]
+        alias = rng.choice(choices)
+        unseen = held_out_alias(name, alias)
+        name = alias
     if rng.random() < 0.3:
         old, new = rng.choice(_ABBREVIATIONS)
         name = name.replace(old, new)
@@ -163,7 +175,7 @@ def _respell(name: str, rng: random.Random) -> str:
         name = "_".join(name.replace(".", "").replace("(", "").replace(")", "").split()).upper()
     elif style < 0.42:
         name = name.title()
-    return name
+    return name, unseen
 
 
 def _write(header: list[str] | None, rows: list[list[str]], delimiter: str, quote_all: bool, eol: str) -> str:
@@ -229,6 +241,7 @@ def layout_file(layout_id: str, seed: int, rows: int | None = None, records_seed
     if layout_id == "asterisk_master_csv":
         columns = columns[:rng.choice((16, 17, 18))]
     notes: list[str] = []
+    unseen: set[str] = set()
     header = layout.has_header
     if header and rng.random() < 0.15:
         header = False
@@ -237,7 +250,9 @@ def layout_file(layout_id: str, seed: int, rows: int | None = None, records_seed
         header = True
         notes.append("header added")
     if header:
-        columns = [(_respell(c, rng), f, v) for c, f, v in columns]
+        spelled = [_respell(c, rng, seed >= SEEDS["evaluate"]) for c, _, _ in columns]
+        columns = [(name, f, v) for (name, _), (_, f, v) in zip(spelled, columns)]
+        unseen = {name for name, u in spelled if u}
         if rng.random() < 0.35:
             keep = [i for i, (_, f, _) in enumerate(columns) if f not in ("start", "start_time")]
             for i in sorted(rng.sample(keep, rng.randrange(1, 3)), reverse=True):
@@ -250,6 +265,7 @@ def layout_file(layout_id: str, seed: int, rows: int | None = None, records_seed
         if rng.random() < 0.5:
             rng.shuffle(columns)
             notes.append("shuffled")
+    held_out = tuple(i for i, (c, _, _) in enumerate(columns) if header and c in unseen)
     delimiter = layout.delimiter
     if rng.random() < 0.3:
         delimiter = rng.choice((";", "|", "\t"))
@@ -267,7 +283,7 @@ def layout_file(layout_id: str, seed: int, rows: int | None = None, records_seed
     if rt_col is not None and layout.record_type.values:
         descriptors = tuple(zip(source[rt_col].to_list(), truth["record_type"].to_list()))
     return LabelledFile(f"{layout_id}-{seed}.csv", data, layout_id, layout.carrier,
-                        tuple(f for _, f, _ in columns), descriptors, tuple(notes), truth)
+                        tuple(f for _, f, _ in columns), descriptors, tuple(notes), truth, held_out)
 
 
 _OTHER_HEADERS = ("order_id", "customer", "email", "sku", "product", "qty", "price", "amount", "city", "state",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from pathlib import Path
 
 import numpy as np
@@ -277,3 +278,48 @@ def test_corpus_is_reproducible():
     a, b = layout_file("verizon_billing_detail", 17), layout_file("verizon_billing_detail", 17)
     assert a.data == b.data and a.fields == b.fields
     assert layout_file("verizon_billing_detail", 18).data != a.data
+
+
+@pytest.mark.slow
+def test_training_is_deterministic(tmp_path):
+    """Same seeds, same bytes: two small trainings export identical .onnx files and the same data hash."""
+    from raybench.classify.train import TrainConfig, train
+
+    config = TrainConfig(per_layout=8, others=10, calibrate_per_layout=4, calibrate_others=4, descriptor_variants=2)
+    cards = [train(str(tmp_path / name), config, evaluate=False, log=lambda m: None) for name in ("a", "b")]
+    assert cards[0]["training"]["data_sha256"] == cards[1]["training"]["data_sha256"]
+    for model in ("file_layout", "file_carrier", "column_field", "record_type"):
+        a = (tmp_path / "a" / f"{model}.onnx").read_bytes()
+        assert a == (tmp_path / "b" / f"{model}.onnx").read_bytes(), model
+
+
+def test_cli_classify_json_and_template_create(tmp_path):
+    """`template create` proposes the models' mapping; with it in the folder, `classify` says `template`."""
+    import json
+
+    import yaml
+    from click.testing import CliRunner
+
+    from raybench.cli import main
+
+    path = tmp_path / "att.csv"
+    _write_respelled(path)
+    (tmp_path / "junk.csv").write_text("a,b\nx,y\n")
+    run = CliRunner().invoke(main, ["classify", str(path), str(tmp_path / "junk.csv"), "--json",
+                                    "--templates", str(tmp_path / "none")])
+    assert run.exit_code == 0, run.output
+    by_file = {os.path.basename(r["path"]): r for r in json.loads(run.output)}
+    att = by_file["att.csv"]
+    assert (att["layout"], att["carrier"], att["method"]) == ("att_mobility_voice", "att", "model")
+    assert [c["field"] for c in att["columns"]] == [f for _, _, f in ATT_RESPELLED] and len(att["top3"]) == 3
+    assert by_file["junk.csv"]["layout"] == "unknown" and by_file["junk.csv"]["columns"] == []
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    run = CliRunner().invoke(main, ["template", "create", str(path), "--name", "att-weekly",
+                                    "--out", str(folder / "att.yaml")])
+    assert run.exit_code == 0, run.output
+    proposal = yaml.safe_load((folder / "att.yaml").read_text())
+    assert proposal["layout"] == "att_mobility_voice" and proposal["columns"]["Orig #"] == "caller"
+    assert "Notes" not in proposal["columns"] and proposal["duration_unit"] == "mm_ss"
+    run = CliRunner().invoke(main, ["classify", str(path), "--json", "--templates", str(folder)])
+    assert json.loads(run.output)[0]["method"] == "template" and json.loads(run.output)[0]["template"] == "att-weekly"
