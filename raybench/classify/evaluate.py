@@ -124,7 +124,7 @@ def evaluate_models(*, per_layout: int = 100, others: int = 150, descriptor_vari
         pairs.extend(d for d in f.descriptors if d[0])
     types, probs = clf.record_types([d for d, _ in pairs])
     rt_right = np.array([t == r for t, (_, r) in zip(types, pairs)])
-    raw_types = [clf._rt_cache[d][0] for d, _ in pairs]
+    raw_types, _ = clf.predict_record_types([d for d, _ in pairs])
     unseen = [(d, r) for r, ds in HELD_OUT.items() for d in ds]
     u_types, _ = clf.record_types([d for d, _ in unseen])
     out = {

@@ -83,9 +83,9 @@ def file_vector(sample: FileSample) -> np.ndarray:
     Returns:
         ``(FILE_DIM,)`` float32.
     """
-    from raybench.classify.sample import _nonblank_records
+    from raybench.classify.sample import nonblank_records
 
-    records = _nonblank_records(sample.text)[:_FILE_LINES]
+    records = nonblank_records(sample.text)[:_FILE_LINES]
     body = "\n".join(shape(r[:300]) for r in records)
     words_src = " ".join(sample.header) if sample.header is not None else " ".join(records[:4])
     words = _WORDS.findall(_CAMEL.sub(" ", words_src).lower())

@@ -236,6 +236,15 @@ class Classifiers:
         Returns:
             ``(types, confidences)``, aligned with ``values``.
         """
+        types, confidences = self.predict_record_types(values)
+        t = self.threshold("record_type")
+        return [r if p >= t else None for r, p in zip(types, confidences)], confidences
+
+    def predict_record_types(self, values: list[str]) -> tuple[list[str], list[float]]:
+        """The record-type model's top class and probability for each descriptor, without abstaining.
+
+        Unique values not seen before by this instance go through one ONNX call and are cached.
+        """
         from raybench.classify.features import descriptor_vector
 
         new = [v for v in dict.fromkeys(values) if v not in self._rt_cache]
@@ -245,9 +254,13 @@ class Classifiers:
             for v, row in zip(new, probs):
                 k = int(np.argmax(row))
                 self._rt_cache[v] = (classes[k], float(row[k]))
-        t = self.threshold("record_type")
         out = [self._rt_cache[v] for v in values]
-        return [r if p >= t else None for r, p in out], [p for _, p in out]
+        return [r for r, _ in out], [p for _, p in out]
+
+    @property
+    def cached_descriptors(self) -> int:
+        """Distinct descriptors classified so far by this instance."""
+        return len(self._rt_cache)
 
 
 _DEFAULT: dict[int, Classifiers] = {}

@@ -54,7 +54,7 @@ class FileSample:
         """The header record's text as written (for the junk rules), or None."""
         if self.header is None:
             return None
-        return _nonblank_records(self.text)[len(self.banners)]
+        return nonblank_records(self.text)[len(self.banners)]
 
     def column(self, index: int) -> list[str]:
         """Values of column ``index`` in the sample's data records (missing fields are empty)."""
@@ -80,7 +80,8 @@ def decode_sample(data: bytes) -> str:
     return text[:SAMPLE_CHARS]
 
 
-def _nonblank_records(text: str) -> list[str]:
+def nonblank_records(text: str) -> list[str]:
+    """The first records of ``text`` (newline outside quotes ends one), blank ones left out."""
     from raybench.read.junk import is_blank
     from raybench.read.records import split_records
 
@@ -109,7 +110,7 @@ def sample_text(text: str) -> FileSample:
         The sample; a single-column file has ``width`` 1 and delimiter ``,``.
     """
     text = text[:SAMPLE_CHARS]
-    records = _nonblank_records(text)
+    records = nonblank_records(text)
     complete = records[:-1] if len(records) > 2 else records  # the last one may be cut by the sample
     best = (-1.0, ",", False, 1)
     for delimiter in CANDIDATE_DELIMITERS:

@@ -144,7 +144,7 @@ def test_record_type_model(descriptor, record_type, clf):
 def test_record_types_are_cached_per_unique_value(clf):
     fresh = Classifiers()
     types, _ = fresh.record_types(["SMS", "VOICE", "SMS", "SMS"])
-    assert types == ["sms", "voice", "sms", "sms"] and len(fresh._rt_cache) == 2
+    assert types == ["sms", "voice", "sms", "sms"] and fresh.cached_descriptors == 2
     fresh._sessions.clear()  # a cached value needs no session
     fresh._sessions["record_type"] = None
     assert fresh.record_types(["VOICE"])[0] == ["voice"]
