@@ -308,7 +308,7 @@ def test_cli_classify_json_and_template_create(tmp_path):
     run = CliRunner().invoke(main, ["classify", str(path), str(tmp_path / "junk.csv"), "--json",
                                     "--templates", str(tmp_path / "none")])
     assert run.exit_code == 0, run.output
-    by_file = {os.path.basename(r["path"]): r for r in json.loads(run.output)}
+    by_file = {os.path.basename(r["path"]): r for r in json.loads(run.stdout)}
     att = by_file["att.csv"]
     assert (att["layout"], att["carrier"], att["method"]) == ("att_mobility_voice", "att", "model")
     assert [c["field"] for c in att["columns"]] == [f for _, _, f in ATT_RESPELLED] and len(att["top3"]) == 3
@@ -322,4 +322,5 @@ def test_cli_classify_json_and_template_create(tmp_path):
     assert proposal["layout"] == "att_mobility_voice" and proposal["columns"]["Orig #"] == "caller"
     assert "Notes" not in proposal["columns"] and proposal["duration_unit"] == "mm_ss"
     run = CliRunner().invoke(main, ["classify", str(path), "--json", "--templates", str(folder)])
-    assert json.loads(run.output)[0]["method"] == "template" and json.loads(run.output)[0]["template"] == "att-weekly"
+    assert json.loads(run.stdout)[0]["method"] == "template" and json.loads(run.stdout)[0]["template"] == "att-weekly"
+    assert "1 by template" in run.stderr and "template match rate 1.00" in run.stderr
