@@ -246,21 +246,28 @@ def jobs(path, concurrent, total, address, num_cpus, out_dir) -> None:
 
 
 @main.command()
-@click.option("--dedupe", is_flag=True, help="Score duplicate detection (the only evaluation so far).")
+@click.option("--dedupe", is_flag=True, help="Score duplicate detection.")
+@click.option("--classifiers", is_flag=True,
+              help="Score the ONNX classifiers on a held-out corpus and the real samples (the default).")
+@click.option("--per-layout", type=click.IntRange(min=1), default=100, show_default=True,
+              help="--classifiers: held-out files per generated layout.")
+@click.option("--real", "real_dir", default=None, help="--classifiers: folder of real samples (default ../shared/cases/real).")
 @click.option("--rows", default="1M", show_default=True, help="Base rows in all, split over five layouts.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--out", "out_dir", default="results/dedupe-eval", show_default=True, help="Working folder.")
 @click.option("--workers", type=int, default=None, help="Actors in the pool (default: CPUs - 1).")
 @click.option("--splink", is_flag=True, help="Also run Splink (optional extra raybench[splink]) on the same rows.")
-def evaluate(dedupe, rows, seed, out_dir, workers, splink) -> None:
-    """Generate labelled duplicates and hard negatives, ingest them, print pairwise precision/recall/F1."""
+def evaluate(dedupe, classifiers, per_layout, real_dir, rows, seed, out_dir, workers, splink) -> None:
+    """Score the classifiers (default), or with --dedupe duplicate detection (precision/recall/F1)."""
     import json
 
     from raybench.dedupe.bench import evaluate_dedupe, print_dedupe_evaluation
     from raybench.units import parse_count
 
-    if not dedupe:
-        raise click.UsageError("say what to evaluate: --dedupe")
+    if classifiers or not dedupe:
+        _evaluate_classifiers(per_layout, real_dir)
+        if not dedupe:
+            return
     if splink:
         from raybench.dedupe.splink_compare import INSTALL_HINT, splink_available
 
@@ -277,3 +284,134 @@ def evaluate(dedupe, rows, seed, out_dir, workers, splink) -> None:
     with open(os.path.join(out_dir, "dedupe-eval.json"), "w") as f:
         json.dump(result, f, indent=1, default=str)
     click.echo(f"results: {os.path.join(out_dir, 'dedupe-eval.json')}")
+
+
+def _evaluate_classifiers(per_layout: int, real_dir: str | None) -> None:
+    import json
+
+    from raybench.classify.evaluate import evaluate_models, format_table
+
+    try:
+        result = evaluate_models(per_layout=per_layout, real_dir=real_dir, log=lambda m: click.echo(m, err=True))
+    except RaybenchError as exc:
+        _fail(exc)
+        return
+    click.echo(format_table(result))
+    os.makedirs("results", exist_ok=True)
+    with open(os.path.join("results", "classifiers-eval.json"), "w") as f:
+        json.dump(result, f, indent=1)
+    click.echo("results: results/classifiers-eval.json")
+
+
+@main.command()
+@click.option("--out", "out_dir", default=None, help="Folder for the .onnx files and model card "
+              "(default: the package's raybench/classify/onnx).")
+@click.option("--per-layout", type=click.IntRange(min=10), default=240, show_default=True,
+              help="Training files per generated layout.")
+@click.option("--others", type=click.IntRange(min=10), default=400, show_default=True,
+              help="Training files that are none of the layouts.")
+def train(out_dir, per_layout, others) -> None:
+    """Train the classifiers (scikit-learn), export them to ONNX, calibrate and evaluate; seeded."""
+    from raybench.classify.train import MODEL_DIR, TrainConfig, train as train_models
+
+    try:
+        card = train_models(out_dir or MODEL_DIR, TrainConfig(per_layout=per_layout, others=others),
+                            log=lambda m: click.echo(m, err=True))
+    except RaybenchError as exc:
+        _fail(exc)
+        return
+    from raybench.classify.evaluate import format_table
+
+    click.echo(format_table(card["evaluation"]))
+
+
+def _classify_one(path: str, templates, classifiers):
+    from raybench.catalog import BUILTIN
+    from raybench.classify.models import FileClassification
+    from raybench.classify.resolve import resolve
+    from raybench.errors import InputFileError
+
+    try:
+        return resolve(path, BUILTIN, templates=templates, classifiers=classifiers)[0]
+    except InputFileError as exc:
+        return FileClassification("unknown", "unknown", 0.0, (), method="unknown", reason=exc.reason)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per file, in a list.")
+@click.option("--templates", "templates_dir", default=None,
+              help="Templates folder (default $RAYBENCH_TEMPLATES or ./templates).")
+def classify(paths, as_json, templates_dir) -> None:
+    """Per file: layout, carrier, confidence, top-3 and column mapping (templates, rules, then models)."""
+    import json
+
+    from raybench.classify.models import Classifiers
+    from raybench.classify.templates import load_templates
+    from raybench.pipeline.job import expand_paths
+
+    try:
+        templates = load_templates(templates_dir)
+        clf = Classifiers(threads=1)
+        out = []
+        for path in expand_paths(list(paths)):
+            result = _classify_one(path, templates, clf)
+            out.append({"path": path, **result.to_json()})
+    except RaybenchError as exc:
+        _fail(exc)
+        return
+    methods = [r["method"] for r in out]
+    by_template = methods.count("template")
+    click.echo(f"{len(out)} files: {by_template} by template, {methods.count('header') + methods.count('probe')} by "
+               f"header rules, {methods.count('model')} by the models, {methods.count('unknown')} unknown; template "
+               f"match rate {by_template / max(1, len(out)):.2f}", err=True)
+    if as_json:
+        click.echo(json.dumps(out, indent=1))
+        return
+    for r in out:
+        top = ", ".join(f"{t['layout']} {t['p']:.2f}" for t in r["top3"])
+        click.echo(f"{r['path']}: {r['layout']} ({r['carrier']}) {r['confidence']:.2f} by {r['method']}"
+                   + (f" [{r['template']}]" if r["template"] else "") + f"; top-3: {top}"
+                   + (f"; {r['reason']}" if r["reason"] else ""))
+        for c in r["columns"]:
+            if c["field"] != "ignore":
+                click.echo(f"    {c['name']!r:<32} -> {c['field']} ({c['confidence']:.2f})")
+
+
+@main.group()
+def template() -> None:
+    """Templates for the exports you see every week (YAML; they take precedence over the models)."""
+
+
+@template.command("create")
+@click.argument("path")
+@click.option("--name", default=None, help="Template name (default: the file's name).")
+@click.option("--out", "out_path", default=None, help="Write the YAML here (default: print it).")
+def template_create(path, name, out_path) -> None:
+    """Propose a template for FILE from the models' (or the rules') column mapping, to edit."""
+    import yaml
+
+    from raybench.classify.models import Classifiers
+    from raybench.classify.sample import decode_sample, sample_text
+    from raybench.classify.templates import propose_template
+    from raybench.errors import ConfigError
+
+    try:
+        result = _classify_one(path, (), Classifiers(threads=1))
+        if result.abstained:
+            raise ConfigError(f"{path}: no layout to propose from ({result.reason}); top-3: "
+                              + ", ".join(f"{k} {p:.2f}" for k, p in result.top3))
+        with open(path, "rb") as f:
+            sample = sample_text(decode_sample(f.read(1 << 16)))
+        name = name or os.path.splitext(os.path.basename(path))[0]
+        proposal = propose_template(sample, result.layout, [(c.name, c.field) for c in result.columns], name)
+    except RaybenchError as exc:
+        _fail(exc)
+        return
+    text = yaml.safe_dump(proposal, sort_keys=False, allow_unicode=True, width=120)
+    if out_path:
+        with open(out_path, "w") as f:
+            f.write(text)
+        click.echo(f"wrote {out_path}")
+    else:
+        click.echo(text, nl=False)

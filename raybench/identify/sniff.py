@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from raybench.errors import UnknownLayoutError
 from raybench.layout import Layout
@@ -32,6 +33,7 @@ DELIMITERS = (",", ";", "|", "\t")
 """Separators tried on header lines, in order."""
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize_header(name: str) -> str:
     """``'Conn. Time (UTC)'`` -> ``'conn time utc'``: lower case, punctuation to spaces, spaces collapsed."""
     return " ".join(re.sub(r"[^0-9a-z]+", " ", name.lower()).split())

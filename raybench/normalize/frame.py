@@ -34,19 +34,50 @@ def _mapped(vm: ValueMap | None) -> pl.Expr:
     return key.replace_strict(table, default=vm.default, return_dtype=_S)
 
 
-def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer) -> pl.DataFrame:
+def _model_record_types(df: pl.DataFrame, first: pl.DataFrame, layout: Layout, model) -> pl.DataFrame:
+    """Record types for the descriptors the layout's value map does not cover, from the record-type model.
+
+    Only when the map has no default (a default is the layout's own answer). Each unique uncovered value
+    of the batch is classified once (and cached by the model). Adds ``_record_type_model``: the model's
+    confidence on rows it typed, null elsewhere; a value below the calibrated threshold stays unmapped.
+    """
+    vm = layout.record_type
+    if model is None or vm is None or vm.default is not None or vm.column not in df.columns:
+        return first.with_columns(_record_type_model=pl.lit(None, pl.Float64))
+    raw = df[vm.column].str.strip_chars()
+    todo = first["record_type"].is_null() & raw.is_not_null() & (raw.str.len_chars() > 0)
+    if not todo.any():
+        return first.with_columns(_record_type_model=pl.lit(None, pl.Float64))
+    values = raw.filter(todo).unique().to_list()
+    types, confidences = model.record_types(values)
+    typed = {v: t for v, t in zip(values, types) if t is not None}
+    conf = {v: c for v, c, t in zip(values, confidences, types) if t is not None}
+    key = pl.Series("_k", raw)
+    return first.with_columns(
+        record_type=pl.when(pl.lit(todo)).then(key.replace_strict(typed, default=None, return_dtype=_S))
+        .otherwise(pl.col("record_type")),
+        _record_type_model=pl.when(pl.lit(todo)).then(key.replace_strict(conf, default=None, return_dtype=pl.Float64))
+        .otherwise(None),
+    )
+
+
+def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer,
+                    record_types=None) -> pl.DataFrame:
     """Normalise a frame of source columns (from :func:`raybench.read.records.read_chunk_frame`) to canonical values.
 
     Canonical columns produced: ``record_type``, ``direction``, ``start_utc`` (Datetime us UTC),
     ``start_raw``, ``tz_assumed``, ``tz_flag``, ``duration_s`` (Int32), ``caller``, ``callee``,
     ``dialed``, ``imsi``, ``imei``, ``cell_id``, ``lac``, ``sector``, ``cell_lat``, ``cell_lon``
     (Float64), ``source_row``, ``raw``. Helper columns: ``_start_naive``, ``_end_naive``,
-    ``_duration_text``, ``_duration_parsed``, ``_number_lossy``, ``_lat_text``.
+    ``_duration_text``, ``_duration_parsed``, ``_number_lossy``, ``_lat_text``, ``_record_type_model``
+    (the record-type model's confidence on rows it typed).
 
     Args:
         df: String columns named after ``layout.columns`` plus ``source_row`` and ``raw``.
         layout: the file's layout.
         numbers: E.164 normaliser for the layout's region (its cache lives with the worker).
+        record_types: the record-type model (:class:`raybench.classify.models.Classifiers`) for
+            descriptors the layout's value map does not cover, or None to leave them unmapped.
     """
     start = layout.start
     if start is not None and start.time_column is not None:
@@ -73,6 +104,8 @@ def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer)
         _text(layout.lat).alias("_lat_text"),
         _text(layout.lon).alias("_lon_text"),
     )
+
+    first = _model_record_types(df, first, layout, record_types)
 
     # A-number / B-number: given directly, or subscriber + other party ordered by direction.
     if layout.subscriber is not None or (layout.partner is not None and layout.caller is None):

@@ -18,6 +18,7 @@ import os
 import tempfile
 import time
 import uuid
+import zlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -119,8 +120,10 @@ def _prepare(path: str, options: IngestOptions, staging: str, job: str) -> FileT
     task = FileTask(path)
     task.row = {"ingest_job": job, "path": path, "status": "failed", "rows_read": 0, "rows_stored": 0,
                 "rows_quarantined": 0, "kind": None}
-    try:
-        identity = identify_file(path, BUILTIN)
+    try:  # templates, header rules, then the ONNX models (raybench.classify.resolve)
+        from raybench.classify.resolve import resolve_identity
+
+        identity = resolve_identity(path, BUILTIN)
     except InputFileError as exc:
         task.row.update(error=str(exc), bytes=os.path.getsize(path) if os.path.exists(path) else None)
         return task
@@ -175,9 +178,10 @@ def chunk_items(task: FileTask, job: str) -> list[dict]:
 
 
 def layout_key(layout: Layout) -> str:
-    """The key of a layout in the worker's table: its id and its dialect (files of one layout may be
-    written with different separators)."""
-    return f"{layout.id} {layout.dialect}"
+    """The key of a layout in the worker's table: its id, its dialect (files of one layout may be
+    written with different separators) and a digest of the rest (a template or the models may map
+    another column order onto the same layout id)."""
+    return f"{layout.id} {layout.dialect} {zlib.crc32(repr(layout).encode()):08x}"
 
 
 def _ingest_cell_sites(task: FileTask, sink, job: str) -> None:

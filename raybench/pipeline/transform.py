@@ -55,7 +55,7 @@ def _empty_cols(n: int, names: list[str]) -> dict[str, pa.Array]:
 
 def process_chunk(data: bytes, *, layout: Layout, encoding: str, first_row: int, source_file: str,
                   sha256: str, ingest_job: str, numbers: NumberNormalizer,
-                  junk: JunkRules | None = None) -> ChunkResult:
+                  junk: JunkRules | None = None, record_types=None) -> ChunkResult:
     """Turn a chunk's bytes into canonical rows.
 
     Args:
@@ -67,14 +67,20 @@ def process_chunk(data: bytes, *, layout: Layout, encoding: str, first_row: int,
         ingest_job: the job id stored with every row.
         numbers: the worker's E.164 normaliser for ``layout.region``.
         junk: the file's junk rules (the chunk descriptor's ``junk``); junk lines are dropped, not rows.
+        record_types: the record-type model for descriptors the layout does not map (see
+            :func:`raybench.normalize.frame.normalize_frame`); its use is counted in ``rule_counts`` as
+            ``record_type_model``: ``[rows it typed, rows left untyped]``.
 
     Returns:
         One output row per record: stored rows and quarantined rows (with their reasons).
     """
     skipped: dict[str, int] = {}
     source, bad_records = read_chunk_frame(data, encoding, layout, first_row, junk, skipped)
-    frame = normalize_frame(source, layout, numbers)
+    frame = normalize_frame(source, layout, numbers, record_types)
+    model_typed = int(frame["_record_type_model"].is_not_null().sum())
     frame, counts = apply_rules(frame, layout)
+    if model_typed:
+        counts["record_type_model"] = [model_typed, int(frame["record_type"].is_null().sum())]
     n = frame.height
     good = frame.select(
         "source_row", "record_type", "direction", "start_utc", "start_raw", "tz_assumed", "tz_flag",

@@ -59,6 +59,7 @@ class IngestWorker:
         self._numbers: dict[str | None, NumberNormalizer] = {}
         self._numbers_cls = NumberNormalizer
         self.faults = WorkerFaults(faults)
+        self._classifiers = None
         if coordinator is not None:
             coordinator.register_worker.remote(self.worker_id, os.getpid(),
                                                ray.get_runtime_context().get_node_id())
@@ -67,6 +68,14 @@ class IngestWorker:
         if region not in self._numbers:
             self._numbers[region] = self._numbers_cls(region)
         return self._numbers[region]
+
+    def _record_types(self):
+        """This actor's ONNX models (sessions created on first use, with the actor's CPUs as threads)."""
+        if self._classifiers is None:
+            from raybench.classify.models import Classifiers
+
+            self._classifiers = Classifiers(threads=_own_cpus())
+        return self._classifiers
 
     def __call__(self, batch: pa.Table) -> pa.Table:
         tables = [self._one(item) for item in batch.to_pylist()]
@@ -110,7 +119,8 @@ class IngestWorker:
                 result = process_chunk(
                     data, layout=layout, encoding=item["encoding"], first_row=item["first_row"],
                     source_file=item["source_file"], sha256=item["sha256"], ingest_job=item["ingest_job"],
-                    numbers=self._normalizer(layout.region), junk=JunkRules.from_json(item.get("junk")))
+                    numbers=self._normalizer(layout.region), junk=JunkRules.from_json(item.get("junk")),
+                    record_types=self._record_types())
                 if result.records_seen != item["n_records"]:
                     raise RuntimeError(f"found {result.records_seen} records where the plan counted "
                                        f"{item['n_records']}")
@@ -151,3 +161,15 @@ def _own_memory() -> tuple[int, int]:
 
     info = psutil.Process().memory_full_info()
     return int(info.rss), int(getattr(info, "pss", info.rss))
+
+
+def _own_cpus() -> int:
+    """CPUs Ray assigned to this actor (1 outside Ray or when fractional)."""
+    try:
+        import ray
+
+        if ray.is_initialized():
+            return max(1, int(ray.get_runtime_context().get_assigned_resources().get("CPU", 1)))
+    except Exception:  # not in a Ray worker: one thread
+        pass
+    return 1

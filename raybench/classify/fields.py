@@ -1,0 +1,96 @@
+"""The canonical fields a source column maps to, and a layout rebuilt from a column mapping.
+
+A field is a :class:`~raybench.layout.Layout` attribute that names a source column: ``start`` (the
+date, date-time or epoch column), ``start_time`` (a separate time-of-day column), ``end``, ``duration``,
+``caller``, ``callee``, ``subscriber``, ``partner``, ``dialed``, ``record_type`` (the descriptor
+column; also direction when the layout reads both from it), ``direction``, ``imsi``, ``imei``, ``lac``,
+``cell_id``, ``lat``, ``lon``; every other column is ``ignore``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from raybench.errors import UnknownLayoutError
+from raybench.layout import Layout, StartSpec, ValueMap
+
+FIELDS = ("start", "start_time", "end", "duration", "caller", "callee", "subscriber", "partner", "dialed",
+          "record_type", "direction", "imsi", "imei", "lac", "cell_id", "lat", "lon", "ignore")
+"""Classes of the column mapper, ``ignore`` last."""
+
+REQUIRED = ("start",)
+"""Fields without which a file cannot be read as its layout."""
+
+
+def layout_fields(layout: Layout) -> dict[str, str]:
+    """Source column -> field for every column of ``layout`` (``ignore`` for columns it does not read).
+
+    A column read for two purposes gets the first in :data:`FIELDS` order (T-Mobile's ``Type of Call``
+    is ``record_type``, which also gives the direction).
+    """
+    refs: list[tuple[str, str | None]] = [
+        ("start", layout.start.column if layout.start else None),
+        ("start_time", layout.start.time_column if layout.start else None),
+        ("end", layout.end_column), ("duration", layout.duration_column), ("caller", layout.caller),
+        ("callee", layout.callee), ("subscriber", layout.subscriber), ("partner", layout.partner),
+        ("dialed", layout.dialed),
+        ("record_type", layout.record_type.column if layout.record_type else None),
+        ("direction", layout.direction.column if layout.direction else None),
+        ("imsi", layout.imsi), ("imei", layout.imei), ("lac", layout.lac), ("cell_id", layout.cell_id),
+        ("lat", layout.lat), ("lon", layout.lon),
+    ]
+    out = {c: "ignore" for c in layout.columns}
+    for name, column in refs:
+        if column is not None and out.get(column) == "ignore":
+            out[column] = name
+    return out
+
+
+def mapped_layout(base: Layout, columns: tuple[str, ...], mapping: dict[str, str], *, has_header: bool,
+                  delimiter: str, skip_initial_space: bool, path: str = "<text>") -> Layout:
+    """``base`` rebuilt to read a file whose columns are ``columns``, mapped to fields by ``mapping``.
+
+    Args:
+        base: the layout the file was classified as.
+        columns: the file's column names in file order (for a headerless file, made-up unique names).
+        mapping: file column -> field (see :data:`FIELDS`); a field missing from it leaves the base
+            layout's use of that field empty (a missing descriptor column leaves record type and
+            direction unmapped, so the rows fail ``record_type_known`` rather than being guessed).
+        has_header, delimiter, skip_initial_space: the file's dialect.
+        path: the file, for the error.
+
+    Returns:
+        A layout with the base's id, carrier, zone, formats and value maps, reading the file's columns.
+
+    Raises:
+        UnknownLayoutError: a required field (:data:`REQUIRED`) has no column.
+    """
+    by_field = {f: c for c, f in mapping.items() if f != "ignore"}
+    base_fields = layout_fields(base)
+    rename = {bc: by_field.get(f) for bc, f in base_fields.items() if f != "ignore"}
+    for field_name in REQUIRED:
+        if field_name in base_fields.values() and field_name not in by_field:
+            raise UnknownLayoutError(path, f"classified as {base.id} but no column maps to {field_name!r}", row=1)
+
+    def col(name: str | None) -> str | None:
+        return rename.get(name) if name is not None else None
+
+    def vmap(vm: ValueMap | None) -> ValueMap | None:
+        if vm is None or col(vm.column) is None:
+            return None
+        return replace(vm, column=col(vm.column))
+
+    start = base.start
+    if start is not None:
+        start = StartSpec(col(start.column) or columns[0], col(start.time_column), start.formats, start.epoch)
+        if base.start.time_column is not None and start.time_column is None:
+            raise UnknownLayoutError(path, f"classified as {base.id} but no column maps to 'start_time'", row=1)
+    return replace(
+        base, columns=tuple(columns), has_header=has_header, delimiter=delimiter,
+        skip_initial_space=skip_initial_space, field_counts=(), header_aliases=(), probe={}, start=start,
+        duration_column=col(base.duration_column), caller=col(base.caller), callee=col(base.callee),
+        subscriber=col(base.subscriber), partner=col(base.partner), dialed=col(base.dialed),
+        record_type=vmap(base.record_type), direction=vmap(base.direction), imsi=col(base.imsi),
+        imei=col(base.imei), lac=col(base.lac), cell_id=col(base.cell_id), lat=col(base.lat),
+        lon=col(base.lon), end_column=col(base.end_column),
+    )

@@ -1,0 +1,150 @@
+"""Which layout a file is read with: a matching template, else the header rules, else the models.
+
+The order is the project's: a user's template takes precedence; the exact header rules and headerless
+probes (:mod:`raybench.identify.sniff`) come next; when they find no layout, the ONNX models' layout and
+column mapping are used if their confidence reaches the calibrated threshold. Otherwise the file is
+``unknown`` with its top-3 candidates, and :func:`resolve_identity` raises so it is not ingested.
+``raybench classify`` and the ingest driver both call :func:`resolve`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from raybench.classify.models import Classifiers, ColumnMapping, FileClassification, UNKNOWN, column_names
+from raybench.classify.sample import FileSample
+from raybench.errors import UnknownLayoutError
+from raybench.identify.file import SAMPLE_BYTES, FileIdentity, identify_file
+from raybench.identify.sniff import Identification
+from raybench.layout import Layout
+
+
+def _read_start(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read(SAMPLE_BYTES)
+
+
+def _lead(sample: FileSample) -> tuple[str, ...]:
+    lead = ("banner",) * len(sample.banners)
+    if sample.header is not None:
+        lead += ("header",) + (("header_types",) if sample.header_types else ())
+    return lead
+
+
+def _identity(facts: tuple[str, int, object, bool], layout: Layout, sample: FileSample, confidence: float,
+              method: str) -> FileIdentity:
+    """A :class:`FileIdentity` for a layout found by a template or the models (lead from the sample)."""
+    path, size, encoding, cr_only = facts
+    ident = Identification(layout, confidence, method, _lead(sample), sample.header_line, sample.header_types,
+                           sample.banners)
+    return FileIdentity(path, size, encoding, ident, cr_only)
+
+
+def _rules_columns(layout: Layout) -> tuple[ColumnMapping, ...]:
+    from raybench.classify.fields import layout_fields
+
+    fields = layout_fields(layout)
+    return tuple(ColumnMapping(i, n, fields.get(n, "ignore"), 1.0) for i, n in enumerate(layout.columns))
+
+
+def _rules_result(identity: FileIdentity) -> FileClassification:
+    ident = identity.identification
+    return FileClassification(ident.layout.id, ident.layout.carrier, ident.confidence,
+                              ((ident.layout.id, ident.confidence),), _rules_columns(ident.layout), ident.method)
+
+
+def top3_text(result: FileClassification) -> str:
+    """``'att_mobility_voice 0.41, other 0.30, sprint_cdma 0.12'``."""
+    return ", ".join(f"{k} {p:.2f}" for k, p in result.top3)
+
+
+def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers: Classifiers | None = None) -> tuple[FileClassification, FileIdentity | None]:
+    """Classify one file: template, rules, then models.
+
+    Args:
+        path: the file.
+        layouts: the layouts the header rules try (``raybench.catalog.BUILTIN``).
+        templates: loaded templates (:func:`raybench.classify.templates.load_templates`).
+        classifiers: the ONNX models (default: the shipped ones, one thread).
+
+    Returns:
+        The classification and, unless it abstained, the :class:`FileIdentity` to ingest with.
+
+    Raises:
+        InputFileError: the file cannot be read (empty, binary, missing); UnknownLayoutError is not
+            raised here: an unknown file comes back with ``layout == 'unknown'``.
+    """
+    from raybench.classify.fields import mapped_layout
+    from raybench.classify.models import default_classifiers
+    from raybench.classify.sample import decode_sample, sample_text
+    from raybench.classify.templates import match_template
+
+    identity: FileIdentity | None = None
+    rules_reason = ""
+    try:
+        identity = identify_file(path, layouts)
+    except UnknownLayoutError as exc:
+        rules_reason = exc.reason
+    if identity is not None and not templates:
+        return _rules_result(identity), identity
+    sample = sample_text(decode_sample(_read_start(path)))
+    facts = (_file_facts(path) if identity is None else
+             (identity.path, identity.size_bytes, identity.encoding, identity.cr_only))
+    template = match_template(sample, tuple(templates))
+    if template is not None:
+        from raybench.identify.sniff import normalize_header
+
+        layout = template.to_layout(sample, path)
+        by_norm = {normalize_header(c): f for c, f in template.columns.items()}
+        cols = tuple(ColumnMapping(i, n, by_norm.get(normalize_header(n), "ignore"), 1.0)
+                     for i, n in enumerate(column_names(sample)))
+        return FileClassification(layout.id, layout.carrier, 1.0, ((layout.id, 1.0),), cols, "template",
+                                  template=template.name), _identity(facts, layout, sample, 1.0, "template")
+    if identity is not None:
+        return _rules_result(identity), identity
+    clf = classifiers or default_classifiers()
+    result = clf.classify_sample(sample)
+    if result.abstained:
+        return replace(result, reason=f"{rules_reason}; models: {result.reason}"), None
+    from raybench.catalog import get_layout
+
+    names = column_names(sample)
+    try:
+        layout = mapped_layout(get_layout(result.layout), names, {c.name: c.field for c in result.columns},
+                               has_header=sample.header is not None, delimiter=sample.delimiter,
+                               skip_initial_space=sample.skip_initial_space, path=path)
+    except UnknownLayoutError as exc:
+        return FileClassification(UNKNOWN, UNKNOWN, result.confidence, result.top3, result.columns, UNKNOWN,
+                                  reason=f"{rules_reason}; models: {exc.reason}"), None
+    return result, _identity(facts, layout, sample, result.confidence, "model")
+
+
+def _file_facts(path: str) -> tuple[str, int, object, bool]:
+    """``(path, size, encoding, cr_only)`` of a file the rules could not identify (read as they would)."""
+    import codecs
+    import os
+
+    from raybench.identify.encoding import detect_encoding
+
+    data = _read_start(path)
+    encoding = detect_encoding(data)
+    text = codecs.getincrementaldecoder(encoding.name)(errors="replace").decode(data[encoding.bom_bytes:])
+    return path, os.path.getsize(path), encoding, "\r" in text and "\n" not in text
+
+
+def resolve_identity(path: str, layouts: tuple[Layout, ...], *, templates=None,
+                     classifiers: Classifiers | None = None) -> FileIdentity:
+    """The identity the ingest driver reads ``path`` with (templates from the default folder).
+
+    Raises:
+        InputFileError: the file cannot be read.
+        UnknownLayoutError: rules, templates and models found no layout; the one-line message has the
+            models' top-3.
+    """
+    from raybench.classify.templates import load_templates
+
+    result, identity = resolve(path, layouts, templates=load_templates() if templates is None else templates,
+                               classifiers=classifiers)
+    if identity is None:
+        raise UnknownLayoutError(path, f"{result.reason}; top-3: {top3_text(result)}", row=1)
+    return identity

@@ -1,0 +1,147 @@
+"""The start of a file as the classifiers see it: decoded text, delimiter, banners, header, records.
+
+No layout is assumed. The delimiter is the candidate that splits the first records into the most
+consistent number of fields (more than one); leading records with another field count are banners;
+the first record with the usual count is a header when it has clearly fewer digits than the record
+after it. A line of SQL types right after the header (Cisco CUCM) is skipped like the rules do.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+SAMPLE_CHARS = 4096
+"""Characters of decoded text the classifiers look at (the "first kilobytes")."""
+
+MAX_RECORDS = 40
+"""Records parsed from the sample."""
+
+CANDIDATE_DELIMITERS = (",", ";", "|", "\t")
+
+_DIGIT = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class FileSample:
+    """What the start of a file looks like.
+
+    Attributes:
+        text: decoded text (at most :data:`SAMPLE_CHARS` characters, BOM removed).
+        delimiter: the sniffed field separator.
+        skip_initial_space: every separator is followed by a space (``", "``).
+        banners: records before the header (or before the data when headerless).
+        header: the header's fields, or None when the file has no header line.
+        header_types: the SQL types line after the header, if any.
+        rows: the data records' fields (up to :data:`MAX_RECORDS`; the last may be cut short).
+        width: the usual number of fields per record.
+    """
+
+    text: str
+    delimiter: str
+    skip_initial_space: bool
+    banners: tuple[str, ...]
+    header: tuple[str, ...] | None
+    header_types: str | None
+    rows: tuple[tuple[str, ...], ...]
+    width: int
+
+    @property
+    def header_line(self) -> str | None:
+        """The header record's text as written (for the junk rules), or None."""
+        if self.header is None:
+            return None
+        return nonblank_records(self.text)[len(self.banners)]
+
+    def column(self, index: int) -> list[str]:
+        """Values of column ``index`` in the sample's data records (missing fields are empty)."""
+        return [r[index] if index < len(r) else "" for r in self.rows]
+
+
+def decode_sample(data: bytes) -> str:
+    """Decode a file's first bytes like identification does (BOM, UTF-8, charset-normalizer, cp1252).
+
+    Args:
+        data: the file's first bytes (e.g. 64 KiB).
+
+    Returns:
+        At most :data:`SAMPLE_CHARS` characters, BOM removed, bare CR line ends turned into LF.
+    """
+    from raybench.identify.encoding import detect_encoding
+
+    encoding = detect_encoding(data)
+    decoder = codecs.getincrementaldecoder(encoding.name)(errors="replace")
+    text = decoder.decode(data[encoding.bom_bytes:encoding.bom_bytes + 4 * SAMPLE_CHARS + 4], final=False)
+    if "\r" in text and "\n" not in text:
+        text = text.replace("\r", "\n")
+    return text[:SAMPLE_CHARS]
+
+
+def nonblank_records(text: str) -> list[str]:
+    """The first records of ``text`` (newline outside quotes ends one), blank ones left out."""
+    from raybench.read.junk import is_blank
+    from raybench.read.records import split_records
+
+    return [r for r in split_records(text) if not is_blank(r)][:MAX_RECORDS + 8]
+
+
+def _split(record: str, delimiter: str, skip: bool) -> tuple[str, ...]:
+    try:
+        rows = list(csv.reader([record], delimiter=delimiter, skipinitialspace=skip))
+    except csv.Error:
+        return (record,)
+    return tuple(rows[0]) if len(rows) == 1 else (record,)
+
+
+def _digit_share(fields: tuple[str, ...]) -> float:
+    return sum(1 for f in fields if _DIGIT.search(f)) / max(1, len(fields))
+
+
+def sample_text(text: str) -> FileSample:
+    """Split decoded text into banners, header and records.
+
+    Args:
+        text: decoded start of a file (see :func:`decode_sample`).
+
+    Returns:
+        The sample; a single-column file has ``width`` 1 and delimiter ``,``.
+    """
+    text = text[:SAMPLE_CHARS]
+    records = nonblank_records(text)
+    complete = records[:-1] if len(records) > 2 else records  # the last one may be cut by the sample
+    best = (-1.0, ",", False, 1)
+    for delimiter in CANDIDATE_DELIMITERS:
+        counts = [len(_split(r, delimiter, True)) for r in complete]
+        if not counts:
+            break
+        width, hits = Counter(counts).most_common(1)[0]
+        if width < 2:
+            continue
+        score = hits / len(counts) + min(width, 40) / 1000
+        if score > best[0]:
+            n = sum(r.count(delimiter) for r in complete)
+            skip = delimiter == "," and n > 0 and sum(r.count(", ") for r in complete) == n
+            best = (score, delimiter, skip, width)
+    _, delimiter, skip, width = best
+    split = [_split(r, delimiter, skip) for r in records]
+    start = next((i for i, f in enumerate(split) if len(f) == width), 0)
+    banners = tuple(records[:start])
+    header: tuple[str, ...] | None = None
+    header_types = None
+    body = split[start:]
+    if len(body) >= 2:
+        first, second = body[0], body[1]
+        from raybench.read.junk import is_types_line
+
+        types_next = is_types_line(records[start + 1], delimiter)
+        if types_next or (_digit_share(first) <= 0.34 and _digit_share(second) >= _digit_share(first) + 0.2):
+            header = tuple(f.strip() for f in first)
+            body = body[1:]
+            if types_next:
+                header_types = records[start + 1]
+                body = body[1:]
+    rows = tuple(tuple(f.strip() for f in r) for r in body[:MAX_RECORDS])
+    return FileSample(text, delimiter, skip, banners, header, header_types, rows, width)

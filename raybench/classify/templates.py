@@ -1,0 +1,192 @@
+"""User templates: YAML files that say how to read an export seen every week.
+
+A template names the built-in layout it reads like (carrier, value maps), the header signature it
+matches, the file column -> field mapping, and optionally the zone, the start formats and the duration
+unit. A file whose header, normalised (case, punctuation and spacing ignored), equals a template's
+``header`` is read with that template, before the header rules and the models. Templates need a header
+line; headerless exports are left to the rules and the models. Example::
+
+    name: att-weekly
+    layout: att_mobility_voice
+    header: [Connection Date, Time (UTC), ET, Orig #, Term #, Desc]
+    columns: {Connection Date: start, Time (UTC): start_time, ET: duration, Orig #: caller,
+              Term #: callee, Desc: record_type}
+    tz: UTC
+    start_formats: ['%m/%d/%Y %H:%M:%S']
+    duration_unit: mm_ss
+
+``raybench template create FILE`` proposes one from the models' mapping; edit it, then put it in the
+templates folder (``--templates``, or ``$RAYBENCH_TEMPLATES``, default ``./templates``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from typing import get_args
+
+from raybench.classify.fields import FIELDS, mapped_layout
+from raybench.classify.sample import FileSample
+from raybench.errors import ConfigError
+from raybench.identify.sniff import normalize_header
+from raybench.layout import DurationUnit, Layout
+
+TEMPLATES_ENV = "RAYBENCH_TEMPLATES"
+DEFAULT_TEMPLATES_DIR = "templates"
+
+
+@dataclass(frozen=True)
+class Template:
+    """One template (see the module docstring for the YAML keys).
+
+    Attributes:
+        name: template name (the file's stem when the YAML has none).
+        layout: the built-in layout id it reads like.
+        header: the header signature, as written.
+        columns: file column -> field (:data:`raybench.classify.fields.FIELDS`); absent columns are ignored.
+        tz: IANA zone of the times, or None to keep the layout's.
+        start_formats: strptime formats of the start, or None to keep the layout's.
+        duration_unit: how durations are written, or None to keep the layout's.
+        path: the YAML file.
+    """
+
+    name: str
+    layout: str
+    header: tuple[str, ...]
+    columns: dict[str, str]
+    tz: str | None = None
+    start_formats: tuple[str, ...] | None = None
+    duration_unit: str | None = None
+    path: str = ""
+
+    @property
+    def signature(self) -> tuple[str, ...]:
+        """The normalised header it matches."""
+        return tuple(normalize_header(h) for h in self.header)
+
+    def matches(self, sample: FileSample) -> bool:
+        """True when the sample's header equals the signature (normalised, same order)."""
+        return sample.header is not None and tuple(normalize_header(h) for h in sample.header) == self.signature
+
+    def to_layout(self, sample: FileSample, path: str = "<text>") -> Layout:
+        """The layout that reads a matching file.
+
+        Raises:
+            UnknownLayoutError: the template maps no column to a required field.
+        """
+        from raybench.catalog import get_layout
+
+        base = get_layout(self.layout)
+        if self.start_formats and base.start is not None:
+            base = replace(base, start=replace(base.start, formats=tuple(self.start_formats)))
+        if self.duration_unit:
+            base = replace(base, duration_unit=self.duration_unit)
+        if self.tz:
+            base = replace(base, tz=self.tz, tz_source=f"template {self.name}")
+        by_norm = {normalize_header(c): f for c, f in self.columns.items()}
+        mapping = {h: by_norm.get(normalize_header(h), "ignore") for h in sample.header or ()}
+        return mapped_layout(base, tuple(sample.header or ()), mapping, has_header=True,
+                             delimiter=sample.delimiter, skip_initial_space=sample.skip_initial_space, path=path)
+
+
+def parse_template(data: dict, path: str = "<dict>") -> Template:
+    """A template from its YAML mapping.
+
+    Raises:
+        ConfigError: a missing or bad key; the message names it and the allowed values.
+    """
+    from raybench.catalog import layouts_by_id
+
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: a template is a mapping with keys layout, header, columns")
+    known = {"name", "layout", "carrier", "header", "columns", "tz", "start_formats", "duration_unit"}
+    if extra := set(data) - known:
+        raise ConfigError(f"{path}: unknown key(s) {sorted(extra)}; allowed: {sorted(known)}")
+    layout = data.get("layout")
+    if layout not in layouts_by_id():
+        raise ConfigError(f"{path}: layout {layout!r} is not a built-in layout; known: {', '.join(layouts_by_id())}")
+    header = data.get("header")
+    if not isinstance(header, list) or not header:
+        raise ConfigError(f"{path}: header must be a non-empty list of column names")
+    columns = data.get("columns") or {}
+    if not isinstance(columns, dict):
+        raise ConfigError(f"{path}: columns must map column names to fields")
+    for column, field_name in columns.items():
+        if field_name not in FIELDS:
+            raise ConfigError(f"{path}: column {column!r} maps to {field_name!r}; allowed: {', '.join(FIELDS)}")
+        if normalize_header(str(column)) not in {normalize_header(str(h)) for h in header}:
+            raise ConfigError(f"{path}: column {column!r} is not in the header")
+    unit = data.get("duration_unit")
+    if unit is not None and unit not in get_args(DurationUnit):
+        raise ConfigError(f"{path}: duration_unit {unit!r}; allowed: {', '.join(get_args(DurationUnit))}")
+    tz = data.get("tz")
+    if tz is not None:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(f"{path}: tz {tz!r} is not an IANA time zone") from None
+    formats = data.get("start_formats")
+    name = data.get("name") or os.path.splitext(os.path.basename(path))[0]
+    return Template(str(name), layout, tuple(str(h) for h in header), {str(k): v for k, v in columns.items()},
+                    tz, tuple(formats) if formats else None, unit, path)
+
+
+def templates_dir(folder: str | None = None) -> str:
+    """The templates folder: ``folder``, else ``$RAYBENCH_TEMPLATES``, else ``./templates``."""
+    return folder or os.environ.get(TEMPLATES_ENV) or DEFAULT_TEMPLATES_DIR
+
+
+def load_templates(folder: str | None = None) -> tuple[Template, ...]:
+    """Every ``*.yaml``/``*.yml`` template in the folder (none when it does not exist), sorted by file name.
+
+    Raises:
+        ConfigError: a template that does not parse.
+    """
+    import yaml
+
+    folder = templates_dir(folder)
+    if not os.path.isdir(folder):
+        return ()
+    out = []
+    for name in sorted(os.listdir(folder)):
+        if name.endswith((".yaml", ".yml")):
+            path = os.path.join(folder, name)
+            try:
+                with open(path) as f:
+                    data = yaml.safe_load(f)
+            except yaml.YAMLError as exc:
+                raise ConfigError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
+            out.append(parse_template(data, path))
+    return tuple(out)
+
+
+def match_template(sample: FileSample, templates: tuple[Template, ...]) -> Template | None:
+    """The first template whose header signature the sample's header equals, or None."""
+    return next((t for t in templates if t.matches(sample)), None)
+
+
+def propose_template(sample: FileSample, layout_id: str, mapping: list[tuple[str, str]], name: str) -> dict:
+    """A template (as a YAML-ready dict) for a file with a header, from a column mapping.
+
+    Args:
+        sample: the file's sample (must have a header).
+        layout_id: the layout it reads like.
+        mapping: ``(column name, field)`` in file order.
+        name: the template's name.
+
+    Raises:
+        ConfigError: the file has no header line.
+    """
+    from raybench.catalog import get_layout
+
+    if sample.header is None:
+        raise ConfigError("templates match on the header line, and this file has none")
+    layout = get_layout(layout_id)
+    return {
+        "name": name, "layout": layout_id, "carrier": layout.carrier, "header": list(sample.header),
+        "columns": {c: f for c, f in mapping if f != "ignore"}, "tz": layout.tz,
+        "start_formats": list(layout.start.formats) if layout.start else [],
+        "duration_unit": layout.duration_unit,
+    }
