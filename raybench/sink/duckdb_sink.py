@@ -240,9 +240,10 @@ class DuckDBSink:
         return deleted
 
     def write_file_row(self, row: dict) -> None:
-        """Insert or replace the ``files`` row of ``(ingest_job, path)`` (keys:
-        :data:`raybench.schema.FILES_COLUMNS`)."""
-        self.con.execute("DELETE FROM files WHERE ingest_job = ? AND path = ?", [row["ingest_job"], row["path"]])
+        """Insert one ``files`` row (keys: :data:`raybench.schema.FILES_COLUMNS`); it replaces the file's
+        ``status='running'`` row of the same job (written at the job's start, or by a crashed run)."""
+        self.con.execute("DELETE FROM files WHERE ingest_job = ? AND path = ? AND status = 'running'",
+                         [row["ingest_job"], row["path"]])
         values = [row.get(c) for c in FILES_COLUMNS]
         skipped = row.get("lines_skipped") or {}
         values[FILES_COLUMNS.index("lines_skipped")] = None
@@ -251,8 +252,8 @@ class DuckDBSink:
         if skipped:
             self.con.execute(
                 "UPDATE files SET lines_skipped = MAP(?::VARCHAR[], ?::BIGINT[]) "
-                "WHERE ingest_job = ? AND path = ?",
-                [list(skipped), list(skipped.values()), row["ingest_job"], row["path"]])
+                "WHERE ingest_job = ? AND path = ? AND status IS NOT DISTINCT FROM ?",
+                [list(skipped), list(skipped.values()), row["ingest_job"], row["path"], row.get("status")])
 
     def close(self) -> None:
         """Write what is queued, then close the database."""

@@ -72,3 +72,13 @@ def test_garbage_numbers_are_quarantined(tmp_path):
     con = duckdb.connect(str(tmp_path / "x.duckdb"), read_only=True)
     assert con.execute("SELECT source_row, reasons FROM quarantine ORDER BY 1").fetchall() == [
         (2, ["number_format"]), (3, ["number_format"])]
+
+
+def test_a_file_named_twice_is_stored_once_and_both_names_have_a_files_row(tmp_path):
+    g = generate_file("sprint_cdma", str(tmp_path / "g"), rows=200, seed=3)
+    out = _ingest([g.path, g.path], tmp_path)
+    assert sorted(r["status"] for r in out["files"]) == ["ok", "skipped"]
+    assert out["totals"]["rows_stored"] == 200
+    with duckdb.connect(str(tmp_path / "x.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT count(*), count(DISTINCT record_id) FROM cdr").fetchone() == (200, 200)
+        assert con.execute("SELECT status FROM ingest_jobs").fetchall() == [("done",)]
