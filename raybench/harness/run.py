@@ -37,6 +37,25 @@ def generate_inputs(scenario: Scenario, cache_dir: str) -> list:
             else:
                 made.append(generate_file(layout, folder, rows=scenario.rows, seed=seed,
                                           defect_rate=scenario.defect_rate))
+    if scenario.duplicates:
+        made += [c for g in list(made) for c in _companions(g, folder, scenario.seed)]
+    return made
+
+
+def _companions(base, folder: str, seed: int) -> list:
+    """Labelled copies and hard negatives of one generated file (:mod:`raybench.generate.duplicates`),
+    cached beside it."""
+    from raybench.generate.duplicates import generate_duplicates
+    from raybench.generate.production import GeneratedFile
+
+    out = os.path.join(folder, "companions-" + os.path.basename(base.path))
+    listing = os.path.join(out, "companions.json")
+    if os.path.exists(listing):
+        with open(listing) as f:
+            return [GeneratedFile(**g) for g in json.load(f)]
+    made = generate_duplicates(base, out, seed=seed)
+    with open(listing, "w") as f:
+        json.dump([{"path": g.path, "truth_path": g.truth_path, "rows": g.rows, "layout": g.layout} for g in made], f)
     return made
 
 
@@ -95,7 +114,9 @@ def collect_metrics(ingest: dict, accuracy: list[dict], worker_error_rows: int =
         "queue_depth_max": m.get("batches_in_flight_max"),
         "classification_accuracy": sum(layout_of.get(a["file"]) == a["layout"] for a in accuracy) / len(accuracy)
         if accuracy else None,
-        "template_match_rate": None,
+        "template_match_rate": (ingest.get("classification") or {}).get("template_match_rate"),
+        "classification_latency_p95_ms": 1000 * ((ingest.get("classification") or {}).get("latency_s") or {}).get("p95")
+        if ((ingest.get("classification") or {}).get("latency_s") or {}).get("p95") is not None else None,
         "validation_coverage": accounted / read if read else 1.0,
         "error_rate": ((read - accounted) + worker_error_rows) / read if read else 0.0,
         "driver_saturated": float(bool(m.get("driver_saturated"))) if m else None,
@@ -144,7 +165,7 @@ def run_scenario(path: str, *, address: str | None = None, out_dir: str = "resul
         from raybench.harness.peers import run_peers
 
         peers = run_peers([g.path for g in generated])
-    con = duckdb.connect(db, read_only=True)
+    con = duckdb.connect(db)  # scoring writes temporary tables only
     try:
         accuracy = [dict(score_file(con, g.path, g.truth_path, job), file=g.path, layout=g.layout)
                     for g in generated]
@@ -154,9 +175,17 @@ def run_scenario(path: str, *, address: str | None = None, out_dir: str = "resul
         from raybench.harness.accounting import exact_accounting
 
         accounting = exact_accounting(con, {g.path: g.truth_path for g in generated})
+        duplicates = None
+        if scenario.duplicates:
+            from raybench.dedupe.evaluate import score_dedupe
+
+            duplicates = score_dedupe(con, [(g.path, g.truth_path) for g in generated], ingest_jobs=[job])
     finally:
         con.close()
     metrics = collect_metrics(ingest, accuracy, worker_errors)
+    if duplicates is not None:
+        metrics.update(duplicate_precision=duplicates["overall"]["precision"],
+                       duplicate_recall=duplicates["overall"]["recall"])
     metrics.update(accounting_exact=float(accounting["exact"]), rows_missing=accounting["missing"],
                    rows_duplicated=accounting["duplicated"] + accounting["duplicate_record_ids"])
     if fault_report is not None:  # wall time of every driver run, the crashed ones included
@@ -179,6 +208,7 @@ def run_scenario(path: str, *, address: str | None = None, out_dir: str = "resul
         "scenario": {"name": scenario.name, "path": path, "source": scenario.source},
         "ingest": ingest, "accuracy": accuracy, "metrics": metrics, "targets": targets,
         "peers": peers, "scaling": scaling, "accounting": accounting, "faults": fault_report,
+        "duplicates": duplicates,
         "passed": all(t["passed"] for t in targets),
     }
     from raybench.harness.readiness import assess

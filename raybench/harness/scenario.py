@@ -4,7 +4,8 @@ A scenario is YAML::
 
     name: smoke
     description: ...
-    generate: {layouts: [att_mobility_voice, ...], rows: 1000, seed: 11, defect_rate: 0.02, files: 1}
+    generate: {layouts: [att_mobility_voice, ...], rows: 1000, seed: 11, defect_rate: 0.02, files: 1,
+               duplicates: false}   # true: also labelled copies and hard negatives of each file
     ingest: {workers: null, chunk_size: 4MiB, tz: null, num_cpus: null, object_store: null}
     peers: false          # also run a plain polars+DuckDB pass and DuckDB read_csv on the same files
     scale_cpus: []        # e.g. [1, 2, 4]: the same ingest at each CPU count, for scaling efficiency
@@ -52,7 +53,7 @@ METRICS = {
     "disk_io_bytes_per_s": "mean disk read + write rate of the node, bytes per second",
     "queue_depth_max": "most batches in flight at once",
     "classification_accuracy": "files whose identified layout is the generated one / files",
-    "template_match_rate": "files matched by a template / files (None until templates exist)",
+    "template_match_rate": "files identified by a template / files identified",
     "validation_coverage": "rows with a verdict (stored or quarantined) / rows read",
     "error_rate": "(rows neither stored nor quarantined + rows quarantined by a worker error) / rows read",
     "driver_saturated": "1 when the driver used over 90% of a core in most busy samples",
@@ -64,6 +65,9 @@ METRICS = {
     "rows_missing": "truth records in neither cdr nor quarantine",
     "rows_duplicated": "records held more than once in cdr + quarantine",
     "fault_events": "faults injected (actor kills, node kills, driver crashes)",
+    "duplicate_precision": "correct duplicate pairs / pairs found (generate.duplicates: labelled copies)",
+    "duplicate_recall": "labelled duplicate pairs found / labelled pairs",
+    "classification_latency_p95_ms": "95th percentile of the time to identify one file (layout, mapping), ms",
     "batches_retried": "batches Ray ran more than once because their worker died (kill, crash, OOM killer)",
     "fault_recover_s_max": "longest time from a fault to the pipeline working again, seconds",
     "fault_slowdown_ratio": "wall time with faults (all driver runs) / wall time of the fault-free reference run "
@@ -74,7 +78,7 @@ METRICS = {
 OPS = {"<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b, "==": lambda a, b: a == b,
        "<": lambda a, b: a < b, ">": lambda a, b: a > b}
 _TOP = {"name", "description", "generate", "ingest", "targets"}
-_GENERATE = {"layouts", "rows", "seed", "defect_rate", "files"}
+_GENERATE = {"layouts", "rows", "seed", "defect_rate", "files", "duplicates"}
 _INGEST = {"workers", "chunk_size", "tz", "num_cpus", "object_store", "commit_rows", "nodes"}
 _TOP = _TOP | {"peers", "scale_cpus", "faults"}
 _HARNESS_FAULTS = {"kill_driver_after_s", "reference"}
@@ -114,6 +118,7 @@ class Scenario:
     targets: tuple[Target, ...] = field(default_factory=tuple)
     source: dict = field(default_factory=dict)
     commit_rows: int = 250_000
+    duplicates: bool = False
     nodes: int = 1
     faults: FaultPlan | None = None
     kill_driver_after_s: float | None = None
@@ -238,5 +243,6 @@ def load_scenario(path: str) -> Scenario:
         files=files, object_store_bytes=parse_bytes(store) if store is not None else None,
         peers=bool(doc.get("peers", False)), scale_cpus=scale,
         targets=targets, source=doc, commit_rows=commit_rows, nodes=nodes, faults=faults,
+        duplicates=bool(gen.get("duplicates", False)),
         kill_driver_after_s=kill_driver, fault_reference=bool(harness_faults.get("reference", True)),
     )

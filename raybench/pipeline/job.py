@@ -93,6 +93,8 @@ class FileTask:
     junk: JunkRules | None = None
     row: dict = field(default_factory=dict)
     committed: set[str] = field(default_factory=set)
+    identify_s: float | None = None
+    method: str | None = None
 
 
 def expand_paths(paths: list[str]) -> list[str]:
@@ -123,7 +125,10 @@ def _prepare(path: str, options: IngestOptions, staging: str, job: str) -> FileT
     try:  # templates, header rules, then the ONNX models (raybench.classify.resolve)
         from raybench.classify.resolve import resolve_identity
 
+        t_identify = time.perf_counter()
         identity = resolve_identity(path, BUILTIN)
+        task.identify_s = time.perf_counter() - t_identify
+        task.method = identity.identification.method
     except InputFileError as exc:
         task.row.update(error=str(exc), bytes=os.path.getsize(path) if os.path.exists(path) else None)
         return task
@@ -424,6 +429,7 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
         "checkpoint": {"run": run_no, "chunks_skipped": chunks_skipped, "chunks_run": len(items),
                        "commits": sink.commits, "rows_dropped_duplicate": sink.rows_dropped_duplicate},
         "faults": faults.to_dict(),
+        "classification": _classification_summary(tasks),
     }
     path = options.results or os.path.join("results", f"ingest-{job}.json")
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
@@ -431,6 +437,23 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
         json.dump(results, f, indent=1, default=str)
     results["results_path"] = path
     return results
+
+
+def _classification_summary(tasks: list[FileTask]) -> dict:
+    """Per-file identification time and method: ``latency_s`` (``p50``, ``p95``, ``max`` over the files
+    identified), ``methods`` (``header``, ``probe``, ``template``, ``model`` -> files) and
+    ``template_match_rate`` (files matched by a template / files identified)."""
+    from raybench.metrics.stats import percentiles
+
+    times = [t.identify_s for t in tasks if t.identify_s is not None]
+    methods: dict[str, int] = {}
+    for t in tasks:
+        if t.method:
+            methods[t.method] = methods.get(t.method, 0) + 1
+    identified = sum(methods.values())
+    return {"latency_s": {**percentiles(times), "max": max(times)} if times else {},
+            "methods": methods, "files_identified": identified,
+            "template_match_rate": methods.get("template", 0) / identified if identified else None}
 
 
 def _crash_driver_after(commits: int):

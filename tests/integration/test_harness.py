@@ -20,7 +20,7 @@ pytestmark = pytest.mark.usefixtures("ray_local")
 SCENARIO = """
 name: tiny
 description: two layouts, 400 rows each
-generate: {layouts: [sprint_cdma, asterisk_master_csv], rows: 400, seed: 4, defect_rate: 0.05}
+generate: {layouts: [sprint_cdma, asterisk_master_csv], rows: 400, seed: 4, defect_rate: 0.05, duplicates: true}
 ingest: {chunk_size: 8KiB}
 targets:
   rows_accounted_ratio: "== 1"
@@ -50,8 +50,12 @@ def passed_run(tmp_path_factory):
 def test_results_and_timeseries(passed_run):
     doc = json.loads((passed_run / "results.json").read_text())
     assert doc["schema_version"] == 1 and doc["passed"] is True
-    assert doc["metrics"]["rows_read"] == 800 and doc["metrics"]["classification_accuracy"] == 1.0
-    assert doc["metrics"]["validation_coverage"] == 1.0 and doc["metrics"]["error_rate"] == 0.0
+    m = doc["metrics"]
+    # 800 base records plus their labelled copies and hard negatives, every one accounted for exactly
+    assert m["rows_read"] == doc["accounting"]["rows_truth"] > 800 and m["accounting_exact"] == 1.0
+    assert m["classification_accuracy"] == 1.0 and m["duplicate_recall"] == 1.0 and m["duplicate_precision"] >= 0.99
+    assert m["validation_coverage"] == 1.0 and m["error_rate"] == 0.0
+    assert m["template_match_rate"] == 0.0 and 0 < m["classification_latency_p95_ms"] < 5000
     assert {t["metric"] for t in doc["targets"]} == {"rows_accounted_ratio", "field_accuracy", "quarantine_recall",
                                                      "classification_accuracy", "wall_s"}
     readiness = {v["criterion"]: v for v in doc["readiness"]}
@@ -60,7 +64,7 @@ def test_results_and_timeseries(passed_run):
     assert readiness["1M rows ingested in <= 1800 s"]["value"] is None  # 800 rows are no evidence for 1M
     ts = pl.read_parquet(passed_run / "timeseries.parquet")
     assert ts.height >= 1 and {"t_s", "pss_bytes", "rows_done", "cpu_pct"} <= set(ts.columns)
-    assert ts["rows_done"].max() == 800
+    assert ts["rows_done"].max() == m["rows_read"]
 
 
 def test_impossible_target_exits_1(tmp_path):
