@@ -121,6 +121,8 @@ def run_with_faults(scenario: Scenario, paths: list[str], run_dir: str, job: str
         report["wall_s_total"] = total
         report["slowdown_ratio"] = total / report["reference_wall_s"] if report["reference_wall_s"] else None
         recover = [e["recover_s"] for e in report["events"] if e.get("recover_s") is not None]
+        if report.get("retry_gap_s_max") is not None:  # a worker died of itself (crash, OOM killer)
+            recover.append(report["retry_gap_s_max"])
         report["recover_s_max"] = max(recover, default=None)
         return ingest, report
     finally:
@@ -133,6 +135,8 @@ def _add_events(report: dict, results_path: str) -> None:
         faults = (json.load(f).get("metrics") or {}).get("faults") or {}
     report["events"].extend(faults.get("events") or [])
     report["retried_batches"] = report.get("retried_batches", 0) + faults.get("retried_batches", 0)
+    if faults.get("retry_gap_s_max") is not None:
+        report["retry_gap_s_max"] = max(report.get("retry_gap_s_max") or 0.0, faults["retry_gap_s_max"])
 
 
 def _start_cluster(scenario: Scenario):

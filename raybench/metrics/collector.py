@@ -82,6 +82,7 @@ class MetricsCollector:
     peaks: dict[str, dict] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     attempts: dict[str, int] = field(default_factory=dict)
+    attempt_starts: dict[str, list[float]] = field(default_factory=dict)
     worker_nodes: dict[str, str | None] = field(default_factory=dict)
     registered_s: list[float] = field(default_factory=list)
     fault_events: list[dict] = field(default_factory=list)
@@ -105,6 +106,7 @@ class MetricsCollector:
         with self._lock:
             self.in_flight[chunk_id] = _Batch(worker_id, time.perf_counter())
             self.attempts[chunk_id] = self.attempts.get(chunk_id, 0) + 1
+            self.attempt_starts.setdefault(chunk_id, []).append(time.perf_counter() - self.t0)
             return self.attempts[chunk_id]
 
     def fault_event(self, kind: str, detail: dict) -> None:
@@ -120,18 +122,22 @@ class MetricsCollector:
     def fault_summary(self) -> dict:
         """Injected faults and recovery: per fault event, ``recover_s`` = time from the fault to the next
         worker registration (a restarted actor) and ``next_batch_s`` = to the next finished batch; plus
-        ``retried_batches`` (chunks Ray ran more than once) and ``attempts_max``."""
+        ``retried_batches`` (chunks Ray ran more than once), ``attempts_max`` and ``retry_gap_s_max`` (the
+        longest time from a batch's first attempt to its next: its worker's death, whatever killed it, and
+        Ray bringing the batch back on a restarted actor)."""
         with self._lock:
             events = [dict(e) for e in self.fault_events]
             registered = sorted(self.registered_s)
             finished = sorted(r["finished_s"] for r in self.done.values())
             attempts = dict(self.attempts)
+            gaps = [starts[1] - starts[0] for starts in self.attempt_starts.values() if len(starts) > 1]
         for e in events:
             e["recover_s"] = next((t - e["t_s"] for t in registered if t > e["t_s"]), None)
             e["next_batch_s"] = next((t - e["t_s"] for t in finished if t > e["t_s"]), None)
         recover = [e["recover_s"] for e in events if e["recover_s"] is not None]
         return {"events": events, "retried_batches": sum(1 for n in attempts.values() if n > 1),
                 "attempts_max": max(attempts.values(), default=0),
+                "retry_gap_s_max": max(gaps, default=None),
                 "recover_s_max": max(recover, default=None),
                 "recover_s_mean": sum(recover) / len(recover) if recover else None}
 

@@ -364,7 +364,9 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
         phase("finalize")
         # duplicates and call legs over the stored rows (raybench.dedupe): cdr.duplicate_of, duplicates, call_legs
         from raybench.dedupe import dedupe_job
+        from raybench.sink.duckdb_sink import DEDUPE_MEMORY_LIMIT
 
+        sink.con.execute(f"SET memory_limit = '{DEDUPE_MEMORY_LIMIT}'")
         try:
             dedupe = dedupe_job(sink.con, job)
         except Exception as exc:  # every row is stored already; a failed dedupe is reported, not fatal

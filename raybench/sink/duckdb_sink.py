@@ -32,6 +32,14 @@ from raybench.schema import ALL_DDL, CDR_SCHEMA, FILES_COLUMNS
 
 log = logging.getLogger(__name__)
 
+INGEST_MEMORY_LIMIT = "256MB"
+"""DuckDB's memory limit while rows stream in: inserts need little, and the driver's buffer pool grows to
+its limit, so this bounds the driver's share of the job's peak memory (it spills beyond it)."""
+
+DEDUPE_MEMORY_LIMIT = "512MB"
+"""DuckDB's memory limit for duplicate detection after the rows are stored (the actor pool is gone by
+then): its joins and sorts spill beyond it."""
+
 
 class DuckDBSink:
     """Writes one job's rows into a DuckDB database file.
@@ -46,7 +54,7 @@ class DuckDBSink:
             write).
     """
 
-    def __init__(self, path: str, memory_limit: str = "512MB", flush_rows: int = 250_000):
+    def __init__(self, path: str, memory_limit: str = INGEST_MEMORY_LIMIT, flush_rows: int = 250_000):
         import duckdb
 
         if os.path.isfile(path) and os.path.getsize(path) > 0:

@@ -92,3 +92,21 @@ def test_tick_sees_this_process_and_the_batches_in_flight():
     assert s["workers"]["registered"] == 2
     assert len(s["timeseries"]) == 2 and s["timeseries"][1]["rows_done"] == 7
     assert "cpu_pct_mean" in s["processes"][str(os.getpid())]
+
+
+def test_fault_summary_times_recovery_from_the_collectors_clock():
+    from raybench.metrics.collector import MetricsCollector
+
+    c = MetricsCollector()
+    c.register_worker("w1", 111)
+    assert c.batch_started("w1", "chunk-0") == 1
+    c.fault_event("kill_actor", {"worker_id": "w1"})
+    c.registered_s.append(c.fault_events[0]["t_s"] + 2.5)  # the restarted actor registered 2.5 s later
+    c.attempt_starts["chunk-0"].append(c.attempt_starts["chunk-0"][0] + 3.0)  # Ray's next attempt at it
+    c.attempts["chunk-0"] += 1
+    summary = c.fault_summary()
+    import pytest
+
+    assert summary["events"][0]["recover_s"] == pytest.approx(2.5) == summary["recover_s_max"]
+    assert summary["retried_batches"] == 1 and summary["attempts_max"] == 2
+    assert summary["retry_gap_s_max"] == pytest.approx(3.0)
