@@ -1,6 +1,7 @@
 """Fault scenarios in the harness: a fault-free reference run, the run with faults (each driver run a
 ``raybench ingest`` subprocess, so a crashed or killed driver does not take the harness with it), the
-resume after a driver death, and a local multi-node cluster for node loss.
+resume after a driver death, and a local multi-node cluster for node loss (``ray start --head`` plus one
+``ray start --address`` per extra node).
 
 The figures: per fault event the time to recover (from the coordinator's fault summary; for a driver
 death, the resumed driver's time until its first batch), and the slowdown against the reference run
@@ -83,9 +84,9 @@ def run_with_faults(scenario: Scenario, paths: list[str], run_dir: str, job: str
     """
     from raybench.errors import IngestError
 
-    cluster = None
+    stop_cluster = None
     if scenario.nodes > 1 and address is None:
-        cluster, address = _start_cluster(scenario)
+        stop_cluster, address = _start_cluster(scenario)
     try:
         report: dict = {"runs": [], "events": [], "reference_wall_s": None}
         if scenario.fault_reference:
@@ -126,8 +127,8 @@ def run_with_faults(scenario: Scenario, paths: list[str], run_dir: str, job: str
         report["recover_s_max"] = max(recover, default=None)
         return ingest, report
     finally:
-        if cluster is not None:
-            cluster.shutdown()
+        if stop_cluster is not None:
+            stop_cluster()
 
 
 def _add_events(report: dict, results_path: str) -> None:
@@ -140,17 +141,56 @@ def _add_events(report: dict, results_path: str) -> None:
 
 
 def _start_cluster(scenario: Scenario):
-    """A local cluster of ``scenario.nodes`` Ray nodes (``scenario.num_cpus`` or 1 CPU each)."""
-    import ray
-    from ray.cluster_utils import Cluster
+    """A local cluster of ``scenario.nodes`` Ray nodes (``scenario.num_cpus`` or 1 CPU each), started the
+    way users start one: ``ray start --head`` and ``ray start --address`` per extra node, all under a
+    temp dir of their own.
 
-    cpus = scenario.num_cpus or 1
-    store = scenario.object_store_bytes or 150 * 2**20
-    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": cpus, "object_store_memory": store,
-                                                            "include_dashboard": False})
-    for _ in range(scenario.nodes - 1):
-        cluster.add_node(num_cpus=cpus, object_store_memory=store)
-    ray.init(address=cluster.address, log_to_driver=False)
-    cluster.wait_for_nodes()
-    ray.shutdown()
-    return cluster, cluster.address
+    Returns:
+        ``(stop, address)``: ``stop()`` ends exactly these nodes' processes (``ray stop`` would end every
+        Ray on the machine).
+    """
+    import socket
+    import tempfile
+
+    import ray
+
+    ray_bin = os.path.join(os.path.dirname(sys.executable), "ray")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    temp_dir = tempfile.mkdtemp(prefix="rb-cluster-", dir="/tmp")  # short: Ray's socket paths are limited
+    common = [f"--num-cpus={scenario.num_cpus or 1}", "--disable-usage-stats",
+              f"--object-store-memory={scenario.object_store_bytes or 150 * 2**20}"]
+    env = dict(os.environ, RAY_AUTH_MODE=os.environ.get("RAY_AUTH_MODE", "disabled"))
+
+    def stop() -> None:
+        import psutil
+
+        for proc in psutil.process_iter(["cmdline"]):
+            try:
+                if any(temp_dir in part for part in proc.info["cmdline"] or ()):
+                    proc.kill()
+            except psutil.Error:
+                continue
+
+    try:
+        subprocess.run([ray_bin, "start", "--head", f"--port={port}", "--include-dashboard=false",
+                        f"--temp-dir={temp_dir}", *common], check=True, capture_output=True, timeout=180, env=env)
+        address = f"127.0.0.1:{port}"
+        for _ in range(scenario.nodes - 1):
+            subprocess.run([ray_bin, "start", f"--address={address}", *common], check=True,
+                           capture_output=True, timeout=180, env=env)
+        ray.init(address=address, log_to_driver=False)
+        try:
+            deadline = time.monotonic() + 120
+            while sum(1 for n in ray.nodes() if n["Alive"]) < scenario.nodes:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"only {sum(1 for n in ray.nodes() if n['Alive'])} of "
+                                       f"{scenario.nodes} Ray nodes came up")
+                time.sleep(0.5)
+        finally:
+            ray.shutdown()
+    except BaseException:
+        stop()
+        raise
+    return stop, address

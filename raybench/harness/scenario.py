@@ -14,7 +14,8 @@ A scenario is YAML::
 ``faults`` takes the keys of :mod:`raybench.faults.plan` plus two of the harness: ``kill_driver_after_s``
 (SIGKILL the driver process that many seconds after it starts, then resume the job) and ``reference``
 (default true: first run the same ingest without faults, for the slowdown). ``ingest.nodes`` (default 1)
-runs the ingest on a local cluster of that many Ray nodes (``ray.cluster_utils.Cluster``), which
+runs the ingest on a local cluster of that many Ray nodes (``ray start --head``, then ``ray start
+--address`` for each other node), which
 ``kill_node_after_s`` needs; ``ingest.commit_rows`` sets the rows per commit (checkpoint).
     targets: {wall_s: "<= 120", pss_bytes_peak: "<= 2GiB", field_accuracy: ">= 1.0"}
 
