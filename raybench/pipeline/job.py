@@ -254,7 +254,9 @@ def init_ray(options: IngestOptions) -> bool:
     if options.address:
         kwargs["address"] = options.address
     elif not os.environ.get("RAY_ADDRESS"):
-        kwargs.update(include_dashboard=False, num_cpus=options.num_cpus)
+        # "local": a new embedded Ray, even when a `ray start` cluster runs on this machine (a bare
+        # ray.init() would join that one instead); join a cluster with --address
+        kwargs.update(address="local", include_dashboard=False, num_cpus=options.num_cpus)
         if options.object_store_bytes:
             kwargs["object_store_memory"] = options.object_store_bytes
         if options.faults is not None and (threshold := options.faults.memory_threshold()):
