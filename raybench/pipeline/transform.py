@@ -16,7 +16,9 @@ from raybench.layout import Layout
 from raybench.normalize.frame import normalize_frame
 from raybench.normalize.numbers import NumberNormalizer
 from raybench.read.junk import JunkRules, drop_junk
+from raybench.read.fixed import read_fixed_frame
 from raybench.read.records import read_chunk_frame, split_records
+from raybench.read.rows import ReadRows
 from raybench.schema import CDR_SCHEMA
 from raybench.validate.rules import PARSE_REASONS, apply_rules
 
@@ -53,13 +55,15 @@ def _empty_cols(n: int, names: list[str]) -> dict[str, pa.Array]:
     return {name: pa.nulls(n, CDR_SCHEMA.field(name).type) for name in names}
 
 
-def process_chunk(data: bytes, *, layout: Layout, encoding: str, first_row: int, source_file: str,
+def process_chunk(data: bytes | ReadRows, *, layout: Layout, encoding: str, first_row: int, source_file: str,
                   sha256: str, ingest_job: str, numbers: NumberNormalizer,
                   junk: JunkRules | None = None) -> ChunkResult:
     """Turn a chunk's bytes into canonical rows.
 
     Args:
-        data: whole records of the file, as planned by :func:`raybench.read.partition.plan_file`.
+        data: whole records of the file, as planned by :func:`raybench.read.partition.plan_file`; or the
+            records of a PDF page range or XLSX row range already cut into cells
+            (:class:`raybench.read.rows.ReadRows`, which also gives each record's ``source_page``).
         layout: the file's layout.
         encoding: the file's codec name.
         first_row: ``source_row`` of the first record.
@@ -72,7 +76,13 @@ def process_chunk(data: bytes, *, layout: Layout, encoding: str, first_row: int,
         One output row per record: stored rows and quarantined rows (with their reasons).
     """
     skipped: dict[str, int] = {}
-    source, bad_records = read_chunk_frame(data, encoding, layout, first_row, junk, skipped)
+    pages: dict[int, int] = {}
+    if isinstance(data, ReadRows):
+        source, bad_records, skipped, pages = data.frame(layout.columns), data.bad, dict(data.skipped), data.page_of()
+    elif layout.fixed_width:
+        source, bad_records = read_fixed_frame(data, encoding, layout, first_row, junk, skipped)
+    else:
+        source, bad_records = read_chunk_frame(data, encoding, layout, first_row, junk, skipped)
     frame = normalize_frame(source, layout, numbers)
     frame, counts = apply_rules(frame, layout)
     n = frame.height
@@ -93,6 +103,8 @@ def process_chunk(data: bytes, *, layout: Layout, encoding: str, first_row: int,
         "ingest_job": pa.array([ingest_job] * n, pa.string()),
     }
     cols.update(_empty_cols(n, ["source_page", "duplicate_of"]))
+    if pages:
+        cols["source_page"] = pa.array([pages.get(r) for r in rows], pa.int32())
     for name in good.column_names:
         cols[name] = good.column(name)
     table = pa.table({f.name: cols[f.name] for f in OUTPUT_SCHEMA}).cast(OUTPUT_SCHEMA)
@@ -115,6 +127,8 @@ def process_chunk(data: bytes, *, layout: Layout, encoding: str, first_row: int,
             "raw": pa.array([b[1] for b in bad_records], pa.string()),
             "reasons": pa.array([[b[2]] for b in bad_records], pa.list_(pa.string())),
         })
+        if pages:
+            bad["source_page"] = pa.array([pages.get(r) for r in bad_rows], pa.int32())
         table = pa.concat_tables([table, pa.table(bad, schema=OUTPUT_SCHEMA)])
     return ChunkResult(table, counts, seen, skipped)
 
