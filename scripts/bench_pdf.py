@@ -53,7 +53,7 @@ def main() -> None:
         result = json.load(open(os.path.join(tmp, "r.json")))
         import duckdb
 
-        con = duckdb.connect(db, read_only=True)
+        con = duckdb.connect(db)
         con.execute(f"CREATE VIEW truth AS SELECT * FROM read_parquet('{path}.truth.parquet')")
         wrong = con.execute(
             "SELECT count(*) FROM truth t LEFT JOIN cdr c USING (source_row) WHERE t.quarantine_reason IS NULL "

@@ -30,6 +30,7 @@ import bisect
 import json
 import re
 from dataclasses import asdict, dataclass, field, replace
+from functools import lru_cache
 
 from raybench.errors import InputFileError
 from raybench.identify.sniff import normalize_header
@@ -163,8 +164,17 @@ def page_lines(page) -> list[list[Word]]:
     return lines
 
 
+@lru_cache(maxsize=64)
+def _header_key(names: tuple[str, ...]) -> tuple[str, str]:
+    key = " ".join(normalize_header(n) for n in names)
+    return key, key.split(" ", 1)[0]
+
+
 def _is_header(words: list[Word], names: tuple[str, ...]) -> bool:
-    return normalize_header(" ".join(w[2] for w in words)) == " ".join(normalize_header(n) for n in names)
+    key, first = _header_key(names)
+    if not words or not normalize_header(words[0][2]).startswith(first):
+        return False
+    return normalize_header(" ".join(w[2] for w in words)) == key
 
 
 def column_starts(words: list[Word], names: tuple[str, ...]) -> tuple[float, ...]:
