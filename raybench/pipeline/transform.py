@@ -137,10 +137,16 @@ def quarantine_all(item: dict, layout: Layout, reason: str) -> pa.Table:
     """Every planned record of a chunk as a quarantined row with ``reason`` (when processing failed).
 
     ``raw`` is each record's text when the chunk splits into the planned number of records; otherwise
-    the chunk's whole text goes on the first row, so nothing is lost and nothing is repeated.
+    the chunk's whole text goes on the first row, so nothing is lost and nothing is repeated. For a PDF
+    page range or an XLSX row range the first row's ``raw`` names the pages or rows instead.
     """
     n = item["n_records"]
     rows = list(range(item["first_row"], item["first_row"] + n))
+    fmt = item.get("format") or "text"
+    if fmt != "text":  # a PDF page range or XLSX row range: its text was not read; say where it lies
+        unit = "pages" if fmt == "pdf" else f"sheet {item.get('sheet')!r} rows"
+        raws = [f"<not read: {unit} {item['page_start'] + 1}-{item['page_end']}>"] + [None] * (n - 1)
+        return _all_quarantined(item, layout, reason, rows, raws)
     try:
         with open(item["path"], "rb") as f:
             f.seek(item["byte_start"])
@@ -149,6 +155,11 @@ def quarantine_all(item: dict, layout: Layout, reason: str) -> pa.Table:
         text = f"<unreadable: {exc}>"
     records, _ = drop_junk(split_records(text), JunkRules.from_json(item.get("junk")))
     raws = records if len(records) == n else [text] + [None] * (n - 1)
+    return _all_quarantined(item, layout, reason, rows, raws)
+
+
+def _all_quarantined(item: dict, layout: Layout, reason: str, rows: list[int], raws: list) -> pa.Table:
+    n = len(rows)
     cols = {f.name: pa.nulls(n, f.type) for f in OUTPUT_SCHEMA}
     cols.update({
         "record_id": pa.array([record_id(item["sha256"], r) for r in rows], pa.string()),

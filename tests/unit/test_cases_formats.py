@@ -74,3 +74,43 @@ def test_every_case_has_its_expectation():
         assert (ROOT / folder / f"{name}.json").is_file(), name
     for folder in FOLDERS:
         assert not [p.name for p in (ROOT / folder).glob("*.json") if not (ROOT / folder / p.stem).exists()]
+
+
+@pytest.mark.parametrize("name, content, error", [
+    ("broken.pdf", b"%PDF-1.7\n\x00garbage that is no PDF", "not a readable PDF"),
+    ("notes.pdf", None, "no known table header on the first 1 pages"),
+    ("broken.xlsx", b"PK\x03\x04 not really a zip", "not a readable XLSX workbook"),
+    ("notes.xlsx", None, "no sheet has a known header (sheets: 'Read Me')"),
+])
+def test_unreadable_pdf_or_workbook_fails_with_a_one_line_error(tmp_path, name, content, error):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    elif name.endswith(".pdf"):
+        import pymupdf
+
+        doc = pymupdf.open()
+        doc.new_page().insert_text((72, 72), "Thank you for your payment.", fontsize=11)
+        doc.save(path)
+    else:
+        import xlsxwriter
+
+        book = xlsxwriter.Workbook(str(path))
+        book.add_worksheet("Read Me").write_string(0, 0, "Interpreting Call Detail Records")
+        book.close()
+    task = _prepare(str(path), IngestOptions(db="unused"), str(tmp_path), "job-bad")
+    assert task.plan is None and task.row["status"] == "failed"
+    assert task.row["error"].startswith(f"{path}: ") and error in task.row["error"]
+    assert "\n" not in task.row["error"]
+
+
+def test_a_failed_pdf_chunk_is_quarantined_record_by_record_naming_its_pages(tmp_path):
+    from raybench.pipeline.transform import quarantine_all
+
+    path = ROOT / "pdf" / "table_across_pages.pdf"
+    task = _prepare(str(path), IngestOptions(db="unused", chunk_bytes=7), str(tmp_path), "job-q")
+    item = chunk_items(task, "job-q")[1]
+    table = quarantine_all(item, task.layout, "worker_error: RuntimeError: boom").to_pylist()
+    assert [r["source_row"] for r in table] == [4, 5]
+    assert table[0]["raw"] == "<not read: pages 2-2>" and table[1]["raw"] is None
+    assert all(r["reasons"] == ["worker_error: RuntimeError: boom"] for r in table)
