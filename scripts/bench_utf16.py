@@ -31,7 +31,8 @@ BANNERS = ("AT&T Mobility - Call Detail Report", "Prepared for: subpoena respons
 
 
 def make_utf16(src: str, dst: str, rows: int) -> dict:
-    """Stream ``src`` (UTF-8, header first) into ``dst`` (UTF-16 LE with BOM) with banners and footers.
+    """Stream ``src`` (UTF-8, header first) into ``dst`` (UTF-16 LE with BOM) with banners and footers
+    (page breaks fall between records, never inside a quoted field that holds a newline).
 
     Returns:
         The junk lines written per reason.
@@ -42,8 +43,12 @@ def make_utf16(src: str, dst: str, rows: int) -> dict:
         header = fin.readline()
         out = [line + "\r\n" for line in BANNERS] + [header.rstrip("\n") + "\r\n"]
         n = 0
+        quoted = False  # inside a quoted field that holds a newline (AT&T's (D) second line)
         for line in fin:
             out.append(line.rstrip("\n") + "\r\n")
+            quoted ^= line.count('"') % 2 == 1
+            if quoted:
+                continue
             n += 1
             if n % PAGE_RECORDS == 0 and n < rows:
                 out += [f"Page {n // PAGE_RECORDS} of {pages}\r\n", header.rstrip("\n") + "\r\n"]
@@ -71,7 +76,6 @@ def main() -> None:
             print(f"generating {args.rows} rows ...", flush=True)
             generate_file("att_mobility_voice", folder, rows=args.rows, seed=args.seed)
         make_utf16(src, dst, args.rows)
-        os.remove(src)
     pages = -(-args.rows // PAGE_RECORDS)
     want_skipped = {"banner": len(BANNERS), "header": 1, "repeated_header": pages - 1, "footer": pages + 2}
     env = dict(os.environ, RAY_AUTH_MODE=os.environ.get("RAY_AUTH_MODE", "disabled"))
