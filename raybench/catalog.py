@@ -64,7 +64,8 @@ SPRINT_CDMA = Layout(
     carrier="sprint",
     columns=("CALLING_NBR", "CALLED_NBR", "DIALED_DIGITS", "M_R", "START_DATE", "END_DATE", "DURATION",
              "NEID", "REPOLL", "FIRST_CELL", "LAST_CELL"),
-    start=StartSpec("START_DATE", None, ("%m/%d/%Y %H:%M:%S",)),
+    # the Sprint key does not state the date order: decided per file (raybench.normalize.dates)
+    start=StartSpec("START_DATE", None, ("%m/%d/%Y %H:%M:%S",), day_first_formats=("%d/%m/%Y %H:%M:%S",)),
     end_column="END_DATE",
     tz="UTC",
     tz_source="assumed (the Sprint key does not state the zone; override with --tz)",

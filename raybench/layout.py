@@ -25,12 +25,21 @@ class StartSpec:
         time_column: a separate time-of-day column, or None when ``column`` holds both.
         formats: strptime formats tried in order on ``"<date> <time>"`` (or on ``column`` alone).
         epoch: ``"s"`` or ``"ms"`` when the column holds a Unix epoch (always UTC); None otherwise.
+        day_first_formats: when the source does not state the date order, the day-first reading of
+            ``formats``; the driver decides per file, over the whole column, which one the file uses
+            (:mod:`raybench.normalize.dates`). Empty when the order is known.
     """
 
     column: str
     time_column: str | None = None
     formats: tuple[str, ...] = ()
     epoch: Literal["s", "ms"] | None = None
+    day_first_formats: tuple[str, ...] = ()
+
+    @property
+    def day_first(self) -> bool:
+        """True when the day-first reading was chosen for the file (its formats are the day-first ones)."""
+        return bool(self.day_first_formats) and self.formats == self.day_first_formats
 
 
 @dataclass(frozen=True)

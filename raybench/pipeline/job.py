@@ -161,6 +161,22 @@ def _prepare_paged(task: FileTask, options: IngestOptions) -> FileTask:
     return task
 
 
+def _decide_date_order(task: FileTask, layout: Layout, encoding: str) -> Layout:
+    """The layout with the date order the file's whole start column shows (day-first only when the
+    column proves it; see :mod:`raybench.normalize.dates`)."""
+    from dataclasses import replace
+
+    from raybench.normalize.dates import day_month_order, file_date_column
+
+    start = layout.start
+    assert start is not None
+    column = file_date_column(task.data_path, delimiter=layout.delimiter, index=layout.columns.index(start.column),
+                              encoding=encoding)
+    if day_month_order(column) != "dmy":
+        return layout
+    return replace(layout, start=replace(start, formats=start.day_first_formats))
+
+
 def _prepare(path: str, options: IngestOptions, staging: str, job: str) -> FileTask:
     task = FileTask(path)
     task.row = {"ingest_job": job, "path": path, "status": "failed", "rows_read": 0, "rows_stored": 0,
@@ -189,6 +205,10 @@ def _prepare(path: str, options: IngestOptions, staging: str, job: str) -> FileT
         original_sha = transcode_to_utf8(path, task.data_path, identity.encoding.name,
                                          identity.encoding.bom_bytes, cr_to_lf=identity.cr_only)
         task.offset = 0
+    if layout.start is not None and layout.start.day_first_formats:
+        layout = _decide_date_order(task, layout, "utf-8" if original_sha else identity.encoding.name)
+        task.layout = layout
+        task.row.update(dialect=layout.dialect + ("; dates DD/MM" if layout.start.day_first else ""))
     identification = identity.identification
     task.junk = identification.junk_rules()
     task.plan = plan_file(task.data_path, offset=task.offset, lead=identification.lead, junk=task.junk,
@@ -241,8 +261,8 @@ def chunk_items(task: FileTask, job: str) -> list[dict]:
 
 def layout_key(layout: Layout) -> str:
     """The key of a layout in the worker's table: its id and its dialect (files of one layout may be
-    written with different separators)."""
-    return f"{layout.id} {layout.dialect}"
+    written with different separators) and, when a file's dates were found day-first, that."""
+    return f"{layout.id} {layout.dialect}" + (" day-first" if layout.start and layout.start.day_first else "")
 
 
 def _ingest_cell_sites(task: FileTask, sink, job: str) -> None:
