@@ -139,7 +139,7 @@ def _prepare_paged(task: FileTask, options: IngestOptions) -> FileTask:
 
             layout, _ = identify_pdf(path, BUILTIN)
             plan = plan_pdf(path, layout.columns, max(1, options.chunk_bytes // PAGE_BYTES))
-            dialect = f"pdf, {plan.pages} pages"
+            dialect = f"pdf, {plan.pages} page{'' if plan.pages == 1 else 's'}"
         else:
             from raybench.read.xlsx import ROW_BYTES, plan_xlsx
 
