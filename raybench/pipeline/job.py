@@ -108,7 +108,11 @@ def new_job_id() -> str:
 def file_format(path: str) -> str:
     """``pdf``, ``xlsx`` or ``text``, by the file's first bytes (``%PDF-``; a ZIP container named
     ``.xlsx``/``.xlsm``), so a misnamed PDF is still read as one."""
+    import stat
+
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return "text"  # a folder, pipe or device: identify_file reports why (opening a FIFO blocks)
         with open(path, "rb") as f:
             magic = f.read(8)
     except OSError:
