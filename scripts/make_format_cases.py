@@ -78,6 +78,23 @@ def pdf_cases() -> None:
              "310260000000001", "VM DEPOSIT", "20003", "30004"),
         ("text", "Total for Call Detail: 5 items"),
     ]])
+    top = ("cells", ["", "Conn.", "Conn. Time", "Seizure", "", "Originating", "Terminating", "", "", "", "",
+                     "Cell"])
+    bottom = ("cells", ["Item", "Date", "(UTC)", "Time", "ET", "Number", "Number", "IMEI", "IMSI", "Description",
+                        "LAC", "ID"])
+    _pdf(CASES / "pdf" / "two_line_header.pdf", [[
+        top, bottom,
+        _rec("1", "02/29/2024", "12:00:00", "1", "00:10", "2125550123", "3105550199", "350000000000001",
+             "310260000000001", "MO VOICE", "101", "201"),
+        _rec("2", "02/29/2024", "13:00:00", "1", "00:20", "2125550123", "3105550198", "350000000000001",
+             "310260000000001", "MO VOICE", "101", "202"),
+        _wrap("3105550197(D)"),
+    ], [
+        top, bottom,
+        _rec("3", "03/01/2024", "00:00:00", "1", "99:59", "3105550198", "2125550123", "350000000000001",
+             "310260000000001", "MT VOICE", "101", "203"),
+        ("text", "Total for Call Detail: 3 items"),
+    ]])
     _pdf(CASES / "pdf" / "sections.pdf", [[
         ("text", "Wireless number 212.555.0123 - Call Detail (voice)"), head,
         _rec("1", "01/02/2024", "10:00:00", "0", "01:00", "2125550123", "4045550100", "350000000000001",

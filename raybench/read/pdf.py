@@ -6,7 +6,8 @@ from word positions):
 
 - Words (``Page.get_text("words")``) whose bottoms lie within :data:`LINE_TOLERANCE_PT` form a line.
 - A line whose words are the layout's column names is a table header; the left edge of each name's
-  first word is where that column starts. A table continues on the next pages (with or without a
+  first word is where that column starts. Names may wrap over two lines (AT&T bills, 1.4a): cells of
+  the two lines that overlap horizontally are one column (:func:`two_line_header`). A table continues on the next pages (with or without a
   repeated header) until a totals or end-of-report line closes it.
 - Inside a table, a line whose words each fit inside one column and whose first column is filled is a
   record; a line with an empty first column right after a record is that record's cell wrapped onto a
@@ -177,6 +178,47 @@ def _is_header(words: list[Word], names: tuple[str, ...]) -> bool:
     return normalize_header(" ".join(w[2] for w in words)) == key
 
 
+SEGMENT_GAP_PT = 2.5
+"""Words further apart than this on one line belong to different header cells (a space is about 2 pt at
+the 6 to 7 pt of a bill's table)."""
+
+
+def _segments(words: list[Word]) -> list[list]:
+    out: list[list] = []
+    for x0, x1, text in words:
+        if out and x0 - out[-1][1] <= SEGMENT_GAP_PT:
+            out[-1][1], out[-1][2] = x1, f"{out[-1][2]} {text}"
+        else:
+            out.append([x0, x1, text])
+    return out
+
+
+@lru_cache(maxsize=64)
+def _header_tokens(names: tuple[str, ...]) -> list[str]:
+    return sorted(_header_key(names)[0].split())
+
+
+def two_line_header(top: list[Word], bottom: list[Word], names: tuple[str, ...]) -> tuple[float, ...] | None:
+    """Column edges of a table header whose names wrap over two lines (AT&T bills: carrier-formats.md
+    1.4a), or None. Cells are runs of words on each line; a top and a bottom cell that overlap
+    horizontally are one column, its name the top text then the bottom text."""
+    if not top or not bottom or (sorted(normalize_header(" ".join(w[2] for w in top + bottom)).split())
+                                 != _header_tokens(names)):
+        return None
+    cols: list[list] = []  # [x0, x1, top text, bottom text]
+    for row, segs in ((2, _segments(top)), (3, _segments(bottom))):
+        for x0, x1, text in segs:
+            hit = next((c for c in cols if x0 < c[1] and x1 > c[0]), None)
+            if hit is None:
+                hit = [x0, x1, "", ""]
+                cols.append(hit)
+            hit[0], hit[1] = min(hit[0], x0), max(hit[1], x1)
+            hit[row] = f"{hit[row]} {text}".strip()
+    cols.sort()
+    got = tuple(normalize_header(f"{c[2]} {c[3]}") for c in cols)
+    return tuple(c[0] for c in cols) if got == tuple(normalize_header(n) for n in names) else None
+
+
 def column_starts(words: list[Word], names: tuple[str, ...]) -> tuple[float, ...]:
     """Left edge of each column of a header line (the first word of each name), in points."""
     starts: list[float] = []
@@ -220,7 +262,12 @@ def read_page(lines: list[list[Word]], page: int, state: TableState) -> tuple[Pa
     kinds: list[str | None] = []
     current: PdfRecord | None = None
     st = state
-    for words in lines:
+    second_header_line = False
+    for at, words in enumerate(lines):
+        if second_header_line:  # the bottom line of a two-line header, counted with its top line
+            second_header_line = False
+            kinds.append(kinds[-1])
+            continue
         # a wrapped line follows its record directly; only at the top of a page may junk (the page
         # header) come between, when the page before ended inside a record
         adjacent = (kinds[-1] in ("record", "wrapped")) if kinds else True
@@ -233,6 +280,14 @@ def read_page(lines: list[list[Word]], page: int, state: TableState) -> tuple[Pa
             st = replace(st, columns=column_starts(words, names), in_table=True, open_record=False,
                          header_seen=True)
             current = None
+            continue
+        starts = (two_line_header(words, lines[at + 1], names)
+                  if at + 1 < len(lines) and len(words) < len(names) else None)
+        if starts is not None:
+            kinds.append("header" if not st.header_seen else "repeated_header")
+            st = replace(st, columns=starts, in_table=True, open_record=False, header_seen=True)
+            current = None
+            second_header_line = True
             continue
         if _FOOTER.reason(text) == "footer":
             kinds.append("footer")
@@ -297,8 +352,12 @@ def identify_pdf(path: str, layouts: tuple) -> tuple:
     doc = _open(path)
     try:
         for p in range(min(IDENTIFY_PAGES, doc.page_count)):
-            for words in page_lines(doc[p]):
+            lines = page_lines(doc[p])
+            for at, words in enumerate(lines):
                 found = [l for l in header_text_layouts([w[2] for w in words], layouts) if l.kind == "cdr"]
+                if not found and at + 1 < len(lines):
+                    found = [l for l in layouts if l.kind == "cdr" and l.has_header and not l.positions
+                             and two_line_header(words, lines[at + 1], l.columns) is not None]
                 if len(found) == 1:
                     return found[0], p + 1
         pages = doc.page_count
