@@ -64,7 +64,8 @@ SPRINT_CDMA = Layout(
     carrier="sprint",
     columns=("CALLING_NBR", "CALLED_NBR", "DIALED_DIGITS", "M_R", "START_DATE", "END_DATE", "DURATION",
              "NEID", "REPOLL", "FIRST_CELL", "LAST_CELL"),
-    start=StartSpec("START_DATE", None, ("%m/%d/%Y %H:%M:%S",)),
+    # the Sprint key does not state the date order: decided per file (raybench.normalize.dates)
+    start=StartSpec("START_DATE", None, ("%m/%d/%Y %H:%M:%S",), day_first_formats=("%d/%m/%Y %H:%M:%S",)),
     end_column="END_DATE",
     tz="UTC",
     tz_source="assumed (the Sprint key does not state the zone; override with --tz)",
@@ -205,13 +206,32 @@ CDRSTATS_CDRIMPORT = Layout(
     source="cdr-stats CDRImport sample; CALL_DIRECTION 0/1/2 = not defined/inbound/outbound (cdr-stats)",
 )
 
+SWITCH_FIXED = Layout(
+    id="switch_fixed_detail",
+    carrier="generic",
+    columns=("DATE", "TIME", "DURATION", "CALLING NO", "CALLED NO", "TY", "TRUNK"),
+    positions=((0, 6), (7, 13), (14, 22), (23, 35), (36, 48), (49, 51), (52, 57)),
+    start=StartSpec("DATE", "TIME", ("%y%m%d %H%M%S",)),
+    tz="America/Chicago",
+    tz_source="assumed: switch reports print the switch's local time without a zone; override with --tz",
+    duration_column="DURATION",
+    duration_unit="mm_ss",
+    caller="CALLING NO",
+    callee="CALLED NO",
+    record_type=ValueMap("TY", {}, default="voice"),
+    direction=ValueMap("TY", {"MO": "outgoing", "MT": "incoming", "CF": "forwarded"}),
+    source="carrier-formats.md 1.9 (old telco call detail report: fixed columns, date of 6 characters, "
+           "duration as minutes:seconds never hours, NPA NXX line with filler); time with seconds, the "
+           "type codes and the trunk are raybench's synthetic set",
+)
+
 BUILTIN: tuple[Layout, ...] = (
     ATT_MOBILITY_VOICE, TMOBILE, SPRINT_CDMA, VERIZON_BILLING, ASTERISK_MASTER, BANDICOOT,
-    BANDICOOT_ANTENNAS, ORANGE, CDRSTATS_IMPORT, CDRSTATS_CDRIMPORT,
+    BANDICOOT_ANTENNAS, ORANGE, CDRSTATS_IMPORT, CDRSTATS_CDRIMPORT, SWITCH_FIXED,
 )
 
 GENERATED_LAYOUTS = ("att_mobility_voice", "tmobile_cdr", "sprint_cdma", "verizon_billing_detail",
-                     "asterisk_master_csv")
+                     "asterisk_master_csv", "switch_fixed_detail")
 """The layouts ``raybench generate`` can write."""
 
 

@@ -76,19 +76,31 @@ def ingest(paths, db, address, workers, num_cpus, chunk_size, tz, results, no_pr
 
 @main.command()
 @click.option("--out", "out_dir", required=True, help="Folder to write the files into.")
-@click.option("--layout", "layouts", multiple=True, help="Layout id (repeat); default: all five.")
+@click.option("--layout", "layouts", multiple=True, help="Layout id (repeat); default: every generated layout.")
 @click.option("--rows", default="1000", show_default=True, help="Rows per file, e.g. 1000, 1M.")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
-def generate(out_dir, layouts, rows, seed) -> None:
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "pdf"]), default="csv", show_default=True,
+              help="csv: each layout's own text (fixed-width for switch_fixed_detail); xlsx: a workbook; "
+                   "pdf: an AT&T call-detail bill of --pages pages.")
+@click.option("--pages", type=click.IntRange(min=1), default=25, show_default=True, help="Pages of a PDF bill.")
+@click.option("--defect-rate", type=click.FloatRange(0, 1, max_open=True), default=0.0, show_default=True,
+              help="Share of records given a defect a reader must quarantine.")
+def generate(out_dir, layouts, rows, seed, fmt, pages, defect_rate) -> None:
     """Write seeded synthetic productions with a ground-truth Parquet beside each file."""
     from raybench.catalog import GENERATED_LAYOUTS
     from raybench.generate.production import generate_file
     from raybench.units import parse_count
 
     try:
+        if fmt == "pdf":
+            from raybench.generate.pdf_bill import generate_pdf_bill
+
+            made = generate_pdf_bill(out_dir, pages=pages, seed=seed, defect_rate=defect_rate)
+            click.echo(f"{made.path}  {pages} pages  {made.rows} rows  truth: {made.truth_path}")
+            return
         n = parse_count(rows)
         for layout_id in layouts or GENERATED_LAYOUTS:
-            made = generate_file(layout_id, out_dir, rows=n, seed=seed)
+            made = generate_file(layout_id, out_dir, rows=n, seed=seed, defect_rate=defect_rate, fmt=fmt)
             click.echo(f"{made.path}  {made.rows} rows  truth: {made.truth_path}")
     except RaybenchError as exc:
         _fail(exc)

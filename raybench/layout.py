@@ -25,12 +25,21 @@ class StartSpec:
         time_column: a separate time-of-day column, or None when ``column`` holds both.
         formats: strptime formats tried in order on ``"<date> <time>"`` (or on ``column`` alone).
         epoch: ``"s"`` or ``"ms"`` when the column holds a Unix epoch (always UTC); None otherwise.
+        day_first_formats: when the source does not state the date order, the day-first reading of
+            ``formats``; the driver decides per file, over the whole column, which one the file uses
+            (:mod:`raybench.normalize.dates`). Empty when the order is known.
     """
 
     column: str
     time_column: str | None = None
     formats: tuple[str, ...] = ()
     epoch: Literal["s", "ms"] | None = None
+    day_first_formats: tuple[str, ...] = ()
+
+    @property
+    def day_first(self) -> bool:
+        """True when the day-first reading was chosen for the file (its formats are the day-first ones)."""
+        return bool(self.day_first_formats) and self.formats == self.day_first_formats
 
 
 @dataclass(frozen=True)
@@ -85,6 +94,8 @@ class Layout:
         sector_from_cell: True when the first digit of the cell number is the sector (Sprint).
         lat, lon: columns with the cell's coordinates in degrees, if any.
         end_column: an end date-time column written like the start (Sprint ``END_DATE``).
+        positions: for fixed-width text, ``(start, end)`` character offsets of each column of
+            ``columns`` (0-based, end exclusive); empty for delimited layouts.
         source: where the format facts come from.
     """
 
@@ -123,7 +134,19 @@ class Layout:
     lat: str | None = None
     lon: str | None = None
     end_column: str | None = None
+    positions: tuple[tuple[int, int], ...] = ()
     source: str = ""
+
+    @property
+    def fixed_width(self) -> bool:
+        """True when the records are fixed-width text cut at :attr:`positions`."""
+        return bool(self.positions)
+
+    @property
+    def record_chars(self) -> int:
+        """Characters a fixed-width record must have to hold every column but the last (the last one
+        may be cut short by trailing spaces removed); 0 for delimited layouts."""
+        return max((start for start, _ in self.positions), default=0) + 1 if self.positions else 0
 
     @property
     def accepted_field_counts(self) -> tuple[int, ...]:
@@ -133,6 +156,8 @@ class Layout:
     @property
     def dialect(self) -> str:
         """Short text of the dialect, e.g. ``',' header`` (recorded in ``files.dialect``)."""
+        if self.positions:
+            return f"fixed-width {'header' if self.has_header else 'no header'}"
         sep = self.delimiter + " " if self.skip_initial_space else self.delimiter
         sep = {"\t": "\\t"}.get(sep, sep)
         return f"'{sep}' {'header' if self.has_header else 'no header'}"

@@ -315,6 +315,40 @@ def asterisk(rng, pop: Population, n: int, secs: np.ndarray, first_row: int):
     return source, truth
 
 
+def switch_fixed(rng, pop: Population, n: int, secs: np.ndarray, first_row: int):
+    """Switch fixed-width detail (``switch_fixed_detail``): local time as ``YYMMDD`` and ``HHMMSS``,
+    duration minutes:seconds (never hours), numbers as ``NPA NXX LINE``, a 4-digit trunk."""
+    tz = "America/Chicago"
+    kind = rng.choice(3, n, p=[0.5, 0.45, 0.05])  # MO, MT, CF
+    target, partner = pop.target, pop.partners(rng, n)
+    calling = np.where(kind == 1, partner, target).astype(object)
+    called = np.where(kind == 1, target, partner).astype(object)
+    calling[kind == 2] = partner[kind == 2]
+    called[kind == 2] = pop.national[-2]
+    dur = _durations(rng, n)
+    utc = _utc(secs)
+    naive, flag = _local(utc, tz)
+
+    def spaced(v: np.ndarray) -> list[str]:
+        return [f"{x[:3]} {x[3:6]} {x[6:]}" for x in v.astype(str)]
+
+    d = pl.Series(dur)
+    source = pl.DataFrame({
+        "DATE": naive.dt.strftime("%y%m%d"),
+        "TIME": naive.dt.strftime("%H%M%S"),
+        "DURATION": pl.select(pl.concat_str([(d // 60).cast(pl.String), pl.lit(":"),
+                                             (d % 60).cast(pl.String).str.zfill(2)])).to_series(),
+        "CALLING NO": spaced(calling),
+        "CALLED NO": spaced(called),
+        "TY": _s(np.array(["MO", "MT", "CF"], dtype=object)[kind]),
+        "TRUNK": _s(rng.integers(1000, 10000, n).astype(str)),
+    })
+    dirn = np.array(["outgoing", "incoming", "forwarded"], dtype=object)[kind]
+    truth = _truth(n, first_row, record_type=["voice"] * n, direction=dirn, start_utc=utc, tz_flag=flag,
+                   duration_s=dur, caller=e164(calling), callee=e164(called))
+    return source, truth
+
+
 Builder = Callable[..., tuple[pl.DataFrame, pl.DataFrame]]
 
 BUILDERS: dict[str, Builder] = {
@@ -323,6 +357,7 @@ BUILDERS: dict[str, Builder] = {
     "sprint_cdma": sprint,
     "verizon_billing_detail": verizon,
     "asterisk_master_csv": asterisk,
+    "switch_fixed_detail": switch_fixed,
 }
 
 DEFECT_NUMBER_COLUMN = {
@@ -331,5 +366,6 @@ DEFECT_NUMBER_COLUMN = {
     "sprint_cdma": "CALLING_NBR",
     "verizon_billing_detail": "Number",
     "asterisk_master_csv": "dst",
+    "switch_fixed_detail": "CALLED NO",
 }
 """The number column a ``number_lossy`` defect rewrites in Excel's scientific notation."""

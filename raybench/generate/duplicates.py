@@ -73,6 +73,15 @@ class DuplicateRates:
 
 def _read_source(g: GeneratedFile) -> pl.DataFrame:
     layout = get_layout(g.layout)
+    if layout.fixed_width:  # the generator's report: records are the lines that are not its junk
+        from raybench.generate.fixed_report import BANNER, header_line
+
+        junk = {BANNER, header_line(layout), ""}
+        with open(g.path, encoding="utf-8") as f:
+            lines = [line.rstrip("\n") for line in f]
+        records = [line for line in lines if line not in junk and not line.startswith("Page ")]
+        return pl.DataFrame([[r[a:b].strip() for a, b in layout.positions] for r in records],
+                            schema=list(layout.columns), orient="row")
     return pl.read_csv(g.path, has_header=layout.has_header, separator=layout.delimiter, infer_schema=False,
                        new_columns=None if layout.has_header else list(layout.columns),
                        truncate_ragged_lines=True)
@@ -95,8 +104,13 @@ def _truth_frame(truth: pl.DataFrame, kind: str | list, of_file: str, of_row, of
 def _write(path: str, source: pl.DataFrame, truth: pl.DataFrame, layout_id: str, *, quote_always=False,
            header=True) -> GeneratedFile:
     layout = get_layout(layout_id)
-    text = source.write_csv(include_header=header, separator=layout.delimiter,
-                            quote_style="always" if quote_always else "necessary", line_terminator="\n")
+    if layout.fixed_width:
+        from raybench.generate.fixed_report import report_text
+
+        text = report_text(source, layout, 1, True, ragged="\0")
+    else:
+        text = source.write_csv(include_header=header, separator=layout.delimiter,
+                                quote_style="always" if quote_always else "necessary", line_terminator="\n")
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)
     truth.write_parquet(path + ".truth.parquet")

@@ -8,6 +8,7 @@ the same bytes for the same arguments on any machine. Records are in time order 
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 
@@ -46,9 +47,19 @@ class GeneratedFile:
     layout: str
 
 
-def file_name(layout_id: str, rows: int, seed: int, defect_rate: float) -> str:
-    """``att_mobility_voice-1000r-s0.csv`` (Asterisk: ``...-Master.csv``)."""
+FORMATS = ("csv", "xlsx")
+"""File formats :func:`generate_file` writes (``csv`` is the layout's own text: delimited, or fixed-width
+for a layout with positions). PDF bills: :func:`raybench.generate.pdf_bill.generate_pdf_bill`."""
+
+
+def file_name(layout_id: str, rows: int, seed: int, defect_rate: float, fmt: str = "csv") -> str:
+    """``att_mobility_voice-1000r-s0.csv`` (Asterisk: ``...-Master.csv``; fixed-width: ``.txt``; XLSX:
+    ``.xlsx``)."""
     tag = f"{layout_id}-{rows}r-s{seed}" + (f"-d{defect_rate:g}" if defect_rate else "")
+    if fmt == "xlsx":
+        return f"{tag}.xlsx"
+    if get_layout(layout_id).fixed_width:
+        return f"{tag}.txt"
     return f"{tag}-{_SUFFIX[layout_id]}" if layout_id in _SUFFIX else f"{tag}.csv"
 
 
@@ -79,7 +90,7 @@ def _apply_defects(rng: np.random.Generator, layout_id: str, source: pl.DataFram
 
 
 def generate_file(layout_id: str, out_dir: str, *, rows: int, seed: int = 0, defect_rate: float = 0.0,
-                  chunk_rows: int = CHUNK_ROWS) -> GeneratedFile:
+                  chunk_rows: int = CHUNK_ROWS, fmt: str = "csv") -> GeneratedFile:
     """Write one production file and its truth.
 
     Args:
@@ -90,12 +101,18 @@ def generate_file(layout_id: str, out_dir: str, *, rows: int, seed: int = 0, def
         defect_rate: share of records given one defect (bad date, Excel-damaged number, an extra
             field); the truth names the rule each must fail.
         chunk_rows: records per streamed chunk.
+        fmt: one of :data:`FORMATS`; ``xlsx`` writes a workbook (a cover sheet and the records), where
+            an extra field is an extra filled cell.
 
     Raises:
-        ConfigError: unknown layout or a bad count/rate.
+        ConfigError: unknown layout or format, a bad count/rate, more rows than a sheet holds.
     """
     if layout_id not in BUILDERS:
         raise ConfigError(f"cannot generate layout {layout_id!r}; choose from {', '.join(GENERATED_LAYOUTS)}")
+    if fmt not in FORMATS:
+        raise ConfigError(f"cannot generate format {fmt!r}; choose from {', '.join(FORMATS)} (PDF: --pages)")
+    if fmt == "xlsx" and rows > 1_048_575:
+        raise ConfigError(f"an XLSX sheet holds at most 1048575 records, asked for {rows}")
     if rows < 1 or not 0 <= defect_rate < 1:
         raise ConfigError(f"rows must be >= 1 and defect_rate in [0, 1); got rows={rows}, defect_rate={defect_rate}")
     from raybench.generate.population import make_population
@@ -107,7 +124,7 @@ def generate_file(layout_id: str, out_dir: str, *, rows: int, seed: int = 0, def
     if seed < 0:
         raise ConfigError(f"seed must be >= 0, got {seed}")
     os.makedirs(out_dir, exist_ok=True)
-    path = os.path.join(out_dir, file_name(layout_id, rows, seed, defect_rate))
+    path = os.path.join(out_dir, file_name(layout_id, rows, seed, defect_rate, fmt))
     truth_path = path + ".truth.parquet"
     pop = make_population(seed)
     layout_index = GENERATED_LAYOUTS.index(layout_id)
@@ -118,8 +135,13 @@ def generate_file(layout_id: str, out_dir: str, *, rows: int, seed: int = 0, def
     sep = layout.delimiter
     quote_style = "always" if layout_id == "asterisk_master_csv" else "necessary"
     ragged = f'x"{sep}"EXTRA' if quote_style == "always" else f"x{sep}EXTRA"
+    book = None
+    if fmt == "xlsx":
+        from raybench.generate.xlsx_export import XlsxProduction
+
+        book = XlsxProduction(tmp, layout.columns, _RAGGED)
     try:
-        with open(tmp, "wb") as out:
+        with (open(tmp, "wb") if book is None else contextlib.nullcontext()) as out:
             for i in range(n_chunks):
                 n = min(chunk_rows, rows - i * chunk_rows)
                 rng = np.random.default_rng([seed, layout_index, i])
@@ -128,11 +150,19 @@ def generate_file(layout_id: str, out_dir: str, *, rows: int, seed: int = 0, def
                 source, truth = BUILDERS[layout_id](rng, pop, n, secs, i * chunk_rows + 1)
                 if defect_rate:
                     source, truth = _apply_defects(rng, layout_id, source, truth, defect_rate)
-                text = source.write_csv(include_header=layout.has_header and i == 0, separator=sep,
-                                        quote_style=quote_style, line_terminator="\n")
-                if defect_rate:
-                    text = text.replace(_RAGGED, ragged)
-                out.write(text.encode("utf-8"))
+                if book is not None:
+                    book.write(source)
+                elif layout.fixed_width:
+                    from raybench.generate.fixed_report import report_text
+
+                    out.write(report_text(source, layout, i * chunk_rows + 1, i == 0, _RAGGED).encode("utf-8"))
+                    truth = truth.with_columns(pl.col("quarantine_reason").replace("field_count", "record_length"))
+                if book is None and not layout.fixed_width:
+                    text = source.write_csv(include_header=layout.has_header and i == 0, separator=sep,
+                                            quote_style=quote_style, line_terminator="\n")
+                    if defect_rate:
+                        text = text.replace(_RAGGED, ragged)
+                    out.write(text.encode("utf-8"))
                 table = truth.select(list(TRUTH_SCHEMA)).to_arrow()
                 if writer is None:
                     writer = pq.ParquetWriter(tmp_truth, table.schema)
@@ -140,6 +170,8 @@ def generate_file(layout_id: str, out_dir: str, *, rows: int, seed: int = 0, def
     finally:
         if writer is not None:
             writer.close()
+        if book is not None:
+            book.close()
     os.replace(tmp, path)
     os.replace(tmp_truth, truth_path)
     return GeneratedFile(path, truth_path, rows, layout_id)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -164,14 +165,10 @@ def _start_cluster(scenario: Scenario):
     env = dict(os.environ, RAY_AUTH_MODE=os.environ.get("RAY_AUTH_MODE", "disabled"))
 
     def stop() -> None:
-        import psutil
+        from raybench.harness.cluster import stop_ray_processes
 
-        for proc in psutil.process_iter(["cmdline"]):
-            try:
-                if any(temp_dir in part for part in proc.info["cmdline"] or ()):
-                    proc.kill()
-            except psutil.Error:
-                continue
+        stop_ray_processes(temp_dir)
+        shutil.rmtree(temp_dir, ignore_errors=True)
 
     try:
         subprocess.run([ray_bin, "start", "--head", f"--port={port}", "--include-dashboard=false",

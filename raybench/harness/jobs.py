@@ -30,7 +30,8 @@ def _free_port() -> int:
 
 @contextmanager
 def local_cluster(num_cpus: int | None = None):
-    """``ray start --head`` in a private temp folder; yields the dashboard address; ``ray stop`` after."""
+    """``ray start --head`` in a private temp folder; yields the dashboard address; after, ends that
+    cluster's processes (not ``ray stop``, which would end every Ray on the machine)."""
     ray_bin = os.path.join(os.path.dirname(sys.executable), "ray")
     tmp = tempfile.mkdtemp(prefix="rbj", dir="/tmp")  # Ray's socket paths must stay under 107 bytes
     dashboard = _free_port()
@@ -46,7 +47,9 @@ def local_cluster(num_cpus: int | None = None):
     try:
         yield f"http://127.0.0.1:{dashboard}"
     finally:
-        subprocess.run([ray_bin, "stop", "--force"], env=env, capture_output=True, timeout=300)
+        from raybench.harness.cluster import stop_ray_processes
+
+        stop_ray_processes(tmp)
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -31,12 +31,25 @@ def generate_inputs(scenario: Scenario, cache_dir: str) -> list:
     made = []
     for layout in scenario.layouts:
         for seed in range(scenario.seed, scenario.seed + scenario.files):
-            path = os.path.join(folder, file_name(layout, scenario.rows, seed, scenario.defect_rate))
+            path = os.path.join(folder, file_name(layout, scenario.rows, seed, scenario.defect_rate, scenario.fmt))
             if os.path.exists(path) and os.path.exists(path + ".truth.parquet"):
                 made.append(GeneratedFile(path, path + ".truth.parquet", scenario.rows, layout))
             else:
                 made.append(generate_file(layout, folder, rows=scenario.rows, seed=seed,
-                                          defect_rate=scenario.defect_rate))
+                                          defect_rate=scenario.defect_rate, fmt=scenario.fmt))
+    if scenario.pdf_pages:
+        import pyarrow.parquet as pq
+
+        from raybench.generate.pdf_bill import generate_pdf_bill, pdf_file_name
+
+        for seed in range(scenario.seed, scenario.seed + scenario.files):
+            path = os.path.join(folder, pdf_file_name(scenario.pdf_pages, seed, scenario.defect_rate))
+            if os.path.exists(path) and os.path.exists(path + ".truth.parquet"):
+                rows = pq.ParquetFile(path + ".truth.parquet").metadata.num_rows
+                made.append(GeneratedFile(path, path + ".truth.parquet", rows, "att_mobility_voice"))
+            else:
+                made.append(generate_pdf_bill(folder, pages=scenario.pdf_pages, seed=seed,
+                                              defect_rate=scenario.defect_rate))
     if scenario.duplicates:
         made += [c for g in list(made) for c in _companions(g, folder, scenario.seed)]
     return made

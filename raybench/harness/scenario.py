@@ -5,6 +5,7 @@ A scenario is YAML::
     name: smoke
     description: ...
     generate: {layouts: [att_mobility_voice, ...], rows: 1000, seed: 11, defect_rate: 0.02, files: 1,
+               format: csv, pdf_pages: null,
                duplicates: false}   # true: also labelled copies and hard negatives of each file
     ingest: {workers: null, chunk_size: 4MiB, tz: null, num_cpus: null, object_store: null}
     peers: false          # also run a plain polars+DuckDB pass and DuckDB read_csv on the same files
@@ -20,6 +21,8 @@ runs the ingest on a local cluster of that many Ray nodes (``ray start --head``,
     targets: {wall_s: "<= 120", pss_bytes_peak: "<= 2GiB", field_accuracy: ">= 1.0"}
 
 ``rows`` is per file; ``files`` is how many files of each layout (seeds ``seed``, ``seed + 1``...).
+``format`` is ``csv`` (each layout's own text, fixed-width for ``switch_fixed_detail``) or ``xlsx``;
+``pdf_pages`` adds ``files`` AT&T PDF bills of that many pages (then ``layouts`` defaults to none).
 
 Unknown keys and bad values raise :class:`ConfigError` naming the key and the allowed values.
 """
@@ -79,7 +82,7 @@ METRICS = {
 OPS = {"<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b, "==": lambda a, b: a == b,
        "<": lambda a, b: a < b, ">": lambda a, b: a > b}
 _TOP = {"name", "description", "generate", "ingest", "targets"}
-_GENERATE = {"layouts", "rows", "seed", "defect_rate", "files", "duplicates"}
+_GENERATE = {"layouts", "rows", "seed", "defect_rate", "files", "format", "pdf_pages", "duplicates"}
 _INGEST = {"workers", "chunk_size", "tz", "num_cpus", "object_store", "commit_rows", "nodes"}
 _TOP = _TOP | {"peers", "scale_cpus", "faults"}
 _HARNESS_FAULTS = {"kill_driver_after_s", "reference"}
@@ -118,6 +121,8 @@ class Scenario:
     scale_cpus: tuple[int, ...] = ()
     targets: tuple[Target, ...] = field(default_factory=tuple)
     source: dict = field(default_factory=dict)
+    fmt: str = "csv"
+    pdf_pages: int | None = None
     commit_rows: int = 250_000
     duplicates: bool = False
     nodes: int = 1
@@ -196,7 +201,13 @@ def load_scenario(path: str) -> Scenario:
     _mapping(doc, "targets")
     _unknown("generate.", set(gen), _GENERATE)
     _unknown("ingest.", set(ing), _INGEST)
-    raw_layouts = gen.get("layouts") or GENERATED_LAYOUTS
+    pdf_pages = _number(gen, "pdf_pages", None, int, "generate")
+    if pdf_pages is not None and pdf_pages < 1:
+        raise ConfigError(f"generate.pdf_pages: {pdf_pages} must be >= 1")
+    fmt = str(gen.get("format", "csv"))
+    if fmt not in ("csv", "xlsx"):
+        raise ConfigError(f"generate.format: {fmt!r} is not a format; allowed: csv, xlsx (PDF: pdf_pages)")
+    raw_layouts = gen.get("layouts", () if pdf_pages else None) or (() if pdf_pages else GENERATED_LAYOUTS)
     layouts = (raw_layouts,) if isinstance(raw_layouts, str) else tuple(raw_layouts)
     for layout in layouts:
         if layout not in GENERATED_LAYOUTS:
@@ -243,7 +254,7 @@ def load_scenario(path: str) -> Scenario:
         chunk_bytes=parse_bytes(ing.get("chunk_size", 4 << 20)), tz=ing.get("tz"),
         files=files, object_store_bytes=parse_bytes(store) if store is not None else None,
         peers=bool(doc.get("peers", False)), scale_cpus=scale,
-        targets=targets, source=doc, commit_rows=commit_rows, nodes=nodes, faults=faults,
-        duplicates=bool(gen.get("duplicates", False)),
+        targets=targets, source=doc, fmt=fmt, pdf_pages=pdf_pages, commit_rows=commit_rows, nodes=nodes,
+        faults=faults, duplicates=bool(gen.get("duplicates", False)),
         kill_driver_after_s=kill_driver, fault_reference=bool(harness_faults.get("reference", True)),
     )

@@ -92,6 +92,59 @@ def _header_matches(layout: Layout, first: list[str]) -> bool:
     return got == want or got in {tuple(normalize_header(c) for c in a) for a in layout.header_aliases}
 
 
+def header_layouts(cells: list[str | None], layouts: tuple[Layout, ...]) -> list[Layout]:
+    """The delimited-header layouts whose column names are ``cells`` (a spreadsheet row; trailing empty
+    cells ignored), compared as :func:`normalize_header` writes them."""
+    row = [c if c is not None else "" for c in cells]
+    while row and not row[-1].strip():
+        row.pop()
+    return [layout for layout in layouts
+            if layout.has_header and not layout.positions and _header_matches(layout, row)]
+
+
+def header_text_layouts(words: list[str], layouts: tuple[Layout, ...]) -> list[Layout]:
+    """The header layouts whose column names, written one after another, are the words of a text line
+    (a PDF table header: names split into words on spaces), compared as :func:`normalize_header` writes
+    them."""
+    got = normalize_header(" ".join(words))
+    out = []
+    for layout in layouts:
+        if not layout.has_header or layout.positions:
+            continue
+        names = (layout.columns,) + layout.header_aliases
+        if any(" ".join(normalize_header(c) for c in n) == got for n in names):
+            out.append(layout)
+    return out
+
+
+def fixed_header_matches(layout: Layout, line: str) -> bool:
+    """True when ``line`` cut at the fixed-width ``layout``'s positions gives its column names (and only
+    spaces between and after them)."""
+    if not layout.positions or len(line.rstrip()) < layout.record_chars:
+        return False
+    cut = [line[a:b].strip() for a, b in layout.positions]
+    if tuple(normalize_header(c) for c in cut) != tuple(normalize_header(c) for c in layout.columns):
+        return False
+    rest = list(line)
+    for a, b in layout.positions:
+        rest[a:b] = [" "] * (min(b, len(rest)) - a) if a < len(rest) else []
+    return not "".join(rest).strip()
+
+
+def _fixed_probe_matches(layout: Layout, lines: list[str]) -> bool:
+    sample = lines[:PROBE_RECORDS]
+    if not sample:
+        return False
+    for line in sample:
+        if len(line.rstrip("\r")) < layout.record_chars:
+            return False
+        for index, pattern in layout.probe.items():
+            a, b = layout.positions[index]
+            if not re.fullmatch(pattern, line[a:b].strip()):
+                return False
+    return True
+
+
 def _split(record: str, delimiter: str) -> list[str] | None:
     try:
         rows = list(csv.reader([record], delimiter=delimiter, skipinitialspace=True))
@@ -146,6 +199,16 @@ def identify_text(text: str, layouts: tuple[Layout, ...], path: str = "<text>") 
     lines = [r for r in split_records(text) if not is_blank(r)][:MAX_BANNER_RECORDS + 2]
     found: list[tuple[int, Identification]] = []
     for layout in layouts:
+        if layout.positions:  # fixed-width text: a header cut at the positions, or a probe on the cuts
+            if layout.has_header:
+                index = next((i for i, line in enumerate(lines[:MAX_BANNER_RECORDS + 1])
+                              if fixed_header_matches(layout, line)), None)
+                if index is not None:
+                    found.append((index, Identification(layout, 1.0, "header", ("banner",) * index + ("header",),
+                                                        lines[index], None, tuple(lines[:index]))))
+            elif layout.probe and _fixed_probe_matches(layout, lines):
+                found.append((0, Identification(layout, 0.9, "probe")))
+            continue
         if layout.has_header:
             hit = _find_header(layout, lines)
             if hit is None:

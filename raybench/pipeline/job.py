@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 MIN_CHUNK_BYTES = 4 << 10
 """Smallest ``chunk_bytes`` accepted (4 KiB): smaller chunks only add per-batch overhead."""
 
-INPUT_SUFFIXES = (".csv", ".txt", ".tsv", ".dat", ".cdr", ".log")
+INPUT_SUFFIXES = (".csv", ".txt", ".tsv", ".dat", ".cdr", ".log", ".pdf", ".xlsx")
 """File name endings taken when a folder is given (a file given by name is always taken)."""
 
 
@@ -95,6 +95,7 @@ class FileTask:
     committed: set[str] = field(default_factory=set)
     identify_s: float | None = None
     method: str | None = None
+    format: str = "text"
 
 
 def expand_paths(paths: list[str]) -> list[str]:
@@ -118,10 +119,89 @@ def new_job_id() -> str:
     return f"job-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{uuid.uuid4().hex[:6]}"
 
 
+def file_format(path: str) -> str:
+    """``pdf``, ``xlsx`` or ``text``, by the file's first bytes (``%PDF-``; a ZIP container named
+    ``.xlsx``/``.xlsm``), so a misnamed PDF is still read as one."""
+    import stat
+
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return "text"  # a folder, pipe or device: identify_file reports why (opening a FIFO blocks)
+        with open(path, "rb") as f:
+            magic = f.read(8)
+    except OSError:
+        return "text"  # identify_file reports why
+    if magic.startswith(b"%PDF-"):
+        return "pdf"
+    if magic.startswith(b"PK\x03\x04") and Path(path).suffix.lower() in (".xlsx", ".xlsm"):
+        return "xlsx"
+    return "text"
+
+
+def _file_sha256(path: str) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _prepare_paged(task: FileTask, options: IngestOptions) -> FileTask:
+    """Identify and plan a PDF (page ranges) or an XLSX workbook (sheet row ranges)."""
+    path = task.path
+    try:
+        if task.format == "pdf":
+            from raybench.read.pdf import PAGE_BYTES, identify_pdf, plan_pdf
+
+            layout, _ = identify_pdf(path, BUILTIN)
+            plan = plan_pdf(path, layout.columns, max(1, options.chunk_bytes // PAGE_BYTES))
+            dialect = f"pdf, {plan.pages} page{'' if plan.pages == 1 else 's'}"
+        else:
+            from raybench.read.xlsx import ROW_BYTES, plan_xlsx
+
+            plan = plan_xlsx(path, BUILTIN, max(1, options.chunk_bytes // ROW_BYTES))
+            layout = plan.layout
+            dialect = "xlsx, sheets " + ", ".join(plan.sheets)
+    except InputFileError as exc:
+        task.row.update(error=str(exc), bytes=os.path.getsize(path))
+        return task
+    if options.tz:
+        layout = layout.with_tz(options.tz)
+    task.layout, task.data_path = layout, path
+    sha = _file_sha256(path)
+    task.plan = FilePlan(chunks=plan.chunks, sha256=sha, size_bytes=os.path.getsize(path),
+                         n_records=plan.n_records, lines_skipped=dict(plan.lines_skipped))
+    task.row.update(bytes=task.plan.size_bytes, encoding=task.format, dialect=dialect, layout=layout.id,
+                    carrier=layout.carrier, kind=layout.kind, confidence=1.0, sha256=sha,
+                    rows_read=plan.n_records, lines_skipped=dict(plan.lines_skipped))
+    return task
+
+
+def _decide_date_order(task: FileTask, layout: Layout, encoding: str) -> Layout:
+    """The layout with the date order the file's whole start column shows (day-first only when the
+    column proves it; see :mod:`raybench.normalize.dates`)."""
+    from dataclasses import replace
+
+    from raybench.normalize.dates import day_month_order, file_date_column
+
+    start = layout.start
+    assert start is not None
+    column = file_date_column(task.data_path, delimiter=layout.delimiter, index=layout.columns.index(start.column),
+                              encoding=encoding)
+    if day_month_order(column) != "dmy":
+        return layout
+    return replace(layout, start=replace(start, formats=start.day_first_formats))
+
+
 def _prepare(path: str, options: IngestOptions, staging: str, job: str) -> FileTask:
     task = FileTask(path)
     task.row = {"ingest_job": job, "path": path, "status": "failed", "rows_read": 0, "rows_stored": 0,
                 "rows_quarantined": 0, "kind": None}
+    task.format = file_format(path)
+    if task.format != "text":
+        return _prepare_paged(task, options)
     try:  # templates, header rules, then the ONNX models (raybench.classify.resolve)
         from raybench.classify.resolve import resolve_identity
 
@@ -148,6 +228,10 @@ def _prepare(path: str, options: IngestOptions, staging: str, job: str) -> FileT
         original_sha = transcode_to_utf8(path, task.data_path, identity.encoding.name,
                                          identity.encoding.bom_bytes, cr_to_lf=identity.cr_only)
         task.offset = 0
+    if layout.start is not None and layout.start.day_first_formats:
+        layout = _decide_date_order(task, layout, "utf-8" if original_sha else identity.encoding.name)
+        task.layout = layout
+        task.row.update(dialect=layout.dialect + ("; dates DD/MM" if layout.start.day_first else ""))
     identification = identity.identification
     task.junk = identification.junk_rules()
     task.plan = plan_file(task.data_path, offset=task.offset, lead=identification.lead, junk=task.junk,
@@ -168,9 +252,24 @@ def chunk_items(task: FileTask, job: str) -> list[dict]:
     ``byte_start``, ``byte_end``, ``first_row``, ``n_records``, ``layout``, ``layout_key`` (the id and the
     sniffed dialect: :func:`layout_key`), ``encoding``, ``junk`` (the file's
     :class:`~raybench.read.junk.JunkRules` as JSON; the records of the range exclude its junk lines, which
-    the planner counted), ``ingest_job``.
+    the planner counted), ``ingest_job``, and ``format`` (``text``, ``pdf``, ``xlsx``): a PDF chunk is the
+    pages ``[page_start, page_end)`` (0-based) with ``context`` the table state at its first page
+    (:class:`raybench.read.pdf.TableState`); an XLSX chunk is the rows ``[page_start, page_end)`` of
+    ``sheet`` with ``context`` the sheet's header; their byte range is empty. Every descriptor has every
+    key (Ray Data builds one Arrow schema for them).
     """
-    assert task.plan is not None and task.layout is not None and task.identity is not None
+    assert task.plan is not None and task.layout is not None
+    if task.format != "text":
+        return [{
+            "chunk_id": f"{task.plan.sha256[:12]}:{i}", "path": os.path.abspath(task.data_path),
+            "source_file": task.path, "sha256": task.plan.sha256, "byte_start": 0, "byte_end": 0,
+            "first_row": c.first_row, "n_records": c.n_records, "layout": task.layout.id,
+            "layout_key": layout_key(task.layout), "encoding": task.format, "junk": "", "ingest_job": job,
+            "format": task.format, "page_start": c.page_start if task.format == "pdf" else c.row_start,
+            "page_end": c.page_end if task.format == "pdf" else c.row_end,
+            "sheet": getattr(c, "sheet", ""), "context": c.context,
+        } for i, c in enumerate(task.plan.chunks)]
+    assert task.identity is not None
     transcoded = not task.identity.encoding.ascii_compatible or task.identity.cr_only
     encoding = "utf-8" if transcoded else task.identity.encoding.name
     return [{
@@ -179,6 +278,7 @@ def chunk_items(task: FileTask, job: str) -> list[dict]:
         "byte_end": c.byte_end, "first_row": c.first_row, "n_records": c.n_records,
         "layout": task.layout.id, "layout_key": layout_key(task.layout), "encoding": encoding,
         "junk": task.junk.to_json() if task.junk is not None else "", "ingest_job": job,
+        "format": "text", "page_start": 0, "page_end": 0, "sheet": "", "context": "",
     } for i, c in enumerate(task.plan.chunks)]
 
 

@@ -16,7 +16,9 @@ from raybench.layout import Layout
 from raybench.normalize.frame import normalize_frame
 from raybench.normalize.numbers import NumberNormalizer
 from raybench.read.junk import JunkRules, drop_junk
+from raybench.read.fixed import read_fixed_frame
 from raybench.read.records import read_chunk_frame, split_records
+from raybench.read.rows import ReadRows
 from raybench.schema import CDR_SCHEMA
 from raybench.validate.rules import PARSE_REASONS, apply_rules
 
@@ -53,13 +55,15 @@ def _empty_cols(n: int, names: list[str]) -> dict[str, pa.Array]:
     return {name: pa.nulls(n, CDR_SCHEMA.field(name).type) for name in names}
 
 
-def process_chunk(data: bytes, *, layout: Layout, encoding: str, first_row: int, source_file: str,
+def process_chunk(data: bytes | ReadRows, *, layout: Layout, encoding: str, first_row: int, source_file: str,
                   sha256: str, ingest_job: str, numbers: NumberNormalizer,
                   junk: JunkRules | None = None, record_types=None) -> ChunkResult:
     """Turn a chunk's bytes into canonical rows.
 
     Args:
-        data: whole records of the file, as planned by :func:`raybench.read.partition.plan_file`.
+        data: whole records of the file, as planned by :func:`raybench.read.partition.plan_file`; or the
+            records of a PDF page range or XLSX row range already cut into cells
+            (:class:`raybench.read.rows.ReadRows`, which also gives each record's ``source_page``).
         layout: the file's layout.
         encoding: the file's codec name.
         first_row: ``source_row`` of the first record.
@@ -75,7 +79,13 @@ def process_chunk(data: bytes, *, layout: Layout, encoding: str, first_row: int,
         One output row per record: stored rows and quarantined rows (with their reasons).
     """
     skipped: dict[str, int] = {}
-    source, bad_records = read_chunk_frame(data, encoding, layout, first_row, junk, skipped)
+    pages: dict[int, int] = {}
+    if isinstance(data, ReadRows):
+        source, bad_records, skipped, pages = data.frame(layout.columns), data.bad, dict(data.skipped), data.page_of()
+    elif layout.fixed_width:
+        source, bad_records = read_fixed_frame(data, encoding, layout, first_row, junk, skipped)
+    else:
+        source, bad_records = read_chunk_frame(data, encoding, layout, first_row, junk, skipped)
     frame = normalize_frame(source, layout, numbers, record_types)
     model_typed = int(frame["_record_type_model"].is_not_null().sum())
     frame, counts = apply_rules(frame, layout)
@@ -99,6 +109,8 @@ def process_chunk(data: bytes, *, layout: Layout, encoding: str, first_row: int,
         "ingest_job": pa.array([ingest_job] * n, pa.string()),
     }
     cols.update(_empty_cols(n, ["source_page", "duplicate_of"]))
+    if pages:
+        cols["source_page"] = pa.array([pages.get(r) for r in rows], pa.int32())
     for name in good.column_names:
         cols[name] = good.column(name)
     table = pa.table({f.name: cols[f.name] for f in OUTPUT_SCHEMA}).cast(OUTPUT_SCHEMA)
@@ -121,6 +133,8 @@ def process_chunk(data: bytes, *, layout: Layout, encoding: str, first_row: int,
             "raw": pa.array([b[1] for b in bad_records], pa.string()),
             "reasons": pa.array([[b[2]] for b in bad_records], pa.list_(pa.string())),
         })
+        if pages:
+            bad["source_page"] = pa.array([pages.get(r) for r in bad_rows], pa.int32())
         table = pa.concat_tables([table, pa.table(bad, schema=OUTPUT_SCHEMA)])
     return ChunkResult(table, counts, seen, skipped)
 
@@ -129,10 +143,16 @@ def quarantine_all(item: dict, layout: Layout, reason: str) -> pa.Table:
     """Every planned record of a chunk as a quarantined row with ``reason`` (when processing failed).
 
     ``raw`` is each record's text when the chunk splits into the planned number of records; otherwise
-    the chunk's whole text goes on the first row, so nothing is lost and nothing is repeated.
+    the chunk's whole text goes on the first row, so nothing is lost and nothing is repeated. For a PDF
+    page range or an XLSX row range the first row's ``raw`` names the pages or rows instead.
     """
     n = item["n_records"]
     rows = list(range(item["first_row"], item["first_row"] + n))
+    fmt = item.get("format") or "text"
+    if fmt != "text":  # a PDF page range or XLSX row range: its text was not read; say where it lies
+        unit = "pages" if fmt == "pdf" else f"sheet {item.get('sheet')!r} rows"
+        raws = [f"<not read: {unit} {item['page_start'] + 1}-{item['page_end']}>"] + [None] * (n - 1)
+        return _all_quarantined(item, layout, reason, rows, raws)
     try:
         with open(item["path"], "rb") as f:
             f.seek(item["byte_start"])
@@ -141,6 +161,11 @@ def quarantine_all(item: dict, layout: Layout, reason: str) -> pa.Table:
         text = f"<unreadable: {exc}>"
     records, _ = drop_junk(split_records(text), JunkRules.from_json(item.get("junk")))
     raws = records if len(records) == n else [text] + [None] * (n - 1)
+    return _all_quarantined(item, layout, reason, rows, raws)
+
+
+def _all_quarantined(item: dict, layout: Layout, reason: str, rows: list[int], raws: list) -> pa.Table:
+    n = len(rows)
     cols = {f.name: pa.nulls(n, f.type) for f in OUTPUT_SCHEMA}
     cols.update({
         "record_id": pa.array([record_id(item["sha256"], r) for r in rows], pa.string()),

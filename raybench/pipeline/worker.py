@@ -149,8 +149,19 @@ def worker_schema() -> pa.Schema:
     return OUTPUT_SCHEMA.append(pa.field("chunk_id", pa.string()))
 
 
-def _read_range(item: dict) -> bytes:
-    """The bytes of a chunk descriptor's range."""
+def _read_range(item: dict):
+    """What a chunk descriptor names, by its ``format``: the bytes of a text file's byte range
+    (``text``), or the records of a PDF page range (``pdf``) or an XLSX sheet's row range (``xlsx``) as
+    :class:`raybench.read.rows.ReadRows`."""
+    fmt = item.get("format") or "text"
+    if fmt == "pdf":
+        from raybench.read.pdf import read_pdf_chunk
+
+        return read_pdf_chunk(item)
+    if fmt == "xlsx":
+        from raybench.read.xlsx import read_xlsx_chunk
+
+        return read_xlsx_chunk(item)
     with open(item["path"], "rb") as f:
         f.seek(item["byte_start"])
         return f.read(item["byte_end"] - item["byte_start"])

@@ -21,6 +21,7 @@ PARSE_REASONS = {
     "field_count": "the record has a number of fields the layout does not accept",
     "encoding": "the record holds bytes that do not decode in the file's encoding",
     "quoting": "a double quote opens a field that does not close inside the record",
+    "record_length": "a fixed-width record too short to hold every column of the layout",
 }
 
 EARLIEST_START = datetime(1990, 1, 1, tzinfo=timezone.utc)

@@ -36,7 +36,10 @@ def test_counts_and_sizes_are_parsed(tmp_path):
 
 @pytest.mark.parametrize("text, message", [
     ("colour: red\n", "scenario key 'colour' is not known; allowed: description, faults, generate"),
-    ("generate: {rowz: 5}\n", "scenario key 'generate.rowz' is not known; allowed: defect_rate, files, layouts"),
+    ("generate: {rowz: 5}\n", "scenario key 'generate.rowz' is not known; allowed: defect_rate, duplicates, files, format, "
+                               "layouts, pdf_pages, rows"),
+    ("generate: {format: pdf}\n", "generate.format: 'pdf' is not a format; allowed: csv, xlsx (PDF: pdf_pages)"),
+    ("generate: {pdf_pages: 0}\n", "generate.pdf_pages: 0 must be >= 1"),
     ("generate: {seed: eleven}\n", "scenario key 'generate.seed': 'eleven' is not a int"),
     ("generate: {defect_rate: abc}\n", "scenario key 'generate.defect_rate': 'abc' is not a float"),
     ("generate: 5\n", "scenario key 'generate' must be a mapping"),
@@ -53,6 +56,16 @@ def test_bad_scenarios_name_the_key(tmp_path, text, message):
     with pytest.raises(ConfigError) as err:
         load_scenario(str(p))
     assert message in str(err.value)
+
+
+def test_pdf_scenario_generates_no_csv_layouts_unless_named(tmp_path):
+    p = tmp_path / "s.yaml"
+    p.write_text("generate: {pdf_pages: 50}\n")
+    s = load_scenario(str(p))
+    assert (s.pdf_pages, s.layouts, s.fmt) == (50, (), "csv")
+    p.write_text("generate: {pdf_pages: 5, layouts: [switch_fixed_detail], format: xlsx}\n")
+    s = load_scenario(str(p))
+    assert (s.pdf_pages, s.layouts, s.fmt) == (5, ("switch_fixed_detail",), "xlsx")
 
 
 def test_target_check():

@@ -1,0 +1,204 @@
+"""XLSX workbooks (T-Mobile delivers its CDRs as Excel: carrier-formats.md 1.2), read with fastexcel
+(calamine) through polars' reader library, every cell as text (numbers are never typed, so leading zeros
+and ``+`` stay and an Excel-damaged ``9.12678E+11`` stays visible to the ``number_lossy`` rule).
+
+Every sheet is considered. A sheet whose first :data:`MAX_BANNER_ROWS` + 1 non-blank rows hold a known
+layout's header is read: rows before the header are ``banner``, the header is ``header``, later rows
+equal to it are ``repeated_header``, rows with one filled cell matching
+:data:`raybench.read.junk.FOOTER_PATTERNS` are ``footer``, empty rows are ``blank``; every other row is a
+record, numbered across the workbook's sheets in order. A sheet without a known header is skipped and
+counted once as ``sheet_no_known_header``; one with another layout's header than the file's (the first
+found) as ``sheet_other_layout``.
+
+The driver plans (:func:`plan_xlsx`) sheet by sheet; actors read row ranges of a sheet
+(:func:`read_xlsx_chunk`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from raybench.errors import InputFileError
+from raybench.read.junk import JunkRules
+from raybench.read.rows import ReadRows
+
+MAX_BANNER_ROWS = 50
+"""Non-blank rows that may come before a sheet's header."""
+
+ROW_BYTES = 128
+"""Nominal size of one row when cutting a sheet into chunks: a chunk holds ``chunk_bytes // ROW_BYTES``
+records (at least one)."""
+
+_FOOTER = JunkRules()
+
+
+@dataclass
+class SheetChunk:
+    """Rows ``[row_start, row_end)`` (0-based sheet rows) of one sheet, holding whole records."""
+
+    sheet: str
+    row_start: int
+    row_end: int
+    first_row: int
+    n_records: int
+    context: str
+
+
+@dataclass
+class XlsxPlan:
+    """What planning a workbook found.
+
+    Attributes:
+        layout: the layout of the first sheet with a known header.
+        chunks: row ranges in workbook order.
+        n_records: records in the workbook.
+        lines_skipped: junk rows per reason, and skipped sheets (``sheet_no_known_header``,
+            ``sheet_other_layout``).
+        sheets: names of the sheets read.
+    """
+
+    layout: object
+    chunks: list[SheetChunk]
+    n_records: int
+    lines_skipped: dict[str, int]
+    sheets: list[str]
+
+
+def _texts(row: tuple) -> list[str]:
+    cells = ["" if c is None else str(c) for c in row]
+    while cells and not cells[-1].strip():
+        cells.pop()
+    return cells
+
+
+def row_reason(row: tuple, header: list[str]) -> str | None:
+    """Why a sheet row after the header is junk (``blank``, ``repeated_header``, ``footer``), or None for
+    a record."""
+    cells = _texts(row)
+    filled = [c for c in cells if c.strip()]
+    if not filled:
+        return "blank"
+    if [c.strip() for c in cells] == [h.strip() for h in header]:
+        return "repeated_header"
+    if len(filled) == 1 and _FOOTER.reason(filled[0].strip()) == "footer":
+        return "footer"
+    return None
+
+
+def _reader(path: str):
+    import fastexcel
+
+    try:
+        return fastexcel.read_excel(path)
+    except Exception as exc:  # fastexcel raises its own CalamineError family
+        raise InputFileError(path, f"not a readable XLSX workbook: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+
+
+def _rows(reader, sheet: str, skip: int = 0, n: int | None = None) -> list[tuple]:
+    sheet_data = reader.load_sheet(sheet, header_row=None, skip_rows=skip, n_rows=n, dtypes="string")
+    return sheet_data.to_polars().rows()
+
+
+def plan_xlsx(path: str, layouts: tuple, rows_per_chunk: int) -> XlsxPlan:
+    """Read every sheet once and cut the sheets with a known header into row ranges.
+
+    Args:
+        path: the workbook.
+        layouts: candidate layouts.
+        rows_per_chunk: records in one chunk (the last of a sheet may hold fewer).
+
+    Returns:
+        The plan; the layout is that of the first sheet with a known header.
+
+    Raises:
+        InputFileError: not a readable workbook.
+        UnknownLayoutError: no sheet has a known header (the message lists the sheets).
+    """
+    from raybench.errors import UnknownLayoutError
+    from raybench.identify.sniff import header_layouts
+
+    reader = _reader(path)
+    layout = None
+    chunks: list[SheetChunk] = []
+    skipped: dict[str, int] = {}
+    sheets: list[str] = []
+    row_no = 1
+
+    def count(why: str) -> None:
+        skipped[why] = skipped.get(why, 0) + 1
+
+    for sheet in reader.sheet_names:
+        try:
+            rows = _rows(reader, sheet)
+        except Exception as exc:
+            raise InputFileError(path, f"sheet {sheet!r}: cannot read: {str(exc).splitlines()[0]}") from None
+        header_at, found, seen = None, None, 0
+        for i, row in enumerate(rows):
+            if not any(c is not None and str(c).strip() for c in row):
+                continue
+            hits = [lay for lay in header_layouts(list(row), layouts) if lay.kind == "cdr"]
+            if len(hits) == 1:
+                header_at, found = i, hits[0]
+                break
+            seen += 1
+            if seen > MAX_BANNER_ROWS:
+                break
+        if found is None:
+            count("sheet_no_known_header")
+            continue
+        if layout is not None and found.id != layout.id:
+            count("sheet_other_layout")
+            continue
+        layout = layout or found
+        sheets.append(sheet)
+        for row in rows[:header_at]:
+            count("blank" if row_reason(row, []) == "blank" else "banner")
+        count("header")
+        header = _texts(rows[header_at])
+        context = json.dumps({"header": header, "width": len(found.columns)})
+        chunk = None
+        for i in range(header_at + 1, len(rows)):
+            why = row_reason(rows[i], header)
+            if why:
+                count(why)
+                continue
+            if chunk is None or chunk.n_records >= rows_per_chunk:
+                chunk = SheetChunk(sheet, i, i + 1, row_no, 0, context)
+                chunks.append(chunk)
+            chunk.row_end = i + 1
+            chunk.n_records += 1
+            row_no += 1
+        del rows
+    if layout is None:
+        names = ", ".join(repr(s) for s in reader.sheet_names)
+        raise UnknownLayoutError(path, f"no sheet has a known header (sheets: {names})")
+    return XlsxPlan(layout, chunks, row_no - 1, skipped, sheets)
+
+
+def read_xlsx_chunk(item: dict) -> ReadRows:
+    """The records of a chunk descriptor's sheet rows (``sheet``, ``row_start``/``row_end`` in
+    ``page_start``/``page_end``, ``context``: the header and the layout's width).
+
+    A record with filled cells beyond the layout's columns is ``bad`` with reason ``field_count``.
+    """
+    context = json.loads(item["context"])
+    header, width = context["header"], context["width"]
+    start, end = item["page_start"], item["page_end"]
+    rows = ReadRows()
+    row_no = item["first_row"]
+    for row in _rows(_reader(item["path"]), item["sheet"], start, end - start):
+        why = row_reason(row, header)
+        if why:
+            rows.skipped[why] = rows.skipped.get(why, 0) + 1
+            continue
+        cells = _texts(row)
+        raw = ",".join(cells)
+        if len(cells) > width:
+            rows.bad.append((row_no, raw, "field_count"))
+        else:
+            rows.cells.append([c if c.strip() else None for c in cells] + [None] * (width - len(cells)))
+            rows.source_rows.append(row_no)
+            rows.raws.append(raw)
+        row_no += 1
+    return rows

@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Write the small PDF, XLSX and fixed-width files of tests/cases/{pdf,xlsx,fixed} (their expected
+outcomes, the JSON beside each, are written by hand, not by this script). Run once; the files are
+committed.
+
+    .venv/bin/python scripts/make_format_cases.py
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+CASES = Path(__file__).resolve().parents[1] / "tests" / "cases"
+
+ATT = ("Item", "Conn. Date", "Conn. Time (UTC)", "Seizure Time", "ET", "Originating Number",
+       "Terminating Number", "IMEI", "IMSI", "Description", "LAC", "Cell ID")
+
+
+def _pdf(path: Path, pages: list[list[tuple[str, object]]]) -> None:
+    """pages: lines, each ("cells", [12 texts]) for a table line or ("text", str) for a heading/total."""
+    import pymupdf
+
+    from raybench.generate.pdf_bill import (COLUMN_X, FONT_SIZE, LINE_PT, TOP, _page_footer,
+                                            _page_header)
+
+    doc = pymupdf.open()
+    for number, lines in enumerate(pages, 1):
+        page = doc.new_page(width=792, height=1224)
+        _page_header(page, number, len(pages), "04/01/2024")
+        for i, (kind, value) in enumerate(lines):
+            y = TOP + i * LINE_PT
+            if kind == "text":
+                page.insert_text((36, y), value, fontsize=8, fontname="hebo")
+                continue
+            for x, cell in zip(COLUMN_X, value):
+                if cell:
+                    page.insert_text((x, y), cell, fontsize=FONT_SIZE, fontname="helv")
+        _page_footer(page, number, len(pages))
+    doc.save(path, garbage=3, deflate=True)
+
+
+def _rec(*cells: str) -> tuple[str, list[str]]:
+    return ("cells", list(cells))
+
+
+def _wrap(cell: str) -> tuple[str, list[str]]:
+    return ("cells", [""] * 5 + [cell] + [""] * 6)
+
+
+def pdf_cases() -> None:
+    head = ("cells", list(ATT))
+    _pdf(CASES / "pdf" / "wrapped_dialed.pdf", [[
+        ("text", "Wireless number 212.555.0123 - Call Detail (voice)"), head,
+        _rec("1", "03/15/2024", "14:05:09", "3", "02:30", "2125550123", "3105550199", "350000000000001",
+             "310260000000001", "MO VOICE", "12345", "54321"),
+        _wrap("3105550111(D)"),
+        _rec("2", "03/15/2024", "15:10:00", "2", "00:42", "3105550199", "2125550123", "", "310260000000001",
+             "MT VOICE", "12345", "54322"),
+        _rec("3", "03/16/2024", "09:00:01", "1", "61:05", "2125550123", "9.12678E+11", "350000000000001",
+             "310260000000001", "MO VOICE", "12346", "54323"),
+        _rec("4", "03/16/2024", "23:59:59", "0", "00:05", "2125550123", "4155550100", "350000000000001",
+             "310260000000001", "VM RETRIEVAL", "", ""),
+        ("text", "Total for Call Detail: 4 items"),
+    ]])
+    _pdf(CASES / "pdf" / "table_across_pages.pdf", [[
+        head,
+        _rec("1", "07/04/2024", "23:59:58", "4", "10:00", "3125550140", "2125550123", "350000000000001",
+             "310260000000001", "MT VOICE", "20001", "30001"),
+        _rec("2", "07/05/2024", "00:00:03", "2", "00:59", "2125550123", "13125550140", "350000000000001",
+             "310260000000001", "MO VOICE", "20001", "30002"),
+        _rec("3", "07/05/2024", "08:15:00", "5", "01:01", "2125550123", "3125550141", "350000000000001",
+             "310260000000001", "MO VOICE", "20002", "30003"),
+    ], [
+        _wrap("7025550177(D)"),
+        _rec("4", "07/05/2024", "09:00:00", "1", "00:30", "3125550141", "2125550123", "",
+             "310260000000001", "CF VOICE", "", ""),
+        _rec("5", "07/06/2024", "10:00:00", "1", "00:01", "2125550123", "3125550142", "350000000000001",
+             "310260000000001", "VM DEPOSIT", "20003", "30004"),
+        ("text", "Total for Call Detail: 5 items"),
+    ]])
+    top = ("cells", ["", "Conn.", "Conn. Time", "Seizure", "", "Originating", "Terminating", "", "", "", "",
+                     "Cell"])
+    bottom = ("cells", ["Item", "Date", "(UTC)", "Time", "ET", "Number", "Number", "IMEI", "IMSI", "Description",
+                        "LAC", "ID"])
+    _pdf(CASES / "pdf" / "two_line_header.pdf", [[
+        top, bottom,
+        _rec("1", "02/29/2024", "12:00:00", "1", "00:10", "2125550123", "3105550199", "350000000000001",
+             "310260000000001", "MO VOICE", "101", "201"),
+        _rec("2", "02/29/2024", "13:00:00", "1", "00:20", "2125550123", "3105550198", "350000000000001",
+             "310260000000001", "MO VOICE", "101", "202"),
+        _wrap("3105550197(D)"),
+    ], [
+        top, bottom,
+        _rec("3", "03/01/2024", "00:00:00", "1", "99:59", "3105550198", "2125550123", "350000000000001",
+             "310260000000001", "MT VOICE", "101", "203"),
+        ("text", "Total for Call Detail: 3 items"),
+    ]])
+    _pdf(CASES / "pdf" / "sections.pdf", [[
+        ("text", "Wireless number 212.555.0123 - Call Detail (voice)"), head,
+        _rec("1", "01/02/2024", "10:00:00", "0", "01:00", "2125550123", "4045550100", "350000000000001",
+             "310260000000001", "MO VOICE", "1", "2"),
+        _rec("2", "01/02/2024", "11:00:00", "0", "??:??", "4045550100", "2125550123", "350000000000001",
+             "310260000000001", "MT VOICE", "1", "2"),
+        ("text", "Total for Call Detail: 2 items"),
+        ("text", "Wireless number 212.555.0124 - Call Detail (voice)"), head,
+        _rec("3", "01/03/2024", "12:30:00", "0", "120:00", "2125550124", "4045550101", "350000000000002",
+             "310260000000002", "MO VOICE", "1", "3"),
+        ("text", "Total for Call Detail: 1 items"),
+    ]])
+
+
+def xlsx_cases() -> None:
+    import xlsxwriter
+
+    tmo = ("Type of Call", "Calling Number", "Called Number", "Dialed Number", "Start Date/Time (UTC)",
+           "Duration (Sec)", "IMSI", "IMEI", "LAC", "Cell ID")
+    book = xlsxwriter.Workbook(str(CASES / "xlsx" / "two_sheets.xlsx"))
+    notes = book.add_worksheet("Read Me")
+    notes.write_string(0, 0, "Interpreting Call Detail Records")
+    notes.write_string(1, 0, "All times are UTC.")
+    sheet = book.add_worksheet("CDR")
+    sheet.write_string(0, 0, "T-Mobile USA - Call Detail Records")
+    sheet.write_row(2, 0, list(tmo))
+    sheet.write_row(3, 0, ["mSOriginating", "12125550123", "13105550199", "13105550199", "2024-03-15 14:05:09",
+                           "150", "310260000000001", "350000000000001", "12345", "54321"])
+    # numbers typed as numbers, as Excel does when a person re-saves the sheet
+    sheet.write_string(4, 0, "mSTerminating")
+    sheet.write_number(4, 1, 13105550199)
+    sheet.write_number(4, 2, 12125550123)
+    sheet.write_string(4, 4, "2024-03-15 15:10:00")
+    sheet.write_number(4, 5, 42)
+    sheet.write_row(5, 0, ["mSOriginatingSMSinMSC", "12125550123", "+14155550100", "", "2024-03-16 09:00:01",
+                           "", "310260000000001", "350000000000001", "", ""])
+    sheet.write_string(7, 0, "Total: 3 records")
+    book.close()
+
+    book = xlsxwriter.Workbook(str(CASES / "xlsx" / "excel_damaged.xlsx"))
+    sheet = book.add_worksheet("Sheet1")
+    sheet.write_row(0, 0, list(tmo))
+    sheet.write_row(1, 0, ["mSOriginating", "9.12678E+11", "13105550199", "", "2024-05-01 08:00:00", "61"])
+    sheet.write_row(2, 0, ["mSTerminating", "13105550199", "12125550123", "", "2024-05-01 09:00:00", "7"])
+    sheet.write_row(3, 0, ["callForwarding", "13105550199", "17025550188", "", "2024-05-01 10:00:00", "8",
+                           "", "", "", "", "EXTRA"])
+    sheet.write_row(4, 0, list(tmo))
+    sheet.write_row(5, 0, ["mtc", "+13105550199", "12125550123", "", "2024-05-02 00:00:00", "0"])
+    book.close()
+
+
+def fixed_cases() -> None:
+    lines = [
+        "SWITCH 01   CALL DETAIL REPORT   OFFICE 5ESS-01",
+        "DATE   TIME   DURATION CALLING NO   CALLED NO    TY TRUNK",
+        "240315 140509     2:30 212 555 0123 310 555 0199 MO 1001",
+        "240315 151000     0:42 310 555 0199 212 555 0123 MT 1002",
+        "240310 023000    75:05 212 555 0123 415 555 0100 CF 1003",
+        "Page 1",
+        "",
+        "DATE   TIME   DURATION CALLING NO   CALLED NO    TY TRUNK",
+        "241103 013000     1:00 212 555 0123 415 555 0101 MO 1004",
+        "240316 090001     0:10 212 555",
+        "*** END OF REPORT ***",
+    ]
+    (CASES / "fixed" / "switch_report.txt").write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    pdf_cases()
+    xlsx_cases()
+    fixed_cases()
