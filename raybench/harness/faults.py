@@ -115,8 +115,9 @@ def run_with_faults(scenario: Scenario, paths: list[str], run_dir: str, job: str
             if resumed["rc"] != 0:
                 raise IngestError(f"resuming job {job} failed (exit {resumed['rc']}): {resumed['stderr_tail'][-300:]}")
             _add_events(report, results)
-            with open(results) as f:
-                report["events"][0]["recover_s"] = _first_batch_s(json.load(f))
+            with open(results) as f:  # back to work: the resumed driver's first batch (or its end, when
+                first = _first_batch_s(json.load(f))  # every chunk had committed before the crash)
+            report["events"][0]["recover_s"] = first if first is not None else resumed["wall_s"]
         with open(results) as f:
             ingest = json.load(f)
         total = sum(r["wall_s"] for r in report["runs"])

@@ -40,8 +40,8 @@ def _figure(plot_id: str, title: str, draw) -> str:
 def _draw_throughput(ticks):
     def draw(ax):
         t = [x["t_s"] for x in ticks]
-        rate = [0.0] + [(b["rows_done"] - a["rows_done"]) / max(b["t_s"] - a["t_s"], 1e-9)
-                        for a, b in zip(ticks, ticks[1:])]
+        rate = [0.0] * min(len(ticks), 1) + [(b["rows_done"] - a["rows_done"]) / max(b["t_s"] - a["t_s"], 1e-9)
+                                             for a, b in zip(ticks, ticks[1:])]
         ax.plot(t, rate, color="#1f77b4")
         ax.set_xlabel("time since start (s)")
         ax.set_ylabel("rows/s")

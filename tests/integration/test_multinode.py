@@ -8,19 +8,25 @@ from raybench.generate.production import generate_file
 from raybench.pipeline.job import IngestOptions, run_ingest
 
 
-@pytest.fixture
-def two_nodes():
+def _cluster(worker_nodes: int):
+    """A head of 1 CPU (the driver, the coordinator, one actor) and ``worker_nodes`` nodes of 1 CPU."""
     import ray
     from ray.cluster_utils import Cluster
 
     cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 1, "object_store_memory": 150 * 2**20,
                                                             "include_dashboard": False})
-    cluster.add_node(num_cpus=1, object_store_memory=150 * 2**20)
+    for _ in range(worker_nodes):
+        cluster.add_node(num_cpus=1, object_store_memory=150 * 2**20)
     ray.init(address=cluster.address, log_to_driver=False)
     cluster.wait_for_nodes()
     yield cluster
     ray.shutdown()
     cluster.shutdown()
+
+
+@pytest.fixture
+def two_nodes():
+    yield from _cluster(1)
 
 
 def test_every_node_is_sampled(tmp_path, two_nodes):
@@ -39,19 +45,7 @@ def test_every_node_is_sampled(tmp_path, two_nodes):
 
 @pytest.fixture
 def three_nodes():
-    """A head (1 CPU: the driver, the coordinator and one actor) and two worker nodes of 1 CPU each."""
-    import ray
-    from ray.cluster_utils import Cluster
-
-    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 1, "object_store_memory": 150 * 2**20,
-                                                            "include_dashboard": False})
-    for _ in range(2):
-        cluster.add_node(num_cpus=1, object_store_memory=150 * 2**20)
-    ray.init(address=cluster.address, log_to_driver=False)
-    cluster.wait_for_nodes()
-    yield cluster
-    ray.shutdown()
-    cluster.shutdown()
+    yield from _cluster(2)
 
 
 def test_a_lost_worker_node_loses_no_record(tmp_path, three_nodes):

@@ -62,3 +62,21 @@ def test_readiness_needs_evidence_for_every_criterion():
     missing = {v["criterion"]: v for v in assess([("small", {"rows_read": 1000, "wall_s": 1.0})])}
     assert missing["1M rows ingested in <= 1800 s"]["value"] is None
     assert not missing["1M rows ingested in <= 1800 s"]["met"]
+
+
+def test_report_plots_draw_a_run_without_samples():
+    """A resumed job whose chunks had all committed ran no batch, so it has no samples: the report must
+    still render (it once raised in the throughput plot)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from raybench.harness.report_html import _draw_memory, _draw_throughput
+
+    for ticks in ([], [{"t_s": 0.5, "rows_done": 10, "pss_bytes": 2**20}]):
+        fig, ax = plt.subplots()
+        _draw_throughput(ticks)(ax)
+        _draw_memory(ticks)(ax)
+        assert len(ax.lines) == 2 and len(ax.lines[0].get_xdata()) == len(ticks)
+        plt.close(fig)
