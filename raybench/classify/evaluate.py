@@ -161,15 +161,14 @@ def evaluate_models(*, per_layout: int = 100, others: int = 150, descriptor_vari
 
 def _template_rate(clf, n: int) -> dict:
     """Propose templates from held-out files with a header and match next week's deliveries."""
-    from raybench.catalog import GENERATED_LAYOUTS
-    from raybench.classify.corpus import SEEDS, layout_file
+    from raybench.classify.corpus import MODEL_LAYOUTS, SEEDS, layout_file
     from raybench.classify.sample import decode_sample, sample_text
     from raybench.classify.templates import match_template, parse_template, propose_template
 
     proposed, deliveries = [], []
     seed = SEEDS["evaluate"] + 50_000
     while len(proposed) < n and seed < SEEDS["evaluate"] + 60_000:
-        layout_id = GENERATED_LAYOUTS[seed % len(GENERATED_LAYOUTS)]
+        layout_id = MODEL_LAYOUTS[seed % len(MODEL_LAYOUTS)]
         first = layout_file(layout_id, seed)
         sample = sample_text(decode_sample(first.data))
         seed += 1

@@ -272,6 +272,11 @@ def test_model_card_describes_the_shipped_models(clf):
     ev = card["evaluation"]
     assert ev["layout_accuracy"] >= 0.99 and ev["column_mapping_accuracy"] >= 0.98
     assert all(r["model_verdict"] != "wrong" for r in ev["real_cases"].values())
+    # the corpus (training and held-out) covers exactly the layouts the shipped model knows: a layout
+    # added to the generator must not enter the held-out corpus as a class the model never learned
+    from raybench.classify.corpus import MODEL_LAYOUTS
+
+    assert set(card["models"]["file_layout"]["classes"]) == set(MODEL_LAYOUTS) | {"other"}
 
 
 def test_corpus_is_reproducible():
