@@ -97,6 +97,23 @@ def forget_uncommitted(con, job: str, sha256: str, keep: set[str]) -> int:
     return deleted
 
 
+def forget_other_files(con, job: str, keep_sha256: set[str]) -> int:
+    """Delete what ``job`` stored for file contents it no longer reads: a file changed or removed since
+    the crashed run (its SHA-256 differs), whose partial rows would otherwise stay unaccounted.
+
+    Returns:
+        Rows deleted from ``cdr``, ``quarantine`` and ``cell_sites``.
+    """
+    deleted = 0
+    keep = sorted(keep_sha256) or [""]
+    marks = ", ".join("?" for _ in keep)
+    for table in ("cdr", "quarantine", "cell_sites", "chunks"):
+        n = con.execute(f"DELETE FROM {table} WHERE ingest_job = ? AND source_sha256 NOT IN ({marks})",
+                        [job, *keep]).fetchone()[0]
+        deleted += n if table != "chunks" else 0
+    return deleted
+
+
 def forget_file(con, job: str, sha256: str) -> int:
     """Delete every row ``job`` stored for one file (a cell-site list, which is not checkpointed by
     chunk, is read again whole). Returns rows deleted."""

@@ -448,6 +448,8 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
             elif run_no > 1:
                 checkpoint.forget_file(sink.con, job, sha)
             sink.write_file_row(dict(task.row, status="running", error=None))
+        if run_no > 1 and (removed := checkpoint.forget_other_files(sink.con, job, seen)):
+            log.warning("removed %d rows the job stored for files that changed or went away since", removed)
         for task in tasks:
             if task.plan is not None and task.layout is not None and task.layout.kind == "cell_sites":
                 _ingest_cell_sites(task, sink, job)

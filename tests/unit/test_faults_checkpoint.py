@@ -141,3 +141,15 @@ def test_exact_accounting_finds_missing_extra_and_duplicated_rows(tmp_path):
     got = exact_accounting(sink.con, {"f.csv": str(truth)})
     assert (got["missing"], got["extra"], got["duplicated"], got["duplicate_record_ids"]) == (0, 2, 1, 1)
     sink.close()
+
+
+def test_resume_forgets_rows_of_a_file_that_changed_since_the_crash(tmp_path):
+    sink = DuckDBSink(str(tmp_path / "x.duckdb"), flush_rows=1000)
+    sink.expect_chunks(_items("old") + _items("new"))
+    sink.add(_rows("old", "old:0", range(1, 11)))  # the crashed run read the file's earlier content
+    sink.add(_rows("new", "new:0", range(1, 11)))
+    sink.flush()
+    assert checkpoint.forget_other_files(sink.con, "job-1", {"new"}) == 10
+    assert sink.con.execute("SELECT DISTINCT source_sha256 FROM cdr").fetchall() == [("new",)]
+    assert checkpoint.committed_chunks(sink.con, "job-1", "old") == set()
+    sink.close()
