@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -87,7 +86,10 @@ def run_with_faults(scenario: Scenario, paths: list[str], run_dir: str, job: str
 
     stop_cluster = None
     if scenario.nodes > 1 and address is None:
-        stop_cluster, address = _start_cluster(scenario)
+        from raybench.harness.cluster import start_local_cluster
+
+        stop_cluster, address = start_local_cluster(scenario.nodes, scenario.num_cpus or 1,
+                                                    scenario.object_store_bytes)
     try:
         report: dict = {"runs": [], "events": [], "reference_wall_s": None}
         if scenario.fault_reference:
@@ -140,55 +142,3 @@ def _add_events(report: dict, results_path: str) -> None:
     report["retried_batches"] = report.get("retried_batches", 0) + faults.get("retried_batches", 0)
     if faults.get("retry_gap_s_max") is not None:
         report["retry_gap_s_max"] = max(report.get("retry_gap_s_max") or 0.0, faults["retry_gap_s_max"])
-
-
-def _start_cluster(scenario: Scenario):
-    """A local cluster of ``scenario.nodes`` Ray nodes (``scenario.num_cpus`` or 1 CPU each), started the
-    way users start one: ``ray start --head`` and ``ray start --address`` per extra node, all under a
-    temp dir of their own.
-
-    Returns:
-        ``(stop, address)``: ``stop()`` ends exactly these nodes' processes (``ray stop`` would end every
-        Ray on the machine).
-    """
-    import socket
-    import tempfile
-
-    import ray
-
-    ray_bin = os.path.join(os.path.dirname(sys.executable), "ray")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    temp_dir = tempfile.mkdtemp(prefix="rb-cluster-", dir="/tmp")  # short: Ray's socket paths are limited
-    common = [f"--num-cpus={scenario.num_cpus or 1}", "--disable-usage-stats",
-              f"--object-store-memory={scenario.object_store_bytes or 150 * 2**20}"]
-    env = dict(os.environ, RAY_AUTH_MODE=os.environ.get("RAY_AUTH_MODE", "disabled"))
-
-    def stop() -> None:
-        from raybench.harness.cluster import stop_ray_processes
-
-        stop_ray_processes(temp_dir)
-        shutil.rmtree(temp_dir, ignore_errors=True)
-
-    try:
-        subprocess.run([ray_bin, "start", "--head", f"--port={port}", "--include-dashboard=false",
-                        f"--temp-dir={temp_dir}", *common], check=True, capture_output=True, timeout=180, env=env)
-        address = f"127.0.0.1:{port}"
-        for _ in range(scenario.nodes - 1):
-            subprocess.run([ray_bin, "start", f"--address={address}", *common], check=True,
-                           capture_output=True, timeout=180, env=env)
-        ray.init(address=address, log_to_driver=False)
-        try:
-            deadline = time.monotonic() + 120
-            while sum(1 for n in ray.nodes() if n["Alive"]) < scenario.nodes:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"only {sum(1 for n in ray.nodes() if n['Alive'])} of "
-                                       f"{scenario.nodes} Ray nodes came up")
-                time.sleep(0.5)
-        finally:
-            ray.shutdown()
-    except BaseException:
-        stop()
-        raise
-    return stop, address

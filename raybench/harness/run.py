@@ -172,7 +172,8 @@ def run_scenario(path: str, *, address: str | None = None, out_dir: str = "resul
                                 object_store_bytes=scenario.object_store_bytes, commit_rows=scenario.commit_rows,
                                 results=os.path.join(run_dir, "ingest.json"))
         ingest = run_ingest([g.path for g in generated], options)
-    scaling = _scale_out(scenario, generated, run_dir, address) if scenario.scale_cpus else None
+    scaling = (_scale_out(scenario, generated, run_dir, address)
+               if scenario.scale_cpus or scenario.scale_nodes else None)
     peers = None
     if scenario.peers:
         from raybench.harness.peers import run_peers
@@ -269,37 +270,61 @@ def run_suite(paths: list[str], *, address: str | None = None, out_dir: str = "r
 
 
 def _scale_out(scenario: Scenario, generated: list, run_dir: str, address: str | None) -> list[dict]:
-    """The same ingest with an embedded Ray of each CPU count in ``scenario.scale_cpus``, each in a fresh
-    subprocess (Ray cannot be restarted with other CPUs in one process).
+    """The same ingest at each CPU count in ``scenario.scale_cpus`` (an embedded Ray each, in a fresh
+    subprocess: Ray cannot be restarted with other CPUs in one process), and on a local cluster of each
+    node count in ``scenario.scale_nodes`` (``ray start`` nodes of ``scenario.num_cpus`` or 1 CPU).
 
     Returns:
-        Per CPU count: ``cpus``, ``workers``, ``wall_s``, ``rows_per_s``, ``efficiency`` (rows/s per CPU
-        relative to the fewest CPUs; 1.0 is linear scaling).
-    """
-    import sys
+        Per run: ``mode`` (``cpus`` or ``nodes``), ``nodes``, ``cpus``, ``workers``, ``wall_s``,
+        ``rows_per_s``, ``efficiency`` (rows/s per CPU relative to the smallest run of the same mode;
+        1.0 is linear scaling).
 
+    Raises:
+        ConfigError: ``scale_cpus`` with ``--address`` (it needs embedded Ray).
+        RuntimeError: a run failed.
+    """
     from raybench.errors import ConfigError
 
-    if address:
+    if address and scenario.scale_cpus:
         raise ConfigError("scale_cpus runs embedded Ray at each CPU count; run it without --address")
+    paths = [g.path for g in generated]
     out = []
     for cpus in sorted(scenario.scale_cpus):
         workers = max(1, cpus - 1) if cpus > 1 else 1
-        results = os.path.join(run_dir, f"scale-{cpus}cpu.json")
-        cmd = [sys.executable, "-m", "raybench", "ingest", *[g.path for g in generated],
-               "--db", os.path.join(run_dir, f"scale-{cpus}cpu.duckdb"), "--num-cpus", str(cpus),
-               "--workers", str(workers), "--chunk-size", str(scenario.chunk_bytes), "--results", results,
-               "--no-progress"]
-        done = subprocess.run(cmd, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise RuntimeError(f"scale-out run at {cpus} CPUs failed: {done.stderr[-500:]}")
-        with open(results) as f:
-            r = json.load(f)
-        out.append({"cpus": cpus, "workers": workers, "wall_s": r["wall_s"], "rows_per_s": r["rows_per_s"]})
-    first = out[0]
-    for s in out:
-        s["efficiency"] = (s["rows_per_s"] / first["rows_per_s"]) / (s["cpus"] / first["cpus"])
+        r = _scale_run(paths, run_dir, f"{cpus}cpu", scenario,
+                       ["--num-cpus", str(cpus), "--workers", str(workers)])
+        out.append({"mode": "cpus", "nodes": 1, "cpus": cpus, "workers": workers, **r})
+    per_node = scenario.num_cpus or 1
+    for nodes in sorted(scenario.scale_nodes):
+        from raybench.harness.cluster import start_local_cluster
+
+        stop, cluster = start_local_cluster(nodes, per_node, scenario.object_store_bytes)
+        try:
+            r = _scale_run(paths, run_dir, f"{nodes}node", scenario, ["--address", cluster])
+        finally:
+            stop()
+        out.append({"mode": "nodes", "nodes": nodes, "cpus": nodes * per_node,
+                    "workers": max(1, nodes * per_node - 1), **r})
+    for mode in ("cpus", "nodes"):
+        runs = [s for s in out if s["mode"] == mode]
+        for s in runs:
+            s["efficiency"] = (s["rows_per_s"] / runs[0]["rows_per_s"]) / (s["cpus"] / runs[0]["cpus"])
     return out
+
+
+def _scale_run(paths: list[str], run_dir: str, tag: str, scenario: Scenario, extra: list[str]) -> dict:
+    import sys
+
+    results = os.path.join(run_dir, f"scale-{tag}.json")
+    cmd = [sys.executable, "-m", "raybench", "ingest", *paths, "--db", os.path.join(run_dir, f"scale-{tag}.duckdb"),
+           "--chunk-size", str(scenario.chunk_bytes), "--results", results, "--no-progress", *extra]
+    done = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, RAY_AUTH_MODE=os.environ.get(
+        "RAY_AUTH_MODE", "disabled")))
+    if done.returncode != 0:
+        raise RuntimeError(f"scale-out run {tag} failed: {done.stderr[-500:]}")
+    with open(results) as f:
+        r = json.load(f)
+    return {"wall_s": r["wall_s"], "rows_per_s": r["rows_per_s"]}
 
 
 def write_timeseries(metrics: dict, path: str) -> str | None:

@@ -10,6 +10,7 @@ A scenario is YAML::
     ingest: {workers: null, chunk_size: 4MiB, tz: null, num_cpus: null, object_store: null}
     peers: false          # also run a plain polars+DuckDB pass and DuckDB read_csv on the same files
     scale_cpus: []        # e.g. [1, 2, 4]: the same ingest at each CPU count, for scaling efficiency
+    scale_nodes: []       # e.g. [1, 2]: the same ingest on a local `ray start` cluster of each node count
     faults: {kill_actor_every_s: 5, kill_driver_after_s: 20, reference: true}   # see below
 
 ``faults`` takes the keys of :mod:`raybench.faults.plan` plus two of the harness: ``kill_driver_after_s``
@@ -64,7 +65,8 @@ METRICS = {
     "speed_ratio_vs_polars_duckdb": "peer polars+DuckDB wall_s / raybench wall_s (above 1: raybench faster)",
     "speed_ratio_vs_duckdb_read_csv": "peer DuckDB read_csv wall_s / raybench wall_s",
     "memory_ratio_vs_polars_duckdb": "raybench pss_bytes_peak / peer polars+DuckDB pss_bytes_peak",
-    "scaling_efficiency_min": "lowest (rows_per_s at n CPUs / rows_per_s at the fewest CPUs) / (n / fewest)",
+    "scaling_efficiency_min": "lowest (rows_per_s at n CPUs / rows_per_s at the fewest CPUs) / (n / fewest), over "
+                              "scale_cpus and scale_nodes runs",
     "accounting_exact": "1 when cdr + quarantine hold exactly the truth's records, none twice (else 0)",
     "rows_missing": "truth records in neither cdr nor quarantine",
     "rows_duplicated": "records held more than once in cdr + quarantine",
@@ -84,7 +86,7 @@ OPS = {"<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b, "==": lambda a, b: 
 _TOP = {"name", "description", "generate", "ingest", "targets"}
 _GENERATE = {"layouts", "rows", "seed", "defect_rate", "files", "format", "pdf_pages", "duplicates"}
 _INGEST = {"workers", "chunk_size", "tz", "num_cpus", "object_store", "commit_rows", "nodes"}
-_TOP = _TOP | {"peers", "scale_cpus", "faults"}
+_TOP = _TOP | {"peers", "scale_cpus", "scale_nodes", "faults"}
 _HARNESS_FAULTS = {"kill_driver_after_s", "reference"}
 
 
@@ -119,6 +121,7 @@ class Scenario:
     object_store_bytes: int | None = None
     peers: bool = False
     scale_cpus: tuple[int, ...] = ()
+    scale_nodes: tuple[int, ...] = ()
     targets: tuple[Target, ...] = field(default_factory=tuple)
     source: dict = field(default_factory=dict)
     fmt: str = "csv"
@@ -232,6 +235,12 @@ def load_scenario(path: str) -> Scenario:
         raise ConfigError(f"scale_cpus: {doc.get('scale_cpus')!r} must be a list of CPU counts") from None
     if any(c < 1 for c in scale):
         raise ConfigError(f"scale_cpus: {list(scale)} must be CPU counts >= 1")
+    try:
+        scale_nodes = tuple(int(c) for c in (doc.get("scale_nodes") or ()))
+    except (TypeError, ValueError):
+        raise ConfigError(f"scale_nodes: {doc.get('scale_nodes')!r} must be a list of node counts") from None
+    if any(c < 1 for c in scale_nodes):
+        raise ConfigError(f"scale_nodes: {list(scale_nodes)} must be node counts >= 1")
     store = ing.get("object_store")
     name = str(doc.get("name") or path.rsplit("/", 1)[-1].removesuffix(".yaml"))
     fault_doc = dict(_mapping(doc, "faults"))
@@ -253,7 +262,7 @@ def load_scenario(path: str) -> Scenario:
         num_cpus=_number(ing, "num_cpus", None, int, "ingest"),
         chunk_bytes=parse_bytes(ing.get("chunk_size", 4 << 20)), tz=ing.get("tz"),
         files=files, object_store_bytes=parse_bytes(store) if store is not None else None,
-        peers=bool(doc.get("peers", False)), scale_cpus=scale,
+        peers=bool(doc.get("peers", False)), scale_cpus=scale, scale_nodes=scale_nodes,
         targets=targets, source=doc, fmt=fmt, pdf_pages=pdf_pages, commit_rows=commit_rows, nodes=nodes,
         faults=faults, duplicates=bool(gen.get("duplicates", False)),
         kill_driver_after_s=kill_driver, fault_reference=bool(harness_faults.get("reference", True)),

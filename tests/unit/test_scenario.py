@@ -28,9 +28,11 @@ def test_expected_scenarios_exist():
 def test_counts_and_sizes_are_parsed(tmp_path):
     p = tmp_path / "s.yaml"
     p.write_text("generate: {rows: 10m, files: 2}\ningest: {object_store: 96MiB}\nscale_cpus: [1, 2]\n"
+                 "scale_nodes: [1, 3]\n"
                  "targets: {pss_bytes_peak: '<= 2GiB'}\n")
     s = load_scenario(str(p))
     assert (s.rows, s.files, s.object_store_bytes, s.scale_cpus) == (10_000_000, 2, 96 * 2**20, (1, 2))
+    assert s.scale_nodes == (1, 3)
     assert s.targets[0].limit == 2 * 2**30 and s.name == "s"
 
 
@@ -90,6 +92,7 @@ def test_fault_keys_are_parsed(tmp_path):
 
 @pytest.mark.parametrize("text, message", [
     ("faults: {kill_node_after_s: 3}\n", "faults.kill_node_after_s needs a cluster of several nodes"),
+    ("scale_nodes: [0, 2]\n", "scale_nodes: [0, 2] must be node counts >= 1"),
     ("faults: {explode: 1}\n", "fault key 'faults.explode' is not known"),
     ("faults: {kill_driver_after_s: -2}\n", "faults.kill_driver_after_s: -2.0 must be above 0"),
 ])
