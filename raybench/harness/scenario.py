@@ -162,6 +162,17 @@ def _number(section: dict, key: str, default, kind, where: str):
         raise ConfigError(f"scenario key '{where}.{key}': {value!r} is not a {kind.__name__}") from None
 
 
+def _counts(doc: dict, key: str, what: str) -> tuple[int, ...]:
+    """A list of counts >= 1 (``scale_cpus``, ``scale_nodes``); ConfigError naming the key otherwise."""
+    try:
+        counts = tuple(int(c) for c in (doc.get(key) or ()))
+    except (TypeError, ValueError):
+        raise ConfigError(f"{key}: {doc.get(key)!r} must be a list of {what} counts") from None
+    if any(c < 1 for c in counts):
+        raise ConfigError(f"{key}: {list(counts)} must be {what} counts >= 1")
+    return counts
+
+
 def parse_target(metric: str, text: str | int | float) -> Target:
     """``("wall_s", "<= 60")`` -> ``Target("wall_s", "<=", 60.0)``; sizes like ``2GiB`` are bytes.
 
@@ -229,18 +240,8 @@ def load_scenario(path: str) -> Scenario:
     files = _number(gen, "files", 1, int, "generate")
     if files < 1:
         raise ConfigError(f"generate.files: {files} must be >= 1")
-    try:
-        scale = tuple(int(c) for c in (doc.get("scale_cpus") or ()))
-    except (TypeError, ValueError):
-        raise ConfigError(f"scale_cpus: {doc.get('scale_cpus')!r} must be a list of CPU counts") from None
-    if any(c < 1 for c in scale):
-        raise ConfigError(f"scale_cpus: {list(scale)} must be CPU counts >= 1")
-    try:
-        scale_nodes = tuple(int(c) for c in (doc.get("scale_nodes") or ()))
-    except (TypeError, ValueError):
-        raise ConfigError(f"scale_nodes: {doc.get('scale_nodes')!r} must be a list of node counts") from None
-    if any(c < 1 for c in scale_nodes):
-        raise ConfigError(f"scale_nodes: {list(scale_nodes)} must be node counts >= 1")
+    scale = _counts(doc, "scale_cpus", "CPU")
+    scale_nodes = _counts(doc, "scale_nodes", "node")
     store = ing.get("object_store")
     name = str(doc.get("name") or path.rsplit("/", 1)[-1].removesuffix(".yaml"))
     fault_doc = dict(_mapping(doc, "faults"))

@@ -25,7 +25,7 @@ from pathlib import Path
 from raybench.catalog import BUILTIN
 from raybench.errors import InputFileError, RaybenchError
 from raybench.faults.plan import FaultPlan
-from raybench.identify.file import FileIdentity, identify_file
+from raybench.identify.file import FileIdentity
 from raybench.layout import Layout
 from raybench.read.junk import JunkRules
 from raybench.timing import PhaseTimer
