@@ -41,6 +41,7 @@ def print_ingest_summary(out: dict, console: Console | None = None) -> None:
         ("batch latency p50 / p95 / p99 (s)", f"{_s(lat.get('p50'))} / {_s(lat.get('p95'))} / {_s(lat.get('p99'))}"),
         ("peak PSS, all Ray processes + driver", _gib(m.get("pss_bytes_peak"))),
         ("peak RSS, all Ray processes + driver", _gib(m.get("rss_bytes_peak"))),
+        *((f"peak PSS in phase {phase}", _gib(v)) for phase, v in (m.get("pss_bytes_peak_by_phase") or {}).items()),
         ("CPU mean (% of one core)", f"{m.get('cpu_pct_mean', 0):.0f}"),
         ("actors alive / busy (max)", f"{m.get('actors_alive_max', 0)} / {m.get('actors_busy_max', 0)}"),
         ("batches in flight (max)", str(m.get("batches_in_flight_max", 0))),

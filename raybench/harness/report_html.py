@@ -52,6 +52,12 @@ def _draw_memory(ticks):
     def draw(ax):
         t = [x["t_s"] for x in ticks]
         ax.plot(t, [x["pss_bytes"] / 2**20 for x in ticks], label="all Ray processes + driver", color="black")
+        if any("driver_pss_bytes" in x for x in ticks):
+            ax.plot(t, [x.get("driver_pss_bytes", 0) / 2**20 for x in ticks], label="driver (DuckDB writer)",
+                    color="grey", linestyle="--")
+        for x0, x1, name in _phase_spans(ticks):
+            if name != "batches":
+                ax.axvspan(x0, x1, color="#ffdd99", alpha=0.4, label=f"phase: {name}")
         workers = sorted({w for x in ticks for w in (x.get("worker_pss_bytes") or {})})
         for w in workers:
             ax.plot(t, [(x.get("worker_pss_bytes") or {}).get(w, float("nan")) / 2**20 for x in ticks], label=w)
@@ -59,6 +65,18 @@ def _draw_memory(ticks):
         ax.set_ylabel("PSS (MiB)")
         ax.legend(fontsize=7)
     return draw
+
+
+def _phase_spans(ticks) -> list[tuple[float, float, str]]:
+    """``(t_start_s, t_end_s, phase)`` for each run of consecutive samples of one phase."""
+    spans: list[tuple[float, float, str]] = []
+    for x in ticks:
+        name = x.get("phase", "batches")
+        if spans and spans[-1][2] == name:
+            spans[-1] = (spans[-1][0], x["t_s"], name)
+        else:
+            spans.append((x["t_s"], x["t_s"], name))
+    return spans
 
 
 def _draw_latency(latencies):

@@ -110,6 +110,9 @@ def collect_metrics(ingest: dict, accuracy: list[dict], worker_error_rows: int =
         "rows_per_s": ingest["rows_per_s"],
         "pss_bytes_peak": m.get("pss_bytes_peak"),
         "rss_bytes_peak": m.get("rss_bytes_peak"),
+        "pss_bytes_peak_batches": (m.get("pss_bytes_peak_by_phase") or {}).get("batches"),
+        "pss_bytes_peak_dedupe": (m.get("pss_bytes_peak_by_phase") or {}).get("dedupe"),
+        "pss_growth_ratio": pss_growth_ratio(m.get("timeseries") or []),
         "batch_latency_p95_s": (m.get("batch_latency_s") or {}).get("p95"),
         "rows_read": t["rows_read"],
         "rows_accounted_ratio": (t["rows_stored"] + t["rows_quarantined"]) / t["rows_read"] if t["rows_read"] else 1.0,
@@ -135,6 +138,28 @@ def collect_metrics(ingest: dict, accuracy: list[dict], worker_error_rows: int =
         "driver_saturated": float(bool(m.get("driver_saturated"))) if m else None,
         "batches_retried": (m.get("faults") or {}).get("retried_batches", 0) if m else None,
     }
+
+
+def pss_growth_ratio(ticks: list[dict]) -> float | None:
+    """Whether memory grows with the rows processed, within one run: the peak ``pss_bytes`` of the
+    samples taken while the last quarter of the rows went through, over that of the second quarter
+    (the first is left out: it holds the pool's start-up). Only samples of the ``batches`` phase with a
+    batch in flight count.
+
+    Args:
+        ticks: the coordinator's time series (dicts with ``pss_bytes``, ``rows_done``,
+            ``batches_in_flight`` and ``phase``).
+
+    Returns:
+        The ratio (1.0: flat), or None when either quarter has no sample.
+    """
+    busy = [t for t in ticks if t.get("batches_in_flight") and t.get("phase", "batches") == "batches"]
+    total = max((t["rows_done"] for t in ticks), default=0)
+    if not busy or not total:
+        return None
+    second = [t["pss_bytes"] for t in busy if total / 4 <= t["rows_done"] < total / 2]
+    last = [t["pss_bytes"] for t in busy if t["rows_done"] >= 3 * total / 4]
+    return max(last) / max(second) if second and last else None
 
 
 def run_scenario(path: str, *, address: str | None = None, out_dir: str = "results",

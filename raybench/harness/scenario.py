@@ -43,6 +43,10 @@ METRICS = {
     "rows_per_s": "rows read per second of ingest wall time",
     "pss_bytes_peak": "peak PSS summed over the driver and every Ray process, bytes",
     "rss_bytes_peak": "peak RSS summed over the driver and every Ray process, bytes",
+    "pss_bytes_peak_batches": "peak PSS while batches ran through the actor pool, bytes",
+    "pss_bytes_peak_dedupe": "peak PSS during duplicate detection after the batches (Ray still up), bytes",
+    "pss_growth_ratio": "peak PSS in the last quarter of the rows / peak PSS in the second quarter "
+                        "(above 1: memory grows as rows go by)",
     "batch_latency_p95_s": "95th percentile of batch latency, seconds",
     "rows_read": "records read",
     "rows_accounted_ratio": "(stored + quarantined) / read",

@@ -37,6 +37,10 @@ class Tick:
         driver_cpu_pct: CPU of the driver process(es), percent of one core.
         disk_read_bytes_per_s, disk_write_bytes_per_s, net_bytes_per_s: node rates since the last tick.
         shm_used_bytes: shared memory in use (Ray's object store).
+        driver_pss_bytes: PSS of the driver process(es), bytes (part of ``pss_bytes``).
+        phase: the job's phase when sampled (``batches``, ``dedupe``, ``finalize``; see
+            :meth:`MetricsCollector.set_phase`).
+        worker_pss_bytes: worker id -> PSS of that worker's process, bytes.
     """
 
     t_s: float
@@ -53,6 +57,8 @@ class Tick:
     disk_write_bytes_per_s: float = 0.0
     net_bytes_per_s: float = 0.0
     shm_used_bytes: int = 0
+    driver_pss_bytes: int = 0
+    phase: str = "batches"
     worker_pss_bytes: dict[str, int] = field(default_factory=dict)
 
 
@@ -86,6 +92,7 @@ class MetricsCollector:
     worker_nodes: dict[str, str | None] = field(default_factory=dict)
     registered_s: list[float] = field(default_factory=list)
     fault_events: list[dict] = field(default_factory=list)
+    phase: str = "batches"
 
     def __post_init__(self) -> None:
         self._sampler = ProcessSampler(self.driver_pids, self.session_wide)
@@ -99,6 +106,12 @@ class MetricsCollector:
             self.worker_nodes[worker_id] = node_id
             self.registered_s.append(time.perf_counter() - self.t0)
             self._sampler.add_pid(pid)
+
+    def set_phase(self, name: str) -> None:
+        """The job entered phase ``name``; later samples are labelled with it, and the summary gives
+        the peak memory of each phase (``pss_bytes_peak_by_phase``)."""
+        with self._lock:
+            self.phase = name
 
     def batch_started(self, worker_id: str, chunk_id: str) -> int:
         """A worker began ``chunk_id``. Returns Ray's attempt number at it (1, then 2 after a worker
@@ -185,6 +198,8 @@ class MetricsCollector:
                 driver_cpu_pct=sum(s.cpu_pct for s in samples if s.pid in drivers),
                 disk_read_bytes_per_s=rates[0], disk_write_bytes_per_s=rates[1], net_bytes_per_s=rates[2],
                 shm_used_bytes=io.shm_used_bytes,
+                driver_pss_bytes=sum(s.pss_bytes for s in samples if s.pid in drivers),
+                phase=self.phase,
                 worker_pss_bytes={w: s.pss_bytes for w, pid in self.workers.items() for s in samples
                                   if s.pid == pid},
             )
@@ -242,6 +257,8 @@ class MetricsCollector:
             "actors_busy_max": max((t.actors_busy for t in ticks), default=0),
             "batches_in_flight_max": max((t.batches_in_flight for t in ticks), default=0),
             "pss_bytes_peak": max((t.pss_bytes for t in ticks), default=0),
+            "pss_bytes_peak_by_phase": _peak_by_phase(ticks, "pss_bytes"),
+            "driver_pss_bytes_peak_by_phase": _peak_by_phase(ticks, "driver_pss_bytes"),
             "rss_bytes_peak": max((t.rss_bytes for t in ticks), default=0),
             "cpu_pct_mean": mean([t.cpu_pct for t in ticks]),
             "pss_bytes_mean": mean([t.pss_bytes for t in ticks]),
@@ -260,3 +277,11 @@ class MetricsCollector:
             "batch_latencies_s": latencies,
             "timeseries": [t.__dict__ for t in ticks],
         }
+
+
+def _peak_by_phase(ticks: list[Tick], attr: str) -> dict[str, int]:
+    """Phase name -> the largest ``attr`` among the ticks sampled in that phase (in first-seen order)."""
+    peaks: dict[str, int] = {}
+    for t in ticks:
+        peaks[t.phase] = max(peaks.get(t.phase, 0), getattr(t, attr))
+    return peaks

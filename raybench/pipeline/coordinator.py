@@ -48,6 +48,10 @@ class Coordinator:
     def fault_event(self, kind: str, detail: dict) -> None:
         self.collector.fault_event(kind, detail)
 
+    def set_phase(self, name: str) -> None:
+        """Label later samples with the job's phase ``name`` (see :meth:`MetricsCollector.set_phase`)."""
+        self.collector.set_phase(name)
+
     def live_workers(self) -> list[tuple[str, int, str | None]]:
         return self.collector.live_workers()
 

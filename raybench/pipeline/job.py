@@ -58,7 +58,8 @@ class IngestOptions:
         job_id: the job id; None makes one.
         resume: a job id to resume, or ``"latest"`` for the latest unfinished job of ``db``
             (:mod:`raybench.pipeline.checkpoint`); its paths and plan options come from its manifest.
-        commit_rows: rows per DuckDB commit (each commit is a checkpoint).
+        commit_rows: rows per DuckDB commit at most (each commit is a checkpoint); a commit comes sooner
+            once the queued rows hold :data:`raybench.sink.duckdb_sink.FLUSH_BYTES` bytes.
         batch_timeout_s: longest wait for the next batch before the job fails (nothing hangs).
         faults: faults to inject (:class:`raybench.faults.plan.FaultPlan`); None injects none.
     """
@@ -459,24 +460,30 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
         sink.expect_chunks(items)
         total_rows = sum(i["n_records"] for i in items)
         phase("identify_plan")
+        coordinator = None
         if items:
             started_ray = init_ray(options)
             phase("ray_init")
-            metrics = _run_pool(items, {layout_key(t.layout): t.layout for t in cdr_tasks if t.layout}, sink,
-                                options, total_rows, phase)
-        joined = sink.join_cell_sites()
-        phase("finalize")
-        # duplicates and call legs over the stored rows (raybench.dedupe): cdr.duplicate_of, duplicates, call_legs
+            from raybench.pipeline.coordinator import start_coordinator
+
+            coordinator = start_coordinator((os.getpid(),))
+            pool = _run_pool(items, {layout_key(t.layout): t.layout for t in cdr_tasks if t.layout}, sink,
+                             options, total_rows, phase, coordinator)
         from raybench.dedupe import dedupe_job
         from raybench.sink.duckdb_sink import DEDUPE_MEMORY_LIMIT
 
-        sink.con.execute(f"SET memory_limit = '{DEDUPE_MEMORY_LIMIT}'")
+        _set_phase(coordinator, "dedupe")  # the samplers go on through dedupe: its memory counts too
+        sink.con.execute(f"SET memory_limit = '{DEDUPE_MEMORY_LIMIT}'")  # joins and sorts from here on
+        joined = sink.join_cell_sites()
+        phase("finalize")
+        # duplicates and call legs over the stored rows (raybench.dedupe): cdr.duplicate_of, duplicates, call_legs
         try:
             dedupe = dedupe_job(sink.con, job)
         except Exception as exc:  # every row is stored already; a failed dedupe is reported, not fatal
             log.error("duplicate detection failed: %s: %s", type(exc).__name__, exc)
             dedupe = {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0]}"}
         phase("dedupe")
+        _set_phase(coordinator, "finalize")
         counts = sink.counts(job)
         for task in tasks:
             if task.plan is None:
@@ -500,6 +507,8 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
         coverage = validation_coverage(sink.con, job, sum(r["rows_read"] or 0 for r in rows),
                                        sum(r["rows_stored"] or 0 for r in rows))
         checkpoint.finish_job(sink.con, job, "done")
+        if coordinator is not None:
+            metrics = _finish_metrics(coordinator, pool)
         phase("finalize")
     except BaseException as exc:
         try:  # the manifest says why; committed rows stay, and `--resume` carries on from them
@@ -587,19 +596,27 @@ def pool_size(options: IngestOptions) -> int:
 
 
 def _run_pool(items: list[dict], layouts: dict[str, Layout], sink, options: IngestOptions,
-              total_rows: int, phase) -> dict:
+              total_rows: int, phase, coordinator) -> dict:
+    """Run the chunks through the actor pool into ``sink``.
+
+    Returns:
+        ``sink_write_s`` (seconds the driver spent in the sink), ``pool_size`` (actors) and, with
+        actor or node kills planned, ``kills``; :func:`_finish_metrics` adds them to the coordinator's
+        summary once the job is done.
+
+    Raises:
+        IngestError: the Ray pipeline failed, or no batch came for ``options.batch_timeout_s``.
+    """
     import ray
     from ray.data import ActorPoolStrategy, DataContext
 
     from raybench.faults.driver import ActorKiller
-    from raybench.pipeline.coordinator import start_coordinator
     from raybench.pipeline.worker import IngestWorker
 
     ctx = DataContext.get_current()
     ctx.enable_progress_bars = False
     ctx.print_on_execution_start = False
     faults = options.faults or FaultPlan()
-    coordinator = start_coordinator((os.getpid(),))
     n = pool_size(options)
     ds = ray.data.from_items(items, override_num_blocks=len(items)).map_batches(
         IngestWorker,
@@ -640,14 +657,34 @@ def _run_pool(items: list[dict], layouts: dict[str, Layout], sink, options: Inge
     sink.flush()
     sink_s += time.perf_counter() - t
     phase("batches")
+    return {"sink_write_s": sink_s, "pool_size": n, "kills": killer.kills if killer is not None else None}
+
+
+def _set_phase(coordinator, name: str) -> None:
+    """Tell the coordinator the job's phase (its samples are labelled with it); never fails the job."""
+    if coordinator is None:
+        return
+    import ray
+
+    try:
+        ray.get(coordinator.set_phase.remote(name), timeout=COORDINATOR_TIMEOUT_S)
+    except Exception as exc:
+        log.warning("coordinator: could not mark phase %s: %s", name, exc)
+
+
+def _finish_metrics(coordinator, pool: dict) -> dict:
+    """Stop the coordinator's sampling and return its summary (see
+    :meth:`raybench.pipeline.coordinator.Coordinator.finish`) with ``pool``'s figures added."""
+    import ray
+
     try:
         summary = ray.get(coordinator.finish.remote(), timeout=COORDINATOR_TIMEOUT_S)
     except Exception as exc:  # the rows are stored; lost metrics are reported, not fatal
         summary = {"errors": [f"coordinator: {type(exc).__name__}: {exc}"]}
-    summary["sink_write_s"] = sink_s
-    summary["pool_size"] = n
-    if killer is not None:
-        summary.setdefault("faults", {})["kills"] = killer.kills
+    summary["sink_write_s"] = pool["sink_write_s"]
+    summary["pool_size"] = pool["pool_size"]
+    if pool.get("kills") is not None:
+        summary.setdefault("faults", {})["kills"] = pool["kills"]
     ray.kill(coordinator)
     return summary
 

@@ -94,6 +94,30 @@ def test_tick_sees_this_process_and_the_batches_in_flight():
     assert "cpu_pct_mean" in s["processes"][str(os.getpid())]
 
 
+def test_memory_peaks_per_phase_include_the_phases_after_the_batches():
+    """Samples are labelled with the phase set when they were taken; a peak in dedupe must show in
+    the job's peak and in its own phase, not in the batches' peak."""
+    from raybench.metrics.collector import Tick
+
+    m = MetricsCollector(driver_pids=(os.getpid(),))
+    own = m.tick()
+    assert own.phase == "batches"
+    assert own.driver_pss_bytes > 0 and own.driver_pss_bytes <= own.pss_bytes
+
+    def tick(phase: str, pss: int, driver: int) -> Tick:
+        return Tick(t_s=0.0, pss_bytes=pss, rss_bytes=pss, cpu_pct=0.0, processes=1, actors_alive=0,
+                    actors_busy=0, batches_in_flight=0, rows_done=0, driver_pss_bytes=driver, phase=phase)
+
+    m.ticks[:] = [tick("batches", 100, 40), tick("batches", 300, 50), tick("dedupe", 900, 700),
+                  tick("dedupe", 200, 150), tick("finalize", 250, 10)]
+    s = m.summary()
+    assert s["pss_bytes_peak"] == 900
+    assert s["pss_bytes_peak_by_phase"] == {"batches": 300, "dedupe": 900, "finalize": 250}
+    assert s["driver_pss_bytes_peak_by_phase"] == {"batches": 50, "dedupe": 700, "finalize": 10}
+    m.set_phase("dedupe")
+    assert m.tick().phase == "dedupe"
+
+
 def test_fault_summary_times_recovery_from_the_collectors_clock():
     from raybench.metrics.collector import MetricsCollector
 

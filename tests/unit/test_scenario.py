@@ -102,3 +102,20 @@ def test_bad_fault_scenarios_name_the_key(tmp_path, text, message):
     with pytest.raises(ConfigError) as err:
         load_scenario(str(p))
     assert message in str(err.value)
+
+
+def test_pss_growth_ratio_compares_late_rows_with_the_second_quarter():
+    from raybench.harness.run import pss_growth_ratio
+
+    def tick(rows: int, pss: int, busy: int = 1, phase: str = "batches") -> dict:
+        return {"rows_done": rows, "pss_bytes": pss, "batches_in_flight": busy, "phase": phase}
+
+    ticks = [tick(0, 5000),                  # first quarter: start-up, left out
+             tick(300, 1000), tick(400, 1100),   # second quarter (250..499 of 1000 rows)
+             tick(600, 9000),                # third quarter: not compared
+             tick(800, 1200), tick(950, 1210),   # last quarter
+             tick(1000, 9999, busy=0),       # no batch in flight: not counted
+             tick(1000, 8000, phase="dedupe")]  # after the batches: not counted
+    assert pss_growth_ratio(ticks) == 1210 / 1100
+    assert pss_growth_ratio([tick(100, 5)]) is None       # too few samples for both quarters
+    assert pss_growth_ratio([]) is None
