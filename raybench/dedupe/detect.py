@@ -4,7 +4,7 @@ Steps (all after the job's rows are in ``cdr``), all in SQL over integers (recor
 :mod:`raybench.dedupe.tables`):
 
 1. index: the job's ``cdr`` rows go into ``call_keys`` (a re-run first removes them, so it is
-   idempotent); its own transaction;
+   idempotent); two transactions of their own: the files and a re-run's removals, then the keys;
 2. candidates: blocked equi-join of the job's keys with every indexed key (this job's and earlier
    jobs'), classified by :func:`raybench.dedupe.rules.kind_sql`, in parts by a hash of the caller key
    when there are many rows; only mutual-best pairs are kept;
@@ -73,19 +73,36 @@ def _index(con, job: str) -> tuple[int, int]:
                               source_sha256, source_file
                        FROM _dd_shas WHERE source_sha256 NOT IN (SELECT source_sha256 FROM dd_files)""")
         if con.execute("SELECT count(*) FROM _dd_known").fetchone()[0]:
-            # a re-run (or a file re-read after an unfinished job) starts again from the job's rows
-            again = ("SELECT record_id FROM cdr WHERE ingest_job = $job "
-                     "AND source_sha256 IN (SELECT source_sha256 FROM _dd_known)")
+            # A re-run (or a file re-read after an unfinished job) starts again from the job's rows. The
+            # verdict tables are joined from their own (small) side; the keys go in parts by key, so no
+            # lookup set holds every key of a large job (10M keys at once ran out of 256 MB).
             for table in ("duplicates", "call_legs"):
-                con.execute(f"DELETE FROM {table} WHERE record_id IN ({again})", p)
-            con.execute(f"""DELETE FROM call_keys WHERE file IN (SELECT file FROM _dd_known) AND k IN (
-                                SELECT {record_key('record_id')} FROM cdr WHERE ingest_job = $job
-                                AND source_sha256 IN (SELECT source_sha256 FROM _dd_known))""", p)
+                con.execute(f"""DELETE FROM {table} t USING cdr c
+                                WHERE t.record_id = c.record_id AND c.ingest_job = $job
+                                  AND c.source_sha256 IN (SELECT source_sha256 FROM _dd_known)""", p)
+            known = con.execute("SELECT count(*) FROM call_keys WHERE file IN (SELECT file FROM _dd_known)").fetchone()[0]
+            parts = max(1, -(-known // PART_KEYS))
+            for part in range(parts):
+                con.execute(f"""DELETE FROM call_keys WHERE file IN (SELECT file FROM _dd_known)
+                                AND k % {parts} = {part} AND k IN (
+                                SELECT {record_key('record_id')} AS k FROM cdr WHERE ingest_job = $job
+                                AND source_sha256 IN (SELECT source_sha256 FROM _dd_known)
+                                AND {record_key('record_id')} % {parts} = {part})""", p)
             con.execute("UPDATE cdr SET duplicate_of = NULL WHERE ingest_job = $job AND duplicate_of IS NOT NULL", p)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    # the keys in a transaction of their own: one that also held a re-run's deletions of a large job
+    # ran out of 256 MB (a crash in between leaves the files registered and no keys: a re-run goes on)
+    con.execute("BEGIN TRANSACTION")
+    try:
         keys = con.execute(insert_keys_sql(), {"job": job, "jobno": jobno}).fetchone()[0]
         clash = con.execute("""SELECT count(*) FROM (SELECT k FROM call_keys WHERE job = $jobno) j
                                JOIN call_keys c USING (k) WHERE c.job <> $jobno""", {"jobno": jobno}).fetchone()[0]
-        clash += con.execute("SELECT count(*) - count(DISTINCT k) FROM call_keys WHERE job = $jobno",
+        # a grouped count, not count(DISTINCT k): DuckDB's distinct aggregates do not spill to disk
+        clash += con.execute("""SELECT coalesce(sum(n - 1), 0) FROM (
+                                    SELECT count(*) AS n FROM call_keys WHERE job = $jobno GROUP BY k HAVING n > 1)""",
                              {"jobno": jobno}).fetchone()[0]
         if clash:
             raise RuntimeError(f"{clash} record key(s) of job {job} clash with other records' keys")

@@ -97,6 +97,7 @@ class MetricsCollector:
     def __post_init__(self) -> None:
         self._sampler = ProcessSampler(self.driver_pids, self.session_wide)
         self._lock = threading.Lock()
+        self._tick_lock = threading.Lock()  # one sample at a time: the sampler thread and set_phase
         self._io: tuple[float, NodeIO] | None = None
 
     def register_worker(self, worker_id: str, pid: int, node_id: str | None = None) -> None:
@@ -171,6 +172,10 @@ class MetricsCollector:
 
     def tick(self) -> Tick:
         """Sample every process once and record the node's totals."""
+        with self._tick_lock:
+            return self._tick()
+
+    def _tick(self) -> Tick:
         samples = self._sampler.sample()
         now, io = time.perf_counter(), node_io()
         rates = (0.0, 0.0, 0.0)

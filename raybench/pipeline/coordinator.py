@@ -49,8 +49,13 @@ class Coordinator:
         self.collector.fault_event(kind, detail)
 
     def set_phase(self, name: str) -> None:
-        """Label later samples with the job's phase ``name`` (see :meth:`MetricsCollector.set_phase`)."""
+        """Label later samples with the job's phase ``name`` (see :meth:`MetricsCollector.set_phase`)
+        and take one at once, so that even a phase shorter than the sampling interval has a sample."""
         self.collector.set_phase(name)
+        try:
+            self.collector.tick()
+        except Exception as exc:  # as in the sampling loop: recorded, never raised
+            self.collector.errors.append(f"sampler: {exc!r}")
 
     def live_workers(self) -> list[tuple[str, int, str | None]]:
         return self.collector.live_workers()

@@ -44,7 +44,7 @@ FLUSH_BYTES = 64 << 20
 rows: the queue is the driver's largest swing in memory, and wide rows would otherwise make it grow with
 row width."""
 
-DEDUPE_MEMORY_LIMIT = "512MB"
+DEDUPE_MEMORY_LIMIT = "256MB"
 """DuckDB's memory limit for duplicate detection after the rows are stored (the actor pool is gone by
 then): its joins and sorts spill beyond it."""
 

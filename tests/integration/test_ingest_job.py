@@ -105,6 +105,14 @@ def test_metrics_in_results(tmp_path):
     assert any(n == "raylet" for n in names), names
     assert m["pss_bytes_peak"] > 0 and m["pss_bytes_peak"] <= m["rss_bytes_peak"]
     assert m["rule_counts"]["start_parse"] == {"passed": 20000, "failed": 0}
+    # sampling goes on through dedupe and the end of the job, and the job's peak covers every phase
+    by_phase = m["pss_bytes_peak_by_phase"]
+    assert list(by_phase) == ["batches", "dedupe", "finalize"]
+    assert m["pss_bytes_peak"] == max(by_phase.values())
+    phases = [t["phase"] for t in m["timeseries"]]
+    assert phases.index("dedupe") > phases.index("batches") and phases[-1] == "finalize"
+    driver = [t["driver_pss_bytes"] for t in m["timeseries"]]
+    assert all(0 < d < t["pss_bytes"] for d, t in zip(driver, m["timeseries"]))
 
 
 def test_bad_files_fail_alone_and_reingest_is_skipped(tmp_path, real_dir):

@@ -246,3 +246,18 @@ def test_first_of_components():
     first = first_of_components([("a", "b"), ("b", "c"), ("x", "y")],
                                 {"a": (3, "f", 1), "b": (1, "f", 2), "c": (1, "f", 1), "x": (0, "f", 1)})
     assert first == {"a": "c", "b": "c", "c": "c", "x": "x", "y": "x"}
+
+
+def test_key_clash_within_a_job_is_refused_and_a_rerun_is_idempotent(con):
+    """Two record ids whose first 15 hex digits agree get the same 60-bit key: the index refuses them
+    (counted per surplus key, through a grouped count) instead of merging two records."""
+    add(con, "0123456789abcde" + "0" * 17, file="a.csv", row=1)
+    add(con, "0123456789abcde" + "1" * 17, file="a.csv", row=2, start=7200)
+    with pytest.raises(RuntimeError, match=r"^1 record key\(s\) of job j1 clash"):
+        dedupe_job(con, "j1")
+    assert con.execute("SELECT count(*) FROM call_keys").fetchone()[0] == 0   # the keys' transaction rolled back
+    con.execute("UPDATE cdr SET record_id = 'f' || record_id[2:] WHERE source_row = 2")
+    first = dedupe_job(con, "j1")   # the files were registered by the failed run: the re-run path
+    again = dedupe_job(con, "j1")
+    assert first["keys"] == again["keys"] == 2
+    assert con.execute("SELECT count(*), count(DISTINCT k) FROM call_keys").fetchone() == (2, 2)
