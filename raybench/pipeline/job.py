@@ -472,11 +472,11 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
         from raybench.dedupe import dedupe_job
         from raybench.sink.duckdb_sink import DEDUPE_MEMORY_LIMIT
 
-        _set_phase(coordinator, "dedupe")  # the samplers go on through dedupe: its memory counts too
         sink.con.execute(f"SET memory_limit = '{DEDUPE_MEMORY_LIMIT}'")  # joins and sorts from here on
         joined = sink.join_cell_sites()
         phase("finalize")
         # duplicates and call legs over the stored rows (raybench.dedupe): cdr.duplicate_of, duplicates, call_legs
+        _set_phase(coordinator, "dedupe")  # the samplers go on through dedupe: its memory counts too
         try:
             dedupe = dedupe_job(sink.con, job)
         except Exception as exc:  # every row is stored already; a failed dedupe is reported, not fatal

@@ -98,6 +98,24 @@ def test_commits_are_checkpoints_and_resume_forgets_only_partial_chunks(tmp_path
     sink.close()
 
 
+def test_the_queue_commits_at_its_byte_cap_before_its_row_count(tmp_path):
+    one = _rows("cc", "cc:0", range(1, 11))
+    sink = DuckDBSink(str(tmp_path / "x.duckdb"), flush_rows=1000, flush_bytes=2 * one.nbytes)
+    sink.expect_chunks(_items("cc"))
+    commits = []
+    sink.on_commit = commits.append
+    sink.add(one)
+    assert commits == []                         # 10 rows, half the byte cap: still queued
+    sink.add(_rows("cc", "cc:1", range(11, 21)))
+    assert commits == [1]                        # the cap is reached at 20 of 1000 rows: committed
+    assert sink.con.execute("SELECT count(*) FROM cdr").fetchone()[0] == 20
+    sink.add(_rows("cc", "cc:2", range(21, 31)))
+    assert commits == [1]
+    sink.close()
+    assert commits == [1, 2]
+    assert checkpoint.committed_chunks(duckdb.connect(str(tmp_path / "x.duckdb")), "job-1", "cc") == {"cc:0", "cc:1", "cc:2"}
+
+
 def test_a_failed_commit_leaves_neither_rows_nor_checkpoint(tmp_path):
     sink = DuckDBSink(str(tmp_path / "x.duckdb"), flush_rows=1000)
     sink.expect_chunks(_items("cc"))
