@@ -38,6 +38,8 @@ def main() -> None:
 @click.option("--address", default=None, help="Ray cluster address; default: embedded local Ray.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Actors in the pool (default: CPUs - 1).")
 @click.option("--num-cpus", type=click.IntRange(min=1), default=None, help="CPUs of the embedded Ray (default: all).")
+@click.option("--worker-cpus", type=float, default=1.0, show_default=True,
+              help="CPUs each pool actor reserves; below 1 lets small jobs share a CPU.")
 @click.option("--chunk-size", default="4MiB", show_default=True, help="Bytes per batch, e.g. 4MiB.")
 @click.option("--tz", default=None, help="IANA zone for layouts written in local time.")
 @click.option("--results", default=None, help="Results JSON path (default results/ingest-<job>.json).")
@@ -50,9 +52,11 @@ def main() -> None:
 @click.option("--fault", "faults", multiple=True, metavar="KEY=VALUE",
               help="Inject a fault (repeat), e.g. kill_actor_every_s=5; see raybench.faults.plan.")
 @click.option("--object-store", default=None, help="Object store of the embedded Ray, e.g. 256MiB.")
+@click.option("--sample-interval", "sample_interval_s", type=float, default=0.5, show_default=True,
+              help="Seconds between samples of every Ray process (CPU, RSS, PSS).")
 @click.option("--job-id", default=None, hidden=True, help="Job id (the harness names its jobs).")
-def ingest(paths, db, address, workers, num_cpus, chunk_size, tz, results, no_progress, resume, commit_rows,
-           batch_timeout_s, faults, object_store, job_id) -> None:
+def ingest(paths, db, address, workers, num_cpus, worker_cpus, chunk_size, tz, results, no_progress, resume, commit_rows,
+           batch_timeout_s, faults, object_store, sample_interval_s, job_id) -> None:
     """Ingest CDR files (or folders of them) into a DuckDB database."""
     from raybench.faults.plan import parse_fault_pairs
     from raybench.pipeline.job import IngestOptions, run_ingest
@@ -62,11 +66,12 @@ def ingest(paths, db, address, workers, num_cpus, chunk_size, tz, results, no_pr
     try:
         if not paths and not resume:
             raise ConfigError("give the files or folders to ingest, or --resume to carry on an unfinished job")
-        options = IngestOptions(db=db, address=address, workers=workers, num_cpus=num_cpus,
+        options = IngestOptions(db=db, address=address, workers=workers, num_cpus=num_cpus, worker_cpus=worker_cpus,
                                 chunk_bytes=_size(chunk_size), tz=tz, results=results,
                                 progress=not no_progress, resume=resume, commit_rows=parse_count(commit_rows),
                                 batch_timeout_s=batch_timeout_s, faults=parse_fault_pairs(faults),
-                                object_store_bytes=_size(object_store) if object_store else None, job_id=job_id)
+                                object_store_bytes=_size(object_store) if object_store else None, job_id=job_id,
+                                sample_interval_s=sample_interval_s)
         out = run_ingest(list(paths), options)
     except RaybenchError as exc:
         _fail(exc)
@@ -228,8 +233,14 @@ def readiness(results) -> None:
 @click.option("--total", type=int, default=20, show_default=True, help="Jobs to submit in all.")
 @click.option("--address", default=None, help="Ray dashboard address; default: start a local cluster.")
 @click.option("--num-cpus", type=int, default=None, help="CPUs of the local cluster.")
+@click.option("--worker-cpus", type=click.FloatRange(min=0.01), default=0.25, show_default=True,
+              help="CPUs each job's actor reserves: at 1, a 2-CPU cluster runs two jobs' actors at a time and "
+                   "the rest wait to be scheduled.")
+@click.option("--sample-interval", "sample_interval_s", type=click.FloatRange(min=0.1, max=60), default=5.0,
+              show_default=True, help="Seconds between each job's samples of the cluster's processes: every job "
+                                      "samples them all, so at 0.5 s ten jobs take a small machine's CPU.")
 @click.option("--out", "out_dir", default="results", show_default=True)
-def jobs(path, concurrent, total, address, num_cpus, out_dir) -> None:
+def jobs(path, concurrent, total, address, num_cpus, worker_cpus, sample_interval_s, out_dir) -> None:
     """Ingest PATH as many concurrent Ray jobs on one cluster; report jobs/min and concurrent successes."""
     import json
     import time as _time
@@ -241,11 +252,12 @@ def jobs(path, concurrent, total, address, num_cpus, out_dir) -> None:
     try:
         with (nullcontext(address) if address else local_cluster(num_cpus)) as addr:
             result = run_jobs(os.path.abspath(path), concurrent=concurrent, total=total, out_dir=run_dir,
-                              address=addr)
+                              address=addr, worker_cpus=worker_cpus, sample_interval_s=sample_interval_s)
     except RaybenchError as exc:
         _fail(exc)
         return
-    doc = {"scenario": {"name": f"jobs_{concurrent}x{total}"}, "metrics": {
+    doc = {"scenario": {"name": f"jobs_{concurrent}x{total}", "worker_cpus": worker_cpus,
+                        "sample_interval_s": sample_interval_s}, "metrics": {
         k: result[k] for k in ("concurrent_jobs_succeeded", "jobs_per_min", "succeeded", "total", "wall_s")},
         "jobs": result}
     with open(os.path.join(run_dir, "results.json"), "w") as f:

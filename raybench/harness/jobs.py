@@ -53,8 +53,14 @@ def local_cluster(num_cpus: int | None = None):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def run_jobs(path: str, *, concurrent: int, total: int, out_dir: str, address: str) -> dict:
+def run_jobs(path: str, *, concurrent: int, total: int, out_dir: str, address: str,
+             worker_cpus: float = 1.0, sample_interval_s: float = 0.5) -> dict:
     """Submit ``total`` ingest jobs of ``path``, keeping ``concurrent`` in flight.
+
+    Each job is ``raybench ingest --workers 1 --worker-cpus worker_cpus``: its one actor reserves
+    ``worker_cpus`` CPUs, so ``worker_cpus`` below 1 lets more jobs' actors run at once than the
+    cluster has CPUs. Each job's coordinator samples every process of the cluster's session every
+    ``sample_interval_s`` seconds.
 
     Returns:
         ``concurrent``, ``total``, ``succeeded``, ``failed`` (job ids with status), ``wall_s``,
@@ -74,7 +80,8 @@ def run_jobs(path: str, *, concurrent: int, total: int, out_dir: str, address: s
         while pending and len(running) < concurrent:
             i = pending.pop(0)
             db = os.path.join(out_dir, f"job-{i}.duckdb")
-            entry = (f"{raybench_bin} ingest {path} --db {db} --workers 1 --no-progress "
+            entry = (f"{raybench_bin} ingest {path} --db {db} --workers 1 --worker-cpus {worker_cpus} "
+                     f"--sample-interval {sample_interval_s} --no-progress "
                      f"--results {os.path.join(out_dir, f'job-{i}.json')}")
             job_id = client.submit_job(entrypoint=entry, entrypoint_num_cpus=0)
             running[job_id] = (i, time.perf_counter())

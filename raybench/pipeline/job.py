@@ -62,6 +62,8 @@ class IngestOptions:
             once the queued rows hold :data:`raybench.sink.duckdb_sink.FLUSH_BYTES` bytes.
         batch_timeout_s: longest wait for the next batch before the job fails (nothing hangs).
         faults: faults to inject (:class:`raybench.faults.plan.FaultPlan`); None injects none.
+        sample_interval_s: seconds between the coordinator's samples of every process (each PSS read
+            costs about 8 ms of CPU per process).
     """
 
     db: str
@@ -79,6 +81,7 @@ class IngestOptions:
     commit_rows: int = 250_000
     batch_timeout_s: float = 600.0
     faults: FaultPlan | None = None
+    sample_interval_s: float = 0.5
 
 
 @dataclass
@@ -324,6 +327,10 @@ def validate_options(options: IngestOptions) -> None:
         raise ConfigError(f"--num-cpus must be at least 1, got {options.num_cpus}")
     if options.workers is not None and options.workers < 1:
         raise ConfigError(f"--workers must be at least 1, got {options.workers}")
+    if not 0 < options.sample_interval_s <= 60:
+        raise ConfigError(f"--sample-interval must be above 0 and at most 60 s, got {options.sample_interval_s}")
+    if not options.worker_cpus > 0:
+        raise ConfigError(f"--worker-cpus must be above 0, got {options.worker_cpus}")
     if options.commit_rows < 1:
         raise ConfigError(f"commit_rows must be at least 1, got {options.commit_rows}")
     if options.batch_timeout_s <= 0:
@@ -466,7 +473,7 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
             phase("ray_init")
             from raybench.pipeline.coordinator import start_coordinator
 
-            coordinator = start_coordinator((os.getpid(),))
+            coordinator = start_coordinator((os.getpid(),), options.sample_interval_s)
             pool = _run_pool(items, {layout_key(t.layout): t.layout for t in cdr_tasks if t.layout}, sink,
                              options, total_rows, phase, coordinator)
         from raybench.dedupe import dedupe_job

@@ -31,6 +31,8 @@ def test_cr_only_line_ends_are_read(tmp_path):
     ({"tz": "Mars/Base"}, "--tz 'Mars/Base' is not an IANA time zone"),
     ({"chunk_bytes": 0}, "--chunk-size must be at least 4096 bytes"),
     ({"workers": 0}, "--workers must be at least 1"),
+    ({"worker_cpus": 0.0}, "--worker-cpus must be above 0, got 0.0"),
+    ({"sample_interval_s": 0.0}, "--sample-interval must be above 0 and at most 60 s, got 0.0"),
     ({"address": "127.0.0.1:1"}, "--address 127.0.0.1:1: no Ray cluster answers there"),
 ])
 def test_bad_options_fail_before_any_work(tmp_path, real_dir, options, message):

@@ -134,3 +134,34 @@ def test_fault_summary_times_recovery_from_the_collectors_clock():
     assert summary["events"][0]["recover_s"] == pytest.approx(2.5) == summary["recover_s_max"]
     assert summary["retried_batches"] == 1 and summary["attempts_max"] == 2
     assert summary["retry_gap_s_max"] == pytest.approx(3.0)
+
+
+def test_a_slow_sampler_backs_off_instead_of_sampling_back_to_back():
+    """A tick that takes longer than the interval is followed by a wait at least as long as the tick
+    (SAMPLER_DUTY_MAX 0.5), so the sampler never takes more than half a core from the workers."""
+    import threading
+    import time
+
+    from raybench.pipeline.coordinator import SAMPLER_DUTY_MAX, _sample_loop
+
+    assert SAMPLER_DUTY_MAX == 0.5
+
+    class Slow:
+        errors: list = []
+
+        def __init__(self):
+            self.starts: list[float] = []
+
+        def tick(self):
+            self.starts.append(time.perf_counter())
+            time.sleep(0.15)
+
+    slow, stop = Slow(), threading.Event()
+    thread = threading.Thread(target=_sample_loop, args=(slow, stop, 0.05), daemon=True)
+    thread.start()
+    time.sleep(1.0)
+    stop.set()
+    thread.join(timeout=2)
+    gaps = [b - a for a, b in zip(slow.starts, slow.starts[1:])]
+    assert gaps and min(gaps) >= 0.29        # 0.15 s tick + at least 0.15 s wait, not 0.15 s
+    assert len(slow.starts) <= 4             # back-to-back would have made 6 or 7 in 1 s
