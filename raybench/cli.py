@@ -222,7 +222,7 @@ def readiness(results) -> None:
         _fail(exc)
         return
     verdicts = assess(runs)
-    print_readiness(verdicts)
+    print_readiness(verdicts, title=f"production readiness ({len(results)} results files)")
     if not all(v["met"] for v in verdicts):
         _fail(TargetMissedError(f"not ready: {sum(not v['met'] for v in verdicts)} criteria not met"))
 

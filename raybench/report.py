@@ -100,10 +100,11 @@ def print_comparison(name: str, changes: list, limit: float, console: Console | 
     console.print(table)
 
 
-def print_readiness(verdicts: list[dict], console: Console | None = None) -> None:
-    """Print the readiness criteria with their evidence."""
+def print_readiness(verdicts: list[dict], console: Console | None = None,
+                    title: str = "production readiness (this run's evidence; `raybench readiness` combines runs)") -> None:
+    """Print the readiness criteria with their evidence, under ``title``."""
     console = console or Console()
-    table = Table(title="production readiness (this run's evidence; `raybench readiness` combines runs)")
+    table = Table(title=title)
     for col in ("criterion", "value", "evidence (run)", "verdict"):
         table.add_column(col)
     for v in verdicts:

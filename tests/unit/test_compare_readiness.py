@@ -59,6 +59,13 @@ def test_readiness_needs_evidence_for_every_criterion():
                                                    ("small", {"rows_read": 1000, "wall_s": 1.0})])}
     assert not verdicts["peak memory <= 2 GiB (PSS, all Ray processes)"]["met"]
     assert verdicts["100k rows ingested in <= 300 s"]["run"] == "big"
+    # the run nearest the criterion's size decides it, not a larger and longer one
+    sized = {v["criterion"]: v for v in assess([("huge", {"rows_read": 10_000_000, "wall_s": 438.0}),
+                                                ("mid", {"rows_read": 130_000, "wall_s": 20.0}),
+                                                ("mid_slow", {"rows_read": 130_000, "wall_s": 25.0}),
+                                                ("big", {"rows_read": 1_000_000, "wall_s": 44.0})])}
+    assert (sized["100k rows ingested in <= 300 s"]["run"], sized["100k rows ingested in <= 300 s"]["value"]) == ("mid_slow", 25.0)
+    assert (sized["1M rows ingested in <= 1800 s"]["run"], sized["1M rows ingested in <= 1800 s"]["value"]) == ("big", 44.0)
     missing = {v["criterion"]: v for v in assess([("small", {"rows_read": 1000, "wall_s": 1.0})])}
     assert missing["1M rows ingested in <= 1800 s"]["value"] is None
     assert not missing["1M rows ingested in <= 1800 s"]["met"]
