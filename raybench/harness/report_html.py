@@ -55,9 +55,10 @@ def _draw_memory(ticks):
         if any("driver_pss_bytes" in x for x in ticks):
             ax.plot(t, [x.get("driver_pss_bytes", 0) / 2**20 for x in ticks], label="driver (DuckDB writer)",
                     color="grey", linestyle="--")
+        shades = {"dedupe": "#ffdd99", "finalize": "#b3d9ff"}
         for x0, x1, name in _phase_spans(ticks):
             if name != "batches":
-                ax.axvspan(x0, x1, color="#ffdd99", alpha=0.4, label=f"phase: {name}")
+                ax.axvspan(x0, x1, color=shades.get(name, "#dddddd"), alpha=0.4, label=f"phase: {name}")
         workers = sorted({w for x in ticks for w in (x.get("worker_pss_bytes") or {})})
         for w in workers:
             ax.plot(t, [(x.get("worker_pss_bytes") or {}).get(w, float("nan")) / 2**20 for x in ticks], label=w)
