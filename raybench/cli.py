@@ -77,6 +77,7 @@ def ingest(paths, db, address, workers, num_cpus, worker_cpus, chunk_size, tz, r
         _fail(exc)
         return
     print_ingest_summary(out)
+    click.echo(f"results: {out['results_path']}")  # whole, for copying: the table may cut it
 
 
 @main.command()
@@ -229,11 +230,11 @@ def readiness(results) -> None:
 
 @main.command()
 @click.argument("path")
-@click.option("--concurrent", type=int, default=10, show_default=True, help="Jobs in flight at once.")
-@click.option("--total", type=int, default=20, show_default=True, help="Jobs to submit in all.")
+@click.option("--concurrent", type=click.IntRange(min=1), default=10, show_default=True, help="Jobs in flight at once.")
+@click.option("--total", type=click.IntRange(min=1), default=20, show_default=True, help="Jobs to submit in all.")
 @click.option("--address", default=None, help="Ray dashboard address; default: start a local cluster.")
-@click.option("--num-cpus", type=int, default=None, help="CPUs of the local cluster.")
-@click.option("--worker-cpus", type=click.FloatRange(min=0.01), default=0.25, show_default=True,
+@click.option("--num-cpus", type=click.IntRange(min=1), default=None, help="CPUs of the local cluster.")
+@click.option("--worker-cpus", type=click.FloatRange(min=0.01, max=1024), default=0.25, show_default=True,
               help="CPUs each job's actor reserves: at 1, a 2-CPU cluster runs two jobs' actors at a time and "
                    "the rest wait to be scheduled.")
 @click.option("--sample-interval", "sample_interval_s", type=click.FloatRange(min=0.1, max=60), default=5.0,
@@ -243,10 +244,22 @@ def readiness(results) -> None:
 def jobs(path, concurrent, total, address, num_cpus, worker_cpus, sample_interval_s, out_dir) -> None:
     """Ingest PATH as many concurrent Ray jobs on one cluster; report jobs/min and concurrent successes."""
     import json
+    import math
+    import signal
     import time as _time
     from contextlib import nullcontext
 
     from raybench.harness.jobs import local_cluster, run_jobs
+
+    for name, value in (("--worker-cpus", worker_cpus), ("--sample-interval", sample_interval_s)):
+        if not math.isfinite(value):
+            _fail(ConfigError(f"{name} must be a finite number, got {value}"))
+            return
+
+    def _interrupt(signum, frame):  # a SIGTERM (timeout, kill) ends the run the way Ctrl-C does:
+        raise KeyboardInterrupt    # the local cluster is stopped on the way out
+
+    signal.signal(signal.SIGTERM, _interrupt)
 
     run_dir = os.path.join(out_dir, "jobs-" + _time.strftime("%Y%m%dT%H%M%SZ", _time.gmtime()))
     try:

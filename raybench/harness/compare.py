@@ -43,11 +43,15 @@ def load_metrics(path: str) -> dict[str, dict]:
             doc = json.load(f)
     except (OSError, json.JSONDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read results: {exc}") from None
-    if "runs" in doc:
-        return {r["scenario"]["name"]: r["metrics"] for r in doc["runs"]}
-    if "metrics" in doc and "scenario" in doc:
-        return {doc["scenario"]["name"]: doc["metrics"]}
-    raise ConfigError(f"{path}: not a raybench results file (no 'metrics' or 'runs')")
+    try:
+        if isinstance(doc, dict) and "runs" in doc:
+            return {r["scenario"]["name"]: dict(r["metrics"]) for r in doc["runs"]}
+        if isinstance(doc, dict) and "metrics" in doc and "scenario" in doc:
+            return {doc["scenario"]["name"]: dict(doc["metrics"])}
+    except (KeyError, TypeError, ValueError):
+        raise ConfigError(f"{path}: a results file without scenario names and metrics in every run") from None
+    raise ConfigError(f"{path}: not a scenario results file (it needs 'scenario' and 'metrics', or 'runs'; "
+                      "`raybench run` and `raybench jobs` write them, `raybench ingest` does not)")
 
 
 def parse_fraction(text: str) -> float:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,34 +21,30 @@ from raybench.errors import IngestError
 JOB_TIMEOUT_S = 900
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def local_cluster(num_cpus: int | None = None):
     """``ray start --head`` in a private temp folder; yields the dashboard address; after, ends that
     cluster's processes (not ``ray stop``, which would end every Ray on the machine)."""
+    from raybench.harness.cluster import free_port, stop_ray_processes
+
     ray_bin = os.path.join(os.path.dirname(sys.executable), "ray")
     tmp = tempfile.mkdtemp(prefix="rbj", dir="/tmp")  # Ray's socket paths must stay under 107 bytes
-    dashboard = _free_port()
+    dashboard, gcs_port = free_port(), free_port()
     env = dict(os.environ, RAY_AUTH_MODE=os.environ.get("RAY_AUTH_MODE", "disabled"))
-    cmd = [ray_bin, "start", "--head", "--port", str(_free_port()), "--dashboard-port", str(dashboard),
+    cmd = [ray_bin, "start", "--head", "--port", str(gcs_port), "--dashboard-port", str(dashboard),
+           "--ray-client-server-port", str(free_port()),
            "--include-dashboard", "true", "--disable-usage-stats", "--temp-dir", tmp]
     if num_cpus:
         cmd += ["--num-cpus", str(num_cpus)]
     started = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
     if started.returncode != 0:
+        stop_ray_processes(tmp, gcs_port=gcs_port)
         shutil.rmtree(tmp, ignore_errors=True)
         raise IngestError(f"ray start --head failed: {started.stderr.strip().splitlines()[-1:]}")
     try:
         yield f"http://127.0.0.1:{dashboard}"
     finally:
-        from raybench.harness.cluster import stop_ray_processes
-
-        stop_ray_processes(tmp)
+        stop_ray_processes(tmp, gcs_port=gcs_port)
         shutil.rmtree(tmp, ignore_errors=True)
 
 

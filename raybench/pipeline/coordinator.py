@@ -170,10 +170,11 @@ class Coordinator:
 
 
 SAMPLER_DUTY_MAX = 0.5
-"""Most of its time a sampler spends sampling: after a tick of ``d`` seconds it waits at least
-``d * (1 / SAMPLER_DUTY_MAX - 1)``. Reading PSS costs about 8 ms of CPU per process, so on a busy small
-machine (many processes, many concurrent jobs each sampling the session) back-to-back ticks would take
-the CPU the workers need; the interval stretches instead, and ``sample_interval_s_max`` shows it."""
+"""Most of a core a sampler may use: after a tick that took ``c`` seconds of the sampling thread's CPU it
+waits at least ``c * (1 / SAMPLER_DUTY_MAX - 1)``. Reading PSS costs about 8 ms of CPU per process, so
+with many processes (many concurrent jobs, each sampling the whole session) back-to-back ticks would take
+the CPU the workers need; the interval stretches instead, and ``sample_interval_s_max`` shows it. CPU
+time, not wall time, is counted: a tick that waited for a busy CPU or for another tick cost nothing."""
 
 
 def _sample_loop(collector, stop: threading.Event, interval_s: float) -> None:
@@ -181,13 +182,13 @@ def _sample_loop(collector, stop: threading.Event, interval_s: float) -> None:
     the wait, down to :data:`SAMPLER_DUTY_MAX`'s floor), until ``stop`` is set. A sampling error is
     recorded, never raised."""
     while not stop.is_set():
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.thread_time()
         try:
             collector.tick()
         except Exception as exc:  # a sampling error must not stop the job; it is reported
             collector.errors.append(f"sampler: {exc!r}")
-        took = time.perf_counter() - started
-        stop.wait(max(interval_s - took, took * (1 / SAMPLER_DUTY_MAX - 1)))
+        cpu_s = time.thread_time() - cpu_started
+        stop.wait(max(interval_s - (time.perf_counter() - started), cpu_s * (1 / SAMPLER_DUTY_MAX - 1)))
 
 
 def _node_part(summary: dict) -> dict:

@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from raybench.catalog import BUILTIN
-from raybench.errors import InputFileError, RaybenchError
+from raybench.errors import ConfigError, InputFileError, RaybenchError
 from raybench.faults.plan import FaultPlan
 from raybench.identify.file import FileIdentity
 from raybench.layout import Layout
@@ -314,8 +314,6 @@ def validate_options(options: IngestOptions) -> None:
         ConfigError: a bad zone, CPU or worker count, chunk size, results path, or an unreachable
             Ray address.
     """
-    from raybench.errors import ConfigError
-
     if options.tz:
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -327,10 +325,11 @@ def validate_options(options: IngestOptions) -> None:
         raise ConfigError(f"--num-cpus must be at least 1, got {options.num_cpus}")
     if options.workers is not None and options.workers < 1:
         raise ConfigError(f"--workers must be at least 1, got {options.workers}")
-    if not 0 < options.sample_interval_s <= 60:
-        raise ConfigError(f"--sample-interval must be above 0 and at most 60 s, got {options.sample_interval_s}")
-    if not options.worker_cpus > 0:
-        raise ConfigError(f"--worker-cpus must be above 0, got {options.worker_cpus}")
+    if not MIN_SAMPLE_INTERVAL_S <= options.sample_interval_s <= MAX_SAMPLE_INTERVAL_S:  # NaN fails too
+        raise ConfigError(f"--sample-interval must be {MIN_SAMPLE_INTERVAL_S} to {MAX_SAMPLE_INTERVAL_S} s, "
+                          f"got {options.sample_interval_s}")
+    if not MIN_WORKER_CPUS <= options.worker_cpus < float("inf"):
+        raise ConfigError(f"--worker-cpus must be a number of at least {MIN_WORKER_CPUS}, got {options.worker_cpus}")
     if options.commit_rows < 1:
         raise ConfigError(f"commit_rows must be at least 1, got {options.commit_rows}")
     if options.batch_timeout_s <= 0:
@@ -588,18 +587,31 @@ def _crash_driver_after(commits: int):
     return hook
 
 
+MIN_WORKER_CPUS = 0.01
+"""Smallest CPU reservation of an actor (Ray refuses fractions finer than 0.0001)."""
+
+MIN_SAMPLE_INTERVAL_S, MAX_SAMPLE_INTERVAL_S = 0.1, 60.0
+"""Bounds of ``sample_interval_s`` (the monitor samples at least once a minute)."""
+
+
 def pool_size(options: IngestOptions) -> int:
     """Actors in the pool: ``options.workers``, else the cluster's CPUs minus one, at least one.
 
     One CPU stays free for the driver (it writes to DuckDB) and for Ray Data's own tasks; a pool that
     takes every CPU can starve them on a small machine.
+
+    Raises:
+        ConfigError: ``options.worker_cpus`` is more than the cluster's CPUs.
     """
     import ray
 
+    cpus = ray.cluster_resources().get("CPU", 1)
+    if options.worker_cpus > cpus:
+        raise ConfigError(f"--worker-cpus {options.worker_cpus}: the cluster has {cpus:g} CPUs, so no actor "
+                          "could ever be scheduled")
     if options.workers:
         return options.workers
-    cpus = int(ray.cluster_resources().get("CPU", 1))
-    return max(1, int((cpus - 1) // max(options.worker_cpus, 0.01)))
+    return max(1, int((int(cpus) - 1) // max(options.worker_cpus, MIN_WORKER_CPUS)))
 
 
 def _run_pool(items: list[dict], layouts: dict[str, Layout], sink, options: IngestOptions,

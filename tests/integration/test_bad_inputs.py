@@ -31,8 +31,10 @@ def test_cr_only_line_ends_are_read(tmp_path):
     ({"tz": "Mars/Base"}, "--tz 'Mars/Base' is not an IANA time zone"),
     ({"chunk_bytes": 0}, "--chunk-size must be at least 4096 bytes"),
     ({"workers": 0}, "--workers must be at least 1"),
-    ({"worker_cpus": 0.0}, "--worker-cpus must be above 0, got 0.0"),
-    ({"sample_interval_s": 0.0}, "--sample-interval must be above 0 and at most 60 s, got 0.0"),
+    ({"worker_cpus": 0.0}, "--worker-cpus must be a number of at least 0.01, got 0.0"),
+    ({"worker_cpus": float("inf")}, "--worker-cpus must be a number of at least 0.01, got inf"),
+    ({"sample_interval_s": 0.0}, "--sample-interval must be 0.1 to 60.0 s, got 0.0"),
+    ({"sample_interval_s": float("nan")}, "--sample-interval must be 0.1 to 60.0 s, got nan"),
     ({"address": "127.0.0.1:1"}, "--address 127.0.0.1:1: no Ray cluster answers there"),
 ])
 def test_bad_options_fail_before_any_work(tmp_path, real_dir, options, message):
@@ -84,3 +86,9 @@ def test_a_file_named_twice_is_stored_once_and_both_names_have_a_files_row(tmp_p
     with duckdb.connect(str(tmp_path / "x.duckdb"), read_only=True) as con:
         assert con.execute("SELECT count(*), count(DISTINCT record_id) FROM cdr").fetchone() == (200, 200)
         assert con.execute("SELECT status FROM ingest_jobs").fetchall() == [("done",)]
+
+
+def test_an_actor_bigger_than_the_cluster_is_refused_not_waited_for(tmp_path, real_dir):
+    with pytest.raises(ConfigError, match=r"--worker-cpus 64.0: the cluster has 2 CPUs"):
+        _ingest([real_dir / "cdrstats_import_cdr_100.txt"], tmp_path, worker_cpus=64.0, num_cpus=2,
+                batch_timeout_s=60)

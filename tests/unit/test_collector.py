@@ -137,8 +137,9 @@ def test_fault_summary_times_recovery_from_the_collectors_clock():
 
 
 def test_a_slow_sampler_backs_off_instead_of_sampling_back_to_back():
-    """A tick that takes longer than the interval is followed by a wait at least as long as the tick
-    (SAMPLER_DUTY_MAX 0.5), so the sampler never takes more than half a core from the workers."""
+    """A tick that burns more CPU than the interval is followed by a wait at least as long as that CPU
+    time (SAMPLER_DUTY_MAX 0.5), so the sampler never takes more than half a core from the workers; a
+    tick that only waits (no CPU) is not held against it."""
     import threading
     import time
 
@@ -154,7 +155,9 @@ def test_a_slow_sampler_backs_off_instead_of_sampling_back_to_back():
 
         def tick(self):
             self.starts.append(time.perf_counter())
-            time.sleep(0.15)
+            cpu0 = time.thread_time()
+            while time.thread_time() - cpu0 < 0.15:   # burn 0.15 s of this thread's CPU
+                pass
 
     slow, stop = Slow(), threading.Event()
     thread = threading.Thread(target=_sample_loop, args=(slow, stop, 0.05), daemon=True)
@@ -165,3 +168,16 @@ def test_a_slow_sampler_backs_off_instead_of_sampling_back_to_back():
     gaps = [b - a for a, b in zip(slow.starts, slow.starts[1:])]
     assert gaps and min(gaps) >= 0.29        # 0.15 s tick + at least 0.15 s wait, not 0.15 s
     assert len(slow.starts) <= 4             # back-to-back would have made 6 or 7 in 1 s
+
+    class Waits(Slow):
+        def tick(self):
+            self.starts.append(time.perf_counter())
+            time.sleep(0.15)                 # waiting (a busy CPU, the tick lock) costs no CPU
+
+    waits, stop = Waits(), threading.Event()
+    thread = threading.Thread(target=_sample_loop, args=(waits, stop, 0.05), daemon=True)
+    thread.start()
+    time.sleep(1.0)
+    stop.set()
+    thread.join(timeout=2)
+    assert len(waits.starts) >= 5            # about every 0.15 s: no back-off

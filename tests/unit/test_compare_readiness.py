@@ -87,3 +87,33 @@ def test_report_plots_draw_a_run_without_samples():
         _draw_memory(ticks)(ax)
         assert len(ax.lines) == 2 and len(ax.lines[0].get_xdata()) == len(ticks)
         plt.close(fig)
+
+
+def test_jobs_refuses_bad_counts_before_starting_a_cluster(tmp_path):
+    runner = CliRunner()
+    for args, needle in ((["--concurrent", "0"], "--concurrent"), (["--total", "-3"], "--total"),
+                         (["--num-cpus", "0"], "--num-cpus"), (["--worker-cpus", "nan"], "--worker-cpus must be a finite"),
+                         (["--sample-interval", "inf"], "--sample-interval")):
+        got = runner.invoke(main, ["jobs", str(tmp_path / "f.csv"), "--out", str(tmp_path / "out"), *args])
+        assert got.exit_code == 2, (args, got.output)
+        assert needle in got.output, (args, got.output)
+    assert not (tmp_path / "out").exists()
+
+
+def test_results_files_that_are_not_scenario_results_are_named_as_such(tmp_path):
+    import json
+
+    import pytest
+
+    from raybench.errors import ConfigError
+    from raybench.harness.compare import load_metrics
+
+    ingest = tmp_path / "ingest.json"
+    ingest.write_text(json.dumps({"job": "j", "metrics": {"batches": 1}}))
+    with pytest.raises(ConfigError, match="raybench ingest` does not"):
+        load_metrics(str(ingest))
+    broken = tmp_path / "broken.json"
+    for doc in ({"runs": [{}]}, {"metrics": {}, "scenario": "x"}):
+        broken.write_text(json.dumps(doc))
+        with pytest.raises(ConfigError, match="without scenario names and metrics"):
+            load_metrics(str(broken))
