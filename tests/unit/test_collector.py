@@ -159,12 +159,16 @@ def test_a_slow_sampler_backs_off_instead_of_sampling_back_to_back():
             while time.thread_time() - cpu0 < 0.15:   # burn 0.15 s of this thread's CPU
                 pass
 
-    slow, stop = Slow(), threading.Event()
-    thread = threading.Thread(target=_sample_loop, args=(slow, stop, 0.05), daemon=True)
-    thread.start()
-    time.sleep(1.0)
-    stop.set()
-    thread.join(timeout=2)
+    def run_for_1_s(collector) -> None:
+        stop = threading.Event()
+        thread = threading.Thread(target=_sample_loop, args=(collector, stop, 0.05), daemon=True)
+        thread.start()
+        time.sleep(1.0)
+        stop.set()
+        thread.join(timeout=2)
+
+    slow = Slow()
+    run_for_1_s(slow)
     gaps = [b - a for a, b in zip(slow.starts, slow.starts[1:])]
     assert gaps and min(gaps) >= 0.29        # 0.15 s tick + at least 0.15 s wait, not 0.15 s
     assert len(slow.starts) <= 4             # back-to-back would have made 6 or 7 in 1 s
@@ -174,10 +178,6 @@ def test_a_slow_sampler_backs_off_instead_of_sampling_back_to_back():
             self.starts.append(time.perf_counter())
             time.sleep(0.15)                 # waiting (a busy CPU, the tick lock) costs no CPU
 
-    waits, stop = Waits(), threading.Event()
-    thread = threading.Thread(target=_sample_loop, args=(waits, stop, 0.05), daemon=True)
-    thread.start()
-    time.sleep(1.0)
-    stop.set()
-    thread.join(timeout=2)
+    waits = Waits()
+    run_for_1_s(waits)
     assert len(waits.starts) >= 5            # about every 0.15 s: no back-off
