@@ -104,22 +104,28 @@ def forget_other_files(con, job: str, keep_sha256: set[str]) -> int:
     Returns:
         Rows deleted from ``cdr``, ``quarantine`` and ``cell_sites``.
     """
-    deleted = 0
     keep = sorted(keep_sha256) or [""]
     marks = ", ".join("?" for _ in keep)
-    for table in ("cdr", "quarantine", "cell_sites", "chunks"):
-        n = con.execute(f"DELETE FROM {table} WHERE ingest_job = ? AND source_sha256 NOT IN ({marks})",
-                        [job, *keep]).fetchone()[0]
-        deleted += n if table != "chunks" else 0
-    return deleted
+    return delete_stored_rows(con, f"ingest_job = ? AND source_sha256 NOT IN ({marks})", [job, *keep])
 
 
 def forget_file(con, job: str, sha256: str) -> int:
     """Delete every row ``job`` stored for one file (a cell-site list, which is not checkpointed by
     chunk, is read again whole). Returns rows deleted."""
+    return delete_stored_rows(con, "ingest_job = ? AND source_sha256 = ?", [job, sha256])
+
+
+def delete_stored_rows(con, where: str, params: list) -> int:
+    """Delete the rows matching ``where`` (SQL over ``ingest_job`` and ``source_sha256``, with ``?``
+    placeholders for ``params``) from ``cdr``, ``quarantine``, ``cell_sites`` and the ``chunks``
+    checkpoint alike.
+
+    Returns:
+        Rows deleted from ``cdr``, ``quarantine`` and ``cell_sites`` (checkpoint rows are not records).
+    """
     deleted = 0
     for table in ("cdr", "quarantine", "cell_sites", "chunks"):
-        n = con.execute(f"DELETE FROM {table} WHERE ingest_job = ? AND source_sha256 = ?", [job, sha256]).fetchone()[0]
+        n = con.execute(f"DELETE FROM {table} WHERE {where}", params).fetchone()[0]
         deleted += n if table != "chunks" else 0
     return deleted
 

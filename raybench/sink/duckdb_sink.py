@@ -255,12 +255,9 @@ class DuckDBSink:
         Returns:
             Rows deleted from ``cdr``, ``quarantine`` and ``cell_sites`` together.
         """
-        deleted = 0
-        for table in ("cdr", "quarantine", "cell_sites", "chunks"):
-            n = self.con.execute(f"DELETE FROM {table} WHERE source_sha256 = ? AND ingest_job IS DISTINCT FROM ?",
-                                 [sha256, keep_job]).fetchone()[0]
-            deleted += n if table != "chunks" else 0
-        return deleted
+        from raybench.pipeline.checkpoint import delete_stored_rows
+
+        return delete_stored_rows(self.con, "source_sha256 = ? AND ingest_job IS DISTINCT FROM ?", [sha256, keep_job])
 
     def write_file_row(self, row: dict) -> None:
         """Insert one ``files`` row (keys: :data:`raybench.schema.FILES_COLUMNS`); it replaces the file's
