@@ -9,10 +9,14 @@ from raybench.faults.plan import FaultPlan
 
 log = logging.getLogger(__name__)
 
+NODE_BUSY_WAIT_S = 30.0  # how long a node kill waits for a node whose worker has a batch in flight
+NODE_POLL_S = 0.25
+
 
 class ActorKiller:
     """A thread that asks the coordinator to kill a worker node's raylet after ``plan.kill_node_after_s``
-    seconds, and to SIGKILL a random ingest actor's process (a busy one first) every
+    seconds (then at the first moment one of that node's workers has a batch in flight, waiting up to
+    ``NODE_BUSY_WAIT_S``, so that the loss costs work to redo), and to SIGKILL a random ingest actor's process (a busy one first) every
     ``plan.kill_actor_every_s`` seconds, at most ``plan.kill_actor_max`` times. Times count from
     :meth:`start`.
 
@@ -47,14 +51,10 @@ class ActorKiller:
         import ray
 
         if self.plan.kill_node_after_s and not self._stop.wait(self.plan.kill_node_after_s):
-            try:
-                event = ray.get(self.coordinator.kill_random_node.remote(self.plan.seed), timeout=30)
-            except Exception as exc:  # the injector must not be what breaks the job
-                log.warning("fault injection: node kill failed: %s", exc)
-                event = None
+            event = self._kill_node()
             if event is not None:
                 self.kills.append(event)
-                log.warning("fault injection: killed node %s", event["node_id"])
+                log.warning("fault injection: killed node %s (busy: %s)", event["node_id"], event["busy"])
         if not self.plan.kill_actor_every_s:
             return
         n = 0
@@ -70,3 +70,24 @@ class ActorKiller:
                 n += 1
                 self.kills.append(event)
                 log.warning("fault injection: killed %s (pid %s)", event["worker_id"], event["pid"])
+
+    def _kill_node(self) -> dict | None:
+        """Kill a node while one of its workers has a batch in flight (the loss that costs work), polling
+        every :data:`NODE_POLL_S` for up to :data:`NODE_BUSY_WAIT_S`; then any node other than the
+        driver's. Returns the coordinator's event, or None."""
+        import time
+
+        import ray
+
+        deadline = time.monotonic() + NODE_BUSY_WAIT_S
+        while not self._stop.is_set():
+            busy_only = time.monotonic() < deadline
+            try:
+                event = ray.get(self.coordinator.kill_random_node.remote(self.plan.seed, busy_only), timeout=30)
+            except Exception as exc:  # the injector must not be what breaks the job
+                log.warning("fault injection: node kill failed: %s", exc)
+                return None
+            if event is not None or not busy_only:
+                return event
+            self._stop.wait(NODE_POLL_S)
+        return None

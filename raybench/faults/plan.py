@@ -15,7 +15,8 @@ KEY=VALUE`` (repeat)::
                                  #   embedded Ray (env RAY_memory_usage_threshold)
     memory_headroom: 2GiB        # ... or: the memory in use when the job starts plus this much
     driver_crash_after_commits: 2  # the driver exits abruptly (os._exit(137)) after its 2nd commit
-    kill_node_after_s: 8         # SIGKILL the raylet of a node other than the driver's (a lost machine)
+    kill_node_after_s: 8         # SIGKILL the raylet of a node other than the driver's (a lost machine),
+                                 #   one whose worker has a batch in flight
 
 Rows are ``source_row`` numbers (1-based data records) of any file of the job. Workers see only the
 worker part (:meth:`FaultPlan.worker_part`); the driver runs the rest.

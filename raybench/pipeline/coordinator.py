@@ -71,13 +71,17 @@ class Coordinator:
             self._sampler_nodes = dict(zip(ids, self.node_samplers))
         return self._sampler_nodes
 
-    def kill_random_node(self, seed: int) -> dict | None:
+    def kill_random_node(self, seed: int, busy_only: bool = False) -> dict | None:
         """Fault injection: kill a node other than the driver's (its raylet, through its sampler),
         preferring one where a worker is busy, chosen with ``random.Random(seed)``.
 
+        Args:
+            seed: the choice among equally preferred nodes.
+            busy_only: kill nothing unless some other node has a worker busy with a batch now.
+
         Returns:
-            The fault event (``kind``, ``node_id``, ``busy_workers``), or None when the cluster has no
-            other node.
+            The fault event (``kind``, ``node_id``, ``busy``: whether a worker of that node had a batch
+            in flight), or None when the cluster has no other node, or none busy under ``busy_only``.
         """
         import random
 
@@ -87,6 +91,8 @@ class Coordinator:
             return None
         busy_workers = {b.worker_id for b in list(self.collector.in_flight.values())}
         busy_nodes = {node for w, _, node in self.collector.live_workers() if w in busy_workers}
+        if busy_only and not busy_nodes.intersection(nodes):
+            return None
         rng = random.Random(seed)
         rng.shuffle(nodes)
         nodes.sort(key=lambda n: n not in busy_nodes)

@@ -61,7 +61,9 @@ def test_a_lost_worker_node_loses_no_record(tmp_path, three_nodes):
                                              progress=False, faults=FaultPlan(kill_node_after_s=1.0),
                                              batch_timeout_s=180))
     event = out["metrics"]["faults"]["events"][0]
-    assert event["kind"] == "kill_node" and event["recover_s"] is not None
+    # the node died with a batch in flight: Ray restarted its actor elsewhere and ran the batch again
+    assert event["kind"] == "kill_node" and event["busy"] is True
+    assert event["recover_s"] is not None and out["metrics"]["faults"]["retried_batches"] >= 1
     assert sum(1 for n in ray.nodes() if n["Alive"]) == 2  # the node is gone, the job finished without it
     with duckdb.connect(db, read_only=True) as con:
         acc = exact_accounting(con, {g.path: g.truth_path})
