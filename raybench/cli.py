@@ -249,7 +249,8 @@ def jobs(path, concurrent, total, address, num_cpus, worker_cpus, sample_interva
     import time as _time
     from contextlib import nullcontext
 
-    from raybench.harness.jobs import local_cluster, run_jobs
+    from raybench.harness.cluster import local_cluster
+    from raybench.harness.jobs import run_jobs
 
     for name, value in (("--worker-cpus", worker_cpus), ("--sample-interval", sample_interval_s)):
         if not math.isfinite(value):
@@ -263,9 +264,10 @@ def jobs(path, concurrent, total, address, num_cpus, worker_cpus, sample_interva
 
     run_dir = os.path.join(out_dir, "jobs-" + _time.strftime("%Y%m%dT%H%M%SZ", _time.gmtime()))
     try:
-        with (nullcontext(address) if address else local_cluster(num_cpus)) as addr:
+        with nullcontext() if address else local_cluster(cpus_per_node=num_cpus, dashboard=True) as cluster:
             result = run_jobs(os.path.abspath(path), concurrent=concurrent, total=total, out_dir=run_dir,
-                              address=addr, worker_cpus=worker_cpus, sample_interval_s=sample_interval_s)
+                              address=address or cluster.dashboard_url, worker_cpus=worker_cpus,
+                              sample_interval_s=sample_interval_s)
     except RaybenchError as exc:
         _fail(exc)
         return

@@ -12,6 +12,9 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 
 def stop_ray_processes(temp_dir: str, timeout_s: float = 10.0, gcs_port: int | None = None) -> int:
@@ -54,49 +57,116 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_local_cluster(nodes: int, cpus_per_node: int = 1, object_store_bytes: int | None = None):
+@dataclass(frozen=True)
+class LocalCluster:
+    """A Ray cluster the harness started on this machine.
+
+    Attributes:
+        address: the GCS address, ``127.0.0.1:PORT`` (for ``ray.init`` and ``raybench ingest --address``).
+        dashboard_url: ``http://127.0.0.1:PORT`` of the dashboard (for ``JobSubmissionClient``), or None
+            when started without one.
+        temp_dir: the cluster's own Ray temp folder.
+    """
+
+    address: str
+    dashboard_url: str | None
+    temp_dir: str
+
+    @property
+    def gcs_port(self) -> int:
+        return int(self.address.rsplit(":", 1)[1])
+
+    def stop(self) -> None:
+        """End exactly this cluster's processes (not ``ray stop``) and remove its temp folder."""
+        stop_ray_processes(self.temp_dir, gcs_port=self.gcs_port)
+        shutil.rmtree(self.temp_dir, ignore_errors=True)
+
+
+def start_local_cluster(nodes: int = 1, cpus_per_node: int | None = None, object_store_bytes: int | None = None,
+                        dashboard: bool = False) -> LocalCluster:
     """A local cluster of ``nodes`` Ray nodes on this machine: ``ray start --head``, then one
-    ``ray start --address`` per other node, all under a temp dir of their own.
+    ``ray start --address`` per other node, all under a temp folder of their own, on free ports, with
+    this Python's ``bin`` folder first on their ``PATH`` (a submitted job's ``raybench`` is this one).
+
+    Args:
+        nodes: Ray nodes, the head included.
+        cpus_per_node: CPUs each node offers (None: each node counts the machine's).
+        object_store_bytes: each node's object store (None: 150 MiB with several nodes, Ray's default
+            for one).
+        dashboard: start the head's dashboard (needed by Ray's job submission).
 
     Returns:
-        ``(stop, address)``: ``stop()`` ends exactly these nodes' processes and removes the temp dir.
+        The cluster; call :meth:`LocalCluster.stop` when done (or use :func:`local_cluster`).
 
     Raises:
-        RuntimeError: a node did not come up within 120 s.
-        subprocess.CalledProcessError: ``ray start`` failed.
+        IngestError: ``ray start`` failed (its last error line), or a node did not come up within 120 s.
     """
     import tempfile
 
-    import ray
+    from raybench.errors import IngestError
 
     ray_bin = os.path.join(os.path.dirname(sys.executable), "ray")
     port = free_port()
     temp_dir = tempfile.mkdtemp(prefix="rb-cluster-", dir="/tmp")  # short: Ray's socket paths are limited
-    common = [f"--num-cpus={cpus_per_node}", "--disable-usage-stats",
-              f"--object-store-memory={object_store_bytes or 150 * 2**20}"]
-    env = dict(os.environ, RAY_AUTH_MODE=os.environ.get("RAY_AUTH_MODE", "disabled"))
-
-    def stop() -> None:
-        stop_ray_processes(temp_dir, gcs_port=port)
-        shutil.rmtree(temp_dir, ignore_errors=True)
-
+    common = ["--disable-usage-stats"]
+    if cpus_per_node is not None:
+        common.append(f"--num-cpus={cpus_per_node}")
+    if object_store_bytes or nodes > 1:
+        common.append(f"--object-store-memory={object_store_bytes or 150 * 2**20}")
+    head = [ray_bin, "start", "--head", f"--port={port}", f"--ray-client-server-port={free_port()}",
+            f"--temp-dir={temp_dir}"]
+    dashboard_url = None
+    if dashboard:
+        dashboard_port = free_port()
+        head += ["--include-dashboard=true", f"--dashboard-port={dashboard_port}"]
+        dashboard_url = f"http://127.0.0.1:{dashboard_port}"
+    else:
+        head.append("--include-dashboard=false")
+    cluster = LocalCluster(f"127.0.0.1:{port}", dashboard_url, temp_dir)
+    bin_dir = os.path.dirname(sys.executable)  # a job's entrypoint `raybench ...` finds this install's
+    env = dict(os.environ, RAY_AUTH_MODE=os.environ.get("RAY_AUTH_MODE", "disabled"),
+               PATH=os.pathsep.join([bin_dir, os.environ.get("PATH", "")]))
     try:
-        subprocess.run([ray_bin, "start", "--head", f"--port={port}", "--include-dashboard=false",
-                        f"--ray-client-server-port={free_port()}", f"--temp-dir={temp_dir}", *common], check=True, capture_output=True, timeout=180, env=env)
-        address = f"127.0.0.1:{port}"
-        for _ in range(nodes - 1):
-            subprocess.run([ray_bin, "start", f"--address={address}", *common], check=True,
-                           capture_output=True, timeout=180, env=env)
-        ray.init(address=address, log_to_driver=False)
-        try:
-            deadline = time.monotonic() + 120
-            while (alive := sum(1 for n in ray.nodes() if n["Alive"])) < nodes:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"only {alive} of {nodes} Ray nodes came up")
-                time.sleep(0.5)
-        finally:
-            ray.shutdown()
+        for cmd in [head + common] + [[ray_bin, "start", f"--address={cluster.address}", *common]] * (nodes - 1):
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
+            if done.returncode != 0:
+                last = (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]
+                raise IngestError(f"ray {' '.join(cmd[1:3])} failed: {last}")
+        if nodes > 1:
+            _wait_for_nodes(cluster.address, nodes)
     except BaseException:
-        stop()
+        cluster.stop()
         raise
-    return stop, address
+    return cluster
+
+
+@contextmanager
+def local_cluster(**kwargs) -> Iterator[LocalCluster]:
+    """:func:`start_local_cluster` (same arguments) as a context manager: the cluster is stopped on the
+    way out, by an exception or Ctrl-C too."""
+    cluster = start_local_cluster(**kwargs)
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+def _wait_for_nodes(address: str, nodes: int, timeout_s: float = 120.0) -> None:
+    """Block until ``nodes`` nodes of the cluster at ``address`` are alive.
+
+    Raises:
+        IngestError: fewer were alive after ``timeout_s``.
+    """
+    import ray
+
+    from raybench.errors import IngestError
+
+    ray.init(address=address, log_to_driver=False)
+    try:
+        deadline = time.monotonic() + timeout_s
+        while (alive := sum(1 for n in ray.nodes() if n["Alive"])) < nodes:
+            if time.monotonic() > deadline:
+                raise IngestError(f"only {alive} of {nodes} Ray nodes came up within {timeout_s:.0f} s")
+            time.sleep(0.5)
+    finally:
+        ray.shutdown()

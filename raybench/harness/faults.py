@@ -84,12 +84,12 @@ def run_with_faults(scenario: Scenario, paths: list[str], run_dir: str, job: str
     """
     from raybench.errors import IngestError
 
-    stop_cluster = None
+    cluster = None
     if scenario.nodes > 1 and address is None:
         from raybench.harness.cluster import start_local_cluster
 
-        stop_cluster, address = start_local_cluster(scenario.nodes, scenario.num_cpus or 1,
-                                                    scenario.object_store_bytes)
+        cluster = start_local_cluster(scenario.nodes, scenario.num_cpus or 1, scenario.object_store_bytes)
+        address = cluster.address
     try:
         report: dict = {"runs": [], "events": [], "reference_wall_s": None}
         if scenario.fault_reference:
@@ -131,8 +131,8 @@ def run_with_faults(scenario: Scenario, paths: list[str], run_dir: str, job: str
         report["recover_s_max"] = max(recover, default=None)
         return ingest, report
     finally:
-        if stop_cluster is not None:
-            stop_cluster()
+        if cluster is not None:
+            cluster.stop()
 
 
 def _add_events(report: dict, results_path: str) -> None:

@@ -2,50 +2,18 @@
 
 Submits ``total`` jobs, ``concurrent`` at a time, each ``raybench ingest FILE --db <own db>``, and
 measures how many of a wave of ``concurrent`` simultaneous jobs succeed and how many jobs per minute the
-cluster's job queue completes. Without an address it starts a local cluster with ``ray start --head``
-(its own temp folder and ports) and stops it afterwards.
+cluster's job queue completes. ``raybench jobs`` without an address runs them on a local cluster
+(:func:`raybench.harness.cluster.local_cluster` with a dashboard).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
+import shlex
 import sys
-import tempfile
 import time
-from contextlib import contextmanager
-
-from raybench.errors import IngestError
 
 JOB_TIMEOUT_S = 900
-
-
-@contextmanager
-def local_cluster(num_cpus: int | None = None):
-    """``ray start --head`` in a private temp folder; yields the dashboard address; after, ends that
-    cluster's processes (not ``ray stop``, which would end every Ray on the machine)."""
-    from raybench.harness.cluster import free_port, stop_ray_processes
-
-    ray_bin = os.path.join(os.path.dirname(sys.executable), "ray")
-    tmp = tempfile.mkdtemp(prefix="rbj", dir="/tmp")  # Ray's socket paths must stay under 107 bytes
-    dashboard, gcs_port = free_port(), free_port()
-    env = dict(os.environ, RAY_AUTH_MODE=os.environ.get("RAY_AUTH_MODE", "disabled"))
-    cmd = [ray_bin, "start", "--head", "--port", str(gcs_port), "--dashboard-port", str(dashboard),
-           "--ray-client-server-port", str(free_port()),
-           "--include-dashboard", "true", "--disable-usage-stats", "--temp-dir", tmp]
-    if num_cpus:
-        cmd += ["--num-cpus", str(num_cpus)]
-    started = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
-    if started.returncode != 0:
-        stop_ray_processes(tmp, gcs_port=gcs_port)
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise IngestError(f"ray start --head failed: {started.stderr.strip().splitlines()[-1:]}")
-    try:
-        yield f"http://127.0.0.1:{dashboard}"
-    finally:
-        stop_ray_processes(tmp, gcs_port=gcs_port)
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def run_jobs(path: str, *, concurrent: int, total: int, out_dir: str, address: str,
@@ -75,9 +43,9 @@ def run_jobs(path: str, *, concurrent: int, total: int, out_dir: str, address: s
         while pending and len(running) < concurrent:
             i = pending.pop(0)
             db = os.path.join(out_dir, f"job-{i}.duckdb")
-            entry = (f"{raybench_bin} ingest {path} --db {db} --workers 1 --worker-cpus {worker_cpus} "
-                     f"--sample-interval {sample_interval_s} --no-progress "
-                     f"--results {os.path.join(out_dir, f'job-{i}.json')}")
+            entry = shlex.join([raybench_bin, "ingest", path, "--db", db, "--workers", "1",
+                                "--worker-cpus", str(worker_cpus), "--sample-interval", str(sample_interval_s),
+                                "--no-progress", "--results", os.path.join(out_dir, f"job-{i}.json")])
             job_id = client.submit_job(entrypoint=entry, entrypoint_num_cpus=0)
             running[job_id] = (i, time.perf_counter())
         time.sleep(0.5)

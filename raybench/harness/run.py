@@ -321,13 +321,10 @@ def _scale_out(scenario: Scenario, generated: list, run_dir: str, address: str |
         out.append({"mode": "cpus", "nodes": 1, "cpus": cpus, "workers": workers, **r})
     per_node = scenario.num_cpus or 1
     for nodes in sorted(scenario.scale_nodes):
-        from raybench.harness.cluster import start_local_cluster
+        from raybench.harness.cluster import local_cluster
 
-        stop, cluster = start_local_cluster(nodes, per_node, scenario.object_store_bytes)
-        try:
-            r = _scale_run(paths, run_dir, f"{nodes}node", scenario, ["--address", cluster])
-        finally:
-            stop()
+        with local_cluster(nodes=nodes, cpus_per_node=per_node, object_store_bytes=scenario.object_store_bytes) as c:
+            r = _scale_run(paths, run_dir, f"{nodes}node", scenario, ["--address", c.address])
         out.append({"mode": "nodes", "nodes": nodes, "cpus": nodes * per_node,
                     "workers": max(1, nodes * per_node - 1), **r})
     for mode in ("cpus", "nodes"):
