@@ -14,9 +14,10 @@ import click
 from raybench.errors import ConfigError, RaybenchError, TargetMissedError
 
 
-def _fail(exc: RaybenchError) -> None:
+def _fail(exc: RaybenchError, code: int | None = None) -> None:
+    """Print ``exc`` as one line and exit: ``code``, else 1 for a missed target, 2 for anything else."""
     click.echo(f"raybench: error: {exc}", err=True)
-    sys.exit(1 if isinstance(exc, TargetMissedError) else 2)
+    sys.exit(code if code is not None else 1 if isinstance(exc, TargetMissedError) else 2)
 
 
 def _size(text: str) -> int:
@@ -78,6 +79,11 @@ def ingest(paths, db, address, workers, num_cpus, worker_cpus, chunk_size, tz, r
         return
     print_ingest_summary(out)
     click.echo(f"results: {out['results_path']}")  # whole, for copying: the table may cut it
+    failed = [r for r in out["files"] if r["status"] == "failed"]
+    if failed:  # the other files are stored; the exit status still tells a script (or a Ray job) so
+        from raybench.errors import IngestError
+
+        _fail(IngestError(f"{len(failed)} of {len(out['files'])} file(s) failed; first: {failed[0].get('error') or failed[0]['path']}"), 1)
 
 
 @main.command()
@@ -256,11 +262,14 @@ def jobs(path, concurrent, total, address, num_cpus, worker_cpus, sample_interva
         if not math.isfinite(value):
             _fail(ConfigError(f"{name} must be a finite number, got {value}"))
             return
+    if not address and not os.path.isfile(path):  # on a cluster of its own, the jobs read it from here
+        _fail(ConfigError(f"{path}: no such file"))
+        return
 
     def _interrupt(signum, frame):  # a SIGTERM (timeout, kill) ends the run the way Ctrl-C does:
         raise KeyboardInterrupt    # the local cluster is stopped on the way out
 
-    signal.signal(signal.SIGTERM, _interrupt)
+    previous = signal.signal(signal.SIGTERM, _interrupt)
 
     run_dir = os.path.join(out_dir, "jobs-" + _time.strftime("%Y%m%dT%H%M%SZ", _time.gmtime()))
     try:
@@ -271,6 +280,8 @@ def jobs(path, concurrent, total, address, num_cpus, worker_cpus, sample_interva
     except RaybenchError as exc:
         _fail(exc)
         return
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     doc = {"scenario": {"name": f"jobs_{concurrent}x{total}", "worker_cpus": worker_cpus,
                         "sample_interval_s": sample_interval_s}, "metrics": {
         k: result[k] for k in ("concurrent_jobs_succeeded", "jobs_per_min", "succeeded", "total", "wall_s")},

@@ -225,7 +225,7 @@ def _link_legs(con, jobno: int, o: DedupeOptions, parts: int) -> tuple[int, int]
                    WHERE call_keys.call_id = m.n AND m.first <> m.n""")
     con.execute("""CREATE OR REPLACE TEMP TABLE _dd_affected AS
                    SELECT first AS call FROM _dd_lfirst UNION SELECT call FROM _dd_left""")
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _dd_legs AS
+    con.execute("""CREATE OR REPLACE TEMP TABLE _dd_legs AS
                     SELECT k.k, k.call_id AS call,
                            row_number() OVER (PARTITION BY k.call_id ORDER BY k.start_s, f.source_file, k.row, k.k)
                                AS leg,

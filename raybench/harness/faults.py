@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 
+from raybench.faults.plan import FaultPlan
 from raybench.harness.scenario import Scenario
 
 DRIVER_RUN_TIMEOUT_S = 3600
@@ -125,14 +126,23 @@ def run_with_faults(scenario: Scenario, paths: list[str], run_dir: str, job: str
         total = sum(r["wall_s"] for r in report["runs"])
         report["wall_s_total"] = total
         report["slowdown_ratio"] = total / report["reference_wall_s"] if report["reference_wall_s"] else None
-        recover = [e["recover_s"] for e in report["events"] if e.get("recover_s") is not None]
-        if report.get("retry_gap_s_max") is not None:  # a worker died of itself (crash, OOM killer)
-            recover.append(report["retry_gap_s_max"])
-        report["recover_s_max"] = max(recover, default=None)
+        report["recover_s_max"] = recover_s_max(report["events"], report.get("retry_gap_s_max"), scenario.faults)
         return ingest, report
     finally:
         if cluster is not None:
             cluster.stop()
+
+
+def recover_s_max(events: list[dict], retry_gap_s_max: float | None, plan: FaultPlan | None) -> float | None:
+    """The longest recovery of a fault run, seconds: the largest ``recover_s`` of its fault events (a kill
+    to the next actor registration; a driver death to the resumed driver's first batch) and, when the
+    plan makes workers die of themselves (``crash_on_rows``, ``hog_on_rows``: no event carries a time),
+    ``retry_gap_s_max``, the longest gap between two attempts at a batch. An injected kill's retry gap is
+    left out: it starts when the batch started, before the kill. None when nothing recovered."""
+    recover = [e["recover_s"] for e in events if e.get("recover_s") is not None]
+    if plan is not None and (plan.crash_on_rows or plan.hog_on_rows) and retry_gap_s_max is not None:
+        recover.append(retry_gap_s_max)
+    return max(recover, default=None)
 
 
 def _add_events(report: dict, results_path: str) -> None:

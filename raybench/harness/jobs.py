@@ -25,6 +25,9 @@ def run_jobs(path: str, *, concurrent: int, total: int, out_dir: str, address: s
     cluster has CPUs. Each job's coordinator samples every process of the cluster's session every
     ``sample_interval_s`` seconds.
 
+    Raises:
+        IngestError: no Ray job server answers at ``address``.
+
     Returns:
         ``concurrent``, ``total``, ``succeeded``, ``failed`` (job ids with status), ``wall_s``,
         ``jobs_per_min`` (succeeded jobs / wall minutes), ``concurrent_jobs_succeeded`` (succeeded jobs
@@ -32,7 +35,14 @@ def run_jobs(path: str, *, concurrent: int, total: int, out_dir: str, address: s
     """
     from ray.job_submission import JobStatus, JobSubmissionClient
 
-    client = JobSubmissionClient(address)
+    from raybench.errors import IngestError
+
+    try:
+        client = JobSubmissionClient(address)
+    except Exception as exc:  # Ray raises ConnectionError, RuntimeError or its RpcError here
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise IngestError(f"--address {address}: cannot submit jobs there ({first}); give the cluster's "
+                          "dashboard address, e.g. http://127.0.0.1:8265") from exc
     raybench_bin = os.path.join(os.path.dirname(sys.executable), "raybench")
     os.makedirs(out_dir, exist_ok=True)
     pending = list(range(total))

@@ -554,9 +554,9 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
     }
     path = options.results or os.path.join("results", f"ingest-{job}.json")
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    results["results_path"] = path  # in the file too: a harness that reads it back shows where it is
     with open(path, "w") as f:
         json.dump(results, f, indent=1, default=str)
-    results["results_path"] = path
     return results
 
 

@@ -92,3 +92,19 @@ def test_an_actor_bigger_than_the_cluster_is_refused_not_waited_for(tmp_path, re
     with pytest.raises(ConfigError, match=r"--worker-cpus 64.0: the cluster has 2 CPUs"):
         _ingest([real_dir / "cdrstats_import_cdr_100.txt"], tmp_path, worker_cpus=64.0, num_cpus=2,
                 batch_timeout_s=60)
+
+
+def test_cli_ingest_exits_1_when_a_file_failed_and_stores_the_rest(tmp_path, real_dir):
+    from click.testing import CliRunner
+
+    from raybench.cli import main
+
+    missing = tmp_path / "nope.csv"
+    done = CliRunner().invoke(main, ["ingest", str(missing), str(real_dir / "cdrstats_cdrimport_2015-10-26.csv"),
+                                     "--db", str(tmp_path / "x.duckdb"), "--results", str(tmp_path / "r.json"),
+                                     "--no-progress"])
+    assert done.exit_code == 1, done.output
+    assert f"1 of 2 file(s) failed; first: {missing}: cannot read" in done.output
+    with duckdb.connect(str(tmp_path / "x.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM cdr").fetchone()[0] == 5
+        assert con.execute("SELECT status FROM files WHERE path LIKE '%nope.csv'").fetchall() == [("failed",)]

@@ -7,7 +7,6 @@ junk lines fall on chunk and read-block edges."""
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 from pathlib import Path
 

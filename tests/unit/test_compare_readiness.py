@@ -97,6 +97,13 @@ def test_jobs_refuses_bad_counts_before_starting_a_cluster(tmp_path):
         got = runner.invoke(main, ["jobs", str(tmp_path / "f.csv"), "--out", str(tmp_path / "out"), *args])
         assert got.exit_code == 2, (args, got.output)
         assert needle in got.output, (args, got.output)
+    missing = runner.invoke(main, ["jobs", str(tmp_path / "f.csv"), "--out", str(tmp_path / "out")])
+    assert missing.exit_code == 2 and f"{tmp_path / 'f.csv'}: no such file" in missing.output, missing.output
+    nobody = runner.invoke(main, ["jobs", str(tmp_path / "f.csv"), "--out", str(tmp_path / "out"),
+                                  "--address", "http://127.0.0.1:1"])
+    assert nobody.exit_code == 2, nobody.output
+    assert "--address http://127.0.0.1:1: cannot submit jobs there" in nobody.output
+    assert "Traceback" not in nobody.output
     assert not (tmp_path / "out").exists()
 
 

@@ -119,3 +119,16 @@ def test_pss_growth_ratio_compares_late_rows_with_the_second_quarter():
     assert pss_growth_ratio(ticks) == 1210 / 1100
     assert pss_growth_ratio([tick(100, 5)]) is None       # too few samples for both quarters
     assert pss_growth_ratio([]) is None
+
+
+def test_fault_recovery_leaves_out_an_injected_kills_retry_gap():
+    from raybench.faults.plan import FaultPlan
+    from raybench.harness.faults import recover_s_max
+
+    node_kill = [{"kind": "kill_node", "recover_s": 18.76}]
+    # the killed batch's gap (19.22 s) began before the kill: the recovery is the event's 18.76 s
+    assert recover_s_max(node_kill, 19.22, FaultPlan(kill_node_after_s=1.0)) == 18.76
+    # a worker's own crash has no event: its retry gap is the recovery
+    assert recover_s_max([], 3.5, FaultPlan(crash_on_rows=(7,))) == 3.5
+    assert recover_s_max([{"kind": "driver_crashed", "recover_s": 6.0}], 3.5, FaultPlan(crash_on_rows=(7,))) == 6.0
+    assert recover_s_max([], None, FaultPlan(kill_actor_every_s=1.0)) is None
