@@ -83,7 +83,8 @@ def ingest(paths, db, address, workers, num_cpus, worker_cpus, chunk_size, tz, r
     if failed:  # the other files are stored; the exit status still tells a script (or a Ray job) so
         from raybench.errors import IngestError
 
-        _fail(IngestError(f"{len(failed)} of {len(out['files'])} file(s) failed; first: {failed[0].get('error') or failed[0]['path']}"), 1)
+        first = failed[0].get("error") or failed[0]["path"]
+        _fail(IngestError(f"{len(failed)} of {len(out['files'])} file(s) failed; first: {first}"), 1)
 
 
 @main.command()

@@ -16,9 +16,9 @@ NODE_POLL_S = 0.25
 class ActorKiller:
     """A thread that asks the coordinator to kill a worker node's raylet after ``plan.kill_node_after_s``
     seconds (then at the first moment one of that node's workers has a batch in flight, waiting up to
-    ``NODE_BUSY_WAIT_S``, so that the loss costs work to redo), and to SIGKILL a random ingest actor's process (a busy one first) every
-    ``plan.kill_actor_every_s`` seconds, at most ``plan.kill_actor_max`` times. Times count from
-    :meth:`start`.
+    ``NODE_BUSY_WAIT_S``, so that the loss costs work to redo), and to SIGKILL a random ingest actor's
+    process (a busy one first) every ``plan.kill_actor_every_s`` seconds, at most ``plan.kill_actor_max``
+    times. Times count from :meth:`start`.
 
     The process dies as it would from the kernel's OOM killer: Ray restarts the actor and retries its
     batch (Ray Data's actor pools default to unlimited restarts and task retries). Each kill is a fault

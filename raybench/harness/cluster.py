@@ -16,6 +16,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+START_TIMEOUT_S = 300
+"""Longest one ``ray start`` may take, seconds."""
+
 
 def stop_ray_processes(temp_dir: str, timeout_s: float = 10.0, gcs_port: int | None = None) -> int:
     """SIGKILL every process whose command line names ``temp_dir`` (or, with ``gcs_port``, has
@@ -99,7 +102,8 @@ def start_local_cluster(nodes: int = 1, cpus_per_node: int | None = None, object
         The cluster; call :meth:`LocalCluster.stop` when done (or use :func:`local_cluster`).
 
     Raises:
-        IngestError: ``ray start`` failed (its last error line), or a node did not come up within 120 s.
+        IngestError: ``ray start`` failed (its last error line) or took over ``START_TIMEOUT_S``, or a node
+            did not come up within 120 s.
     """
     import tempfile
 
@@ -128,7 +132,10 @@ def start_local_cluster(nodes: int = 1, cpus_per_node: int | None = None, object
                PATH=os.pathsep.join([bin_dir, os.environ.get("PATH", "")]))
     try:
         for cmd in [head + common] + [[ray_bin, "start", f"--address={cluster.address}", *common]] * (nodes - 1):
-            done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
+            try:
+                done = subprocess.run(cmd, capture_output=True, text=True, timeout=START_TIMEOUT_S, env=env)
+            except subprocess.TimeoutExpired:
+                raise IngestError(f"ray {' '.join(cmd[1:3])} did not return within {START_TIMEOUT_S} s") from None
             if done.returncode != 0:
                 last = (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]
                 raise IngestError(f"ray {' '.join(cmd[1:3])} failed: {last}")
