@@ -116,6 +116,7 @@ ASTERISK_MASTER = Layout(
     record_type=ValueMap("disposition", {}, default="voice"),
     direction=ValueMap("dcontext", {"from-internal": "outgoing", "from-trunk": "incoming",
                                     "from-pstn": "incoming", "ext-local": "internal"}, default="unknown"),
+    zone_evidence=("uniqueid", "epoch_prefix"),
     source="carrier-formats.md 1.6 (docs.asterisk.org CDR fields; 16/17/18 columns, no header)",
 )
 
@@ -225,9 +226,168 @@ SWITCH_FIXED = Layout(
            "type codes and the trunk are raybench's synthetic set",
 )
 
+FREESWITCH_CDR_CSV = Layout(
+    id="freeswitch_cdr_csv",
+    carrier="freeswitch",
+    columns=("caller_id_name", "caller_id_number", "destination_number", "context", "start_stamp",
+             "answer_stamp", "end_stamp", "duration", "billsec", "hangup_cause", "uuid", "bleg_uuid",
+             "accountcode", "read_codec", "write_codec"),
+    has_header=False,
+    field_counts=(13, 15),
+    skip_initial_space=True,
+    probe={4: _DT, 6: _DT, 7: r"\d+", 8: r"\d+", 10: r"[0-9a-fA-F-]{36}"},
+    start=StartSpec("start_stamp", None, ("%Y-%m-%d %H:%M:%S",)),
+    end_column="end_stamp",
+    tz="UTC",
+    tz_source="assumed: mod_cdr_csv writes switch-local stamps without an offset (carrier-formats.md 1.7); "
+              "give the switch's zone with --tz",
+    duration_column="billsec",
+    caller="caller_id_number",
+    callee="destination_number",
+    record_type=ValueMap("hangup_cause", {}, default="voice"),
+    direction=ValueMap("context", {"public": "incoming"}, default="unknown"),
+    region=None,
+    zone_evidence=("uuid", "uuid_v1"),
+    source="carrier-formats.md 1.7 (mod_cdr_csv default template, 13 fields, and the vanilla template "
+           "with read/write codecs, 15 fields; 'public' is the context of unauthenticated inbound calls)",
+)
+
+CUCM_CDR = Layout(
+    id="cucm_cdr",
+    carrier="cucm",
+    columns=("cdrRecordType", "globalCallID_callId", "dateTimeOrigination", "callingPartyNumber",
+             "originalCalledPartyNumber", "finalCalledPartyNumber", "duration"),
+    header_required=("cdrRecordType", "globalCallID_callId", "dateTimeOrigination", "callingPartyNumber",
+                     "finalCalledPartyNumber", "duration"),
+    start=StartSpec("dateTimeOrigination", epoch="s"),
+    tz="UTC",
+    tz_source="Unix epoch seconds, UTC (CUCM CDR admin guide; carrier-formats.md 1.8)",
+    duration_column="duration",
+    caller="callingPartyNumber",
+    callee="finalCalledPartyNumber",
+    dialed="originalCalledPartyNumber",
+    record_type=ValueMap("cdrRecordType", {}, default="voice"),
+    direction=ValueMap("cdrRecordType", {}, default="unknown"),
+    region="US",
+    row_flags=(("recording_leg", "callingPartyNumber", r"^b[0-9A-Fa-f]{10,}$"),),
+    source="carrier-formats.md 1.8 (line 1 column names, line 2 SQL types, ~130 columns varying by "
+           "release; times UTC epoch s; a calling number b00... is a built-in-bridge recording leg)",
+)
+
+CUCM_CMR = Layout(
+    id="cucm_cmr",
+    carrier="cucm",
+    kind="not_cdr",
+    columns=("cdrRecordType", "directoryNum", "numberPacketsSent"),
+    header_required=("cdrRecordType", "directoryNum", "numberPacketsSent"),
+    source="carrier-formats.md 1.8 (CMR files: call-quality records, one per call leg; not calls)",
+)
+
+AVAYA_IPO_SMDR = Layout(
+    id="avaya_ipo_smdr",
+    carrier="avaya",
+    columns=("Call Start", "Connected Time", "Ring Time", "Caller", "Direction", "Called Number",
+             "Dialled Number", "Account", "Is Internal", "Call ID", "Continuation", "Party1Device",
+             "Party1Name", "Party2Device", "Party2Name", "Hold Time", "Park Time", "AuthValid", "AuthCode",
+             "User Charged", "Call Charge", "Currency", "Amount at Last User Change", "Call Units",
+             "Units at Last User Change", "Cost per Unit", "Mark Up", "External Targeting Cause",
+             "External Targeter Id", "External Targeted Number", "Calling Party Server IP Address",
+             "Unique Call ID for the Caller Extension", "Called Party Server IP Address",
+             "Unique Call ID for the Called Extension", "SMDR Record Time"),
+    has_header=False,
+    field_counts=(30, 34, 35),
+    header_aliases=(("DATETIME", "DURATION", "RING", "CALLER", "DIR", "CALLED", "DIALED", "ACC", "EXT",
+                     "CALLID", "CONT", "P1DEV", "P1NAME", "P2DEV", "P2NAME") + ("",) * 15
+                    + ("IP1", "PORT1", "IP2", "PORT2"),),
+    probe={0: r"\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}", 1: r"\d+:\d{2}:\d{2}", 2: r"\d+", 4: r"[IO]",
+           8: r"[01]", 10: r"[01]"},
+    start=StartSpec("Call Start", None, ("%Y/%m/%d %H:%M:%S",)),
+    tz="UTC",
+    tz_source="assumed: SMDR writes the PBX's local time without a zone (Avaya IP Office SMDR "
+              "documentation); give the PBX's zone with --tz",
+    duration_column="Connected Time",
+    duration_unit="hh_mm_ss",
+    caller="Caller",
+    callee="Called Number",
+    dialed="Dialled Number",
+    record_type=ValueMap("Direction", {}, default="voice"),
+    direction=ValueMap("Direction", {"I": "incoming", "O": "outgoing"}),
+    direction_internal=("Is Internal", "1"),
+    region=None,
+    source="Avaya IP Office SMDR field list (Call Start YYYY/MM/DD HH:MM:SS, Connected Time HH:MM:SS, "
+           "Direction I/O, Is Internal 0/1, Dialled Number with the trunk access code); "
+           "cases/real/more/README.md (a logger's header line)",
+)
+
+THREECX_CDR = Layout(
+    id="3cx_cdr_service",
+    carrier="3cx",
+    columns=("historyid", "callid", "duration", "time-start", "time-answered", "time-end",
+             "reason-terminated", "from-no", "to-no", "from-dn", "to-dn", "dial-no", "reason-changed",
+             "final-number", "final-dn", "bill-code", "bill-rate", "bill-cost", "bill-name", "chain",
+             "from-type", "to-type", "final-type", "from-dispname", "to-dispname", "final-dispname",
+             "missed-queue-calls"),
+    has_header=False,
+    field_counts=(27,),
+    probe={0: r"Call \d+", 3: r"\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}", 2: r"(\d+:\d{2}:\d{2})?"},
+    start=StartSpec("time-start", None, ("%Y/%m/%d %H:%M:%S",)),
+    end_column="time-end",
+    tz="UTC",
+    tz_source="3CX CDR service writes UTC (dorel14/3CX-Cdr-Server converts its times from UTC)",
+    duration_column="duration",
+    duration_unit="hh_mm_ss",
+    caller="from-no",
+    callee="to-no",
+    record_type=ValueMap("reason-terminated", {}, default="voice"),
+    direction=ValueMap("from-type", {"External": "incoming", "Line": "incoming"}, default="unknown"),
+    region=None,
+    source="3CX v16/v18 CDR service default fields (27; 'Call NNNN' history id; durations HH:MM:SS, empty "
+           "when never answered; extensions as Ext.NNN); cases/real/more/README.md",
+)
+
+RESEARCH_MOBILITY = Layout(
+    id="research_mobility_cdr",
+    carrier="research",
+    columns=("user_id", "datetime", "duration", "cell_id", "longitude", "latitude"),
+    has_header=False,
+    field_counts=(6,),
+    probe={0: r"[A-Za-z]?\d+", 1: _DT, 2: r"\d*", 3: r"\w+", 4: r"-?\d{1,3}\.\d+", 5: r"-?\d{1,2}\.\d+"},
+    start=StartSpec("datetime", None, ("%Y-%m-%d %H:%M:%S",)),
+    tz="UTC",
+    tz_source="assumed: no zone in the file; give it with --tz",
+    duration_column="duration",
+    caller="user_id",
+    numbers_are_msisdn=False,
+    region=None,
+    cell_id="cell_id", lat="latitude", lon="longitude",
+    source="SpatialDataCommons/CDR-analysis-tools-std (user id, time, duration, cell, longitude, latitude); "
+           "carrier-formats.md 1.10",
+)
+
+INDIA_LEA_CDR = Layout(
+    id="india_lea_cdr",
+    carrier="generic",
+    columns=("PAN_NO", "TARGET_NO", "CALL_TYPE", "TOC", "B_PARTY", "LRN_NO", "LRN_TSP", "CALL_TIME",
+             "DURATION", "FIRST_CGI", "FIRST_LAT", "FIRST_LON", "LAST_CGI", "LAST_LAT", "LAST_LON", "SMSC_NO",
+             "IMEI", "IMSI", "CALL_FWD", "ROAM_NO", "SW4MSCID", "IN_TG", "OUT_TG"),
+    start=StartSpec("CALL_TIME", None, ("%Y-%m-%d %H:%M:%S",)),
+    tz="Asia/Kolkata",
+    tz_source="assumed: no zone in the file; Indian numbers (+91), India has one zone; --tz",
+    duration_column="DURATION",
+    subscriber="TARGET_NO",
+    partner="B_PARTY",
+    record_type=ValueMap("TOC", {"VOICE": "voice", "SMS": "sms", "DATA": "data"}),
+    direction=ValueMap("CALL_TYPE", {"MO": "outgoing", "MT": "incoming", "SMS-MO": "outgoing",
+                                     "SMS-MT": "incoming", "CF": "forwarded"}),
+    region="IN",
+    imei="IMEI", imsi="IMSI", cell_id="FIRST_CGI", lat="FIRST_LAT", lon="FIRST_LON",
+    source="aryangupta658/CDR-Analyzer sample (an Indian law-enforcement CDR layout); cases/real/more/README.md",
+)
+
 BUILTIN: tuple[Layout, ...] = (
     ATT_MOBILITY_VOICE, TMOBILE, SPRINT_CDMA, VERIZON_BILLING, ASTERISK_MASTER, BANDICOOT,
     BANDICOOT_ANTENNAS, ORANGE, CDRSTATS_IMPORT, CDRSTATS_CDRIMPORT, SWITCH_FIXED,
+    FREESWITCH_CDR_CSV, CUCM_CDR, CUCM_CMR, AVAYA_IPO_SMDR, THREECX_CDR, RESEARCH_MOBILITY, INDIA_LEA_CDR,
 )
 
 GENERATED_LAYOUTS = ("att_mobility_voice", "tmobile_cdr", "sprint_cdma", "verizon_billing_detail",

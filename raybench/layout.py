@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-DurationUnit = Literal["seconds", "mm_ss", "hh_mm_ss", "minutes", "ms"]
-"""How a duration is written: integer seconds; ``MM:SS`` (minutes may exceed 59); ``HH:MM:SS``; whole
+DurationUnit = Literal["seconds", "seconds_decimal", "mm_ss", "hh_mm_ss", "minutes", "ms"]
+"""How a duration is written: integer seconds; decimal seconds (``137.0``); ``MM:SS`` (minutes may exceed 59); ``HH:MM:SS``; whole
 billed minutes; integer milliseconds."""
 
 
@@ -65,7 +65,9 @@ class Layout:
     Attributes:
         id: layout id, e.g. ``att_mobility_voice``.
         carrier: producing system (one of ``raybench.schema.CARRIERS``).
-        kind: ``"cdr"`` for call records, ``"cell_sites"`` for a tower list.
+        kind: ``"cdr"`` for call records, ``"cell_sites"`` for a tower list, ``"not_cdr"`` for records
+            that are recognised but are not calls (Cisco CMR call-quality records): counted in ``files``
+            (``lines_skipped``), never stored in ``cdr``.
         columns: source column names in file order (for headerless files, the names this layout gives
             the positions).
         has_header: whether the first record is a header line.
@@ -73,6 +75,9 @@ class Layout:
         skip_initial_space: True for ``", "`` separated files (a space after each separator).
         field_counts: accepted numbers of fields per record; others are quarantined as ragged.
         header_aliases: extra normalised header spellings that identify this layout.
+        header_required: for exports whose column set grows with each release (Cisco CUCM), the column
+            names a header must contain (in any order, among others) to be this layout; the file's own
+            header then gives the columns. Empty for layouts matched by their whole header.
         probe: for headerless layouts, column index -> regular expression the first records must match.
         start: where the start time is (None for cell-site lists).
         tz: IANA zone the times are written in (``UTC`` when the source is UTC).
@@ -85,6 +90,8 @@ class Layout:
         dialed_annotation: suffix that marks a dialed number written inside a party cell (AT&T ``(D)``,
             on a second line of the originating-number cell).
         record_type, direction: value maps from carrier descriptors.
+        direction_internal: ``(column, value)``: where the column holds the value the call is
+            ``internal``, whatever the direction column says (Avaya SMDR ``Is Internal`` = 1).
         region: default region for national numbers (``US``), None when the numbering plan is unknown.
         region_cc_column: a column holding the country calling code to read national numbers with.
         numbers_are_msisdn: False for layouts whose party ids are pseudonyms (bandicoot), so the number
@@ -94,6 +101,11 @@ class Layout:
         sector_from_cell: True when the first digit of the cell number is the sector (Sprint).
         lat, lon: columns with the cell's coordinates in degrees, if any.
         end_column: an end date-time column written like the start (Sprint ``END_DATE``).
+        zone_evidence: ``(column, kind)`` of a column whose values prove the zone of the local start
+            times: ``"epoch_prefix"`` (the integer part is the Unix time at the start, Asterisk
+            ``uniqueid``), ``"uuid_v1"`` (a time-based UUID minted at the start, FreeSWITCH ``uuid``).
+        row_flags: ``(flag id, column, regular expression)``: rows whose column matches get the flag
+            (Cisco recording legs); the flag ids are in :data:`raybench.validate.rules.ROW_FLAG_FIELDS`.
         positions: for fixed-width text, ``(start, end)`` character offsets of each column of
             ``columns`` (0-based, end exclusive); empty for delimited layouts.
         source: where the format facts come from.
@@ -102,12 +114,13 @@ class Layout:
     id: str
     carrier: str
     columns: tuple[str, ...]
-    kind: Literal["cdr", "cell_sites"] = "cdr"
+    kind: Literal["cdr", "cell_sites", "not_cdr"] = "cdr"
     has_header: bool = True
     delimiter: str = ","
     skip_initial_space: bool = False
     field_counts: tuple[int, ...] = ()
     header_aliases: tuple[tuple[str, ...], ...] = ()
+    header_required: tuple[str, ...] = ()
     probe: dict[int, str] = field(default_factory=dict)
     start: StartSpec | None = None
     tz: str = "UTC"
@@ -122,6 +135,7 @@ class Layout:
     dialed_annotation: str | None = None
     record_type: ValueMap | None = None
     direction: ValueMap | None = None
+    direction_internal: tuple[str, str] | None = None
     region: str | None = "US"
     region_cc_column: str | None = None
     numbers_are_msisdn: bool = True
@@ -135,6 +149,8 @@ class Layout:
     lon: str | None = None
     end_column: str | None = None
     positions: tuple[tuple[int, int], ...] = ()
+    zone_evidence: tuple[str, str] | None = None
+    row_flags: tuple[tuple[str, str, str], ...] = ()
     source: str = ""
 
     @property
@@ -162,9 +178,24 @@ class Layout:
         sep = {"\t": "\\t"}.get(sep, sep)
         return f"'{sep}' {'header' if self.has_header else 'no header'}"
 
+    @property
+    def tz_assumed(self) -> bool:
+        """True when the zone is an assumption (no source states it, the file does not prove it)."""
+        return self.tz_source.startswith("assumed")
+
+    @property
+    def tz_basis(self) -> str:
+        """How the zone was decided: ``stated`` (by the source's documentation or the file, e.g. a
+        ``(UTC)`` column or epoch times), ``proven`` (by evidence in the file), ``--tz`` or ``assumed``."""
+        for basis in ("assumed", "proven", "--tz"):
+            if self.tz_source.startswith(basis):
+                return basis
+        return "stated"
+
     def with_tz(self, tz: str) -> "Layout":
-        """This layout with another zone assumption (``--tz``); UTC layouts stay UTC."""
-        if self.tz == "UTC" and self.tz_source != "assumed":
+        """This layout with another zone (``--tz``) when its zone is only assumed; a zone the source
+        states or the file proves is kept."""
+        if not self.tz_assumed:
             return self
         from dataclasses import replace
 

@@ -17,10 +17,14 @@ from __future__ import annotations
 import pyarrow as pa
 
 RECORD_TYPES = ("voice", "sms", "mms", "data", "voicemail", "other")
+"""The record types a descriptor can be read as (the record-type model's classes)."""
+UNKNOWN_RECORD_TYPE = "unknown"
+"""Stored as ``record_type`` when neither the layout's value map nor the record-type model reads the
+descriptor with confidence; the row is stored and flagged ``record_type_known``."""
 DIRECTIONS = ("outgoing", "incoming", "forwarded", "internal", "unknown")
 CARRIERS = (
-    "att", "verizon", "tmobile", "sprint", "asterisk", "freeswitch", "cucm",
-    "bandicoot", "orange", "generic", "unknown",
+    "att", "verizon", "tmobile", "sprint", "asterisk", "freeswitch", "cucm", "avaya", "3cx",
+    "bandicoot", "orange", "research", "generic", "unknown",
 )
 TZ_FLAGS = ("dst_ambiguous", "dst_nonexistent")
 
@@ -53,8 +57,10 @@ CDR_SCHEMA = pa.schema([
     ("cell_lon", pa.float64()),
     ("duplicate_of", pa.string()),
     ("ingest_job", pa.string()),
+    ("flags", pa.list_(pa.string())),
 ])
-"""Arrow schema of the ``cdr`` table, column for column."""
+"""Arrow schema of the ``cdr`` table, column for column. ``flags`` are the soft rules the row failed
+(:mod:`raybench.validate.rules`): the row is a call, stored, with those values in doubt."""
 
 CDR_DDL = """
 CREATE TABLE IF NOT EXISTS cdr (
@@ -64,7 +70,7 @@ CREATE TABLE IF NOT EXISTS cdr (
     start_utc TIMESTAMPTZ, start_raw VARCHAR, tz_assumed VARCHAR, tz_flag VARCHAR,
     duration_s INTEGER, caller VARCHAR, callee VARCHAR, dialed VARCHAR,
     imsi VARCHAR, imei VARCHAR, cell_id VARCHAR, lac VARCHAR, sector VARCHAR,
-    cell_lat DOUBLE, cell_lon DOUBLE, duplicate_of VARCHAR, ingest_job VARCHAR
+    cell_lat DOUBLE, cell_lon DOUBLE, duplicate_of VARCHAR, ingest_job VARCHAR, flags VARCHAR[]
 )"""
 
 QUARANTINE_COLUMNS = ("source_file", "source_sha256", "source_row", "raw", "reasons", "ingest_job")
@@ -77,13 +83,19 @@ CREATE TABLE IF NOT EXISTS quarantine (
 FILES_COLUMNS = (
     "ingest_job", "path", "sha256", "bytes", "encoding", "dialect", "layout", "carrier", "kind",
     "confidence", "rows_read", "rows_stored", "rows_quarantined", "lines_skipped", "status", "error",
+    "tz", "tz_source", "value_formats", "rows_flagged",
 )
+"""``tz``: the zone the file's local times were read in; ``tz_source``: how it was decided (``stated``
+by the source, ``proven`` by the file's own evidence, given by ``--tz``, or ``assumed``) with the
+evidence; ``value_formats``: JSON, the format chosen per typed column with how many sampled values each
+candidate read (:mod:`raybench.profile`); ``rows_flagged``: stored rows carrying at least one flag."""
 FILES_DDL = """
 CREATE TABLE IF NOT EXISTS files (
     ingest_job VARCHAR, path VARCHAR, sha256 VARCHAR, bytes BIGINT, encoding VARCHAR, dialect VARCHAR,
     layout VARCHAR, carrier VARCHAR, kind VARCHAR, confidence DOUBLE, rows_read BIGINT,
     rows_stored BIGINT, rows_quarantined BIGINT, lines_skipped MAP(VARCHAR, BIGINT),
-    status VARCHAR, error VARCHAR
+    status VARCHAR, error VARCHAR, tz VARCHAR, tz_source VARCHAR, value_formats VARCHAR,
+    rows_flagged BIGINT
 )"""
 
 CELL_SITES_COLUMNS = ("carrier", "cell_id", "lat", "lon", "source_file", "source_sha256", "ingest_job")
@@ -109,4 +121,13 @@ CREATE TABLE IF NOT EXISTS ingest_jobs (
 """The job manifest: ``status`` is ``running``, ``done`` or ``failed``; ``paths`` and ``options`` are JSON
 (what a resumed driver needs); ``runs`` counts the driver runs (1 + resumes)."""
 
-ALL_DDL = (CDR_DDL, QUARANTINE_DDL, FILES_DDL, CELL_SITES_DDL, CHUNKS_DDL, INGEST_JOBS_DDL)
+MIGRATIONS = (
+    "ALTER TABLE cdr ADD COLUMN IF NOT EXISTS flags VARCHAR[]",
+    "ALTER TABLE files ADD COLUMN IF NOT EXISTS tz VARCHAR",
+    "ALTER TABLE files ADD COLUMN IF NOT EXISTS tz_source VARCHAR",
+    "ALTER TABLE files ADD COLUMN IF NOT EXISTS value_formats VARCHAR",
+    "ALTER TABLE files ADD COLUMN IF NOT EXISTS rows_flagged BIGINT",
+)
+"""Columns added since the first release, for databases written by an older raybench."""
+
+ALL_DDL = (CDR_DDL, QUARANTINE_DDL, FILES_DDL, CELL_SITES_DDL, CHUNKS_DDL, INGEST_JOBS_DDL) + MIGRATIONS

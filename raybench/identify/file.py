@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 from dataclasses import dataclass
 
 from raybench.errors import InputFileError
@@ -12,6 +13,14 @@ from raybench.identify.sniff import Identification, identify_text
 from raybench.layout import Layout
 
 SAMPLE_BYTES = 64 << 10
+
+_NUL_PADDING = re.compile(rb"(?:(?<=\n)|^)\x00+")
+
+
+def strip_nul_padding(data: bytes) -> bytes:
+    """``data`` without the runs of NUL bytes that begin a line (what a log writer leaves behind when
+    the machine stops before its buffer reached the disk); NULs elsewhere are kept."""
+    return _NUL_PADDING.sub(b"", data) if b"\x00" in data else data
 
 
 @dataclass(frozen=True)
@@ -58,9 +67,12 @@ def identify_file(path: str, layouts: tuple[Layout, ...]) -> FileIdentity:
         raise InputFileError(path, f"cannot read: {exc.strerror or exc}") from None
     if not sample.strip():
         raise InputFileError(path, "the file is empty")
-    encoding = detect_encoding(sample)
-    if encoding.ascii_compatible and b"\x00" in sample:
+    padded = strip_nul_padding(sample)  # an unclean shutdown's NUL padding before a record is not binary
+    encoding = detect_encoding(padded)
+    if encoding.ascii_compatible and b"\x00" in padded:
         raise InputFileError(path, "binary content (NUL bytes): not delimited text; compressed or another format?")
+    if encoding.ascii_compatible:
+        sample = padded
     decoder = codecs.getincrementaldecoder(encoding.name)(errors="replace")
     text = decoder.decode(sample[encoding.bom_bytes:], final=size <= SAMPLE_BYTES)
     cr_only = "\r" in text and "\n" not in text

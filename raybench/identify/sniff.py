@@ -87,6 +87,9 @@ def _records(text: str, layout: Layout, limit: int) -> list[list[str]]:
 
 
 def _header_matches(layout: Layout, first: list[str]) -> bool:
+    if layout.header_required:
+        names = {normalize_header(c) for c in first}
+        return all(normalize_header(c) in names for c in layout.header_required)
     got = tuple(normalize_header(c) for c in first)
     want = tuple(normalize_header(c) for c in layout.columns)
     return got == want or got in {tuple(normalize_header(c) for c in a) for a in layout.header_aliases}
@@ -153,8 +156,8 @@ def _split(record: str, delimiter: str) -> list[str] | None:
     return rows[0] if len(rows) == 1 else None
 
 
-def _find_header(layout: Layout, records: list[str]) -> tuple[int, str, bool] | None:
-    """``(index, delimiter, skip_initial_space)`` of the first record that is ``layout``'s header."""
+def _find_header(layout: Layout, records: list[str]) -> tuple[int, str, bool, list[str]] | None:
+    """``(index, delimiter, skip_initial_space, fields)`` of the first record that is ``layout``'s header."""
     for index, record in enumerate(records[:MAX_BANNER_RECORDS + 1]):
         for delimiter in DELIMITERS:
             if delimiter not in record and len(layout.columns) > 1:
@@ -162,8 +165,46 @@ def _find_header(layout: Layout, records: list[str]) -> tuple[int, str, bool] | 
             fields = _split(record, delimiter)
             if fields is not None and _header_matches(layout, fields):
                 n = record.count(delimiter)
-                return index, delimiter, n > 0 and record.count(delimiter + " ") == n
+                return index, delimiter, n > 0 and record.count(delimiter + " ") == n, fields
     return None
+
+
+def file_columns(fields: list[str]) -> tuple[str, ...]:
+    """A header's names as column names: stripped, blanks named ``column_<n>`` (1-based), repeats
+    suffixed ``_<k>``, so every column has one name."""
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for i, name in enumerate(fields, 1):
+        name = name.strip() or f"column_{i}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}_{seen[name]}"
+        else:
+            seen[name] = 1
+        out.append(name)
+    return tuple(out)
+
+
+def _header_identification(layout: Layout, lines: list[str]) -> tuple[int, Identification] | None:
+    """The header match of a layout (its own header, an alias, or its required columns)."""
+    hit = _find_header(layout, lines)
+    if hit is None:
+        return None
+    index, delimiter, skip, fields = hit
+    changes: dict = {}
+    if (delimiter, skip) != (layout.delimiter, layout.skip_initial_space):
+        changes.update(delimiter=delimiter, skip_initial_space=skip)
+    if layout.header_required:  # the file's own header names the columns (their set varies by release)
+        columns = file_columns(fields)
+        changes.update(columns=columns, field_counts=(len(columns),))
+    if not layout.has_header:  # a headerless format with a header a logger or a tool added
+        changes.update(has_header=True)
+    if changes:
+        layout = replace(layout, **changes)
+    after = lines[index + 1] if index + 1 < len(lines) else None
+    types = after if after is not None and is_types_line(after, delimiter) else None
+    lead = ("banner",) * index + ("header",) + (("header_types",) if types else ())
+    return index, Identification(layout, 1.0, "header", lead, lines[index], types, tuple(lines[:index]))
 
 
 def _probe_matches(layout: Layout, records: list[list[str]]) -> bool:
@@ -209,19 +250,12 @@ def identify_text(text: str, layouts: tuple[Layout, ...], path: str = "<text>") 
             elif layout.probe and _fixed_probe_matches(layout, lines):
                 found.append((0, Identification(layout, 0.9, "probe")))
             continue
-        if layout.has_header:
-            hit = _find_header(layout, lines)
-            if hit is None:
+        if layout.has_header or layout.header_aliases:
+            hit = _header_identification(layout, lines)
+            if hit is not None:
+                found.append(hit)
                 continue
-            index, delimiter, skip = hit
-            if (delimiter, skip) != (layout.delimiter, layout.skip_initial_space):
-                layout = replace(layout, delimiter=delimiter, skip_initial_space=skip)
-            after = lines[index + 1] if index + 1 < len(lines) else None
-            types = after if after is not None and is_types_line(after, delimiter) else None
-            lead = ("banner",) * index + ("header",) + (("header_types",) if types else ())
-            found.append((index, Identification(layout, 1.0, "header", lead, lines[index], types,
-                                                tuple(lines[:index]))))
-        else:
+        if not layout.has_header:
             records = _records(text, layout, PROBE_RECORDS + 1)
             if records and layout.probe and _probe_matches(layout, records):
                 found.append((0, Identification(layout, 0.9, "probe")))

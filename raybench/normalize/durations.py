@@ -1,6 +1,7 @@
 """Durations to whole seconds (``duration_s``).
 
-Encodings (../shared/reference/carrier-formats.md 0.2): integer seconds; ``MM:SS`` where minutes may pass
+Encodings (../shared/reference/carrier-formats.md 0.2): integer seconds; decimal seconds (``137.0``,
+rounded to the nearest second); ``MM:SS`` where minutes may pass
 59 (AT&T ``ET``); ``HH:MM:SS``; whole billed minutes (billing exports); milliseconds (rounded to the
 nearest second). An empty value is null; a value that does not fit the encoding is null and flagged.
 """
@@ -22,6 +23,8 @@ def parse_duration(raw: pl.Expr, unit: DurationUnit) -> pl.Expr:
     text = raw.str.strip_chars()
     if unit == "seconds":
         return text.cast(pl.Int64, strict=False)
+    if unit == "seconds_decimal":
+        return text.cast(pl.Float64, strict=False).round(0).cast(pl.Int64, strict=False)
     if unit == "minutes":
         return text.cast(pl.Int64, strict=False) * 60
     if unit == "ms":

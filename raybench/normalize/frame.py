@@ -12,8 +12,13 @@ import polars as pl
 
 from raybench.layout import Layout, ValueMap
 from raybench.normalize.durations import parse_duration
-from raybench.normalize.numbers import EXCEL_DAMAGED, NULL_TOKENS, NumberNormalizer
+from raybench.normalize.numbers import (EXCEL_DAMAGED, FLOAT_WRITTEN, NULL_TOKENS, UNRESOLVED_MIN_DIGITS,
+                                        NumberNormalizer)
 from raybench.normalize.times import localize, parse_naive
+
+MAX_DURATION_S = 86_400
+"""Longest duration stored for one record, in seconds (one day); a longer or negative one is stored null
+and flagged (``raybench.validate.rules``, rule ``duration_range``)."""
 
 _S = pl.String
 
@@ -69,8 +74,10 @@ def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer,
     ``start_raw``, ``tz_assumed``, ``tz_flag``, ``duration_s`` (Int32), ``caller``, ``callee``,
     ``dialed``, ``imsi``, ``imei``, ``cell_id``, ``lac``, ``sector``, ``cell_lat``, ``cell_lon``
     (Float64), ``source_row``, ``raw``. Helper columns: ``_start_naive``, ``_end_naive``,
-    ``_duration_text``, ``_duration_parsed``, ``_number_lossy``, ``_lat_text``, ``_record_type_model``
-    (the record-type model's confidence on rows it typed).
+    ``_duration_text``, ``_duration_parsed``, ``_number_lossy``, ``_number_repaired`` (a party written
+    as a float), ``_number_unresolved`` (a national-length number left without a country code),
+    ``_lat_text``, ``_record_type_model`` (the record-type model's confidence on rows it typed) and one
+    ``_flag_<id>`` per :attr:`~raybench.layout.Layout.row_flags` entry.
 
     Args:
         df: String columns named after ``layout.columns`` plus ``source_row`` and ``raw``.
@@ -106,6 +113,10 @@ def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer,
     )
 
     first = _model_record_types(df, first, layout, record_types)
+    if layout.direction_internal is not None and layout.direction_internal[0] in df.columns:
+        column, value = layout.direction_internal
+        first = first.with_columns(direction=pl.when(df[column].str.strip_chars() == value)
+                                   .then(pl.lit("internal")).otherwise(pl.col("direction")))
 
     # A-number / B-number: given directly, or subscriber + other party ordered by direction.
     if layout.subscriber is not None or (layout.partner is not None and layout.caller is None):
@@ -134,19 +145,29 @@ def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer,
             _callee=pl.when(vm).then(digits.str.slice(len(prefix))).otherwise(pl.col("_callee")),
         )
 
-    lossy = pl.lit(False)
+    lossy, repaired = pl.lit(False), pl.lit(False)
     for c in ("_caller", "_callee", "_dialed"):
         lossy = lossy | pl.col(c).str.contains(EXCEL_DAMAGED.pattern).fill_null(False)
-    first = first.with_columns(_number_lossy=lossy)
+        repaired = repaired | pl.col(c).str.contains(f"^{FLOAT_WRITTEN.pattern}$").fill_null(False)
+    first = first.with_columns(_number_lossy=lossy, _number_repaired=repaired)
     if layout.numbers_are_msisdn:
         first = first.with_columns(
             caller=numbers.series(first["_caller"]),
             callee=numbers.series(first["_callee"]),
             dialed=numbers.series(first["_dialed"]),
         )
+        unresolved = pl.lit(False)
+        for c in ("caller", "callee", "dialed"):
+            unresolved = unresolved | pl.col(c).str.contains(f"^\\d{{{UNRESOLVED_MIN_DIGITS},}}$").fill_null(False)
+        first = first.with_columns(_number_unresolved=unresolved)
     else:
         first = first.with_columns(caller=pl.col("_caller"), callee=pl.col("_callee"),
-                                   dialed=pl.col("_dialed"))
+                                   dialed=pl.col("_dialed"), _number_unresolved=pl.lit(False))
+    if layout.row_flags:
+        first = first.with_columns([
+            df[column].str.contains(pattern).fill_null(False).alias(f"_flag_{flag}")
+            if column in df.columns else pl.lit(False).alias(f"_flag_{flag}")
+            for flag, column, pattern in layout.row_flags])
 
     if start is not None:
         naive = parse_naive(pl.col("start_raw"), start)
@@ -164,13 +185,16 @@ def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer,
     parsed = (parse_duration(pl.col("_duration_text"), layout.duration_unit)
               if layout.duration_column else pl.lit(None, pl.Int64))
     first = first.with_columns(_duration_parsed=parsed)
-    no_duration = pl.col("record_type").is_in(["sms", "mms"])
+    # a message takes no time: its duration is the 0 a source writes, else none (a positive value is a
+    # billing unit, not seconds)
+    no_duration = pl.col("record_type").is_in(["sms", "mms"]) & (pl.col("_duration_parsed") != 0).fill_null(True)
     sector = (pl.when(pl.col("cell_id").str.len_chars() >= 2).then(pl.col("cell_id").str.slice(0, 1))
               if layout.sector_from_cell else pl.lit(None, _S))
     return first.with_columns(
         tz_assumed=pl.lit(layout.tz),
-        duration_s=pl.when(no_duration).then(None).otherwise(pl.col("_duration_parsed"))
-        .clip(-(2**31), 2**31 - 1).cast(pl.Int32),
+        # out of range (negative, over a day) is no duration: stored null, flagged duration_range
+        duration_s=pl.when(no_duration | ~pl.col("_duration_parsed").is_between(0, MAX_DURATION_S))
+        .then(None).otherwise(pl.col("_duration_parsed")).cast(pl.Int32),
         sector=sector,
         cell_lat=pl.col("_lat_text").cast(pl.Float64, strict=False),
         cell_lon=pl.col("_lon_text").cast(pl.Float64, strict=False),

@@ -1,8 +1,11 @@
 """Phone numbers to E.164 through ``phonenumbers``, on unique values only.
 
-A number becomes E.164 (``+15555550123``) when ``phonenumbers`` parses it with the layout's region and
-calls it *possible* (length and prefix fit the numbering plan); otherwise the cleaned digits are kept as
-given, never a guess. Numbers are always strings. Excel's scientific notation (``9.12678E+11``) has lost
+A number written with ``+`` becomes E.164 when ``phonenumbers`` calls it *possible*; a national number
+becomes E.164 (``+12125550123``) only when it is *valid* in the layout's region (a country code is never
+put in front of a number that cannot be one there, such as the trunk-prefixed ``0405550100`` in the US);
+otherwise the cleaned digits are kept as given, never a guess (the row is flagged
+``number_unresolved``). A number typed as a float upstream (``15555550100.0``) is the integer it
+writes (flagged ``number_repaired``), never ``155555501000``. Numbers are always strings. Excel's scientific notation (``9.12678E+11``) has lost
 digits: it is kept as written and flagged, so the row is quarantined (rule ``number_lossy``).
 Source: ../shared/reference/parsing-notes.md 5.2 (pitfalls of ``phonenumbers``).
 """
@@ -17,6 +20,11 @@ _SEPARATORS = re.compile(r"[\s\-.()/]")
 _DIALABLE = re.compile(r"\+?\d+")
 EXCEL_DAMAGED = re.compile(r"\d+(\.\d+)?[eE]\+\d+")
 """A number Excel re-wrote in scientific notation (digits lost)."""
+FLOAT_WRITTEN = re.compile(r"\s*(\+?\d+)\.0+\s*")
+"""A whole number written as a float (``15555550100.0``): group 1 is the number."""
+UNRESOLVED_MIN_DIGITS = 8
+"""A number of at least this many digits left without a country code is flagged ``number_unresolved``
+(shorter ones are extensions and short codes, kept as written without doubt)."""
 NULL_TOKENS = frozenset({"", "na", "n/a", "-", "--", "null", "none"})
 
 
@@ -31,6 +39,8 @@ def clean_number(raw: str | None) -> str | None:
     value = raw.strip()
     if value.lower() in NULL_TOKENS:
         return None
+    if (whole := FLOAT_WRITTEN.fullmatch(value)) is not None:
+        return whole.group(1)
     cleaned = _SEPARATORS.sub("", value)
     return cleaned if _DIALABLE.fullmatch(cleaned) else value
 
@@ -72,6 +82,8 @@ class NumberNormalizer:
             return value
         if phonenumbers.is_possible_number_with_reason(parsed) != phonenumbers.ValidationResult.IS_POSSIBLE:
             return value
+        if not value.startswith("+") and not phonenumbers.is_valid_number(parsed):
+            return value  # national digits that cannot be a number of the region: no country code invented
         return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
     def series(self, values: pl.Series) -> pl.Series:

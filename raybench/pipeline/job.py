@@ -27,6 +27,7 @@ from raybench.errors import ConfigError, InputFileError, RaybenchError
 from raybench.faults.plan import FaultPlan
 from raybench.identify.file import FileIdentity
 from raybench.layout import Layout
+from raybench.profile import profile_file
 from raybench.read.junk import JunkRules
 from raybench.timing import PhaseTimer
 from raybench.read.partition import BLOCK_BYTES_DEFAULT, FilePlan, plan_file
@@ -174,6 +175,7 @@ def _prepare_paged(task: FileTask, options: IngestOptions) -> FileTask:
     if options.tz:
         layout = layout.with_tz(options.tz)
     task.layout, task.data_path = layout, path
+    _record_zone(task.row, layout)
     sha = _file_sha256(path)
     task.plan = FilePlan(chunks=plan.chunks, sha256=sha, size_bytes=os.path.getsize(path),
                          n_records=plan.n_records, lines_skipped=dict(plan.lines_skipped))
@@ -244,9 +246,22 @@ def _prepare(path: str, options: IngestOptions, staging: str, job: str) -> FileT
     if original_sha:
         task.plan.sha256 = original_sha
     task.plan.size_bytes = identity.size_bytes
+    if layout.kind == "not_cdr":  # recognised, not calls (Cisco CMR): counted, never stored
+        task.plan.lines_skipped[f"{layout.id}_record"] = task.plan.n_records
+        task.plan.chunks, task.plan.n_records = [], 0
+    profile = profile_file(task.data_path, "utf-8" if original_sha else identity.encoding.name, layout,
+                           task.plan.chunks, task.junk)
+    task.layout = layout = profile.layout
     task.row.update(sha256=task.plan.sha256, rows_read=task.plan.n_records,
-                    lines_skipped=dict(task.plan.lines_skipped))
+                    lines_skipped=dict(task.plan.lines_skipped), value_formats=profile.to_json())
+    _record_zone(task.row, layout)
     return task
+
+
+def _record_zone(row: dict, layout: Layout) -> None:
+    """The zone a file's times were read in and how it was decided, in its ``files`` row."""
+    if layout.start is not None:
+        row.update(tz=layout.tz, tz_source=layout.tz_source)
 
 
 def chunk_items(task: FileTask, job: str) -> list[dict]:

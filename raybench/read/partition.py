@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from raybench.read.junk import BLANK_BYTES, MAX_JUNK_BYTES, JunkRules
+from raybench.read.records import MAX_QUOTED_LINES
 
 BLOCK_BYTES_DEFAULT = 4 << 20
 """Default size of one chunk (and read block), 4 MiB."""
@@ -94,6 +95,7 @@ def plan_file(path: str, *, offset: int = 0, skip_header: bool = False, lead: tu
     base = 0
     blank = 0
     carry: bytes | None = b""  # bytes of the record being scanned (junk rules only); None when too long
+    open_lines = 0            # lines of the record being scanned that an open quote has taken so far
     with open(path, "rb") as f:
         while True:
             block = f.read(block_bytes)
@@ -102,16 +104,15 @@ def plan_file(path: str, *, offset: int = 0, skip_header: bool = False, lead: tu
             sha.update(block)
             arr = np.frombuffer(block, dtype=np.uint8)
             lo = max(offset - base, 0)
+            if prev_last_byte in (-1, _NL) and lo < len(block) and arr[lo] == 0 or b"\n\x00" in block:
+                nul_starts = np.flatnonzero((arr[lo + 1:] == 0) & (arr[lo:-1] == _NL)).size
+                nul_starts += int(arr[lo] == 0 and prev_last_byte in (-1, _NL)) if lo < len(block) else 0
+                if nul_starts:
+                    skipped["nul_padding"] = skipped.get("nul_padding", 0) + nul_starts
             nl = np.flatnonzero(arr[lo:] == _NL) + lo
             q = np.flatnonzero(arr[lo:] == _QUOTE) + lo if b'"' in block else nl[:0]
-            if nl.size:
-                if q.size:
-                    ends = nl[(parity + np.searchsorted(q, nl)) % 2 == 0]
-                else:
-                    ends = nl if parity == 0 else nl[:0]
-                ends = ends + base + 1  # exclusive end of each record, global offset
-            else:
-                ends = nl
+            ends, parity, open_lines = _record_ends(nl, q, parity, open_lines)
+            ends = ends + base + 1  # exclusive end of each record, global offset
             if ends.size:
                 starts = np.concatenate(([rec_start], ends[:-1]))
                 lengths = ends - starts
@@ -154,7 +155,6 @@ def plan_file(path: str, *, offset: int = 0, skip_header: bool = False, lead: tu
                     carry = carry + block
                 if carry is not None and len(carry) > MAX_JUNK_BYTES:
                     carry = None
-            parity = (parity + q.size) % 2
             prev_last_byte = int(arr[-1])
             base += len(block)
     plan.size_bytes = base
@@ -188,6 +188,65 @@ def plan_file(path: str, *, offset: int = 0, skip_header: bool = False, lead: tu
         skipped["blank"] = skipped.get("blank", 0) + blank
     plan.n_records = next_row - 1
     return plan
+
+
+def _record_ends(nl: np.ndarray, q: np.ndarray, parity: int, open_lines: int) -> tuple[np.ndarray, int, int]:
+    """Record ends among a block's newlines: a newline outside double quotes, or the newline that
+    completes :data:`~raybench.read.records.MAX_QUOTED_LINES` lines of a record whose quote is still
+    open (the same cut as :func:`raybench.read.records.split_records`).
+
+    Args:
+        nl, q: positions of the block's newlines and quotes (sorted).
+        parity: quote parity at the block's start (since the start of the record being scanned).
+        open_lines: lines of the record being scanned that ended inside its open quote (0 when the
+            record's lines so far all closed their quotes).
+
+    Returns:
+        ``(ends, parity, open_lines)``: positions of the ending newlines, and the state after the block.
+    """
+    before = np.searchsorted(q, nl) if q.size else np.zeros(nl.size, np.int64)
+    inside = (parity + before) % 2 == 1
+    if _longest_run(inside, open_lines) < MAX_QUOTED_LINES:  # no quote runs past the bound: parity decides
+        outside = np.flatnonzero(~inside)
+        if outside.size:
+            open_lines = nl.size - 1 - int(outside[-1])
+        else:
+            open_lines += nl.size
+        return nl[~inside], (parity + q.size) % 2, open_lines
+    # a broken quote: cut line by line, as split_records does
+    per_line = np.diff(np.concatenate(([0], before)))
+    partial = parity ^ (1 if open_lines else 0)  # quotes of the current line seen in earlier blocks
+    out = []
+    lines = open_lines
+    for i in range(nl.size):
+        odd = (int(per_line[i]) + (partial if i == 0 else 0)) % 2
+        if lines == 0:
+            if odd:
+                lines = 1
+            else:
+                out.append(i)
+            continue
+        lines += 1
+        if odd or lines >= MAX_QUOTED_LINES:
+            lines = 0
+            out.append(i)
+    trailing = q.size - (int(before[-1]) if nl.size else 0) + (0 if nl.size else partial)
+    return nl[np.asarray(out, dtype=np.int64)], ((1 if lines else 0) + trailing) % 2, lines
+
+
+def _longest_run(inside: np.ndarray, carried: int) -> int:
+    """Longest run of True in ``inside``, the first run counted with ``carried`` more."""
+    if not inside.size:
+        return carried
+    padded = np.concatenate(([False], inside, [False]))
+    edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
+    starts, stops = edges[::2], edges[1::2]
+    if not starts.size:
+        return carried
+    lengths = stops - starts
+    if starts[0] == 0:
+        lengths[0] += carried
+    return int(lengths.max())
 
 
 def _junk_reasons(junk: JunkRules | None, block: bytes, arr, base: int, starts, ends, empty, carry,

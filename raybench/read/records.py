@@ -11,8 +11,16 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 
+import re
+
 from raybench.layout import Layout
 from raybench.read.junk import JunkRules, drop_junk
+
+MAX_QUOTED_LINES = 64
+"""Most lines one record may span: a double quote still open after this many lines is a broken quote,
+not a field with line breaks; the record ends there and the next line starts a new one."""
+
+_NUL_TEXT = re.compile("(?:(?<=\n)|^)\x00+")
 
 
 @dataclass
@@ -39,9 +47,15 @@ class ChunkRecords:
 def split_records(text: str) -> list[str]:
     """Split decoded chunk text into records (newline outside quotes), dropping blank lines.
 
+    NUL padding at the start of a line is removed (the planner counts it, ``lines_skipped['nul_padding']``).
+    A quote still open after :data:`MAX_QUOTED_LINES` lines ends its record there (that record is then
+    quarantined as ``quoting``) and reading goes on at the next line; the planner cuts the same way.
+
     Returns:
         Record texts without their line endings (a trailing ``\\r`` is removed).
     """
+    if "\x00" in text:
+        text = _NUL_TEXT.sub("", text)
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
@@ -62,7 +76,7 @@ def split_records(text: str) -> list[str]:
             record = line
         else:
             pending.append(line)
-            if not line.count('"') % 2:
+            if not line.count('"') % 2 and len(pending) < MAX_QUOTED_LINES:
                 continue
             record = "\n".join(pending)
             pending = None

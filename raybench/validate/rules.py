@@ -1,32 +1,41 @@
-"""Validation rules: each has an id, says which layouts it applies to, and is a polars expression.
+"""Validation rules: each has an id, a severity, the fields it puts in doubt, and a polars expression.
 
 A rule's expression is evaluated on the normalised frame built by :mod:`raybench.normalize.frame` (its
-canonical columns plus the ``_``-prefixed helper columns) and is True where the row passes. A row that
-fails any applicable rule goes to ``quarantine`` with the failed ids in ``reasons``. Two more reasons are
-given before a row reaches a frame: ``field_count`` (wrong number of fields) and ``encoding`` (bytes
-that do not decode), plus ``quoting`` (a quote that does not close inside the record).
+canonical columns plus the ``_``-prefixed helper columns) and is True where the row passes.
+
+Severity (issue 13: quarantine only what cannot be stored as a call):
+
+* ``hard``: the row cannot be stored as a call (no start, an unreadable or impossible start, a number
+  whose digits were lost): it goes to ``quarantine`` with the failed ids in ``reasons``.
+* ``soft``: the row is a call with a value in doubt: it is stored, with the failed ids in ``cdr.flags``
+  (:data:`FLAG_FIELDS` says which canonical fields each flag puts in doubt). An unknown direction is
+  stored as ``unknown``, an unknown record type as ``unknown``, a party that is not a phone number
+  (an extension, a SIP user, an IVR target, a pseudonym) as written.
+
+Four more hard reasons are given before a row reaches a frame (:data:`PARSE_REASONS`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Callable
+from typing import Callable, Literal
 
 import polars as pl
 
 from raybench.layout import Layout
+from raybench.normalize.frame import MAX_DURATION_S
+from raybench.schema import UNKNOWN_RECORD_TYPE
 
 PARSE_REASONS = {
     "field_count": "the record has a number of fields the layout does not accept",
     "encoding": "the record holds bytes that do not decode in the file's encoding",
-    "quoting": "a double quote opens a field that does not close inside the record",
+    "quoting": "a double quote opens a field that does not close inside the record (or within "
+               "MAX_QUOTED_LINES lines: reading goes on at the next line)",
     "record_length": "a fixed-width record too short to hold every column of the layout",
 }
 
 EARLIEST_START = datetime(1990, 1, 1, tzinfo=timezone.utc)
-MAX_DURATION_S = 86_400
-"""Longest duration accepted for one record, in seconds (one day)."""
 
 
 @dataclass(frozen=True)
@@ -34,16 +43,20 @@ class Rule:
     """One validation rule.
 
     Attributes:
-        id: stable rule id, stored in ``quarantine.reasons``.
+        id: stable rule id, stored in ``quarantine.reasons`` (hard) or ``cdr.flags`` (soft).
         description: what a passing row satisfies.
         applies: whether the rule applies to a layout.
         passes: layout -> Boolean expression, True where the row passes.
+        severity: ``hard`` (quarantine) or ``soft`` (store and flag).
+        fields: the canonical ``cdr`` columns a failure puts in doubt.
     """
 
     id: str
     description: str
     applies: Callable[[Layout], bool]
     passes: Callable[[Layout], pl.Expr]
+    severity: Literal["hard", "soft"] = "hard"
+    fields: tuple[str, ...] = ()
 
 
 def _now_plus_day() -> datetime:
@@ -60,10 +73,12 @@ NUMBER_PATTERN = r"^(\+?\d{3,20}|[*#]\d{1,6}#?)$"
 """A party number after cleaning: 3 to 20 digits with an optional ``+`` (short codes, national,
 international with an exit prefix), or a ``*``/``#`` service code."""
 
+PARTIES = ("caller", "callee", "dialed")
+
 
 def _numbers_well_formed(layout: Layout) -> pl.Expr:
     ok = pl.lit(True)
-    for col in ("caller", "callee", "dialed"):
+    for col in PARTIES:
         value = pl.col(col)
         fine = (value.is_null() | value.str.contains(NUMBER_PATTERN)
                 | value.str.to_lowercase().is_in(list(WITHHELD_TOKENS)))
@@ -71,58 +86,89 @@ def _numbers_well_formed(layout: Layout) -> pl.Expr:
     return ok | pl.col("_number_lossy")  # a lossy number is reported by number_lossy alone
 
 
+def _helper_false(name: str) -> Callable[[Layout], pl.Expr]:
+    """Passes where the normaliser's Boolean helper column ``name`` is not True."""
+    return lambda lo: ~pl.col(name).fill_null(False)
+
+
 RULES: tuple[Rule, ...] = (
     Rule("start_present", "the record has a start time",
          lambda lo: lo.start is not None,
-         lambda lo: pl.col("start_raw").is_not_null() & (pl.col("start_raw").str.strip_chars() != "")),
+         lambda lo: pl.col("start_raw").is_not_null() & (pl.col("start_raw").str.strip_chars() != ""),
+         "hard", ("start_utc",)),
     Rule("start_parse", "the start time reads with the layout's date format",
          lambda lo: lo.start is not None,
-         lambda lo: pl.col("start_raw").is_null() | pl.col("_start_naive").is_not_null()),
+         lambda lo: pl.col("start_raw").is_null() | pl.col("_start_naive").is_not_null(),
+         "hard", ("start_utc",)),
     Rule("start_range", "the start lies between 1990-01-01 and one day after now",
          lambda lo: lo.start is not None,
          lambda lo: pl.col("start_utc").is_null()
-         | pl.col("start_utc").is_between(pl.lit(EARLIEST_START), pl.lit(_now_plus_day()))),
+         | pl.col("start_utc").is_between(pl.lit(EARLIEST_START), pl.lit(_now_plus_day())),
+         "hard", ("start_utc",)),
     Rule("end_not_before_start", "the end time is not before the start time",
          lambda lo: lo.end_column is not None,
          lambda lo: pl.col("_end_naive").is_null() | pl.col("_start_naive").is_null()
-         | (pl.col("_end_naive") >= pl.col("_start_naive"))),
+         | (pl.col("_end_naive") >= pl.col("_start_naive")),
+         "soft", ("start_utc", "duration_s")),
     Rule("duration_parse", "a written duration reads in the layout's duration format",
          lambda lo: lo.duration_column is not None,
          lambda lo: pl.col("_duration_text").is_null() | (pl.col("_duration_text") == "")
-         | pl.col("_duration_parsed").is_not_null()),
+         | pl.col("_duration_parsed").is_not_null(),
+         "soft", ("duration_s",)),
     Rule("duration_range", f"the duration lies between 0 and {MAX_DURATION_S} s",
          lambda lo: lo.duration_column is not None,
          lambda lo: pl.col("_duration_parsed").is_null()
-         | pl.col("_duration_parsed").is_between(0, MAX_DURATION_S)),
+         | pl.col("_duration_parsed").is_between(0, MAX_DURATION_S),
+         "soft", ("duration_s",)),
     Rule("party_present", "the record names at least one party (A-number or B-number)",
          lambda lo: lo.kind == "cdr",
-         lambda lo: pl.col("caller").is_not_null() | pl.col("callee").is_not_null()),
+         lambda lo: pl.col("caller").is_not_null() | pl.col("callee").is_not_null(),
+         "soft", ("caller", "callee")),
     Rule("number_lossy", "no number was damaged by Excel's scientific notation (9.12678E+11)",
          lambda lo: lo.kind == "cdr" and lo.numbers_are_msisdn,
-         _numbers_lossy_free),
+         _numbers_lossy_free, "hard", PARTIES),
     Rule("number_format", "every party number is digits (3 to 20, optional +), a service code, or a "
          "withheld marker such as 'anonymous'",
          lambda lo: lo.kind == "cdr" and lo.numbers_are_msisdn,
-         _numbers_well_formed),
+         _numbers_well_formed, "soft", PARTIES),
+    Rule("number_repaired", "no number was written as a float (15555550100.0: read as the integer)",
+         lambda lo: lo.kind == "cdr" and lo.numbers_are_msisdn,
+         _helper_false("_number_repaired"), "soft", PARTIES),
+    Rule("number_unresolved", "a national-length number (8+ digits, no +) is valid in the layout's region; "
+         "otherwise it is kept as written, no country code invented",
+         lambda lo: lo.kind == "cdr" and lo.numbers_are_msisdn and lo.region is not None,
+         _helper_false("_number_unresolved"), "soft", PARTIES),
     Rule("record_type_known", "the record-type descriptor is one the layout knows",
          lambda lo: lo.record_type is not None,
-         lambda lo: pl.col("record_type").is_not_null()),
+         lambda lo: pl.col("record_type").is_not_null(),
+         "soft", ("record_type",)),
     Rule("direction_known", "the direction descriptor is one the layout knows",
          lambda lo: lo.direction is not None,
-         lambda lo: pl.col("direction").is_not_null()),
+         lambda lo: pl.col("direction").is_not_null(),
+         "soft", ("direction", "caller", "callee")),
     Rule("imsi_format", "an IMSI, when given, is 6 to 15 digits",
          lambda lo: lo.imsi is not None,
-         lambda lo: pl.col("imsi").is_null() | pl.col("imsi").str.contains(r"^\d{6,15}$")),
+         lambda lo: pl.col("imsi").is_null() | pl.col("imsi").str.contains(r"^\d{6,15}$"),
+         "soft", ("imsi",)),
     Rule("imei_format", "an IMEI, when given, is 14 to 16 digits",
          lambda lo: lo.imei is not None,
-         lambda lo: pl.col("imei").is_null() | pl.col("imei").str.contains(r"^\d{14,16}$")),
+         lambda lo: pl.col("imei").is_null() | pl.col("imei").str.contains(r"^\d{14,16}$"),
+         "soft", ("imei",)),
     Rule("coordinates_range", "latitude is within [-90, 90] and longitude within [-180, 180] degrees",
          lambda lo: lo.lat is not None,
          lambda lo: (pl.col("cell_lat").is_null() | pl.col("cell_lat").is_between(-90, 90))
          & (pl.col("cell_lon").is_null() | pl.col("cell_lon").is_between(-180, 180))
-         & (pl.col("_lat_text").is_null() | pl.col("cell_lat").is_not_null())),
+         & (pl.col("_lat_text").is_null() | pl.col("cell_lat").is_not_null()),
+         "soft", ("cell_lat", "cell_lon")),
 )
 """Every rule, in the order reasons are listed."""
+
+ROW_FLAG_FIELDS = {"recording_leg": ("record_type",)}
+"""Flags a layout sets by pattern (:attr:`raybench.layout.Layout.row_flags`) and what they put in doubt."""
+
+FLAG_FIELDS: dict[str, tuple[str, ...]] = {
+    **{r.id: r.fields for r in RULES if r.severity == "soft"}, **ROW_FLAG_FIELDS}
+"""Flag id -> the canonical ``cdr`` columns a row with that flag has in doubt."""
 
 
 def rules_for(layout: Layout) -> tuple[Rule, ...]:
@@ -130,24 +176,43 @@ def rules_for(layout: Layout) -> tuple[Rule, ...]:
     return tuple(rule for rule in RULES if rule.applies(layout))
 
 
+def _failed_ids(checks: pl.DataFrame, ids: list[str], name: str, height: int) -> pl.Series:
+    """Per row, the ids among ``ids`` whose check column is False (List[String])."""
+    if not ids:
+        return pl.Series(name, [[]] * height, dtype=pl.List(pl.String))
+    return checks.select(
+        pl.concat_list([pl.when(~pl.col(i)).then(pl.lit(i)).otherwise(pl.lit(None, pl.String))
+                        for i in ids]).list.drop_nulls().alias(name)).to_series()
+
+
 def apply_rules(df: pl.DataFrame, layout: Layout) -> tuple[pl.DataFrame, dict[str, list[int]]]:
     """Evaluate the layout's rules on a normalised frame.
 
     Args:
-        df: output of :func:`raybench.normalize.frame.normalize_frame`.
+        df: output of :func:`raybench.normalize.frame.normalize_frame` (with its ``_flag_<id>`` columns
+            for the layout's :attr:`~raybench.layout.Layout.row_flags`).
         layout: the file's layout.
 
     Returns:
-        ``(frame with a ``reasons`` List[String] column, counts)`` where counts maps each applicable
-        rule id to ``[passed, failed]`` row counts.
+        ``(frame, counts)``: the frame with ``reasons`` (List[String], the hard rules failed: the row is
+        quarantined when non-empty) and ``flags`` (List[String], the soft rules failed and the layout's
+        row flags); an unmapped direction or record type becomes ``unknown``. ``counts`` maps each
+        applicable rule id (and each row flag) to ``[passed, failed]`` row counts.
     """
     rules = rules_for(layout)
-    if not rules:
-        return df.with_columns(reasons=pl.lit([], dtype=pl.List(pl.String))), {}
-    checks = df.select([r.passes(layout).fill_null(False).alias(r.id) for r in rules])
-    failed = checks.select([(~pl.col(r.id)).sum().alias(r.id) for r in rules]).row(0)
-    counts = {r.id: [df.height - int(n), int(n)] for r, n in zip(rules, failed)}
-    reasons = checks.select(
-        pl.concat_list([pl.when(~pl.col(r.id)).then(pl.lit(r.id)).otherwise(pl.lit(None, pl.String))
-                        for r in rules]).list.drop_nulls().alias("reasons"))
-    return df.with_columns(reasons["reasons"]), counts
+    row_flags = [f for f, _, _ in layout.row_flags]
+    checks = df.select([r.passes(layout).fill_null(False).alias(r.id) for r in rules]
+                       + [~pl.col(f"_flag_{f}").fill_null(False).alias(f) for f in row_flags])
+    ids = [r.id for r in rules] + row_flags
+    failed = checks.select([(~pl.col(i)).sum().alias(i) for i in ids]).row(0) if ids else ()
+    counts = {i: [df.height - int(n), int(n)] for i, n in zip(ids, failed)}
+    hard = [r.id for r in rules if r.severity == "hard"]
+    soft = [r.id for r in rules if r.severity == "soft"] + row_flags
+    out = df.with_columns(_failed_ids(checks, hard, "reasons", df.height),
+                         _failed_ids(checks, soft, "flags", df.height))
+    fill = {}
+    if layout.direction is not None and "direction" in out.columns:
+        fill["direction"] = pl.col("direction").fill_null("unknown")
+    if layout.record_type is not None and "record_type" in out.columns:
+        fill["record_type"] = pl.col("record_type").fill_null(UNKNOWN_RECORD_TYPE)
+    return (out.with_columns(**fill) if fill else out), counts

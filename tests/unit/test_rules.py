@@ -1,5 +1,6 @@
 """raybench.validate.rules: every rule passes a good row and fails a bad one, through the real
-normaliser (records_frame -> normalize_frame -> apply_rules) with built-in layouts."""
+normaliser (records_frame -> normalize_frame -> apply_rules) with built-in layouts; a hard failure goes to
+``reasons`` (quarantine), a soft one to ``flags`` (stored)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from raybench.normalize.frame import normalize_frame
 from raybench.read.records import records_frame
 from raybench.normalize.numbers import NumberNormalizer
 from raybench.read.records import ChunkRecords
-from raybench.validate.rules import MAX_DURATION_S, RULES, apply_rules, rules_for
+from raybench.validate.rules import FLAG_FIELDS, MAX_DURATION_S, RULES, apply_rules, rules_for
 
 BASE: dict[str, dict[str, str]] = {
     ATT_MOBILITY_VOICE.id: {
@@ -57,7 +58,13 @@ def normalized(layout: Layout, *rows: dict[str, str | None]) -> pl.DataFrame:
 
 
 def reasons(layout: Layout, row: dict[str, str | None]) -> list[str]:
-    return normalized(layout, row)["reasons"].to_list()[0]
+    """Every rule the row fails, hard and soft, in RULES order."""
+    out = normalized(layout, row)
+    failed = set(out["reasons"].to_list()[0]) | set(out["flags"].to_list()[0])
+    return [r.id for r in RULES if r.id in failed]
+
+
+SEVERITY = {r.id: r.severity for r in RULES}
 
 
 # rule id -> (layout, passing change, failing change, reasons of the failing row)
@@ -75,7 +82,7 @@ CASES: dict[str, tuple[Layout, dict, dict, list[str]]] = {
                        ["duration_range"]),
     "party_present": (TMOBILE, {"Calling Number": "", "Called Number": "13105550199"},
                       {"Calling Number": "", "Called Number": "NA"}, ["party_present"]),
-    "number_lossy": (TMOBILE, {"Called Number": "912678000000"}, {"Called Number": "9.12678E+11"},
+    "number_lossy": (TMOBILE, {"Called Number": "13105550199"}, {"Called Number": "9.12678E+11"},
                      ["number_lossy"]),
     "number_format": (TMOBILE, {"Calling Number": "anonymous", "Called Number": "*86"},
                       {"Calling Number": "=cmd|calc!A0"}, ["number_format"]),
@@ -87,7 +94,14 @@ CASES: dict[str, tuple[Layout, dict, dict, list[str]]] = {
                     ["imei_format"]),
     "coordinates_range": (ORANGE, {"latitude": "-90", "longitude": "180"}, {"latitude": "95.0"},
                           ["coordinates_range"]),
+    "number_repaired": (TMOBILE, {"Called Number": "13105550199"}, {"Called Number": "13105550199.0"},
+                        ["number_repaired"]),
+    "number_unresolved": (TMOBILE, {"Called Number": "3105550199"}, {"Called Number": "0405550100"},
+                          ["number_unresolved"]),
 }
+
+HARD = {"start_present", "start_parse", "start_range", "number_lossy"}
+"""What cannot be stored as a call (issue 13): no start, an unreadable or impossible start, lost digits."""
 
 
 def test_every_rule_has_a_case():
@@ -105,6 +119,31 @@ def test_rule_passes_and_fails(rule_id):
     assert rule_id in {r.id for r in rules_for(layout)}
     assert reasons(layout, good) == []
     assert reasons(layout, bad) == want
+
+
+@pytest.mark.parametrize("rule_id", sorted(CASES))
+def test_a_hard_failure_quarantines_and_a_soft_one_flags(rule_id):
+    layout, _, bad, _ = CASES[rule_id]
+    row = normalized(layout, bad).row(0, named=True)
+    assert SEVERITY[rule_id] == ("hard" if rule_id in HARD else "soft")
+    if rule_id in HARD:
+        assert rule_id in row["reasons"] and rule_id not in row["flags"]
+    else:
+        assert row["reasons"] == [] and rule_id in row["flags"]
+        assert FLAG_FIELDS[rule_id]  # a flag names the fields it puts in doubt
+
+
+def test_soft_values_are_stored_as_the_schema_says():
+    unknown_dir = normalized(SPRINT_CDMA, {"M_R": "9"}).row(0, named=True)
+    assert unknown_dir["direction"] == "unknown" and unknown_dir["flags"] == ["direction_known"]
+    unknown_type = normalized(VERIZON_BILLING, {"Usage Type": "Fax"}).row(0, named=True)
+    assert unknown_type["record_type"] == "unknown"
+    floaty = normalized(TMOBILE, {"Called Number": "13105550199.0"}).row(0, named=True)
+    assert floaty["callee"] == "+13105550199"  # not +131055501990: the .0 is no digit
+    trunk = normalized(TMOBILE, {"Called Number": "0405550100"}).row(0, named=True)
+    assert trunk["callee"] == "0405550100"  # no +1 put before a number that cannot be a US one
+    ext = normalized(TMOBILE, {"Called Number": "Ext.610"}).row(0, named=True)
+    assert ext["callee"] == "Ext.610" and ext["flags"] == ["number_format"]
 
 
 @pytest.mark.parametrize(("layout", "row", "want"), [
@@ -136,8 +175,9 @@ def test_more_rule_edges(layout, row, want):
 
 def test_apply_rules_counts_passed_and_failed():
     frame = normalized(TMOBILE, {}, {"Duration (Sec)": "-6"}, {"Duration (Sec)": "-7", "IMSI": "12"}, {})
-    checked, counts = apply_rules(frame.drop("reasons"), TMOBILE)
-    assert checked["reasons"].to_list() == [[], ["duration_range"], ["duration_range", "imsi_format"], []]
+    checked, counts = apply_rules(frame.drop("reasons", "flags"), TMOBILE)
+    assert checked["reasons"].to_list() == [[], [], [], []]
+    assert checked["flags"].to_list() == [[], ["duration_range"], ["duration_range", "imsi_format"], []]
     assert counts["duration_range"] == [2, 2]
     assert counts["imsi_format"] == [3, 1]
     assert counts["start_present"] == [4, 0]
@@ -215,6 +255,6 @@ def test_bandicoot_dst_gap_is_flagged_not_quarantined():
 
 @pytest.mark.parametrize("value, ok", [
     ("hello", False), ("+", False), ("0", False), ("1234567890123456789012", False), ("12ab", False),
-    ("911", True), ("0113312345678", True), ("Restricted", True), ("#31#", True)])
+    ("911", True), ("01133123456789", True), ("Restricted", True), ("#31#", True)])
 def test_number_format_values(value, ok):
     assert (reasons(TMOBILE, {"Calling Number": value}) == []) is ok

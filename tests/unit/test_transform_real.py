@@ -77,16 +77,21 @@ def test_quarantine_counts(real):
     assert quarantined(real("bandicoot_orange_u_test.csv")[0]) == []
     assert quarantined(real("cdrstats_cdrimport_2015-10-26.csv")[0]) == []
     assert quarantined(real("bandicoot_antennas.csv")[0]) == []
-    # exactly one: row 37 has billsec -6
-    assert quarantined(real("cdrstats_import_cdr_100.txt")[0]) == [(37, ["duration_range"])]
+    # none: row 37 has billsec -6, a call with a duration in doubt (stored, flagged)
+    assert quarantined(real("cdrstats_import_cdr_100.txt")[0]) == []
 
 
-def test_cdrstats_import_quarantined_row_keeps_raw(real, real_dir):
+def flagged(rows: list[dict]) -> list[tuple[int, list[str]]]:
+    return [(r["source_row"], r["flags"]) for r in rows if r["flags"]]
+
+
+def test_cdrstats_import_negative_duration_is_stored_null_and_flagged(real, real_dir):
     rows, results, _ = real("cdrstats_import_cdr_100.txt")
+    assert flagged(rows) == [(37, ["duration_range"])]
     row37 = rows[36]
     line37 = (real_dir / "cdrstats_import_cdr_100.txt").read_text().splitlines()[36]
-    assert row37["raw"] == line37
-    assert ", -6, " in row37["raw"]
+    assert ", -6, " in line37
+    assert row37["duration_s"] is None  # never -6 s
     assert all(r["raw"] is None for r in rows if not r["reasons"])
     counts = results[0].rule_counts
     assert counts["duration_range"] == [99, 1]
@@ -118,7 +123,8 @@ def test_orange_fields(real):
     rows = real("bandicoot_orange_u_test.csv")[0]
     first, second, third = rows[0], rows[1], rows[2]
     # 1;22;...: call_record_type 1 (outgoing), basic service 22 (SMS out)
-    assert (first["record_type"], first["direction"], first["duration_s"]) == ("sms", "outgoing", None)
+    # a message takes no time: the 0 the file writes is stored (an empty one would be null)
+    assert (first["record_type"], first["direction"], first["duration_s"]) == ("sms", "outgoing", 0)
     assert second["record_type"] == "voice"
     assert second["direction"] == "outgoing"
     assert second["caller"] == "770000000"
@@ -202,7 +208,9 @@ def test_bad_records_are_quarantined_with_parse_reasons():
                            sha256=sha, ingest_job="job-test", numbers=NumberNormalizer(None))
     assert result.records_seen == 4
     rows = sorted(result.table.to_pylist(), key=lambda r: r["source_row"])
-    assert quarantined(rows) == [(12, ["field_count"]), (13, ["encoding"]), (14, ["duration_range"])]
+    assert quarantined(rows) == [(12, ["field_count"]), (13, ["encoding"])]
+    assert flagged(rows) == [(14, ["duration_range"])]  # a call with a duration in doubt is still a call
+    assert rows[3]["duration_s"] is None
     assert rows[1]["raw"] == "call,in,B,2014-03-02 07:13:30"
     assert rows[1]["record_id"] == record_id(sha, 12)
     assert (rows[1]["layout"], rows[1]["source_file"], rows[1]["ingest_job"]) == (

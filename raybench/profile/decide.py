@@ -1,0 +1,171 @@
+"""One decision per file: the start format, the duration unit and the zone, from a sample of its records.
+
+The sample is the head of up to :data:`SAMPLE_CHUNKS` planned chunks (first, middle, last), at most
+:data:`SAMPLE_BYTES` each, read with the workers' own reader, so a big file is sampled across its length
+at a fixed cost. The workers then read every record with the decided formats; a format that still fails
+on more than half a column makes the file ``suspect`` (:mod:`raybench.pipeline.verdict`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+
+import polars as pl
+
+from raybench.layout import Layout
+from raybench.normalize.durations import parse_duration
+from raybench.normalize.times import parse_naive
+from raybench.profile.formats import DURATION_UNITS, date_time_formats, read_counts_duration, read_counts_start
+from raybench.profile.zones import ZoneEvidence, prove_offset
+
+SAMPLE_CHUNKS = 3
+SAMPLE_BYTES = 256 << 10
+KEEP_SHARE = 0.98
+"""The layout's own format is kept when it reads at least this share of the sampled values."""
+
+
+@dataclass
+class FileProfile:
+    """What the profile decided for one file.
+
+    Attributes:
+        layout: the file's layout with the decided formats and zone.
+        value_formats: column -> ``{"format": chosen, "read": {candidate: values read}, "values": n,
+            "source": "layout" | "profile"}``; stored as JSON in ``files.value_formats``.
+        zone: the zone evidence, when the layout has any.
+    """
+
+    layout: Layout
+    value_formats: dict = field(default_factory=dict)
+    zone: ZoneEvidence | None = None
+
+    def to_json(self) -> str:
+        """``files.value_formats``."""
+        return json.dumps(self.value_formats, sort_keys=True)
+
+
+def _sample_frame(path: str, encoding: str, layout: Layout, chunks, junk) -> pl.DataFrame:
+    from raybench.read.fixed import read_fixed_frame
+    from raybench.read.records import read_chunk_frame
+
+    if not chunks:
+        return pl.DataFrame()
+    picks = sorted({0, len(chunks) // 2, len(chunks) - 1})[:SAMPLE_CHUNKS]
+    frames = []
+    with open(path, "rb") as f:
+        for i in picks:
+            c = chunks[i]
+            f.seek(c.byte_start)
+            data = f.read(min(c.byte_end - c.byte_start, SAMPLE_BYTES))
+            if len(data) < c.byte_end - c.byte_start:  # keep whole lines only
+                data = data[:data.rfind(b"\n") + 1]
+            reader = read_fixed_frame if layout.fixed_width else read_chunk_frame
+            frame, _ = reader(data, encoding, layout, c.first_row, junk, {})
+            frames.append(frame)
+    return pl.concat(frames, how="vertical") if frames else pl.DataFrame()
+
+
+def _start_expr(layout: Layout) -> pl.Expr:
+    start = layout.start
+    parts = [pl.col(start.column).str.strip_chars()]
+    if start.time_column is not None:
+        parts.append(pl.col(start.time_column).str.strip_chars())
+    return pl.concat_str(parts, separator=" ") if len(parts) > 1 else parts[0]
+
+
+def _start_text(frame: pl.DataFrame, layout: Layout) -> pl.Series:
+    col = frame.select(_start_expr(layout).alias("v"))["v"]
+    return col.filter(col.is_not_null() & (col != ""))
+
+
+def _decide_start(frame: pl.DataFrame, layout: Layout, out: dict) -> Layout:
+    start = layout.start
+    if start is None or start.epoch is not None or start.column not in frame.columns:
+        return layout
+    values = _start_text(frame, layout)
+    if values.is_empty():
+        return layout
+    own = int(pl.DataFrame({"v": values}).select(parse_naive(pl.col("v"), start).is_not_null().sum()).item())
+    entry = {"column": start.column, "format": list(start.formats), "values": values.len(),
+             "read": {"layout": own}, "source": "layout"}
+    out["start"] = entry
+    if own >= KEEP_SHARE * values.len():
+        return layout
+    counts = read_counts_start(values, tuple(start.formats) + tuple(start.day_first_formats)
+                               + date_time_formats(layout.region not in (None, "US", "CA")))
+    if not counts:
+        return layout
+    best = max(counts, key=lambda f: counts[f])  # the first of the best: the layout's, then month-first
+    if counts[best] <= own:
+        return layout
+    entry.update(format=[best], source="profile", read=dict(sorted(counts.items(), key=lambda kv: -kv[1])[:5],
+                                                             layout=own))
+    return replace(layout, start=replace(start, formats=(best,), day_first_formats=()))
+
+
+def _decide_duration(frame: pl.DataFrame, layout: Layout, out: dict) -> Layout:
+    col = layout.duration_column
+    if col is None or col not in frame.columns:
+        return layout
+    values = frame[col].str.strip_chars()
+    values = values.filter(values.is_not_null() & (values != ""))
+    if values.is_empty():
+        return layout
+    own = int(pl.DataFrame({"v": values}).select(parse_duration(pl.col("v"), layout.duration_unit)
+                                                 .is_not_null().sum()).item())
+    entry = {"column": col, "format": layout.duration_unit, "values": values.len(), "read": {"layout": own},
+             "source": "layout"}
+    out["duration"] = entry
+    if own >= KEEP_SHARE * values.len():
+        return layout
+    counts = read_counts_duration(values, (layout.duration_unit,) + tuple(u for u in DURATION_UNITS
+                                                                         if u != layout.duration_unit))
+    best = max(counts, key=lambda u: counts[u], default=None)
+    if best is None or counts[best] <= own:
+        return layout
+    entry.update(format=best, source="profile", read=dict(counts, layout=own))
+    return replace(layout, duration_unit=best)
+
+
+def _decide_zone(frame: pl.DataFrame, layout: Layout) -> tuple[Layout, ZoneEvidence | None]:
+    if layout.zone_evidence is None or layout.start is None or layout.start.epoch is not None:
+        return layout, None
+    column, kind = layout.zone_evidence
+    if column not in frame.columns or layout.start.column not in frame.columns:
+        return layout, None
+    naive = frame.select(parse_naive(_start_expr(layout), layout.start).alias("s"))["s"]
+    evidence = prove_offset(naive, frame[column], column, kind)
+    zone = evidence.zone()
+    if zone is None:
+        return layout, evidence
+    if layout.tz_basis == "--tz" and layout.tz != zone:  # the user's zone stands, the disagreement is said
+        return replace(layout, tz_source=f"--tz (the file's {column} says {zone})"), evidence
+    if layout.tz_basis in ("assumed", "--tz"):
+        return replace(layout, tz=zone, tz_source=evidence.describe()), evidence
+    return layout, evidence
+
+
+def profile_file(path: str, encoding: str, layout: Layout, chunks, junk=None) -> FileProfile:
+    """Decide the formats and zone of one planned delimited or fixed-width file.
+
+    Args:
+        path: the readable data file (transcoded to UTF-8 when it was not ASCII-compatible).
+        encoding: its codec.
+        layout: the identified layout (``--tz`` applied).
+        chunks: the plan's chunks (:class:`raybench.read.partition.Chunk`), in file order.
+        junk: the file's junk rules.
+
+    Returns:
+        The profile; its layout is ``layout`` unless a decision changed it.
+    """
+    if layout.kind != "cdr" or layout.start is None:
+        return FileProfile(layout)
+    frame = _sample_frame(path, encoding, layout, chunks, junk)
+    if frame.is_empty():
+        return FileProfile(layout)
+    formats: dict = {}
+    layout = _decide_start(frame, layout, formats)
+    layout = _decide_duration(frame, layout, formats)
+    layout, zone = _decide_zone(frame, layout)
+    return FileProfile(layout, formats, zone)

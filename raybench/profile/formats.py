@@ -1,0 +1,55 @@
+"""Candidate formats for start times and durations, and how many values each reads.
+
+Dates: 4- and 2-digit years, month-first, day-first and year-first, ``/`` ``-`` ``.`` or no separator,
+month names; times: 24 h and 12 h (with or without a space before AM/PM), with or without seconds,
+with fractions. polars' ``strptime`` (chrono) reads unpadded fields (``2020/2/10 2:41``) with the same
+formats. Durations: integer seconds, decimal seconds (``137.0``), ``MM:SS``, ``H:MM:SS``, whole minutes,
+milliseconds. Sources: ../shared/reference/carrier-formats.md 0.2 (duration encodings) and
+parsing-notes.md 1.3 (the date formats DuckDB's sniffer tries).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from raybench.layout import DurationUnit
+from raybench.normalize.durations import parse_duration
+
+_DATES_YEAR_LAST = ("%m/%d/%Y", "%d/%m/%Y", "%m-%d-%Y", "%d-%m-%Y", "%d.%m.%Y", "%m/%d/%y", "%d/%m/%y",
+                    "%d.%m.%y", "%m-%d-%y", "%d-%m-%y")
+_DATES_YEAR_FIRST = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%y%m%d")
+_DATES_NAMED = ("%d-%b-%Y", "%d %b %Y", "%b %d %Y", "%d-%b-%y", "%b %d, %Y")
+_TIMES = ("%H:%M:%S", "%H:%M", "%H:%M:%S%.f", "%I:%M:%S %p", "%I:%M %p", "%I:%M:%S%p", "%I:%M%p", "%H%M%S")
+
+DURATION_UNITS: tuple[DurationUnit, ...] = ("seconds", "seconds_decimal", "mm_ss", "hh_mm_ss", "minutes", "ms")
+"""Duration encodings tried, in order of preference when two read as many values."""
+
+
+def date_time_formats(day_first_region: bool = False) -> tuple[str, ...]:
+    """Every candidate ``"<date> <time>"`` format (and the ISO ``T`` form), month-first before day-first
+    unless ``day_first_region``."""
+    dates = _DATES_YEAR_FIRST + _DATES_YEAR_LAST + _DATES_NAMED
+    if day_first_region:
+        dates = tuple(sorted(dates, key=lambda d: 0 if d.startswith("%d") else 1))
+    out = [f"{d} {t}" for d in dates for t in _TIMES]
+    out += [f"%Y-%m-%dT{t}" for t in ("%H:%M:%S", "%H:%M:%S%.f")]
+    return tuple(out)
+
+
+def read_counts_start(values: pl.Series, candidates: tuple[str, ...]) -> dict[str, int]:
+    """How many of ``values`` (non-empty texts) each start format reads, for the formats that read any.
+
+    A format reads a value when polars' ``strptime`` gives a time for it (strictly: the whole text)."""
+    text = values.str.strip_chars()
+    frame = pl.DataFrame({"v": text})
+    exprs = [pl.col("v").str.strptime(pl.Datetime("us"), fmt, strict=False).is_not_null().sum().alias(str(i))
+             for i, fmt in enumerate(candidates)]
+    row = frame.select(exprs).row(0) if exprs else ()
+    return {fmt: int(n) for fmt, n in zip(candidates, row) if n}
+
+
+def read_counts_duration(values: pl.Series, units: tuple[DurationUnit, ...] = DURATION_UNITS) -> dict[str, int]:
+    """How many of ``values`` (non-empty texts) each duration unit reads (units that read none left out)."""
+    frame = pl.DataFrame({"v": values})
+    row = frame.select([parse_duration(pl.col("v"), u).is_not_null().sum().alias(u) for u in units]).row(0)
+    return {u: int(n) for u, n in zip(units, row) if n}
