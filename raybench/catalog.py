@@ -117,6 +117,8 @@ ASTERISK_MASTER = Layout(
     direction=ValueMap("dcontext", {"from-internal": "outgoing", "from-trunk": "incoming",
                                     "from-pstn": "incoming", "ext-local": "internal"}, default="unknown"),
     zone_evidence=("uniqueid", "epoch_prefix"),
+    leg=("dstchannel", r"^(.*?)(?:-[0-9a-fA-F]{8})?(?:;\d)?$"),
+    pbx_parties=True,
     source="carrier-formats.md 1.6 (docs.asterisk.org CDR fields; 16/17/18 columns, no header)",
 )
 
@@ -185,6 +187,7 @@ CDRSTATS_IMPORT = Layout(
     record_type=ValueMap("hangup_cause_id", {}, default="voice"),
     direction=ValueMap("hangup_cause_id", {}, default="unknown"),
     region=None,
+    pbx_parties=True,
     source="cdr-stats addons/samples/import_cdr_100.txt; field order of cdr-stats' cdr_common",
 )
 
@@ -204,6 +207,7 @@ CDRSTATS_CDRIMPORT = Layout(
     record_type=ValueMap("cdr_source_type", {}, default="voice"),
     direction=ValueMap("direction", {"1": "incoming", "2": "outgoing", "0": "unknown"}),
     region=None,
+    pbx_parties=True,
     source="cdr-stats CDRImport sample; CALL_DIRECTION 0/1/2 = not defined/inbound/outbound (cdr-stats)",
 )
 
@@ -248,6 +252,7 @@ FREESWITCH_CDR_CSV = Layout(
     direction=ValueMap("context", {"public": "incoming"}, default="unknown"),
     region=None,
     zone_evidence=("uuid", "uuid_v1"),
+    pbx_parties=True,
     source="carrier-formats.md 1.7 (mod_cdr_csv default template, 13 fields, and the vanilla template "
            "with read/write codecs, 15 fields; 'public' is the context of unauthenticated inbound calls)",
 )
@@ -270,6 +275,7 @@ CUCM_CDR = Layout(
     direction=ValueMap("cdrRecordType", {}, default="unknown"),
     region="US",
     row_flags=(("recording_leg", "callingPartyNumber", r"^b[0-9A-Fa-f]{10,}$"),),
+    pbx_parties=True,
     source="carrier-formats.md 1.8 (line 1 column names, line 2 SQL types, ~130 columns varying by "
            "release; times UTC epoch s; a calling number b00... is a built-in-bridge recording leg)",
 )
@@ -314,6 +320,7 @@ AVAYA_IPO_SMDR = Layout(
     direction=ValueMap("Direction", {"I": "incoming", "O": "outgoing"}),
     direction_internal=("Is Internal", "1"),
     region=None,
+    pbx_parties=True,
     source="Avaya IP Office SMDR field list (Call Start YYYY/MM/DD HH:MM:SS, Connected Time HH:MM:SS, "
            "Direction I/O, Is Internal 0/1, Dialled Number with the trunk access code); "
            "cases/real/more/README.md (a logger's header line)",
@@ -341,6 +348,7 @@ THREECX_CDR = Layout(
     record_type=ValueMap("reason-terminated", {}, default="voice"),
     direction=ValueMap("from-type", {"External": "incoming", "Line": "incoming"}, default="unknown"),
     region=None,
+    pbx_parties=True,
     source="3CX v16/v18 CDR service default fields (27; 'Call NNNN' history id; durations HH:MM:SS, empty "
            "when never answered; extensions as Ext.NNN); cases/real/more/README.md",
 )

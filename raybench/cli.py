@@ -79,12 +79,17 @@ def ingest(paths, db, address, workers, num_cpus, worker_cpus, chunk_size, tz, r
         return
     print_ingest_summary(out)
     click.echo(f"results: {out['results_path']}")  # whole, for copying: the table may cut it
-    failed = [r for r in out["files"] if r["status"] == "failed"]
+    failed = [r for r in out["files"] if r["status"] in ("failed", "suspect")]
     if failed:  # the other files are stored; the exit status still tells a script (or a Ray job) so
         from raybench.errors import IngestError
 
-        first = failed[0].get("error") or failed[0]["path"]
-        _fail(IngestError(f"{len(failed)} of {len(out['files'])} file(s) failed; first: {first}"), 1)
+        first = f"{failed[0]['path']}: {failed[0].get('error')}" if failed[0]["status"] == "suspect" else (
+            failed[0].get("error") or failed[0]["path"])
+        n_failed = sum(1 for r in failed if r["status"] == "failed")
+        n_suspect = len(failed) - n_failed
+        what = " and ".join(w for w in (f"{n_failed} of {len(out['files'])} file(s) failed" if n_failed else "",
+                                        f"{n_suspect} of {len(out['files'])} suspect" if n_suspect else "") if w)
+        _fail(IngestError(f"{what}; first: {first}"), 1)
 
 
 @main.command()

@@ -96,6 +96,8 @@ class Layout:
         region_cc_column: a column holding the country calling code to read national numbers with.
         numbers_are_msisdn: False for layouts whose party ids are pseudonyms (bandicoot), so the number
             rules do not apply.
+        pbx_parties: a phone system's log: a party may be an extension, a dialplan target, an IP address
+            or a SIP URI (:data:`raybench.validate.rules.PBX_PARTY_PATTERN`), stored as written.
         voicemail_prefix: a called-number prefix meaning "rolled to voicemail" (Sprint ``11``).
         imsi, imei, lac, cell_id: columns, if any.
         sector_from_cell: True when the first digit of the cell number is the sector (Sprint).
@@ -104,6 +106,9 @@ class Layout:
         zone_evidence: ``(column, kind)`` of a column whose values prove the zone of the local start
             times: ``"epoch_prefix"`` (the integer part is the Unix time at the start, Asterisk
             ``uniqueid``), ``"uuid_v1"`` (a time-based UUID minted at the start, FreeSWITCH ``uuid``).
+        leg: ``(column, regular expression)``: the column naming the far end of a leg and the pattern
+            whose group 1 is the name without a per-channel sequence (Asterisk ``SIP/1001-0000005d`` ->
+            ``SIP/1001``); stored as ``cdr.leg_ref``.
         row_flags: ``(flag id, column, regular expression)``: rows whose column matches get the flag
             (Cisco recording legs); the flag ids are in :data:`raybench.validate.rules.ROW_FLAG_FIELDS`.
         positions: for fixed-width text, ``(start, end)`` character offsets of each column of
@@ -139,6 +144,7 @@ class Layout:
     region: str | None = "US"
     region_cc_column: str | None = None
     numbers_are_msisdn: bool = True
+    pbx_parties: bool = False
     voicemail_prefix: str | None = None
     imsi: str | None = None
     imei: str | None = None
@@ -150,6 +156,7 @@ class Layout:
     end_column: str | None = None
     positions: tuple[tuple[int, int], ...] = ()
     zone_evidence: tuple[str, str] | None = None
+    leg: tuple[str, str] | None = None
     row_flags: tuple[tuple[str, str, str], ...] = ()
     source: str = ""
 

@@ -58,9 +58,12 @@ CDR_SCHEMA = pa.schema([
     ("duplicate_of", pa.string()),
     ("ingest_job", pa.string()),
     ("flags", pa.list_(pa.string())),
+    ("leg_ref", pa.string()),
 ])
 """Arrow schema of the ``cdr`` table, column for column. ``flags`` are the soft rules the row failed
-(:mod:`raybench.validate.rules`): the row is a call, stored, with those values in doubt."""
+(:mod:`raybench.validate.rules`): the row is a call, stored, with those values in doubt. ``leg_ref`` is
+the source's name for the far end of this leg (Asterisk ``dstchannel`` without its sequence number): two
+records of one call with different ``leg_ref`` are legs (a queue ringing several agents), not copies."""
 
 CDR_DDL = """
 CREATE TABLE IF NOT EXISTS cdr (
@@ -70,7 +73,8 @@ CREATE TABLE IF NOT EXISTS cdr (
     start_utc TIMESTAMPTZ, start_raw VARCHAR, tz_assumed VARCHAR, tz_flag VARCHAR,
     duration_s INTEGER, caller VARCHAR, callee VARCHAR, dialed VARCHAR,
     imsi VARCHAR, imei VARCHAR, cell_id VARCHAR, lac VARCHAR, sector VARCHAR,
-    cell_lat DOUBLE, cell_lon DOUBLE, duplicate_of VARCHAR, ingest_job VARCHAR, flags VARCHAR[]
+    cell_lat DOUBLE, cell_lon DOUBLE, duplicate_of VARCHAR, ingest_job VARCHAR, flags VARCHAR[],
+    leg_ref VARCHAR
 )"""
 
 QUARANTINE_COLUMNS = ("source_file", "source_sha256", "source_row", "raw", "reasons", "ingest_job")
@@ -123,6 +127,7 @@ CREATE TABLE IF NOT EXISTS ingest_jobs (
 
 MIGRATIONS = (
     "ALTER TABLE cdr ADD COLUMN IF NOT EXISTS flags VARCHAR[]",
+    "ALTER TABLE cdr ADD COLUMN IF NOT EXISTS leg_ref VARCHAR",
     "ALTER TABLE files ADD COLUMN IF NOT EXISTS tz VARCHAR",
     "ALTER TABLE files ADD COLUMN IF NOT EXISTS tz_source VARCHAR",
     "ALTER TABLE files ADD COLUMN IF NOT EXISTS value_formats VARCHAR",

@@ -26,7 +26,8 @@ is accepted only when each record is the other's best candidate in the other's f
 clock skew, then billing, then zone shift; then the smallest ``|r|``).
 
 Legs: two records whose starts are within ``tolerance_s`` are legs of one call when they have the same
-caller and different callees (ring group, forward leg as T-Mobile writes it), or when one's callee is the
+caller and different callees (ring group, forward leg as T-Mobile writes it) or different legs
+(``cdr.leg_ref``: a queue ringing several agents behind one called number; never copies), or when one's callee is the
 other's caller and that other is ``direction = 'forwarded'``. Legs link clusters: the call is recorded on
 the first record of each cluster.
 """
@@ -84,10 +85,11 @@ def insert_keys_sql() -> str:
         SELECT k, file, row, a, b, start_s, duration_s,
                CASE WHEN duration_s IS NULL THEN 0 ELSE greatest(1, (duration_s + 59) // 60) END AS dmin,
                coalesce(direction = 'forwarded', false), coalesce(tz_flag = 'dst_ambiguous', false),
-               $jobno, k AS cluster, NULL::BIGINT AS call_id
+               $jobno, k AS cluster, NULL::BIGINT AS call_id, leg
         FROM (SELECT {record_key('c.record_id')} AS k, f.file, c.source_row AS row, {number_key('c.caller')} AS a,
                      {number_key('c.callee')} AS b, epoch_us(c.start_utc) // 1000000 AS start_s,
-                     c.duration_s, c.direction, c.tz_flag
+                     c.duration_s, c.direction, c.tz_flag,
+                     CASE WHEN c.leg_ref <> '' THEN (md5_number_lower(c.leg_ref) >> 4)::BIGINT END AS leg
               FROM cdr c JOIN dd_files f USING (source_sha256) WHERE c.ingest_job = $job)
         WHERE a IS NOT NULL AND b IS NOT NULL AND start_s IS NOT NULL"""
 
@@ -127,14 +129,15 @@ def candidates_sql(o: DedupeOptions, parts: int = 1, part: int = 0) -> str:
     rank = "CASE kind " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in KIND_RANK.items()) + " END"
     cut = part_sql("a", parts, part)
     return f"""
-        WITH x AS (SELECT k, file, a, b, dmin, start_s, duration_s, amb, start_s // 86400 + o.d AS pday
+        WITH x AS (SELECT k, file, a, b, dmin, start_s, duration_s, amb, leg, start_s // 86400 + o.d AS pday
                    FROM call_keys, (VALUES (-1), (0), (1)) o(d) WHERE job = $jobno AND {cut}),
-        y AS (SELECT k, file, a, b, dmin, start_s, duration_s, amb, job, start_s // 86400 AS day FROM call_keys
+        y AS (SELECT k, file, a, b, dmin, start_s, duration_s, amb, leg, job, start_s // 86400 AS day FROM call_keys
               WHERE {cut}),
         c AS (SELECT x.k AS x, y.k AS y, x.file AS x_file, y.file AS y_file, y.job = $jobno AS y_new, y.start_s - x.start_s AS delta, {kind} AS kind
               FROM x JOIN y ON y.a = x.a AND y.b = x.b AND y.dmin = x.dmin AND y.day = x.pday
               WHERE y.k <> x.k AND (y.job <> $jobno OR x.k < y.k)
-                AND abs(y.start_s - x.start_s) <= {o.window_s})
+                AND abs(y.start_s - x.start_s) <= {o.window_s}
+                AND (x.leg IS NULL OR y.leg IS NULL OR x.leg = y.leg))
         SELECT x, y, x_file, y_file, y_new, kind,
                {rank} * 100000 + abs(delta - 3600 * CAST(round(delta / 3600.0) AS BIGINT)) AS score
         FROM c WHERE kind IS NOT NULL"""
@@ -142,14 +145,18 @@ def candidates_sql(o: DedupeOptions, parts: int = 1, part: int = 0) -> str:
 
 def accepted_pairs_sql() -> str:
     """From ``_dd_cand``: the mutual-best pairs ``(x, y, y_new, kind)`` (each record the other's best in
-    the other's file, ties to the smaller key), once each; x is a record of the job."""
+    the other's file, ties to the smaller key), once each, and every ``exact`` pair (the same parties,
+    start second and duration: one call written several times, so three copies in one file all join
+    one cluster); x is a record of the job."""
     return """
         WITH s AS (SELECT x AS u, y AS v, y_file AS v_file, true AS u_new, y_new AS v_new, kind, score FROM _dd_cand
                    UNION ALL SELECT y, x, x_file, y_new, true, kind, score FROM _dd_cand),
         r AS (SELECT * FROM s QUALIFY row_number() OVER (PARTITION BY u, v_file ORDER BY score, v) = 1)
         SELECT a.u AS x, a.v AS y, a.v_new AS y_new, a.kind
         FROM r a JOIN r b ON a.u = b.v AND a.v = b.u
-        WHERE a.u_new AND (NOT a.v_new OR a.u < a.v)"""
+        WHERE a.u_new AND (NOT a.v_new OR a.u < a.v)
+        UNION
+        SELECT x, y, y_new, kind FROM _dd_cand WHERE kind = 'exact'"""
 
 
 def relation_sql(o: DedupeOptions) -> str:
@@ -179,13 +186,13 @@ def leg_pairs_sql(o: DedupeOptions, parts: int = 1, part: int = 0) -> str:
     t = o.tolerance_s
     bucket = max(1, t)  # probing buckets -1, 0, +1 of this width covers +-t seconds
     cut = lambda c: part_sql(c, parts, part)  # noqa: E731
-    r = f"""(SELECT k, a, b, start_s, fwd, job = $jobno AS new, cluster, start_s // {bucket} AS m
+    r = f"""(SELECT k, a, b, start_s, fwd, leg, job = $jobno AS new, cluster, start_s // {bucket} AS m
               FROM call_keys WHERE {{}})"""
     x = f"""(SELECT r.*, r.m + o.d AS pm FROM {r} r, (VALUES (-1), (0), (1)) o(d) WHERE r.new)"""
     return f"""
         SELECT x.cluster AS xc, y.cluster AS yc FROM {x.format(cut('a'))} x JOIN {r.format(cut('a'))} y
             ON y.a = x.a AND y.m = x.pm
-            WHERE y.b <> x.b AND abs(y.start_s - x.start_s) <= {t} AND (NOT y.new OR x.k < y.k)
+            WHERE (y.b <> x.b OR x.leg <> y.leg) AND abs(y.start_s - x.start_s) <= {t} AND (NOT y.new OR x.k < y.k)
               AND x.cluster <> y.cluster
         UNION ALL
         SELECT x.cluster, y.cluster FROM {x.format(cut('b'))} x JOIN {r.format(cut('a'))} y ON y.a = x.b AND y.m = x.pm

@@ -18,6 +18,7 @@ only (about 80 bytes a row before compression): a record is named by its key ``k
 | job | INTEGER | ``dd_jobs.job`` of the job that indexed the record |
 | cluster | BIGINT | ``k`` of the first record of its duplicate cluster (its own ``k`` when it is first or alone) |
 | call_id | BIGINT | on the first record of a cluster: ``k`` of the first leg of its call; null when the call has one leg, and on duplicates |
+| leg | BIGINT | key of ``cdr.leg_ref`` (60 bits of its MD5), null without one: records with different legs are never copies |
 
 ``dd_files``: ``file`` (INTEGER, 1, 2, ...) for each ``source_sha256``, with its ``source_file``.
 ``dd_jobs``: ``job`` (INTEGER) for each ``ingest_job``.
@@ -53,7 +54,7 @@ log = logging.getLogger(__name__)
 CALL_KEYS_DDL = """
 CREATE TABLE IF NOT EXISTS call_keys (
     k BIGINT, file INTEGER, row BIGINT, a BIGINT, b BIGINT, start_s BIGINT, duration_s INTEGER, dmin INTEGER, fwd BOOLEAN, amb BOOLEAN,
-    job INTEGER, cluster BIGINT, call_id BIGINT
+    job INTEGER, cluster BIGINT, call_id BIGINT, leg BIGINT
 )"""
 
 DD_FILES_DDL = "CREATE TABLE IF NOT EXISTS dd_files (file INTEGER, source_sha256 VARCHAR, source_file VARCHAR)"
@@ -93,3 +94,4 @@ def create_tables(con, migrate: bool = True) -> None:
         con.execute("UPDATE cdr SET duplicate_of = NULL WHERE duplicate_of IS NOT NULL")
     for ddl in DEDUPE_DDL:
         con.execute(ddl)
+    con.execute("ALTER TABLE call_keys ADD COLUMN IF NOT EXISTS leg BIGINT")

@@ -163,6 +163,13 @@ def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer,
     else:
         first = first.with_columns(caller=pl.col("_caller"), callee=pl.col("_callee"),
                                    dialed=pl.col("_dialed"), _number_unresolved=pl.lit(False))
+    if layout.leg is not None and layout.leg[0] in df.columns:
+        column, pattern = layout.leg
+        ref = df[column].str.strip_chars()
+        first = first.with_columns(leg_ref=pl.when(ref != "").then(
+            pl.coalesce(ref.str.extract(pattern, 1), ref)).otherwise(None))
+    else:
+        first = first.with_columns(leg_ref=pl.lit(None, _S))
     if layout.row_flags:
         first = first.with_columns([
             df[column].str.contains(pattern).fill_null(False).alias(f"_flag_{flag}")

@@ -27,6 +27,7 @@ from raybench.errors import ConfigError, InputFileError, RaybenchError
 from raybench.faults.plan import FaultPlan
 from raybench.identify.file import FileIdentity
 from raybench.layout import Layout
+from raybench.pipeline.verdict import file_verdict, rows_flagged
 from raybench.profile import profile_file
 from raybench.read.junk import JunkRules
 from raybench.timing import PhaseTimer
@@ -511,13 +512,16 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
                 sink.write_file_row(task.row)
                 continue
             stored, quarantined = counts.get(task.plan.sha256, (0, 0))
-            task.row.update(rows_stored=stored, rows_quarantined=quarantined)
+            task.row.update(rows_stored=stored, rows_quarantined=quarantined,
+                            rows_flagged=rows_flagged(sink.con, job, task.plan.sha256))
             failed_rows = sink.worker_error_rows(job, task.plan.sha256)
             if stored + quarantined == task.plan.n_records and failed_rows:
                 task.row.update(status="errors", error=f"{failed_rows} rows quarantined because a worker "
                                                        "failed on them; ingest the file again to retry")
             elif stored + quarantined == task.plan.n_records:
-                task.row.update(status="ok", error=None)
+                status, error = file_verdict(sink.con, job, task.plan.sha256, task.plan.n_records, stored,
+                                             quarantined, task.row.get("value_formats"))
+                task.row.update(status=status, error=error)
             else:
                 task.row.update(status="incomplete", error=f"{task.plan.n_records - stored - quarantined} "
                                                            "rows read but neither stored nor quarantined")
@@ -552,6 +556,8 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
     totals = {
         "files": len(rows),
         "files_failed": sum(1 for r in rows if r["status"] == "failed"),
+        "files_suspect": sum(1 for r in rows if r["status"] == "suspect"),
+        "rows_flagged": sum(r.get("rows_flagged") or 0 for r in rows),
         "rows_read": sum(r["rows_read"] or 0 for r in rows),
         "rows_stored": sum(r["rows_stored"] or 0 for r in rows),
         "rows_quarantined": sum(r["rows_quarantined"] or 0 for r in rows),

@@ -97,7 +97,7 @@ def process_chunk(data: bytes | ReadRows, *, layout: Layout, encoding: str, firs
         "duration_s", "caller", "callee", "dialed", "imsi", "imei", "cell_id", "lac", "sector",
         "cell_lat", "cell_lon",
         pl.when(pl.col("reasons").list.len() > 0).then(pl.col("raw")).otherwise(None).alias("raw"),
-        "reasons", "flags",
+        "reasons", "flags", "leg_ref",
     ).to_arrow()
     rows = good.column("source_row").to_pylist()
     cols: dict[str, pa.Array] = {

@@ -79,6 +79,12 @@ def _start_text(frame: pl.DataFrame, layout: Layout) -> pl.Series:
     return col.filter(col.is_not_null() & (col != ""))
 
 
+def _unread(values: pl.Series, parsed: pl.Expr, k: int = 3) -> list[str]:
+    """Up to ``k`` distinct sampled values the chosen format does not read (the verdict's examples)."""
+    frame = pl.DataFrame({"v": values}).filter(parsed.is_null())
+    return frame["v"].unique(maintain_order=True).head(k).to_list()
+
+
 def _decide_start(frame: pl.DataFrame, layout: Layout, out: dict) -> Layout:
     start = layout.start
     if start is None or start.epoch is not None or start.column not in frame.columns:
@@ -91,6 +97,7 @@ def _decide_start(frame: pl.DataFrame, layout: Layout, out: dict) -> Layout:
              "read": {"layout": own}, "source": "layout"}
     out["start"] = entry
     if own >= KEEP_SHARE * values.len():
+        entry["unread"] = _unread(values, parse_naive(pl.col("v"), start))
         return layout
     counts = read_counts_start(values, tuple(start.formats) + tuple(start.day_first_formats)
                                + date_time_formats(layout.region not in (None, "US", "CA")))
@@ -101,7 +108,9 @@ def _decide_start(frame: pl.DataFrame, layout: Layout, out: dict) -> Layout:
         return layout
     entry.update(format=[best], source="profile", read=dict(sorted(counts.items(), key=lambda kv: -kv[1])[:5],
                                                              layout=own))
-    return replace(layout, start=replace(start, formats=(best,), day_first_formats=()))
+    chosen = replace(start, formats=(best,), day_first_formats=())
+    entry["unread"] = _unread(values, parse_naive(pl.col("v"), chosen))
+    return replace(layout, start=chosen)
 
 
 def _decide_duration(frame: pl.DataFrame, layout: Layout, out: dict) -> Layout:
@@ -118,13 +127,16 @@ def _decide_duration(frame: pl.DataFrame, layout: Layout, out: dict) -> Layout:
              "source": "layout"}
     out["duration"] = entry
     if own >= KEEP_SHARE * values.len():
+        entry["unread"] = _unread(values, parse_duration(pl.col("v"), layout.duration_unit))
         return layout
     counts = read_counts_duration(values, (layout.duration_unit,) + tuple(u for u in DURATION_UNITS
                                                                          if u != layout.duration_unit))
     best = max(counts, key=lambda u: counts[u], default=None)
     if best is None or counts[best] <= own:
+        entry["unread"] = _unread(values, parse_duration(pl.col("v"), layout.duration_unit))
         return layout
     entry.update(format=best, source="profile", read=dict(counts, layout=own))
+    entry["unread"] = _unread(values, parse_duration(pl.col("v"), best))
     return replace(layout, duration_unit=best)
 
 

@@ -73,6 +73,12 @@ NUMBER_PATTERN = r"^(\+?\d{3,20}|[*#]\d{1,6}#?)$"
 """A party number after cleaning: 3 to 20 digits with an optional ``+`` (short codes, national,
 international with an exit prefix), or a ``*``/``#`` service code."""
 
+PBX_PARTY_PATTERN = (r"^(?i:ext\.?\s*\d{1,8}|[a-z][a-z0-9_]{0,31}(?:[+*#-][0-9a-z_]{1,16})?"
+                     r"|(?:\d{1,3}\.){3}\d{1,3}|(?:sips?:)?[^@\s]+@[^@\s]+)$")
+"""What a phone system writes as a party besides numbers (:attr:`raybench.layout.Layout.pbx_parties`): an
+extension (``Ext.610``, 3CX), a dialplan target or application (``t``, ``s``, ``hangup``, ``voicemail``,
+``park+700``, ``MakeCall``), an IP address (FreeSWITCH), a SIP URI. Stored as written, not flagged."""
+
 PARTIES = ("caller", "callee", "dialed")
 
 
@@ -82,6 +88,8 @@ def _numbers_well_formed(layout: Layout) -> pl.Expr:
         value = pl.col(col)
         fine = (value.is_null() | value.str.contains(NUMBER_PATTERN)
                 | value.str.to_lowercase().is_in(list(WITHHELD_TOKENS)))
+        if layout.pbx_parties:
+            fine = fine | value.str.contains(PBX_PARTY_PATTERN)
         ok = ok & fine
     return ok | pl.col("_number_lossy")  # a lossy number is reported by number_lossy alone
 
@@ -127,8 +135,8 @@ RULES: tuple[Rule, ...] = (
     Rule("number_lossy", "no number was damaged by Excel's scientific notation (9.12678E+11)",
          lambda lo: lo.kind == "cdr" and lo.numbers_are_msisdn,
          _numbers_lossy_free, "hard", PARTIES),
-    Rule("number_format", "every party number is digits (3 to 20, optional +), a service code, or a "
-         "withheld marker such as 'anonymous'",
+    Rule("number_format", "every party number is digits (3 to 20, optional +), a service code, a "
+         "withheld marker such as 'anonymous', or (phone systems) an extension or dialplan target",
          lambda lo: lo.kind == "cdr" and lo.numbers_are_msisdn,
          _numbers_well_formed, "soft", PARTIES),
     Rule("number_repaired", "no number was written as a float (15555550100.0: read as the integer)",
