@@ -286,7 +286,8 @@ def verizon(rng: random.Random, n: int, *, delim: str = ",", dates: str = "mdy",
                   "$0.00" if rng.random() < 0.8 else f".{rng.randint(1, 99):02d}", "$0.00"]
         d.record(fields, truth_row(
             i + 1, f"{date_txt} {time_txt}", start_utc=from_local(local), duration_s=minutes * 60,
-            caller=caller.canonical, callee=callee.canonical, record_type="voice", direction=direction))
+            caller=caller.canonical, callee=callee.canonical, record_type=("voice", "other"),  # no type column
+            direction=direction))
         if per_page and (i + 1) % per_page == 0 and i + 1 < n:
             d.junk_row([f"Page {(i + 1) // per_page} of {page_footers}"])
     if totals:

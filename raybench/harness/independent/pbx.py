@@ -177,7 +177,7 @@ def fixed_width(rng: random.Random, n: int, *, date_style: str = "mmddyy", per_p
                 f"{called[:3]} {called[3:6]} {called[6:]}  {rng.choice(('DD', 'DD', 'DD', 'OP', 'TF'))}")
         d.record([], truth_row(
             i + 1, f"{date_txt} {time_txt}", start_utc=from_local(local), duration_s=dur, caller="+1" + station,
-            callee="+1" + called, record_type="voice", direction=("outgoing", "unknown")), text=text)
+            callee="+1" + called, record_type=("voice", "other"), direction=("outgoing", "unknown")), text=text)
     d.junk(f"TOTAL CALLS: {n:>5}     TOTAL TIME: {total_s // 60:>6}:{total_s % 60:02d}")
     d.junk("*** END OF REPORT ***")
     return d
