@@ -184,7 +184,8 @@ def _db_with(rows, quarantined=0, flags=True):
         con.execute("INSERT INTO cdr (source_sha256, ingest_job, source_row, start_raw, start_utc, duration_s, "
                     "caller, callee, record_type, direction" + (", flags" if flags else "") + ") VALUES "
                     "('s', 'j', ?, ?, to_timestamp(?), ?, ?, ?, 'voice', 'outgoing'" + (", ?" if flags else "") + ")",
-                    [r["row"], r["raw"], r["epoch"], r["dur"], r["caller"], "+13125550100", *([r.get("flags")] if flags else [])])
+                    [r["row"], r["raw"], r["epoch"], r["dur"], r["caller"], "+13125550100",
+                     *([r.get("flags")] if flags else [])])
     for i in range(quarantined):
         con.execute("INSERT INTO quarantine VALUES ('f', 's', ?, 'x', ['field_count'], 'j')", [100 + i])
     return con

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from raybench.harness.independent.parties import (
-    Party, as_written, csv_line, es_party, fmt_date, fmt_duration, fmt_month_name, fmt_time, from_local,
+    Party, csv_line, fmt_date, fmt_duration, fmt_month_name, fmt_time, from_local,
     imei, imsi, instants, nanp_digits, to_local, trunk_zero_party, truth_row, uk_party, us_party,
 )
 
@@ -61,7 +61,7 @@ def _kind_mix(rng: random.Random, sms_share: float = 0.2) -> tuple[str, str]:
     return "voice", rng.choice(("outgoing", "incoming"))
 
 
-def _voice_duration(rng: random.Random) -> int:
+def voice_duration(rng: random.Random) -> int:
     """Seconds of a call: mostly short, some past an hour (minutes keep counting in ``MM:SS``)."""
     return rng.choice((rng.randint(1, 59), rng.randint(60, 900), rng.randint(60, 900), rng.randint(3600, 5400)))
 
@@ -105,7 +105,7 @@ def att(rng: random.Random, n: int, *, delim: str = ",", date_order: str = "mdy"
         fwd = us_party(nanp_digits(rng), numbers)
         caller, callee = {"outgoing": (target, other), "incoming": (other, target),
                           "forwarded": (other, fwd)}[direction]
-        dur = 0 if rtype == "sms" else _voice_duration(rng)
+        dur = 0 if rtype == "sms" else voice_duration(rng)
         date_txt = fmt_date(t.date(), date_order, "/", year_digits, pad)
         time_txt = fmt_time(t, pad=pad)
         blank_imei = rng.random() < 0.1
@@ -172,7 +172,7 @@ def tmobile(rng: random.Random, n: int, *, delim: str = ",", stamp: str = "iso",
             when_txt = [fmt_date(t.date(), "mdy", "/") + " " + fmt_time(t, h12=True, pad=False)]
         else:
             when_txt = [t.strftime("%Y-%m-%d %H:%M:%S")]
-        dur = 0 if rtype == "sms" else _voice_duration(rng)
+        dur = 0 if rtype == "sms" else voice_duration(rng)
         sms_cell = rtype == "sms" or code == "RCS-IMChat"
         lac, cell = ("", "") if sms_cell else (str(rng.randint(1000, 65000)), str(rng.randint(10000, 999999)))
         fields = [code, *when_txt, caller.written, callee.written, fmt_duration(dur, dur_style),
@@ -219,7 +219,7 @@ def sprint(rng: random.Random, n: int, *, delim: str = ",", headers: str = "glos
         if not seconds:
             local = local.replace(second=0)
         start = from_local(local)
-        dur = 0 if rtype == "sms" else _voice_duration(rng)
+        dur = 0 if rtype == "sms" else voice_duration(rng)
         caller, callee = (target, other) if direction == "outgoing" else (other, target)
         callee_w, callee_truth = callee.written, callee.canonical
         rtype_truth: object = rtype
@@ -270,7 +270,7 @@ def verizon(rng: random.Random, n: int, *, delim: str = ",", dates: str = "mdy",
         direction = rng.choice(("outgoing", "outgoing", "incoming"))
         other = us_party(nanp_digits(rng), "dash")
         local = to_local(t).replace(second=0)
-        minutes = int(fmt_duration(_voice_duration(rng), "min"))
+        minutes = int(fmt_duration(voice_duration(rng), "min"))
         if dates == "long":
             date_txt = fmt_month_name(local.date())
         elif dates == "dmy2":

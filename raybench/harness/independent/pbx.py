@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
-from raybench.harness.independent.families import Draft, _voice_duration
+from raybench.harness.independent.families import Draft, voice_duration
 from raybench.harness.independent.parties import (
     LOCAL_ZONE, Party, as_written, es_party, from_local, nanp_digits, to_local, trunk_zero_party, truth_row,
     uk_party, us_party, instants,
@@ -69,14 +69,15 @@ def asterisk(rng: random.Random, n: int, *, columns: int = 16, zone: str = LOCAL
                                                               targets=targets)
         disposition = rng.choice(("ANSWERED",) * 6 + ("NO ANSWER", "BUSY", "FAILED"))
         ring = rng.randint(0, 25)
-        talk = _voice_duration(rng) if disposition == "ANSWERED" else 0
+        talk = voice_duration(rng) if disposition == "ANSWERED" else 0
         answer = t + timedelta(seconds=ring) if disposition == "ANSWERED" else None
         end = t + timedelta(seconds=ring + talk)
         duration, billsec = ring + talk, talk
         name = rng.choice(NAMES) if direction != "incoming" else rng.choice(("", "CHICAGO IL", "WIRELESS CALLER"))
         clid = f'"{name}" <{src.written}>'
         chan = f"SIP/{src.written if direction != 'incoming' else 'trunk'}-{seq:08x}"
-        dstchan = "" if disposition == "FAILED" else f"SIP/{'trunk' if direction == 'outgoing' else dst.written}-{seq + 1:08x}"
+        peer = "trunk" if direction == "outgoing" else dst.written
+        dstchan = "" if disposition == "FAILED" else f"SIP/{peer}-{seq + 1:08x}"
         app, appdata = ("Dial", f"SIP/trunk/{dst.written},60") if direction == "outgoing" else \
             (("Background", "custom/welcome") if dst.written in AST_TARGETS else ("Dial", f"SIP/{dst.written},30,tT"))
         start_txt = _stamp(t, zone)
@@ -119,7 +120,7 @@ def freeswitch(rng: random.Random, n: int, *, legs: str = "a", year: int = 2023,
             dst = as_written(rng.choice(users[:5] + ["*98", "9196", "5000"]))
         cause = rng.choice(("NORMAL_CLEARING",) * 5 + ("NO_ANSWER", "USER_BUSY", "ORIGINATOR_CANCEL"))
         ring = rng.randint(1, 20)
-        talk = _voice_duration(rng) if cause == "NORMAL_CLEARING" else 0
+        talk = voice_duration(rng) if cause == "NORMAL_CLEARING" else 0
         answer = t + timedelta(seconds=ring) if talk else None
         end = t + timedelta(seconds=ring + talk)
         a_uuid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
@@ -168,7 +169,7 @@ def fixed_width(rng: random.Random, n: int, *, date_style: str = "mmddyy", per_p
             d.junk(rule)
             page += 1
         local = to_local(t).replace(second=0)
-        dur = _voice_duration(rng)
+        dur = voice_duration(rng)
         total_s += dur
         called = nanp_digits(rng)
         date_txt = local.strftime("%m%d%y") if date_style == "mmddyy" else local.strftime("%y%m%d")

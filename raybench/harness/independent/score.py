@@ -134,7 +134,9 @@ def score_file(con, job: str, file_row: dict | None, doc: dict, doubt: dict[str,
             bucket = flagged if f in in_doubt else wrong
             bucket[f] = bucket.get(f, 0) + 1
             if f not in in_doubt and sum(1 for e in out["examples"] if e.startswith(f + ":")) < 3:
-                shown = got if f != "start_utc" or got is None else datetime.fromtimestamp(got / 1e6, timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
+                shown = got
+                if f == "start_utc" and got is not None:
+                    shown = datetime.fromtimestamp(got / 1e6, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
                 out["examples"].append(f"{f}: got {shown!r} want {want!r} (row {t['source_row']})")
     out["readable_not_stored"] = sum(1 for t in truth if t["expect"] == "store" and t["source_row"] not in seen)
     lost = n - out["matched"] - out["quarantined"]
@@ -224,7 +226,8 @@ def evaluate_independent(out_dir: str, seed: int = 0, only: list[str] | None = N
 
 def format_table(result: dict) -> str:
     """The per-file table and the totals, as text."""
-    lines = [f"{'file':26} {'family':10} {'exp/got':17} {'rec':>4} {'stor':>4} {'quar':>4}  {'verdict':14} wrong fields"]
+    lines = [f"{'file':26} {'family':10} {'exp/got':17} {'rec':>4} {'stor':>4} {'quar':>4}  {'verdict':14} "
+             "wrong fields"]
     for r in result["files"]:
         wrong = ", ".join(f"{f} {c}" for f, c in r["wrong_fields"].items()) or "-"
         lines.append(f"{r['file']:26} {r['family']:10} {r['expected_status'] + '/' + str(r['status']):17} "
