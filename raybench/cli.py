@@ -310,13 +310,30 @@ def jobs(path, concurrent, total, address, num_cpus, worker_cpus, sample_interva
 @click.option("--real", "real_dir", default=None, help="--classifiers: folder of real samples (default ../shared/cases/real).")
 @click.option("--rows", default="1M", show_default=True, help="Base rows in all, split over five layouts.")
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--out", "out_dir", default="results/dedupe-eval", show_default=True, help="Working folder.")
+@click.option("--independent", is_flag=True,
+              help="Ingest the independent carrier-like set (raybench.harness.independent) and give each file a "
+                   "verdict: right / suspect / quarantined / failed / silently wrong.")
+@click.option("--out", "out_dir", default=None,
+              help="Working folder (default results/dedupe-eval, or results/independent-eval).")
 @click.option("--workers", type=int, default=None, help="Actors in the pool (default: CPUs - 1).")
 @click.option("--splink", is_flag=True, help="Also run Splink (optional extra raybench[splink]) on the same rows.")
-def evaluate(dedupe, classifiers, per_layout, real_dir, rows, seed, out_dir, workers, splink) -> None:
-    """Score the classifiers (default), or with --dedupe duplicate detection (precision/recall/F1)."""
+def evaluate(dedupe, classifiers, per_layout, real_dir, rows, seed, independent, out_dir, workers, splink) -> None:
+    """Score the classifiers (default), or with --dedupe duplicate detection (precision/recall/F1), or with
+    --independent the reading of exports that raybench did not write."""
     import json
 
+    if independent:
+        from raybench.harness.independent import evaluate_independent, format_table
+
+        try:
+            result = evaluate_independent(out_dir or "results/independent-eval", seed=seed, workers=workers or 1)
+        except RaybenchError as exc:
+            _fail(exc)
+            return
+        click.echo(format_table(result))
+        click.echo(f"results: {result['results_path']}")
+        return
+    out_dir = out_dir or "results/dedupe-eval"
     from raybench.dedupe.bench import evaluate_dedupe, print_dedupe_evaluation
     from raybench.units import parse_count
 
