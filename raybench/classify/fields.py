@@ -46,6 +46,19 @@ def layout_fields(layout: Layout) -> dict[str, str]:
     return out
 
 
+def exact_names_first(base: Layout, columns: tuple[str, ...], mapping: dict[str, str]) -> dict[str, str]:
+    """A model's column mapping with every file column named exactly as a column of ``base`` (compared as
+    :func:`raybench.identify.sniff.normalize_header` writes them) mapped to that column's field, and
+    the model's other claims on those fields dropped: a name the layout's own source gives is a fact,
+    the model's reading of it a guess."""
+    from raybench.identify.sniff import normalize_header
+
+    by_name = {normalize_header(c): f for c, f in layout_fields(base).items() if f != "ignore"}
+    exact = {c: by_name[normalize_header(c)] for c in columns if normalize_header(c) in by_name}
+    taken = set(exact.values())
+    return {c: exact.get(c, "ignore" if f in taken else f) for c, f in {**mapping, **exact}.items()}
+
+
 def mapped_layout(base: Layout, columns: tuple[str, ...], mapping: dict[str, str], *, has_header: bool,
                   delimiter: str, skip_initial_space: bool, path: str = "<text>") -> Layout:
     """``base`` rebuilt to read a file whose columns are ``columns``, mapped to fields by ``mapping``.

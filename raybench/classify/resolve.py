@@ -74,7 +74,7 @@ def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers
         InputFileError: the file cannot be read (empty, binary, missing); UnknownLayoutError is not
             raised here: an unknown file comes back with ``layout == 'unknown'``.
     """
-    from raybench.classify.fields import mapped_layout
+    from raybench.classify.fields import exact_names_first, mapped_layout
     from raybench.classify.models import default_classifiers
     from raybench.classify.sample import decode_sample, sample_text
     from raybench.classify.templates import match_template
@@ -109,8 +109,9 @@ def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers
     from raybench.catalog import get_layout
 
     names = column_names(sample)
+    base = get_layout(result.layout)
     try:
-        layout = mapped_layout(get_layout(result.layout), names, {c.name: c.field for c in result.columns},
+        layout = mapped_layout(base, names, exact_names_first(base, tuple(names), {c.name: c.field for c in result.columns}),
                                has_header=sample.header is not None, delimiter=sample.delimiter,
                                skip_initial_space=sample.skip_initial_space, path=path)
     except UnknownLayoutError as exc:

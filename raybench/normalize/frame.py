@@ -13,8 +13,12 @@ import polars as pl
 from raybench.layout import Layout, ValueMap
 from raybench.normalize.durations import parse_duration
 from raybench.normalize.numbers import (EXCEL_DAMAGED, FLOAT_WRITTEN, NULL_TOKENS, UNRESOLVED_MIN_DIGITS,
-                                        NumberNormalizer)
+                                        UNRESOLVED_MIN_DIGITS_NO_PLAN, NumberNormalizer)
 from raybench.normalize.times import localize, parse_naive
+
+EXTENSION_PATTERN = r"^(?i:(?:ext\.?\s*)?\d{2,6}|[a-z][a-z0-9_]{0,31})$"
+"""A party inside a phone system: an extension (``1001``, ``Ext.610``: at most 6 digits, shorter than any
+subscriber number), a SIP user (``bob2``) or a dialplan target (``h``, ``voicemail``)."""
 
 MAX_DURATION_S = 86_400
 """Longest duration stored for one record, in seconds (one day); a longer or negative one is stored null
@@ -156,13 +160,22 @@ def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer,
             callee=numbers.series(first["_callee"]),
             dialed=numbers.series(first["_dialed"]),
         )
+        # with a numbering plan: a national-length number it did not make E.164; without one: a number
+        # long enough to hold a country code that was not written with + (13035550123: +1 303..., or not?)
+        digits = UNRESOLVED_MIN_DIGITS if layout.region is not None else UNRESOLVED_MIN_DIGITS_NO_PLAN
         unresolved = pl.lit(False)
         for c in ("caller", "callee", "dialed"):
-            unresolved = unresolved | pl.col(c).str.contains(f"^\\d{{{UNRESOLVED_MIN_DIGITS},}}$").fill_null(False)
+            unresolved = unresolved | pl.col(c).str.contains(f"^\\d{{{digits},}}$").fill_null(False)
         first = first.with_columns(_number_unresolved=unresolved)
     else:
         first = first.with_columns(caller=pl.col("_caller"), callee=pl.col("_callee"),
                                    dialed=pl.col("_dialed"), _number_unresolved=pl.lit(False))
+    if layout.pbx_parties and layout.direction is not None:
+        # two extensions talking is an internal call, whatever context the phone system wrote
+        both = (pl.col("caller").str.contains(EXTENSION_PATTERN).fill_null(False)
+                & pl.col("callee").str.contains(EXTENSION_PATTERN).fill_null(False))
+        first = first.with_columns(direction=pl.when(both & pl.col("direction").is_in(["outgoing", "unknown"]))
+                                   .then(pl.lit("internal")).otherwise(pl.col("direction")))
     if layout.leg is not None and layout.leg[0] in df.columns:
         column, pattern = layout.leg
         ref = df[column].str.strip_chars()

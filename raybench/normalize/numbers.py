@@ -25,6 +25,9 @@ FLOAT_WRITTEN = re.compile(r"\s*(\+?\d+)\.0+\s*")
 UNRESOLVED_MIN_DIGITS = 8
 """A number of at least this many digits left without a country code is flagged ``number_unresolved``
 (shorter ones are extensions and short codes, kept as written without doubt)."""
+UNRESOLVED_MIN_DIGITS_NO_PLAN = 11
+"""Where the numbering plan is unknown (layout region None), a number of at least this many digits written
+without ``+`` is flagged: it may hold a country code that cannot be confirmed (``17135550134``)."""
 NULL_TOKENS = frozenset({"", "na", "n/a", "-", "--", "null", "none"})
 
 

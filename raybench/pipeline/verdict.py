@@ -3,6 +3,8 @@
 Many quarantined rows must never hide behind ``ok`` (issue 13). A file is ``suspect`` when
 
 * its hard-rule quarantine passes :data:`SUSPECT_QUARANTINE_SHARE` of its records, or
+* a double quote never closes, so that lines after it were read as part of one quarantined record
+  (:data:`raybench.read.records.MAX_QUOTED_LINES`), or
 * a format chosen for one of its columns still fails on more than :data:`SUSPECT_FORMAT_SHARE` of the
   stored rows that have a value there (rule ``duration_parse``: the column does not read as the unit
   the layout and the value profile chose),
@@ -56,6 +58,15 @@ def file_verdict(con, job: str, sha: str, n_records: int, stored: int, quarantin
         reason, k = top if top else ("?", quarantined)
         return "suspect", (f"{quarantined} of {n_records} records quarantined ({100 * quarantined / n_records:.0f}%), "
                            f"most for {reason} ({k}); e.g. {_examples(con, job, sha, reason)}")
+    broken = con.execute(
+        "SELECT source_row, raw FROM quarantine WHERE ingest_job = ? AND source_sha256 = ? "
+        "AND list_contains(reasons, 'quoting') AND contains(raw, chr(10)) ORDER BY source_row LIMIT 1",
+        [job, sha]).fetchone()
+    if broken:  # the records after an unclosed quote were read as part of it
+        row, raw = broken
+        lines = raw.count("\n") + 1
+        return "suspect", (f"quoting: a double quote opened on row {row} does not close; {lines} lines were read "
+                           f"as that one quarantined record; e.g. {raw.splitlines()[0][:60]!r}")
     formats = json.loads(value_formats) if value_formats else {}
     for rule, entry_name in FORMAT_RULES.items():
         failed = con.execute(

@@ -16,7 +16,8 @@ import polars as pl
 from raybench.layout import Layout
 from raybench.normalize.durations import parse_duration
 from raybench.normalize.times import parse_naive
-from raybench.profile.formats import DURATION_UNITS, date_time_formats, read_counts_duration, read_counts_start
+from raybench.profile.formats import (DURATION_UNITS, date_time_formats, plausible, read_counts_duration,
+                                      read_counts_start)
 from raybench.profile.zones import ZoneEvidence, prove_offset
 
 SAMPLE_CHUNKS = 3
@@ -79,9 +80,10 @@ def _start_text(frame: pl.DataFrame, layout: Layout) -> pl.Series:
     return col.filter(col.is_not_null() & (col != ""))
 
 
-def _unread(values: pl.Series, parsed: pl.Expr, k: int = 3) -> list[str]:
-    """Up to ``k`` distinct sampled values the chosen format does not read (the verdict's examples)."""
-    frame = pl.DataFrame({"v": values}).filter(parsed.is_null())
+def _unread(values: pl.Series, read: pl.Expr, k: int = 3) -> list[str]:
+    """Up to ``k`` distinct sampled values the chosen format does not read (``read`` False: the verdict's
+    examples)."""
+    frame = pl.DataFrame({"v": values}).filter(~read)
     return frame["v"].unique(maintain_order=True).head(k).to_list()
 
 
@@ -92,12 +94,12 @@ def _decide_start(frame: pl.DataFrame, layout: Layout, out: dict) -> Layout:
     values = _start_text(frame, layout)
     if values.is_empty():
         return layout
-    own = int(pl.DataFrame({"v": values}).select(parse_naive(pl.col("v"), start).is_not_null().sum()).item())
+    own = int(pl.DataFrame({"v": values}).select(plausible(parse_naive(pl.col("v"), start)).sum()).item())
     entry = {"column": start.column, "format": list(start.formats), "values": values.len(),
              "read": {"layout": own}, "source": "layout"}
     out["start"] = entry
     if own >= KEEP_SHARE * values.len():
-        entry["unread"] = _unread(values, parse_naive(pl.col("v"), start))
+        entry["unread"] = _unread(values, plausible(parse_naive(pl.col("v"), start)))
         return layout
     counts = read_counts_start(values, tuple(start.formats) + tuple(start.day_first_formats)
                                + date_time_formats(layout.region not in (None, "US", "CA")))
@@ -109,7 +111,7 @@ def _decide_start(frame: pl.DataFrame, layout: Layout, out: dict) -> Layout:
     entry.update(format=[best], source="profile", read=dict(sorted(counts.items(), key=lambda kv: -kv[1])[:5],
                                                              layout=own))
     chosen = replace(start, formats=(best,), day_first_formats=())
-    entry["unread"] = _unread(values, parse_naive(pl.col("v"), chosen))
+    entry["unread"] = _unread(values, plausible(parse_naive(pl.col("v"), chosen)))
     return replace(layout, start=chosen)
 
 
@@ -127,16 +129,16 @@ def _decide_duration(frame: pl.DataFrame, layout: Layout, out: dict) -> Layout:
              "source": "layout"}
     out["duration"] = entry
     if own >= KEEP_SHARE * values.len():
-        entry["unread"] = _unread(values, parse_duration(pl.col("v"), layout.duration_unit))
+        entry["unread"] = _unread(values, parse_duration(pl.col("v"), layout.duration_unit).is_not_null())
         return layout
     counts = read_counts_duration(values, (layout.duration_unit,) + tuple(u for u in DURATION_UNITS
                                                                          if u != layout.duration_unit))
     best = max(counts, key=lambda u: counts[u], default=None)
     if best is None or counts[best] <= own:
-        entry["unread"] = _unread(values, parse_duration(pl.col("v"), layout.duration_unit))
+        entry["unread"] = _unread(values, parse_duration(pl.col("v"), layout.duration_unit).is_not_null())
         return layout
     entry.update(format=best, source="profile", read=dict(counts, layout=own))
-    entry["unread"] = _unread(values, parse_duration(pl.col("v"), best))
+    entry["unread"] = _unread(values, parse_duration(pl.col("v"), best).is_not_null())
     return replace(layout, duration_unit=best)
 
 
@@ -151,10 +153,9 @@ def _decide_zone(frame: pl.DataFrame, layout: Layout) -> tuple[Layout, ZoneEvide
     zone = evidence.zone()
     if zone is None:
         return layout, evidence
-    if layout.tz_basis == "--tz" and layout.tz != zone:  # the user's zone stands, the disagreement is said
-        return replace(layout, tz_source=f"--tz (the file's {column} says {zone})"), evidence
-    if layout.tz_basis in ("assumed", "--tz"):
-        return replace(layout, tz=zone, tz_source=evidence.describe()), evidence
+    if layout.tz_basis in ("assumed", "--tz"):  # the file's proof beats an assumption and --tz alike
+        said = f" (--tz {layout.tz} not used)" if layout.tz_basis == "--tz" and layout.tz != zone else ""
+        return replace(layout, tz=zone, tz_source=evidence.describe() + said), evidence
     return layout, evidence
 
 

@@ -36,13 +36,26 @@ def date_time_formats(day_first_region: bool = False) -> tuple[str, ...]:
     return tuple(out)
 
 
+EARLIEST_YEAR = 1990
+"""A reading before this year is not a reading (``01/15/24`` read with ``%Y`` is the year 24)."""
+
+
+def plausible(parsed: pl.Expr) -> pl.Expr:
+    """True where a parsed naive start is a time a call record can have: from :data:`EARLIEST_YEAR` to
+    next year (the validation rule ``start_range`` is the exact bound, on the UTC instant)."""
+    from datetime import datetime
+
+    return parsed.is_not_null() & parsed.is_between(datetime(EARLIEST_YEAR, 1, 1),
+                                                    datetime(datetime.now().year + 2, 1, 1))
+
+
 def read_counts_start(values: pl.Series, candidates: tuple[str, ...]) -> dict[str, int]:
     """How many of ``values`` (non-empty texts) each start format reads, for the formats that read any.
 
-    A format reads a value when polars' ``strptime`` gives a time for it (strictly: the whole text)."""
+    A format reads a value when polars' ``strptime`` gives a :func:`plausible` time for it."""
     text = values.str.strip_chars()
     frame = pl.DataFrame({"v": text})
-    exprs = [pl.col("v").str.strptime(pl.Datetime("us"), fmt, strict=False).is_not_null().sum().alias(str(i))
+    exprs = [plausible(pl.col("v").str.strptime(pl.Datetime("us"), fmt, strict=False)).sum().alias(str(i))
              for i, fmt in enumerate(candidates)]
     row = frame.select(exprs).row(0) if exprs else ()
     return {fmt: int(n) for fmt, n in zip(candidates, row) if n}

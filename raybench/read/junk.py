@@ -39,7 +39,8 @@ BLANK_CHARS = " \t\f\v\r"
 
 FOOTER_PATTERNS = (
     # Page 3 of 10 / Page 3/10 / Printed 03/01/2024 10:00 Page 3 / - Page 3 -
-    r"[ \t\f\v-]*(?:.*[ \t])?page[ \t]*[0-9]+(?:[ \t]*(?:of|/)[ \t]*[0-9]+)?[ \t,;|-]*",
+    # ... written as a CSV row too: AT&T Proprietary (Internal Use Only),Page 1 of 5
+    r"[ \t\f\v-]*(?:.*[ \t,;|])?page[ \t]*[0-9]+(?:[ \t]*(?:of|/)[ \t]*[0-9]+)?[ \t,;|-]*",
     # Total for Call Detail / Totals: 1,234 / Subtotal ... / Grand Total ...
     r"[ \t\f\v\"]*(?:grand[ \t]*|sub[ \t-]?)?totals?\b.*",
     # *** End of Report *** / END OF FILE / -- end of the listing --

@@ -16,9 +16,10 @@ import re
 from raybench.layout import Layout
 from raybench.read.junk import JunkRules, drop_junk
 
-MAX_QUOTED_LINES = 64
+MAX_QUOTED_LINES = 4
 """Most lines one record may span: a double quote still open after this many lines is a broken quote,
-not a field with line breaks; the record ends there and the next line starts a new one."""
+not a field with line breaks (call records put at most a second line in a cell, AT&T's ``(D)``); the
+record ends there, is quarantined as ``quoting`` (its file ``suspect``), and the next line starts anew."""
 
 _NUL_TEXT = re.compile("(?:(?<=\n)|^)\x00+")
 

@@ -142,9 +142,10 @@ RULES: tuple[Rule, ...] = (
     Rule("number_repaired", "no number was written as a float (15555550100.0: read as the integer)",
          lambda lo: lo.kind == "cdr" and lo.numbers_are_msisdn,
          _helper_false("_number_repaired"), "soft", PARTIES),
-    Rule("number_unresolved", "a national-length number (8+ digits, no +) is valid in the layout's region; "
-         "otherwise it is kept as written, no country code invented",
-         lambda lo: lo.kind == "cdr" and lo.numbers_are_msisdn and lo.region is not None,
+    Rule("number_unresolved", "a national-length number (8+ digits, no +) is valid in the layout's region "
+         "and so stored in E.164; otherwise (or when the numbering plan is unknown) it is kept as written, no "
+         "country code invented",
+         lambda lo: lo.kind == "cdr" and lo.numbers_are_msisdn,
          _helper_false("_number_unresolved"), "soft", PARTIES),
     Rule("record_type_known", "the record-type descriptor is one the layout knows",
          lambda lo: lo.record_type is not None,

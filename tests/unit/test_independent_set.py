@@ -179,7 +179,7 @@ def _db_with(rows, quarantined=0, flags=True):
     con.execute(CDR_DDL)
     con.execute(QUARANTINE_DDL)
     if flags:
-        con.execute("ALTER TABLE cdr ADD COLUMN flags VARCHAR[]")
+        con.execute("ALTER TABLE cdr ADD COLUMN IF NOT EXISTS flags VARCHAR[]")
     for r in rows:
         con.execute("INSERT INTO cdr (source_sha256, ingest_job, source_row, start_raw, start_utc, duration_s, "
                     "caller, callee, record_type, direction" + (", flags" if flags else "") + ") VALUES "
