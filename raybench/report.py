@@ -65,7 +65,8 @@ def print_scenario_summary(outcome: dict, console: Console | None = None) -> Non
     console.print(table)
     if outcome.get("readiness"):
         print_readiness(outcome["readiness"], console)
-    console.print(f"results: {outcome['results_path']}  report: {outcome.get('report_path', '-')}")
+    console.print(f"database: {outcome['ingest'].get('db', '-')}\nresults: {outcome['results_path']}\n"
+                  f"report: {outcome.get('report_path', '-')}", soft_wrap=True)
 
 
 def print_scenarios(found: list, console: Console | None = None) -> None:

@@ -59,11 +59,10 @@ def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins
 
 
 def default_real_dir() -> str | None:
-    """``../shared/cases/real`` beside the working folder or the repository, else the repository's copy
-    ``examples/real``; None when neither is there."""
+    """``../shared/cases/real`` beside the working folder or the repository; None when it is not there."""
     repo = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
     for path in (os.path.join(os.getcwd(), "..", "shared", "cases", "real"),
-                 os.path.join(repo, "..", "shared", "cases", "real"), os.path.join(repo, "examples", "real")):
+                 os.path.join(repo, "..", "shared", "cases", "real")):
         if os.path.isdir(path):
             return os.path.abspath(path)
     return None

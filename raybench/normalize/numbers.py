@@ -20,6 +20,8 @@ _SEPARATORS = re.compile(r"[\s\-.()/]")
 _DIALABLE = re.compile(r"\+?\d+")
 EXCEL_DAMAGED = re.compile(r"\d+(\.\d+)?[eE]\+\d+")
 """A number Excel re-wrote in scientific notation (digits lost)."""
+IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+"""An IPv4 address written as a party: kept as written (its dots are not separators)."""
 FLOAT_WRITTEN = re.compile(r"\s*(\+?\d+)\.0+\s*")
 """A whole number written as a float (``15555550100.0``): group 1 is the number."""
 UNRESOLVED_MIN_DIGITS = 8
@@ -44,6 +46,8 @@ def clean_number(raw: str | None) -> str | None:
         return None
     if (whole := FLOAT_WRITTEN.fullmatch(value)) is not None:
         return whole.group(1)
+    if IPV4.fullmatch(value):  # a SIP peer's address (FreeSWITCH, Asterisk), not a dotted number
+        return value
     cleaned = _SEPARATORS.sub("", value)
     return cleaned if _DIALABLE.fullmatch(cleaned) else value
 

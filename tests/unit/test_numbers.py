@@ -20,9 +20,25 @@ from raybench.normalize.numbers import EXCEL_DAMAGED, NULL_TOKENS, NumberNormali
     ("*86", "*86"),
     ("9.12678E+11", "9.12678E+11"),
     ("0034798400122", "0034798400122"),
+    ("15555550100.0", "15555550100"),  # typed as a float upstream: the .0 is no digit
+    (" 2125550123.00 ", "2125550123"),
+    ("192.168.1.3", "192.168.1.3"),  # a SIP peer's address, not 19216813
+    ("212.555.0123.5", "21255501235"),  # four groups that cannot be an address: separators
 ])
 def test_clean_number_strips_separators_only(raw, want):
     assert clean_number(raw) == want
+
+
+@pytest.mark.parametrize(("raw", "region", "want"), [
+    ("2125550123", "US", "+12125550123"),
+    ("0405550100", "US", "0405550100"),  # a trunk 0: no US number, so no +1 invented
+    ("5555550100", "US", "5555550100"),  # area code 555 is not a US area code
+    ("+447700900123", "US", "+447700900123"),  # written international: only possible needed
+    ("919812345678", "IN", "+919812345678"),
+    ("9812345678", "IN", "+919812345678"),
+])
+def test_country_code_only_for_a_number_valid_in_the_region(raw, region, want):
+    assert NumberNormalizer(region).one(raw) == want
 
 
 @pytest.mark.parametrize("raw", [None, "", "   ", "NA", "na", "N/A", "-", "--", "null", "NONE"])
