@@ -415,13 +415,15 @@ def _classify_one(path: str, templates, classifiers):
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file, in a list.")
 @click.option("--templates", "templates_dir", default=None,
               help="Templates folder (default $RAYBENCH_TEMPLATES or ./templates).")
-def classify(paths, as_json, templates_dir) -> None:
-    """Per file: layout, carrier, confidence, top-3 and column mapping (templates, rules, then models)."""
+@click.option("--tz", default=None, help="IANA zone for layouts written in local time (as ingest's --tz).")
+def classify(paths, as_json, templates_dir, tz) -> None:
+    """Per file: layout, carrier, confidence, top-3, column mapping (templates, rules, then models), the
+    zone with how it was decided, and the value formats chosen for its columns."""
     import json
 
     from raybench.classify.models import Classifiers
     from raybench.classify.templates import load_templates
-    from raybench.pipeline.job import expand_paths
+    from raybench.pipeline.job import describe_file, expand_paths
 
     try:
         templates = load_templates(templates_dir)
@@ -429,7 +431,11 @@ def classify(paths, as_json, templates_dir) -> None:
         out = []
         for path in expand_paths(list(paths)):
             result = _classify_one(path, templates, clf)
-            out.append({"path": path, **result.to_json()})
+            entry = {"path": path, **result.to_json()}
+            if not result.abstained:  # the zone and the value formats, decided as ingest would
+                facts = describe_file(path, tz)
+                entry.update(tz=facts["tz"], tz_source=facts["tz_source"], value_formats=facts["value_formats"])
+            out.append(entry)
     except RaybenchError as exc:
         _fail(exc)
         return
@@ -446,6 +452,12 @@ def classify(paths, as_json, templates_dir) -> None:
         click.echo(f"{r['path']}: {r['layout']} ({r['carrier']}) {r['confidence']:.2f} by {r['method']}"
                    + (f" [{r['template']}]" if r["template"] else "") + f"; top-3: {top}"
                    + (f"; {r['reason']}" if r["reason"] else ""))
+        if r.get("tz"):
+            click.echo(f"    zone: {r['tz']} ({r['tz_source']})")
+        for name, f in (r.get("value_formats") or {}).items():
+            fmt = " or ".join(f["format"]) if isinstance(f["format"], list) else f["format"]
+            click.echo(f"    {name} format: {fmt} in column {f['column']!r}, by the {f['source']}; reads "
+                       f"{max(f['read'].values())} of {f['values']} sampled values")
         for c in r["columns"]:
             if c["field"] != "ignore":
                 click.echo(f"    {c['name']!r:<32} -> {c['field']} ({c['confidence']:.2f})")

@@ -16,6 +16,16 @@ DurationUnit = Literal["seconds", "seconds_decimal", "mm_ss", "hh_mm_ss", "minut
 billed minutes; integer milliseconds."""
 
 
+def tz_basis(tz_source: str) -> str:
+    """How a zone was decided, from its ``tz_source`` text: ``stated`` (by the source's documentation or
+    the file, e.g. a ``(UTC)`` column or epoch times), ``proven`` (by evidence in the file), ``--tz`` or
+    ``assumed``."""
+    for basis in ("assumed", "proven", "--tz"):
+        if tz_source.startswith(basis):
+            return basis
+    return "stated"
+
+
 @dataclass(frozen=True)
 class StartSpec:
     """Where the start of a record is and how it is written.
@@ -192,12 +202,8 @@ class Layout:
 
     @property
     def tz_basis(self) -> str:
-        """How the zone was decided: ``stated`` (by the source's documentation or the file, e.g. a
-        ``(UTC)`` column or epoch times), ``proven`` (by evidence in the file), ``--tz`` or ``assumed``."""
-        for basis in ("assumed", "proven", "--tz"):
-            if self.tz_source.startswith(basis):
-                return basis
-        return "stated"
+        """How the zone was decided (:func:`tz_basis`)."""
+        return tz_basis(self.tz_source)
 
     def with_tz(self, tz: str) -> "Layout":
         """This layout with another zone (``--tz``) when its zone is only assumed; a zone the source

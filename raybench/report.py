@@ -16,16 +16,27 @@ def _s(v: float | None) -> str:
     return "-" if v is None else f"{v:.3f}"
 
 
+def zone_text(row: dict) -> str:
+    """``'UTC (proven)'``: a file's zone and how it was decided (stated, proven, --tz, assumed)."""
+    if not row.get("tz"):
+        return "-"
+    from raybench.layout import tz_basis
+
+    return f"{row['tz']} ({tz_basis(row.get('tz_source') or '')})"
+
+
 def print_ingest_summary(out: dict, console: Console | None = None) -> None:
     """Print the files table and the job's metrics."""
     console = console or Console()
     files = Table(title=f"raybench ingest {out['job']}")
-    for col in ("file", "layout", "status", "read", "stored", "quarantined", "skipped lines", "error"):
+    for col in ("file", "layout", "status", "read", "stored", "quarantined", "flagged", "zone", "skipped lines",
+                "error"):
         files.add_column(col, overflow="fold")
     for r in out["files"]:
         skipped = ", ".join(f"{k} {v}" for k, v in (r.get("lines_skipped") or {}).items()) or "-"
         files.add_row(os.path.basename(r["path"]), r.get("layout") or "-", r["status"], str(r["rows_read"] or 0),
-                      str(r["rows_stored"] or 0), str(r["rows_quarantined"] or 0), skipped, r.get("error") or "")
+                      str(r["rows_stored"] or 0), str(r["rows_quarantined"] or 0), str(r.get("rows_flagged") or 0),
+                      zone_text(r), skipped, r.get("error") or "")
     console.print(files)
     m = out.get("metrics") or {}
     lat = m.get("batch_latency_s") or {}

@@ -259,6 +259,19 @@ def _prepare(path: str, options: IngestOptions, staging: str, job: str) -> FileT
     return task
 
 
+def describe_file(path: str, tz: str | None = None) -> dict:
+    """What the driver would decide for one file, without ingesting it: ``layout``, ``tz``, ``tz_source``
+    (how the zone was decided), ``value_formats`` (dict, :mod:`raybench.profile`), ``rows_read`` and
+    ``error`` (None when the file can be read). Plans the file (one pass over it) in a temporary folder.
+    """
+    with tempfile.TemporaryDirectory(prefix="raybench-describe-") as staging:
+        task = _prepare(path, IngestOptions(db="", tz=tz), staging, "describe")
+    row = task.row
+    return {"layout": row.get("layout"), "tz": row.get("tz"), "tz_source": row.get("tz_source"),
+            "value_formats": json.loads(row["value_formats"]) if row.get("value_formats") else {},
+            "rows_read": row.get("rows_read"), "error": row.get("error")}
+
+
 def _record_zone(row: dict, layout: Layout) -> None:
     """The zone a file's times were read in and how it was decided, in its ``files`` row."""
     if layout.start is not None:

@@ -7,7 +7,7 @@ Many quarantined rows must never hide behind ``ok`` (issue 13). A file is ``susp
   (:data:`raybench.read.records.MAX_QUOTED_LINES`), or
 * a format chosen for one of its columns still fails on more than :data:`SUSPECT_FORMAT_SHARE` of the
   stored rows that have a value there (rule ``duration_parse``: the column does not read as the unit
-  the layout and the value profile chose),
+  the layout and the value profile chose; rule ``number_format``: most parties are not phone numbers),
 
 with a one-line error naming the rule, the column and three raw examples. ``raybench ingest`` exits
 non-zero for a ``suspect`` file, as for a ``failed`` one; the harness counts suspect files.
@@ -16,6 +16,8 @@ non-zero for a ``suspect`` file, as for a ``failed`` one; the harness counts sus
 from __future__ import annotations
 
 import json
+
+from raybench.validate.rules import NUMBER_PATTERN
 
 SUSPECT_QUARANTINE_SHARE = 0.05
 """Share of a file's records quarantined by hard rules above which the file is ``suspect``."""
@@ -67,6 +69,16 @@ def file_verdict(con, job: str, sha: str, n_records: int, stored: int, quarantin
         lines = raw.count("\n") + 1
         return "suspect", (f"quoting: a double quote opened on row {row} does not close; {lines} lines were read "
                            f"as that one quarantined record; e.g. {raw.splitlines()[0][:60]!r}")
+    flagged_parties = con.execute(
+        "SELECT count(*) FROM cdr WHERE ingest_job = ? AND source_sha256 = ? AND list_contains(flags, 'number_format')",
+        [job, sha]).fetchone()[0]
+    if stored and flagged_parties > SUSPECT_FORMAT_SHARE * stored:
+        examples = con.execute(
+            "SELECT DISTINCT v FROM (SELECT unnest([caller, callee]) AS v FROM cdr WHERE ingest_job = ? AND "
+            "source_sha256 = ? AND list_contains(flags, 'number_format')) WHERE NOT regexp_full_match(v, ?) "
+            "ORDER BY v LIMIT 3", [job, sha, NUMBER_PATTERN.strip("^$")]).fetchall()
+        return "suspect", (f"number_format on {flagged_parties} of {stored} stored rows: parties that are not phone "
+                           f"numbers; e.g. {', '.join(repr(e[0]) for e in examples)}")
     formats = json.loads(value_formats) if value_formats else {}
     for rule, entry_name in FORMAT_RULES.items():
         failed = con.execute(

@@ -64,7 +64,7 @@ def test_fifo_and_binary_fail_alone(tmp_path, real_dir):
     assert rows["cdrstats_cdrimport_2015-10-26.csv"]["rows_stored"] == 5
 
 
-def test_garbage_numbers_are_quarantined(tmp_path):
+def test_garbage_numbers_are_stored_as_written_flagged_and_the_file_suspect(tmp_path):
     path = tmp_path / "tmo.csv"
     path.write_text(
         "Type of Call,Calling Number,Called Number,Dialed Number,Start Date/Time (UTC),Duration (Sec),IMSI,IMEI,LAC,Cell ID\n"
@@ -72,10 +72,14 @@ def test_garbage_numbers_are_quarantined(tmp_path):
         "mSOriginating,=cmd|calc!A0,13105550199,,2024-03-15 14:06:09,150,310260123456789,35209900176148,1234,5678\n"
         "mSOriginating,hello,+,,2024-03-15 14:07:09,150,310260123456789,35209900176148,1234,5678\n")
     out = _ingest([path], tmp_path)
-    assert (out["totals"]["rows_stored"], out["totals"]["rows_quarantined"]) == (1, 2)
+    assert (out["totals"]["rows_stored"], out["totals"]["rows_quarantined"]) == (3, 0)
     con = duckdb.connect(str(tmp_path / "x.duckdb"), read_only=True)
-    assert con.execute("SELECT source_row, reasons FROM quarantine ORDER BY 1").fetchall() == [
-        (2, ["number_format"]), (3, ["number_format"])]
+    assert con.execute("SELECT source_row, caller, callee, flags FROM cdr ORDER BY 1").fetchall() == [
+        (1, "+12125550123", "+13105550199", []), (2, "=cmd|calc!A0", "+13105550199", ["number_format"]),
+        (3, "hello", "+", ["number_format"])]
+    row = out["files"][0]
+    assert row["status"] == "suspect" and row["rows_flagged"] == 2
+    assert row["error"] == "number_format on 2 of 3 stored rows: parties that are not phone numbers; e.g. '+', '=cmd|calc!A0', 'hello'"
 
 
 def test_a_file_named_twice_is_stored_once_and_both_names_have_a_files_row(tmp_path):
