@@ -238,7 +238,6 @@ FREESWITCH_CDR_CSV = Layout(
              "accountcode", "read_codec", "write_codec"),
     has_header=False,
     field_counts=(13, 15),
-    skip_initial_space=True,
     probe={4: _DT, 6: _DT, 7: r"\d+", 8: r"\d+", 10: r"[0-9a-fA-F-]{36}"},
     start=StartSpec("start_stamp", None, ("%Y-%m-%d %H:%M:%S",)),
     end_column="end_stamp",

@@ -35,12 +35,30 @@ def _text(col: str | None) -> pl.Expr:
     return pl.when(c.str.to_lowercase().is_in(list(NULL_TOKENS))).then(None).otherwise(c)
 
 
-def _mapped(vm: ValueMap | None) -> pl.Expr:
+DIRECTION_WORDS = {
+    "outgoing": ("outgoing", "out", "orig", "originating", "originated", "mo", "moc", "outbound", "o"),
+    "incoming": ("incoming", "in", "term", "terminating", "terminated", "mt", "mtc", "inbound", "i"),
+    "forwarded": ("forwarded", "forward", "fwd", "cf", "cfu", "routed", "redirected"),
+}
+"""Direction words of the trade (3GPP mobile-originated/-terminated, switch originating/terminating,
+billing in/out), read when a layout's value map does not know a direction code (``Term``, ``Orig``)."""
+
+_DIRECTION_BY_WORD = {w: d for d, words in DIRECTION_WORDS.items() for w in words}
+
+
+def _mapped(vm: ValueMap | None, words: dict[str, str] | None = None) -> pl.Expr:
+    """The canonical value of a value map's column; with ``words``, a value the map does not know (and
+    that has no default) is looked up there, whole or by its first word (``MT Voice`` -> ``mt``)."""
     if vm is None:
         return pl.lit(None, dtype=_S)
     table = {k.strip().lower(): v for k, v in vm.values.items()}
     key = pl.col(vm.column).str.strip_chars().str.to_lowercase()
-    return key.replace_strict(table, default=vm.default, return_dtype=_S)
+    mapped = key.replace_strict(table, default=vm.default, return_dtype=_S)
+    if words is None or vm.default is not None:
+        return mapped
+    word = key.str.extract(r"^([a-z]+)", 1)
+    return pl.coalesce(mapped, key.replace_strict(words, default=None, return_dtype=_S),
+                       word.replace_strict(words, default=None, return_dtype=_S))
 
 
 def _model_record_types(df: pl.DataFrame, first: pl.DataFrame, layout: Layout, model) -> pl.DataFrame:
@@ -100,7 +118,7 @@ def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer,
         pl.col("source_row"), pl.col("raw"),
         start_text.alias("start_raw"),
         _mapped(layout.record_type).alias("record_type"),
-        _mapped(layout.direction).alias("direction"),
+        _mapped(layout.direction, _DIRECTION_BY_WORD).alias("direction"),
         _text(layout.duration_column).alias("_duration_text"),
         _text(layout.caller).alias("_caller"),
         _text(layout.callee).alias("_callee"),

@@ -43,6 +43,8 @@ def ingest_local(path: Path, chunk_bytes: int) -> tuple[dict, list[dict]]:
     row = dict(task.row)
     row["rows_stored"] = sum(1 for r in rows if not r["reasons"])
     row["rows_quarantined"] = sum(1 for r in rows if r["reasons"])
+    for r in rows:
+        r["ingest_job"] = "job-cases"
     return row, sorted(rows, key=lambda r: r["source_row"])
 
 
@@ -51,6 +53,23 @@ def canonical(rows: list[dict]) -> tuple[list, list]:
             r["duration_s"], r["record_type"], r["direction"]] for r in rows if not r["reasons"]]
     quarantine = [[r["source_row"], r["reasons"], r["raw"]] for r in rows if r["reasons"]]
     return cdr, quarantine
+
+
+def verdict(row: dict, rows: list[dict]) -> tuple[str, str | None]:
+    """The file's status as the driver's finalizer decides it, over a DuckDB file of these rows."""
+    import pyarrow as pa
+
+    from raybench.pipeline.transform import OUTPUT_SCHEMA
+    from raybench.pipeline.verdict import file_verdict
+    from raybench.sink.duckdb_sink import DuckDBSink
+
+    with tempfile.TemporaryDirectory() as tmp:
+        sink = DuckDBSink(str(Path(tmp) / "v.duckdb"))
+        sink.write(pa.Table.from_pylist(rows, schema=OUTPUT_SCHEMA))
+        out = file_verdict(sink.con, "job-cases", row["sha256"], row["rows_read"], row["rows_stored"],
+                           row["rows_quarantined"], row.get("value_formats"))
+        sink.close()
+    return out
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -65,6 +84,13 @@ def test_case(name, chunk_bytes):
     cdr, quarantine = canonical(rows)
     assert cdr == want["cdr"]
     assert quarantine == want["quarantine"]
+    if "flags" in want:  # soft rules: stored, with the values in doubt named
+        assert [[r["source_row"], r["flags"]] for r in rows if r["flags"]] == want["flags"]
+    for key in ("tz", "tz_source"):
+        if key in want:
+            assert row[key] == want[key]
+    if "status" in want and chunk_bytes == 4 << 20:
+        assert verdict(row, rows) == (want["status"], want.get("error"))
 
 
 def test_every_case_has_its_expectation():
