@@ -8,7 +8,9 @@ linked).
 
 Some small headerless files (Asterisk Master.csv) with defects fail the header rules' probe ("no known
 layout matches the first line"); the ONNX layout model identifies them (raybench.classify), pinned by the
-test at the end. The property still keeps such files out, as it did before the models."""
+test at the end. No generated input is discarded: every file must be read. A file whose hard-rule
+quarantine passes 5% of its records is ``suspect`` (raybench.pipeline.verdict), else ``ok``. The examples
+are drawn from a fixed seed (``derandomize``), so a failure is the same on every run."""
 
 from __future__ import annotations
 
@@ -16,16 +18,16 @@ import itertools
 
 import duckdb
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from raybench.catalog import BUILTIN, GENERATED_LAYOUTS, get_layout
+from raybench.catalog import GENERATED_LAYOUTS
 from raybench.dedupe.evaluate import score_dedupe
 from raybench.generate.duplicates import COPY_KINDS, DuplicateRates, generate_duplicates
 from raybench.generate.production import generate_file
 from raybench.harness.accuracy import score_file
-from raybench.identify.file import identify_file
 from raybench.pipeline.job import IngestOptions, run_ingest
+from raybench.pipeline.verdict import SUSPECT_QUARANTINE_SHARE
 
 pytestmark = pytest.mark.usefixtures("ray_local")
 
@@ -40,7 +42,7 @@ production_st = st.fixed_dictionaries({
 _run = itertools.count()
 
 
-@settings(max_examples=5, deadline=None, derandomize=False, print_blob=True,
+@settings(max_examples=5, deadline=None, derandomize=True, print_blob=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
 @given(productions=st.lists(production_st, min_size=1, max_size=3),
        chunk_bytes=st.sampled_from([4096, 8192, 32768]))
@@ -52,11 +54,6 @@ def test_ingest_accounting_quarantine_and_duplicates(tmp_path_factory, productio
         seed = p["seed"] * 10 + i  # two equal productions would be one file named twice (skipped)
         g = generate_file(p["layout"], str(data / f"p{i}"), rows=p["rows"], seed=seed,
                           defect_rate=p["defect_rate"], chunk_rows=1000)
-        if not get_layout(p["layout"]).has_header:  # see the module docstring
-            try:
-                identify_file(g.path, BUILTIN)
-            except Exception:
-                assume(False)
         generated.append(g)
         if p["duplicates"]:
             companions = generate_duplicates(g, str(data / f"p{i}-copies"), seed=seed,
@@ -71,7 +68,7 @@ def test_ingest_accounting_quarantine_and_duplicates(tmp_path_factory, productio
     assert len(rows) == len(generated)
     for g in generated:
         r = rows[g.path]
-        assert r["status"] == "ok", r
+        assert r["status"] == ("suspect" if r["rows_quarantined"] > SUSPECT_QUARANTINE_SHARE * g.rows else "ok"), r
         assert r["rows_read"] == r["rows_stored"] + r["rows_quarantined"], r
         assert r["rows_read"] == g.rows, (r, g)
     con = duckdb.connect(str(db))
@@ -99,5 +96,6 @@ def test_small_headerless_file_with_defects_is_identified(tmp_path, seed, defect
     out = run_ingest([g.path], IngestOptions(db=str(tmp_path / "cdr.duckdb"), results=str(tmp_path / "r.json"),
                                              progress=False, chunk_bytes=4096))
     r = out["files"][0]
-    assert r["status"] == "ok" and r["rows_read"] == r["rows_stored"] + r["rows_quarantined"] == 20, r
+    assert r["status"] == ("suspect" if r["rows_quarantined"] > 1 else "ok"), r  # 5% of 20 records
+    assert r["rows_read"] == r["rows_stored"] + r["rows_quarantined"] == 20, r
     assert r["layout"] == "asterisk_master_csv", r  # by the ONNX layout model: the probe rejects the file
