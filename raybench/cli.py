@@ -26,6 +26,19 @@ def _size(text: str) -> int:
     return parse_bytes(text)
 
 
+def _ray_logs_option(command):
+    """``--ray-logs`` (alias ``--verbose``): show Ray's own log lines (see :mod:`raybench.ray_logs`)."""
+    def show(ctx, param, value):
+        from raybench.ray_logs import configure_ray_logs
+
+        configure_ray_logs(show=value or None)
+        return value
+
+    return click.option("--ray-logs", "--verbose", "ray_logs", is_flag=True, expose_value=False,
+                        callback=show, is_eager=True,
+                        help="Show Ray's own log lines (C++ core, Ray Data, workers' output); off by default.")(command)
+
+
 @click.group()
 @click.version_option(package_name="raybench")
 def main() -> None:
@@ -56,6 +69,7 @@ def main() -> None:
 @click.option("--sample-interval", "sample_interval_s", type=float, default=0.5, show_default=True,
               help="Seconds between samples of every Ray process (CPU, RSS, PSS).")
 @click.option("--job-id", default=None, hidden=True, help="Job id (the harness names its jobs).")
+@_ray_logs_option
 def ingest(paths, db, address, workers, num_cpus, worker_cpus, chunk_size, tz, results, no_progress, resume, commit_rows,
            batch_timeout_s, faults, object_store, sample_interval_s, job_id) -> None:
     """Ingest CDR files (or folders of them) into a DuckDB database."""
@@ -124,6 +138,7 @@ def generate(out_dir, layouts, rows, seed, fmt, pages, defect_rate) -> None:
 @click.option("--address", default=None, help="Ray cluster address; default: embedded or the job's.")
 @click.option("--out", "out_dir", default="results", show_default=True, help="Results folder.")
 @click.option("--cache", "cache_dir", default=None, help="Generated-data cache (default ~/.cache/raybench).")
+@_ray_logs_option
 def run(scenarios, address, out_dir, cache_dir) -> None:
     """Run harness scenarios: generate (cached), ingest, measure, check targets.
 
@@ -308,6 +323,7 @@ def jobs(path, concurrent, total, address, num_cpus, worker_cpus, sample_interva
 @click.option("--out", "out_dir", default="results/dedupe-eval", show_default=True, help="Working folder.")
 @click.option("--workers", type=int, default=None, help="Actors in the pool (default: CPUs - 1).")
 @click.option("--splink", is_flag=True, help="Also run Splink (optional extra raybench[splink]) on the same rows.")
+@_ray_logs_option
 def evaluate(dedupe, classifiers, per_layout, real_dir, rows, seed, out_dir, workers, splink) -> None:
     """Score the classifiers (default), or with --dedupe duplicate detection (precision/recall/F1)."""
     import json

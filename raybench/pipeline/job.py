@@ -355,9 +355,12 @@ def init_ray(options: IngestOptions) -> bool:
     """Connect to or start Ray. Returns True when this call started it (and should shut it down)."""
     import ray
 
+    from raybench.ray_logs import configure_ray_logs, quiet_ray_init, ray_init_kwargs
+
     if ray.is_initialized():
         return False
-    kwargs: dict = {"logging_level": logging.WARNING, "log_to_driver": False}
+    configure_ray_logs()  # Ray's own log lines off the console unless --ray-logs (raybench.ray_logs)
+    kwargs: dict = ray_init_kwargs()
     if options.address:
         kwargs["address"] = options.address
     elif not os.environ.get("RAY_ADDRESS"):
@@ -372,7 +375,8 @@ def init_ray(options: IngestOptions) -> bool:
             os.environ["RAY_memory_usage_threshold"] = f"{threshold:.4f}"
             os.environ["RAY_memory_monitor_refresh_ms"] = "100"
             try:
-                ray.init(**kwargs)
+                with quiet_ray_init():
+                    ray.init(**kwargs)
             finally:
                 for k, v in saved.items():
                     if v is None:
@@ -380,7 +384,8 @@ def init_ray(options: IngestOptions) -> bool:
                     else:
                         os.environ[k] = v
             return True
-    ray.init(**kwargs)
+    with quiet_ray_init():
+        ray.init(**kwargs)
     return True
 
 
