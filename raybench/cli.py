@@ -14,10 +14,26 @@ import click
 from raybench.errors import ConfigError, RaybenchError, TargetMissedError
 
 
+INTERRUPTED_EXIT = 130
+"""Exit status after Ctrl-C (128 + SIGINT), as a shell reports it."""
+
+
 def _fail(exc: RaybenchError, code: int | None = None) -> None:
-    """Print ``exc`` as one line and exit: ``code``, else 1 for a missed target, 2 for anything else."""
+    """Print ``exc`` as one line and exit: ``code``, else 1 for a missed target, 130 for an interrupted
+    ingest, 2 for anything else."""
+    from raybench.errors import IngestInterrupted
+
+    if isinstance(exc, IngestInterrupted):
+        click.echo(f"raybench: {exc}", err=True)
+        sys.exit(INTERRUPTED_EXIT)
     click.echo(f"raybench: error: {exc}", err=True)
     sys.exit(code if code is not None else 1 if isinstance(exc, TargetMissedError) else 2)
+
+
+def _interrupted() -> None:
+    """Ctrl-C outside an ingest job's own handling (before it started, between scenarios): one line, 130."""
+    click.echo("raybench: interrupted", err=True)
+    sys.exit(INTERRUPTED_EXIT)
 
 
 def _size(text: str) -> int:
@@ -91,6 +107,9 @@ def ingest(paths, db, address, workers, num_cpus, worker_cpus, chunk_size, tz, r
     except RaybenchError as exc:
         _fail(exc)
         return
+    except KeyboardInterrupt:
+        _interrupted()
+        return
     print_ingest_summary(out)
     click.echo(f"results: {out['results_path']}")  # whole, for copying: the table may cut it
     failed = [r for r in out["files"] if r["status"] == "failed"]
@@ -156,6 +175,9 @@ def run(scenarios, address, out_dir, cache_dir) -> None:
             outcomes = suite["runs"]
     except RaybenchError as exc:
         _fail(exc)
+        return
+    except KeyboardInterrupt:
+        _interrupted()
         return
     for outcome in outcomes:
         print_scenario_summary(outcome)

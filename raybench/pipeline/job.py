@@ -408,8 +408,19 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
     Raises:
         ConfigError: a bad option (see :func:`validate_options`).
         IngestError: Ray or the database failed as a whole.
+        IngestInterrupted: Ctrl-C (SIGINT; :mod:`raybench.pipeline.interrupt`): the committed rows stay,
+            the job and its unfinished files are marked ``interrupted``, ``--resume`` carries on.
     """
+    from raybench.pipeline.interrupt import sigint_guard
+
+    with sigint_guard():
+        return _run_ingest(paths, options)
+
+
+def _run_ingest(paths: list[str], options: IngestOptions) -> dict:
+    from raybench.errors import IngestInterrupted
     from raybench.pipeline import checkpoint
+    from raybench.pipeline.interrupt import committed_rows, interrupt_requested, mark_stopped
     from raybench.sink.duckdb_sink import DuckDBSink, files_rows
 
     t0 = time.perf_counter()
@@ -437,6 +448,7 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
     metrics: dict = {}
     timer = PhaseTimer()
     phase = timer.mark
+    tasks: list[FileTask] = []
 
     try:
         tasks = [_prepare(p, options, staging, job) for p in files]
@@ -491,6 +503,8 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
         try:
             dedupe = dedupe_job(sink.con, job)
         except Exception as exc:  # every row is stored already; a failed dedupe is reported, not fatal
+            if interrupt_requested():  # DuckDB turned Ctrl-C into its InterruptException
+                raise
             log.error("duplicate detection failed: %s: %s", type(exc).__name__, exc)
             dedupe = {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0]}"}
         phase("dedupe")
@@ -522,11 +536,22 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
             metrics = _finish_metrics(coordinator, pool)
         phase("finalize")
     except BaseException as exc:
+        interrupted = interrupt_requested() or isinstance(exc, KeyboardInterrupt)
         try:  # the manifest says why; committed rows stay, and `--resume` carries on from them
             sink.flush()
-            checkpoint.finish_job(sink.con, job, "failed", f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+            if interrupted:
+                stopped = IngestInterrupted(job, options.db, committed_rows(sink.con, job), sum(
+                    t.plan.n_records for t in tasks if t.plan and t.layout and t.layout.kind == "cdr") if tasks else None)
+                mark_stopped(sink.con, job, "interrupted", str(stopped))
+            else:
+                mark_stopped(sink.con, job, "failed",
+                             f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
         except Exception:
-            log.exception("could not record the failure of job %s", job)
+            log.exception("could not record the end of job %s", job)
+            if interrupted:
+                stopped = IngestInterrupted(job, options.db, sink.rows_committed, None)
+        if interrupted:
+            raise stopped from None
         raise
     finally:
         sink.close()
@@ -656,8 +681,9 @@ def _run_pool(items: list[dict], layouts: dict[str, Layout], sink, options: Inge
     phase("pool_setup")
     sink_s = 0.0
     first = True
+    blocks = _blocks_with_timeout(ds, options.batch_timeout_s, coordinator)
     try:
-        for block in _blocks_with_timeout(ds, options.batch_timeout_s, coordinator):
+        for block in blocks:
             if first:
                 phase("first_batch")
                 first = False
@@ -666,7 +692,7 @@ def _run_pool(items: list[dict], layouts: dict[str, Layout], sink, options: Inge
             t = time.perf_counter()
             sink.add(block)
             sink_s += time.perf_counter() - t
-            progress.advance(block.num_rows)
+            progress.advance(block.num_rows, sink.rows_committed)
     except RaybenchError:
         raise
     except Exception as exc:
@@ -674,6 +700,7 @@ def _run_pool(items: list[dict], layouts: dict[str, Layout], sink, options: Inge
 
         raise IngestError(f"the Ray pipeline failed: {type(exc).__name__}: {exc}") from exc
     finally:
+        blocks.close()  # now, not when the traceback lets go of it: Ray Data stops before Ray does
         if killer is not None and killer.started:
             killer.stop()
         progress.close()
@@ -767,6 +794,14 @@ def _blocks_with_timeout(ds, timeout_s: float, coordinator):
             yield got
     finally:
         stop.set()
+        # let the pump close Ray Data's iterator (which stops its executor) before Ray shuts down: an
+        # executor still running then fails noisily (an interrupt or a timeout ends the loop early)
+        thread.join(timeout=PUMP_JOIN_S)
+
+
+PUMP_JOIN_S = 10.0
+"""Longest wait, once the driver stops taking batches early, for the batch thread to close Ray Data's
+iterator (it does so at its next batch, or within a second when it waits to hand one over)."""
 
 
 def _in_flight(coordinator) -> str:
@@ -779,12 +814,22 @@ def _in_flight(coordinator) -> str:
         return ""
 
 
+PROGRESS_LINE_S = 10.0
+"""Seconds between two progress lines when stdout is not a terminal."""
+
+
 class _Progress:
-    """A rich progress bar over rows (transient; nothing when disabled or there is nothing to do)."""
+    """A rich progress bar over rows (transient) on a terminal; elsewhere (a log, a pipe) a line on
+    stderr at the first commit and then at most every :data:`PROGRESS_LINE_S` seconds
+    (``ingest: 2000 of 100000 rows committed (12 s)``); nothing when disabled or there is nothing to do."""
 
     def __init__(self, enabled: bool, total: int):
+        import sys
+
         self._bar = None
-        if enabled and total:
+        self._lines = enabled and total and not sys.stdout.isatty()
+        self._total, self._t0, self._last, self._committed = total, time.perf_counter(), None, 0
+        if enabled and total and not self._lines:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
             self._bar = Progress("[progress.description]{task.description}", BarColumn(),
@@ -792,9 +837,17 @@ class _Progress:
             self._bar.start()
             self._task = self._bar.add_task("rows", total=total)
 
-    def advance(self, n: int) -> None:
+    def advance(self, n: int, rows_committed: int = 0) -> None:
         if self._bar is not None:
             self._bar.advance(self._task, n)
+        now = time.perf_counter()
+        if self._lines and rows_committed > self._committed and (
+                self._last is None or now - self._last >= PROGRESS_LINE_S):
+            import sys
+
+            self._committed, self._last = rows_committed, now
+            sys.stderr.write(f"ingest: {rows_committed} of {self._total} rows committed ({now - self._t0:.0f} s)\n")
+            sys.stderr.flush()
 
     def close(self) -> None:
         if self._bar is not None:
