@@ -85,18 +85,21 @@ def main() -> None:
 @click.option("--sample-interval", "sample_interval_s", type=float, default=0.5, show_default=True,
               help="Seconds between samples of every Ray process (CPU, RSS, PSS).")
 @click.option("--job-id", default=None, hidden=True, help="Job id (the harness names its jobs).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON (files, totals, metrics) instead.")
 @_ray_logs_option
 def ingest(paths, db, address, workers, num_cpus, worker_cpus, chunk_size, tz, results, no_progress, resume, commit_rows,
-           batch_timeout_s, faults, object_store, sample_interval_s, job_id) -> None:
+           batch_timeout_s, faults, object_store, sample_interval_s, job_id, as_json) -> None:
     """Ingest CDR files (or folders of them) into a DuckDB database."""
     from raybench.faults.plan import parse_fault_pairs
-    from raybench.pipeline.job import IngestOptions, run_ingest
-    from raybench.report import print_ingest_summary
+    from raybench.pipeline.job import IngestOptions, require_inputs, run_ingest
+    from raybench.report import ingest_json, print_ingest_summary
     from raybench.units import parse_count
 
     try:
         if not paths and not resume:
             raise ConfigError("give the files or folders to ingest, or --resume to carry on an unfinished job")
+        if paths:
+            require_inputs(list(paths))
         options = IngestOptions(db=db, address=address, workers=workers, num_cpus=num_cpus, worker_cpus=worker_cpus,
                                 chunk_bytes=_size(chunk_size), tz=tz, results=results,
                                 progress=not no_progress, resume=resume, commit_rows=parse_count(commit_rows),
@@ -110,8 +113,13 @@ def ingest(paths, db, address, workers, num_cpus, worker_cpus, chunk_size, tz, r
     except KeyboardInterrupt:
         _interrupted()
         return
-    print_ingest_summary(out)
-    click.echo(f"results: {out['results_path']}")  # whole, for copying: the table may cut it
+    if as_json:
+        import json
+
+        click.echo(json.dumps(ingest_json(out), indent=1, default=str))
+    else:
+        print_ingest_summary(out)
+        click.echo(f"results: {out['results_path']}")  # whole, for copying
     failed = [r for r in out["files"] if r["status"] == "failed"]
     if failed:  # the other files are stored; the exit status still tells a script (or a Ray job) so
         from raybench.errors import IngestError
@@ -256,18 +264,20 @@ def compare(base, new, max_regression) -> None:
 @main.command()
 @click.argument("results", nargs=-1, required=True)
 def readiness(results) -> None:
-    """Check the production-readiness criteria against results files; exit 0 only when all are met."""
+    """Check the production-readiness criteria against results files (or folders of them, e.g.
+    results/); exit 0 only when all are met."""
     from raybench.harness.compare import load_metrics
-    from raybench.harness.readiness import assess
+    from raybench.harness.readiness import assess, results_files
     from raybench.report import print_readiness
 
     try:
-        runs = [(name, m) for path in results for name, m in load_metrics(path).items()]
+        files = results_files(list(results))
+        runs = [(name, m) for path in files for name, m in load_metrics(path).items()]
     except RaybenchError as exc:
         _fail(exc)
         return
     verdicts = assess(runs)
-    print_readiness(verdicts, title=f"production readiness ({len(results)} results files)")
+    print_readiness(verdicts, title=f"production readiness ({len(files)} results files, {len(runs)} runs)")
     if not all(v["met"] for v in verdicts):
         _fail(TargetMissedError(f"not ready: {sum(not v['met'] for v in verdicts)} criteria not met"))
 
@@ -437,13 +447,13 @@ def classify(paths, as_json, templates_dir) -> None:
 
     from raybench.classify.models import Classifiers
     from raybench.classify.templates import load_templates
-    from raybench.pipeline.job import expand_paths
+    from raybench.pipeline.job import require_inputs
 
     try:
         templates = load_templates(templates_dir)
         clf = Classifiers(threads=1)
         out = []
-        for path in expand_paths(list(paths)):
+        for path in require_inputs(list(paths)):
             result = _classify_one(path, templates, clf)
             out.append({"path": path, **result.to_json()})
     except RaybenchError as exc:
@@ -457,11 +467,10 @@ def classify(paths, as_json, templates_dir) -> None:
     if as_json:
         click.echo(json.dumps(out, indent=1))
         return
+    from raybench.report import classify_line
+
     for r in out:
-        top = ", ".join(f"{t['layout']} {t['p']:.2f}" for t in r["top3"])
-        click.echo(f"{r['path']}: {r['layout']} ({r['carrier']}) {r['confidence']:.2f} by {r['method']}"
-                   + (f" [{r['template']}]" if r["template"] else "") + f"; top-3: {top}"
-                   + (f"; {r['reason']}" if r["reason"] else ""))
+        click.echo(classify_line(r))
         for c in r["columns"]:
             if c["field"] != "ignore":
                 click.echo(f"    {c['name']!r:<32} -> {c['field']} ({c['confidence']:.2f})")

@@ -118,6 +118,20 @@ def expand_paths(paths: list[str]) -> list[str]:
     return out
 
 
+def require_inputs(paths: list[str]) -> list[str]:
+    """:func:`expand_paths`, refusing an input that names no file at all (an empty folder, or one
+    without a data file by :data:`INPUT_SUFFIXES`).
+
+    Raises:
+        ConfigError: no file to read, naming the paths and the endings taken.
+    """
+    files = expand_paths(paths)
+    if not files:
+        raise ConfigError(f"no input files in {', '.join(paths)}: a folder's files are taken when their "
+                          f"names end in {' '.join(INPUT_SUFFIXES)}")
+    return files
+
+
 def new_job_id() -> str:
     """``job-<UTC time>-<6 hex>``."""
     return f"job-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{uuid.uuid4().hex[:6]}"
@@ -398,7 +412,9 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
 
     Returns:
         The results dict that is also written to the results JSON: ``job``, ``files`` (the ``files``
-        rows), ``totals`` (``rows_read``, ``rows_stored``, ``rows_quarantined``, ``files_failed``),
+        rows), ``totals`` (``rows_read``, ``rows_stored`` (``cdr``), ``rows_quarantined`` over the CDR
+        files, ``cell_sites_read``, ``cell_sites_stored``, ``cell_sites_quarantined`` over the
+        cell-site lists, ``files_failed``),
         ``wall_s``, ``rows_per_s``, ``metrics`` (the coordinator's summary: latency percentiles,
         per-process memory and CPU, concurrency, errors, time series), ``dedupe`` (the summary of
         :func:`raybench.dedupe.dedupe_job`: ``wall_s``, ``duplicates``, ``by_kind``, ...) and
@@ -564,12 +580,17 @@ def _run_ingest(paths: list[str], options: IngestOptions) -> dict:
             ray.shutdown()
         phase("shutdown")
     wall_s = time.perf_counter() - t0
+    calls = [r for r in rows if r.get("kind") != "cell_sites"]  # cell-site lists are counted apart
+    sites = [r for r in rows if r.get("kind") == "cell_sites"]
     totals = {
         "files": len(rows),
         "files_failed": sum(1 for r in rows if r["status"] == "failed"),
-        "rows_read": sum(r["rows_read"] or 0 for r in rows),
-        "rows_stored": sum(r["rows_stored"] or 0 for r in rows),
-        "rows_quarantined": sum(r["rows_quarantined"] or 0 for r in rows),
+        "rows_read": sum(r["rows_read"] or 0 for r in calls),
+        "rows_stored": sum(r["rows_stored"] or 0 for r in calls),
+        "rows_quarantined": sum(r["rows_quarantined"] or 0 for r in calls),
+        "cell_sites_read": sum(r["rows_read"] or 0 for r in sites),
+        "cell_sites_stored": sum(r["rows_stored"] or 0 for r in sites),
+        "cell_sites_quarantined": sum(r["rows_quarantined"] or 0 for r in sites),
         "cells_joined": joined,
         **coverage,
     }

@@ -66,6 +66,8 @@ def test_ctrl_c_says_what_is_committed_and_resume_completes_exactly(tmp_path):
     assert "Traceback" not in err and "Aborted" not in err and "RuntimeError" not in err, err[-3000:]
     final = [line for line in err.splitlines() if line.startswith("raybench:")]
     assert len(final) == 1, err[-3000:]
+    # Ray's own lines (core_worker.cc, Ray Data, the token-auth notice) stay off stderr by default
+    assert all(line.startswith(("ingest: ", "raybench: ")) for line in err.splitlines()), err[-3000:]
     m = MESSAGE.match(final[0])
     assert m, final[0]
     committed, total, db_named, job = int(m[1]), int(m[2]), m[3], m[4]
@@ -86,6 +88,7 @@ def test_ctrl_c_says_what_is_committed_and_resume_completes_exactly(tmp_path):
                               "--results", str(tmp_path / "resumed.json")],
                              capture_output=True, text=True, env=_env(), timeout=600)
     assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert all(line.startswith("ingest: ") for line in resumed.stderr.splitlines()), resumed.stderr[-3000:]
     doc = json.loads((tmp_path / "resumed.json").read_text())
     assert doc["job"] == job and doc["checkpoint"]["run"] == 2 and doc["checkpoint"]["chunks_skipped"] >= 1
     with duckdb.connect(db, read_only=True) as con:
