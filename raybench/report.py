@@ -15,7 +15,7 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from raybench.units import format_bytes, is_bytes_metric
+from raybench.units import format_bytes, format_metric
 
 
 def _gib(n: float | None) -> str:
@@ -118,13 +118,6 @@ def print_ingest_summary(out: dict, console: Console | None = None) -> None:
     show(console, "metrics", ["metric", "value"], lines, key_value=True)
 
 
-def format_metric(metric: str, value) -> str:
-    """A metric's value for display: bytes in binary units (``2.00 GiB``), other numbers to 4 digits."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and is_bytes_metric(metric):
-        return format_bytes(value)
-    return _num(value)
-
-
 def print_scenario_summary(outcome: dict, console: Console | None = None) -> None:
     """Print a scenario's ingest summary and its targets with a verdict each."""
     console = console or Console()
@@ -142,7 +135,7 @@ def print_scenarios(found: list, console: Console | None = None) -> None:
     """Print one line per scenario: name, layouts, rows per file, targets."""
     console = console or Console()
     rows = [[s.name, ", ".join(s.layouts), f"{s.rows:,}",
-             "; ".join(f"{t.metric} {t.op} {format_metric(t.metric, t.limit)}" for t in s.targets), s.description]
+             "; ".join(f"{t.metric} {t.op} {format_metric(t.metric, t.limit)}" for t in s.targets), " ".join(s.description.split())]
             for s in found]
     show(console, "scenarios", ["name", "layouts", "rows/file", "targets", "description"], rows)
 

@@ -53,3 +53,15 @@ def is_bytes_metric(name: str) -> bool:
     """True for a metric measured in bytes (its name says so: ``pss_bytes_peak``, ``shm_used_bytes``),
     not a rate (``..._bytes_per_s``)."""
     return "bytes" in name.split("_") and "per" not in name.split("_")
+
+
+def format_metric(name: str, value) -> str:
+    """A metric's value for display: bytes in binary units (:func:`format_bytes`) when the name says
+    bytes, other floats to 4 significant digits, None as ``-``."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and is_bytes_metric(name):
+        return format_bytes(value)
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
