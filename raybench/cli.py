@@ -328,6 +328,9 @@ def jobs(path, concurrent, total, address, num_cpus, worker_cpus, sample_interva
     except RaybenchError as exc:
         _fail(exc)
         return
+    except KeyboardInterrupt:  # the local cluster is stopped by now
+        _interrupted()
+        return
     finally:
         signal.signal(signal.SIGTERM, previous)
     doc = {"scenario": {"name": f"jobs_{concurrent}x{total}", "worker_cpus": worker_cpus,

@@ -16,7 +16,7 @@ from raybench.cli import main
 from raybench.errors import ConfigError, IngestInterrupted
 from raybench.harness.readiness import assess, results_files, verdict_line
 from raybench.metrics.collector import MetricsCollector
-from raybench.report import classify_line, print_ingest_summary, print_readiness, print_scenario_summary
+from raybench.report import classify_line, ingest_json, print_ingest_summary, print_readiness, print_scenario_summary
 from raybench.units import format_bytes, is_bytes_metric
 
 LONG_ERROR = ("not a known layout (no header rule matched; models: other 0.99); top-3: other 0.99, "
@@ -55,6 +55,13 @@ def test_summary_degrades_to_one_record_per_line(console):
     assert "  cell-site rows read / stored / quarantined: 27 / 27 / 0" in lines
     assert "  peak PSS, all Ray processes + driver: 2.00 GiB" in lines
     assert "  results: /abs/results/ingest-job-1.json" in lines
+
+
+def test_ingest_json_leaves_the_series_in_the_results_file():
+    doc = ingest_json(_ingest_out())
+    assert "timeseries" not in doc["metrics"] and doc["metrics"]["pss_bytes_peak"] == 2**31
+    assert doc["totals"]["rows_stored"] == 917 and doc["results_path"] == "/abs/results/ingest-job-1.json"
+    json.dumps(doc)
 
 
 def test_summary_is_a_table_on_a_wide_terminal():
