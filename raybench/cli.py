@@ -279,7 +279,10 @@ def readiness(results) -> None:
     verdicts = assess(runs)
     print_readiness(verdicts, title=f"production readiness ({len(files)} results files, {len(runs)} runs)")
     if not all(v["met"] for v in verdicts):
-        _fail(TargetMissedError(f"not ready: {sum(not v['met'] for v in verdicts)} criteria not met"))
+        unmet = [v for v in verdicts if not v["met"]]
+        lacking = sum(v["value"] is None for v in unmet)
+        _fail(TargetMissedError(f"not ready: {len(unmet)} of {len(verdicts)} criteria not met"
+                                + (f" ({lacking} without evidence)" if lacking else "")))
 
 
 @main.command()

@@ -113,8 +113,7 @@ def print_ingest_summary(out: dict, console: Console | None = None) -> None:
         ["CPU mean (% of one core)", f"{m.get('cpu_pct_mean', 0):.0f}"],
         *concurrency_rows(m),
         ["errors", str(len(m.get("errors", [])))],
-        ["results", out.get("results_path", "-")],
-    ]
+    ]  # the results path follows on a line of its own (raybench.cli), whole for copying
     show(console, "metrics", ["metric", "value"], lines, key_value=True)
 
 

@@ -54,7 +54,6 @@ def test_summary_degrades_to_one_record_per_line(console):
     assert "  CDR rows read / stored / quarantined: 918 / 917 / 1" in lines
     assert "  cell-site rows read / stored / quarantined: 27 / 27 / 0" in lines
     assert "  peak PSS, all Ray processes + driver: 2.00 GiB" in lines
-    assert "  results: /abs/results/ingest-job-1.json" in lines
 
 
 def test_ingest_json_leaves_the_series_in_the_results_file():
