@@ -14,16 +14,45 @@ import click
 from raybench.errors import ConfigError, RaybenchError, TargetMissedError
 
 
+INTERRUPTED_EXIT = 130
+"""Exit status after Ctrl-C (128 + SIGINT), as a shell reports it."""
+
+
 def _fail(exc: RaybenchError, code: int | None = None) -> None:
-    """Print ``exc`` as one line and exit: ``code``, else 1 for a missed target, 2 for anything else."""
+    """Print ``exc`` as one line and exit: ``code``, else 1 for a missed target, 130 for an interrupted
+    ingest, 2 for anything else."""
+    from raybench.errors import IngestInterrupted
+
+    if isinstance(exc, IngestInterrupted):
+        click.echo(f"raybench: {exc}", err=True)
+        sys.exit(INTERRUPTED_EXIT)
     click.echo(f"raybench: error: {exc}", err=True)
     sys.exit(code if code is not None else 1 if isinstance(exc, TargetMissedError) else 2)
+
+
+def _interrupted() -> None:
+    """Ctrl-C outside an ingest job's own handling (before it started, between scenarios): one line, 130."""
+    click.echo("raybench: interrupted", err=True)
+    sys.exit(INTERRUPTED_EXIT)
 
 
 def _size(text: str) -> int:
     from raybench.units import parse_bytes
 
     return parse_bytes(text)
+
+
+def _ray_logs_option(command):
+    """``--ray-logs`` (alias ``--verbose``): show Ray's own log lines (see :mod:`raybench.ray_logs`)."""
+    def show(ctx, param, value):
+        from raybench.ray_logs import configure_ray_logs
+
+        configure_ray_logs(show=value or None)
+        return value
+
+    return click.option("--ray-logs", "--verbose", "ray_logs", is_flag=True, expose_value=False,
+                        callback=show, is_eager=True,
+                        help="Show Ray's own log lines (C++ core, Ray Data, workers' output); off by default.")(command)
 
 
 @click.group()
@@ -56,17 +85,21 @@ def main() -> None:
 @click.option("--sample-interval", "sample_interval_s", type=float, default=0.5, show_default=True,
               help="Seconds between samples of every Ray process (CPU, RSS, PSS).")
 @click.option("--job-id", default=None, hidden=True, help="Job id (the harness names its jobs).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON (files, totals, metrics) instead.")
+@_ray_logs_option
 def ingest(paths, db, address, workers, num_cpus, worker_cpus, chunk_size, tz, results, no_progress, resume, commit_rows,
-           batch_timeout_s, faults, object_store, sample_interval_s, job_id) -> None:
+           batch_timeout_s, faults, object_store, sample_interval_s, job_id, as_json) -> None:
     """Ingest CDR files (or folders of them) into a DuckDB database."""
     from raybench.faults.plan import parse_fault_pairs
-    from raybench.pipeline.job import IngestOptions, run_ingest
-    from raybench.report import print_ingest_summary
+    from raybench.pipeline.job import IngestOptions, require_inputs, run_ingest
+    from raybench.report import ingest_json, print_ingest_summary
     from raybench.units import parse_count
 
     try:
         if not paths and not resume:
             raise ConfigError("give the files or folders to ingest, or --resume to carry on an unfinished job")
+        if paths:
+            require_inputs(list(paths))
         options = IngestOptions(db=db, address=address, workers=workers, num_cpus=num_cpus, worker_cpus=worker_cpus,
                                 chunk_bytes=_size(chunk_size), tz=tz, results=results,
                                 progress=not no_progress, resume=resume, commit_rows=parse_count(commit_rows),
@@ -77,8 +110,16 @@ def ingest(paths, db, address, workers, num_cpus, worker_cpus, chunk_size, tz, r
     except RaybenchError as exc:
         _fail(exc)
         return
-    print_ingest_summary(out)
-    click.echo(f"results: {out['results_path']}")  # whole, for copying: the table may cut it
+    except KeyboardInterrupt:
+        _interrupted()
+        return
+    if as_json:
+        import json
+
+        click.echo(json.dumps(ingest_json(out), indent=1, default=str))
+    else:
+        print_ingest_summary(out)
+        click.echo(f"results: {out['results_path']}")  # whole, for copying
     failed = [r for r in out["files"] if r["status"] in ("failed", "suspect")]
     if failed:  # the other files are stored; the exit status still tells a script (or a Ray job) so
         from raybench.errors import IngestError
@@ -129,6 +170,7 @@ def generate(out_dir, layouts, rows, seed, fmt, pages, defect_rate) -> None:
 @click.option("--address", default=None, help="Ray cluster address; default: embedded or the job's.")
 @click.option("--out", "out_dir", default="results", show_default=True, help="Results folder.")
 @click.option("--cache", "cache_dir", default=None, help="Generated-data cache (default ~/.cache/raybench).")
+@_ray_logs_option
 def run(scenarios, address, out_dir, cache_dir) -> None:
     """Run harness scenarios: generate (cached), ingest, measure, check targets.
 
@@ -146,6 +188,9 @@ def run(scenarios, address, out_dir, cache_dir) -> None:
             outcomes = suite["runs"]
     except RaybenchError as exc:
         _fail(exc)
+        return
+    except KeyboardInterrupt:
+        _interrupted()
         return
     for outcome in outcomes:
         print_scenario_summary(outcome)
@@ -224,20 +269,25 @@ def compare(base, new, max_regression) -> None:
 @main.command()
 @click.argument("results", nargs=-1, required=True)
 def readiness(results) -> None:
-    """Check the production-readiness criteria against results files; exit 0 only when all are met."""
+    """Check the production-readiness criteria against results files (or folders of them, e.g.
+    results/); exit 0 only when all are met."""
     from raybench.harness.compare import load_metrics
-    from raybench.harness.readiness import assess
+    from raybench.harness.readiness import assess, results_files
     from raybench.report import print_readiness
 
     try:
-        runs = [(name, m) for path in results for name, m in load_metrics(path).items()]
+        files = results_files(list(results))
+        runs = [(name, m) for path in files for name, m in load_metrics(path).items()]
     except RaybenchError as exc:
         _fail(exc)
         return
     verdicts = assess(runs)
-    print_readiness(verdicts, title=f"production readiness ({len(results)} results files)")
+    print_readiness(verdicts, title=f"production readiness ({len(files)} results files, {len(runs)} runs)")
     if not all(v["met"] for v in verdicts):
-        _fail(TargetMissedError(f"not ready: {sum(not v['met'] for v in verdicts)} criteria not met"))
+        unmet = [v for v in verdicts if not v["met"]]
+        lacking = sum(v["value"] is None for v in unmet)
+        _fail(TargetMissedError(f"not ready: {len(unmet)} of {len(verdicts)} criteria not met"
+                                + (f" ({lacking} without evidence)" if lacking else "")))
 
 
 @main.command()
@@ -286,6 +336,9 @@ def jobs(path, concurrent, total, address, num_cpus, worker_cpus, sample_interva
     except RaybenchError as exc:
         _fail(exc)
         return
+    except KeyboardInterrupt:  # the local cluster is stopped by now
+        _interrupted()
+        return
     finally:
         signal.signal(signal.SIGTERM, previous)
     doc = {"scenario": {"name": f"jobs_{concurrent}x{total}", "worker_cpus": worker_cpus,
@@ -317,6 +370,7 @@ def jobs(path, concurrent, total, address, num_cpus, worker_cpus, sample_interva
               help="Working folder (default results/dedupe-eval, or results/independent-eval).")
 @click.option("--workers", type=int, default=None, help="Actors in the pool (default: CPUs - 1).")
 @click.option("--splink", is_flag=True, help="Also run Splink (optional extra raybench[splink]) on the same rows.")
+@_ray_logs_option
 def evaluate(dedupe, classifiers, per_layout, real_dir, rows, seed, independent, out_dir, workers, splink) -> None:
     """Score the classifiers (default), or with --dedupe duplicate detection (precision/recall/F1), or with
     --independent the reading of exports that raybench did not write."""
@@ -423,13 +477,13 @@ def classify(paths, as_json, templates_dir, tz) -> None:
 
     from raybench.classify.models import Classifiers
     from raybench.classify.templates import load_templates
-    from raybench.pipeline.job import describe_file, expand_paths
+    from raybench.pipeline.job import describe_file, require_inputs
 
     try:
         templates = load_templates(templates_dir)
         clf = Classifiers(threads=1)
         out = []
-        for path in expand_paths(list(paths)):
+        for path in require_inputs(list(paths)):
             result = _classify_one(path, templates, clf)
             entry = {"path": path, **result.to_json()}
             if not result.abstained:  # the zone and the value formats, decided as ingest would
@@ -447,11 +501,10 @@ def classify(paths, as_json, templates_dir, tz) -> None:
     if as_json:
         click.echo(json.dumps(out, indent=1))
         return
+    from raybench.report import classify_line
+
     for r in out:
-        top = ", ".join(f"{t['layout']} {t['p']:.2f}" for t in r["top3"])
-        click.echo(f"{r['path']}: {r['layout']} ({r['carrier']}) {r['confidence']:.2f} by {r['method']}"
-                   + (f" [{r['template']}]" if r["template"] else "") + f"; top-3: {top}"
-                   + (f"; {r['reason']}" if r["reason"] else ""))
+        click.echo(classify_line(r))
         if r.get("tz"):
             click.echo(f"    zone: {r['tz']} ({r['tz_source']})")
         for name, f in (r.get("value_formats") or {}).items():

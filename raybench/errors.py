@@ -7,6 +7,7 @@ Tree::
     ├── InputFileError            a file that cannot be read at all (terminal for that file; the job goes on)
     │   └── UnknownLayoutError    no layout matched the file's header or shape
     ├── IngestError               the pipeline itself failed (Ray, sink); the job stops
+    │   └── IngestInterrupted     Ctrl-C (SIGINT) stopped the job; what it committed stays, --resume goes on
     └── TargetMissedError         a scenario finished but missed one of its targets
 
 Every error keeps its constructor arguments in ``args`` so that it pickles across Ray processes.
@@ -49,6 +50,27 @@ class UnknownLayoutError(InputFileError):
 
 class IngestError(RaybenchError):
     """The pipeline failed as a whole (Ray could not start, the sink failed)."""
+
+
+class IngestInterrupted(IngestError):
+    """An interrupt (Ctrl-C, SIGINT) stopped an ingest job; the rows it committed stay.
+
+    Args:
+        job: the job id (``--resume JOB`` carries on from its checkpoint).
+        db: the database file.
+        rows_committed: rows (``cdr`` and ``quarantine``) the job committed, earlier runs included.
+        rows_total: rows of the job's CDR files, or None when it was interrupted before planning them.
+    """
+
+    def __init__(self, job: str, db: str, rows_committed: int, rows_total: int | None):
+        super().__init__(job, db, rows_committed, rows_total)
+        self.job, self.db = job, db
+        self.rows_committed, self.rows_total = rows_committed, rows_total
+
+    def __str__(self) -> str:
+        of = f" of {self.rows_total}" if self.rows_total is not None else ""
+        return (f"interrupted: {self.rows_committed}{of} rows committed; run the same command again to start "
+                f"over, or `raybench ingest --db {self.db} --resume {self.job}` to carry on from them")
 
 
 class TargetMissedError(RaybenchError):

@@ -36,3 +36,32 @@ def parse_count(text: str | int) -> int:
     if not m:
         raise ConfigError(f"{text!r} is not a count; use e.g. 1000, 10k or 1M")
     return int(float(m.group(1)) * _COUNT[m.group(2).lower()])
+
+
+def format_bytes(n: float | None) -> str:
+    """Bytes for display, in binary units with two decimals: ``2147483648`` -> ``'2.00 GiB'``,
+    ``1536`` -> ``'1.50 KiB'``, ``12`` -> ``'12 B'``; None -> ``'-'``."""
+    if n is None:
+        return "-"
+    for unit, size in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if abs(n) >= size:
+            return f"{n / size:.2f} {unit}"
+    return f"{n:.0f} B"
+
+
+def is_bytes_metric(name: str) -> bool:
+    """True for a metric measured in bytes (its name says so: ``pss_bytes_peak``, ``shm_used_bytes``),
+    not a rate (``..._bytes_per_s``)."""
+    return "bytes" in name.split("_") and "per" not in name.split("_")
+
+
+def format_metric(name: str, value) -> str:
+    """A metric's value for display: bytes in binary units (:func:`format_bytes`) when the name says
+    bytes, other floats to 4 significant digits, None as ``-``."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and is_bytes_metric(name):
+        return format_bytes(value)
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)

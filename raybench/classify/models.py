@@ -70,8 +70,11 @@ class FileClassification:
         return self.layout == UNKNOWN
 
     def to_json(self) -> dict:
-        """Plain dict for ``raybench classify --json``."""
-        return {"layout": self.layout, "carrier": self.carrier, "confidence": round(self.confidence, 4),
+        """Plain dict for ``raybench classify --json``. ``confidence`` is that of the layout it names:
+        None when it abstained (``unknown`` names none; ``top3`` and ``reason`` say what the models
+        saw, ``other`` among them)."""
+        return {"layout": self.layout, "carrier": self.carrier, "abstained": self.abstained,
+                "confidence": None if self.abstained else round(self.confidence, 4),
                 "method": self.method, "template": self.template, "reason": self.reason,
                 "top3": [{"layout": k, "p": round(p, 4)} for k, p in self.top3],
                 "columns": [{"index": c.index, "name": c.name, "field": c.field,

@@ -114,6 +114,13 @@ def _fmt(v) -> str:
     return html.escape(str(v))
 
 
+def _fmtm(metric: str, v) -> str:
+    """``v`` as :func:`raybench.units.format_metric` shows metric ``metric`` (bytes as ``2.00 GiB``)."""
+    from raybench.units import format_metric
+
+    return html.escape(format_metric(metric, v))
+
+
 def render_run(outcome: dict) -> str:
     """The HTML page of one scenario run (``outcome`` as written by ``run_scenario``)."""
     ingest = outcome["ingest"]
@@ -121,10 +128,10 @@ def render_run(outcome: dict) -> str:
     ticks = metrics.get("timeseries") or []
     name = outcome["scenario"]["name"]
     verdict = '<b class="pass">PASSED</b>' if outcome["passed"] else '<b class="miss">MISSED TARGETS</b>'
-    targets = _table([[t["metric"], _fmt(t["value"]), f"{t['op']} {_fmt(t['limit'])}",
+    targets = _table([[t["metric"], _fmtm(t["metric"], t["value"]), f"{t['op']} {_fmtm(t['metric'], t['limit'])}",
                        '<span class="pass">pass</span>' if t["passed"] else '<span class="miss">MISS</span>']
                       for t in outcome["targets"]], ["metric", "value", "target", "verdict"])
-    mtable = _table([[k, _fmt(v)] for k, v in outcome["metrics"].items()], ["metric", "value"])
+    mtable = _table([[k, _fmtm(k, v)] for k, v in outcome["metrics"].items()], ["metric", "value"])
     files = _table([[html.escape(r["path"]), r.get("layout") or "-", r["status"], r["rows_read"], r["rows_stored"],
                      r["rows_quarantined"], html.escape(r.get("error") or "")] for r in ingest["files"]],
                    ["file", "layout", "status", "read", "stored", "quarantined", "error"])
@@ -134,16 +141,22 @@ def render_run(outcome: dict) -> str:
         _figure("latency", "batch latency histogram", _draw_latency(metrics.get("batch_latencies_s") or [])),
         _figure("stages", "time per stage", _draw_stages(ingest.get("phases_s") or {})),
     ])
-    readiness = _table([[html.escape(v["criterion"]), _fmt(v["value"]) if v["value"] is not None else "-",
-                         html.escape(v["run"] or "-"),
+    readiness = _table([[html.escape(v["criterion"]),
+                         _fmtm("bytes" if v["unit"] == "bytes" else "", v["value"]) if v["value"] is not None else "-",
+                         html.escape(v["run"] or f"none; needs {v.get('needs') or 'a run that measures it'}"),
                          '<span class="pass">met</span>' if v["met"] else
                          ('<span class="miss">no evidence</span>' if v["value"] is None else '<span class="miss">NOT MET</span>')]
                         for v in outcome.get("readiness") or []], ["criterion", "value", "run", "verdict"])
+    verdict_p = ""
+    if outcome.get("readiness"):
+        from raybench.harness.readiness import verdict_line
+
+        verdict_p = f"<p>{html.escape(verdict_line(outcome['readiness'], single_run=name)[0])}</p>"
     context = _table([[k, _fmt(outcome.get(k))] for k in ("raybench_version", "git_sha", "created_utc")]
                      + [[k, _fmt(v)] for k, v in (outcome.get("machine") or {}).items()], ["context", "value"])
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>raybench {html.escape(name)}</title>"
             f"{_STYLE}</head><body><h1>raybench scenario {html.escape(name)}: {verdict}</h1>"
-            f"<h2>Targets</h2>{targets}<h2>Production readiness (this run)</h2>{readiness}<h2>Plots</h2>{figures}<h2>Metrics</h2>{mtable}"
+            f"<h2>Targets</h2>{targets}<h2>Production readiness (this run)</h2>{readiness}{verdict_p}<h2>Plots</h2>{figures}<h2>Metrics</h2>{mtable}"
             f"<h2>Files</h2>{files}<h2>Context</h2>{context}</body></html>")
 
 
@@ -152,7 +165,7 @@ def render_suite(runs: list[dict]) -> str:
     keys = ("wall_s", "rows_per_s", "pss_bytes_peak", "field_accuracy", "validation_coverage", "error_rate")
     rows = [[f'<a href="{html.escape(r["report_path_rel"])}">{html.escape(r["scenario"]["name"])}</a>',
              '<span class="pass">pass</span>' if r["passed"] else '<span class="miss">MISS</span>']
-            + [_fmt(r["metrics"].get(k)) for k in keys] for r in runs]
+            + [_fmtm(k, r["metrics"].get(k)) for k in keys] for r in runs]
     table = _table(rows, ["scenario", "verdict", *keys])
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>raybench suite</title>{_STYLE}</head>"
             f"<body><h1>raybench suite: {sum(r['passed'] for r in runs)}/{len(runs)} passed</h1>{table}</body></html>")

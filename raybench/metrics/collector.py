@@ -32,7 +32,8 @@ class Tick:
         cpu_pct: summed CPU, percent of one core.
         processes: how many processes were sampled.
         actors_alive, actors_busy: workers whose process exists; workers running a batch.
-        batches_in_flight: batches started and not finished.
+        batches_in_flight: batches started and not finished. (The summary's ``actors_busy_max`` and
+            ``batches_in_flight_max`` also count the moments batches start, between samples.)
         rows_done: rows finished so far.
         driver_cpu_pct: CPU of the driver process(es), percent of one core.
         disk_read_bytes_per_s, disk_write_bytes_per_s, net_bytes_per_s: node rates since the last tick.
@@ -93,6 +94,8 @@ class MetricsCollector:
     registered_s: list[float] = field(default_factory=list)
     fault_events: list[dict] = field(default_factory=list)
     phase: str = "batches"
+    busy_peak: int = 0
+    in_flight_peak: int = 0
 
     def __post_init__(self) -> None:
         self._sampler = ProcessSampler(self.driver_pids, self.session_wide)
@@ -119,6 +122,10 @@ class MetricsCollector:
         died on it...)."""
         with self._lock:
             self.in_flight[chunk_id] = _Batch(worker_id, time.perf_counter())
+            # the peaks at each start, not only at the samples: batches shorter than the sampling
+            # interval would otherwise never be seen in flight
+            self.in_flight_peak = max(self.in_flight_peak, len(self.in_flight))
+            self.busy_peak = max(self.busy_peak, len({b.worker_id for b in self.in_flight.values()}))
             self.attempts[chunk_id] = self.attempts.get(chunk_id, 0) + 1
             self.attempt_starts.setdefault(chunk_id, []).append(time.perf_counter() - self.t0)
             return self.attempts[chunk_id]
@@ -259,8 +266,9 @@ class MetricsCollector:
             "batch_latency_s_max": max(latencies) if latencies else None,
             "workers": {"registered": len(workers), "per_worker": dict(per_worker)},
             "actors_alive_max": max((t.actors_alive for t in ticks), default=0),
-            "actors_busy_max": max((t.actors_busy for t in ticks), default=0),
-            "batches_in_flight_max": max((t.batches_in_flight for t in ticks), default=0),
+            "actors_busy_max": max(max((t.actors_busy for t in ticks), default=0), self.busy_peak),
+            "batches_in_flight_max": max(max((t.batches_in_flight for t in ticks), default=0),
+                                         self.in_flight_peak),
             "pss_bytes_peak": max((t.pss_bytes for t in ticks), default=0),
             "pss_bytes_peak_by_phase": _peak_by_phase(ticks, "pss_bytes"),
             "driver_pss_bytes_peak_by_phase": _peak_by_phase(ticks, "driver_pss_bytes"),

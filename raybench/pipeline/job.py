@@ -120,6 +120,20 @@ def expand_paths(paths: list[str]) -> list[str]:
     return out
 
 
+def require_inputs(paths: list[str]) -> list[str]:
+    """:func:`expand_paths`, refusing an input that names no file at all (an empty folder, or one
+    without a data file by :data:`INPUT_SUFFIXES`).
+
+    Raises:
+        ConfigError: no file to read, naming the paths and the endings taken.
+    """
+    files = expand_paths(paths)
+    if not files:
+        raise ConfigError(f"no input files in {', '.join(paths)}: a folder's files are taken when their "
+                          f"names end in {' '.join(INPUT_SUFFIXES)}")
+    return files
+
+
 def new_job_id() -> str:
     """``job-<UTC time>-<6 hex>``."""
     return f"job-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{uuid.uuid4().hex[:6]}"
@@ -384,9 +398,12 @@ def init_ray(options: IngestOptions) -> bool:
     """Connect to or start Ray. Returns True when this call started it (and should shut it down)."""
     import ray
 
+    from raybench.ray_logs import configure_ray_logs, quiet_ray_init, ray_init_kwargs
+
     if ray.is_initialized():
         return False
-    kwargs: dict = {"logging_level": logging.WARNING, "log_to_driver": False}
+    configure_ray_logs()  # Ray's own log lines off the console unless --ray-logs (raybench.ray_logs)
+    kwargs: dict = ray_init_kwargs()
     if options.address:
         kwargs["address"] = options.address
     elif not os.environ.get("RAY_ADDRESS"):
@@ -401,7 +418,8 @@ def init_ray(options: IngestOptions) -> bool:
             os.environ["RAY_memory_usage_threshold"] = f"{threshold:.4f}"
             os.environ["RAY_memory_monitor_refresh_ms"] = "100"
             try:
-                ray.init(**kwargs)
+                with quiet_ray_init():
+                    ray.init(**kwargs)
             finally:
                 for k, v in saved.items():
                     if v is None:
@@ -409,7 +427,8 @@ def init_ray(options: IngestOptions) -> bool:
                     else:
                         os.environ[k] = v
             return True
-    ray.init(**kwargs)
+    with quiet_ray_init():
+        ray.init(**kwargs)
     return True
 
 
@@ -422,7 +441,9 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
 
     Returns:
         The results dict that is also written to the results JSON: ``job``, ``files`` (the ``files``
-        rows), ``totals`` (``rows_read``, ``rows_stored``, ``rows_quarantined``, ``files_failed``),
+        rows), ``totals`` (``rows_read``, ``rows_stored`` (``cdr``), ``rows_quarantined`` over the CDR
+        files, ``cell_sites_read``, ``cell_sites_stored``, ``cell_sites_quarantined`` over the
+        cell-site lists, ``files_failed``),
         ``wall_s``, ``rows_per_s``, ``metrics`` (the coordinator's summary: latency percentiles,
         per-process memory and CPU, concurrency, errors, time series), ``dedupe`` (the summary of
         :func:`raybench.dedupe.dedupe_job`: ``wall_s``, ``duplicates``, ``by_kind``, ...) and
@@ -432,8 +453,19 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
     Raises:
         ConfigError: a bad option (see :func:`validate_options`).
         IngestError: Ray or the database failed as a whole.
+        IngestInterrupted: Ctrl-C (SIGINT; :mod:`raybench.pipeline.interrupt`): the committed rows stay,
+            the job and its unfinished files are marked ``interrupted``, ``--resume`` carries on.
     """
+    from raybench.pipeline.interrupt import sigint_guard
+
+    with sigint_guard():
+        return _run_ingest(paths, options)
+
+
+def _run_ingest(paths: list[str], options: IngestOptions) -> dict:
+    from raybench.errors import IngestInterrupted
     from raybench.pipeline import checkpoint
+    from raybench.pipeline.interrupt import committed_rows, interrupt_requested, mark_stopped
     from raybench.sink.duckdb_sink import DuckDBSink, files_rows
 
     t0 = time.perf_counter()
@@ -461,6 +493,7 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
     metrics: dict = {}
     timer = PhaseTimer()
     phase = timer.mark
+    tasks: list[FileTask] = []
 
     try:
         tasks = [_prepare(p, options, staging, job) for p in files]
@@ -515,6 +548,8 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
         try:
             dedupe = dedupe_job(sink.con, job)
         except Exception as exc:  # every row is stored already; a failed dedupe is reported, not fatal
+            if interrupt_requested():  # DuckDB turned Ctrl-C into its InterruptException
+                raise
             log.error("duplicate detection failed: %s: %s", type(exc).__name__, exc)
             dedupe = {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0]}"}
         phase("dedupe")
@@ -549,11 +584,22 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
             metrics = _finish_metrics(coordinator, pool)
         phase("finalize")
     except BaseException as exc:
+        interrupted = interrupt_requested() or isinstance(exc, KeyboardInterrupt)
         try:  # the manifest says why; committed rows stay, and `--resume` carries on from them
             sink.flush()
-            checkpoint.finish_job(sink.con, job, "failed", f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+            if interrupted:
+                stopped = IngestInterrupted(job, options.db, committed_rows(sink.con, job), sum(
+                    t.plan.n_records for t in tasks if t.plan and t.layout and t.layout.kind == "cdr") if tasks else None)
+                mark_stopped(sink.con, job, "interrupted", str(stopped))
+            else:
+                mark_stopped(sink.con, job, "failed",
+                             f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
         except Exception:
-            log.exception("could not record the failure of job %s", job)
+            log.exception("could not record the end of job %s", job)
+            if interrupted:
+                stopped = IngestInterrupted(job, options.db, sink.rows_committed, None)
+        if interrupted:
+            raise stopped from None
         raise
     finally:
         sink.close()
@@ -566,14 +612,19 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
             ray.shutdown()
         phase("shutdown")
     wall_s = time.perf_counter() - t0
+    calls = [r for r in rows if r.get("kind") != "cell_sites"]  # cell-site lists are counted apart
+    sites = [r for r in rows if r.get("kind") == "cell_sites"]
     totals = {
         "files": len(rows),
         "files_failed": sum(1 for r in rows if r["status"] == "failed"),
         "files_suspect": sum(1 for r in rows if r["status"] == "suspect"),
-        "rows_flagged": sum(r.get("rows_flagged") or 0 for r in rows),
-        "rows_read": sum(r["rows_read"] or 0 for r in rows),
-        "rows_stored": sum(r["rows_stored"] or 0 for r in rows),
-        "rows_quarantined": sum(r["rows_quarantined"] or 0 for r in rows),
+        "rows_flagged": sum(r.get("rows_flagged") or 0 for r in calls),
+        "rows_read": sum(r["rows_read"] or 0 for r in calls),
+        "rows_stored": sum(r["rows_stored"] or 0 for r in calls),
+        "rows_quarantined": sum(r["rows_quarantined"] or 0 for r in calls),
+        "cell_sites_read": sum(r["rows_read"] or 0 for r in sites),
+        "cell_sites_stored": sum(r["rows_stored"] or 0 for r in sites),
+        "cell_sites_quarantined": sum(r["rows_quarantined"] or 0 for r in sites),
         "cells_joined": joined,
         **coverage,
     }
@@ -685,8 +736,9 @@ def _run_pool(items: list[dict], layouts: dict[str, Layout], sink, options: Inge
     phase("pool_setup")
     sink_s = 0.0
     first = True
+    blocks = _blocks_with_timeout(ds, options.batch_timeout_s, coordinator)
     try:
-        for block in _blocks_with_timeout(ds, options.batch_timeout_s, coordinator):
+        for block in blocks:
             if first:
                 phase("first_batch")
                 first = False
@@ -695,7 +747,7 @@ def _run_pool(items: list[dict], layouts: dict[str, Layout], sink, options: Inge
             t = time.perf_counter()
             sink.add(block)
             sink_s += time.perf_counter() - t
-            progress.advance(block.num_rows)
+            progress.advance(block.num_rows, sink.rows_committed)
     except RaybenchError:
         raise
     except Exception as exc:
@@ -703,6 +755,7 @@ def _run_pool(items: list[dict], layouts: dict[str, Layout], sink, options: Inge
 
         raise IngestError(f"the Ray pipeline failed: {type(exc).__name__}: {exc}") from exc
     finally:
+        blocks.close()  # now, not when the traceback lets go of it: Ray Data stops before Ray does
         if killer is not None and killer.started:
             killer.stop()
         progress.close()
@@ -796,6 +849,14 @@ def _blocks_with_timeout(ds, timeout_s: float, coordinator):
             yield got
     finally:
         stop.set()
+        # let the pump close Ray Data's iterator (which stops its executor) before Ray shuts down: an
+        # executor still running then fails noisily (an interrupt or a timeout ends the loop early)
+        thread.join(timeout=PUMP_JOIN_S)
+
+
+PUMP_JOIN_S = 10.0
+"""Longest wait, once the driver stops taking batches early, for the batch thread to close Ray Data's
+iterator (it does so at its next batch, or within a second when it waits to hand one over)."""
 
 
 def _in_flight(coordinator) -> str:
@@ -808,12 +869,22 @@ def _in_flight(coordinator) -> str:
         return ""
 
 
+PROGRESS_LINE_S = 10.0
+"""Seconds between two progress lines when stdout is not a terminal."""
+
+
 class _Progress:
-    """A rich progress bar over rows (transient; nothing when disabled or there is nothing to do)."""
+    """A rich progress bar over rows (transient) on a terminal; elsewhere (a log, a pipe) a line on
+    stderr at the first commit and then at most every :data:`PROGRESS_LINE_S` seconds
+    (``ingest: 2000 of 100000 rows committed (12 s)``); nothing when disabled or there is nothing to do."""
 
     def __init__(self, enabled: bool, total: int):
+        import sys
+
         self._bar = None
-        if enabled and total:
+        self._lines = enabled and total and not sys.stdout.isatty()
+        self._total, self._t0, self._last, self._committed = total, time.perf_counter(), None, 0
+        if enabled and total and not self._lines:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
             self._bar = Progress("[progress.description]{task.description}", BarColumn(),
@@ -821,9 +892,17 @@ class _Progress:
             self._bar.start()
             self._task = self._bar.add_task("rows", total=total)
 
-    def advance(self, n: int) -> None:
+    def advance(self, n: int, rows_committed: int = 0) -> None:
         if self._bar is not None:
             self._bar.advance(self._task, n)
+        now = time.perf_counter()
+        if self._lines and rows_committed > self._committed and (
+                self._last is None or now - self._last >= PROGRESS_LINE_S):
+            import sys
+
+            self._committed, self._last = rows_committed, now
+            sys.stderr.write(f"ingest: {rows_committed} of {self._total} rows committed ({now - self._t0:.0f} s)\n")
+            sys.stderr.flush()
 
     def close(self) -> None:
         if self._bar is not None:

@@ -49,6 +49,11 @@ DEDUPE_MEMORY_LIMIT = "256MB"
 then): its joins and sorts spill beyond it."""
 
 
+UNFINISHED_FILE_STATUSES = ("running", "interrupted", "aborted")
+"""``files.status`` of a file whose job did not finish: ``running`` (in progress, or the driver died),
+``interrupted`` (Ctrl-C), ``aborted`` (the job failed); ``--resume`` replaces such a row."""
+
+
 class DuckDBSink:
     """Writes one job's rows into a DuckDB database file.
 
@@ -90,6 +95,8 @@ class DuckDBSink:
         self._received: dict[str, int] = defaultdict(int)
         self._pending_chunks: dict[str, int] = defaultdict(int)
         self.commits = 0
+        self.rows_committed = 0
+        """Rows (``cdr`` and ``quarantine``) this sink committed with their chunks' checkpoint."""
         self.rows_dropped_duplicate = 0
         self.on_commit: Callable[[int], None] | None = None
         """Called with the number of commits so far after each commit (fault injection hooks in here)."""
@@ -157,6 +164,7 @@ class DuckDBSink:
             self.con.rollback()
             raise
         self.commits += 1
+        self.rows_committed += table.num_rows
         if self.on_commit is not None:
             self.on_commit(self.commits)
         return out
@@ -261,9 +269,11 @@ class DuckDBSink:
 
     def write_file_row(self, row: dict) -> None:
         """Insert one ``files`` row (keys: :data:`raybench.schema.FILES_COLUMNS`); it replaces the file's
-        ``status='running'`` row of the same job (written at the job's start, or by a crashed run)."""
-        self.con.execute("DELETE FROM files WHERE ingest_job = ? AND path = ? AND status = 'running'",
-                         [row["ingest_job"], row["path"]])
+        row of the same job that an unfinished run left (:data:`UNFINISHED_FILE_STATUSES`: written at the
+        job's start, by a crashed, interrupted or failed run)."""
+        marks = ", ".join("?" for _ in UNFINISHED_FILE_STATUSES)
+        self.con.execute(f"DELETE FROM files WHERE ingest_job = ? AND path = ? AND status IN ({marks})",
+                         [row["ingest_job"], row["path"], *UNFINISHED_FILE_STATUSES])
         values = [row.get(c) for c in FILES_COLUMNS]
         skipped = row.get("lines_skipped") or {}
         values[FILES_COLUMNS.index("lines_skipped")] = None

@@ -56,8 +56,12 @@ def test_real_samples(tmp_path, real_dir):
     # row 37 has billsec -6: a call with its duration in doubt, stored with no duration and flagged
     flagged = con.execute("SELECT source_row, duration_s, flags FROM cdr WHERE len(flags) > 0").fetchall()
     assert flagged == [(37, None, ["duration_range"])]
+    # the totals count the calls (`cdr` holds 919 rows); the 27 cell sites are counted apart
+    assert con.execute("SELECT count(*) FROM cdr").fetchone()[0] == out["totals"]["rows_stored"] == 919
     assert out["totals"] == {"files": 5, "files_failed": 0, "files_suspect": 0, "rows_flagged": 1,
-                             "rows_read": 946, "rows_stored": 946, "rows_quarantined": 0, "cells_joined": 314,
+                             "rows_read": 919, "rows_stored": 919, "rows_quarantined": 0,
+                             "cell_sites_read": 27, "cell_sites_stored": 27, "cell_sites_quarantined": 0,
+                             "cells_joined": 314,
                              "rows_with_verdict": 946, "validation_coverage": 1.0}
 
 

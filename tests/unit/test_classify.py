@@ -320,6 +320,9 @@ def test_cli_classify_json_and_template_create(tmp_path):
     assert (att["layout"], att["carrier"], att["method"]) == ("att_mobility_voice", "att", "model")
     assert [c["field"] for c in att["columns"]] == [f for _, _, f in ATT_RESPELLED] and len(att["top3"]) == 3
     assert by_file["junk.csv"]["layout"] == "unknown" and by_file["junk.csv"]["columns"] == []
+    # an abstention names no layout, so it has no confidence (not that of "other" next to "unknown")
+    assert (by_file["junk.csv"]["abstained"], by_file["junk.csv"]["confidence"]) == (True, None)
+    assert (att["abstained"], att["confidence"]) == (False, pytest.approx(att["top3"][0]["p"], abs=1e-4))
     folder = tmp_path / "templates"
     folder.mkdir()
     run = CliRunner().invoke(main, ["template", "create", str(path), "--name", "att-weekly",

@@ -1,0 +1,78 @@
+"""Ctrl-C (SIGINT) during an ingest job: one way out, whatever the job was doing.
+
+While :func:`sigint_guard` is active (the driver's :func:`raybench.pipeline.job.run_ingest`), the first
+SIGINT raises ``KeyboardInterrupt`` in the main thread as Python's own handler would, and is remembered
+(:func:`interrupt_requested`): an exception that the interrupt turned into another one on its way up
+(DuckDB's ``InterruptException``, a Ray Data error) is still known for what it is. The job then commits
+what it read, marks its manifest and its unfinished ``files`` rows ``interrupted``
+(:func:`mark_stopped`) and raises :class:`raybench.errors.IngestInterrupted`. A second SIGINT while
+it does so is ignored (with a line saying so); a third raises ``KeyboardInterrupt`` again.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+_state = {"count": 0}
+
+
+def interrupt_requested() -> bool:
+    """True once a SIGINT arrived under the active :func:`sigint_guard`."""
+    return _state["count"] > 0
+
+
+def _handle(signum, frame) -> None:
+    _state["count"] += 1
+    if _state["count"] == 1:
+        raise KeyboardInterrupt
+    if _state["count"] == 2:
+        sys.stderr.write("raybench: stopping: committing the rows read so far (Ctrl-C again to quit at once)\n")
+        sys.stderr.flush()
+        return
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def sigint_guard() -> Iterator[None]:
+    """Handle SIGINT as described in the module docstring until the block ends (then the previous
+    handler is back). Outside the main thread (where Python delivers signals) it does nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, _handle)
+    saved = _state["count"]
+    _state["count"] = 0
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        _state["count"] = saved
+
+
+def committed_rows(con, job: str) -> int:
+    """Rows (``cdr`` and ``quarantine``) that ``job`` committed with their chunks' checkpoint, in every
+    run of the job."""
+    return int(con.execute("SELECT coalesce(sum(rows_written), 0) FROM chunks WHERE ingest_job = ?",
+                           [job]).fetchone()[0])
+
+
+def mark_stopped(con, job: str, status: str, error: str) -> None:
+    """The manifest of ``job`` (``interrupted`` or ``failed``, with ``error``, one line) and its
+    ``files`` rows still ``running`` (``interrupted``, or ``aborted`` for a failed job, with ``error``
+    and the rows each file has stored and quarantined so far)."""
+    from raybench.pipeline import checkpoint
+
+    checkpoint.finish_job(con, job, status, error)
+    con.execute(
+        "UPDATE files SET status = ?, error = ?, "
+        "rows_stored = (SELECT count(*) FROM cdr c WHERE c.ingest_job = files.ingest_job "
+        "AND c.source_sha256 = files.sha256) + (SELECT count(*) FROM cell_sites s "
+        "WHERE s.ingest_job = files.ingest_job AND s.source_sha256 = files.sha256), "
+        "rows_quarantined = (SELECT count(*) FROM quarantine q WHERE q.ingest_job = files.ingest_job "
+        "AND q.source_sha256 = files.sha256) "
+        "WHERE ingest_job = ? AND status = 'running'",
+        ["interrupted" if status == "interrupted" else "aborted", error, job])
