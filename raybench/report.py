@@ -100,7 +100,7 @@ def print_ingest_summary(out: dict, console: Console | None = None) -> None:
     for r in out["files"]:
         skipped = ", ".join(f"{k} {v}" for k, v in (r.get("lines_skipped") or {}).items()) or "-"
         rows.append([os.path.basename(r["path"]), r.get("layout") or "-", r["status"], str(r["rows_read"] or 0),
-                     str(r["rows_stored"] or 0), str(r["rows_quarantined"] or 0), str(r.get("rows_flagged") or 0),
+                     str(r["rows_stored"] or 0), str(r["rows_quarantined"] or 0), str(r.get("rows_flagged") or "-"),
                      zone_text(r), skipped, r.get("error") or ""])
     show(console, f"raybench ingest {out['job']}",
          ["file", "layout", "status", "read", "stored", "quarantined", "flagged", "zone", "skipped lines", "error"],

@@ -64,7 +64,7 @@ def test_ingest_json_leaves_the_series_in_the_results_file():
 
 
 def test_summary_is_a_table_on_a_wide_terminal():
-    console = Console(file=io.StringIO(), width=250, force_terminal=True, color_system=None)
+    console = Console(file=io.StringIO(), width=300, force_terminal=True, color_system=None)
     print_ingest_summary(_ingest_out(), console)
     text = console.file.getvalue()
     assert "┃ file" in text and LONG_ERROR in text  # the whole error in its cell, on one line
