@@ -10,14 +10,10 @@ import json
 import tempfile
 from pathlib import Path
 
-import pyarrow as pa
 import pytest
 
-from raybench.normalize.numbers import NumberNormalizer
-from raybench.pipeline.job import IngestOptions, _prepare, chunk_items
-from raybench.pipeline.transform import process_chunk
-from raybench.pipeline.worker import _read_range
-from raybench.read.junk import JunkRules
+from raybench.pipeline.local import read_local
+
 
 CASES = Path(__file__).resolve().parents[1] / "cases" / "delimited"
 NAMES = sorted(p.name for p in CASES.iterdir() if p.suffix != ".json")
@@ -29,23 +25,8 @@ def expected(name: str) -> dict:
 
 def ingest_local(path: Path, chunk_bytes: int) -> tuple[dict, list[dict]]:
     """The ``files`` row (counts from the plan and the rows) and the output rows of one file."""
-    with tempfile.TemporaryDirectory() as staging:
-        task = _prepare(str(path), IngestOptions(db="unused", chunk_bytes=chunk_bytes), staging, "job-cases")
-        assert task.plan is not None, task.row.get("error")
-        rows: list[dict] = []
-        for item in chunk_items(task, "job-cases"):
-            result = process_chunk(_read_range(item), layout=task.layout, encoding=item["encoding"],
-                                   first_row=item["first_row"], source_file=str(path), sha256=item["sha256"],
-                                   ingest_job="job-cases", numbers=NumberNormalizer(task.layout.region),
-                                   junk=JunkRules.from_json(item["junk"]))
-            assert result.records_seen == item["n_records"]
-            rows += pa.Table.to_pylist(result.table)
-    row = dict(task.row)
-    row["rows_stored"] = sum(1 for r in rows if not r["reasons"])
-    row["rows_quarantined"] = sum(1 for r in rows if r["reasons"])
-    for r in rows:
-        r["ingest_job"] = "job-cases"
-    return row, sorted(rows, key=lambda r: r["source_row"])
+    read = read_local(str(path), chunk_bytes=chunk_bytes, ingest_job="job-cases")
+    return read.file, read.rows
 
 
 def canonical(rows: list[dict]) -> tuple[list, list]:

@@ -7,17 +7,13 @@ breaks and junk rows fall on chunk edges."""
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 
-import pyarrow as pa
 import pytest
 
-from raybench.normalize.numbers import NumberNormalizer
 from raybench.pipeline.job import IngestOptions, _prepare, chunk_items
-from raybench.pipeline.transform import process_chunk
-from raybench.pipeline.worker import _read_range
-from raybench.read.junk import JunkRules
+from raybench.pipeline.local import read_local
+
 
 ROOT = Path(__file__).resolve().parents[1] / "cases"
 FOLDERS = ("pdf", "xlsx", "fixed")
@@ -26,22 +22,8 @@ CASES = sorted((folder, p.name) for folder in FOLDERS for p in (ROOT / folder).i
 
 def ingest_local(path: Path, chunk_bytes: int) -> tuple[dict, list[dict], int]:
     """The ``files`` row, the output rows and the number of chunks of one file."""
-    with tempfile.TemporaryDirectory() as staging:
-        task = _prepare(str(path), IngestOptions(db="unused", chunk_bytes=chunk_bytes), staging, "job-cases")
-        assert task.plan is not None, task.row.get("error")
-        rows: list[dict] = []
-        items = chunk_items(task, "job-cases")
-        for item in items:
-            result = process_chunk(_read_range(item), layout=task.layout, encoding=item["encoding"],
-                                   first_row=item["first_row"], source_file=str(path), sha256=item["sha256"],
-                                   ingest_job="job-cases", numbers=NumberNormalizer(task.layout.region),
-                                   junk=JunkRules.from_json(item["junk"]))
-            assert result.records_seen == item["n_records"]
-            rows += pa.Table.to_pylist(result.table)
-    row = dict(task.row)
-    row["rows_stored"] = sum(1 for r in rows if not r["reasons"])
-    row["rows_quarantined"] = sum(1 for r in rows if r["reasons"])
-    return row, sorted(rows, key=lambda r: r["source_row"]), len(items)
+    read = read_local(str(path), chunk_bytes=chunk_bytes, ingest_job="job-cases")
+    return read.file, read.rows, read.chunks
 
 
 def canonical(rows: list[dict]) -> tuple[list, list]:

@@ -9,17 +9,14 @@ rows 1/2/5, an hour later.
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from raybench.dedupe import dedupe_job
-from raybench.normalize.numbers import NumberNormalizer
-from raybench.pipeline.job import IngestOptions, _prepare, chunk_items
-from raybench.pipeline.transform import process_chunk, record_id
-from raybench.pipeline.worker import _read_range
-from raybench.read.junk import JunkRules
+from raybench.pipeline.local import read_local
+from raybench.pipeline.transform import OUTPUT_SCHEMA, record_id
 from raybench.sink.duckdb_sink import DuckDBSink
 
 CASE = Path(__file__).resolve().parents[1] / "cases" / "dedupe" / "asterisk_copies_and_queue.csv"
@@ -30,17 +27,11 @@ JOB = "job-dedupe-case"
 def db(tmp_path_factory):
     path = str(tmp_path_factory.mktemp("dedupe") / "case.duckdb")
     sink = DuckDBSink(path)
-    with tempfile.TemporaryDirectory() as staging:
-        task = _prepare(str(CASE), IngestOptions(db=path), staging, JOB)
-        assert task.layout.id == "asterisk_master_csv"
-        for item in chunk_items(task, JOB):
-            result = process_chunk(_read_range(item), layout=task.layout, encoding=item["encoding"],
-                                   first_row=item["first_row"], source_file=str(CASE), sha256=item["sha256"],
-                                   ingest_job=JOB, numbers=NumberNormalizer(task.layout.region),
-                                   junk=JunkRules.from_json(item["junk"]))
-            sink.write(result.table)
+    read = read_local(str(CASE), ingest_job=JOB)
+    assert read.layout.id == "asterisk_master_csv"
+    sink.write(pa.Table.from_pylist(read.rows, schema=OUTPUT_SCHEMA))
     summary = dedupe_job(sink.con, JOB)
-    yield sink.con, task.plan.sha256, summary
+    yield sink.con, read.file["sha256"], summary
     sink.close()
 
 

@@ -14,15 +14,10 @@ import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import pyarrow as pa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from raybench.normalize.numbers import NumberNormalizer
-from raybench.pipeline.job import IngestOptions, _prepare, chunk_items
-from raybench.pipeline.transform import process_chunk
-from raybench.pipeline.worker import _read_range
-from raybench.read.junk import JunkRules
+from raybench.pipeline.local import read_local
 from raybench.validate.rules import FLAG_FIELDS
 
 HEADER = ("Type of Call,Calling Number,Called Number,Dialed Number,Start Date/Time (UTC),Duration (Sec),IMSI,"
@@ -84,20 +79,6 @@ def write_file(path: Path, rows: list[dict], date_style: str, duration_style: st
     return truth
 
 
-def read_local(path: Path) -> list[dict]:
-    with tempfile.TemporaryDirectory() as staging:
-        task = _prepare(str(path), IngestOptions(db="unused", chunk_bytes=4096), staging, "job-prop")
-        assert task.plan is not None, task.row.get("error")
-        out: list[dict] = []
-        for item in chunk_items(task, "job-prop"):
-            result = process_chunk(_read_range(item), layout=task.layout, encoding=item["encoding"],
-                                   first_row=item["first_row"], source_file=str(path), sha256=item["sha256"],
-                                   ingest_job="job-prop", numbers=NumberNormalizer(task.layout.region),
-                                   junk=JunkRules.from_json(item["junk"]))
-            out += pa.Table.to_pylist(result.table)
-    return sorted(out, key=lambda r: r["source_row"])
-
-
 @settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(row_st, min_size=1, max_size=40), date_style=st.sampled_from(sorted(DATE_STYLES)),
        duration_style=st.sampled_from(DURATION_STYLES))
@@ -105,7 +86,7 @@ def test_a_stored_row_is_right_or_flagged_where_it_is_not(rows, date_style, dura
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "export.csv"
         truth = write_file(path, rows, date_style, duration_style)
-        got = read_local(path)
+        got = read_local(str(path), chunk_bytes=4096).rows
     assert [r["source_row"] for r in got] == list(range(1, len(truth) + 1))  # every record accounted for
     for r, want in zip(got, truth):
         if r["reasons"]:  # quarantined: not stored, so not wrong; only a lossy value may be
