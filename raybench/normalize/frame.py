@@ -88,6 +88,33 @@ def _model_record_types(df: pl.DataFrame, first: pl.DataFrame, layout: Layout, m
     )
 
 
+def _pbx_direction(first: pl.DataFrame, layout: Layout) -> pl.DataFrame:
+    """A phone system's call between two of its own parties (extensions, SIP users, dialplan targets) is
+    ``internal``, whatever context the system wrote (``from-internal`` is also the context of calls out)."""
+    if not layout.pbx_parties or layout.direction is None:
+        return first
+    both = (pl.col("caller").str.contains(EXTENSION_PATTERN).fill_null(False)
+            & pl.col("callee").str.contains(EXTENSION_PATTERN).fill_null(False))
+    return first.with_columns(direction=pl.when(both & pl.col("direction").is_in(["outgoing", "unknown"]))
+                              .then(pl.lit("internal")).otherwise(pl.col("direction")))
+
+
+def _leg_ref(df: pl.DataFrame, layout: Layout) -> pl.Expr | pl.Series:
+    """``leg_ref``: the layout's leg column without its per-channel sequence, null when empty or absent."""
+    if layout.leg is None or layout.leg[0] not in df.columns:
+        return pl.lit(None, _S)
+    column, pattern = layout.leg
+    ref = df[column].str.strip_chars()
+    return pl.select(pl.when(ref != "").then(pl.coalesce(ref.str.extract(pattern, 1), ref))
+                     .otherwise(None)).to_series()
+
+
+def _row_flags(df: pl.DataFrame, layout: Layout) -> list[pl.Series | pl.Expr]:
+    """One Boolean ``_flag_<id>`` per :attr:`~raybench.layout.Layout.row_flags` entry."""
+    return [df[column].str.contains(pattern).fill_null(False).alias(f"_flag_{flag}") if column in df.columns
+            else pl.lit(False).alias(f"_flag_{flag}") for flag, column, pattern in layout.row_flags]
+
+
 def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer,
                     record_types=None) -> pl.DataFrame:
     """Normalise a frame of source columns (from :func:`raybench.read.records.read_chunk_frame`) to canonical values.
@@ -188,25 +215,8 @@ def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer,
     else:
         first = first.with_columns(caller=pl.col("_caller"), callee=pl.col("_callee"),
                                    dialed=pl.col("_dialed"), _number_unresolved=pl.lit(False))
-    if layout.pbx_parties and layout.direction is not None:
-        # two extensions talking is an internal call, whatever context the phone system wrote
-        both = (pl.col("caller").str.contains(EXTENSION_PATTERN).fill_null(False)
-                & pl.col("callee").str.contains(EXTENSION_PATTERN).fill_null(False))
-        first = first.with_columns(direction=pl.when(both & pl.col("direction").is_in(["outgoing", "unknown"]))
-                                   .then(pl.lit("internal")).otherwise(pl.col("direction")))
-    if layout.leg is not None and layout.leg[0] in df.columns:
-        column, pattern = layout.leg
-        ref = df[column].str.strip_chars()
-        first = first.with_columns(leg_ref=pl.when(ref != "").then(
-            pl.coalesce(ref.str.extract(pattern, 1), ref)).otherwise(None))
-    else:
-        first = first.with_columns(leg_ref=pl.lit(None, _S))
-    if layout.row_flags:
-        first = first.with_columns([
-            df[column].str.contains(pattern).fill_null(False).alias(f"_flag_{flag}")
-            if column in df.columns else pl.lit(False).alias(f"_flag_{flag}")
-            for flag, column, pattern in layout.row_flags])
-
+    first = _pbx_direction(first, layout)
+    first = first.with_columns(_leg_ref(df, layout).alias("leg_ref"), *_row_flags(df, layout))
     if start is not None:
         naive = parse_naive(pl.col("start_raw"), start)
         first = first.with_columns(_start_naive=naive)
