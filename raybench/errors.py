@@ -7,6 +7,7 @@ Tree::
     ├── InputFileError            a file that cannot be read at all (terminal for that file; the job goes on)
     │   └── UnknownLayoutError    no layout matched the file's header or shape
     ├── IngestError               the pipeline itself failed (Ray, sink); the job stops
+    ├── QueryError                a database cannot be read for a query (missing, locked with no snapshot)
     └── TargetMissedError         a scenario finished but missed one of its targets
 
 Every error keeps its constructor arguments in ``args`` so that it pickles across Ray processes.
@@ -49,6 +50,10 @@ class UnknownLayoutError(InputFileError):
 
 class IngestError(RaybenchError):
     """The pipeline failed as a whole (Ray could not start, the sink failed)."""
+
+
+class QueryError(RaybenchError):
+    """A database cannot be read for a query: missing, not DuckDB, or held by a writer with no snapshot."""
 
 
 class TargetMissedError(RaybenchError):
