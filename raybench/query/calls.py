@@ -93,7 +93,7 @@ def parse_instant(value: Instant, name: str = "time") -> dt.datetime | None:
 def _has_table(con, name: str) -> bool:
     return bool(con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_catalog = current_database() "
-        "AND table_schema = current_schema()", [name]).fetchone()[0])
+        "AND table_schema = current_schema()", [name]).fetchall()[0][0])
 
 
 def _legs(con) -> str:
