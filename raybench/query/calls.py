@@ -21,6 +21,7 @@ and its parameters as plain values (strings are parsed), so a web handler can pa
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -33,6 +34,9 @@ DEFAULT_REGION = "US"
 """Numbering plan for numbers given without a country code (as in :mod:`raybench.normalize.numbers`)."""
 
 Instant = dt.datetime | dt.date | str | None
+
+_FORM = re.compile(r"\+?[0-9]{1,20}")
+"""What a number form may be: the forms are written into the SQL as literals, so nothing else gets in."""
 
 _NO_LEGS = ("(SELECT NULL::VARCHAR AS record_id, NULL::VARCHAR AS call_id, NULL::INTEGER AS leg, "
             "NULL::INTEGER AS legs WHERE false)")
@@ -54,7 +58,7 @@ def number_forms(number: str, region: str | None = DEFAULT_REGION) -> tuple[str,
     from raybench.normalize.numbers import NumberNormalizer, clean_number
 
     cleaned = clean_number(number)
-    if cleaned is None or not cleaned.lstrip("+").isdigit():
+    if cleaned is None or not _FORM.fullmatch(cleaned):
         raise ConfigError(f"--number {number!r}: not a phone number (digits, optionally with + and separators)")
     forms = {cleaned}
     e164 = NumberNormalizer(region).one(number)
@@ -64,7 +68,7 @@ def number_forms(number: str, region: str | None = DEFAULT_REGION) -> tuple[str,
         forms.add(e164[1:])
         forms.add(phonenumbers.national_significant_number(parsed))
         national = clean_number(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL))
-        if national and national.isdigit():
+        if national and _FORM.fullmatch(national):
             forms.add(national)
     return tuple(sorted(forms))
 
@@ -114,11 +118,52 @@ def _window(start: Instant, end: Instant, col: str = "start_utc") -> tuple[str, 
     return " AND ".join(sql) or "true", params
 
 
-def _party(forms: tuple[str, ...], alias: str = "") -> tuple[str, list]:
-    """``(caller IN forms OR callee IN forms)`` and its parameters."""
-    marks = ", ".join("?" for _ in forms)
-    p = f"{alias}." if alias else ""
-    return f"({p}caller IN ({marks}) OR {p}callee IN ({marks}))", [*forms, *forms]
+def _in(forms: tuple[str, ...]) -> str:
+    """``('+1212...', '1212...')`` as SQL (the forms are digits and ``+`` only, see :data:`_FORM`)."""
+    assert all(_FORM.fullmatch(f) for f in forms)
+    return "(" + ", ".join(f"'{f}'" for f in forms) + ")"
+
+
+def _indexed(con) -> bool:
+    """True when ``cdr`` has an index on ``caller`` and one on ``callee`` (see :data:`PARTY_INDEXES`)."""
+    names = {r[0] for r in con.execute(
+        "SELECT index_name FROM duckdb_indexes() WHERE table_name = 'cdr' AND database_name = current_database()"
+    ).fetchall()}
+    return all(n in names for n, _ in PARTY_INDEXES)
+
+
+PARTY_INDEXES = (("cdr_caller", "caller"), ("cdr_callee", "callee"))
+"""The ART indexes that serve the number queries: ``(index name, column)``. With them, a number's records
+are read as two index lookups (caller, then callee) instead of a scan of both columns; docs/queries.md has
+the measurement."""
+
+
+def create_party_indexes(con) -> None:
+    """Create :data:`PARTY_INDEXES` on ``cdr`` when missing (DuckDB then keeps them up to date on insert)."""
+    for name, col in PARTY_INDEXES:
+        con.execute(f"CREATE INDEX IF NOT EXISTS {name} ON cdr ({col})")
+
+
+def of_number(con, forms: tuple[str, ...], cols: str, where: str = "true") -> str:
+    """SQL for the rows of ``cdr c`` where the number (``forms``) is the caller or the callee, projected to
+    ``cols`` and filtered by ``where`` (over ``c``; its parameters are the caller's, used twice when
+    indexed).
+
+    Without :data:`PARTY_INDEXES`, one scan with ``caller IN .. OR callee IN ..``; with them, a
+    ``UNION ALL`` of a caller lookup and a callee lookup (a record whose caller is the number too is
+    taken once), because DuckDB uses an index only for a filter on its own column.
+    """
+    f = _in(forms)
+    if not _indexed(con):
+        return f"SELECT {cols} FROM cdr c WHERE (c.caller IN {f} OR c.callee IN {f}) AND {where}"
+    return (f"SELECT {cols} FROM cdr c WHERE c.caller IN {f} AND {where} UNION ALL "
+            f"SELECT {cols} FROM cdr c WHERE c.callee IN {f} AND (c.caller IS NULL OR c.caller NOT IN {f}) "
+            f"AND {where}")
+
+
+def _twice(con, params: list) -> list:
+    """The parameters of an :func:`of_number` ``where``, as many times as it uses them."""
+    return params * 2 if _indexed(con) else params
 
 
 def _dups(include_duplicates: bool, alias: str = "") -> str:
@@ -147,18 +192,25 @@ def calls(con, number: str, start: Instant = None, end: Instant = None, *, limit
         null).
     """
     forms = number_forms(number, region)
-    party, pp = _party(forms, "c")
     window, wp = _window(start, end, "c.start_utc")
-    marks = ", ".join("?" for _ in forms)
+    cols = (f"c.start_utc, c.direction, c.record_type, c.caller, c.callee, "
+            f"CASE WHEN c.caller IN {_in(forms)} THEN c.callee ELSE c.caller END AS other, c.dialed, c.duration_s, "
+            "c.cell_id, c.lac, c.cell_lat, c.cell_lon, c.carrier, c.source_file, c.source_row, c.record_id, "
+            "c.duplicate_of")
     sql = f"""
-        SELECT c.start_utc, c.direction, c.record_type, c.caller, c.callee,
-               CASE WHEN c.caller IN ({marks}) THEN c.callee ELSE c.caller END AS other,
-               c.dialed, c.duration_s, c.cell_id, c.lac, c.cell_lat, c.cell_lon, c.carrier, c.source_file,
-               c.source_row, c.record_id, c.duplicate_of, l.call_id, l.leg, l.legs
-        FROM cdr c LEFT JOIN {_legs(con)} l ON l.record_id = c.record_id
-        WHERE {party} AND {window} AND {_dups(include_duplicates, 'c')}
-        ORDER BY c.start_utc, c.source_file, c.source_row{_limit(limit)}"""
-    return _arrow(con, sql, [*forms, *pp, *wp])
+        WITH mine AS ({of_number(con, forms, cols, f"{window} AND {_dups(include_duplicates, 'c')}")})
+        SELECT m.*, l.call_id, l.leg, l.legs
+        FROM mine m LEFT JOIN {_legs(con)} l ON l.record_id = m.record_id
+        ORDER BY m.start_utc, m.source_file, m.source_row{_limit(limit)}"""
+    return _arrow(con, sql, _twice(con, wp))
+
+
+def _contacts_of(con, forms: tuple[str, ...], window: str) -> str:
+    """SQL: the number's non-duplicate records in the window as ``record_id, contact, duration_s,
+    start_utc``."""
+    cols = (f"c.record_id, CASE WHEN c.caller IN {_in(forms)} THEN c.callee ELSE c.caller END AS contact, "
+            "c.duration_s, c.start_utc")
+    return of_number(con, forms, cols, f"{window} AND c.duplicate_of IS NULL")
 
 
 def top_contacts(con, number: str, start: Instant = None, end: Instant = None, *, limit: int | None = 10,
@@ -171,21 +223,16 @@ def top_contacts(con, number: str, start: Instant = None, end: Instant = None, *
         ``last_utc``.
     """
     forms = number_forms(number, region)
-    party, pp = _party(forms)
-    window, wp = _window(start, end)
-    marks = ", ".join("?" for _ in forms)
+    window, wp = _window(start, end, "c.start_utc")
     sql = f"""
-        WITH mine AS (
-            SELECT record_id, CASE WHEN caller IN ({marks}) THEN callee ELSE caller END AS contact,
-                   duration_s, start_utc
-            FROM cdr WHERE {party} AND {window} AND duplicate_of IS NULL)
+        WITH mine AS ({_contacts_of(con, forms, window)})
         SELECT m.contact, count(DISTINCT coalesce(l.call_id, m.record_id)) AS calls, count(*) AS records,
                sum(m.duration_s) AS duration_s, min(m.start_utc) AS first_utc, max(m.start_utc) AS last_utc
         FROM mine m LEFT JOIN {_legs(con)} l ON l.record_id = m.record_id
         WHERE m.contact IS NOT NULL
         GROUP BY m.contact
         ORDER BY calls DESC, duration_s DESC NULLS LAST, m.contact{_limit(limit)}"""
-    return _arrow(con, sql, [*forms, *pp, *wp])
+    return _arrow(con, sql, _twice(con, wp))
 
 
 def shared_contacts(con, number: str, other: str, start: Instant = None, end: Instant = None, *,
@@ -198,30 +245,22 @@ def shared_contacts(con, number: str, other: str, start: Instant = None, end: In
         ``calls_other`` (legs of one call counted once), ``first_utc``, ``last_utc`` (over both).
     """
     a, b = number_forms(number, region), number_forms(other, region)
-    window, wp = _window(start, end)
-    pa_, ppa = _party(a)
-    pb_, ppb = _party(b)
-    ma, mb = ", ".join("?" for _ in a), ", ".join("?" for _ in b)
+    window, wp = _window(start, end, "c.start_utc")
     legs = _legs(con)
+    per = """SELECT s.contact, count(DISTINCT coalesce(l.call_id, s.record_id)) AS calls,
+                    min(s.start_utc) AS first_utc, max(s.start_utc) AS last_utc
+             FROM {side} s LEFT JOIN {legs} l ON l.record_id = s.record_id GROUP BY s.contact"""
     sql = f"""
-        WITH side_a AS (
-            SELECT record_id, CASE WHEN caller IN ({ma}) THEN callee ELSE caller END AS contact, start_utc
-            FROM cdr WHERE {pa_} AND {window} AND duplicate_of IS NULL),
-        side_b AS (
-            SELECT record_id, CASE WHEN caller IN ({mb}) THEN callee ELSE caller END AS contact, start_utc
-            FROM cdr WHERE {pb_} AND {window} AND duplicate_of IS NULL),
-        ca AS (SELECT s.contact, count(DISTINCT coalesce(l.call_id, s.record_id)) AS calls,
-                      min(s.start_utc) AS first_utc, max(s.start_utc) AS last_utc
-               FROM side_a s LEFT JOIN {legs} l ON l.record_id = s.record_id GROUP BY s.contact),
-        cb AS (SELECT s.contact, count(DISTINCT coalesce(l.call_id, s.record_id)) AS calls,
-                      min(s.start_utc) AS first_utc, max(s.start_utc) AS last_utc
-               FROM side_b s LEFT JOIN {legs} l ON l.record_id = s.record_id GROUP BY s.contact)
+        WITH side_a AS ({_contacts_of(con, a, window)}),
+             side_b AS ({_contacts_of(con, b, window)}),
+             ca AS ({per.format(side="side_a", legs=legs)}),
+             cb AS ({per.format(side="side_b", legs=legs)})
         SELECT ca.contact, ca.calls AS calls_number, cb.calls AS calls_other,
                least(ca.first_utc, cb.first_utc) AS first_utc, greatest(ca.last_utc, cb.last_utc) AS last_utc
         FROM ca JOIN cb ON ca.contact = cb.contact
-        WHERE ca.contact IS NOT NULL AND ca.contact NOT IN ({ma}) AND ca.contact NOT IN ({mb})
+        WHERE ca.contact IS NOT NULL AND ca.contact NOT IN {_in(a)} AND ca.contact NOT IN {_in(b)}
         ORDER BY ca.calls + cb.calls DESC, ca.contact{_limit(limit)}"""
-    return _arrow(con, sql, [*a, *ppa, *wp, *b, *ppb, *wp, *a, *b])
+    return _arrow(con, sql, _twice(con, wp) * 2)
 
 
 def timeline(con, number: str, day: Instant, *, tz: str = "UTC", limit: int | None = None,
@@ -244,24 +283,26 @@ def timeline(con, number: str, day: Instant, *, tz: str = "UTC", limit: int | No
     if day is None:
         raise ConfigError("timeline needs the day (--from 2024-03-10)")
     if isinstance(day, str) and len(day.strip()) == 10:
-        d = dt.date.fromisoformat(day.strip())
-    elif isinstance(day, dt.datetime) or isinstance(day, str):
+        try:
+            d = dt.date.fromisoformat(day.strip())
+        except ValueError:
+            raise ConfigError(f"day {day!r}: not an ISO 8601 date (e.g. 2024-03-10)") from None
+    elif isinstance(day, (dt.datetime, str)):
         d = parse_instant(day, "day").astimezone(zone).date()
     else:
         d = day
-    lo = dt.datetime(d.year, d.month, d.day, tzinfo=zone)
-    hi = dt.datetime.combine(d + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+    lo = dt.datetime(d.year, d.month, d.day, tzinfo=zone).astimezone(dt.timezone.utc)
+    hi = dt.datetime.combine(d + dt.timedelta(days=1), dt.time(), tzinfo=zone).astimezone(dt.timezone.utc)
     forms = number_forms(number, region)
-    party, pp = _party(forms)
-    marks = ", ".join("?" for _ in forms)
+    cols = (f"c.start_utc, timezone('{zone.key}', c.start_utc) AS start_local, "
+            "c.start_utc + to_seconds(c.duration_s) AS end_utc, c.direction, c.record_type, "
+            f"CASE WHEN c.caller IN {_in(forms)} THEN c.callee ELSE c.caller END AS other, c.duration_s, "
+            "c.cell_id, c.lac, c.sector, c.cell_lat, c.cell_lon, c.record_id, c.source_file, c.source_row")
+    where = f"c.start_utc >= ? AND c.start_utc < ? AND {_dups(include_duplicates, 'c')}"
     sql = f"""
-        SELECT start_utc, timezone(?, start_utc) AS start_local,
-               start_utc + to_seconds(duration_s) AS end_utc, direction, record_type,
-               CASE WHEN caller IN ({marks}) THEN callee ELSE caller END AS other,
-               duration_s, cell_id, lac, sector, cell_lat, cell_lon, record_id
-        FROM cdr WHERE {party} AND start_utc >= ? AND start_utc < ? AND {_dups(include_duplicates)}
+        SELECT * EXCLUDE (source_file, source_row) FROM ({of_number(con, forms, cols, where)})
         ORDER BY start_utc, source_file, source_row{_limit(limit)}"""
-    return _arrow(con, sql, [tz, *forms, *pp, lo.astimezone(dt.timezone.utc), hi.astimezone(dt.timezone.utc)])
+    return _arrow(con, sql, _twice(con, [lo, hi]))
 
 
 def cell_calls(con, cell: str, start: Instant = None, end: Instant = None, *, carrier: str | None = None,
@@ -298,17 +339,17 @@ def counts(con, number: str | None = None, start: Instant = None, end: Instant =
         call folded into one), ``multi_leg_calls`` (calls of two or more legs among them).
     """
     window, wp = _window(start, end, "c.start_utc")
-    party, pp = ("true", [])
     if number:
-        party, pp = _party(number_forms(number, region), "c")
+        rows, wp = of_number(con, number_forms(number, region), "c.record_id, c.duplicate_of", window), _twice(con, wp)
+    else:
+        rows = f"SELECT c.record_id, c.duplicate_of FROM cdr c WHERE {window}"
     sql = f"""
         SELECT count(*) AS records, count(c.duplicate_of) AS duplicates,
                count(*) FILTER (WHERE c.duplicate_of IS NULL) AS unique_records,
                count(DISTINCT coalesce(l.call_id, c.record_id)) FILTER (WHERE c.duplicate_of IS NULL) AS calls,
                count(DISTINCT l.call_id) FILTER (WHERE c.duplicate_of IS NULL) AS multi_leg_calls
-        FROM cdr c LEFT JOIN {_legs(con)} l ON l.record_id = c.record_id
-        WHERE {party} AND {window}"""
-    return _arrow(con, sql, [*pp, *wp])
+        FROM ({rows}) c LEFT JOIN {_legs(con)} l ON l.record_id = c.record_id"""
+    return _arrow(con, sql, wp)
 
 
 @dataclass(frozen=True)

@@ -61,13 +61,18 @@ def build(con, verdicts: bool = True) -> None:
         con.executemany("INSERT INTO call_legs VALUES (?, ?, ?, ?, 'j1')", LEGS)
 
 
-@pytest.fixture()
-def con():
+@pytest.fixture(params=["scan", "indexed"])
+def con(request):
+    """The production in memory; every query test runs on it as stored (one scan) and with the ART
+    indexes on the party columns (two index lookups, another plan)."""
     import duckdb
 
     c = duckdb.connect()
     c.execute("SET TimeZone = 'UTC'")
     build(c)
+    if request.param == "indexed":
+        q.create_party_indexes(c)
+        assert q._indexed(c)
     yield c
     c.close()
 
