@@ -145,20 +145,22 @@ def create_party_indexes(con) -> None:
 
 
 def of_number(con, forms: tuple[str, ...], cols: str, where: str = "true") -> str:
-    """SQL for the rows of ``cdr c`` where the number (``forms``) is the caller or the callee, projected to
-    ``cols`` and filtered by ``where`` (over ``c``; its parameters are the caller's, used twice when
-    indexed).
+    """SQL for the rows of ``cdr`` (as ``c``) where the number (``forms``) is the caller or the callee,
+    projected to ``cols`` and filtered by ``where`` (over ``c``; with the indexes its parameters are used
+    twice, see :func:`_twice`).
 
-    Without :data:`PARTY_INDEXES`, one scan with ``caller IN .. OR callee IN ..``; with them, a
-    ``UNION ALL`` of a caller lookup and a callee lookup (a record whose caller is the number too is
-    taken once), because DuckDB uses an index only for a filter on its own column.
+    Without :data:`PARTY_INDEXES`, one scan with ``caller IN .. OR callee IN ..``. With them, a caller
+    lookup and a callee lookup (a record whose caller is the number too is taken once), each in a
+    ``MATERIALIZED`` CTE: DuckDB scans an index only when the index's column has the scan's only filter,
+    and would otherwise push the window and the duplicate filter into the scan and read every row group.
     """
     f = _in(forms)
     if not _indexed(con):
         return f"SELECT {cols} FROM cdr c WHERE (c.caller IN {f} OR c.callee IN {f}) AND {where}"
-    return (f"SELECT {cols} FROM cdr c WHERE c.caller IN {f} AND {where} UNION ALL "
-            f"SELECT {cols} FROM cdr c WHERE c.callee IN {f} AND (c.caller IS NULL OR c.caller NOT IN {f}) "
-            f"AND {where}")
+    return (f"WITH _by_caller AS MATERIALIZED (SELECT * FROM cdr WHERE caller IN {f}), "
+            f"_by_callee AS MATERIALIZED (SELECT * FROM cdr WHERE callee IN {f}) "
+            f"SELECT {cols} FROM _by_caller c WHERE {where} UNION ALL "
+            f"SELECT {cols} FROM _by_callee c WHERE (c.caller IS NULL OR c.caller NOT IN {f}) AND {where}")
 
 
 def _twice(con, params: list) -> list:

@@ -4,8 +4,9 @@ DuckDB lets one process open a file for writing, or several open it read-only, n
 ingest's driver holds the writer, ``duckdb.connect(FILE, read_only=True)`` fails on the file lock. So the
 writer publishes a snapshot: after a commit (at most every :data:`SNAPSHOT_INTERVAL_S`) and when it opens
 the file, it checkpoints (every committed row is then in the main file, the WAL is empty) and copies the
-file to ``FILE.snapshot`` (through a temporary name and an atomic rename, so a reader never sees half a
-copy and a reader that has the old snapshot open keeps it). :func:`open_for_query` opens ``FILE``
+file to ``FILE.snapshot`` (with ``cp`` in a child process: opening the file in the writer's process would
+drop the writer's lock, see :func:`publish_snapshot`; through a temporary name and an atomic rename, so a
+reader never sees half a copy and a reader that has the old snapshot open keeps it). :func:`open_for_query` opens ``FILE``
 read-only when it can, else the snapshot, and says which.
 
 Why a file copy after a checkpoint, and not the alternatives (figures in docs/queries.md):
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
+import subprocess
 import time
 from dataclasses import dataclass
 
@@ -69,7 +70,12 @@ def publish_snapshot(con, db: str) -> dict:
     target = snapshot_path(db)
     tmp = f"{target}.tmp-{os.getpid()}"
     try:
-        shutil.copyfile(db, tmp)
+        # In another process: DuckDB holds the writer's lock with fcntl, and POSIX drops a process's fcntl
+        # locks on a file when the process closes *any* descriptor of it, so an open/close here (shutil)
+        # would leave the file unlocked for a second writer.
+        done = subprocess.run(["cp", "--", db, tmp], capture_output=True, text=True)
+        if done.returncode:
+            raise OSError(f"cp {db} {tmp}: {done.stderr.strip()}")
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):
