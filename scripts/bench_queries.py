@@ -8,8 +8,8 @@ each production in time order over the same 90 days (so stored row groups span t
 Partners are drawn with a skew (a few numbers in many calls), cells from 2,000. 1% of rows are flagged
 copies, 2% are legs of two-leg calls.
 
-Then, each in a fresh process (its own DuckDB buffer pool; the OS page cache stays warm, so "cold" is
-DuckDB's first run after opening the file), for each layout:
+Then, each built in a fresh process, the layouts (the first run of a query is DuckDB's first run after
+opening the file, with its own buffer pool empty; the OS page cache stays warm):
 
 * ``arrival``: as stored (today's layout);
 * ``sorted``: rows ordered by ``start_utc`` (tight zone maps on start);
@@ -18,9 +18,11 @@ DuckDB's first run after opening the file), for each layout:
 * ``party``: ``sorted`` plus a party table (one row per number-side, sorted by number; only the
   ``calls`` query shape is measured on it, with its own SQL);
 
-it prints the time and peak PSS of building the layout, the time and peak PSS of appending one commit of
-250k rows into it (what every later ingest pays), the file size, and per query: cold, then p50/p95/p99
-warm over ``--reps`` runs (over several numbers/cells). Last, the snapshot costs (file copy after a
+it prints the time and peak PSS of building the layout, the time (median of 3) and peak PSS of appending
+one commit of 250k rows into it (what every later ingest pays), the file size. Then, in one process with
+every layout open and the layouts taking turns run by run (the machine is shared: load from elsewhere
+then falls on all alike), per query: the first run, then p50/p95/p99 over ``--reps`` warm runs (over
+several numbers/cells). Last, the snapshot costs (file copy after a
 checkpoint against ``COPY FROM DATABASE``) and query latency on a snapshot while another process
 inserts (``--no-writing`` skips it).
 """
@@ -43,6 +45,8 @@ sys.path.insert(0, os.path.dirname(HERE))
 
 LAYOUTS = ("arrival", "sorted", "arrival+art", "sorted+art", "party")
 COMMIT_ROWS = 250_000
+APPENDS = 3
+"""Commits appended (and removed again) per layout; the median is reported."""
 
 
 def build_base(path: str, rows: int, file_rows: int, seed: int) -> float:
@@ -174,12 +178,16 @@ def prepare_layout(base: str, path: str, layout: str, rows: int, file_rows: int,
         con.commit()
         con.execute("CHECKPOINT")
 
-    out["append_s"], out["append_mem"] = _timed(append)
-    con.execute(f"DELETE FROM cdr WHERE source_file LIKE 'prod%' AND record_id IN "
-                f"(SELECT 'r' || i FROM range({rows}, {rows + COMMIT_ROWS}) t(i))")
-    if layout == "party":
-        con.execute(f"DELETE FROM party WHERE record_id IN (SELECT 'r' || i FROM range({rows}, {rows + COMMIT_ROWS}) t(i))")
-    con.execute("CHECKPOINT")
+    appends = []
+    for _ in range(APPENDS):
+        appends.append(_timed(append))
+        con.execute(f"DELETE FROM cdr WHERE record_id IN (SELECT 'r' || i FROM range({rows}, {rows + COMMIT_ROWS}) t(i))")
+        if layout == "party":
+            con.execute(f"DELETE FROM party WHERE record_id IN (SELECT 'r' || i FROM range({rows}, {rows + COMMIT_ROWS}) t(i))")
+        con.execute("CHECKPOINT")
+    out["append_s_all"] = [a[0] for a in appends]
+    out["append_s"] = sorted(out["append_s_all"])[len(appends) // 2]
+    out["append_mem"] = {"pss_growth_mib": max(a[1]["pss_growth_mib"] for a in appends)}
     con.close()
     out["file_mib"] = os.path.getsize(path) / 2**20
     return out
@@ -234,35 +242,41 @@ def _pct(values: list[float], q: float) -> float:
     return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
 
 
-def measure_queries(path: str, layout: str, reps: int, seed: int, snapshot: bool = False) -> dict:
-    """Per query: cold (first run after opening) and warm p50/p95/p99 in ms, rows returned."""
+def measure_queries(paths: dict[str, str], reps: int, seed: int, snapshot: bool = False) -> dict:
+    """Per layout and query: the first run in this process, then p50/p95/p99 of ``reps`` warm runs, in
+    ms. The layouts take turns run by run, so that load from elsewhere falls on all of them alike."""
     from raybench.query import open_for_query, run_query
 
-    src = open_for_query(path)
-    assert src.snapshot == snapshot, (src.path, snapshot)
-    con = src.con
-    p = _params(con, seed)
-    out = {}
+    sources = {layout: open_for_query(path) for layout, path in paths.items()}
+    for layout, src in sources.items():
+        assert src.snapshot == snapshot, (src.path, snapshot)
+    p = _params(next(iter(sources.values())).con, seed)
+    out: dict = {layout: {} for layout in sources}
     for label, name, sets in query_cases(p):
-        if layout == "party" and name != "calls":
-            continue
-
-        def one(params):
+        def one(layout, params):
+            con = sources[layout].con
             if layout == "party":
                 return _party_calls(con, **params)
             return run_query(con, name, **params)
 
-        t0 = time.perf_counter()
-        n_rows = one(sets[0]).num_rows
-        cold_ms = (time.perf_counter() - t0) * 1e3
-        warm = []
-        for i in range(reps):
-            t0 = time.perf_counter()
-            one(sets[i % len(sets)])
-            warm.append((time.perf_counter() - t0) * 1e3)
-        out[label] = {"cold_ms": cold_ms, "p50_ms": _pct(warm, 0.5), "p95_ms": _pct(warm, 0.95),
-                      "p99_ms": _pct(warm, 0.99), "rows_first": n_rows}
-    src.close()
+        todo = [lay for lay in sources if lay != "party" or name == "calls"]
+        warm: dict = {lay: [] for lay in todo}
+        first: dict = {}
+        for i in range(reps + 1):
+            for lay in todo:
+                t0 = time.perf_counter()
+                n_rows = one(lay, sets[i % len(sets)]).num_rows
+                ms = (time.perf_counter() - t0) * 1e3
+                if i == 0:
+                    first[lay] = (ms, n_rows)
+                else:
+                    warm[lay].append(ms)
+        for lay in todo:
+            out[lay][label] = {"cold_ms": first[lay][0], "p50_ms": _pct(warm[lay], 0.5),
+                               "p95_ms": _pct(warm[lay], 0.95), "p99_ms": _pct(warm[lay], 0.99),
+                               "rows_first": first[lay][1]}
+    for src in sources.values():
+        src.close()
     return out
 
 
@@ -315,7 +329,8 @@ def writer(path: str, rows: int, file_rows: int, seed: int, seconds: float, read
 def _child(args) -> None:
     if args.child == "layout":
         out = prepare_layout(args.base, args.path, args.layout, args.rows, args.file_rows, args.seed)
-        out["queries"] = measure_queries(args.path, args.layout, args.reps, args.seed)
+    elif args.child == "queries":
+        out = measure_queries(json.loads(args.path), args.reps, args.seed)
     elif args.child == "snapshot":
         out = snapshot_costs(args.path)
     elif args.child == "writer":
@@ -368,8 +383,14 @@ def main() -> None:
         print(f"layout {layout} ...", flush=True)
         results["layouts"][layout] = r = _run_child("--child", "layout", "--layout", layout, "--path", path, *common)
         print(f"  build {r['build_s']:.1f} s (+{r['build_mem'].get('pss_growth_mib', 0):.0f} MiB PSS), "
-              f"append {COMMIT_ROWS:,} rows {r['append_s']:.2f} s (+{r['append_mem']['pss_growth_mib']:.0f} MiB), "
+              f"append {COMMIT_ROWS:,} rows {r['append_s']:.2f} s (median of {APPENDS}: "
+              f"{', '.join(f'{x:.2f}' for x in r['append_s_all'])}; +{r['append_mem']['pss_growth_mib']:.0f} MiB), "
               f"file {r['file_mib']:.0f} MiB", flush=True)
+    paths = {layout: os.path.join(args.out, f"{layout}.duckdb") for layout in results["layouts"]}
+    print("queries (layouts in turn) ...", flush=True)
+    per_layout = _run_child("--child", "queries", "--path", json.dumps(paths), *common)
+    for layout, q in per_layout.items():
+        results["layouts"][layout]["queries"] = q
     first = os.path.join(args.out, f"{args.layouts.split(',')[0]}.duckdb")
     results["snapshot"] = s = _run_child("--child", "snapshot", "--path", first, *common)
     print(f"snapshot: file copy after CHECKPOINT {s['copy_s']:.2f} s ({s['copy_mib']:.0f} MiB); "
@@ -386,7 +407,8 @@ def main() -> None:
                 if w.poll() is not None:
                     raise SystemExit("the writer ended before it was ready")
                 time.sleep(0.1)
-            results["while_writing"] = measure_queries(path, args.writing_layout, args.reps, args.seed, snapshot=True)
+            results["while_writing"] = measure_queries({args.writing_layout: path}, args.reps, args.seed,
+                                                       snapshot=True)[args.writing_layout]
         finally:
             wout, _ = w.communicate(timeout=300)
         results["while_writing_writer"] = json.loads(wout.strip().splitlines()[-1])
