@@ -198,14 +198,18 @@ def test_run_query_checks_parameters(con):
     assert set(q.QUERIES) == {"calls", "top-contacts", "shared-contacts", "timeline", "cell", "counts"}
 
 
-def test_hand_built_verdicts_are_what_dedupe_finds(tmp_path):
-    """The fixture's duplicates and legs are the ones raybench.dedupe finds in the same rows."""
+@pytest.mark.parametrize("indexed", [False, True])
+def test_hand_built_verdicts_are_what_dedupe_finds(tmp_path, indexed):
+    """The fixture's duplicates and legs are the ones raybench.dedupe finds in the same rows (also with
+    the party indexes in place: dedupe's updates of cdr work on an indexed table)."""
     import duckdb
 
     from raybench.dedupe import dedupe_job
 
     c = duckdb.connect(str(tmp_path / "d.duckdb"))
     build(c, verdicts=False)
+    if indexed:
+        q.create_party_indexes(c)
     dedupe_job(c, "j1")
     assert c.execute("SELECT record_id, duplicate_of FROM cdr WHERE duplicate_of IS NOT NULL").fetchall() == [("r04", "r03")]
     assert sorted(c.execute("SELECT record_id, call_id, leg, legs FROM call_legs").fetchall()) == LEGS
@@ -240,3 +244,9 @@ def test_cli_query(tmp_path):
     assert out.exit_code == 2 and "needs --other" in out.output
     out = runner.invoke(main, ["query", "calls", "--db", str(tmp_path / "none.duckdb"), "--number", A])
     assert out.exit_code == 2 and "no such database" in out.output
+    before = runner.invoke(main, ["query", "top-contacts", "--db", db, "--number", A, "--json"]).stdout
+    out = runner.invoke(main, ["query", "index", "--db", db])
+    assert out.exit_code == 0 and "cdr_caller, cdr_callee ready" in out.output, out.output
+    with duckdb.connect(db, read_only=True) as c:
+        assert q._indexed(c)
+    assert runner.invoke(main, ["query", "top-contacts", "--db", db, "--number", A, "--json"]).stdout == before
