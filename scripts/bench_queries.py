@@ -139,7 +139,8 @@ def _timed(fn) -> tuple[float, dict]:
     return time.perf_counter() - t0, m.stop()
 
 
-def prepare_layout(base: str, path: str, layout: str, rows: int, file_rows: int, seed: int) -> dict:
+def prepare_layout(base: str, path: str, layout: str, rows: int, file_rows: int, seed: int,
+                   build_memory: str = "128MB") -> dict:
     """Copy the base into ``path`` in ``layout``; time it, then time one appended commit."""
     import duckdb
 
@@ -165,8 +166,10 @@ def prepare_layout(base: str, path: str, layout: str, rows: int, file_rows: int,
 
     if layout == "arrival":
         out["build_s"], out["build_mem"] = 0.0, {}
-    else:
+    else:  # the sink's limit is 128MB; at 10M rows an ART build does not fit in it
+        con.execute(f"SET memory_limit = '{build_memory}'")
         out["build_s"], out["build_mem"] = _timed(build)
+        con.execute("SET memory_limit = '128MB'")
     partners = max(1000, rows // 50)
 
     def append():  # one more commit, as the sink writes it (a later job's rows)
@@ -328,7 +331,8 @@ def writer(path: str, rows: int, file_rows: int, seed: int, seconds: float, read
 
 def _child(args) -> None:
     if args.child == "layout":
-        out = prepare_layout(args.base, args.path, args.layout, args.rows, args.file_rows, args.seed)
+        out = prepare_layout(args.base, args.path, args.layout, args.rows, args.file_rows, args.seed,
+                             args.build_memory)
     elif args.child == "queries":
         out = measure_queries(json.loads(args.path), args.reps, args.seed)
     elif args.child == "snapshot":
@@ -357,6 +361,8 @@ def main() -> None:
     ap.add_argument("--layouts", default=",".join(LAYOUTS))
     ap.add_argument("--no-writing", action="store_true", help="Skip the queries-while-writing measurement.")
     ap.add_argument("--writing-layout", default="arrival+art")
+    ap.add_argument("--build-memory", default="128MB",
+                    help="DuckDB memory limit while a layout is built (appends run at the sink's 128MB).")
     ap.add_argument("--json", dest="json_out", default=None, help="Also write the figures here.")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--base", default=None, help=argparse.SUPPRESS)
@@ -374,7 +380,7 @@ def main() -> None:
         print(f"building {args.rows:,} rows ...", flush=True)
         print(f"  {build_base(base + '.tmp', args.rows, args.file_rows, args.seed):.1f} s", flush=True)
         os.replace(base + ".tmp", base)
-    common = ["--rows", str(args.rows), "--file-rows", str(args.file_rows), "--seed", str(args.seed),
+    common = ["--build-memory", args.build_memory, "--rows", str(args.rows), "--file-rows", str(args.file_rows), "--seed", str(args.seed),
               "--reps", str(args.reps), "--base", base]
     results: dict = {"rows": args.rows, "file_rows": args.file_rows, "reps": args.reps,
                      "cpus": os.cpu_count(), "load_1m_start": os.getloadavg()[0], "layouts": {}}
