@@ -94,14 +94,26 @@ def parse_instant(value: Instant, name: str = "time") -> dt.datetime | None:
     return value.astimezone(dt.timezone.utc)
 
 
-def _has_table(con, name: str) -> bool:
-    return bool(con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_catalog = current_database() "
-        "AND table_schema = current_schema()", [name]).fetchall()[0][0])
+@dataclass(frozen=True)
+class _Catalog:
+    """What a query needs to know of the database, read in one catalog query."""
+
+    legs: str  # the call_legs table, or an empty stand-in when dedupe never ran
+    indexed: bool  # cdr has PARTY_INDEXES
 
 
-def _legs(con) -> str:
-    return "call_legs" if _has_table(con, "call_legs") else _NO_LEGS
+def _catalog(con) -> _Catalog:
+    legs, indexes = con.execute(
+        "SELECT (SELECT count(*) FROM duckdb_tables() WHERE table_name = 'call_legs' "
+        "        AND database_name = current_database() AND schema_name = current_schema()), "
+        "       (SELECT list(index_name) FROM duckdb_indexes() WHERE table_name = 'cdr' "
+        "        AND database_name = current_database())").fetchall()[0]
+    return _Catalog("call_legs" if legs else _NO_LEGS, all(n in (indexes or []) for n, _ in PARTY_INDEXES))
+
+
+def _indexed(con) -> bool:
+    """True when ``cdr`` has an index on ``caller`` and one on ``callee`` (see :data:`PARTY_INDEXES`)."""
+    return _catalog(con).indexed
 
 
 def _window(start: Instant, end: Instant, col: str = "start_utc") -> tuple[str, list]:
@@ -120,16 +132,9 @@ def _window(start: Instant, end: Instant, col: str = "start_utc") -> tuple[str, 
 
 def _in(forms: tuple[str, ...]) -> str:
     """``('+1212...', '1212...')`` as SQL (the forms are digits and ``+`` only, see :data:`_FORM`)."""
-    assert all(_FORM.fullmatch(f) for f in forms)
+    if not all(_FORM.fullmatch(f) for f in forms):
+        raise ValueError(f"not number forms: {forms!r}")
     return "(" + ", ".join(f"'{f}'" for f in forms) + ")"
-
-
-def _indexed(con) -> bool:
-    """True when ``cdr`` has an index on ``caller`` and one on ``callee`` (see :data:`PARTY_INDEXES`)."""
-    names = {r[0] for r in con.execute(
-        "SELECT index_name FROM duckdb_indexes() WHERE table_name = 'cdr' AND database_name = current_database()"
-    ).fetchall()}
-    return all(n in names for n, _ in PARTY_INDEXES)
 
 
 PARTY_INDEXES = (("cdr_caller", "caller"), ("cdr_callee", "callee"))
@@ -144,7 +149,7 @@ def create_party_indexes(con) -> None:
         con.execute(f"CREATE INDEX IF NOT EXISTS {name} ON cdr ({col})")
 
 
-def of_number(con, forms: tuple[str, ...], cols: str, where: str = "true") -> str:
+def of_number(cat: _Catalog, forms: tuple[str, ...], cols: str, where: str = "true") -> str:
     """SQL for the rows of ``cdr`` (as ``c``) where the number (``forms``) is the caller or the callee,
     projected to ``cols`` and filtered by ``where`` (over ``c``; with the indexes its parameters are used
     twice, see :func:`_twice`).
@@ -155,7 +160,7 @@ def of_number(con, forms: tuple[str, ...], cols: str, where: str = "true") -> st
     and would otherwise push the window and the duplicate filter into the scan and read every row group.
     """
     f = _in(forms)
-    if not _indexed(con):
+    if not cat.indexed:
         return f"SELECT {cols} FROM cdr c WHERE (c.caller IN {f} OR c.callee IN {f}) AND {where}"
     return (f"WITH _by_caller AS MATERIALIZED (SELECT * FROM cdr WHERE caller IN {f}), "
             f"_by_callee AS MATERIALIZED (SELECT * FROM cdr WHERE callee IN {f}) "
@@ -163,9 +168,9 @@ def of_number(con, forms: tuple[str, ...], cols: str, where: str = "true") -> st
             f"SELECT {cols} FROM _by_callee c WHERE (c.caller IS NULL OR c.caller NOT IN {f}) AND {where}")
 
 
-def _twice(con, params: list) -> list:
+def _twice(cat: _Catalog, params: list) -> list:
     """The parameters of an :func:`of_number` ``where``, as many times as it uses them."""
-    return params * 2 if _indexed(con) else params
+    return params * 2 if cat.indexed else params
 
 
 def _dups(include_duplicates: bool, alias: str = "") -> str:
@@ -193,6 +198,7 @@ def calls(con, number: str, start: Instant = None, end: Instant = None, *, limit
         ``duplicate_of``, and for a leg of a call of several legs ``call_id``, ``leg``, ``legs`` (else
         null).
     """
+    cat = _catalog(con)
     forms = number_forms(number, region)
     window, wp = _window(start, end, "c.start_utc")
     cols = (f"c.start_utc, c.direction, c.record_type, c.caller, c.callee, "
@@ -200,19 +206,19 @@ def calls(con, number: str, start: Instant = None, end: Instant = None, *, limit
             "c.cell_id, c.lac, c.cell_lat, c.cell_lon, c.carrier, c.source_file, c.source_row, c.record_id, "
             "c.duplicate_of")
     sql = f"""
-        WITH mine AS ({of_number(con, forms, cols, f"{window} AND {_dups(include_duplicates, 'c')}")})
+        WITH mine AS ({of_number(cat, forms, cols, f"{window} AND {_dups(include_duplicates, 'c')}")})
         SELECT m.*, l.call_id, l.leg, l.legs
-        FROM mine m LEFT JOIN {_legs(con)} l ON l.record_id = m.record_id
+        FROM mine m LEFT JOIN {cat.legs} l ON l.record_id = m.record_id
         ORDER BY m.start_utc, m.source_file, m.source_row{_limit(limit)}"""
-    return _arrow(con, sql, _twice(con, wp))
+    return _arrow(con, sql, _twice(cat, wp))
 
 
-def _contacts_of(con, forms: tuple[str, ...], window: str) -> str:
+def _contacts_of(cat: _Catalog, forms: tuple[str, ...], window: str) -> str:
     """SQL: the number's non-duplicate records in the window as ``record_id, contact, duration_s,
     start_utc``."""
     cols = (f"c.record_id, CASE WHEN c.caller IN {_in(forms)} THEN c.callee ELSE c.caller END AS contact, "
             "c.duration_s, c.start_utc")
-    return of_number(con, forms, cols, f"{window} AND c.duplicate_of IS NULL")
+    return of_number(cat, forms, cols, f"{window} AND c.duplicate_of IS NULL")
 
 
 def top_contacts(con, number: str, start: Instant = None, end: Instant = None, *, limit: int | None = 10,
@@ -224,17 +230,18 @@ def top_contacts(con, number: str, start: Instant = None, end: Instant = None, *
         ``calls`` (legs of one call counted once), ``records``, ``duration_s`` (sum), ``first_utc``,
         ``last_utc``.
     """
+    cat = _catalog(con)
     forms = number_forms(number, region)
     window, wp = _window(start, end, "c.start_utc")
     sql = f"""
-        WITH mine AS ({_contacts_of(con, forms, window)})
+        WITH mine AS ({_contacts_of(cat, forms, window)})
         SELECT m.contact, count(DISTINCT coalesce(l.call_id, m.record_id)) AS calls, count(*) AS records,
                sum(m.duration_s) AS duration_s, min(m.start_utc) AS first_utc, max(m.start_utc) AS last_utc
-        FROM mine m LEFT JOIN {_legs(con)} l ON l.record_id = m.record_id
+        FROM mine m LEFT JOIN {cat.legs} l ON l.record_id = m.record_id
         WHERE m.contact IS NOT NULL
         GROUP BY m.contact
         ORDER BY calls DESC, duration_s DESC NULLS LAST, m.contact{_limit(limit)}"""
-    return _arrow(con, sql, _twice(con, wp))
+    return _arrow(con, sql, _twice(cat, wp))
 
 
 def shared_contacts(con, number: str, other: str, start: Instant = None, end: Instant = None, *,
@@ -246,15 +253,16 @@ def shared_contacts(con, number: str, other: str, start: Instant = None, end: In
         One row per shared contact, most calls in all first: ``contact``, ``calls_number``,
         ``calls_other`` (legs of one call counted once), ``first_utc``, ``last_utc`` (over both).
     """
+    cat = _catalog(con)
     a, b = number_forms(number, region), number_forms(other, region)
     window, wp = _window(start, end, "c.start_utc")
-    legs = _legs(con)
+    legs = cat.legs
     per = """SELECT s.contact, count(DISTINCT coalesce(l.call_id, s.record_id)) AS calls,
                     min(s.start_utc) AS first_utc, max(s.start_utc) AS last_utc
              FROM {side} s LEFT JOIN {legs} l ON l.record_id = s.record_id GROUP BY s.contact"""
     sql = f"""
-        WITH side_a AS ({_contacts_of(con, a, window)}),
-             side_b AS ({_contacts_of(con, b, window)}),
+        WITH side_a AS ({_contacts_of(cat, a, window)}),
+             side_b AS ({_contacts_of(cat, b, window)}),
              ca AS ({per.format(side="side_a", legs=legs)}),
              cb AS ({per.format(side="side_b", legs=legs)})
         SELECT ca.contact, ca.calls AS calls_number, cb.calls AS calls_other,
@@ -262,7 +270,7 @@ def shared_contacts(con, number: str, other: str, start: Instant = None, end: In
         FROM ca JOIN cb ON ca.contact = cb.contact
         WHERE ca.contact IS NOT NULL AND ca.contact NOT IN {_in(a)} AND ca.contact NOT IN {_in(b)}
         ORDER BY ca.calls + cb.calls DESC, ca.contact{_limit(limit)}"""
-    return _arrow(con, sql, _twice(con, wp) * 2)
+    return _arrow(con, sql, _twice(cat, wp) * 2)
 
 
 def timeline(con, number: str, day: Instant, *, tz: str = "UTC", limit: int | None = None,
@@ -278,6 +286,7 @@ def timeline(con, number: str, day: Instant, *, tz: str = "UTC", limit: int | No
         null without one), ``direction``, ``record_type``, ``other``, ``duration_s``, ``cell_id``, ``lac``,
         ``sector``, ``cell_lat``, ``cell_lon``, ``record_id``.
     """
+    cat = _catalog(con)
     try:
         zone = ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
@@ -302,9 +311,9 @@ def timeline(con, number: str, day: Instant, *, tz: str = "UTC", limit: int | No
             "c.cell_id, c.lac, c.sector, c.cell_lat, c.cell_lon, c.record_id, c.source_file, c.source_row")
     where = f"c.start_utc >= ? AND c.start_utc < ? AND {_dups(include_duplicates, 'c')}"
     sql = f"""
-        SELECT * EXCLUDE (source_file, source_row) FROM ({of_number(con, forms, cols, where)})
+        SELECT * EXCLUDE (source_file, source_row) FROM ({of_number(cat, forms, cols, where)})
         ORDER BY start_utc, source_file, source_row{_limit(limit)}"""
-    return _arrow(con, sql, _twice(con, [lo, hi]))
+    return _arrow(con, sql, _twice(cat, [lo, hi]))
 
 
 def cell_calls(con, cell: str, start: Instant = None, end: Instant = None, *, carrier: str | None = None,
@@ -340,9 +349,10 @@ def counts(con, number: str | None = None, start: Instant = None, end: Instant =
         ``unique_records`` (``duplicate_of IS NULL``), ``calls`` (unique records with the legs of one
         call folded into one), ``multi_leg_calls`` (calls of two or more legs among them).
     """
+    cat = _catalog(con)
     window, wp = _window(start, end, "c.start_utc")
     if number:
-        rows, wp = of_number(con, number_forms(number, region), "c.record_id, c.duplicate_of", window), _twice(con, wp)
+        rows, wp = of_number(cat, number_forms(number, region), "c.record_id, c.duplicate_of", window), _twice(cat, wp)
     else:
         rows = f"SELECT c.record_id, c.duplicate_of FROM cdr c WHERE {window}"
     sql = f"""
@@ -350,7 +360,7 @@ def counts(con, number: str | None = None, start: Instant = None, end: Instant =
                count(*) FILTER (WHERE c.duplicate_of IS NULL) AS unique_records,
                count(DISTINCT coalesce(l.call_id, c.record_id)) FILTER (WHERE c.duplicate_of IS NULL) AS calls,
                count(DISTINCT l.call_id) FILTER (WHERE c.duplicate_of IS NULL) AS multi_leg_calls
-        FROM ({rows}) c LEFT JOIN {_legs(con)} l ON l.record_id = c.record_id"""
+        FROM ({rows}) c LEFT JOIN {cat.legs} l ON l.record_id = c.record_id"""
     return _arrow(con, sql, wp)
 
 
