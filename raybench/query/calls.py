@@ -144,9 +144,23 @@ the measurement."""
 
 
 def create_party_indexes(con) -> None:
-    """Create :data:`PARTY_INDEXES` on ``cdr`` when missing (DuckDB then keeps them up to date on insert)."""
+    """Create :data:`PARTY_INDEXES` on ``cdr`` when missing. For a database no ingest is writing: the sink
+    drops them when it opens the file (:func:`drop_party_indexes`), since an indexed ``cdr`` makes every
+    commit slower and, at 10M rows, a commit does not fit the sink's 128 MB (docs/queries.md)."""
     for name, col in PARTY_INDEXES:
         con.execute(f"CREATE INDEX IF NOT EXISTS {name} ON cdr ({col})")
+
+
+def drop_party_indexes(con) -> list[str]:
+    """Drop :data:`PARTY_INDEXES` where they exist (the sink does before it writes); returns the names
+    dropped."""
+    names = {r[0] for r in con.execute(
+        "SELECT index_name FROM duckdb_indexes() WHERE table_name = 'cdr' AND database_name = current_database()"
+    ).fetchall()}
+    dropped = [n for n, _ in PARTY_INDEXES if n in names]
+    for name in dropped:
+        con.execute(f"DROP INDEX {name}")
+    return dropped
 
 
 def of_number(cat: _Catalog, forms: tuple[str, ...], cols: str, where: str = "true") -> str:

@@ -103,6 +103,12 @@ class DuckDBSink:
         """Wall seconds of each snapshot published (checkpoint and copy)."""
         self._snapshot_t = 0.0
         self.snapshot()  # what earlier jobs committed, readable while this one writes
+        from raybench.query.calls import drop_party_indexes
+
+        if dropped := drop_party_indexes(self.con):
+            log.warning("%s: dropped the query indexes %s before writing (with them every commit is slower, and "
+                        "at 10M rows a commit does not fit the sink's memory); `raybench query index --db %s` "
+                        "builds them again", path, ", ".join(dropped), path)
 
     def expect_chunks(self, items: list[dict]) -> None:
         """Declare the chunks this job will deliver (the chunk descriptors of
