@@ -368,7 +368,8 @@ def main() -> None:
     ap.add_argument("--out", default="/tmp/raybench-bench-queries")
     ap.add_argument("--layouts", default=",".join(LAYOUTS))
     ap.add_argument("--no-writing", action="store_true", help="Skip the queries-while-writing measurement.")
-    ap.add_argument("--writing-layout", default="arrival+art")
+    ap.add_argument("--writing-layout", default="arrival",
+                    help="Layout the writer inserts into (the sink writes without the query indexes).")
     ap.add_argument("--build-memory", default="128MB",
                     help="DuckDB memory limit while a layout is built (appends run at the sink's 128MB).")
     ap.add_argument("--json", dest="json_out", default=None, help="Also write the figures here.")
@@ -411,6 +412,9 @@ def main() -> None:
     results["snapshot"] = s = _run_child("--child", "snapshot", "--path", first, *common)
     print(f"snapshot: file copy after CHECKPOINT {s['copy_s']:.2f} s ({s['copy_mib']:.0f} MiB); "
           f"COPY FROM DATABASE {s['copy_from_database_s']:.2f} s ({s['copy_from_database_mib']:.0f} MiB)", flush=True)
+    if args.json_out:  # what is measured so far, should the writing part fail
+        with open(args.json_out, "w") as f:
+            json.dump(results, f, indent=1)
     if not args.no_writing:
         path = os.path.join(args.out, f"{args.writing_layout}.duckdb")
         ready = path + ".ready"
