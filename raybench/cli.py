@@ -553,3 +553,117 @@ def template_create(path, name, out_path) -> None:
         click.echo(f"wrote {out_path}")
     else:
         click.echo(text, nl=False)
+
+
+# raybench query (issue 17): the named queries of raybench.query.calls, read-only, from a snapshot while a
+# writer holds the database. Kept in one block: the command is a thin shell over run_query.
+_LISTING_LIMIT = 1000
+"""Rows a listing query prints unless --limit says otherwise (0: all)."""
+
+
+def _query_value(v):
+    import datetime as _dt
+
+    if isinstance(v, _dt.datetime):
+        if v.tzinfo is not None:
+            return v.astimezone(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f").removesuffix(".000000") + "Z"
+        return v.isoformat()
+    return v
+
+
+@main.command("query")
+@click.argument("name")
+@click.option("--db", required=True, help="DuckDB database (its snapshot is read while an ingest writes it).")
+@click.option("--number", default=None, help="Phone number, E.164 or as written (national digits, separators).")
+@click.option("--other", default=None, help="shared-contacts: the second number.")
+@click.option("--cell", default=None, help="cell: the cell id as the carrier writes it.")
+@click.option("--carrier", default=None, help="cell: only this carrier's cell.")
+@click.option("--from", "start", default=None, help="Window start, ISO 8601 (UTC unless it says); timeline: the day.")
+@click.option("--to", "end", default=None, help="Window end, exclusive.")
+@click.option("--tz", default=None, help="timeline: IANA zone the day is counted in (default UTC).")
+@click.option("--region", default=None, help="Numbering plan for numbers without a country code (default US).")
+@click.option("--limit", type=click.IntRange(min=0), default=None,
+              help=f"Rows at most (0: all); listings default to {_LISTING_LIMIT}, top-contacts to 10.")
+@click.option("--with-duplicates", is_flag=True, help="calls, timeline, cell: also the copies of calls.")
+@click.option("--json", "as_json", is_flag=True, help="A JSON list of rows (times ISO 8601 UTC).")
+def query(name, db, number, other, cell, carrier, start, end, tz, region, limit, with_duplicates, as_json) -> None:
+    """Ask a stored database a named question: calls, top-contacts, shared-contacts, timeline, cell, counts.
+
+    \b
+    raybench query calls --db cdr.duckdb --number '(212) 555-0101' --from 2024-03-01 --to 2024-04-01
+    raybench query top-contacts --db cdr.duckdb --number +12125550101 --limit 20
+    raybench query shared-contacts --db cdr.duckdb --number 2125550101 --other 3055550102
+    raybench query timeline --db cdr.duckdb --number 2125550101 --from 2024-03-10 --tz America/New_York
+    raybench query cell --db cdr.duckdb --cell 1001 --from 2024-03-10 --to 2024-03-11
+    raybench query counts --db cdr.duckdb [--number N]
+
+    `raybench query index --db FILE` builds ART indexes on cdr.caller and cdr.callee (the number queries
+    then read two index lookups instead of a scan; later ingests into FILE insert more slowly): for a
+    database no ingest is writing; docs/queries.md has the figures.
+    """
+    import json
+
+    from raybench.query import QUERIES, open_for_query, run_query
+
+    listing = name in ("calls", "timeline", "cell", "shared-contacts")
+    if limit is None and listing:
+        limit = _LISTING_LIMIT
+    params = {"number": number, "other": other, "cell": cell, "carrier": carrier, "tz": tz, "region": region,
+              "limit": limit, "include_duplicates": True if with_duplicates else None}
+    if name == "timeline":
+        params.update(day=start, end=None)
+        if end:
+            _fail(ConfigError("timeline takes one day: --from DAY (and --tz), not --to"))
+    else:
+        params.update(start=start, end=end)
+    if name == "index":
+        _query_index(db)
+        return
+    try:
+        if name not in QUERIES:
+            raise ConfigError(f"no query {name!r}; the queries are: {', '.join(QUERIES)} (and index)")
+        with open_for_query(db) as source:
+            if source.snapshot:
+                click.echo(f"raybench: {db} is being written; reading its snapshot of committed data as of "
+                           f"{source.as_of_utc}", err=True)
+            table = run_query(source.con, name, **params)
+    except RaybenchError as exc:
+        _fail(exc)
+        return
+    rows = [{k: _query_value(v) for k, v in r.items()} for r in table.to_pylist()]
+    if as_json:
+        click.echo(json.dumps(rows, indent=1, default=str))
+    else:
+        cols = table.column_names
+        cells = [[("" if r[c] is None else str(r[c])) for c in cols] for r in rows]
+        widths = [max([len(c)] + [len(x[i]) for x in cells]) for i, c in enumerate(cols)]
+        click.echo("  ".join(c.ljust(w) for c, w in zip(cols, widths)).rstrip())
+        for x in cells:
+            click.echo("  ".join(v.ljust(w) for v, w in zip(x, widths)).rstrip())
+    if limit and listing and len(rows) == limit:
+        click.echo(f"raybench: first {limit} rows; --limit 0 for all", err=True)
+
+
+def _query_index(db: str) -> None:
+    import time as _time
+
+    import duckdb
+
+    from raybench.errors import QueryError
+    from raybench.query.calls import PARTY_INDEXES, create_party_indexes
+
+    if not os.path.isfile(db):
+        _fail(QueryError(f"{db}: no such database file"))
+        return
+    try:
+        con = duckdb.connect(db)
+    except duckdb.Error as exc:
+        _fail(QueryError(f"{db}: cannot open it for writing (an ingest holds it?): {str(exc).splitlines()[0]}"))
+        return
+    t0 = _time.perf_counter()
+    try:
+        create_party_indexes(con)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    click.echo(f"{db}: indexes {', '.join(n for n, _ in PARTY_INDEXES)} ready in {_time.perf_counter() - t0:.1f} s")

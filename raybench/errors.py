@@ -8,6 +8,7 @@ Tree::
     │   └── UnknownLayoutError    no layout matched the file's header or shape
     ├── IngestError               the pipeline itself failed (Ray, sink); the job stops
     │   └── IngestInterrupted     Ctrl-C (SIGINT) stopped the job; what it committed stays, --resume goes on
+    ├── QueryError                a database cannot be read for a query (missing, locked with no snapshot)
     └── TargetMissedError         a scenario finished but missed one of its targets
 
 Every error keeps its constructor arguments in ``args`` so that it pickles across Ray processes.
@@ -71,6 +72,10 @@ class IngestInterrupted(IngestError):
         of = f" of {self.rows_total}" if self.rows_total is not None else ""
         return (f"interrupted: {self.rows_committed}{of} rows committed; run the same command again to start "
                 f"over, or `raybench ingest --db {self.db} --resume {self.job}` to carry on from them")
+
+
+class QueryError(RaybenchError):
+    """A database cannot be read for a query: missing, not DuckDB, or held by a writer with no snapshot."""
 
 
 class TargetMissedError(RaybenchError):

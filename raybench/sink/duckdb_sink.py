@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 from collections import defaultdict
 from typing import Callable
 
@@ -100,6 +101,21 @@ class DuckDBSink:
         self.rows_dropped_duplicate = 0
         self.on_commit: Callable[[int], None] | None = None
         """Called with the number of commits so far after each commit (fault injection hooks in here)."""
+        from raybench.query.snapshot import snapshot_interval_s
+
+        self.snapshot_interval_s = snapshot_interval_s()
+        """Seconds between the read-only snapshots this writer publishes for queries (0: none); see
+        :mod:`raybench.query.snapshot`."""
+        self.snapshots_s: list[float] = []
+        """Wall seconds of each snapshot published (checkpoint and copy)."""
+        self._snapshot_t = 0.0
+        self.snapshot()  # what earlier jobs committed, readable while this one writes
+        from raybench.query.calls import drop_party_indexes
+
+        if dropped := drop_party_indexes(self.con):
+            log.warning("%s: dropped the query indexes %s before writing (with them every commit is slower, and "
+                        "at 10M rows a commit does not fit the sink's memory); `raybench query index --db %s` "
+                        "builds them again", path, ", ".join(dropped), path)
 
     def expect_chunks(self, items: list[dict]) -> None:
         """Declare the chunks this job will deliver (the chunk descriptors of
@@ -165,9 +181,24 @@ class DuckDBSink:
             raise
         self.commits += 1
         self.rows_committed += table.num_rows
+        if self.snapshot_interval_s and time.monotonic() - self._snapshot_t >= self.snapshot_interval_s:
+            self.snapshot()
         if self.on_commit is not None:
             self.on_commit(self.commits)
         return out
+
+    def snapshot(self) -> None:
+        """Publish a read-only snapshot of what is committed (``FILE.snapshot``), unless snapshots are
+        off. A failed copy is logged, never fatal: the rows are committed all the same."""
+        if not self.snapshot_interval_s:
+            return
+        from raybench.query.snapshot import publish_snapshot
+
+        try:
+            self.snapshots_s.append(publish_snapshot(self.con, self.path)["wall_s"])
+        except Exception as exc:  # disk full, permissions: queries lose their snapshot, the ingest goes on
+            log.warning("could not publish a snapshot of %s: %s", self.path, exc)
+        self._snapshot_t = time.monotonic()
 
     def write(self, table: pa.Table) -> tuple[int, int]:
         """Store a worker's output rows now.
