@@ -16,9 +16,10 @@ from raybench.normalize.numbers import (EXCEL_DAMAGED, FLOAT_WRITTEN, NULL_TOKEN
                                         UNRESOLVED_MIN_DIGITS_NO_PLAN, NumberNormalizer)
 from raybench.normalize.times import localize, parse_naive
 
-EXTENSION_PATTERN = r"^(?i:(?:ext\.?\s*)?\d{2,6}|[a-z][a-z0-9_]{0,31})$"
+EXTENSION_PATTERN = r"^(?i:(?:ext\.?\s*)?\d{2,6}|[a-z][a-z0-9_]{0,31}(?:[+*#-][0-9a-z_]{1,16})?|[*#]\d{1,6}#?)$"
 """A party inside a phone system: an extension (``1001``, ``Ext.610``: at most 6 digits, shorter than any
-subscriber number), a SIP user (``bob2``) or a dialplan target (``h``, ``voicemail``)."""
+subscriber number), a SIP user (``bob2``), a dialplan target (``h``, ``voicemail``, ``park+700``) or a
+feature code (``*97``, voicemail)."""
 
 MAX_DURATION_S = 86_400
 """Longest duration stored for one record, in seconds (one day); a longer or negative one is stored null
