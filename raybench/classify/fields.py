@@ -18,6 +18,14 @@ FIELDS = ("start", "start_time", "end", "duration", "caller", "callee", "subscri
           "record_type", "direction", "imsi", "imei", "lac", "cell_id", "lat", "lon", "ignore")
 """Classes of the column mapper, ``ignore`` last."""
 
+CANONICAL_OF: dict[str, tuple[str, ...]] = {
+    "start": ("start_utc",), "start_time": ("start_utc",), "end": ("duration_s",), "duration": ("duration_s",),
+    "caller": ("caller",), "callee": ("callee",), "subscriber": ("caller", "callee"),
+    "partner": ("caller", "callee"), "dialed": ("dialed",), "record_type": ("record_type",),
+    "direction": ("direction",), "imsi": ("imsi",), "imei": ("imei",), "lac": ("lac",), "cell_id": ("cell_id",),
+    "lat": ("cell_lat",), "lon": ("cell_lon",)}
+"""The canonical ``cdr`` columns each field feeds (a layout whose field has no column leaves them empty)."""
+
 REQUIRED = ("start",)
 """Fields without which a file cannot be read as its layout."""
 
@@ -60,7 +68,7 @@ def exact_names_first(base: Layout, columns: tuple[str, ...], mapping: dict[str,
 
 
 def mapped_layout(base: Layout, columns: tuple[str, ...], mapping: dict[str, str], *, has_header: bool,
-                  delimiter: str, skip_initial_space: bool, path: str = "<text>") -> Layout:
+                  delimiter: str, skip_initial_space: bool, path: str = "<text>", flag_unmapped: bool = False) -> Layout:
     """``base`` rebuilt to read a file whose columns are ``columns``, mapped to fields by ``mapping``.
 
     Args:
@@ -71,6 +79,9 @@ def mapped_layout(base: Layout, columns: tuple[str, ...], mapping: dict[str, str
             direction unmapped, so the rows fail ``record_type_known`` rather than being guessed).
         has_header, delimiter, skip_initial_space: the file's dialect.
         path: the file, for the error.
+        flag_unmapped: record in ``Layout.unmapped`` the canonical columns that the base layout fills and
+            the mapping leaves without a column (the models' mapping; a template's omissions are the
+            user's word), so every row is flagged for them.
 
     Returns:
         A layout with the base's id, carrier, zone, formats and value maps, reading the file's columns.
@@ -98,8 +109,10 @@ def mapped_layout(base: Layout, columns: tuple[str, ...], mapping: dict[str, str
         start = StartSpec(col(start.column) or columns[0], col(start.time_column), start.formats, start.epoch)
         if base.start.time_column is not None and start.time_column is None:
             raise UnknownLayoutError(path, f"classified as {base.id} but no column maps to 'start_time'", row=1)
+    missing = tuple(sorted({c for f in base_fields.values() if f != "ignore" and f not in by_field
+                            for c in CANONICAL_OF.get(f, ())})) if flag_unmapped else ()
     return replace(
-        base, columns=tuple(columns), has_header=has_header, delimiter=delimiter,
+        base, columns=tuple(columns), has_header=has_header, delimiter=delimiter, unmapped=missing,
         skip_initial_space=skip_initial_space, field_counts=(), header_aliases=(), probe={}, start=start,
         duration_column=col(base.duration_column), caller=col(base.caller), callee=col(base.callee),
         subscriber=col(base.subscriber), partner=col(base.partner), dialed=col(base.dialed),

@@ -111,9 +111,10 @@ def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers
     names = column_names(sample)
     base = get_layout(result.layout)
     try:
-        layout = mapped_layout(base, names, exact_names_first(base, tuple(names), {c.name: c.field for c in result.columns}),
-                               has_header=sample.header is not None, delimiter=sample.delimiter,
-                               skip_initial_space=sample.skip_initial_space, path=path)
+        mapping = exact_names_first(base, tuple(names), {c.name: c.field for c in result.columns})
+        layout = mapped_layout(base, names, mapping, has_header=sample.header is not None,
+                               delimiter=sample.delimiter, skip_initial_space=sample.skip_initial_space, path=path,
+                               flag_unmapped=True)
     except UnknownLayoutError as exc:
         return FileClassification(UNKNOWN, UNKNOWN, result.confidence, result.top3, result.columns, UNKNOWN,
                                   reason=f"{rules_reason}; models: {exc.reason}"), None

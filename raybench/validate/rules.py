@@ -172,6 +172,14 @@ RULES: tuple[Rule, ...] = (
 )
 """Every rule, in the order reasons are listed."""
 
+UNMAPPED_COLUMNS = ("start_utc", "duration_s", "caller", "callee", "dialed", "record_type", "direction", "imsi",
+                    "imei", "lac", "cell_id", "cell_lat", "cell_lon")
+RULES += tuple(
+    Rule(f"unmapped_{c}", f"the source column that fills {c} was found in this file (the models found no column "
+         f"for it: {c} is empty on every row, not absent from the source)",
+         lambda lo, c=c: c in lo.unmapped, lambda lo: pl.lit(False), "soft", (c,))
+    for c in UNMAPPED_COLUMNS)
+
 ROW_FLAG_FIELDS = {"recording_leg": ("record_type",)}
 """Flags a layout sets by pattern (:attr:`raybench.layout.Layout.row_flags`) and what they put in doubt."""
 
