@@ -317,8 +317,8 @@ def _att_data_cells(u: Usage) -> Cells:
 TM_TALK = ("When", "Who", "Description", "Type", "Min", "Cost")
 TM_TEXT = ("When", "Who", "Destination", "Type", "Cost")
 TM_DATA = ("When", "Description", "Type", "MB", "Cost")
-TM_X = (40, 110, 170, 260, 310, 340)
-TM_DATA_X = (40, 110, 260, 310, 340)
+TM_X = (40, 125, 185, 270, 320, 350)
+TM_DATA_X = (40, 125, 270, 320, 350)
 
 
 def _tm_time(t: datetime) -> str:
@@ -386,7 +386,7 @@ def _tm_section(bill: Bill, line: str, title: str, head: Cells, usages: list[Usa
             bill.put([(40, bad)], "record", bad="bill_row")
             continue
         bill.put(_tm_cells(title, u, first), "record", canonical(line, u, bill.zone))
-    bill.put([(40, f"Totals: {title}"), (330, "$0.00")], "footer")
+    bill.put([(40, f"Totals: {title}"), (350, "$0.00")], "footer")
 
 
 def _tm_cells(title: str, u: Usage, first: bool) -> Cells:
@@ -394,8 +394,8 @@ def _tm_cells(title: str, u: Usage, first: bool) -> Cells:
     direction = "OUT" if u.direction == "outgoing" else "IN"
     x = TM_X
     if title == "DATA":
-        return [(x[0], when + _tm_time(u.when)), (110, "Mobile Internet"), (260, "Data"),
-                (310, f"{u.minutes * 3.5:.1f}"), (340, "-")]
+        return [(x[0], when + _tm_time(u.when)), (125, "Mobile Internet"), (270, "Data"),
+                (320, f"{u.minutes * 3.5:.1f}"), (350, "-")]
     desc = u.place or ("Incoming" if u.direction == "incoming" else "to Gallup/NM")
     cells = [(x[0], f"{when}{_tm_time(u.when)} {direction}"), (x[1], paren(u.other)), (x[2], desc)]
     if title == "TALK":

@@ -65,7 +65,7 @@ def test_case(folder, name, chunk_bytes):
     assert cdr == want["cdr"]
     assert quarantine == want["quarantine"]
     if chunk_bytes == 7 and folder != "fixed":  # one page / one row a chunk: the edges are exercised
-        assert n_chunks == (max(r[1] for r in want["cdr"] + want["quarantine"]) if folder == "pdf"
+        assert n_chunks == (len({r[1] for r in want["cdr"] + want["quarantine"]}) if folder == "pdf"
                             else want["rows_read"])
 
 
