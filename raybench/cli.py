@@ -308,9 +308,18 @@ def jobs(path, concurrent, total, address, num_cpus, worker_cpus, sample_interva
 @click.option("--out", "out_dir", default="results/dedupe-eval", show_default=True, help="Working folder.")
 @click.option("--workers", type=int, default=None, help="Actors in the pool (default: CPUs - 1).")
 @click.option("--splink", is_flag=True, help="Also run Splink (optional extra raybench[splink]) on the same rows.")
-def evaluate(dedupe, classifiers, per_layout, real_dir, rows, seed, out_dir, workers, splink) -> None:
-    """Score the classifiers (default), or with --dedupe duplicate detection (precision/recall/F1)."""
+@click.option("--bills", "bills_dir", default=None,
+              help="Score the PDF readers on the bills in this folder (NAME.pdf with its expected rows in "
+                   "NAME.pdf.json, e.g. tests/cases/pdf): rows right, missed, silently wrong.")
+def evaluate(dedupe, classifiers, per_layout, real_dir, rows, seed, out_dir, workers, splink, bills_dir) -> None:
+    """Score the classifiers (default), or with --dedupe duplicate detection (precision/recall/F1), or with
+    --bills the PDF bill readers."""
     import json
+
+    if bills_dir:
+        _evaluate_bills(bills_dir)
+        if not (dedupe or classifiers):
+            return
 
     from raybench.dedupe.bench import evaluate_dedupe, print_dedupe_evaluation
     from raybench.units import parse_count
@@ -335,6 +344,19 @@ def evaluate(dedupe, classifiers, per_layout, real_dir, rows, seed, out_dir, wor
     with open(os.path.join(out_dir, "dedupe-eval.json"), "w") as f:
         json.dump(result, f, indent=1, default=str)
     click.echo(f"results: {os.path.join(out_dir, 'dedupe-eval.json')}")
+
+
+def _evaluate_bills(folder: str) -> None:
+    import json
+
+    from raybench.harness.bill_eval import evaluate_bills, format_bills
+
+    result = evaluate_bills(folder)
+    click.echo(format_bills(result))
+    os.makedirs("results", exist_ok=True)
+    with open(os.path.join("results", "bills-eval.json"), "w") as f:
+        json.dump(result, f, indent=1)
+    click.echo("results: results/bills-eval.json")
 
 
 def _evaluate_classifiers(per_layout: int, real_dir: str | None) -> None:

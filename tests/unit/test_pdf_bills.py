@@ -155,3 +155,19 @@ def test_a_pdf_of_scanned_pages_only_fails_saying_so(tmp_path):
     task = _prepare(str(path), IngestOptions(db="unused"), str(tmp_path), "job-scan-only")
     assert task.row["error"] == (f"{path}: scanned pages: none of the 2 pages has a text layer (OCR through "
                                  "Tesseract is not available here)")
+
+
+def test_the_bill_evaluation_counts_a_silently_wrong_row_and_a_missed_one(tmp_path):
+    import json
+    import shutil
+
+    from raybench.harness.bill_eval import evaluate_bills
+
+    case = Path(__file__).resolve().parents[1] / "cases" / "pdf" / "bill_att_new_year.pdf"
+    shutil.copy(case, tmp_path / case.name)
+    want = json.loads(Path(f"{case}.json").read_text())
+    want["cdr"][0][5] = "2025-12-31T02:59:00Z"  # the year a reader that ignored the period would give
+    want["cdr"].append([99, 3, "+14695550100", None, None, "2025-01-03T12:00:00Z", None, "data", "outgoing", None])
+    (tmp_path / f"{case.name}.json").write_text(json.dumps(want))
+    total = evaluate_bills(str(tmp_path))["total"]
+    assert (total["rows_expected"], total["rows_right"], total["rows_wrong"], total["rows_missed"]) == (5, 3, 1, 1)
