@@ -45,7 +45,8 @@ def usages(n: int, seed: int, start: date) -> list[Usage]:
         if when.hour < 6:  # keep clear of the DST change hours
             when = when.replace(hour=when.hour + 6)
         kind = rng.choices(("voice", "sms", "mms", "data"), (70, 20, 3, 7))[0]
-        other = None if kind == "data" else f"{rng.choice(('312', '773', '505', '206'))}555{rng.randrange(100, 200):04d}"
+        area = rng.choice(("312", "773", "505", "206"))
+        other = None if kind == "data" else f"{area}555{rng.randrange(100, 200):04d}"
         out.append(Usage(when, kind, rng.choice(("outgoing", "incoming")) if kind != "data" else "outgoing", other,
                          rng.randrange(1, 40)))
     return out

@@ -74,7 +74,8 @@ def evaluate_bills(folder: str, pattern: str = "*.pdf") -> dict:
 
 def format_bills(result: dict) -> str:
     """A plain table of :func:`evaluate_bills`."""
-    head = f"{'bill':40} {'layout':18} {'status':8} {'expected':>8} {'right':>6} {'missed':>6} {'wrong':>6} {'quar.':>6}"
+    head = (f"{'bill':40} {'layout':18} {'status':8} {'expected':>8} {'right':>6} {'missed':>6} {'wrong':>6} "
+            f"{'quar.':>6}")
     lines = [head]
     for b in result["bills"] + [dict(result["total"], file="total", layout="", status="")]:
         lines.append(f"{b['file'][:40]:40} {b['layout'] or '-':18} {b['status']:8} {b['rows_expected']:>8} "

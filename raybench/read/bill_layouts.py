@@ -161,7 +161,7 @@ ATT_WIRELESS_BILL = BillLayout(
             row=rf"(?P<time>{_TIME12}) (?P<place>.+?) (?P<number>{_DOTTED}|\d{{3,15}}) (?:[A-Z0-9]{{2,6}} ){{0,2}}"
                 rf"(?P<min>\d+) {_MONEY} {_MONEY}",
             direction="place",
-            end=rf"Total for Call Detail\b.*",
+            end=r"Total for Call Detail\b.*",
             source="carrier-formats.md 1.4a: columns, header words wrapped over two lines, 'Total for "
                    "Call Detail'; rate and feature codes (WIFI, SDDV) optional",
         ),

@@ -99,7 +99,8 @@ def test_the_zone_note_decides_the_zone(tmp_path):
     path = tmp_path / "east.pdf"
     bill.save(str(path))
     task = _prepare(str(path), IngestOptions(db="unused"), str(tmp_path), "job-zone")
-    assert task.layout.tz == "America/New_York" and task.layout.tz_source.startswith("stated: the bill's note on page 3")
+    assert task.layout.tz == "America/New_York"
+    assert task.layout.tz_source.startswith("stated: the bill's note on page 3")
     _, cdr = _check(bill, "tmobile_bill", tmp_path)
     assert cdr[0][5] == "2025-09-12T13:05:00Z"
 
