@@ -57,7 +57,8 @@ USAGE_LIKE = r"\b\d{1,2}:\d{2} ?[AaPp][Mm]\b.*(?:\(\d{3}\) ?\d{3}-\d{4}|\b\d{3}[
 """A line that reads like a call (a 12-hour time and a phone number): outside a known table it is
 counted as ``unknown_table`` and makes the file ``suspect`` (a bill table the layout does not know)."""
 
-WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+WEEKDAY = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+"""The weekday of a day heading (``Sunday, May 25``): checked against the date the bill period gives."""
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,8 @@ class BillLayout:
         line_heading: regular expression (full match) of the heading of a subscriber line's section;
             group ``line`` is the line's number.
         day_heading: regular expression (full match) of a day heading before that day's rows (groups
-            ``month``, ``day``), or None when the date is a row's ``date`` cell.
+            ``month``, ``day`` and optionally ``weekday``), or None when the date is a row's ``date``
+            cell.
         row_date: how a row's ``date`` cell or a day heading writes the day: ``"%b %d"`` style, month
             name then day.
         page_header, page_footer: regular expressions (searched) of the lines printed on every page.

@@ -12,7 +12,8 @@ line with a :class:`BillState` carried across rows, pages and chunks:
   :data:`~raybench.read.bill_layouts.BILL_COLUMNS`; a line inside a table that is no row, heading,
   marker or page header is a record that cannot be read, quarantined as ``bill_row`` (never dropped);
   a row before any line heading, day or bill period is quarantined as ``bill_no_line``,
-  ``bill_no_date`` or ``bill_no_year``;
+  ``bill_no_date`` or ``bill_no_year``, and one under a day heading whose weekday is not that of the
+  date the period gives (``Sunday, May 25`` in a 2024 period) as ``bill_weekday``;
 - every other line is counted in ``files.lines_skipped`` by reason: ``header``, ``repeated_header``,
   ``footer`` (totals), ``section``, ``line_heading``, ``day_heading``, ``bill_period``, ``note``,
   ``continued`` (``CONTINUES...``), ``page_header``, ``page_footer``, ``page_text`` (summary pages),
@@ -58,7 +59,8 @@ class BillState:
         section: index of the current section in the layout's ``sections``, or None.
         in_table: the section's header was seen and its totals line was not.
         line: the subscriber line number as printed, or None before the first line heading.
-        day: ``(month, day)`` of the rows that follow, or None.
+        day: ``(month, day, weekday)`` of the rows that follow (weekday 0 = Monday, -1 when not
+            printed), or None.
         period: ``(y1, m1, d1, y2, m2, d2)`` of the bill period, or None before it.
     """
 
@@ -66,7 +68,7 @@ class BillState:
     section: int | None = None
     in_table: bool = False
     line: str | None = None
-    day: tuple[int, int] | None = None
+    day: tuple[int, int, int] | None = None
     period: tuple[int, int, int, int, int, int] | None = None
 
     def to_json(self) -> str:
@@ -181,11 +183,14 @@ def resolve_date(month: int, day: int, period: tuple[int, ...]) -> date | None:
     return best[1] if best else None
 
 
-def _month_day(text: str) -> tuple[int, int] | None:
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _month_day(text: str, weekday: str | None = None) -> tuple[int, int, int] | None:
     m = re.fullmatch(r"([A-Za-z]{3})[a-z]*\.? (\d{1,2})", text.strip())
     if m is None or m.group(1).lower() not in MONTHS:
         return None
-    return MONTHS[m.group(1).lower()], int(m.group(2))
+    return MONTHS[m.group(1).lower()], int(m.group(2)), _WEEKDAYS.index(weekday[:3].lower()) if weekday else -1
 
 
 def _record(section: BillSection, m: re.Match, state: BillState, text: str) -> tuple:
@@ -199,9 +204,11 @@ def _record(section: BillSection, m: re.Match, state: BillState, text: str) -> t
         return (None, text, "bill_no_date"), state
     if state.period is None:
         return (None, text, "bill_no_year"), state
-    when = resolve_date(*state.day, state.period)
+    when = resolve_date(state.day[0], state.day[1], state.period)
     if when is None:
         return (None, text, "bill_no_year"), state
+    if state.day[2] >= 0 and when.weekday() != state.day[2]:
+        return (None, text, "bill_weekday"), state
     direction = g.get("dir") or (g.get("place") if section.direction == "place" else section.direction)
     cells = [state.line, when.isoformat(), g["time"], direction, g.get("number"), g.get("place"),
              g.get("type") or section.name, g.get("min")]
@@ -306,7 +313,8 @@ def _read_line(bill: BillLayout, text: str, state: BillState, out: BillPage) -> 
         day = _rx(bill.day_heading).fullmatch(text)
         if day is not None:
             out.skip("day_heading")
-            return replace(state, day=_month_day(f"{day.group('month')} {day.group('day')}"))
+            return replace(state, day=_month_day(f"{day.group('month')} {day.group('day')}",
+                                                 day.groupdict().get("weekday")))
     if section is not None:  # inside a table, a line that is none of the above: a record not read
         out.records.append((None, text, "bill_row"))
         return state

@@ -45,7 +45,7 @@ def test_day_gets_the_year_of_the_period_around_new_year(month, day, want):
 
 
 def test_state_goes_through_json():
-    state = BillState("tmobile_bill", 1, True, "(206) 555-0100", (9, 12), (2025, 8, 15, 2025, 9, 14))
+    state = BillState("tmobile_bill", 1, True, "(206) 555-0100", (9, 12, -1), (2025, 8, 15, 2025, 9, 14))
     assert BillState.from_json(state.to_json()) == state
     assert state.to_json().startswith('{"bill"')  # how read_pdf_chunk tells a bill chunk
 
@@ -172,3 +172,13 @@ def test_the_bill_evaluation_counts_a_silently_wrong_row_and_a_missed_one(tmp_pa
     (tmp_path / f"{case.name}.json").write_text(json.dumps(want))
     total = evaluate_bills(str(tmp_path))["total"]
     assert (total["rows_expected"], total["rows_right"], total["rows_wrong"], total["rows_missed"]) == (5, 3, 1, 1)
+
+
+def test_a_day_heading_whose_weekday_is_not_the_periods_date_is_quarantined(tmp_path):
+    # the writer prints "Sunday, May 25" (2025); a period of 2024 would make it a Saturday: not stored as one
+    calls = [Usage(dt(2025, 5, 25, 22, 32), "voice", "outgoing", "8165550142", 3)]
+    bill = att_bill({"3125550100": calls}, (date(2024, 5, 4), date(2024, 6, 3)))
+    path = tmp_path / "weekday.pdf"
+    bill.save(str(path))
+    _, rows, _ = ingest_local(path, 4 << 20)
+    assert [(r["source_row"], r["reasons"]) for r in rows] == [(1, ["bill_weekday"])]
