@@ -87,11 +87,20 @@ def tmobile_lines_new_year():
                  "and the period Dec 20 - Jan 19, 2025 printed without the first year"
 
 
+def att_scanned_page():
+    calls = [Usage(dt(2025, 5, 25, 22, 32), "voice", "outgoing", "8165550142", 3, "KANSAS MO"),
+             Usage(dt(2025, 5, 26, 9, 1), "voice", "incoming", "8165550143", 12)]
+    bill = att_bill({"3125550100": calls}, (date(2025, 5, 4), date(2025, 6, 3)), scanned_before_detail=True)
+    return bill, "AT&T bill with a scanned page (an image, no text layer) before the call detail: the page is " \
+                 "counted as scanned_page and the file is suspect, never ok; the text pages are read"
+
+
 CASES = {
     "bill_att_day_headings.pdf": ("att_wireless_bill", att_day_headings),
     "bill_att_new_year.pdf": ("att_wireless_bill", att_new_year),
     "bill_tmobile_first_row_dates.pdf": ("tmobile_bill", tmobile_first_row_dates),
     "bill_tmobile_lines_new_year.pdf": ("tmobile_bill", tmobile_lines_new_year),
+    "bill_att_scanned_page.pdf": ("att_wireless_bill", att_scanned_page),
 }
 
 
@@ -99,7 +108,10 @@ def main() -> None:
     for name, (layout, build) in CASES.items():
         bill, defect = build()
         bill.save(str(OUT / name))
-        (OUT / f"{name}.json").write_text(json.dumps(bill.expected(layout, defect), indent=1) + "\n")
+        want = bill.expected(layout, defect)
+        if bill.scanned:
+            want["status"] = "suspect"
+        (OUT / f"{name}.json").write_text(json.dumps(want, indent=1) + "\n")
         print("wrote", OUT / name)
 
 

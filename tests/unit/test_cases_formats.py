@@ -38,7 +38,7 @@ def ingest_local(path: Path, chunk_bytes: int) -> tuple[dict, list[dict], int]:
                                    junk=JunkRules.from_json(item["junk"]))
             assert result.records_seen == item["n_records"]
             rows += pa.Table.to_pylist(result.table)
-    row = dict(task.row)
+    row = dict(task.row, status="suspect" if task.suspect else "ok")
     row["rows_stored"] = sum(1 for r in rows if not r["reasons"])
     row["rows_quarantined"] = sum(1 for r in rows if r["reasons"])
     return row, sorted(rows, key=lambda r: r["source_row"]), len(items)
@@ -61,6 +61,7 @@ def test_case(folder, name, chunk_bytes):
                                    "rows_quarantined", "lines_skipped")}
     assert got == {k: want[k] for k in got}
     assert row["rows_read"] == row["rows_stored"] + row["rows_quarantined"]
+    assert row["status"] == want.get("status", "ok")  # a bill with a scanned page is suspect
     cdr, quarantine = canonical(rows)
     assert cdr == want["cdr"]
     assert quarantine == want["quarantine"]
