@@ -188,7 +188,7 @@ ATT_WIRELESS_BILL = BillLayout(
             source="carrier-formats.md 1.4a names the 'Data Detail' section; its columns are assumed",
         ),
     ),
-    line_heading=rf"(?:[A-Za-z ]+ - )?(?P<line>{_DOTTED}) [A-Z][A-Za-z .,'-]*",
+    line_heading=rf"(?:[A-Za-z ]+ - )?(?P<line>{_DOTTED}) [A-Z][A-Za-z0-9 .,'&-]*",
     day_heading=rf"{WEEKDAY}, (?P<month>{_MON}) (?P<day>\d{{1,2}})",
     page_header=(r"\bPage: ?\d+(?: of \d+)?", r"\bIssue Date:", r"\bAccount Number:", r"\bInvoice:"),
     page_footer=(r"^Page \d+ of \d+$",),
