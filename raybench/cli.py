@@ -94,7 +94,8 @@ def ingest(paths, db, address, workers, num_cpus, worker_cpus, chunk_size, tz, r
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "pdf"]), default="csv", show_default=True,
               help="csv: each layout's own text (fixed-width for switch_fixed_detail); xlsx: a workbook; "
-                   "pdf: an AT&T call-detail bill of --pages pages.")
+                   "pdf: an AT&T call-detail bill of --pages pages (--layout att_wireless_bill or "
+                   "tmobile_bill: a bill as the carrier prints it).")
 @click.option("--pages", type=click.IntRange(min=1), default=25, show_default=True, help="Pages of a PDF bill.")
 @click.option("--defect-rate", type=click.FloatRange(0, 1, max_open=True), default=0.0, show_default=True,
               help="Share of records given a defect a reader must quarantine.")
@@ -105,6 +106,12 @@ def generate(out_dir, layouts, rows, seed, fmt, pages, defect_rate) -> None:
     from raybench.units import parse_count
 
     try:
+        if fmt == "pdf" and layouts and layouts[0] in ("att_wireless_bill", "tmobile_bill"):
+            from raybench.generate.carrier_bill import generate_carrier_bill
+
+            made = generate_carrier_bill(out_dir, layout=layouts[0], pages=pages, seed=seed)
+            click.echo(f"{made.path}  {pages} pages  {made.rows} rows  truth: {made.truth_path}")
+            return
         if fmt == "pdf":
             from raybench.generate.pdf_bill import generate_pdf_bill
 
