@@ -237,12 +237,11 @@ def _section_header(bill: BillLayout, texts: list[str], at: int, state: BillStat
     return -1, 0
 
 
-def read_bill_page(page, number: int, bill: BillLayout, state: BillState) -> tuple[BillPage, BillState]:
+def read_bill_page(page, bill: BillLayout, state: BillState) -> tuple[BillPage, BillState]:
     """Read one pymupdf page of a bill.
 
     Args:
         page: the pymupdf page.
-        number: its 1-based number.
         bill: the bill layout.
         state: the state when the page starts.
 
@@ -410,7 +409,7 @@ def plan_bill(path: str, pages_per_chunk: int, first_error: str = "") -> BillPla
         for p in range(doc.page_count):
             if p % pages_per_chunk == 0:
                 chunks.append(PageChunk(p, p, row, 0, state.to_json()))
-            result, state = read_bill_page(doc[p], p + 1, bill, state)
+            result, state = read_bill_page(doc[p], bill, state)
             chunks[-1].page_end = p + 1
             chunks[-1].n_records += len(result.records)
             row += len(result.records)
@@ -468,7 +467,7 @@ def read_bill_chunk(item: dict) -> ReadRows:
     doc = _open(item["path"])
     try:
         for p in range(item["page_start"], item["page_end"]):
-            result, state = read_bill_page(doc[p], p + 1, bill, state)
+            result, state = read_bill_page(doc[p], bill, state)
             for record in result.records:
                 if record[0] is None:
                     rows.bad.append((source_row, record[1], record[2]))
