@@ -140,7 +140,8 @@ def ingest(paths, db, address, workers, num_cpus, worker_cpus, chunk_size, tz, r
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "pdf"]), default="csv", show_default=True,
               help="csv: each layout's own text (fixed-width for switch_fixed_detail); xlsx: a workbook; "
-                   "pdf: an AT&T call-detail bill of --pages pages.")
+                   "pdf: an AT&T call-detail bill of --pages pages (--layout att_wireless_bill or "
+                   "tmobile_bill: a bill as the carrier prints it).")
 @click.option("--pages", type=click.IntRange(min=1), default=25, show_default=True, help="Pages of a PDF bill.")
 @click.option("--defect-rate", type=click.FloatRange(0, 1, max_open=True), default=0.0, show_default=True,
               help="Share of records given a defect a reader must quarantine.")
@@ -151,6 +152,12 @@ def generate(out_dir, layouts, rows, seed, fmt, pages, defect_rate) -> None:
     from raybench.units import parse_count
 
     try:
+        if fmt == "pdf" and layouts and layouts[0] in ("att_wireless_bill", "tmobile_bill"):
+            from raybench.generate.carrier_bill import generate_carrier_bill
+
+            made = generate_carrier_bill(out_dir, layout=layouts[0], pages=pages, seed=seed)
+            click.echo(f"{made.path}  {pages} pages  {made.rows} rows  truth: {made.truth_path}")
+            return
         if fmt == "pdf":
             from raybench.generate.pdf_bill import generate_pdf_bill
 
@@ -370,12 +377,20 @@ def jobs(path, concurrent, total, address, num_cpus, worker_cpus, sample_interva
               help="Working folder (default results/dedupe-eval, or results/independent-eval).")
 @click.option("--workers", type=int, default=None, help="Actors in the pool (default: CPUs - 1).")
 @click.option("--splink", is_flag=True, help="Also run Splink (optional extra raybench[splink]) on the same rows.")
+@click.option("--bills", "bills_dir", default=None,
+              help="Score the PDF readers on the bills in this folder (NAME.pdf with its expected rows in "
+                   "NAME.pdf.json, e.g. tests/cases/pdf): rows right, missed, silently wrong.")
 @_ray_logs_option
-def evaluate(dedupe, classifiers, per_layout, real_dir, rows, seed, independent, out_dir, workers, splink) -> None:
-    """Score the classifiers (default), or with --dedupe duplicate detection (precision/recall/F1), or with
-    --independent the reading of exports that raybench did not write."""
+def evaluate(dedupe, classifiers, per_layout, real_dir, rows, seed, independent, out_dir, workers, splink,
+             bills_dir) -> None:
+    """Score the classifiers (default), or with --dedupe duplicate detection (precision/recall/F1), with
+    --independent the reading of exports that raybench did not write, or with --bills the PDF bill readers."""
     import json
 
+    if bills_dir:
+        _evaluate_bills(bills_dir)
+        if not (dedupe or classifiers or independent):
+            return
     if independent:
         from raybench.harness.independent import evaluate_independent, format_table
 
@@ -411,6 +426,19 @@ def evaluate(dedupe, classifiers, per_layout, real_dir, rows, seed, independent,
     with open(os.path.join(out_dir, "dedupe-eval.json"), "w") as f:
         json.dump(result, f, indent=1, default=str)
     click.echo(f"results: {os.path.join(out_dir, 'dedupe-eval.json')}")
+
+
+def _evaluate_bills(folder: str) -> None:
+    import json
+
+    from raybench.harness.bill_eval import evaluate_bills, format_bills
+
+    result = evaluate_bills(folder)
+    click.echo(format_bills(result))
+    os.makedirs("results", exist_ok=True)
+    with open(os.path.join("results", "bills-eval.json"), "w") as f:
+        json.dump(result, f, indent=1)
+    click.echo("results: results/bills-eval.json")
 
 
 def _evaluate_classifiers(per_layout: int, real_dir: str | None) -> None:

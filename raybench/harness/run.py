@@ -37,7 +37,9 @@ def generate_inputs(scenario: Scenario, cache_dir: str) -> list:
             else:
                 made.append(generate_file(layout, folder, rows=scenario.rows, seed=seed,
                                           defect_rate=scenario.defect_rate, fmt=scenario.fmt))
-    if scenario.pdf_pages:
+    if scenario.pdf_pages and scenario.pdf_layout != "att_mobility_voice":
+        made += _carrier_bills(scenario, folder)
+    elif scenario.pdf_pages:
         import pyarrow.parquet as pq
 
         from raybench.generate.pdf_bill import generate_pdf_bill, pdf_file_name
@@ -52,6 +54,25 @@ def generate_inputs(scenario: Scenario, cache_dir: str) -> list:
                                               defect_rate=scenario.defect_rate))
     if scenario.duplicates:
         made += [c for g in list(made) for c in _companions(g, folder, scenario.seed)]
+    return made
+
+
+def _carrier_bills(scenario, folder: str) -> list:
+    """The scenario's bills as carriers print them (:mod:`raybench.generate.carrier_bill`), cached."""
+    import pyarrow.parquet as pq
+
+    from raybench.generate.carrier_bill import bill_file_name, generate_carrier_bill
+    from raybench.generate.production import GeneratedFile
+
+    made = []
+    for seed in range(scenario.seed, scenario.seed + scenario.files):
+        path = os.path.join(folder, bill_file_name(scenario.pdf_layout, scenario.pdf_pages, seed))
+        if os.path.exists(path) and os.path.exists(path + ".truth.parquet"):
+            rows = pq.ParquetFile(path + ".truth.parquet").metadata.num_rows
+            made.append(GeneratedFile(path, path + ".truth.parquet", rows, scenario.pdf_layout))
+        else:
+            made.append(generate_carrier_bill(folder, layout=scenario.pdf_layout, pages=scenario.pdf_pages,
+                                              seed=seed))
     return made
 
 

@@ -23,7 +23,10 @@ runs the ingest on a local cluster of that many Ray nodes (``ray start --head``,
 
 ``rows`` is per file; ``files`` is how many files of each layout (seeds ``seed``, ``seed + 1``...).
 ``format`` is ``csv`` (each layout's own text, fixed-width for ``switch_fixed_detail``) or ``xlsx``;
-``pdf_pages`` adds ``files`` AT&T PDF bills of that many pages (then ``layouts`` defaults to none).
+``pdf_pages`` adds ``files`` AT&T PDF bills of that many pages (then ``layouts`` defaults to none);
+``pdf_layout`` says which: ``att_mobility_voice`` (the default: the records layout as a PDF table),
+``att_wireless_bill`` or ``tmobile_bill`` (bills as the carriers print them,
+:mod:`raybench.generate.carrier_bill`).
 
 Unknown keys and bad values raise :class:`ConfigError` naming the key and the allowed values.
 """
@@ -37,6 +40,9 @@ from raybench.catalog import GENERATED_LAYOUTS
 from raybench.errors import ConfigError
 from raybench.faults.plan import FaultPlan, parse_fault_plan
 from raybench.units import parse_bytes, parse_count
+
+PDF_LAYOUTS = ("att_mobility_voice", "att_wireless_bill", "tmobile_bill")
+"""What ``generate.pdf_layout`` may name."""
 
 METRICS = {
     "wall_s": "ingest wall time, seconds",
@@ -88,7 +94,7 @@ METRICS = {
 OPS = {"<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b, "==": lambda a, b: a == b,
        "<": lambda a, b: a < b, ">": lambda a, b: a > b}
 _TOP = {"name", "description", "generate", "ingest", "targets"}
-_GENERATE = {"layouts", "rows", "seed", "defect_rate", "files", "format", "pdf_pages", "duplicates"}
+_GENERATE = {"layouts", "rows", "seed", "defect_rate", "files", "format", "pdf_pages", "pdf_layout", "duplicates"}
 _INGEST = {"workers", "chunk_size", "tz", "num_cpus", "object_store", "commit_rows", "nodes"}
 _TOP = _TOP | {"peers", "scale_cpus", "scale_nodes", "faults"}
 _HARNESS_FAULTS = {"kill_driver_after_s", "reference"}
@@ -130,6 +136,7 @@ class Scenario:
     source: dict = field(default_factory=dict)
     fmt: str = "csv"
     pdf_pages: int | None = None
+    pdf_layout: str = "att_mobility_voice"
     commit_rows: int = 250_000
     duplicates: bool = False
     nodes: int = 1
@@ -222,6 +229,10 @@ def load_scenario(path: str) -> Scenario:
     pdf_pages = _number(gen, "pdf_pages", None, int, "generate")
     if pdf_pages is not None and pdf_pages < 1:
         raise ConfigError(f"generate.pdf_pages: {pdf_pages} must be >= 1")
+    pdf_layout = str(gen.get("pdf_layout", "att_mobility_voice"))
+    if pdf_layout not in PDF_LAYOUTS:
+        raise ConfigError(f"generate.pdf_layout: {pdf_layout!r} is not a PDF layout; allowed: "
+                          f"{', '.join(PDF_LAYOUTS)}")
     fmt = str(gen.get("format", "csv"))
     if fmt not in ("csv", "xlsx"):
         raise ConfigError(f"generate.format: {fmt!r} is not a format; allowed: csv, xlsx (PDF: pdf_pages)")
@@ -268,7 +279,8 @@ def load_scenario(path: str) -> Scenario:
         chunk_bytes=parse_bytes(ing.get("chunk_size", 4 << 20)), tz=ing.get("tz"),
         files=files, object_store_bytes=parse_bytes(store) if store is not None else None,
         peers=bool(doc.get("peers", False)), scale_cpus=scale, scale_nodes=scale_nodes,
-        targets=targets, source=doc, fmt=fmt, pdf_pages=pdf_pages, commit_rows=commit_rows, nodes=nodes,
+        targets=targets, source=doc, fmt=fmt, pdf_pages=pdf_pages, pdf_layout=pdf_layout, commit_rows=commit_rows,
+        nodes=nodes,
         faults=faults, duplicates=bool(gen.get("duplicates", False)),
         kill_driver_after_s=kill_driver, fault_reference=bool(harness_faults.get("reference", True)),
     )

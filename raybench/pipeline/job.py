@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from raybench.catalog import BUILTIN
-from raybench.errors import ConfigError, InputFileError, RaybenchError
+from raybench.errors import ConfigError, InputFileError, RaybenchError, UnknownLayoutError
 from raybench.faults.plan import FaultPlan
 from raybench.identify.file import FileIdentity
 from raybench.layout import Layout
@@ -102,6 +102,8 @@ class FileTask:
     identify_s: float | None = None
     method: str | None = None
     format: str = "text"
+    suspect: str | None = None
+    """Why a file read in full must not be taken as complete (a bill's scanned pages): status suspect."""
 
 
 def expand_paths(paths: list[str]) -> list[str]:
@@ -175,9 +177,17 @@ def _prepare_paged(task: FileTask, options: IngestOptions) -> FileTask:
         if task.format == "pdf":
             from raybench.read.pdf import PAGE_BYTES, identify_pdf, plan_pdf
 
-            layout, _ = identify_pdf(path, BUILTIN)
-            plan = plan_pdf(path, layout.columns, max(1, options.chunk_bytes // PAGE_BYTES))
-            dialect = f"pdf, {plan.pages} page{'' if plan.pages == 1 else 's'}"
+            pages_per_chunk = max(1, options.chunk_bytes // PAGE_BYTES)
+            kind = "pdf"
+            try:
+                layout, _ = identify_pdf(path, BUILTIN)
+                plan = plan_pdf(path, layout.columns, pages_per_chunk)
+            except UnknownLayoutError as exc:  # not an export's table: a bill as the carrier prints it?
+                from raybench.read.pdf_bills import plan_bill
+
+                plan = plan_bill(path, pages_per_chunk, first_error=exc.reason)
+                layout, task.suspect, kind = plan.layout, plan.suspect, "pdf bill"
+            dialect = f"{kind}, {plan.pages} page{'' if plan.pages == 1 else 's'}"
         else:
             from raybench.read.xlsx import ROW_BYTES, plan_xlsx
 
@@ -566,6 +576,8 @@ def _run_ingest(paths: list[str], options: IngestOptions) -> dict:
             if stored + quarantined == task.plan.n_records and failed_rows:
                 task.row.update(status="errors", error=f"{failed_rows} rows quarantined because a worker "
                                                        "failed on them; ingest the file again to retry")
+            elif stored + quarantined == task.plan.n_records and task.suspect:
+                task.row.update(status="suspect", error=task.suspect)
             elif stored + quarantined == task.plan.n_records:
                 status, error = file_verdict(sink.con, job, task.plan.sha256, task.plan.n_records, stored,
                                              quarantined, task.row.get("value_formats"))

@@ -415,6 +415,10 @@ def read_pdf_chunk(item: dict) -> ReadRows:
     Returns:
         One record per planned record, with ``source_page``; junk lines per reason in ``skipped``.
     """
+    if item["context"].startswith('{"bill"'):  # a carrier bill (raybench.read.pdf_bills)
+        from raybench.read.pdf_bills import read_bill_chunk
+
+        return read_bill_chunk(item)
     state = TableState.from_json(item["context"])
     start, end = item["page_start"], item["page_end"]
     rows = ReadRows()

@@ -7,12 +7,11 @@ junk lines fall on chunk and read-block edges."""
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 
 import pytest
 
-from raybench.pipeline.local import read_local
+from raybench.pipeline.local import LocalRead, local_verdict, read_local
 
 
 CASES = Path(__file__).resolve().parents[1] / "cases" / "delimited"
@@ -37,20 +36,8 @@ def canonical(rows: list[dict]) -> tuple[list, list]:
 
 
 def verdict(row: dict, rows: list[dict]) -> tuple[str, str | None]:
-    """The file's status as the driver's finalizer decides it, over a DuckDB file of these rows."""
-    import pyarrow as pa
-
-    from raybench.pipeline.transform import OUTPUT_SCHEMA
-    from raybench.pipeline.verdict import file_verdict
-    from raybench.sink.duckdb_sink import DuckDBSink
-
-    with tempfile.TemporaryDirectory() as tmp:
-        sink = DuckDBSink(str(Path(tmp) / "v.duckdb"))
-        sink.write(pa.Table.from_pylist(rows, schema=OUTPUT_SCHEMA))
-        out = file_verdict(sink.con, "job-cases", row["sha256"], row["rows_read"], row["rows_stored"],
-                           row["rows_quarantined"], row.get("value_formats"))
-        sink.close()
-    return out
+    """The file's status as the driver's finalizer decides it."""
+    return local_verdict(LocalRead(row, rows, 0, None))
 
 
 @pytest.mark.parametrize("name", NAMES)

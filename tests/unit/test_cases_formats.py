@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from raybench.pipeline.job import IngestOptions, _prepare, chunk_items
-from raybench.pipeline.local import read_local
+from raybench.pipeline.local import LocalRead, local_verdict, read_local
 
 
 ROOT = Path(__file__).resolve().parents[1] / "cases"
@@ -43,11 +43,14 @@ def test_case(folder, name, chunk_bytes):
                                    "rows_quarantined", "lines_skipped")}
     assert got == {k: want[k] for k in got}
     assert row["rows_read"] == row["rows_stored"] + row["rows_quarantined"]
+    # a bill with a scanned page is suspect by its plan; a file with too much quarantined, by its verdict
+    status = local_verdict(LocalRead(row, rows, n_chunks, None))[0]
+    assert status == want.get("status", "ok")
     cdr, quarantine = canonical(rows)
     assert cdr == want["cdr"]
     assert quarantine == want["quarantine"]
     if chunk_bytes == 7 and folder != "fixed":  # one page / one row a chunk: the edges are exercised
-        assert n_chunks == (max(r[1] for r in want["cdr"] + want["quarantine"]) if folder == "pdf"
+        assert n_chunks == (len({r[1] for r in want["cdr"] + want["quarantine"]}) if folder == "pdf"
                             else want["rows_read"])
 
 

@@ -39,7 +39,7 @@ def test_counts_and_sizes_are_parsed(tmp_path):
 @pytest.mark.parametrize("text, message", [
     ("colour: red\n", "scenario key 'colour' is not known; allowed: description, faults, generate"),
     ("generate: {rowz: 5}\n", "scenario key 'generate.rowz' is not known; allowed: defect_rate, duplicates, files, format, "
-                               "layouts, pdf_pages, rows"),
+                               "layouts, pdf_layout, pdf_pages, rows"),
     ("generate: {format: pdf}\n", "generate.format: 'pdf' is not a format; allowed: csv, xlsx (PDF: pdf_pages)"),
     ("generate: {pdf_pages: 0}\n", "generate.pdf_pages: 0 must be >= 1"),
     ("generate: {seed: eleven}\n", "scenario key 'generate.seed': 'eleven' is not a int"),
