@@ -7,6 +7,11 @@ SIGINT raises ``KeyboardInterrupt`` in the main thread as Python's own handler w
 what it read, marks its manifest and its unfinished ``files`` rows ``interrupted``
 (:func:`mark_stopped`) and raises :class:`raybench.errors.IngestInterrupted`. A second SIGINT while
 it does so is ignored (with a line saying so); a third raises ``KeyboardInterrupt`` again.
+
+From the first SIGINT until the guard ends, standard output goes to ``/dev/null`` unless Ray's own logs
+were asked for (``--ray-logs``): stopping the pool kills its actors, and Ray reports each killed actor's
+pending task on the driver's standard output (``(raylet) Task MapWorker... failed ... killed by
+ray.kill``), which is noise to someone who pressed Ctrl-C. raybench's own message goes to stderr.
 """
 
 from __future__ import annotations
@@ -17,7 +22,39 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-_state = {"count": 0}
+_state = {"count": 0, "stdout": None}
+
+
+def _mute_stdout() -> None:
+    """Point descriptor 1 at ``/dev/null`` (once), keeping the original to restore."""
+    import os
+
+    from raybench.ray_logs import ray_logs_wanted
+
+    if _state["stdout"] is not None or ray_logs_wanted():
+        return
+    try:
+        sys.stdout.flush()
+        _state["stdout"] = os.dup(1)
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.close(null)
+    except (OSError, ValueError):
+        _state["stdout"] = None
+
+
+def _restore_stdout() -> None:
+    import os
+
+    if _state["stdout"] is None:
+        return
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        pass
+    os.dup2(_state["stdout"], 1)
+    os.close(_state["stdout"])
+    _state["stdout"] = None
 
 
 def interrupt_requested() -> bool:
@@ -28,6 +65,7 @@ def interrupt_requested() -> bool:
 def _handle(signum, frame) -> None:
     _state["count"] += 1
     if _state["count"] == 1:
+        _mute_stdout()
         raise KeyboardInterrupt
     if _state["count"] == 2:
         sys.stderr.write("raybench: stopping: committing the rows read so far (Ctrl-C again to quit at once)\n")
@@ -49,6 +87,7 @@ def sigint_guard() -> Iterator[None]:
     try:
         yield
     finally:
+        _restore_stdout()
         signal.signal(signal.SIGINT, previous)
         _state["count"] = saved
 
