@@ -13,7 +13,6 @@ the writer's own values: rows right, rows missed, rows silently wrong. Not a tes
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import sys
@@ -27,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "bills"))
 
 from bill_writer import Usage, att_bill, tmobile_bill  # noqa: E402
 
-from raybench.harness.peers import measure  # noqa: E402
+from raybench.harness.peers import measure_ingest  # noqa: E402
 
 ROWS_PER_DETAIL_PAGE = 62
 """About how many usage rows the writer fits on one page of call detail (with day headings)."""
@@ -114,14 +113,7 @@ def main() -> None:
         path = os.path.join(tmp, f"{args.layout}-{args.pages}p.pdf")
         bill.save(path)
         db = os.path.join(tmp, "bill.duckdb")
-        cmd = [os.path.join(os.path.dirname(sys.executable), "raybench"), "ingest", path, "--db", db,
-               "--results", os.path.join(tmp, "r.json"), "--no-progress"]
-        if args.workers:
-            cmd += ["--workers", str(args.workers)]
-        m = measure(cmd, env)
-        if m["returncode"] != 0:
-            sys.exit(f"failed ({m['returncode']}): {' '.join(cmd)}\n{m['output'][-3000:]}")
-        result = json.load(open(os.path.join(tmp, "r.json")))
+        m, result = measure_ingest(path, db, os.path.join(tmp, "r.json"), workers=args.workers, env=env)
         score = check(db, want)
         size = os.path.getsize(path)
         reader = reader_only(path)

@@ -14,15 +14,13 @@ is made once, streamed (cached under ``~/.cache/raybench``). Not a test: run it 
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import sys
 import tempfile
 
 import psutil
 
 from raybench.generate.production import GENERATOR_VERSION, file_name, generate_file
-from raybench.harness.peers import measure
+from raybench.harness.peers import measure_ingest
 from raybench.harness.run import default_cache_dir
 
 PAGE_RECORDS = 10_000
@@ -80,14 +78,8 @@ def main() -> None:
     want_skipped = {"banner": len(BANNERS), "header": 1, "repeated_header": pages - 1, "footer": pages + 2}
     env = dict(os.environ, RAY_AUTH_MODE=os.environ.get("RAY_AUTH_MODE", "disabled"))
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = [os.path.join(os.path.dirname(sys.executable), "raybench"), "ingest", dst, "--db",
-               os.path.join(tmp, "u16.duckdb"), "--results", os.path.join(tmp, "r.json"), "--no-progress"]
-        if args.workers:
-            cmd += ["--workers", str(args.workers)]
-        m = measure(cmd, env)
-        if m["returncode"] != 0:
-            sys.exit(f"failed ({m['returncode']}): {' '.join(cmd)}\n{m['output'][-3000:]}")
-        result = json.load(open(os.path.join(tmp, "r.json")))
+        m, result = measure_ingest(dst, os.path.join(tmp, "u16.duckdb"), os.path.join(tmp, "r.json"),
+                                   workers=args.workers, env=env)
     f = result["files"][0]
     gib = 2**30
     print(f"file: {dst} ({os.path.getsize(dst) / 2**20:.0f} MiB, {f['encoding']}, {args.rows} rows)")
@@ -95,7 +87,7 @@ def main() -> None:
     print(f"status {f['status']}; rows read {f['rows_read']}, stored {f['rows_stored']}, quarantined "
           f"{f['rows_quarantined']}; lines skipped {f['lines_skipped']} (written: {want_skipped})")
     ok = (f["rows_read"] == args.rows == f["rows_stored"] + f["rows_quarantined"]
-          and f["lines_skipped"] == want_skipped)
+          and f["lines_skipped"] == {k: v for k, v in want_skipped.items() if v})  # a reason with 0 lines is absent
     print(f"accounting {'holds' if ok else 'WRONG'}")
     print(f"wall_s {m['wall_s']:.1f}  rows_per_s {args.rows / m['wall_s']:,.0f}  "
           f"peak_pss_GiB {m['pss_bytes_peak'] / gib:.2f}")

@@ -84,3 +84,26 @@ def run_peers(paths: list[str]) -> dict:
                 entry["error"] = m["output"].strip().splitlines()[-1][:300] if m["output"].strip() else "failed"
             out[name] = entry
     return out
+
+
+def measure_ingest(path: str, db: str, results: str, *, workers: int | None = None, env: dict | None = None) -> tuple[dict, dict]:
+    """``raybench ingest PATH --db DB --results RESULTS`` as a user runs it (this install's ``raybench``),
+    measured by :func:`measure`.
+
+    Returns:
+        ``(measure's dict, the results JSON)``.
+
+    Raises:
+        SystemExit: the ingest failed; the message has the command and the end of its output.
+    """
+    import json
+    import os
+    import sys
+
+    cmd = [os.path.join(os.path.dirname(sys.executable), "raybench"), "ingest", path, "--db", db,
+           "--results", results, "--no-progress"] + (["--workers", str(workers)] if workers else [])
+    m = measure(cmd, env)
+    if m["returncode"] != 0:
+        sys.exit(f"failed ({m['returncode']}): {' '.join(cmd)}\n{m['output'][-3000:]}")
+    with open(results) as f:
+        return m, json.load(f)
