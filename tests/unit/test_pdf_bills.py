@@ -17,7 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bill_writer import Usage, att_bill, tmobile_bill  # noqa: E402
 from test_cases_formats import canonical, ingest_local  # noqa: E402
 
-from raybench.pipeline.job import IngestOptions, _prepare  # noqa: E402
+from raybench.pipeline.job import IngestOptions, _prepare  # noqa: E402  (files that fail to plan)
+from raybench.pipeline.local import read_local  # noqa: E402
 from raybench.read.pdf_bills import BillState, parse_period, resolve_date  # noqa: E402
 
 
@@ -98,9 +99,9 @@ def test_the_zone_note_decides_the_zone(tmp_path):
                         (date(2025, 8, 15), date(2025, 9, 14)), zone_note="Eastern")
     path = tmp_path / "east.pdf"
     bill.save(str(path))
-    task = _prepare(str(path), IngestOptions(db="unused"), str(tmp_path), "job-zone")
-    assert task.layout.tz == "America/New_York"
-    assert task.layout.tz_source.startswith("stated: the bill's note on page 3")
+    read = read_local(str(path))
+    assert read.layout.tz == "America/New_York"
+    assert read.layout.tz_source.startswith("stated: the bill's note on page 3")
     _, cdr = _check(bill, "tmobile_bill", tmp_path)
     assert cdr[0][5] == "2025-09-12T13:05:00Z"
 
@@ -109,9 +110,9 @@ def test_a_scanned_page_is_counted_and_makes_the_file_suspect(tmp_path):
     bill = att_bill({"3125550100": _calls(5)}, (date(2025, 5, 4), date(2025, 6, 3)), scanned_before_detail=True)
     path = tmp_path / "scanned.pdf"
     bill.save(str(path))
-    task = _prepare(str(path), IngestOptions(db="unused"), str(tmp_path), "job-scan")
-    assert task.row["lines_skipped"]["scanned_page"] == 1
-    assert task.suspect == ("scanned page without a text layer, not read (OCR through Tesseract is not available "
+    read = read_local(str(path))
+    assert read.file["lines_skipped"]["scanned_page"] == 1
+    assert read.file["status"] == "suspect" and read.file["error"] == ("scanned page without a text layer, not read (OCR through Tesseract is not available "
                             "here): page 3")
     _check(bill, "att_wireless_bill", tmp_path)
 
@@ -120,9 +121,9 @@ def test_lines_that_read_like_calls_outside_a_known_table_make_the_file_suspect(
     bill = att_bill({"3125550100": _calls(4)}, (date(2025, 5, 4), date(2025, 6, 3)), unknown_table=True)
     path = tmp_path / "roaming.pdf"
     bill.save(str(path))
-    task = _prepare(str(path), IngestOptions(db="unused"), str(tmp_path), "job-unknown")
-    assert task.row["lines_skipped"]["unknown_table"] == 3
-    assert task.suspect.startswith("3 line(s) that read like calls outside a known bill table (an unknown table): "
+    read = read_local(str(path))
+    assert read.file["lines_skipped"]["unknown_table"] == 3
+    assert read.file["status"] == "suspect" and read.file["error"].startswith("3 line(s) that read like calls outside a known bill table (an unknown table): "
                                    "page 3")
 
 
