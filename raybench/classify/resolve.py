@@ -78,6 +78,7 @@ def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers
     from raybench.classify.models import default_classifiers
     from raybench.classify.sample import decode_sample, sample_text
     from raybench.classify.templates import match_template
+    from raybench.classify.value_check import check_timing_columns
 
     identity: FileIdentity | None = None
     rules_reason = ""
@@ -112,6 +113,12 @@ def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers
     base = get_layout(result.layout)
     try:
         mapping = exact_names_first(base, tuple(names), {c.name: c.field for c in result.columns})
+        repair = check_timing_columns(tuple(names), [sample.column(j) for j in range(len(names))], mapping)
+        if repair.changed:
+            mapping = repair.mapping
+            result = replace(result, columns=tuple(
+                replace(c, field=repair.changed[c.name][1], confidence=repair.changed[c.name][2])
+                if c.name in repair.changed else c for c in result.columns))
         layout = mapped_layout(base, names, mapping, has_header=sample.header is not None,
                                delimiter=sample.delimiter, skip_initial_space=sample.skip_initial_space, path=path,
                                flag_unmapped=True)
