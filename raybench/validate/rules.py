@@ -181,7 +181,8 @@ RULES += tuple(
     for c in UNMAPPED_COLUMNS)
 
 ROW_FLAG_FIELDS = {"recording_leg": ("record_type",),
-                   "ocr_text": ("start_utc", "duration_s", "caller", "callee", "record_type", "direction")}
+                   "ocr_text": ("start_utc", "duration_s", "caller", "callee", "record_type", "direction"),
+                   "pdf_table_finder": ("start_utc", "duration_s", "caller", "callee", "record_type", "direction")}
 """Flags a layout sets by pattern (:attr:`raybench.layout.Layout.row_flags`) and what they put in doubt."""
 
 FLAG_FIELDS: dict[str, tuple[str, ...]] = {
