@@ -30,8 +30,8 @@ from raybench.schema import UNKNOWN_RECORD_TYPE
 PARSE_REASONS = {
     "field_count": "the record has a number of fields the layout does not accept",
     "encoding": "the record holds bytes that do not decode in the file's encoding",
-    "quoting": "a double quote opens a field that does not close inside the record (or within "
-               "MAX_QUOTED_LINES lines: reading goes on at the next line)",
+    "quoting": "a double quote opens a field that does not close inside the record (no line within "
+               "MAX_QUOTED_LINES closes it: that line alone is the record, reading goes on at the next)",
     "record_length": "a fixed-width record too short to hold every column of the layout",
 }
 
