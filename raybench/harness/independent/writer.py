@@ -221,8 +221,9 @@ def write_set(out_dir: str, seed: int = 0, only: list[str] | None = None, group:
     os.makedirs(out_dir, exist_ok=True)
     specs = [s for s in group_specs(group) if only is None or s.name in only or s.family in only]
     docs = [write_file(s, out_dir, seed) for s in specs]
+    keys = ("file", "family", "records", "expected_status", "expected_quarantined", "notes")
+    manifest = {"seed": seed, **({"group": group} if group != "main" else {}),
+                "files": [{k: d[k] for k in keys} for d in docs]}
     with open(os.path.join(out_dir, "manifest.json"), "w") as f:
-        json.dump({"seed": seed, **({"group": group} if group != "main" else {}), "files": [{k: d[k] for k in ("file", "family", "records", "expected_status",
-                                                               "expected_quarantined", "notes")} for d in docs]},
-                  f, indent=1)
+        json.dump(manifest, f, indent=1)
     return docs
