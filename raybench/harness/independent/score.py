@@ -187,7 +187,7 @@ def summarize(per_file: list[dict]) -> dict:
 
 
 def evaluate_independent(out_dir: str, seed: int = 0, only: list[str] | None = None, workers: int | None = 1,
-                         tz: str = LOCAL_ZONE, address: str | None = None) -> dict:
+                         tz: str = LOCAL_ZONE, address: str | None = None, group: str = "main") -> dict:
     """Write the set into ``out_dir/set``, ingest it in one job (``out_dir/eval.duckdb``), score it.
 
     Args:
@@ -197,6 +197,7 @@ def evaluate_independent(out_dir: str, seed: int = 0, only: list[str] | None = N
         workers: actors in the pool.
         tz: ``--tz`` of the job: the zone the set's local-time files are written in.
         address: a Ray cluster to join; None starts an embedded one (or reuses a running one).
+        group: ``main`` (the 26 files) or ``holdout`` (:mod:`.holdout`).
 
     Returns:
         ``job``, ``seed``, ``files`` (per-file figures and verdicts), ``totals`` (:func:`summarize`),
@@ -206,7 +207,7 @@ def evaluate_independent(out_dir: str, seed: int = 0, only: list[str] | None = N
 
     os.environ.setdefault("RAY_AUTH_MODE", "disabled")
     set_dir = os.path.join(out_dir, "set")
-    docs = write_set(set_dir, seed=seed, only=only)
+    docs = write_set(set_dir, seed=seed, only=only, group=group)
     db = os.path.join(out_dir, "eval.duckdb")
     for suffix in ("", ".wal"):
         if os.path.exists(db + suffix):
@@ -215,7 +216,7 @@ def evaluate_independent(out_dir: str, seed: int = 0, only: list[str] | None = N
     ingest = run_ingest(paths, IngestOptions(db=db, tz=tz, workers=workers, progress=False, address=address,
                                              results=os.path.join(out_dir, "ingest.json")))
     per_file = score_db(db, ingest["job"], ingest["files"], docs)
-    result = {"job": ingest["job"], "seed": seed, "db": db, "tz": tz, "files": per_file,
+    result = {"job": ingest["job"], "seed": seed, "group": group, "db": db, "tz": tz, "files": per_file,
               "totals": summarize(per_file)}
     path = os.path.join(out_dir, "independent-eval.json")
     result["results_path"] = path
@@ -226,11 +227,12 @@ def evaluate_independent(out_dir: str, seed: int = 0, only: list[str] | None = N
 
 def format_table(result: dict) -> str:
     """The per-file table and the totals, as text."""
-    lines = [f"{'file':26} {'family':10} {'exp/got':17} {'rec':>4} {'stor':>4} {'quar':>4}  {'verdict':14} "
+    w = max([26] + [len(r["file"]) for r in result["files"]])
+    lines = [f"{'file':{w}} {'family':10} {'exp/got':17} {'rec':>4} {'stor':>4} {'quar':>4}  {'verdict':14} "
              "wrong fields"]
     for r in result["files"]:
         wrong = ", ".join(f"{f} {c}" for f, c in r["wrong_fields"].items()) or "-"
-        lines.append(f"{r['file']:26} {r['family']:10} {r['expected_status'] + '/' + str(r['status']):17} "
+        lines.append(f"{r['file']:{w}} {r['family']:10} {r['expected_status'] + '/' + str(r['status']):17} "
                      f"{r['records']:>4} {r['stored']:>4} {r['quarantined']:>4}  {r['verdict']:14} {wrong}")
         for e in r["examples"][:3]:
             lines.append(f"{'':30}e.g. {e}")
