@@ -112,8 +112,11 @@ def mapped_layout(base: Layout, columns: tuple[str, ...], mapping: dict[str, str
         start = StartSpec(col(start.column) or columns[0], time_column, start.formats, start.epoch)
         if base.start.time_column is not None and start.time_column is None:
             raise UnknownLayoutError(path, f"classified as {base.id} but no column maps to 'start_time'", row=1)
-    missing = tuple(sorted({c for f in base_fields.values() if f != "ignore" and f not in by_field
-                            for c in CANONICAL_OF.get(f, ())})) if flag_unmapped else ()
+    missing = {c for f in base_fields.values() if f != "ignore" and f not in by_field for c in CANONICAL_OF.get(f, ())}
+    for name, vm in (("record_type", base.record_type), ("direction", base.direction)):
+        if vm is not None and vmap(vm) is None:  # a descriptor column read for both, lost with its field
+            missing.add(name)
+    missing = tuple(sorted(missing)) if flag_unmapped else ()
     return replace(
         base, columns=tuple(columns), has_header=has_header, delimiter=delimiter, unmapped=missing,
         skip_initial_space=skip_initial_space, field_counts=(), header_aliases=(), probe={}, start=start,

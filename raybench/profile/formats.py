@@ -36,6 +36,7 @@ def date_time_formats(day_first_region: bool = False) -> tuple[str, ...]:
         dates = tuple(sorted(dates, key=lambda d: 0 if d.startswith("%d") else 1))
     out = [f"{d} {t}" for d in dates for t in _TIMES]
     out += [f"%Y-%m-%dT{t}" for t in ("%H:%M:%S", "%H:%M:%S%.f")]
+    out += [f"%Y-%m-%d{sep}{t}Z" for sep in ("T", " ") for t in ("%H:%M:%S", "%H:%M:%S%.f")]  # ISO 8601 UTC
     return tuple(out)
 
 

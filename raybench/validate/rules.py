@@ -151,6 +151,11 @@ RULES: tuple[Rule, ...] = (
          lambda lo: lo.record_type is not None,
          lambda lo: pl.col("record_type").is_not_null(),
          "soft", ("record_type",)),
+    Rule("record_type_inferred", "the record type is the layout's own reading of its descriptor, not the "
+         "record-type model's guess for a descriptor the layout does not know",
+         lambda lo: lo.record_type is not None,
+         lambda lo: pl.col("_record_type_model").is_null(),
+         "soft", ("record_type",)),
     Rule("direction_known", "the direction descriptor is one the layout knows",
          lambda lo: lo.direction is not None,
          lambda lo: pl.col("direction").is_not_null(),
