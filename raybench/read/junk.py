@@ -53,8 +53,10 @@ FOOTER_PATTERNS = (
     # *** End of Report *** / END OF FILE / -- end of the listing --
     r"[ \t\f\v*=#-]*end[ \t]+of[ \t]+(?:the[ \t]+)?(?:report|file|data|records?|listing|document|output"
     r"|transmission)\b.*",
-    # *** CONTINUED *** / CONTINUES... / ...CONTINUED / (continued) / Continued on next page: a page break
-    r"[ \t\f\v*=(.-]*contin(?:ued|ues)(?:[ \t]+(?:on[ \t]+)?(?:the[ \t]+)?(?:next|following)[ \t]+page)?[ \t.*=)-]*",
+    # *** CONTINUED *** / CONTINUES... / ...CONTINUED / (continued) / Continued on next page / - MORE -:
+    # a page break
+    r"[ \t\f\v*=(.-]*(?:contin(?:ued|ues)|more)(?:[ \t]+(?:on[ \t]+)?(?:the[ \t]+)?(?:next|following)[ \t]+page)?"
+    r"[ \t.*=)-]*",
     NOTICE_PATTERN,
     # (1234 rows affected) / 1,234 records
     r"[ \t\f\v(]*(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)[ \t]+(?:rows?|records?)\b[^0-9]*",
@@ -66,11 +68,11 @@ FOOTER_PATTERNS = (
 
 _FOOTER_RE = re.compile("|".join(f"(?:{p})" for p in FOOTER_PATTERNS), re.IGNORECASE | re.ASCII)
 
-ANCHORS = (b"page", b"total", b"row", b"record", b"contin", b"propriet", b"confidential", b"internal")
+ANCHORS = (b"page", b"total", b"row", b"record", b"contin", b"more", b"propriet", b"confidential", b"internal")
 """Lower-case words one of which every footer holds (besides ``end of``): the candidate search."""
 
 _END_OF = re.compile(rb"end[ \t]+of")
-_ANCHOR_POLARS = "page|total|row|record|contin|propriet|confidential|internal|end[ \t]+of"
+_ANCHOR_POLARS = "page|total|row|record|contin|more|propriet|confidential|internal|end[ \t]+of"
 _BLANK_BYTES = tuple(BLANK_CHARS.encode())
 
 SQL_TYPE = (r"\"?[ \t]*(?:unsigned[ \t]+)?(?:integer|int|bigint|smallint|tinyint|int2|int4|int8|varchar2?|"

@@ -185,6 +185,12 @@ RULES += tuple(
          lambda lo, c=c: c in lo.unmapped, lambda lo: pl.lit(False), "soft", (c,))
     for c in UNMAPPED_COLUMNS)
 
+RULES += tuple(
+    Rule(f"guessed_{c}", f"the source column that fills {c} is not a guess of the column models (they mapped it "
+         f"with a confidence under 0.6: {c} may be read from the wrong column)",
+         lambda lo, c=c: c in lo.guessed, lambda lo: pl.lit(False), "soft", (c,))
+    for c in UNMAPPED_COLUMNS)
+
 ROW_FLAG_FIELDS = {"recording_leg": ("record_type",),
                    "ocr_text": ("start_utc", "duration_s", "caller", "callee", "record_type", "direction"),
                    "pdf_table_finder": ("start_utc", "duration_s", "caller", "callee", "record_type", "direction")}
