@@ -228,7 +228,9 @@ def _record_ends(nl: np.ndarray, q: np.ndarray, final: bool) -> tuple[np.ndarray
     inside = before % 2 == 1
     odd_end = q.size % 2 == 1
     if _longest_run(inside, 0) < MAX_QUOTED_LINES and not (final and odd_end):  # parity decides
-        return nl[~inside], odd_end
+        # undecided when the record after the last end has an open quote (odd now, or open at one of its
+        # newlines): which line closes it, if any, needs that record's whole lines
+        return nl[~inside], not final and (odd_end or bool(nl.size and inside[-1]))
     # a broken quote (or the file's end inside one): cut line by line, as split_records does
     n = nl.size
     odd = np.diff(np.concatenate(([0], before))) % 2 == 1
