@@ -169,10 +169,11 @@ def _resolve_ruled(path: str, facts, sample: FileSample, clf: Classifiers
     except UnknownLayoutError:
         return None
     layout = replace(layout, positions=positions)
-    by_name = {c.name: c.confidence for c in columns}
+    # a column keeps the models' confidence where it keeps their field; a name or the values that gave
+    # it another field are facts (1.0)
     cols = tuple(ColumnMapping(i, n, mapping.get(n, "ignore"),
-                               1.0 if mapping.get(n) != (next((c.field for c in columns if c.name == n), None))
-                               else by_name.get(n, 1.0)) for i, n in enumerate(names))
+                               c.confidence if mapping.get(n, "ignore") == c.field else 1.0)
+                 for i, (n, c) in enumerate(zip(names, columns)))
     used = [c.confidence for c in cols if c.field != "ignore"]
     confidence = round(min(used), 3) if used else 0.0
     result = FileClassification(base.id, base.carrier, confidence, ((base.id, confidence),), cols, "ruled")
