@@ -194,8 +194,9 @@ def write_file(spec: FileSpec, out_dir: str, seed: int) -> dict:
     return doc
 
 
-GROUPS = ("main", "holdout")
-"""``main``: :data:`FILES`; ``holdout``: :data:`raybench.harness.independent.holdout.HOLDOUT`."""
+GROUPS = ("main", "holdout", "holdout2")
+"""``main``: :data:`FILES`; ``holdout``: :data:`raybench.harness.independent.holdout.HOLDOUT`; ``holdout2``:
+:data:`raybench.harness.independent.holdout2.HOLDOUT2`."""
 
 
 def group_specs(group: str = "main") -> tuple[FileSpec, ...]:
@@ -206,6 +207,10 @@ def group_specs(group: str = "main") -> tuple[FileSpec, ...]:
         from raybench.harness.independent.holdout import HOLDOUT
 
         return HOLDOUT
+    if group == "holdout2":
+        from raybench.harness.independent.holdout2 import HOLDOUT2
+
+        return HOLDOUT2
     raise ValueError(f"unknown group {group!r} (expected one of {', '.join(GROUPS)})")
 
 
@@ -213,7 +218,8 @@ def write_set(out_dir: str, seed: int = 0, only: list[str] | None = None, group:
     """Write the set (or the files named in ``only``, by name or family) into ``out_dir``.
 
     Args:
-        group: ``main`` (the 26 files) or ``holdout`` (the held-out group, :mod:`.holdout`).
+        group: ``main`` (the 26 files), ``holdout`` (the held-out group, :mod:`.holdout`) or ``holdout2`` (the
+            second held-out group, :mod:`.holdout2`).
 
     Returns:
         The truth documents, one per file (also in ``<file>.truth.json``; ``manifest.json`` lists them).
