@@ -230,6 +230,29 @@ SWITCH_FIXED = Layout(
            "type codes and the trunk are raybench's synthetic set",
 )
 
+STATION_FIXED = Layout(
+    id="station_fixed_detail",
+    carrier="generic",
+    columns=("DATE", "TIME", "STATION", "NUMBER", "DURATION", "TYPE"),
+    positions=((0, 10), (11, 19), (20, 27), (28, 48), (49, 58), (59, 63)),
+    start=StartSpec("DATE", "TIME", ("%m/%d/%Y %H:%M:%S",)),
+    tz="America/Chicago",
+    tz_source="assumed: station reports print the phone system's local time without a zone; override with --tz",
+    duration_column="DURATION",
+    duration_unit="hh_mm_ss",
+    subscriber="STATION",
+    partner="NUMBER",
+    record_type=ValueMap("TYPE", {}, default="voice"),
+    direction=ValueMap("TYPE", {"OUT": "outgoing", "OG": "outgoing", "O": "outgoing", "IN": "incoming",
+                                "I": "incoming", "IC": "internal", "INT": "internal"}),
+    pbx_parties=True,
+    source="a phone system's station message detail report (SMDR; switch reports: carrier-formats.md 1.9): one "
+           "row a call, the station (extension) the row is about and the other party's number; "
+           "the call-class codes (OUT/OG outgoing, IN incoming, IC intercom) and the column names are "
+           "raybench's reading of such reports, the formats are decided per file by the value profile; "
+           "national numbers are read as North American (assumed, like the zone)",
+)
+
 FREESWITCH_CDR_CSV = Layout(
     id="freeswitch_cdr_csv",
     carrier="freeswitch",
@@ -396,7 +419,7 @@ INDIA_LEA_CDR = Layout(
 
 BUILTIN: tuple[Layout, ...] = (
     ATT_MOBILITY_VOICE, TMOBILE, SPRINT_CDMA, VERIZON_BILLING, ASTERISK_MASTER, BANDICOOT,
-    BANDICOOT_ANTENNAS, ORANGE, CDRSTATS_IMPORT, CDRSTATS_CDRIMPORT, SWITCH_FIXED,
+    BANDICOOT_ANTENNAS, ORANGE, CDRSTATS_IMPORT, CDRSTATS_CDRIMPORT, SWITCH_FIXED, STATION_FIXED,
     FREESWITCH_CDR_CSV, CUCM_CDR, CUCM_CMR, AVAYA_IPO_SMDR, THREECX_CDR, RESEARCH_MOBILITY, INDIA_LEA_CDR,
 )
 

@@ -142,7 +142,7 @@ def _resolve_ruled(path: str, facts, sample: FileSample, clf: Classifiers
     mapped by exact names, then the column model, then their values; None when the file has no rule."""
     from raybench.catalog import get_layout
     from raybench.classify.fields import exact_names_first, guessed_fields, mapped_layout
-    from raybench.classify.ruled import NANP_PARTS, ruled_sample
+    from raybench.classify.ruled import NANP_PARTS, ruled_sample, station_mapping
     from raybench.classify.value_check import check_timing_columns
 
     found = ruled_sample(sample.text)
@@ -159,6 +159,9 @@ def _resolve_ruled(path: str, facts, sample: FileSample, clf: Classifiers
         for name in names:
             if name.lower() == nanp and mapping.get(name) == "ignore":
                 mapping[name] = "callee"
+    station = station_mapping(names, mapping)
+    if station is not None:  # a report by extension: the station and the other party, a call class
+        base, mapping = get_layout("station_fixed_detail"), station
     repair = check_timing_columns(names, [rsample.column(j) for j in range(len(names))], mapping)
     mapping = repair.mapping
     try:

@@ -183,9 +183,10 @@ def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer,
         first = first.with_columns(direction=pl.when(df[column].str.strip_chars() == value)
                                    .then(pl.lit("internal")).otherwise(pl.col("direction")))
 
-    # A-number / B-number: given directly, or subscriber + other party ordered by direction.
+    # A-number / B-number: given directly, or subscriber + other party ordered by direction (a phone
+    # system's internal call is the station's own: it is the A-number).
     if layout.subscriber is not None or (layout.partner is not None and layout.caller is None):
-        out = pl.col("direction") == "outgoing"
+        out = pl.col("direction").is_in(["outgoing", "internal"])
         first = first.with_columns(
             _caller=pl.when(out).then(pl.col("_subscriber")).otherwise(pl.col("_partner")),
             _callee=pl.when(out).then(pl.col("_partner")).otherwise(pl.col("_subscriber")),
