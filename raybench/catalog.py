@@ -361,7 +361,8 @@ THREECX_CDR = Layout(
              "missed-queue-calls"),
     has_header=False,
     field_counts=(27,),
-    probe={0: r"Call \d+", 3: r"\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}", 2: r"(\d+:\d{2}:\d{2})?"},
+    probe={0: r"(?:Call )?\d+", 1: r"[0-9A-Fa-f]{16}_\d+", 3: r"\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}",
+           2: r"(\d+:\d{2}:\d{2})?"},
     start=StartSpec("time-start", None, ("%Y/%m/%d %H:%M:%S",)),
     end_column="time-end",
     tz="UTC",
@@ -371,11 +372,14 @@ THREECX_CDR = Layout(
     caller="from-no",
     callee="to-no",
     record_type=ValueMap("reason-terminated", {}, default="voice"),
-    direction=ValueMap("from-type", {"External": "incoming", "Line": "incoming"}, default="unknown"),
+    direction=ValueMap("from-type", {"External": "incoming", "Line": "incoming", "Extension": "outgoing"},
+                       default="unknown"),
     region=None,
     pbx_parties=True,
-    source="3CX v16/v18 CDR service default fields (27; 'Call NNNN' history id; durations HH:MM:SS, empty "
-           "when never answered; extensions as Ext.NNN); cases/real/more/README.md",
+    source="3CX v16/v18 CDR service default fields (27; the history id bare or as 'Call NNNN' (a CDR server's "
+           "prefix), the call id '<16 hex>_<n>'; durations HH:MM:SS, empty when never answered; extensions as "
+           "Ext.NNN; from-type Line/External is a call in, Extension a call from an extension); "
+           "cases/real/more/README.md",
 )
 
 RESEARCH_MOBILITY = Layout(

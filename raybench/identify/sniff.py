@@ -27,6 +27,10 @@ PROBE_RECORDS = 20
 """How many records a headerless probe checks."""
 
 MAX_BANNER_RECORDS = 50
+
+MIN_PREFIX_NAMES = 8
+"""Fewest of a headerless layout's own column names (the first ones, in order) that a header line added
+by a logger must give for the layout to match it."""
 """Non-blank records that may come before the header line (banners)."""
 
 DELIMITERS = (",", ";", "|", "\t")
@@ -92,7 +96,14 @@ def _header_matches(layout: Layout, first: list[str]) -> bool:
         return all(normalize_header(c) in names for c in layout.header_required)
     got = tuple(normalize_header(c) for c in first)
     want = tuple(normalize_header(c) for c in layout.columns)
-    return got == want or got in {tuple(normalize_header(c) for c in a) for a in layout.header_aliases}
+    if got == want or got in {tuple(normalize_header(c) for c in a) for a in layout.header_aliases}:
+        return True
+    # a headerless format under a header a logger wrote with the names it knows: the first of the
+    # layout's own names, in order (Avaya's Delta Server: the 18 documented SMDR names over 30 fields)
+    while got and not got[-1]:
+        got = got[:-1]
+    return (not layout.has_header and len(got) >= max(MIN_PREFIX_NAMES, len(want) // 2)
+            and got == want[:len(got)])
 
 
 def header_layouts(cells: list[str | None], layouts: tuple[Layout, ...]) -> list[Layout]:

@@ -71,3 +71,28 @@ def test_a_report_by_extension_reads_the_station_as_the_subscriber(tmp_path):
     assert got == [("3122", "+14155550175", "outgoing", 52), ("+14155550186", "3196", "incoming", 8),
                    ("3147", "+13125550105", "outgoing", 4580), ("3147", "3147", "internal", 532)]
     assert local_verdict(read)[0] == "ok"
+
+
+def test_avaya_smdr_under_a_loggers_comment_lines_and_its_field_names(tmp_path):
+    names = ("Call Start,Connected Time,Ring Time,Caller,Direction,Called Number,Dialled Number,Account,"
+             "Is Internal,Call ID,Continuation,Party1Device,Party1Name,Party2Device,Party2Name,Hold Time,"
+             "Park Time,AuthValid")
+    rec = "2024/07/14 01:01:41,00:01:40,20,2103,O,3035550111,3035550111,,0,1000019718,0,E2103,Bill,T9003,Line 1.1,0,0,"
+    text = ("# SMDR capture - log opened 2024/07/01 00:00:03\n" + names + "\n"
+            + rec + "," * 12 + "\n" + rec.replace("1000019718", "1000019719").replace("01:01:41", "02:01:41")
+            + "," * 12 + "\n")
+    read, rows = _read(tmp_path, "smdr.txt", text)
+    assert read.file["layout"] == "avaya_ipo_smdr"
+    assert read.file["lines_skipped"] == {"banner": 1, "header": 1}
+    assert [(r["caller"], r["duration_s"], r["direction"]) for r in rows] == [("2103", 100, "outgoing")] * 2
+
+
+def test_3cx_cdr_service_with_a_bare_history_id(tmp_path):
+    row = ("3211,00000CFD1F52836B_3211,00:00:15,2024/06/13 22:03:12,2024/06/13 22:03:13,2024/06/13 22:03:28,"
+           "TerminatedByDst,Ext.105,+14155550129,105,10000,+14155550129,,+14155550129,10000,,,,,"
+           "Chain: Ext.105;+14155550129;,Extension,Line,Line,Fay Lin,,,")
+    text = row + "\n" + row.replace("3211,", "3212,", 1).replace("_3211", "_3212") + "\n"
+    read, rows = _read(tmp_path, "cdr.log", text)
+    assert read.file["layout"] == "3cx_cdr_service"
+    assert [(r["caller"], r["callee"], r["duration_s"], r["direction"]) for r in rows] == [
+        ("Ext.105", "+14155550129", 15, "outgoing")] * 2
