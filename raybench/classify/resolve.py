@@ -118,9 +118,21 @@ def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers
     try:
         model_fields = {c.name: c.field for c in result.columns}
         confidence = {c.name: c.confidence for c in result.columns}
+        positional = sample.header is None and not base.has_header and sample.width in base.accepted_field_counts
+        if positional:
+            # a headerless format with its own field count: its documented order is the fact (the column
+            # model would choose among the start, answer and end stamps by their values)
+            from raybench.classify.fields import layout_fields
+
+            by_position = layout_fields(base)
+            model_fields = {n: by_position.get(base.columns[i], "ignore") if i < len(base.columns) else "ignore"
+                            for i, n in enumerate(names)}
+            confidence = {n: 1.0 for n in names}
+            result = replace(result, columns=tuple(replace(c, field=model_fields.get(c.name, c.field), confidence=1.0)
+                                                   for c in result.columns))
         mapping = exact_names_first(base, tuple(names), model_fields)
         repair = check_timing_columns(tuple(names), [sample.column(j) for j in range(len(names))], mapping)
-        if repair.changed:
+        if repair.changed and not positional:
             mapping = repair.mapping
             result = replace(result, columns=tuple(
                 replace(c, field=repair.changed[c.name][1], confidence=repair.changed[c.name][2])

@@ -127,9 +127,14 @@ def sample_text(text: str) -> FileSample:
             best = (score, delimiter, skip, width)
     _, delimiter, skip, width = best
     split = [_split(r, delimiter, skip) for r in records]
-    # the first record of the usual width with two or more values: a banner padded with delimiters to
-    # the width (``AT&T Mobility - Usage Detail,,,,,,``) is a banner, not the header
-    start = next((i for i, f in enumerate(split) if len(f) == width and sum(1 for x in f if x.strip()) > 1), 0)
+    # banners are the leading records that do not look like a row of the table: at most half its width in
+    # fields, or one value padded with delimiters (``AT&T Mobility - Usage Detail,,,,,,``). A leading
+    # record of nearly the usual width is a row (a data row with a field missing, a header of fewer names),
+    # never a banner: taking it for one would drop it from the count.
+    def banner_like(f: list[str]) -> bool:
+        return len(f) <= max(1, width // 2) or sum(1 for x in f if x.strip()) <= 1
+
+    start = next((i for i, f in enumerate(split) if not banner_like(f)), 0)
     banners = tuple(records[:start])
     header: tuple[str, ...] | None = None
     header_types = None

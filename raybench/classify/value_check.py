@@ -3,8 +3,8 @@
 The column model reads a header and a few values; on an export split into a date column and a time
 column (``Date (UTC)`` ``14.04.2024``, ``Time (UTC)`` ``22:28``), it can take the time of day for a
 duration (``22:28`` reads as 22 min 28 s) and give the start to a column that holds no date at all. A
-column's values settle it: a start column must read as dates for nearly all its values. When the models'
-start column does not, the column that does becomes the start, a column of times of day beside it the
+column's values settle it: a start column must read as dates for most of its values. When the models'
+start column does not (under half), the column that reads as dates for nearly all becomes the start, a column of times of day beside it the
 start time, and the duration goes to a column that reads as durations (the one the models took for the
 start first). Only the columns the models mapped to ``start``, ``start_time``, ``duration`` or
 ``ignore`` take part: party, IMSI and cell columns keep what the models said.
@@ -22,6 +22,11 @@ from raybench.profile.formats import DURATION_UNITS, date_time_formats, read_cou
 
 SHARE = 0.9
 """Share of a column's sampled values that must read as a date (time, duration) for it to count as one."""
+
+KEEP_SHARE = 0.5
+"""The models' start column is kept when at least this share of its values reads as dates: a start
+column with damaged rows (``not a date`` on a quarter of them) is still the start, and those rows are
+quarantined as ``start_parse``; it is not traded for another date column (an answer or end stamp)."""
 
 TIMING_FIELDS = ("start", "start_time", "duration", "ignore")
 """Fields whose columns the check may reassign."""
@@ -96,7 +101,7 @@ def check_timing_columns(names: tuple[str, ...], columns: list[list[str]], mappi
     date_only = _date_only_formats()
     if start is not None and start in names:
         j0 = names.index(start)
-        if j0 in values and max(_date_share(values[j0], with_time), _date_share(values[j0], date_only)) >= SHARE:
+        if j0 in values and max(_date_share(values[j0], with_time), _date_share(values[j0], date_only)) >= KEEP_SHARE:
             return same
     full = {j: _date_share(values[j], with_time) for j in free}
     dates = {j: _date_share(values[j], date_only) for j in free}

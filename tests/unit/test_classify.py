@@ -348,3 +348,27 @@ def test_cli_classify_json_and_template_create(tmp_path):
     run = CliRunner().invoke(main, ["classify", str(path), "--json", "--templates", str(folder)])
     assert json.loads(run.stdout)[0]["method"] == "template" and json.loads(run.stdout)[0]["template"] == "att-weekly"
     assert "1 by template" in run.stderr and "template match rate 1.00" in run.stderr
+
+
+def test_a_headerless_file_of_its_layouts_field_count_is_mapped_by_position(tmp_path):
+    """Asterisk Master.csv with damaged start stamps and a first record missing a field: the models pick
+    the layout, the documented column order gives the columns (not the stamp that reads best), and the
+    short first record is a row, not a banner."""
+    from raybench.pipeline.local import read_local
+
+    def row(start: str, uid: str, extra: bool = True) -> str:
+        fields = ["", "1027", "19175550158", "from-internal", '"Ann" <1027>', "SIP/1027", "SIP/trunk-1", "Dial",
+                  "SIP/trunk/19175550158", start, "2024-01-16 10:54:46", "2024-01-16 10:56:19", "93", "93",
+                  "ANSWERED", "DOCUMENTATION", uid] + ([""] if extra else [])
+        return ",".join('"' + f.replace('"', '""') + '"' for f in fields)
+
+    lines = [row("2024-01-16 10:54:46", "1705420486.1", extra=False)]
+    lines += [row("not a date" if i % 4 == 1 else f"2024-01-16 10:{10 + i}:00", f"1705420486.{i + 2}")
+              for i in range(12)]
+    path = tmp_path / "Master.csv"
+    path.write_text("\n".join(lines) + "\n")
+    read = read_local(str(path), ingest_job="job-pos")
+    assert read.file["layout"] == "asterisk_master_csv"
+    assert read.file["rows_read"] == 13 and "banner" not in read.file["lines_skipped"]
+    bad = sorted(r["source_row"] for r in read.rows if "start_parse" in r["reasons"])
+    assert bad == [3, 7, 11]  # the damaged start stamps, not rows of another column

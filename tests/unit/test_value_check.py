@@ -39,3 +39,15 @@ def test_party_columns_are_never_taken():
     wrong = {"A": "caller", "B": "callee", "Dur": "start"}
     got = check_timing_columns(names, cols, wrong)
     assert got.mapping == wrong and got.changed == {}
+
+
+def test_a_start_column_with_damaged_rows_is_kept_over_another_date_column():
+    # a quarter of the start column is 'not a date' (damaged rows, to be quarantined as start_parse);
+    # the end stamp reads as dates on every row, but it is not the start
+    names = ("start", "end", "dur")
+    cols = [["2024-01-16 10:54:46", "not a date", "2024-01-31 16:10:23", "2024-02-01 09:00:00"],
+            ["2024-01-16 10:56:19", "2024-01-30 20:25:31", "2024-01-31 16:13:12", "2024-02-01 09:01:00"],
+            ["93", "4", "159", "60"]]
+    mapping = {"start": "start", "end": "ignore", "dur": "duration"}
+    got = check_timing_columns(names, cols, mapping)
+    assert got.mapping == mapping and got.changed == {}
