@@ -525,7 +525,8 @@ def open_job(sink, paths: list[str], options: IngestOptions) -> tuple[str, list[
     return job, list(paths), run_no
 
 
-def plan_job(sink, job: str, run_no: int, files: list[str], options: IngestOptions, staging: str) -> JobPlan:
+def plan_job(sink, job: str, run_no: int, files: list[str], options: IngestOptions, staging: str,
+             in_progress: dict[str, str] | None = None) -> JobPlan:
     """The planner: identify and plan every file, skip what is stored already, take the checkpoint's
     committed chunks out of a resumed job, write each planned file's ``files`` row as ``running``,
     store the cell-site lists (read here, not by the workers) and declare the chunks to ``sink``.
@@ -536,6 +537,9 @@ def plan_job(sink, job: str, run_no: int, files: list[str], options: IngestOptio
         files: input files (:func:`expand_paths`).
         options: the job's options (``chunk_bytes``, ``tz``).
         staging: a folder for transcoded copies (UTF-16, CR line ends); the caller removes it.
+        in_progress: SHA-256 -> id of another job reading that content now (a service runs jobs side by
+            side): such a file is ``skipped`` like one already stored, never read twice at once (the
+            second job would delete the first one's rows as an unfinished job's).
     """
     from raybench.pipeline import checkpoint
 
@@ -545,8 +549,10 @@ def plan_job(sink, job: str, run_no: int, files: list[str], options: IngestOptio
         if task.plan is None:
             continue
         sha = task.plan.sha256
-        if (prior := sink.already_ingested(sha)) or sha in seen:
-            why = f"already ingested by {prior}" if prior else "the same content is named twice in this job"
+        busy = (in_progress or {}).get(sha)
+        if (prior := sink.already_ingested(sha)) or sha in seen or busy:
+            why = (f"already ingested by {prior}" if prior else f"being ingested by {busy}" if busy else
+                   "the same content is named twice in this job")
             task.row.update(status="skipped", error=why, rows_read=0, lines_skipped={})
             task.plan = None
             continue

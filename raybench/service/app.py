@@ -199,9 +199,9 @@ class Ingress:
         who = self._auth(authorization, "submit")
         if not body.uploads and not body.paths:
             raise ApiError(400, "give uploads (ids from POST /v1/uploads) or paths")
-        wait_s = self.limiter.take(who.name)
+        wait_s = self.limiter.take(who.name, who.rate_per_min, who.burst)
         if wait_s:
-            raise ApiError(429, f"token {who.name!r} is over its rate of {self.config.submit_rate_per_min:g} "
+            raise ApiError(429, f"token {who.name!r} is over its rate of {who.rate_per_min or self.config.submit_rate_per_min:g} "
                                 "submissions a minute", {"Retry-After": str(max(1, int(wait_s + 0.999)))})
         if self.store.count("queued") >= self.config.max_queued_jobs:
             raise ApiError(503, f"the queue is full ({self.config.max_queued_jobs} jobs waiting)",

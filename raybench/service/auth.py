@@ -6,6 +6,8 @@ The tokens file (YAML) holds each token's SHA-256, never the token::
       - name: alice            # shown in the job table and the logs instead of the token
         sha256: 9f86d08...      # hashlib.sha256(token.encode()).hexdigest()
         scopes: [submit, read]  # submit, read, admin
+        rate_per_min: 60        # optional: this token's submissions a minute (default: --rate)
+        burst: 10               # optional: submissions at once (default: --burst)
 
 ``raybench token add NAME --scopes submit,read --file tokens.yaml`` makes a token, prints it once and
 adds its hash. A request's ``Authorization: Bearer TOKEN`` is hashed and looked up; the token itself is
@@ -31,10 +33,13 @@ SCOPES = ("submit", "read", "admin")
 
 @dataclass(frozen=True)
 class Principal:
-    """Who made a request: the token's ``name`` and ``scopes``."""
+    """Who made a request: the token's ``name`` and ``scopes``, and its own submission rate
+    (``rate_per_min``, ``burst``) when its entry sets one (None: the service's)."""
 
     name: str
     scopes: frozenset[str]
+    rate_per_min: float | None = None
+    burst: int | None = None
 
     def allows(self, scope: str) -> bool:
         return scope in self.scopes or "admin" in self.scopes
@@ -83,7 +88,14 @@ class Tokens:
             bad = [s for s in scopes if s not in SCOPES]
             if bad:
                 raise ConfigError(f"{where} ({entry['name']}): scope {bad[0]!r} is not one of {', '.join(SCOPES)}")
-            self._by_hash[digest] = Principal(str(entry["name"]), frozenset(scopes))
+            try:
+                rate = float(entry["rate_per_min"]) if entry.get("rate_per_min") is not None else None
+                burst = int(entry["burst"]) if entry.get("burst") is not None else None
+            except (TypeError, ValueError):
+                raise ConfigError(f"{where} ({entry['name']}): rate_per_min and burst must be numbers") from None
+            if (rate is not None and rate <= 0) or (burst is not None and burst < 1):
+                raise ConfigError(f"{where} ({entry['name']}): rate_per_min must be above 0 and burst at least 1")
+            self._by_hash[digest] = Principal(str(entry["name"]), frozenset(scopes), rate, burst)
 
     def principal(self, authorization: str | None) -> Principal | None:
         """The principal of an ``Authorization`` header value, or None (no token, or an unknown one)."""
@@ -138,13 +150,16 @@ class RateLimiter:
         self._buckets: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
 
-    def take(self, key: str) -> float:
+    def take(self, key: str, rate_per_min: float | None = None, burst: int | None = None) -> float:
+        """Take one call for ``key`` (at its own ``rate_per_min`` and ``burst`` when given)."""
+        rate_s = rate_per_min / 60.0 if rate_per_min else self.rate_per_s
+        cap = float(burst) if burst else self.burst
         now = time.monotonic()
         with self._lock:
-            level, t = self._buckets.get(key, (self.burst, now))
-            level = min(self.burst, level + (now - t) * self.rate_per_s)
+            level, t = self._buckets.get(key, (cap, now))
+            level = min(cap, level + (now - t) * rate_s)
             if level >= 1.0:
                 self._buckets[key] = (level - 1.0, now)
                 return 0.0
             self._buckets[key] = (level, now)
-            return (1.0 - level) / self.rate_per_s
+            return (1.0 - level) / rate_s

@@ -224,7 +224,9 @@ class JobRunner:
             if manifest is not None:  # an earlier runner started it: carry on from its checkpoint
                 options.resume = job
             job, paths, run_no = open_job(sink, row["paths"], options)
-            a.plan = plan_job(sink, job, run_no, expand_paths(paths), options, staging)
+            busy = {t.plan.sha256: other.job for other in self._active.values() for t in other.plan.tasks
+                    if t.plan is not None}
+            a.plan = plan_job(sink, job, run_no, expand_paths(paths), options, staging, in_progress=busy)
             timer.mark("identify_plan")
             a.pending.extend(a.plan.items)
             a.rows_before = committed_rows(sink.con, job) if run_no > 1 else 0
