@@ -14,6 +14,9 @@ log = logging.getLogger(__name__)
 
 APP_NAME = "raybench"
 
+AGENTS_WAIT_S = 5.0
+"""After the embedded Ray's shutdown, how long its leftover processes get to end before SIGTERM."""
+
 
 def serve_forever(config: ServiceConfig, *, address: str | None = None, num_cpus: int | None = None,
                   on_ready=None) -> None:
@@ -67,8 +70,19 @@ def serve_forever(config: ServiceConfig, *, address: str | None = None, num_cpus
         for s, handler in previous.items():
             signal.signal(s, handler)
         if ray.is_initialized():
+            import psutil
+
+            below = psutil.Process().children(recursive=True) if not address else []
             try:
                 serve.shutdown()
             except Exception:
                 log.exception("serve shutdown")
             ray.shutdown()
+            # the embedded Ray's agents notice their raylet is gone only 30-60 s later: end them now
+            _, alive = psutil.wait_procs(below, timeout=AGENTS_WAIT_S)
+            for p in alive:
+                try:
+                    p.terminate()
+                except psutil.NoSuchProcess:
+                    pass
+            psutil.wait_procs(alive, timeout=AGENTS_WAIT_S)

@@ -79,7 +79,7 @@ class Service:
             kill_tree(self.proc.pid)
             self.proc.wait(30)
         # Ray's worker processes (the runner holds the DuckDB file) end a moment after their raylet
-        _, alive = psutil.wait_procs(below, timeout=30)
+        _, alive = psutil.wait_procs(below, timeout=15)
         for p in alive:
             try:
                 p.kill()
