@@ -4,7 +4,6 @@ checkpoint (its committed chunks not read again)."""
 
 from __future__ import annotations
 
-
 import duckdb
 import polars as pl
 import pytest
