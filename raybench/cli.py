@@ -722,10 +722,12 @@ def _query_index(db: str) -> None:
 @click.option("--num-cpus", type=click.IntRange(min=1), default=None, help="CPUs of the embedded Ray (default: all).")
 @click.option("--chunk-size", default="4MiB", show_default=True, help="Bytes per chunk (the unit shared across jobs).")
 @click.option("--commit-rows", default="250000", show_default=True, help="Rows per commit (checkpoint) at most.")
+@click.option("--templates", "templates_dir", default=None,
+              help="Templates folder jobs are read with (default STATE/templates; POST /v1/templates adds to it).")
 @_ray_logs_option
 def serve_command(db, address, host, port, state_dir, spool, tokens, roots, max_concurrent_jobs, max_queued_jobs,
                   submit_rate_per_min, submit_burst, upload_max, xlsx_max_unzipped, request_timeout_s, workers,
-                  worker_cpus, num_cpus, chunk_size, commit_rows) -> None:
+                  worker_cpus, num_cpus, chunk_size, commit_rows, templates_dir) -> None:
     """Run the ingestion service (Ray Serve + FastAPI) until Ctrl-C or SIGTERM; API at /v1, docs at /docs."""
     from raybench.service.config import ServiceConfig
     from raybench.service.server import serve_forever
@@ -738,7 +740,8 @@ def serve_command(db, address, host, port, state_dir, spool, tokens, roots, max_
             "submit_rate_per_min": submit_rate_per_min, "submit_burst": submit_burst,
             "upload_max_bytes": _size(upload_max), "xlsx_max_unzipped_bytes": _size(xlsx_max_unzipped),
             "request_timeout_s": request_timeout_s, "workers": workers, "worker_cpus": worker_cpus,
-            "chunk_bytes": _size(chunk_size), "commit_rows": parse_count(commit_rows)})
+            "chunk_bytes": _size(chunk_size), "commit_rows": parse_count(commit_rows),
+            "templates_dir": templates_dir})
         serve_forever(config, address=address, num_cpus=num_cpus,
                       on_ready=lambda url: click.echo(f"raybench serve: ready at {url} (docs at {url}/docs)",
                                                       err=True))

@@ -20,6 +20,12 @@ Routes (JSON; OpenAPI at ``/docs`` and ``/openapi.json``; scopes in brackets):
 - ``GET /v1/jobs?status=&token=&limit=`` [read]: jobs, newest first.
 - ``DELETE /v1/jobs/{id}`` [submit]: cancel (202); a running job stops between chunks and its rows are
   removed (:meth:`raybench.service.runner.JobRunner._cancel`); 409 for a job already ended.
+- ``POST /v1/jobs/{id}/retry`` [submit]: a new job reading the ended job's failed and suspect files
+  again with the templates known now (409 when it has none). A file that failed because no layout
+  matched, or ended suspect, shows ``mapping`` at ``GET /v1/jobs/{id}``: the models' top 3 and a
+  proposed template (:func:`raybench.classify.templates.mapping_suggestion`).
+- ``POST /v1/templates`` [admin]: store a template (JSON of the template's YAML keys) once it validates
+  (422 naming the bad key); ``GET /v1/templates`` [read] lists them.
 - ``GET /healthz``, ``GET /readyz`` (the runner answers), ``GET /metrics`` (Prometheus text,
   :mod:`raybench.service.metrics`): no token needed.
 
@@ -102,7 +108,8 @@ class JobRequest(BaseModel):
 def job_view(row: dict) -> dict:
     """What ``GET /v1/jobs/{id}`` answers for a job-table row."""
     files = [{k: f.get(k) for k in ("path", "status", "layout", "carrier", "rows_read", "rows_stored",
-                                     "rows_quarantined", "rows_flagged", "error")} for f in row.get("files") or []]
+                                     "rows_quarantined", "rows_flagged", "error", "mapping") if k != "mapping" or k in f}
+             for f in row.get("files") or []]
     return {"job_id": row["id"], "status": row["status"], "queue_position": row["queue_position"],
             "submitted_utc": row["submitted_utc"], "started_utc": row["started_utc"],
             "finished_utc": row["finished_utc"], "rows_planned": row["rows_planned"], "rows_done": row["rows_done"],
@@ -271,6 +278,60 @@ class Ingress:
         self.runner.wake.remote()
         return {"job_id": job_id, "status": status,
                 "note": "a running job stops after its chunks in flight; its rows are removed"}
+
+    @api.post("/v1/jobs/{job_id}/retry", status_code=202)
+    async def retry(self, job_id: str, authorization: str | None = Header(None)) -> dict:
+        """Read a finished job's failed and suspect files again, with the templates known now, as a new
+        job (a suspect file's earlier rows are replaced, never stored twice)."""
+        who = self._auth(authorization, "submit")
+        row = self._job(job_id)
+        if row["status"] not in FINAL_STATUSES:
+            raise ApiError(409, f"job {job_id} is {row['status']}: retry it once it ends")
+        new = self.store.retry(job_id, who.name)
+        if new is None:
+            raise ApiError(409, f"job {job_id} has no failed or suspect file to read again")
+        self.runner.wake.remote()
+        return {"job_id": new["id"], "status": new["status"], "queue_position": new["queue_position"],
+                "retry_of": job_id}
+
+    @api.post("/v1/templates", status_code=201)
+    async def add_template(self, body: dict, authorization: str | None = Header(None)) -> dict:
+        """Store a template (the YAML keys of :mod:`raybench.classify.templates`, as JSON) after
+        validating it: 422 with a one-line error naming the bad key. Later jobs read with it."""
+        import re
+
+        import yaml
+
+        from raybench.classify.templates import parse_template
+
+        self._auth(authorization, "admin")
+        name = str(body.get("name") or "")
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", name) or name.endswith((".", "-")):
+            raise ApiError(422, f"name {name!r}: 1 to 64 letters, digits, '_', '.', '-', starting with a "
+                                "letter or digit")
+        try:
+            template = parse_template(body, f"template {name}")
+        except ConfigError as exc:
+            raise ApiError(422, str(exc)) from None
+        path = os.path.join(self.config.templates_dir, f"{name}.yaml")
+        replaced = os.path.exists(path)
+        tmp = path + ".tmp"
+        with open(tmp, "w") as f:
+            yaml.safe_dump(body, f, sort_keys=False, allow_unicode=True)
+        os.replace(tmp, path)
+        return {"name": template.name, "layout": template.layout, "replaced": replaced}
+
+    @api.get("/v1/templates")
+    async def list_templates(self, authorization: str | None = Header(None)) -> dict:
+        """The templates jobs are read with."""
+        from raybench.classify.templates import load_templates
+
+        self._auth(authorization, "read")
+        try:
+            found = load_templates(self.config.templates_dir)
+        except ConfigError as exc:
+            raise ApiError(500, str(exc)) from None
+        return {"templates": [{"name": t.name, "layout": t.layout, "header": list(t.header)} for t in found]}
 
     def _job(self, job_id: str) -> dict:
         row = self.store.get(job_id)

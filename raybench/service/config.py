@@ -40,6 +40,8 @@ class ServiceConfig:
         chunk_bytes: target size of one chunk, bytes (the unit the runner schedules across jobs).
         commit_rows: rows per DuckDB commit at most.
         batch_timeout_s: longest wait for one chunk before it is quarantined as ``worker_error``.
+        templates_dir: folder of the templates jobs are read with (:mod:`raybench.classify.templates`;
+            ``POST /v1/templates`` adds to it); None: ``STATE/templates``.
     """
 
     db: str
@@ -61,6 +63,7 @@ class ServiceConfig:
     chunk_bytes: int = 4 << 20
     commit_rows: int = 250_000
     batch_timeout_s: float = 600.0
+    templates_dir: str | None = None
 
     @property
     def jobs_db(self) -> str:
@@ -109,7 +112,8 @@ class ServiceConfig:
         values["db"] = db
         values.setdefault("state_dir", db + ".service")
         values.setdefault("spool", os.path.join(values["state_dir"], "spool"))
-        for key in ("state_dir", "spool"):
+        values.setdefault("templates_dir", os.path.join(values["state_dir"], "templates"))
+        for key in ("state_dir", "spool", "templates_dir"):
             values[key] = os.path.abspath(values[key])
         if values.get("tokens"):
             values["tokens"] = os.path.abspath(values["tokens"])
@@ -118,6 +122,7 @@ class ServiceConfig:
         config.check()
         os.makedirs(config.results_dir, exist_ok=True)
         os.makedirs(config.spool, exist_ok=True)
+        os.makedirs(config.templates_dir, exist_ok=True)
         return config
 
     def check(self) -> None:

@@ -114,6 +114,10 @@ class JobRunner:
 
         configure_ray_logs()
         self.config = ServiceConfig.from_args(config)
+        # the planner reads templates from $RAYBENCH_TEMPLATES (raybench.classify.templates.templates_dir):
+        # this process plans for the service only, so it points at the service's folder
+        os.environ["RAYBENCH_TEMPLATES"] = self.config.templates_dir
+        self._classifiers = None
         self.store = JobStore(self.config.jobs_db)
         self.con = _open_db(self.config.db)
         cpus = ray.cluster_resources().get("CPU", 1)
@@ -312,13 +316,33 @@ class JobRunner:
             path = os.path.join(self.config.results_dir, f"{a.job}.json")
             write_results(results, path)
             status, error = job_status(final.rows)
-            self.store.finish(a.job, status, error=error, files=final.rows, totals=results["totals"],
-                              results_path=path)
+            self.store.finish(a.job, status, error=error, files=self._with_suggestions(final.rows),
+                              totals=results["totals"], results_path=path)
             self._dirty = True
         except Exception as exc:
             self._fail(a, exc)
         finally:
             self._release(a)
+
+    def _with_suggestions(self, rows: list[dict]) -> list[dict]:
+        """The ``files`` rows, with ``mapping`` (:func:`raybench.classify.templates.mapping_suggestion`)
+        on each file that failed because no layout matched, or ended suspect."""
+        from raybench.classify.models import Classifiers
+        from raybench.classify.templates import mapping_suggestion
+
+        out = []
+        for row in rows:
+            row = dict(row)
+            unknown = row["status"] == "failed" and "no known layout" in (row.get("error") or "")
+            if unknown or row["status"] == "suspect":
+                try:
+                    if self._classifiers is None:
+                        self._classifiers = Classifiers(threads=1)
+                    row["mapping"] = mapping_suggestion(row["path"], self._classifiers)
+                except Exception as exc:  # a suggestion is help, never the job's failure
+                    row["mapping"] = {"error": f"{type(exc).__name__}: {exc}"}
+            out.append(row)
+        return out
 
     def _recover_done(self, a: _Active) -> None:
         """A job DuckDB holds as done while the job table says otherwise (the runner died between the

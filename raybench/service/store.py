@@ -95,6 +95,16 @@ class JobStore:
             [job, token, json.dumps(inputs), json.dumps(paths), json.dumps(options), time.time()])
         return self.get(job)
 
+    def retry(self, job: str, token: str | None) -> dict | None:
+        """A new queued job reading again the files of ``job`` that failed or ended suspect (with the
+        templates known now); None when it has none."""
+        row = self.get(job)
+        again = [f["path"] for f in row.get("files") or [] if f["status"] in ("failed", "suspect", "errors",
+                                                                            "incomplete")]
+        if not again:
+            return None
+        return self.submit([{"path": p, "retry_of": job} for p in again], again, row["options"], token)
+
     def get(self, job: str) -> dict | None:
         """The job's row (JSON columns decoded, ``queue_position`` added), or None."""
         row = self.con.execute("SELECT * FROM jobs WHERE id = ?", [job]).fetchone()

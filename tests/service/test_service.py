@@ -269,6 +269,47 @@ def test_submit_client_prints_the_job_and_the_summary(svc):
     assert len(bad.stderr.strip().splitlines()) == 1
 
 
+def test_manual_mapping_template_and_retry(svc, tmp_path):
+    """A file no layout matches fails with the models' top 3 and a proposed template; the template,
+    edited and stored, reads it on retry; nothing is stored for it before, 100 rows after."""
+    import random
+
+    r = random.Random(5)
+    path = tmp_path / "odd.csv"
+    path.write_text("When,From,To,Secs\n" + "".join(
+        f"2024-01-{1 + i % 28:02d}T{i % 24:02d}:{i % 60:02d}:07Z,+1312555{r.randint(1000, 9999)},"
+        f"+1213555{r.randint(1000, 9999)},{r.randint(1, 900)}\n" for i in range(100)))
+    with svc.client() as c:
+        job = c.post("/v1/jobs", json={"uploads": [_upload(c, path)["upload_id"]]}).json()["job_id"]
+        state = wait_job(c, job)
+        assert state["status"] == "failed" and "no known layout" in state["error"]
+        (file,) = state["files"]
+        mapping = file["mapping"]
+        assert len(mapping["top3"]) == 3 and {"layout", "p"} == set(mapping["top3"][0])
+        proposal = mapping["proposed_template"]
+        assert proposal["header"] == ["When", "From", "To", "Secs"]
+    edited = dict(proposal, name="odd-export", layout="tmobile_cdr", tz="UTC", duration_unit="seconds",
+                  start_formats=["%Y-%m-%dT%H:%M:%SZ"],
+                  columns={"When": "start", "From": "caller", "To": "callee", "Secs": "duration"})
+    edited.pop("carrier", None)
+    with svc.client("admin") as admin:
+        bad = dict(edited, columns={"When": "start_utc"})
+        assert "column 'When' maps to 'start_utc'; allowed:" in _one_line_error(admin.post("/v1/templates", json=bad), 422)
+        assert "unknown key(s) ['colour']" in _one_line_error(admin.post("/v1/templates", json=dict(edited, colour=1)), 422)
+        assert "name '../x'" in _one_line_error(admin.post("/v1/templates", json=dict(edited, name="../x")), 422)
+        r = admin.post("/v1/templates", json=edited)
+        assert r.status_code == 201 and r.json() == {"name": "odd-export", "layout": "tmobile_cdr", "replaced": False}
+    with svc.client() as c:
+        assert "'admin' scope" in _one_line_error(c.post("/v1/templates", json=edited), 403)
+        assert [t["name"] for t in c.get("/v1/templates").json()["templates"]] == ["odd-export"]
+        again = c.post(f"/v1/jobs/{job}/retry")
+        assert again.status_code == 202 and again.json()["retry_of"] == job
+        state = wait_job(c, again.json()["job_id"])
+        assert state["status"] == "done" and state["rows_stored"] == 100, state
+        assert state["files"][0]["layout"] == "tmobile_cdr"
+        assert "no failed or suspect file" in _one_line_error(c.post(f"/v1/jobs/{state['job_id']}/retry"), 409)
+
+
 def _wait_idle(client, timeout_s: float = 120.0) -> None:
     """Until no job is queued or running (the earlier tests' jobs)."""
     deadline = time.monotonic() + timeout_s
