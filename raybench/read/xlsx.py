@@ -37,20 +37,22 @@ MAX_UNZIPPED_BYTES = 4 << 30
 or a workbook too large to read in bounded memory) is refused before calamine inflates it."""
 
 
-def check_unzipped_size(path: str, max_bytes: int = MAX_UNZIPPED_BYTES) -> int:
+def check_unzipped_size(path: str, max_bytes: int = MAX_UNZIPPED_BYTES) -> int | None:
     """The uncompressed size of a workbook's parts (bytes, from the ZIP directory), when at most
     ``max_bytes``.
 
+    A ZIP directory that cannot be read is left to the workbook reader, which says why (None).
+
     Raises:
-        InputFileError: the parts add up to more (naming both sizes), or the ZIP cannot be read.
+        InputFileError: the parts add up to more (naming both sizes).
     """
     import zipfile
 
     try:
         with zipfile.ZipFile(path) as z:
             total = sum(i.file_size for i in z.infolist())
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InputFileError(path, f"not a readable workbook (ZIP): {exc}") from None
+    except (zipfile.BadZipFile, OSError):
+        return None
     if total > max_bytes:
         raise InputFileError(path, f"workbook unzips to {total} bytes, over the bound of {max_bytes} bytes")
     return total
