@@ -1,0 +1,97 @@
+"""Benchmark the ingestion service on small jobs, with ``raybench jobs`` (one Ray job per file) as the
+baseline in the same run.
+
+    .venv/bin/python scripts/bench_service.py --jobs 200 --concurrent 10 --rows 100 --baseline-total 10
+
+Generates ``--jobs`` distinct files of ``--rows`` records (AT&T layout, seeds 1000...: the same content
+twice would be skipped as already stored), starts ``raybench serve`` (embedded Ray, 2 CPUs by default),
+drives it with ``--concurrent`` client threads (upload, submit, poll until done), samples the PSS of the
+service's whole process tree every 0.5 s, stops it, checks the DuckDB (each record once), then runs
+``raybench jobs`` on one of the files. Prints jobs/min, submission-to-done p50/p95/p99, peak PSS, and
+the baseline's jobs/min. A script, not a test: figures, no pass/fail beyond accounting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--jobs", type=int, default=200)
+    ap.add_argument("--concurrent", type=int, default=10)
+    ap.add_argument("--rows", type=int, default=100)
+    ap.add_argument("--num-cpus", type=int, default=2)
+    ap.add_argument("--max-concurrent-jobs", type=int, default=10)
+    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--worker-cpus", type=float, default=0.5)
+    ap.add_argument("--baseline-total", type=int, default=10, help="raybench jobs --total (0: skip the baseline)")
+    ap.add_argument("--out", default=None, help="Write the figures as JSON here.")
+    args = ap.parse_args()
+
+    import duckdb
+
+    from raybench.generate.production import generate_file
+    from raybench.harness.service import PssSampler, drive_jobs, start_service
+
+    work = tempfile.mkdtemp(prefix="raybench-bench-service-")
+    t = time.perf_counter()
+    files = [generate_file("att_mobility_voice", os.path.join(work, "gen"), rows=args.rows, seed=1000 + i).path
+             for i in range(args.jobs)]
+    print(f"generated {len(files)} files of {args.rows} records in {time.perf_counter() - t:.1f} s", flush=True)
+    t = time.perf_counter()
+    svc = start_service(os.path.join(work, "svc"), "--num-cpus", str(args.num_cpus), "--max-concurrent-jobs",
+                        str(args.max_concurrent_jobs), "--workers", str(args.workers), "--worker-cpus",
+                        str(args.worker_cpus), "--max-queued", str(max(1000, args.jobs)),
+                        "--burst", str(max(100, args.jobs)), "--rate", "100000")
+    start_s = time.perf_counter() - t
+    try:
+        with PssSampler(svc.proc.pid) as pss:
+            idle_pss = svc.pss_bytes()
+            run = drive_jobs(svc.url, files, concurrent=args.concurrent)
+    finally:
+        svc.stop()
+    con = duckdb.connect(svc.db, read_only=True)
+    n, distinct = con.execute("SELECT count(*), count(DISTINCT record_id) FROM cdr").fetchone()
+    quarantined = con.execute("SELECT count(*) FROM quarantine").fetchone()[0]
+    con.close()
+    lat = run["submit_to_done_s"]
+    out = {"service": {**run, "start_s": start_s, "pss_bytes_peak": pss.peak_bytes, "pss_bytes_idle": idle_pss,
+                       "pss_samples": pss.samples, "rows_stored": n, "rows_quarantined": quarantined,
+                       "accounting_exact": n == distinct and n + quarantined == args.jobs * args.rows},
+           "machine": {"cpus": os.cpu_count(), "load_1m": os.getloadavg()[0]}}
+    print(f"service: {run['done']} of {run['jobs']} jobs done in {run['wall_s']:.1f} s = "
+          f"{run['jobs_per_min']:.0f} jobs/min with {args.concurrent} at once; submission to done p50 "
+          f"{lat['p50']:.2f} s, p95 {lat['p95']:.2f} s, p99 {lat['p99']:.2f} s, max {lat['max']:.2f} s; "
+          f"errors {run['errors'] or 'none'}")
+    print(f"service: peak PSS {pss.peak_bytes / 2**30:.2f} GiB over its process tree (idle {idle_pss / 2**30:.2f} "
+          f"GiB; {pss.samples} samples), start {start_s:.1f} s; rows stored {n} (distinct {distinct}), "
+          f"quarantined {quarantined}: accounting {'exact' if out['service']['accounting_exact'] else 'WRONG'}")
+    if args.baseline_total:
+        from raybench.harness.cluster import local_cluster
+        from raybench.harness.jobs import run_jobs
+
+        with local_cluster(cpus_per_node=args.num_cpus, dashboard=True) as cluster:
+            base = run_jobs(files[0], concurrent=args.concurrent, total=args.baseline_total,
+                            out_dir=os.path.join(work, "jobs"), address=cluster.dashboard_url,
+                            worker_cpus=0.25, sample_interval_s=5.0)
+        out["baseline_raybench_jobs"] = {k: base[k] for k in ("concurrent", "total", "succeeded", "wall_s",
+                                                               "jobs_per_min", "concurrent_jobs_succeeded")}
+        print(f"baseline raybench jobs: {base['succeeded']} of {base['total']} in {base['wall_s']:.1f} s = "
+              f"{base['jobs_per_min']:.1f} jobs/min with {args.concurrent} at once")
+        if base["jobs_per_min"]:
+            print(f"service / baseline: {run['jobs_per_min'] / base['jobs_per_min']:.0f}x")
+    print(f"load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (shared machine)")
+    if args.out:
+        with open(args.out, "w") as f:
+            json.dump(out, f, indent=1, default=str)
+    return 0 if out["service"]["accounting_exact"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
