@@ -73,13 +73,19 @@ def main() -> int:
           f"GiB; {pss.samples} samples), start {start_s:.1f} s; rows stored {n} (distinct {distinct}), "
           f"quarantined {quarantined}: accounting {'exact' if out['service']['accounting_exact'] else 'WRONG'}")
     if args.baseline_total:
-        from raybench.harness.cluster import local_cluster
-        from raybench.harness.jobs import run_jobs
+        import subprocess
 
-        with local_cluster(cpus_per_node=args.num_cpus, dashboard=True) as cluster:
-            base = run_jobs(files[0], concurrent=args.concurrent, total=args.baseline_total,
-                            out_dir=os.path.join(work, "jobs"), address=cluster.dashboard_url,
-                            worker_cpus=0.25, sample_interval_s=5.0)
+        # as a user runs it: its own local `ray start` cluster, one Ray job per file (defaults of raybench jobs)
+        jobs_out = os.path.join(work, "jobs")
+        done = subprocess.run([os.path.join(os.path.dirname(sys.executable), "raybench"), "jobs", files[0],
+                               "--concurrent", str(args.concurrent), "--total", str(args.baseline_total),
+                               "--num-cpus", str(args.num_cpus), "--out", jobs_out],
+                              capture_output=True, text=True, env=dict(os.environ, RAY_AUTH_MODE="disabled"))
+        print(f"raybench jobs: {(done.stdout.strip() or done.stderr.strip()).splitlines()[-1]}")
+        import glob
+
+        with open(sorted(glob.glob(os.path.join(jobs_out, "jobs-*", "results.json")))[-1]) as f:
+            base = json.load(f)["jobs"]
         out["baseline_raybench_jobs"] = {k: base[k] for k in ("concurrent", "total", "succeeded", "wall_s",
                                                                "jobs_per_min", "concurrent_jobs_succeeded")}
         print(f"baseline raybench jobs: {base['succeeded']} of {base['total']} in {base['wall_s']:.1f} s = "
