@@ -31,6 +31,9 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--worker-cpus", type=float, default=0.5)
     ap.add_argument("--baseline-total", type=int, default=10, help="raybench jobs --total (0: skip the baseline)")
+    ap.add_argument("--big-rows", type=int, default=0,
+                    help="Also one job of this many records through the service against `raybench ingest` of the "
+                         "same file (its batch phase); 0: skip")
     ap.add_argument("--out", default=None, help="Write the figures as JSON here.")
     args = ap.parse_args()
 
@@ -92,11 +95,58 @@ def main() -> int:
               f"{base['jobs_per_min']:.1f} jobs/min with {args.concurrent} at once")
         if base["jobs_per_min"]:
             print(f"service / baseline: {run['jobs_per_min'] / base['jobs_per_min']:.0f}x")
+    if args.big_rows:
+        out["big_job"] = big_job(work, args)
     print(f"load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (shared machine)")
     if args.out:
         with open(args.out, "w") as f:
             json.dump(out, f, indent=1, default=str)
     return 0 if out["service"]["accounting_exact"] else 1
+
+
+def big_job(work: str, args) -> dict:
+    """One ``--big-rows`` file: ``raybench ingest`` (its ``batches`` phase and wall) against the same file
+    as one job of the service (submission to done, and the job's own ``batches`` phase), both with one
+    actor of 1 CPU."""
+    import subprocess
+
+    import httpx
+
+    from raybench.generate.production import generate_file
+    from raybench.harness.service import start_service
+
+    folder = os.path.join(work, "big")
+    path = generate_file("att_mobility_voice", folder, rows=args.big_rows, seed=7).path
+    env = dict(os.environ, RAY_AUTH_MODE="disabled")
+    res = os.path.join(work, "big-ingest.json")
+    subprocess.run([os.path.join(os.path.dirname(sys.executable), "raybench"), "ingest", path, "--db",
+                    os.path.join(work, "big-ingest.duckdb"), "--num-cpus", str(args.num_cpus), "--workers", "1",
+                    "--worker-cpus", "1", "--no-progress", "--results", res], env=env, check=True,
+                   capture_output=True)
+    with open(res) as f:
+        ingest = json.load(f)
+    svc = start_service(os.path.join(work, "big-svc"), "--num-cpus", str(args.num_cpus), "--workers", "1",
+                        "--worker-cpus", "1", "--root", folder)
+    try:
+        with httpx.Client(base_url=svc.url, timeout=60) as c:
+            t0 = time.monotonic()
+            job = c.post("/v1/jobs", json={"paths": [path]}).json()["job_id"]
+            while c.get(f"/v1/jobs/{job}").json()["status"] in ("queued", "running"):
+                time.sleep(0.5)
+            service_s = time.monotonic() - t0
+            results = c.get(f"/v1/jobs/{job}/results").json()
+    finally:
+        svc.stop()
+    batches_s = ingest["phases_s"].get("batches")
+    out = {"rows": args.big_rows, "ingest_wall_s": ingest["wall_s"], "ingest_batches_s": batches_s,
+           "service_submit_to_done_s": service_s, "service_batches_s": results["phases_s"].get("batches"),
+           "service_rows_stored": results["totals"]["rows_stored"], "ingest_rows_stored": ingest["totals"]["rows_stored"],
+           "ratio_vs_ingest_batches": service_s / batches_s if batches_s else None}
+    print(f"big job ({args.big_rows} records): raybench ingest {ingest['wall_s']:.1f} s (batch phase {batches_s:.1f} s); "
+          f"service submission to done {service_s:.1f} s (its batch phase {out['service_batches_s']:.1f} s) = "
+          f"{out['ratio_vs_ingest_batches']:.2f}x the ingest batch phase; rows stored {out['service_rows_stored']} "
+          f"vs {out['ingest_rows_stored']}")
+    return out
 
 
 if __name__ == "__main__":
