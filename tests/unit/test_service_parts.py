@@ -96,6 +96,11 @@ def test_shipped_serve_config_and_rayservice_manifest(tmp_path):
     assert app["import_path"] == "raybench.service.app:build_app"
     args = dict(app["args"], db=str(tmp_path / "c.duckdb"), state_dir=str(tmp_path / "s"), spool=str(tmp_path / "p"))
     ServiceConfig.from_args(args)  # every key known, every value of its kind
+    from ray.serve import Application
+
+    from raybench.service.app import build_app
+
+    assert isinstance(build_app(args), Application)  # what `serve run`/`serve deploy` import and call
     manifest = yaml.safe_load((REPO / "cluster" / "kuberay-rayservice.yaml").read_text())
     crd_path = REPO.parent / "shared" / "reference" / "kuberay" / "ray.io_rayservices.yaml"
     if crd_path.exists():
