@@ -235,9 +235,10 @@ FREESWITCH_CDR_CSV = Layout(
     carrier="freeswitch",
     columns=("caller_id_name", "caller_id_number", "destination_number", "context", "start_stamp",
              "answer_stamp", "end_stamp", "duration", "billsec", "hangup_cause", "uuid", "bleg_uuid",
-             "accountcode", "read_codec", "write_codec"),
+             "accountcode", "read_codec", "write_codec", "sip_user_agent", "extra_17", "extra_18", "extra_19",
+             "extra_20"),
     has_header=False,
-    field_counts=(13, 15),
+    field_counts=(13, 15, 16, 17, 18, 19, 20),
     probe={4: _DT, 6: _DT, 7: r"\d+", 8: r"\d+", 10: r"[0-9a-fA-F-]{36}"},
     start=StartSpec("start_stamp", None, ("%Y-%m-%d %H:%M:%S",)),
     end_column="end_stamp",
@@ -252,8 +253,10 @@ FREESWITCH_CDR_CSV = Layout(
     region=None,
     zone_evidence=("uuid", "uuid_v1"),
     pbx_parties=True,
-    source="carrier-formats.md 1.7 (mod_cdr_csv default template, 13 fields, and the vanilla template "
-           "with read/write codecs, 15 fields; 'public' is the context of unauthenticated inbound calls)",
+    source="carrier-formats.md 1.7 (mod_cdr_csv default template, 13 fields; the vanilla config's alternatives "
+           "add read/write codecs, the SIP user agent and RTP stats after those 13: up to 20 fields are read, the "
+           "first 13 as the default template, the ones past sip_user_agent kept unnamed; 'public' is the context "
+           "of unauthenticated inbound calls)",
 )
 
 CUCM_CDR = Layout(

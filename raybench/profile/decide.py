@@ -112,6 +112,10 @@ def _decide_start(frame: pl.DataFrame, layout: Layout, out: dict) -> Layout:
                                                              layout=own))
     chosen = replace(start, formats=(best,), day_first_formats=())
     entry["unread"] = _unread(values, plausible(parse_naive(pl.col("v"), chosen)))
+    if best.endswith("Z") and layout.tz != "UTC":  # ISO 8601's Z states UTC, whatever was assumed or --tz
+        said = f" (--tz {layout.tz} not used)" if layout.tz_basis == "--tz" else ""
+        return replace(layout, start=chosen, tz="UTC",
+                       tz_source=f"stated: the start times end in Z (ISO 8601 UTC){said}")
     return replace(layout, start=chosen)
 
 

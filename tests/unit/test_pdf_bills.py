@@ -18,7 +18,7 @@ from bill_writer import Usage, att_bill, tmobile_bill  # noqa: E402
 from test_cases_formats import canonical, ingest_local  # noqa: E402
 
 from raybench.pipeline.job import IngestOptions, _prepare  # noqa: E402  (files that fail to plan)
-from raybench.pipeline.local import read_local  # noqa: E402
+from raybench.pipeline.local import local_verdict, read_local  # noqa: E402
 from raybench.read.pdf_bills import BillState, parse_period, resolve_date  # noqa: E402
 
 
@@ -106,14 +106,23 @@ def test_the_zone_note_decides_the_zone(tmp_path):
     assert cdr[0][5] == "2025-09-12T13:05:00Z"
 
 
-def test_a_scanned_page_is_counted_and_makes_the_file_suspect(tmp_path):
+@pytest.mark.parametrize("tesseract", [False, True])
+def test_a_scanned_page_is_counted_and_makes_the_file_suspect(tmp_path, monkeypatch, tesseract):
+    from raybench.read.ocr import ocr_available
+
+    if tesseract and not ocr_available():
+        pytest.skip("Tesseract is not installed (Debian: tesseract-ocr tesseract-ocr-eng; .ci/run installs it)")
+    if not tesseract:
+        monkeypatch.setattr("raybench.read.pdf_bills.ocr_available", lambda: False)
     bill = att_bill({"3125550100": _calls(5)}, (date(2025, 5, 4), date(2025, 6, 3)), scanned_before_detail=True)
     path = tmp_path / "scanned.pdf"
     bill.save(str(path))
     read = read_local(str(path))
-    assert read.file["lines_skipped"]["scanned_page"] == 1
-    assert read.file["status"] == "suspect" and read.file["error"] == ("scanned page without a text layer, not read (OCR through Tesseract is not available "
-                            "here): page 3")
+    assert read.file["lines_skipped"]["scanned_page"] == 1  # a picture with no text on it: OCR reads nothing
+    how = ("OCR found no text on it" if tesseract else
+           "OCR through Tesseract is not installed here: Debian tesseract-ocr tesseract-ocr-eng")
+    assert read.file["status"] == "suspect"
+    assert read.file["error"] == f"scanned page without a text layer, not read ({how}): page 3"
     _check(bill, "att_wireless_bill", tmp_path)
 
 
@@ -127,19 +136,56 @@ def test_lines_that_read_like_calls_outside_a_known_table_make_the_file_suspect(
                                    "page 3")
 
 
-def test_a_bill_table_of_no_known_layout_fails_naming_the_closest(tmp_path):
+def _other_carrier_pdf(path: Path, rows: list[tuple[str, ...]], pages: int = 1) -> None:
+    """A usage table of no known bill layout (an unknown carrier's), on ``pages`` pages."""
     import pymupdf
 
+    doc = pymupdf.open()
+    for _ in range(pages):
+        page = doc.new_page()
+        page.insert_text((40, 60), "Usage Details", fontsize=8)
+        y = 80
+        for cells in [("Date", "Time", "Number", "Place", "Minutes")] + rows:
+            for x, text in zip((40, 110, 170, 260, 340), cells):
+                page.insert_text((x, y), text, fontsize=8)
+            y += 12
+    doc.save(path)
+
+
+def test_a_table_of_no_known_layout_is_read_through_the_table_finder_flagged(tmp_path):
     path = tmp_path / "other_carrier.pdf"
+    _other_carrier_pdf(path, [("05/01/2025", "9:05 AM", "312-555-0100", "CHICAGO IL", "3"),
+                              ("05/02/2025", "1:10 PM", "773-555-0142", "EVANSTON IL", "12")], pages=2)
+    read = read_local(str(path))
+    assert read.file["dialect"].startswith("pdf table found by pymupdf's table finder (2 pages)")
+    assert read.file["confidence"] < 0.8  # the finder's guess is worth less than a known layout
+    assert read.file["rows_read"] == 4 and read.file["rows_stored"] == 4
+    rows = sorted(read.rows, key=lambda r: r["source_row"])
+    assert [(r["start_utc"].strftime("%Y-%m-%dT%H:%M:%SZ"), r["duration_s"]) for r in rows] == [
+        ("2025-05-01T13:05:00Z", 180), ("2025-05-02T17:10:00Z", 720)] * 2  # New York time, whole minutes
+    assert all("pdf_table_finder" in r["flags"] for r in rows)
+    assert {r["source_file"] for r in rows} == {str(path)}
+
+
+def test_a_found_table_without_years_is_suspect_not_guessed(tmp_path):
+    path = tmp_path / "no_year.pdf"
+    _other_carrier_pdf(path, [("05/01", "9:05 AM", "312-555-0100", "CHICAGO", "3"),
+                              ("05/01", "9:45 AM", "312-555-0101", "CHICAGO", "1")])
+    read = read_local(str(path))
+    assert read.file["rows_read"] == 2 and read.file["rows_quarantined"] == 2
+    assert all(r["reasons"] == ["start_parse"] for r in read.rows)
+    status, error = local_verdict(read)
+    assert status == "suspect" and error.startswith("2 of 2 records quarantined (100%), most for start_parse")
+
+
+def test_a_pdf_with_no_table_fails_naming_the_closest(tmp_path):
+    import pymupdf
+
+    path = tmp_path / "letter.pdf"
     doc = pymupdf.open()
     page = doc.new_page()
-    page.insert_text((40, 60), "Usage Details", fontsize=8)
-    y = 80
-    for cells in (("Date", "Time", "Number", "Place", "Minutes"), ("05/01", "9:05 AM", "312-555-0100", "CHICAGO", "3"),
-                  ("05/01", "9:45 AM", "312-555-0101", "CHICAGO", "1")):
-        for x, text in zip((40, 100, 160, 240, 320), cells):
-            page.insert_text((x, y), text, fontsize=8)
-        y += 12
+    for y, text in ((60, "Usage Details"), (80, "Date Time Number Place Minutes"), (100, "Thank you.")):
+        page.insert_text((40, y), text, fontsize=8)
     doc.save(path)
     task = _prepare(str(path), IngestOptions(db="unused"), str(tmp_path), "job-other")
     error = task.row["error"]
@@ -148,7 +194,8 @@ def test_a_bill_table_of_no_known_layout_fails_naming_the_closest(tmp_path):
     assert error.startswith(f"{path}: no known table header on the first 1 pages")
 
 
-def test_a_pdf_of_scanned_pages_only_fails_saying_so(tmp_path):
+def test_a_pdf_of_scanned_pages_only_fails_saying_so(tmp_path, monkeypatch):
+    monkeypatch.setattr("raybench.read.pdf_bills.ocr_available", lambda: False)
     bill = att_bill({}, (date(2025, 5, 4), date(2025, 6, 3)), summary_before=0, summary_after=0)
     bill.pages = [[], []]
     bill.scanned = {0, 1}
@@ -156,7 +203,7 @@ def test_a_pdf_of_scanned_pages_only_fails_saying_so(tmp_path):
     bill.save(str(path))
     task = _prepare(str(path), IngestOptions(db="unused"), str(tmp_path), "job-scan-only")
     assert task.row["error"] == (f"{path}: scanned pages: none of the 2 pages has a text layer (OCR through "
-                                 "Tesseract is not available here)")
+                                 "Tesseract is not installed here: Debian tesseract-ocr tesseract-ocr-eng)")
 
 
 def test_the_bill_evaluation_counts_a_silently_wrong_row_and_a_missed_one(tmp_path):
