@@ -234,7 +234,8 @@ class JobRunner:
             timer.mark("identify_plan")
             a.pending.extend(a.plan.items)
             a.rows_before = committed_rows(sink.con, job) if run_no > 1 else 0
-            self.store.progress(job, rows_planned=a.plan.cdr_rows, rows_done=a.rows_before)
+            planned = [dict(t.row, status=t.row.get("status") if t.plan is None else "running") for t in a.plan.tasks]
+            self.store.progress(job, rows_planned=a.plan.cdr_rows, rows_done=a.rows_before, files=planned)
         except Exception as exc:
             self._fail(a, exc)
             return

@@ -166,10 +166,13 @@ class JobStore:
         self.con.execute("UPDATE jobs SET status = 'queued', resume = 1 WHERE status = 'running'")
         return ids
 
-    def progress(self, job: str, rows_planned: int | None = None, rows_done: int | None = None) -> None:
-        """Record a running job's rows planned and rows committed so far."""
-        self.con.execute("UPDATE jobs SET rows_planned = coalesce(?, rows_planned), rows_done = coalesce(?, rows_done) "
-                         "WHERE id = ?", [rows_planned, rows_done, job])
+    def progress(self, job: str, rows_planned: int | None = None, rows_done: int | None = None,
+                 files: list[dict] | None = None) -> None:
+        """Record a running job's rows planned, rows committed so far and, once planned, its files as the
+        planner saw them."""
+        self.con.execute("UPDATE jobs SET rows_planned = coalesce(?, rows_planned), rows_done = coalesce(?, rows_done), "
+                         "files = coalesce(?, files) WHERE id = ?",
+                         [rows_planned, rows_done, json.dumps(files, default=str) if files is not None else None, job])
 
     def finish(self, job: str, status: str, *, error: str | None = None, files: list[dict] | None = None,
                totals: dict | None = None, results_path: str | None = None) -> None:

@@ -216,8 +216,9 @@ def test_queue_full_is_503_and_cancel(svc):
         submitted = [c.post("/v1/jobs", json={"paths": [str(p)], "chunk_bytes": 4096}) for p in big]
         assert [r.status_code for r in submitted] == [202, 202], [r.text for r in submitted]
         running = [r.json()["job_id"] for r in submitted]
-        for job in running:
-            wait_job(c, job, until=lambda s: s["status"] == "running")
+        for job, path in zip(running, big):
+            state = wait_job(c, job, until=lambda s: s["status"] == "running" and s["files"])
+            assert [(f["path"], f["status"], f["rows_read"]) for f in state["files"]] == [(str(path), "running", 10_000)]
         ids = [_upload(c, p)["upload_id"] for p in small]
         queued = [c.post("/v1/jobs", json={"uploads": [u]}).json() for u in ids[:2]]
         assert [q["queue_position"] for q in queued] == [1, 2]
