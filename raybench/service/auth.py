@@ -42,6 +42,7 @@ class Principal:
     burst: int | None = None
 
     def allows(self, scope: str) -> bool:
+        """Whether this principal holds ``scope`` (``admin`` holds every scope)."""
         return scope in self.scopes or "admin" in self.scopes
 
 

@@ -37,6 +37,7 @@ class ServiceClient:
         self.http = httpx.Client(base_url=server.rstrip("/"), headers=headers, timeout=timeout_s)
 
     def close(self) -> None:
+        """Close the HTTP connections."""
         self.http.close()
 
     def __enter__(self):
@@ -72,9 +73,11 @@ class ServiceClient:
         return self.call("POST", "/v1/jobs", (202,), json=body).json()
 
     def job(self, job_id: str) -> dict:
+        """``GET /v1/jobs/{id}``: status, queue position, rows, files."""
         return self.call("GET", f"/v1/jobs/{job_id}").json()
 
     def results(self, job_id: str) -> dict:
+        """``GET /v1/jobs/{id}/results``: the results JSON of an ended job."""
         return self.call("GET", f"/v1/jobs/{job_id}/results").json()
 
     def wait(self, job_id: str, timeout_s: float | None = None, poll_s: float = POLL_S) -> dict:

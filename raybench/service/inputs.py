@@ -13,7 +13,7 @@ import os
 import uuid
 from pathlib import PurePosixPath
 
-from raybench.errors import ConfigError, InputFileError
+from raybench.errors import ConfigError
 
 
 class TooLarge(Exception):
@@ -44,6 +44,7 @@ def confine(path: str, roots: list[str]) -> str:
 
 
 def upload_id(sha256: str) -> str:
+    """The upload id of a content: ``up-`` and the first 32 hex digits of its SHA-256."""
     return f"up-{sha256[:32]}"
 
 
@@ -71,6 +72,7 @@ class SpoolWriter:
         self.size_bytes = 0
 
     def write(self, data: bytes) -> None:
+        """Append one block of the body (hashed as it goes). Raises TooLarge past the cap."""
         self.size_bytes += len(data)
         if self.size_bytes > self.max_bytes:
             self.abort()

@@ -69,6 +69,7 @@ class ChunkWorker:
         self.worker.warm()
 
     def pid(self) -> int:
+        """This actor's process id (the runner waits for it: the actor is up, its models loaded)."""
         return os.getpid()
 
     def process(self, item: dict, layout):

@@ -84,6 +84,7 @@ class JobStore:
         self.con.executescript(SCHEMA)
 
     def close(self) -> None:
+        """Close this process's connection."""
         self.con.close()
 
     # --- jobs -----------------------------------------------------------------------------------------
@@ -138,6 +139,7 @@ class JobStore:
         return [self._decode(r) for r in self.con.execute(sql, [*params, limit]).fetchall()]
 
     def count(self, status: str) -> int:
+        """Jobs with ``status`` now."""
         return self.con.execute("SELECT count(*) FROM jobs WHERE status = ?", [status]).fetchone()[0]
 
     def counts(self) -> dict[str, int]:
@@ -214,10 +216,12 @@ class JobStore:
         return self.upload(upload_id)
 
     def upload(self, upload_id: str) -> dict | None:
+        """The upload's record (``id``, ``sha256``, ``name``, ``bytes``, ``path``, ``created_utc``), or None."""
         row = self.con.execute("SELECT * FROM uploads WHERE id = ?", [upload_id]).fetchone()
         return dict(row) if row else None
 
     def uploads_count(self) -> int:
+        """Uploads recorded."""
         return self.con.execute("SELECT count(*) FROM uploads").fetchone()[0]
 
     # --- for the metrics collector --------------------------------------------------------------------
