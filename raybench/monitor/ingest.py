@@ -19,7 +19,7 @@ import collections
 import contextlib
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 from raybench.monitor import metrics as m
 
@@ -95,7 +95,8 @@ class JobRecord:
     rows_per_s: float | None = None
     files: int | None = None
     error: str | None = None
-    extra: dict = field(default_factory=dict)
+    options: object = field(default=None, repr=False)
+    """The job's options: its id is there once the job has one (``IngestOptions.job_id``)."""
 
 
 _recent: collections.deque[JobRecord] = collections.deque(maxlen=50)
@@ -105,7 +106,13 @@ _recent_lock = threading.Lock()
 def recent_jobs() -> list[dict]:
     """The latest ingests of this process (at most 50), newest first, as dicts of :class:`JobRecord`."""
     with _recent_lock:
-        return [asdict(r) for r in reversed(_recent)]
+        records = list(reversed(_recent))
+    out = []
+    for r in records:
+        d = {f.name: getattr(r, f.name) for f in fields(r) if f.name != "options"}
+        d["job"] = d["job"] or getattr(r.options, "job_id", None)
+        out.append(d)
+    return out
 
 
 class IngestWatch:
@@ -134,16 +141,21 @@ class IngestWatch:
 
 
 @contextlib.contextmanager
-def watch_ingest(job: str | None = None):
+def watch_ingest(options=None):
     """Around one ingest: ``raybench_ingests_running`` up while it runs, its duration in
     ``raybench_job_duration_seconds`` at its end, and how it ended in ``raybench_ingests_total{status}``
     (``failed`` or ``interrupted`` when it raises). The service's own ``raybench_jobs_*`` are the
     service's to set (its queue knows them); these count the ingests this process drives.
 
+    Args:
+        options: the job's :class:`raybench.pipeline.job.IngestOptions` (its ``job_id`` names the job
+            in :func:`recent_jobs` once the job has one), or None.
+
     Yields:
         An :class:`IngestWatch`; pass the results through :meth:`IngestWatch.done`.
     """
-    record = JobRecord(job=job, status="running", started_s=time.time())
+    record = JobRecord(job=getattr(options, "job_id", None), status="running", started_s=time.time(),
+                       options=options)
     with _recent_lock:
         _recent.append(record)
     watch = IngestWatch(record)

@@ -89,6 +89,10 @@ for _s in JOB_STATUSES:
     INGESTS_TOTAL.labels(_s)
 
 
+VIRTUAL_DISKS = ("loop", "ram", "zram")
+"""Block devices left out of ``raybench_node_disk_busy_seconds_total`` (memory and loop devices)."""
+
+
 class NodeCollector:
     """The node's CPU, disk and network counters and the PSS of each process kind, read with psutil at
     each scrape (PSS at most every ``pss_every_s`` seconds: each process costs about 8 ms to read).
@@ -134,7 +138,7 @@ class NodeCollector:
         busy_s = CounterMetricFamily("raybench_node_disk_busy_seconds", "Seconds each disk was busy.",
                                      labels=["device"])
         for dev, d in disks.items():
-            if hasattr(d, "busy_time"):
+            if hasattr(d, "busy_time") and not dev.startswith(VIRTUAL_DISKS):
                 busy_s.add_metric([dev], d.busy_time / 1000)
         yield busy_s
         whole = psutil.disk_io_counters()

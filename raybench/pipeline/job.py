@@ -469,7 +469,7 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
     from raybench.monitor.ingest import watch_ingest  # Prometheus metrics (raybench.monitor)
     from raybench.pipeline.interrupt import sigint_guard
 
-    with sigint_guard(), watch_ingest(options.job_id) as watch:
+    with sigint_guard(), watch_ingest(options) as watch:
         return watch.done(_run_ingest(paths, options))
 
 

@@ -1,0 +1,203 @@
+"""The monitoring routes of the service, as a FastAPI ``APIRouter`` it mounts with one line
+(``app.include_router(monitor_router(jobs=...))``):
+
+- ``POST /v1/alerts``: Alertmanager's webhook receiver; keeps the alerts it is sent (the latest
+  :data:`ALERTS_KEPT`), 200 with how many it took;
+- ``GET /v1/alerts``: the alerts received, newest first (``?status=firing`` for the firing ones);
+- ``GET /v1/dashboard/data``: the panels (values, thresholds, series), the jobs and the latest alerts,
+  as JSON;
+- ``GET /dashboard``: the live page, which polls ``/v1/dashboard/data`` every second.
+
+The page is one self-contained HTML document (inline script and SVG, nothing from the network).
+"""
+
+from __future__ import annotations
+
+import collections
+import html
+import threading
+import time
+from typing import Callable
+
+from fastapi import APIRouter, Body, Query
+from fastapi.responses import HTMLResponse
+
+from raybench.monitor.live import PanelSampler
+
+ALERTS_KEPT = 500
+"""Alerts the receiver keeps (the oldest go first)."""
+
+
+class AlertStore:
+    """Alerts received from Alertmanager, newest last, at most :data:`ALERTS_KEPT`."""
+
+    def __init__(self, keep: int = ALERTS_KEPT):
+        self._alerts: collections.deque[dict] = collections.deque(maxlen=keep)
+        self._lock = threading.Lock()
+
+    def add(self, payload: dict) -> int:
+        """Keep the alerts of one Alertmanager webhook payload (version 4: ``alerts`` with ``status``,
+        ``labels``, ``annotations``, ``startsAt``, ``endsAt``, ``fingerprint``). Returns how many."""
+        received = time.time()
+        alerts = [a for a in payload.get("alerts") or [] if isinstance(a, dict)]
+        with self._lock:
+            for a in alerts:
+                labels = a.get("labels") or {}
+                annotations = a.get("annotations") or {}
+                self._alerts.append({
+                    "received_s": received, "status": a.get("status") or payload.get("status"),
+                    "alertname": labels.get("alertname"), "severity": labels.get("severity"),
+                    "summary": annotations.get("summary"), "runbook_url": annotations.get("runbook_url"),
+                    "labels": labels, "annotations": annotations, "starts_at": a.get("startsAt"),
+                    "ends_at": a.get("endsAt"), "fingerprint": a.get("fingerprint"),
+                    "receiver": payload.get("receiver")})
+        return len(alerts)
+
+    def list(self, status: str | None = None, limit: int = 100) -> list[dict]:
+        """The latest alerts, newest first; only those with ``status`` (``firing``, ``resolved``) if
+        given."""
+        with self._lock:
+            items = list(reversed(self._alerts))
+        if status:
+            items = [a for a in items if a["status"] == status]
+        return items[:limit]
+
+
+def monitor_router(jobs: Callable[[], list[dict]] | None = None, sampler: PanelSampler | None = None,
+                   alerts: AlertStore | None = None) -> APIRouter:
+    """The monitoring routes (see the module docstring).
+
+    Args:
+        jobs: returns the jobs to list, newest first, as dicts with at least ``job`` and ``status``
+            (and, where known, ``rows_read``, ``rows_per_s``, ``started_s``, ``ended_s``, ``error``);
+            default: the ingests of this process (:func:`raybench.monitor.ingest.recent_jobs`).
+        sampler: the panels' sampler; default: a new one sampling every second, started now.
+        alerts: where received alerts are kept; default: a new :class:`AlertStore`.
+    """
+    from raybench.monitor.ingest import recent_jobs
+
+    jobs = jobs or recent_jobs
+    sampler = (sampler or PanelSampler()).start()
+    store = alerts or AlertStore()
+    router = APIRouter()
+    router.alert_store = store  # type: ignore[attr-defined]  # for the app that mounts it
+    router.panel_sampler = sampler  # type: ignore[attr-defined]
+
+    @router.post("/v1/alerts", tags=["monitoring"])
+    def receive_alerts(payload: dict = Body(...)) -> dict:
+        """Alertmanager's webhook: keep the alerts of the payload."""
+        return {"received": store.add(payload)}
+
+    @router.get("/v1/alerts", tags=["monitoring"])
+    def list_alerts(status: str | None = Query(None, pattern="^(firing|resolved)$"),
+                    limit: int = Query(100, ge=1, le=ALERTS_KEPT)) -> dict:
+        """The alerts received, newest first."""
+        return {"alerts": store.list(status, limit)}
+
+    @router.get("/v1/dashboard/data", tags=["monitoring"])
+    def dashboard_data() -> dict:
+        """Panels, jobs and the latest alerts, for the dashboard page."""
+        return {"now_s": time.time(), "panels": sampler.snapshot(), "jobs_active": sampler.jobs_active(),
+                "jobs": jobs()[:50], "alerts": store.list(limit=20)}
+
+    @router.get("/dashboard", response_class=HTMLResponse, tags=["monitoring"])
+    def dashboard() -> str:
+        """The live dashboard."""
+        return dashboard_html()
+
+    return router
+
+
+def dashboard_html(poll_ms: int = 1000) -> str:
+    """The dashboard page: a card per panel (value, warning and critical thresholds, an SVG line of its
+    series with the thresholds drawn), the job list and the latest alerts, refreshed every ``poll_ms``."""
+    from raybench.monitor.panels import PANELS
+
+    cards = "".join(
+        f'<section class="panel" id="panel-{p.id}" data-level="none" data-points="0">'
+        f'<h2>{html.escape(p.title)}</h2><div class="value">-</div>'
+        f'<div class="thresholds">warning <span class="threshold-warning">-</span> · critical '
+        f'<span class="threshold-critical">-</span> ({"above" if p.bad == "above" else "below"})</div>'
+        f'<svg class="chart" viewBox="0 0 300 90" preserveAspectRatio="none"></svg></section>'
+        for p in PANELS)
+    return _PAGE.replace("__CARDS__", cards).replace("__POLL_MS__", str(int(poll_ms)))
+
+
+_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>raybench dashboard</title>
+<style>
+body{font-family:sans-serif;margin:1em 2em;background:#fafafa;color:#222}
+#panels{display:grid;grid-template-columns:repeat(4,1fr);gap:12px}
+.panel{background:#fff;border:1px solid #ccc;border-left:6px solid #aaa;padding:6px 10px}
+.panel h2{font-size:14px;margin:2px 0}.value{font-size:22px;font-weight:bold}
+.thresholds{font-size:11px;color:#555}.chart{width:100%;height:90px;background:#fcfcfc}
+.panel[data-level=ok]{border-left-color:#2a2}.panel[data-level=warning]{border-left-color:#e90}
+.panel[data-level=critical]{border-left-color:#d22}
+table{border-collapse:collapse;margin:0.5em 0;font-size:13px}td,th{border:1px solid #ccc;padding:2px 8px}
+.firing{color:#b00}.resolved{color:#080}
+</style></head><body>
+<h1>raybench <span id="state">connecting…</span></h1>
+<div id="panels">__CARDS__</div>
+<h2>Jobs</h2><table id="jobs"><thead><tr><th>job</th><th>status</th><th>rows read</th><th>rows/s</th>
+<th>started (UTC)</th><th>error</th></tr></thead><tbody></tbody></table>
+<h2>Latest alerts</h2><table id="alerts"><thead><tr><th>received (UTC)</th><th>status</th><th>alert</th>
+<th>severity</th><th>summary</th></tr></thead><tbody></tbody></table>
+<script>
+let updates = 0;
+function fmt(unit, v) {
+  if (v === null || v === undefined || Number.isNaN(v)) return "-";
+  const bytes = (n) => { const u = [["TiB",2**40],["GiB",2**30],["MiB",2**20],["KiB",2**10]];
+    for (const [name, size] of u) if (Math.abs(n) >= size) return (n / size).toFixed(2) + " " + name;
+    return n.toFixed(0) + " B"; };
+  if (unit === "bytes") return bytes(v);
+  if (unit === "bytes/s") return bytes(v) + "/s";
+  if (unit === "ratio") return (100 * v).toFixed(1) + "%";
+  if (unit === "rows/s") return Math.round(v).toLocaleString("en-US") + " rows/s";
+  if (unit === "jobs") return v.toFixed(0) + " jobs";
+  return v.toPrecision(4) + " " + unit;
+}
+function esc(s) { return String(s ?? "").replace(/[&<>"]/g, c => ({"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;"}[c])); }
+function utc(t) { return t ? new Date(t * 1000).toISOString().replace("T", " ").slice(0, 19) : "-"; }
+function draw(svg, p) {
+  const pts = p.series.filter(x => x[1] !== null);
+  const vals = pts.map(x => x[1]).concat([p.warning, p.critical]);
+  const lo = Math.min(0, ...vals), hi = Math.max(...vals) * 1.1 || 1;
+  const t0 = pts.length ? pts[0][0] : 0, t1 = pts.length ? pts[pts.length - 1][0] : 1;
+  const x = t => 300 * (t - t0) / Math.max(t1 - t0, 1e-9), y = v => 90 - 90 * (v - lo) / (hi - lo);
+  const line = pts.map(q => x(q[0]).toFixed(1) + "," + y(q[1]).toFixed(1)).join(" ");
+  svg.innerHTML =
+    `<line class="threshold-line-warning" x1="0" x2="300" y1="${y(p.warning)}" y2="${y(p.warning)}" stroke="#e90" stroke-dasharray="4 3"/>` +
+    `<line class="threshold-line-critical" x1="0" x2="300" y1="${y(p.critical)}" y2="${y(p.critical)}" stroke="#d22" stroke-dasharray="4 3"/>` +
+    `<polyline class="series" fill="none" stroke="#1f77b4" stroke-width="1.5" points="${line}"/>`;
+}
+async function refresh() {
+  try {
+    const r = await fetch("/v1/dashboard/data", {cache: "no-store"});
+    const d = await r.json();
+    for (const p of d.panels) {
+      const el = document.getElementById("panel-" + p.id);
+      el.querySelector(".value").textContent = p.value_text;
+      el.querySelector(".threshold-warning").textContent = p.warning_text;
+      el.querySelector(".threshold-critical").textContent = p.critical_text;
+      el.dataset.level = p.level;
+      el.dataset.value = p.value === null ? "" : String(p.value);
+      el.dataset.points = String(p.series.filter(x => x[1] !== null).length);
+      el.dataset.max = String(Math.max(0, ...p.series.filter(x => x[1] !== null).map(x => x[1])));
+      draw(el.querySelector("svg"), p);
+    }
+    document.querySelector("#jobs tbody").innerHTML = d.jobs.map(j =>
+      `<tr class="job" data-status="${esc(j.status)}"><td>${esc(j.job)}</td><td>${esc(j.status)}</td>` +
+      `<td>${j.rows_read ?? "-"}</td><td>${j.rows_per_s == null ? "-" : fmt("rows/s", j.rows_per_s)}</td>` +
+      `<td>${utc(j.started_s)}</td><td>${esc(j.error)}</td></tr>`).join("");
+    document.querySelector("#alerts tbody").innerHTML = d.alerts.map(a =>
+      `<tr class="alert ${esc(a.status)}"><td>${utc(a.received_s)}</td><td>${esc(a.status)}</td>` +
+      `<td>${esc(a.alertname)}</td><td>${esc(a.severity)}</td><td>${esc(a.summary)}</td></tr>`).join("");
+    updates += 1;
+    document.body.dataset.updates = String(updates);
+    document.getElementById("state").textContent = (d.jobs_active ? "jobs running" : "idle") + " · " + utc(d.now_s);
+  } catch (e) {
+    document.getElementById("state").textContent = "no answer: " + e;
+  }
+}
+refresh();
+setInterval(refresh, __POLL_MS__);
+</script></body></html>"""
