@@ -236,13 +236,18 @@ def report(results) -> None:
     """Render the HTML report of a scenario results.json again (written beside it as report.html)."""
     import json
 
+    from raybench.harness.history import earlier_runs
     from raybench.harness.report_html import render_run
 
     with open(results) as f:
         outcome = json.load(f)
     path = os.path.join(os.path.dirname(results), "report.html")
+    # the earlier runs beside this one's folder (the results folder), older than it
+    prior = [r for r in earlier_runs(os.path.dirname(os.path.dirname(os.path.abspath(results))),
+                                     outcome["scenario"]["name"], exclude=results)
+             if r["created_utc"] < (outcome.get("created_utc") or "~")]
     with open(path, "w") as f:
-        f.write(render_run(outcome))
+        f.write(render_run(outcome, prior))
     click.echo(path)
 
 @main.command()
