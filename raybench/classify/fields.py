@@ -74,7 +74,9 @@ def mapped_layout(base: Layout, columns: tuple[str, ...], mapping: dict[str, str
     Args:
         base: the layout the file was classified as.
         columns: the file's column names in file order (for a headerless file, made-up unique names).
-        mapping: file column -> field (see :data:`FIELDS`); a field missing from it leaves the base
+        mapping: file column -> field (see :data:`FIELDS`); a ``start_time`` column splits the start
+            into date and time even where the base layout reads both from one column (the value
+            profile then decides the joined format). A field missing from it leaves the base
             layout's use of that field empty (a missing descriptor column leaves record type and
             direction unmapped, so the rows fail ``record_type_known`` rather than being guessed).
         has_header, delimiter, skip_initial_space: the file's dialect.
@@ -106,7 +108,8 @@ def mapped_layout(base: Layout, columns: tuple[str, ...], mapping: dict[str, str
 
     start = base.start
     if start is not None:
-        start = StartSpec(col(start.column) or columns[0], col(start.time_column), start.formats, start.epoch)
+        time_column = col(start.time_column) if start.time_column is not None else by_field.get("start_time")
+        start = StartSpec(col(start.column) or columns[0], time_column, start.formats, start.epoch)
         if base.start.time_column is not None and start.time_column is None:
             raise UnknownLayoutError(path, f"classified as {base.id} but no column maps to 'start_time'", row=1)
     missing = tuple(sorted({c for f in base_fields.values() if f != "ignore" and f not in by_field

@@ -1,8 +1,9 @@
 """Which layout a file is read with: a matching template, else the header rules, else the models.
 
 The order is the project's: a user's template takes precedence; the exact header rules and headerless
-probes (:mod:`raybench.identify.sniff`) come next; when they find no layout, the ONNX models' layout and
-column mapping are used if their confidence reaches the calibrated threshold. Otherwise the file is
+probes (:mod:`raybench.identify.sniff`) come next; a fixed-width report whose header is underlined by a
+rule of dashes is read at the rule's positions (:mod:`raybench.classify.ruled`); when none of these finds
+a layout, the ONNX models' layout and column mapping are used if their confidence reaches the calibrated threshold. Otherwise the file is
 ``unknown`` with its top-3 candidates, and :func:`resolve_identity` raises so it is not ingested.
 ``raybench classify`` and the ingest driver both call :func:`resolve`.
 """
@@ -78,6 +79,7 @@ def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers
     from raybench.classify.models import default_classifiers
     from raybench.classify.sample import decode_sample, sample_text
     from raybench.classify.templates import match_template
+    from raybench.classify.value_check import check_timing_columns
 
     identity: FileIdentity | None = None
     rules_reason = ""
@@ -103,6 +105,9 @@ def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers
     if identity is not None:
         return _rules_result(identity), identity
     clf = classifiers or default_classifiers()
+    ruled = _resolve_ruled(path, facts, sample, clf)
+    if ruled is not None:
+        return ruled
     result = clf.classify_sample(sample)
     if result.abstained:
         return replace(result, reason=f"{rules_reason}; models: {result.reason}"), None
@@ -112,6 +117,12 @@ def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers
     base = get_layout(result.layout)
     try:
         mapping = exact_names_first(base, tuple(names), {c.name: c.field for c in result.columns})
+        repair = check_timing_columns(tuple(names), [sample.column(j) for j in range(len(names))], mapping)
+        if repair.changed:
+            mapping = repair.mapping
+            result = replace(result, columns=tuple(
+                replace(c, field=repair.changed[c.name][1], confidence=repair.changed[c.name][2])
+                if c.name in repair.changed else c for c in result.columns))
         layout = mapped_layout(base, names, mapping, has_header=sample.header is not None,
                                delimiter=sample.delimiter, skip_initial_space=sample.skip_initial_space, path=path,
                                flag_unmapped=True)
@@ -119,6 +130,47 @@ def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers
         return FileClassification(UNKNOWN, UNKNOWN, result.confidence, result.top3, result.columns, UNKNOWN,
                                   reason=f"{rules_reason}; models: {exc.reason}"), None
     return result, _identity(facts, layout, sample, result.confidence, "model")
+
+
+def _resolve_ruled(path: str, facts, sample: FileSample, clf: Classifiers
+                   ) -> tuple[FileClassification, FileIdentity] | None:
+    """A fixed-width report whose header a rule of dashes underlines (:mod:`raybench.classify.ruled`),
+    read as the generic switch report (``switch_fixed_detail``) at the rule's positions, its columns
+    mapped by exact names, then the column model, then their values; None when the file has no rule."""
+    from raybench.catalog import get_layout
+    from raybench.classify.fields import exact_names_first, mapped_layout
+    from raybench.classify.ruled import NANP_PARTS, ruled_sample
+    from raybench.classify.value_check import check_timing_columns
+
+    found = ruled_sample(sample.text)
+    if found is None:
+        return None
+    rsample, positions = found
+    base = get_layout("switch_fixed_detail")
+    names = tuple(rsample.header)
+    columns = clf.map_columns(rsample, base.id)
+    mapping = exact_names_first(base, names, {c.name: c.field for c in columns})
+    nanp = " ".join(NANP_PARTS)
+    if "callee" not in mapping.values():  # detail.rpt prints the called number as NPA / NXX / line
+        for name in names:
+            if name.lower() == nanp and mapping.get(name) == "ignore":
+                mapping[name] = "callee"
+    repair = check_timing_columns(names, [rsample.column(j) for j in range(len(names))], mapping)
+    mapping = repair.mapping
+    try:
+        layout = mapped_layout(base, names, mapping, has_header=True, delimiter=base.delimiter,
+                               skip_initial_space=False, path=path, flag_unmapped=True)
+    except UnknownLayoutError:
+        return None
+    layout = replace(layout, positions=positions)
+    by_name = {c.name: c.confidence for c in columns}
+    cols = tuple(ColumnMapping(i, n, mapping.get(n, "ignore"),
+                               1.0 if mapping.get(n) != (next((c.field for c in columns if c.name == n), None))
+                               else by_name.get(n, 1.0)) for i, n in enumerate(names))
+    used = [c.confidence for c in cols if c.field != "ignore"]
+    confidence = round(min(used), 3) if used else 0.0
+    result = FileClassification(base.id, base.carrier, confidence, ((base.id, confidence),), cols, "ruled")
+    return result, _identity(facts, layout, rsample, confidence, "ruled")
 
 
 def _file_facts(path: str) -> tuple[str, int, object, bool]:

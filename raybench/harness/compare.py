@@ -16,7 +16,7 @@ DIRECTION = {
     "batch_latency_p50_s": -1, "batch_latency_p95_s": -1, "batch_latency_p99_s": -1,
     "field_accuracy": +1, "quarantine_recall": +1, "false_quarantine_ratio": -1,
     "classification_accuracy": +1, "validation_coverage": +1, "error_rate": -1, "error_count": -1,
-    "files_failed": -1,
+    "files_failed": -1, "files_suspect": -1,
 }
 """+1: higher is better; -1: lower is better. Metrics not listed are shown, never judged."""
 

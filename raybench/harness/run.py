@@ -142,6 +142,7 @@ def collect_metrics(ingest: dict, accuracy: list[dict], worker_error_rows: int =
         "false_quarantine_ratio": sum(a["false_quarantine"] for a in accuracy) / valid if valid else 0.0,
         "error_count": len(m.get("errors", [])),
         "files_failed": t["files_failed"],
+        "files_suspect": t.get("files_suspect", 0),
         "batch_latency_p50_s": lat.get("p50"),
         "batch_latency_p99_s": lat.get("p99"),
         "pss_bytes_mean": m.get("pss_bytes_mean"),

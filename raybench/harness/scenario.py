@@ -61,6 +61,7 @@ METRICS = {
     "false_quarantine_ratio": "valid rows quarantined / valid rows",
     "error_count": "worker and sampler errors",
     "files_failed": "files that could not be read",
+    "files_suspect": "files read whose verdict is suspect (too much quarantined, or a column's format failing)",
     "batch_latency_p50_s": "median batch latency, seconds",
     "batch_latency_p99_s": "99th percentile of batch latency, seconds",
     "pss_bytes_mean": "mean PSS summed over the driver and every Ray process, bytes",

@@ -3,8 +3,9 @@
 Many quarantined rows must never hide behind ``ok`` (issue 13). A file is ``suspect`` when
 
 * its hard-rule quarantine passes :data:`SUSPECT_QUARANTINE_SHARE` of its records, or
-* a double quote never closes, so that lines after it were read as part of one quarantined record
-  (:data:`raybench.read.records.MAX_QUOTED_LINES`), or
+* a quoted field spans lines and its record still does not parse (``quoting`` on a record of several
+  lines: lines after the quote may have been read into it, see
+  :data:`raybench.read.records.MAX_QUOTED_LINES`), or
 * a format chosen for one of its columns still fails on more than :data:`SUSPECT_FORMAT_SHARE` of the
   stored rows that have a value there (rule ``duration_parse``: the column does not read as the unit
   the layout and the value profile chose; rule ``number_format``: most parties are not phone numbers),
@@ -64,11 +65,11 @@ def file_verdict(con, job: str, sha: str, n_records: int, stored: int, quarantin
         "SELECT source_row, raw FROM quarantine WHERE ingest_job = ? AND source_sha256 = ? "
         "AND list_contains(reasons, 'quoting') AND contains(raw, chr(10)) ORDER BY source_row LIMIT 1",
         [job, sha]).fetchone()
-    if broken:  # the records after an unclosed quote were read as part of it
+    if broken:  # lines after the quote may have been read into that record
         row, raw = broken
         lines = raw.count("\n") + 1
-        return "suspect", (f"quoting: a double quote opened on row {row} does not close; {lines} lines were read "
-                           f"as that one quarantined record; e.g. {raw.splitlines()[0][:60]!r}")
+        return "suspect", (f"quoting: the quoted field opened on row {row} spans {lines} lines and its record "
+                           f"does not parse; e.g. {raw.splitlines()[0][:60]!r}")
     flagged_parties = con.execute(
         "SELECT count(*) FROM cdr WHERE ingest_job = ? AND source_sha256 = ? AND list_contains(flags, 'number_format')",
         [job, sha]).fetchone()[0]

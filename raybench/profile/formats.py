@@ -18,6 +18,9 @@ from raybench.normalize.durations import parse_duration
 _DATES_YEAR_LAST = ("%m/%d/%Y", "%d/%m/%Y", "%m-%d-%Y", "%d-%m-%Y", "%d.%m.%Y", "%m/%d/%y", "%d/%m/%y",
                     "%d.%m.%y", "%m-%d-%y", "%d-%m-%y")
 _DATES_YEAR_FIRST = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%y%m%d")
+_DATES_UNSEPARATED = ("%m%d%y", "%d%m%y", "%m%d%Y", "%d%m%Y")
+"""Six- and eight-digit dates with the year last (switch reports: ``121523`` for 12/15/23,
+carrier-formats.md 1.9); tried after the year-first ones."""
 _DATES_NAMED = ("%d-%b-%Y", "%d %b %Y", "%b %d %Y", "%d-%b-%y", "%b %d, %Y")
 _TIMES = ("%H:%M:%S", "%H:%M", "%H:%M:%S%.f", "%I:%M:%S %p", "%I:%M %p", "%I:%M:%S%p", "%I:%M%p", "%H%M%S")
 
@@ -28,7 +31,7 @@ DURATION_UNITS: tuple[DurationUnit, ...] = ("seconds", "seconds_decimal", "mm_ss
 def date_time_formats(day_first_region: bool = False) -> tuple[str, ...]:
     """Every candidate ``"<date> <time>"`` format (and the ISO ``T`` form), month-first before day-first
     unless ``day_first_region``."""
-    dates = _DATES_YEAR_FIRST + _DATES_YEAR_LAST + _DATES_NAMED
+    dates = _DATES_YEAR_FIRST + _DATES_YEAR_LAST + _DATES_NAMED + _DATES_UNSEPARATED
     if day_first_region:
         dates = tuple(sorted(dates, key=lambda d: 0 if d.startswith("%d") else 1))
     out = [f"{d} {t}" for d in dates for t in _TIMES]

@@ -21,7 +21,11 @@ from dataclasses import dataclass
 
 from raybench.layout import Layout, StartSpec, ValueMap
 
-BILL_COLUMNS = ("Line", "Date", "Time", "Direction", "Number", "Description", "Kind", "Min")
+BILL_COLUMNS = ("Line", "Date", "Time", "Direction", "Number", "Description", "Kind", "Min", "Read")
+"""``Read`` is ``ocr`` for a row read from a scanned page's OCR text (flag ``ocr_text``), else empty."""
+
+OCR_FLAG = (("ocr_text", "Read", r"^ocr$"),)
+"""The row flag of rows read through OCR (:attr:`raybench.layout.Layout.row_flags`)."""
 """The cells of one bill record, as the reader emits them: the subscriber line (from the section
 heading), the date (``YYYY-MM-DD``: the carried day with the year from the bill period), the time as
 printed, the direction descriptor, the other party, the place or description, the record-type
@@ -134,6 +138,7 @@ ATT_BILL_LAYOUT = Layout(
     id="att_wireless_bill",
     carrier="att",
     columns=BILL_COLUMNS,
+    row_flags=OCR_FLAG,
     start=StartSpec("Date", "Time", ("%Y-%m-%d %I:%M%p",)),
     tz="America/New_York",
     tz_source="assumed: the AT&T bill does not state the zone of its call times (carrier-formats.md "
@@ -204,6 +209,7 @@ TMOBILE_BILL_LAYOUT = Layout(
     id="tmobile_bill",
     carrier="tmobile",
     columns=BILL_COLUMNS,
+    row_flags=OCR_FLAG,
     start=StartSpec("Date", "Time", ("%Y-%m-%d %I:%M %p",)),
     tz="America/Los_Angeles",
     tz_source="assumed: T-Mobile bills state Pacific Time in a note (carrier-formats.md 1.4a); the "

@@ -10,7 +10,7 @@ One scheme, shared by the driver and the workers (so ``source_row`` and the plan
 - After the lead, a record is junk when :meth:`JunkRules.reason` says so: ``blank`` (only spaces, tabs,
   form feeds), ``repeated_header`` / ``header_types`` / ``banner`` (exactly the text of the file's
   header, types line or a banner line), ``footer`` (:data:`FOOTER_PATTERNS`: ``Page N of M``, totals,
-  ``*** End of Report ***``, row counts).
+  ``*** End of Report ***``, ``*** CONTINUED ***``, row counts).
 - The planner (:func:`raybench.read.partition.plan_file`) applies the rule to every record, so its record
   counts and ``source_row`` numbers exclude junk and ``lines_skipped`` counts it; the worker applies the
   same rule to the records of its chunk and drops them (:func:`drop_junk`). Both only look at
@@ -46,6 +46,8 @@ FOOTER_PATTERNS = (
     # *** End of Report *** / END OF FILE / -- end of the listing --
     r"[ \t\f\v*=#-]*end[ \t]+of[ \t]+(?:the[ \t]+)?(?:report|file|data|records?|listing|document|output"
     r"|transmission)\b.*",
+    # *** CONTINUED *** / CONTINUES... / ...CONTINUED / (continued) / Continued on next page: a page break
+    r"[ \t\f\v*=(.-]*contin(?:ued|ues)(?:[ \t]+(?:on[ \t]+)?(?:the[ \t]+)?(?:next|following)[ \t]+page)?[ \t.*=)-]*",
     # (1234 rows affected) / 1,234 records
     r"[ \t\f\v(]*(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)[ \t]+(?:rows?|records?)\b[^0-9]*",
     # Record count: 1234 / Rows: 12
@@ -56,11 +58,11 @@ FOOTER_PATTERNS = (
 
 _FOOTER_RE = re.compile("|".join(f"(?:{p})" for p in FOOTER_PATTERNS), re.IGNORECASE | re.ASCII)
 
-ANCHORS = (b"page", b"total", b"row", b"record")
+ANCHORS = (b"page", b"total", b"row", b"record", b"contin")
 """Lower-case words one of which every footer holds (besides ``end of``): the candidate search."""
 
 _END_OF = re.compile(rb"end[ \t]+of")
-_ANCHOR_POLARS = "page|total|row|record|end[ \t]+of"
+_ANCHOR_POLARS = "page|total|row|record|contin|end[ \t]+of"
 _BLANK_BYTES = tuple(BLANK_CHARS.encode())
 
 SQL_TYPE = (r"\"?[ \t]*(?:unsigned[ \t]+)?(?:integer|int|bigint|smallint|tinyint|int2|int4|int8|varchar2?|"

@@ -7,7 +7,8 @@ and are counted as skipped; so are the file's lead (banners, header, a types lin
 see :mod:`raybench.read.junk` for the scheme), so record counts and ``source_row`` cover records only.
 The pass also hashes the file (SHA-256) and counts the records of each range,
 so every record gets its 1-based ``source_row`` before any worker sees it. Memory is bounded by the block
-size, whatever the file's size.
+size (plus, where a quote opened near a block's end, the lines that decide it: at most
+:data:`~raybench.read.records.MAX_QUOTED_LINES`, read again with the next block), whatever the file's size.
 """
 
 from __future__ import annotations
@@ -86,32 +87,43 @@ def plan_file(path: str, *, offset: int = 0, skip_header: bool = False, lead: tu
     pending_lead = list(lead if lead is not None else (("header",) if skip_header else ()))
     pending_lead.reverse()
     sha = hashlib.sha256()
-    parity = 0               # quote parity at the current position
     rec_start = offset        # start of the record being scanned
     chunk_start = offset      # start of the chunk being filled
     chunk_records = 0
     next_row = 1
     prev_last_byte = -1
-    base = 0
+    base = 0                  # file offset of the block being processed
+    pos = 0                   # bytes read so far
     blank = 0
     carry: bytes | None = b""  # bytes of the record being scanned (junk rules only); None when too long
-    open_lines = 0            # lines of the record being scanned that an open quote has taken so far
+    again = False             # the record at rec_start holds a quote the next bytes decide: read it again
     with open(path, "rb") as f:
         while True:
-            block = f.read(block_bytes)
-            if not block:
+            if again:  # read from the undecided record's start, through one more block
+                f.seek(rec_start)
+                block = f.read(pos - rec_start + block_bytes)
+                new = block[pos - rec_start:]
+                base = rec_start
+            else:
+                block = new = f.read(block_bytes)
+            final = not new
+            if final and not again:
                 break
-            sha.update(block)
+            if new:
+                sha.update(new)
+                arr = np.frombuffer(new, dtype=np.uint8)
+                lo = max(offset - pos, 0)
+                if prev_last_byte in (-1, _NL) and lo < len(new) and arr[lo] == 0 or b"\n\x00" in new:
+                    nul_starts = np.flatnonzero((arr[lo + 1:] == 0) & (arr[lo:-1] == _NL)).size
+                    nul_starts += int(arr[lo] == 0 and prev_last_byte in (-1, _NL)) if lo < len(new) else 0
+                    if nul_starts:
+                        skipped["nul_padding"] = skipped.get("nul_padding", 0) + nul_starts
+                pos += len(new)
             arr = np.frombuffer(block, dtype=np.uint8)
             lo = max(offset - base, 0)
-            if prev_last_byte in (-1, _NL) and lo < len(block) and arr[lo] == 0 or b"\n\x00" in block:
-                nul_starts = np.flatnonzero((arr[lo + 1:] == 0) & (arr[lo:-1] == _NL)).size
-                nul_starts += int(arr[lo] == 0 and prev_last_byte in (-1, _NL)) if lo < len(block) else 0
-                if nul_starts:
-                    skipped["nul_padding"] = skipped.get("nul_padding", 0) + nul_starts
             nl = np.flatnonzero(arr[lo:] == _NL) + lo
             q = np.flatnonzero(arr[lo:] == _QUOTE) + lo if b'"' in block else nl[:0]
-            ends, parity, open_lines = _record_ends(nl, q, parity, open_lines)
+            ends, undecided = _record_ends(nl, q, final)
             ends = ends + base + 1  # exclusive end of each record, global offset
             if ends.size:
                 starts = np.concatenate(([rec_start], ends[:-1]))
@@ -155,8 +167,13 @@ def plan_file(path: str, *, offset: int = 0, skip_header: bool = False, lead: tu
                     carry = carry + block
                 if carry is not None and len(carry) > MAX_JUNK_BYTES:
                     carry = None
+            again = undecided  # an open quote that the next block decides: read that record again with it
+            if again:
+                carry = b""
             prev_last_byte = int(arr[-1])
             base += len(block)
+            if final:
+                break
     plan.size_bytes = base
     plan.sha256 = sha.hexdigest()
     # a last record without a trailing newline
@@ -190,48 +207,62 @@ def plan_file(path: str, *, offset: int = 0, skip_header: bool = False, lead: tu
     return plan
 
 
-def _record_ends(nl: np.ndarray, q: np.ndarray, parity: int, open_lines: int) -> tuple[np.ndarray, int, int]:
-    """Record ends among a block's newlines: a newline outside double quotes, or the newline that
-    completes :data:`~raybench.read.records.MAX_QUOTED_LINES` lines of a record whose quote is still
-    open (the same cut as :func:`raybench.read.records.split_records`).
+def _record_ends(nl: np.ndarray, q: np.ndarray, final: bool) -> tuple[np.ndarray, bool]:
+    """Record ends among a block's newlines, by the cut of :func:`raybench.read.records.split_records`.
+
+    A newline outside double quotes ends a record. A line that leaves a quote open takes the lines after
+    it up to the first one that closes it, at most :data:`~raybench.read.records.MAX_QUOTED_LINES` lines
+    in all; when none of them closes it, the quote is broken: that line alone is a record (quarantined
+    as ``quoting``) and the next line starts anew.
 
     Args:
-        nl, q: positions of the block's newlines and quotes (sorted).
-        parity: quote parity at the block's start (since the start of the record being scanned).
-        open_lines: lines of the record being scanned that ended inside its open quote (0 when the
-            record's lines so far all closed their quotes).
+        nl, q: positions of the block's newlines and quotes (sorted). The block starts where the
+            previous one ended with an even quote count, or at the start of a record read again.
+        final: no bytes follow the block (the end of the file decides an open quote).
 
     Returns:
-        ``(ends, parity, open_lines)``: positions of the ending newlines, and the state after the block.
+        ``(ends, undecided)``: positions of the ending newlines; ``undecided`` when a quote left open
+        near the block's end needs the next block's lines (the caller reads that record again with them).
     """
     before = np.searchsorted(q, nl) if q.size else np.zeros(nl.size, np.int64)
-    inside = (parity + before) % 2 == 1
-    if _longest_run(inside, open_lines) < MAX_QUOTED_LINES:  # no quote runs past the bound: parity decides
-        outside = np.flatnonzero(~inside)
-        if outside.size:
-            open_lines = nl.size - 1 - int(outside[-1])
-        else:
-            open_lines += nl.size
-        return nl[~inside], (parity + q.size) % 2, open_lines
-    # a broken quote: cut line by line, as split_records does
-    per_line = np.diff(np.concatenate(([0], before)))
-    partial = parity ^ (1 if open_lines else 0)  # quotes of the current line seen in earlier blocks
-    out = []
-    lines = open_lines
-    for i in range(nl.size):
-        odd = (int(per_line[i]) + (partial if i == 0 else 0)) % 2
-        if lines == 0:
-            if odd:
-                lines = 1
-            else:
-                out.append(i)
-            continue
-        lines += 1
-        if odd or lines >= MAX_QUOTED_LINES:
-            lines = 0
+    inside = before % 2 == 1
+    odd_end = q.size % 2 == 1
+    if _longest_run(inside, 0) < MAX_QUOTED_LINES and not (final and odd_end):  # parity decides
+        return nl[~inside], odd_end
+    # a broken quote (or the file's end inside one): cut line by line, as split_records does
+    n = nl.size
+    odd = np.diff(np.concatenate(([0], before))) % 2 == 1
+    tail_odd = (q.size - (int(before[-1]) if n else 0)) % 2 == 1  # quotes after the last newline
+    closers = np.flatnonzero(odd).tolist()
+    out: list[int] = []
+    k = 0  # index into closers
+    i = 0
+    while i < n:
+        if not odd[i]:
             out.append(i)
-    trailing = q.size - (int(before[-1]) if nl.size else 0) + (0 if nl.size else partial)
-    return nl[np.asarray(out, dtype=np.int64)], ((1 if lines else 0) + trailing) % 2, lines
+            i += 1
+            continue
+        while k < len(closers) and closers[k] <= i:
+            k += 1
+        j = closers[k] if k < len(closers) else n
+        if j < n and j - i < MAX_QUOTED_LINES:
+            out.append(j)
+            i = j + 1
+            continue
+        if i + MAX_QUOTED_LINES <= n:  # no line within the bound closes it
+            out.append(i)
+            i += 1
+            continue
+        # the bound reaches past the block's newlines
+        if not final:
+            return nl[np.asarray(out, dtype=np.int64)], True
+        if tail_odd and n - i < MAX_QUOTED_LINES:  # the last line, without a newline, closes it
+            break
+        out.append(i)
+        i += 1
+    else:  # every line decided: the partial line after the last newline may open a quote
+        return nl[np.asarray(out, dtype=np.int64)], tail_odd and not final
+    return nl[np.asarray(out, dtype=np.int64)], False
 
 
 def _longest_run(inside: np.ndarray, carried: int) -> int:

@@ -150,9 +150,10 @@ class PdfPlan:
     lines_skipped: dict[str, int]
 
 
-def page_lines(page) -> list[list[Word]]:
-    """The words of a pymupdf page grouped into lines, top to bottom, each line left to right."""
-    words = sorted(page.get_text("words", sort=False), key=lambda w: (w[3], w[0]))
+def page_lines(page, textpage=None) -> list[list[Word]]:
+    """The words of a pymupdf page grouped into lines, top to bottom, each line left to right (from
+    ``textpage`` when given: an OCR text page, :func:`raybench.read.ocr.ocr_textpage`)."""
+    words = sorted(page.get_text("words", sort=False, textpage=textpage), key=lambda w: (w[3], w[0]))
     lines: list[list[Word]] = []
     bottom = None
     for x0, _y0, x1, y1, text, *_ in words:

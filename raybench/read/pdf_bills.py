@@ -18,7 +18,9 @@ line with a :class:`BillState` carried across rows, pages and chunks:
   ``footer`` (totals), ``section``, ``line_heading``, ``day_heading``, ``bill_period``, ``note``,
   ``continued`` (``CONTINUES...``), ``page_header``, ``page_footer``, ``page_text`` (summary pages),
   ``unknown_table`` (a line outside a known table that reads like a call) and ``scanned_page`` (a page
-  with images and no text layer; one per page).
+  with images and no text layer, not read; one per page). A scanned page is read through OCR where
+  Tesseract is installed (:mod:`raybench.read.ocr`): counted ``ocr_page`` (one per page), its rows
+  flagged ``ocr_text``.
 
 The file's zone is the one its note states ("Pacific Time"), else the layout's assumption. Lines
 counted as ``unknown_table`` and scanned pages make the file ``suspect`` (:attr:`BillPlan.suspect`).
@@ -36,6 +38,7 @@ from functools import lru_cache
 from raybench.errors import UnknownLayoutError
 from raybench.read.bill_layouts import (BILL_LAYOUTS, BILL_PERIODS, MONTHS, USAGE_LIKE, ZONES, BillLayout,
                                         BillSection, bill_layout)
+from raybench.read.ocr import ocr_available, ocr_textpage
 from raybench.read.pdf import PageChunk, _open, page_lines
 from raybench.read.rows import ReadRows
 
@@ -211,7 +214,7 @@ def _record(section: BillSection, m: re.Match, state: BillState, text: str) -> t
         return (None, text, "bill_weekday"), state
     direction = g.get("dir") or (g.get("place") if section.direction == "place" else section.direction)
     cells = [state.line, when.isoformat(), g["time"], direction, g.get("number"), g.get("place"),
-             g.get("type") or section.name, g.get("min")]
+             g.get("type") or section.name, g.get("min"), None]
     return (cells, text), state
 
 
@@ -250,10 +253,19 @@ def read_bill_page(page, bill: BillLayout, state: BillState) -> tuple[BillPage, 
     """
     out = BillPage()
     texts = [" ".join(w[2] for w in words) for words in page_lines(page)]
+    ocr = False
     if not texts:
-        if page.get_images():
+        if not page.get_images():
+            return out, state
+        if not ocr_available():
             out.skip("scanned_page")
-        return out, state
+            return out, state
+        texts = [" ".join(w[2] for w in words) for words in page_lines(page, ocr_textpage(page))]
+        if not texts:  # an image with no text on it
+            out.skip("scanned_page")
+            return out, state
+        ocr = True
+        out.skip("ocr_page")
     at = 0
     while at < len(texts):
         text = texts[at]
@@ -266,6 +278,8 @@ def read_bill_page(page, bill: BillLayout, state: BillState) -> tuple[BillPage, 
             continue
         state = _read_line(bill, text, state, out)
         at += 1
+    if ocr:  # every row read from OCR text says so (the Read column -> flag ocr_text)
+        out.records = [(r[0][:-1] + ["ocr"], r[1]) if r[0] is not None else r for r in out.records]
     return out, state
 
 
@@ -337,12 +351,10 @@ def identify_bill(path: str, first_error: str = "") -> tuple[BillLayout, int]:
     doc = _open(path)
     try:
         best = (0, "", 0)  # (header words matched, section, page)
-        scanned = 0
-        for p in range(doc.page_count):
-            texts = [" ".join(w[2] for w in words) for words in page_lines(doc[p])]
-            if not texts:
-                scanned += bool(doc[p].get_images())
-                continue
+        scanned: list[int] = []
+        pages_texts = ((p, [" ".join(w[2] for w in words) for words in page_lines(doc[p])])
+                       for p in range(doc.page_count))
+        for p, texts in _then_ocr(doc, pages_texts, scanned):
             for at in range(len(texts)):
                 for bill in BILL_LAYOUTS:
                     for section in bill.sections:
@@ -353,15 +365,44 @@ def identify_bill(path: str, first_error: str = "") -> tuple[BillLayout, int]:
                             best = (got, f"{bill.id} {section.name!r} ({got} of "
                                          f"{len(set(_header_tokens(section.header)))} header words", p + 1)
         pages = doc.page_count
-        tables = _table_candidates(doc) if scanned < pages else ""
+        tables = _table_candidates(doc) if len(scanned) < pages else ""
     finally:
         doc.close()
-    if scanned == pages:
-        raise UnknownLayoutError(path, f"scanned pages: none of the {pages} pages has a text layer (OCR "
-                                       "through Tesseract is not available here)", row=None)
+    if len(scanned) == pages:
+        how = ("OCR found no known bill table on them" if ocr_available() else
+               "OCR through Tesseract is not installed here: Debian tesseract-ocr tesseract-ocr-eng")
+        raise UnknownLayoutError(path, f"scanned pages: none of the {pages} pages has a text layer ({how})",
+                                 row=None)
     closest = f"; closest bill table: {best[1]}, page {best[2]})" if best[0] else ""
+    if scanned:
+        closest += (f"; scanned page{'s' if len(scanned) > 1 else ''} {_pages([p + 1 for p in scanned])} "
+                    + ("read through OCR" if ocr_available() else
+                       "not read (OCR through Tesseract is not installed here: Debian tesseract-ocr "
+                       "tesseract-ocr-eng)"))
     lead = f"{first_error}; " if first_error else ""
     raise UnknownLayoutError(path, f"{lead}no known bill table in {pages} pages{closest}{tables}", row=None)
+
+
+MAX_OCR_IDENTIFY_PAGES = 8
+"""Scanned pages OCR reads, when no text page holds a known table, to find one."""
+
+
+def _then_ocr(doc, pages_texts, scanned: list[int]):
+    """The pages with a text layer, then (where Tesseract is installed) the first
+    :data:`MAX_OCR_IDENTIFY_PAGES` scanned ones read through OCR; ``scanned`` collects the 0-based
+    scanned pages."""
+    for p, texts in pages_texts:
+        if texts:
+            yield p, texts
+        elif doc[p].get_images():
+            scanned.append(p)
+    if not ocr_available():
+        return
+    for p in scanned[:MAX_OCR_IDENTIFY_PAGES]:
+        page = doc[p]  # one page object: the OCR text page refers to it
+        texts = [" ".join(w[2] for w in words) for words in page_lines(page, ocr_textpage(page))]
+        if texts:
+            yield p, texts
 
 
 def _table_candidates(doc) -> str:
@@ -444,9 +485,10 @@ def _pages(pages: list[int]) -> str:
 def _suspect(scanned: list[int], unknown: list[int], skipped: dict[str, int]) -> str | None:
     why = []
     if scanned:
-        why.append(f"scanned page{'s' if len(scanned) > 1 else ''} without a text layer, not read "
-                   f"(OCR through Tesseract is not available here): page{'s' if len(scanned) > 1 else ''} "
-                   f"{_pages(scanned)}")
+        how = ("OCR found no text on it" if ocr_available() else
+               "OCR through Tesseract is not installed here: Debian tesseract-ocr tesseract-ocr-eng")
+        why.append(f"scanned page{'s' if len(scanned) > 1 else ''} without a text layer, not read ({how}): "
+                   f"page{'s' if len(scanned) > 1 else ''} {_pages(scanned)}")
     if unknown:
         why.append(f"{skipped['unknown_table']} line(s) that read like calls outside a known bill table "
                    f"(an unknown table): page{'s' if len(unknown) > 1 else ''} {_pages(unknown)}")

@@ -17,9 +17,9 @@ from raybench.layout import Layout
 from raybench.read.junk import JunkRules, drop_junk
 
 MAX_QUOTED_LINES = 4
-"""Most lines one record may span: a double quote still open after this many lines is a broken quote,
+"""Most lines one record may span: a double quote that no line within this many closes is a broken quote,
 not a field with line breaks (call records put at most a second line in a cell, AT&T's ``(D)``); the
-record ends there, is quarantined as ``quoting`` (its file ``suspect``), and the next line starts anew."""
+line that opened it is one record, quarantined as ``quoting``, and the next line starts anew."""
 
 _NUL_TEXT = re.compile("(?:(?<=\n)|^)\x00+")
 
@@ -49,8 +49,11 @@ def split_records(text: str) -> list[str]:
     """Split decoded chunk text into records (newline outside quotes), dropping blank lines.
 
     NUL padding at the start of a line is removed (the planner counts it, ``lines_skipped['nul_padding']``).
-    A quote still open after :data:`MAX_QUOTED_LINES` lines ends its record there (that record is then
-    quarantined as ``quoting``) and reading goes on at the next line; the planner cuts the same way.
+    A line that leaves a double quote open takes the lines after it up to the first that closes it, at
+    most :data:`MAX_QUOTED_LINES` lines in all. When none within the bound closes it (or the text ends
+    first), the quote is broken: that line alone is a record (then quarantined as ``quoting``) and
+    reading goes on at the next line, so one broken quote costs one record. The planner
+    (:func:`raybench.read.partition.plan_file`) cuts the same way.
 
     Returns:
         Record texts without their line endings (a trailing ``\\r`` is removed).
@@ -68,25 +71,17 @@ def split_records(text: str) -> list[str]:
             if line:
                 out.append(line)
         return out
-    pending: list[str] | None = None
-    for line in lines:
-        if pending is None:
-            if line.count('"') % 2:
-                pending = [line]
-                continue
-            record = line
-        else:
-            pending.append(line)
-            if not line.count('"') % 2 and len(pending) < MAX_QUOTED_LINES:
-                continue
-            record = "\n".join(pending)
-            pending = None
+    odd = [line.count('"') % 2 == 1 for line in lines]
+    n = len(lines)
+    i = 0
+    while i < n:
+        j = i
+        if odd[i]:  # a quote left open: the first line within the bound that closes it ends the record
+            j = next((k for k in range(i + 1, min(i + MAX_QUOTED_LINES, n)) if odd[k]), i)
+        record = lines[i] if j == i else "\n".join(lines[i:j + 1])
+        i = j + 1
         if record.endswith("\r"):
             record = record[:-1]
-        if record:
-            out.append(record)
-    if pending is not None:  # unbalanced quote at the end of the chunk: keep it as one record
-        record = "\n".join(pending).rstrip("\r")
         if record:
             out.append(record)
     return out

@@ -180,7 +180,8 @@ RULES += tuple(
          lambda lo, c=c: c in lo.unmapped, lambda lo: pl.lit(False), "soft", (c,))
     for c in UNMAPPED_COLUMNS)
 
-ROW_FLAG_FIELDS = {"recording_leg": ("record_type",)}
+ROW_FLAG_FIELDS = {"recording_leg": ("record_type",),
+                   "ocr_text": ("start_utc", "duration_s", "caller", "callee", "record_type", "direction")}
 """Flags a layout sets by pattern (:attr:`raybench.layout.Layout.row_flags`) and what they put in doubt."""
 
 FLAG_FIELDS: dict[str, tuple[str, ...]] = {

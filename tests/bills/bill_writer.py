@@ -20,6 +20,8 @@ from zoneinfo import ZoneInfo
 FONT_PT = 7.0
 LEADING_PT = 9.5
 TOP_PT = 40.0
+SCAN_DPI = 200
+"""Resolution of a page that is printed, then scanned (an image of its text, no text layer)."""
 BOTTOM_PT = 750.0
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -73,6 +75,7 @@ class Bill:
     name: str = ""
     pages: list[list[Line]] = field(default_factory=lambda: [[]])
     scanned: set[int] = field(default_factory=set)
+    scan_text: set[int] = field(default_factory=set)  # pages printed, then scanned: an image of their text
     page_header: object = None  # callable (page, pages) -> list[Line]
     page_footer: object = None
     lines_per_page: int = int((BOTTOM_PT - TOP_PT) / LEADING_PT) - 4
@@ -114,11 +117,19 @@ class Bill:
                 pix.clear_with(215)
                 page.insert_image(pymupdf.Rect(36, 36, 576, 756), pixmap=pix)
                 continue
+            target = page
+            if i in self.scan_text:  # draw on a scratch page, then put its picture on this one
+                scratch = pymupdf.open()
+                target = scratch.new_page(width=612, height=792)
             y = TOP_PT
             for line in lines:
                 for x, text in line.cells:
-                    page.insert_text((x, y), text, fontsize=FONT_PT, fontname="helv")
+                    target.insert_text((x, y), text, fontsize=FONT_PT, fontname="helv")
                 y += LEADING_PT
+            if i in self.scan_text:
+                pix = target.get_pixmap(dpi=SCAN_DPI, colorspace=pymupdf.csGRAY)
+                page.insert_image(page.rect, pixmap=pix)
+                scratch.close()
         doc.save(path)
         doc.close()
 

@@ -106,14 +106,23 @@ def test_the_zone_note_decides_the_zone(tmp_path):
     assert cdr[0][5] == "2025-09-12T13:05:00Z"
 
 
-def test_a_scanned_page_is_counted_and_makes_the_file_suspect(tmp_path):
+@pytest.mark.parametrize("tesseract", [False, True])
+def test_a_scanned_page_is_counted_and_makes_the_file_suspect(tmp_path, monkeypatch, tesseract):
+    from raybench.read.ocr import ocr_available
+
+    if tesseract and not ocr_available():
+        pytest.skip("Tesseract is not installed (Debian: tesseract-ocr tesseract-ocr-eng; .ci/run installs it)")
+    if not tesseract:
+        monkeypatch.setattr("raybench.read.pdf_bills.ocr_available", lambda: False)
     bill = att_bill({"3125550100": _calls(5)}, (date(2025, 5, 4), date(2025, 6, 3)), scanned_before_detail=True)
     path = tmp_path / "scanned.pdf"
     bill.save(str(path))
     read = read_local(str(path))
-    assert read.file["lines_skipped"]["scanned_page"] == 1
-    assert read.file["status"] == "suspect" and read.file["error"] == ("scanned page without a text layer, not read (OCR through Tesseract is not available "
-                            "here): page 3")
+    assert read.file["lines_skipped"]["scanned_page"] == 1  # a picture with no text on it: OCR reads nothing
+    how = ("OCR found no text on it" if tesseract else
+           "OCR through Tesseract is not installed here: Debian tesseract-ocr tesseract-ocr-eng")
+    assert read.file["status"] == "suspect"
+    assert read.file["error"] == f"scanned page without a text layer, not read ({how}): page 3"
     _check(bill, "att_wireless_bill", tmp_path)
 
 
@@ -148,7 +157,8 @@ def test_a_bill_table_of_no_known_layout_fails_naming_the_closest(tmp_path):
     assert error.startswith(f"{path}: no known table header on the first 1 pages")
 
 
-def test_a_pdf_of_scanned_pages_only_fails_saying_so(tmp_path):
+def test_a_pdf_of_scanned_pages_only_fails_saying_so(tmp_path, monkeypatch):
+    monkeypatch.setattr("raybench.read.pdf_bills.ocr_available", lambda: False)
     bill = att_bill({}, (date(2025, 5, 4), date(2025, 6, 3)), summary_before=0, summary_after=0)
     bill.pages = [[], []]
     bill.scanned = {0, 1}
@@ -156,7 +166,7 @@ def test_a_pdf_of_scanned_pages_only_fails_saying_so(tmp_path):
     bill.save(str(path))
     task = _prepare(str(path), IngestOptions(db="unused"), str(tmp_path), "job-scan-only")
     assert task.row["error"] == (f"{path}: scanned pages: none of the 2 pages has a text layer (OCR through "
-                                 "Tesseract is not available here)")
+                                 "Tesseract is not installed here: Debian tesseract-ocr tesseract-ocr-eng)")
 
 
 def test_the_bill_evaluation_counts_a_silently_wrong_row_and_a_missed_one(tmp_path):

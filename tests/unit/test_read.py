@@ -29,6 +29,17 @@ FILES: dict[str, tuple[bytes, bool, list[str], dict[str, int]]] = {
     "quoted_blank_line_inside": (b'1,"x\n\ny",3\n4,5,6\n', False, ['1,"x\n\ny",3', "4,5,6"], {}),
     "quoted_last_no_newline": (b'a,b,c\n1,2,"3\n3"', True, ['1,2,"3\n3"'], {"header": 1}),
     "headerless": (b"1,2,3\n4,5,6\n", False, ["1,2,3", "4,5,6"], {}),
+    # a quote that never closes costs the line that opened it, and nothing after it
+    "broken_quote": (b'a,b,c\n1,"x,3\n4,5,6\n7,8,9\n10,11,12\n13,"y\nz",15\n', True,
+                     ['1,"x,3', "4,5,6", "7,8,9", "10,11,12", '13,"y\nz",15'], {"header": 1}),
+    "broken_quote_near_end": (b'a,b,c\n1,2,3\n4,"5,6\n7,8,9\n', True, ["1,2,3", '4,"5,6', "7,8,9"],
+                              {"header": 1}),
+    "broken_quote_last_line": (b'1,2,3\n4,"5,6', False, ["1,2,3", '4,"5,6'], {}),
+    "broken_quote_then_blank": (b'1,"2,3\n\n4,5,6\n7,8,9\n', False, ['1,"2,3', "4,5,6", "7,8,9"],
+                                {"blank": 1}),
+    "two_broken_quotes": (b'1,"2\n3,"4\n5,6\n7,8\n9,10\n11,12\n', False,
+                          ['1,"2\n3,"4', "5,6", "7,8", "9,10", "11,12"], {}),
+    "quote_closed_on_fourth_line": (b'1,"a\nb\nc\nd",2\n3,4\n', False, ['1,"a\nb\nc\nd",2', "3,4"], {}),
     "header_only": (b"a,b,c\n", True, [], {"header": 1}),
     "header_only_no_newline": (b"a,b,c", True, [], {"header": 1}),
     "one_record_no_newline": (b"1,2,3", False, ["1,2,3"], {}),
@@ -132,7 +143,9 @@ def test_plan_real_files_at_several_block_sizes(real_dir, name, layout, has_head
     ('1,"a\r\nb"\r\n3,4\r\n', ['1,"a\r\nb"', "3,4"]),
     ('1,"a""\nb"\n', ['1,"a""\nb"']),
     ('1,"a\n\nb"\n', ['1,"a\n\nb"']),
-    ('1,"open\n2,3\n', ['1,"open\n2,3']),   # unbalanced at the end of the chunk: one record
+    ('1,"open\n2,3\n', ['1,"open', "2,3"]),  # unbalanced at the end: the opening line alone, then on
+    ('1,"a\nb\nc\nd",2\n3,4\n', ['1,"a\nb\nc\nd",2', "3,4"]),  # closed on the 4th line: one record
+    ('1,"a\nb\nc\nd\ne",2\n3,4\n', ['1,"a', "b", "c", "d", 'e",2', "3,4"]),  # past the bound: broken
     ("  \n", ["  "]),                       # spaces are not a blank line
     ("", []),
 ])

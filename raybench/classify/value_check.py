@@ -1,0 +1,143 @@
+"""Check the models' start, start-time and duration columns against the values they hold.
+
+The column model reads a header and a few values; on an export split into a date column and a time
+column (``Date (UTC)`` ``14.04.2024``, ``Time (UTC)`` ``22:28``), it can take the time of day for a
+duration (``22:28`` reads as 22 min 28 s) and give the start to a column that holds no date at all. A
+column's values settle it: a start column must read as dates for nearly all its values. When the models'
+start column does not, the column that does becomes the start, a column of times of day beside it the
+start time, and the duration goes to a column that reads as durations (the one the models took for the
+start first). Only the columns the models mapped to ``start``, ``start_time``, ``duration`` or
+``ignore`` take part: party, IMSI and cell columns keep what the models said.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import polars as pl
+
+from raybench.normalize.durations import parse_duration
+from raybench.profile.formats import DURATION_UNITS, date_time_formats, read_counts_start
+
+SHARE = 0.9
+"""Share of a column's sampled values that must read as a date (time, duration) for it to count as one."""
+
+TIMING_FIELDS = ("start", "start_time", "duration", "ignore")
+"""Fields whose columns the check may reassign."""
+
+_TIME_OF_DAY = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(\s?[AaPp][Mm])?$")
+
+
+@dataclass(frozen=True)
+class TimingRepair:
+    """What :func:`check_timing_columns` changed.
+
+    Attributes:
+        mapping: column name -> field, the repaired mapping.
+        changed: column name -> ``(old field, new field, share of values read as the new field)``.
+    """
+
+    mapping: dict[str, str]
+    changed: dict[str, tuple[str, str, float]]
+
+
+def _values(column: list[str]) -> pl.Series:
+    s = pl.Series([v.strip() for v in column], dtype=pl.String)
+    return s.filter(s != "")
+
+
+def _date_share(values: pl.Series, formats: tuple[str, ...]) -> float:
+    if values.is_empty():
+        return 0.0
+    counts = read_counts_start(values, formats)
+    return max(counts.values(), default=0) / values.len()
+
+
+def _time_share(values: pl.Series) -> float:
+    if values.is_empty():
+        return 0.0
+    return sum(1 for v in values.to_list() if _TIME_OF_DAY.match(v)) / values.len()
+
+
+def _duration_share(values: pl.Series) -> float:
+    if values.is_empty():
+        return 0.0
+    frame = pl.DataFrame({"v": values})
+    best = max(int(frame.select(parse_duration(pl.col("v"), unit).is_not_null().sum()).item())
+               for unit in DURATION_UNITS)
+    return best / values.len()
+
+
+def _date_only_formats() -> tuple[str, ...]:
+    return tuple(dict.fromkeys(f.split(" ")[0] for f in date_time_formats() if "T" not in f))
+
+
+def check_timing_columns(names: tuple[str, ...], columns: list[list[str]], mapping: dict[str, str]) -> TimingRepair:
+    """The models' ``mapping`` with its timing columns checked against ``columns``' values.
+
+    Args:
+        names: the file's column names, in file order.
+        columns: the sampled values of each column (same order).
+        mapping: column name -> field (:data:`raybench.classify.fields.FIELDS`), as the models gave it.
+
+    Returns:
+        The mapping unchanged when its start column reads as dates (or there is no better column);
+        otherwise with ``start``, ``start_time`` and ``duration`` moved to the columns whose values
+        read as them (at least :data:`SHARE` of the sampled values).
+    """
+    same = TimingRepair(dict(mapping), {})
+    start = next((c for c, f in mapping.items() if f == "start"), None)
+    free = [j for j, n in enumerate(names) if mapping.get(n, "ignore") in TIMING_FIELDS]
+    if not free:
+        return same
+    values = {j: _values(columns[j]) for j in free}
+    with_time = tuple(f for f in date_time_formats() if "T" not in f)
+    date_only = _date_only_formats()
+    if start is not None and start in names:
+        j0 = names.index(start)
+        if j0 in values and max(_date_share(values[j0], with_time), _date_share(values[j0], date_only)) >= SHARE:
+            return same
+    full = {j: _date_share(values[j], with_time) for j in free}
+    dates = {j: _date_share(values[j], date_only) for j in free}
+    best = max(free, key=lambda j: (max(full[j], dates[j]), -j))
+    if max(full[best], dates[best]) < SHARE:
+        return same
+    new = dict(mapping)
+    changed: dict[str, tuple[str, str, float]] = {}
+
+    def assign(j: int, field: str, share: float) -> None:
+        name = names[j]
+        if new.get(name) != field:
+            changed[name] = (mapping.get(name, "ignore"), field, round(share, 3))
+        new[name] = field
+
+    for name, f in mapping.items():  # the models' timing claims are dropped, then made again from values
+        if f in ("start", "start_time", "duration"):
+            new[name] = "ignore"
+    assign(best, "start", max(full[best], dates[best]))
+    used = {best}
+    if full[best] < SHARE:  # a date without a time of day: a time column beside it
+        times = {j: _time_share(values[j]) for j in free if j != best}
+        cands = [j for j, s in times.items() if s >= SHARE]
+        if cands:
+            def rank(j: int) -> tuple:
+                low = names[j].lower()
+                hours = {v.split(":")[0].lstrip("0") for v in values[j].to_list()}
+                return ("dur" not in low, "time" in low or "hour" in low, len(hours) > 2, -abs(j - best))
+            t = max(cands, key=rank)
+            assign(t, "start_time", times[t])
+            used.add(t)
+    # the duration: the models' duration column if the values left it free, else the column they took
+    # for the start
+    order = [names.index(c) for f0 in ("duration", "start", "start_time") for c, f in mapping.items()
+             if f == f0 and c in names and names.index(c) not in used]
+    for j in order:
+        share = _duration_share(values[j])
+        if share >= SHARE:
+            assign(j, "duration", share)
+            break
+    for name in mapping:
+        if new[name] == "ignore" and mapping[name] != "ignore" and name not in changed:
+            changed[name] = (mapping[name], "ignore", 0.0)
+    return TimingRepair(new, changed)

@@ -1,0 +1,41 @@
+"""raybench.classify.value_check: the models' timing columns checked against their values."""
+
+from __future__ import annotations
+
+from raybench.classify.value_check import check_timing_columns
+
+NAMES = ("Type", "Date", "Time", "A", "B", "Dur")
+COLUMNS = [
+    ["moc", "mtc", "moc", "mtc"],
+    ["03.02.2025", "03.02.2025", "04.02.2025", "13.02.2025"],
+    ["07:05", "09:41", "18:30", "00:01"],
+    ["12125550123"] * 4,
+    ["13105550199"] * 4,
+    ["0:02:30", "0:00:42", "1:15:05", "0:00:05"],
+]
+
+
+def test_time_of_day_taken_for_a_duration_is_moved_to_the_start():
+    wrong = {"Type": "record_type", "Date": "ignore", "Time": "duration", "A": "caller", "B": "callee",
+             "Dur": "start"}
+    got = check_timing_columns(NAMES, COLUMNS, wrong)
+    assert got.mapping == {"Type": "record_type", "Date": "start", "Time": "start_time", "A": "caller",
+                           "B": "callee", "Dur": "duration"}
+    assert set(got.changed) == {"Date", "Time", "Dur"}
+    assert got.changed["Time"] == ("duration", "start_time", 1.0)
+
+
+def test_a_start_column_that_reads_as_dates_is_kept():
+    right = {"Type": "record_type", "Date": "start", "Time": "ignore", "A": "caller", "B": "callee",
+             "Dur": "duration"}
+    got = check_timing_columns(NAMES, COLUMNS, right)
+    assert got.mapping == right and got.changed == {}
+
+
+def test_party_columns_are_never_taken():
+    # no column the models left free reads as dates: nothing changes, even though the start is wrong
+    names = ("A", "B", "Dur")
+    cols = [["20240315"] * 3, ["13105550199"] * 3, ["12", "30", "7"]]
+    wrong = {"A": "caller", "B": "callee", "Dur": "start"}
+    got = check_timing_columns(names, cols, wrong)
+    assert got.mapping == wrong and got.changed == {}
