@@ -1,6 +1,7 @@
 """Monitoring end to end, with the real parts: an ingest on Ray counts its rows into raybench's metrics;
-a real Prometheus (Debian's) scrapes them from a real HTTP server every second and evaluates an alert
-rule of cluster/prometheus/alerts.yml with a lowered threshold; a real Alertmanager sends the alert to the
+a real Prometheus (Debian's) scrapes them from a real HTTP server every second, and Ray's own metrics
+agents through the session's service-discovery file, and evaluates an alert rule of
+cluster/prometheus/alerts.yml with a lowered threshold; a real Alertmanager sends the alert to the
 webhook receiver ``POST /v1/alerts``; the receiver keeps it and the live ``/dashboard``, rendered in
 headless Chromium while the ingest runs, shows it with the panels, their thresholds and their series.
 
@@ -92,6 +93,20 @@ def lowered_rules(path: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
+def ray_local():
+    """This module's own embedded Ray, with its dashboard: the dashboard writes the Prometheus
+    service-discovery file of the session's metrics agents (Ray 2.60: ``<session dir>/
+    prom_metrics_service_discovery.json``, linked from ``/tmp/ray/`` for the latest session)."""
+    import ray
+
+    ctx = ray.init(address="local", num_cpus=2, include_dashboard=True, dashboard_port=_free_port(),
+                   object_store_memory=300 * 2**20, log_to_driver=False, configure_logging=False)
+    session_dir = ray._private.worker.global_worker.node.get_session_dir_path()
+    yield {"session_dir": session_dir, "session": os.path.basename(session_dir), "context": ctx}
+    ray.shutdown()
+
+
+@pytest.fixture(scope="module")
 def service():
     """uvicorn serving the monitoring router and /metrics on a free port, in a thread of this process
     (the ingests of the tests run in this process, so their metrics are the ones served)."""
@@ -124,9 +139,10 @@ def service():
 
 
 @pytest.fixture(scope="module")
-def alerting(service, tmp_path_factory):
+def alerting(service, ray_local, tmp_path_factory):
     """A real Alertmanager (webhook to the service's POST /v1/alerts, 1 s grouping) and a real Prometheus
-    (scraping the service every second, the lowered rules, sending to that Alertmanager)."""
+    (scraping the service and, through the session's service-discovery file, Ray's metrics agents every
+    second; the lowered rules; sending to that Alertmanager)."""
     tmp = tmp_path_factory.mktemp("alerting")
     am_port, prom_port = _free_port(), _free_port()
     (tmp / "alertmanager.yml").write_text(yaml.safe_dump({
@@ -139,8 +155,11 @@ def alerting(service, tmp_path_factory):
         "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
         "rule_files": [str(tmp / "rules.yml")],
         "alerting": {"alertmanagers": [{"static_configs": [{"targets": [f"127.0.0.1:{am_port}"]}]}]},
-        "scrape_configs": [{"job_name": "raybench-service",
-                            "static_configs": [{"targets": [f"127.0.0.1:{service['port']}"]}]}]}))
+        "scrape_configs": [
+            {"job_name": "raybench-service", "static_configs": [{"targets": [f"127.0.0.1:{service['port']}"]}]},
+            {"job_name": "ray", "file_sd_configs": [
+                {"files": [os.path.join(ray_local["session_dir"], "prom_metrics_service_discovery.json")],
+                 "refresh_interval": "1s"}]}]}))
     check = subprocess.run(["promtool", "check", "config", str(tmp / "prometheus.yml")], capture_output=True,
                            text=True, timeout=60)
     assert check.returncode == 0, check.stdout + check.stderr
@@ -201,7 +220,7 @@ def _chromium(url: str, profile: str, *extra: str) -> subprocess.CompletedProces
         capture_output=True, text=True, timeout=120)
 
 
-def test_ingest_metrics_alert_and_dashboard(service, alerting, production, tmp_path):
+def test_ingest_metrics_alert_and_dashboard(ray_local, service, alerting, production, tmp_path):
     from raybench.monitor import metrics as m
 
     def counted(outcome: str) -> float:
@@ -278,6 +297,15 @@ def test_ingest_metrics_alert_and_dashboard(service, alerting, production, tmp_p
             break
         time.sleep(0.5)
     assert scraped == counted("read")
+    # Ray's own metrics agents, found through the session's service-discovery file, were scraped too
+    deadline = time.monotonic() + 30
+    ray_up: list = []
+    while time.monotonic() < deadline and not ray_up:
+        ray_up = [r for r in _query(alerting["prometheus"], 'up{job="ray"}') if r["value"][1] == "1"]
+        time.sleep(0.5)
+    assert ray_up, "Prometheus found no Ray metrics agent through the service-discovery file"
+    sessions = {r["metric"].get("SessionName") for r in _query(alerting["prometheus"], "ray_node_mem_used")}
+    assert ray_local["session"] in sessions, sessions
     # and the dashboard's data lists it among the latest alerts
     data = httpx.get(service["url"] + "/v1/dashboard/data", timeout=10).json()
     assert any(a["alertname"] == "RaybenchThroughputLow" for a in data["alerts"])
