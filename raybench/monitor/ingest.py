@@ -143,7 +143,7 @@ class IngestWatch:
 @contextlib.contextmanager
 def watch_ingest(options=None):
     """Around one ingest: ``raybench_ingests_running`` up while it runs, its duration in
-    ``raybench_job_duration_seconds`` at its end, and how it ended in ``raybench_ingests_total{status}``
+    ``raybench_ingest_duration_seconds`` at its end, and how it ended in ``raybench_ingests_total{status}``
     (``failed`` or ``interrupted`` when it raises). The service's own ``raybench_jobs_*`` are the
     service's to set (its queue knows them); these count the ingests this process drives.
 
@@ -174,7 +174,7 @@ def watch_ingest(options=None):
     finally:
         m.INGESTS_RUNNING.dec()
         record.ended_s = time.time()
-        m.JOB_DURATION.observe(time.perf_counter() - t0)
+        m.INGEST_DURATION.observe(time.perf_counter() - t0)
 
 
 def job_status(results: dict) -> str:

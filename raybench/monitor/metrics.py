@@ -5,8 +5,10 @@ module twice, or beside another library's metrics, never clashes); ``/metrics`` 
 ``prometheus_client.generate_latest(REGISTRY)``. Names follow Prometheus' conventions: counters end in
 ``_total``, times are seconds (``_seconds``), memory is bytes (``_bytes``), shares are 0..1 (``_ratio``).
 
-The queue and job metrics (``raybench_jobs_queued``, ``raybench_jobs_running``, ``raybench_jobs_total``)
-are set by the service; they are defined here so that the contract lives in one module.
+The queue and job metrics of the contract (``raybench_jobs_queued``, ``raybench_jobs_running``,
+``raybench_jobs_total``, ``raybench_job_duration_seconds``: :data:`SERVICE_METRICS`) are the service's,
+exported from its job table; the service's ``/metrics`` serves them followed by this registry's text from
+the process that runs the ingests.
 """
 
 from __future__ import annotations
@@ -33,23 +35,30 @@ ERROR_FILE_STATUSES = ("failed", "errors", "incomplete")
 """File statuses counted as errors by the error rate (a file not read, or not read whole)."""
 
 JOB_STATUSES = ("done", "failed", "suspect", "cancelled", "interrupted")
-"""Values of ``raybench_jobs_total{status}``: how jobs ended."""
+"""Values of ``raybench_ingests_total{status}`` (and of the service's ``raybench_jobs_total{status}``)."""
 
 PROCESS_KINDS = ("driver", "worker", "ray")
 """Values of ``raybench_process_pss_bytes{kind}``: the process running the ingest (the service or the
 CLI), the ingest actors and tasks (``ray::`` workers), Ray's own processes (raylet, GCS, agents)."""
 
-# -- queue and jobs (set by the service) --------------------------------------------------------------
-JOBS_QUEUED = Gauge("raybench_jobs_queued", "Jobs waiting in the service's queue.", registry=REGISTRY)
-JOBS_RUNNING = Gauge("raybench_jobs_running", "Jobs the service is running now.",
-                     registry=REGISTRY)
-JOBS_TOTAL = Counter("raybench_jobs", "Jobs ended, by how they ended.", ["status"], registry=REGISTRY)
+# -- queue and jobs: the service's (its job table knows them; raybench.service.metrics exports them) --
+SERVICE_METRICS = {
+    "raybench_jobs_queued": "gauge: jobs waiting in the service's queue",
+    "raybench_jobs_running": "gauge: jobs the service runs now",
+    "raybench_jobs_total": "counter, label status: jobs ended, by how they ended",
+    "raybench_job_duration_seconds": "histogram: a job's submission to its end, seconds",
+}
+"""The contract's metrics the service exports from its job table, not defined in :data:`REGISTRY`: a
+service's HTTP replicas all answer them alike from the durable table, and they survive restarts."""
+
+# -- the ingests this process drives ------------------------------------------------------------------
 INGESTS_RUNNING = Gauge("raybench_ingests_running", "Ingests this process is driving now.", registry=REGISTRY)
 INGESTS_TOTAL = Counter("raybench_ingests", "Ingests this process drove, by how they ended.", ["status"],
                         registry=REGISTRY)
-JOB_DURATION = Histogram("raybench_job_duration_seconds", "Wall time of one ingest job, start to end (seconds).",
-                         buckets=(1, 2, 5, 10, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200),
-                         registry=REGISTRY)
+INGEST_DURATION = Histogram("raybench_ingest_duration_seconds",
+                            "Wall time of one ingest run, start to end (seconds; no queue wait).",
+                            buckets=(1, 2, 5, 10, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200),
+                            registry=REGISTRY)
 JOB_TARGET_RATIO = Histogram(
     "raybench_job_duration_target_ratio",
     "A job's wall time over the plan's target for its rows (raybench.monitor.ingest.target_seconds); "
@@ -85,8 +94,8 @@ for _o in ROW_OUTCOMES:  # every series exists from the start: rate() and the al
 for _s in FILE_STATUSES:
     FILES_TOTAL.labels(_s)
 for _s in JOB_STATUSES:
-    JOBS_TOTAL.labels(_s)
     INGESTS_TOTAL.labels(_s)
+LAST_PROGRESS.set(time.time())  # no batch yet: the stuck-job alert counts from the process's start
 
 
 VIRTUAL_DISKS = ("loop", "ram", "zram")

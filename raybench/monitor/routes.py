@@ -28,29 +28,39 @@ ALERTS_KEPT = 500
 """Alerts the receiver keeps (the oldest go first)."""
 
 
+def alert_records(payload: dict) -> list[dict]:
+    """The alerts of one Alertmanager webhook payload (version 4: ``alerts`` with ``status``, ``labels``,
+    ``annotations``, ``startsAt``, ``endsAt``, ``fingerprint``) as the stores keep them."""
+    received = time.time()
+    out = []
+    for a in payload.get("alerts") or []:
+        if not isinstance(a, dict):
+            continue
+        labels = a.get("labels") or {}
+        annotations = a.get("annotations") or {}
+        out.append({
+            "received_s": received, "status": a.get("status") or payload.get("status"),
+            "alertname": labels.get("alertname"), "severity": labels.get("severity"),
+            "summary": annotations.get("summary"), "runbook_url": annotations.get("runbook_url"),
+            "labels": labels, "annotations": annotations, "starts_at": a.get("startsAt"),
+            "ends_at": a.get("endsAt"), "fingerprint": a.get("fingerprint"), "receiver": payload.get("receiver")})
+    return out
+
+
 class AlertStore:
-    """Alerts received from Alertmanager, newest last, at most :data:`ALERTS_KEPT`."""
+    """Alerts received from Alertmanager, in this process's memory, newest last, at most
+    :data:`ALERTS_KEPT`. Several processes answering one address (Serve's HTTP replicas) share a
+    :class:`SqliteAlertStore` instead."""
 
     def __init__(self, keep: int = ALERTS_KEPT):
         self._alerts: collections.deque[dict] = collections.deque(maxlen=keep)
         self._lock = threading.Lock()
 
     def add(self, payload: dict) -> int:
-        """Keep the alerts of one Alertmanager webhook payload (version 4: ``alerts`` with ``status``,
-        ``labels``, ``annotations``, ``startsAt``, ``endsAt``, ``fingerprint``). Returns how many."""
-        received = time.time()
-        alerts = [a for a in payload.get("alerts") or [] if isinstance(a, dict)]
+        """Keep the alerts of one Alertmanager webhook payload (:func:`alert_records`). Returns how many."""
+        alerts = alert_records(payload)
         with self._lock:
-            for a in alerts:
-                labels = a.get("labels") or {}
-                annotations = a.get("annotations") or {}
-                self._alerts.append({
-                    "received_s": received, "status": a.get("status") or payload.get("status"),
-                    "alertname": labels.get("alertname"), "severity": labels.get("severity"),
-                    "summary": annotations.get("summary"), "runbook_url": annotations.get("runbook_url"),
-                    "labels": labels, "annotations": annotations, "starts_at": a.get("startsAt"),
-                    "ends_at": a.get("endsAt"), "fingerprint": a.get("fingerprint"),
-                    "receiver": payload.get("receiver")})
+            self._alerts.extend(alerts)
         return len(alerts)
 
     def list(self, status: str | None = None, limit: int = 100) -> list[dict]:
@@ -63,6 +73,47 @@ class AlertStore:
         return items[:limit]
 
 
+class SqliteAlertStore:
+    """Alerts kept in a SQLite file (WAL mode: several processes write and read it), the latest
+    ``keep``; what :class:`AlertStore` does, for every process that shares ``path``.
+
+    Args:
+        path: the database file (created with its table when missing).
+        keep: alerts kept; older ones are deleted as new ones come.
+    """
+
+    def __init__(self, path: str, keep: int = ALERTS_KEPT):
+        import sqlite3
+
+        self.path, self.keep = path, keep
+        with sqlite3.connect(path, timeout=30) as con:
+            con.execute("PRAGMA journal_mode=WAL")
+            con.execute("CREATE TABLE IF NOT EXISTS alerts (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+                        "status TEXT, alert TEXT NOT NULL)")
+
+    def add(self, payload: dict) -> int:
+        """Keep the alerts of one Alertmanager webhook payload (:func:`alert_records`). Returns how many."""
+        import json
+        import sqlite3
+
+        alerts = alert_records(payload)
+        with sqlite3.connect(self.path, timeout=30) as con:
+            con.executemany("INSERT INTO alerts (status, alert) VALUES (?, ?)",
+                            [(a["status"], json.dumps(a)) for a in alerts])
+            con.execute("DELETE FROM alerts WHERE id <= (SELECT max(id) FROM alerts) - ?", [self.keep])
+        return len(alerts)
+
+    def list(self, status: str | None = None, limit: int = 100) -> list[dict]:
+        """The latest alerts, newest first; only those with ``status`` if given."""
+        import json
+        import sqlite3
+
+        with sqlite3.connect(self.path, timeout=30) as con:
+            rows = con.execute("SELECT alert FROM alerts WHERE ? IS NULL OR status = ? ORDER BY id DESC LIMIT ?",
+                               [status, status, limit]).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+
 def monitor_router(jobs: Callable[[], list[dict]] | None = None, sampler: PanelSampler | None = None,
                    alerts: AlertStore | None = None) -> APIRouter:
     """The monitoring routes (see the module docstring).
@@ -71,8 +122,11 @@ def monitor_router(jobs: Callable[[], list[dict]] | None = None, sampler: PanelS
         jobs: returns the jobs to list, newest first, as dicts with at least ``job`` and ``status``
             (and, where known, ``rows_read``, ``rows_per_s``, ``started_s``, ``ended_s``, ``error``);
             default: the ingests of this process (:func:`raybench.monitor.ingest.recent_jobs`).
-        sampler: the panels' sampler; default: a new one sampling every second, started now.
-        alerts: where received alerts are kept; default: a new :class:`AlertStore`.
+        sampler: the panels' sampler; default: a new one sampling this process's metrics every
+            second, started now (a Serve ingress whose ingests run in another deployment passes one
+            reading that deployment's metrics: :class:`raybench.monitor.live.PanelSampler` ``read``).
+        alerts: where received alerts are kept; default: a new :class:`AlertStore` (in memory; a
+            :class:`SqliteAlertStore` for several replicas).
     """
     from raybench.monitor.ingest import recent_jobs
 

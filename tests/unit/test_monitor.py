@@ -84,11 +84,57 @@ def test_exposition_names_carry_units():
     body, content_type = m.exposition()
     text = body.decode()
     assert content_type.startswith("text/plain")
-    for name in ("raybench_rows_total", "raybench_files_total", "raybench_jobs_queued", "raybench_jobs_running",
-                 "raybench_jobs_total", "raybench_job_duration_seconds_bucket", "raybench_batch_latency_seconds_count",
+    for name in ("raybench_rows_total", "raybench_files_total", "raybench_ingests_running", "raybench_ingests_total",
+                 "raybench_ingest_duration_seconds_bucket", "raybench_batch_latency_seconds_count",
                  "raybench_process_pss_bytes", "raybench_node_cpu_busy_seconds_total",
                  "raybench_node_network_bytes_total", "raybench_classification_confidence_sum"):
         assert f"\n{name}" in text, name
+    # the service's job-table metrics are not here: its /metrics serves both without a duplicate name
+    for name in m.SERVICE_METRICS:
+        assert f"\n{name}" not in text and f"# TYPE {name}" not in text, name
     pss = {line.split('"')[1]: float(line.split()[-1]) for line in text.splitlines()
            if line.startswith("raybench_process_pss_bytes{")}
     assert set(pss) == set(m.PROCESS_KINDS) and pss["driver"] > 10 * 2**20  # this Python process
+
+
+def test_sqlite_alert_store_is_shared_between_processes_views(tmp_path):
+    from raybench.monitor.routes import SqliteAlertStore
+
+    path = str(tmp_path / "alerts.sqlite")
+    one, other = SqliteAlertStore(path, keep=3), SqliteAlertStore(path, keep=3)
+    for i in range(4):
+        one.add({"status": "firing", "alerts": [{"status": "firing" if i % 2 else "resolved",
+                                                 "labels": {"alertname": f"A{i}", "severity": "warning"}}]})
+    got = other.list()
+    assert [a["alertname"] for a in got] == ["A3", "A2", "A1"]  # newest first, the oldest beyond keep gone
+    assert [a["alertname"] for a in other.list(status="firing")] == ["A3", "A1"]
+
+
+def test_panels_read_another_process_metrics():
+    """A Serve ingress samples the runner's metrics text (and the job table's): the panels come from
+    that text, not from this process's registry."""
+    from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
+
+    from raybench.monitor.live import PanelSampler
+
+    remote = CollectorRegistry()
+    rows = Counter("raybench_rows", "", ["outcome"], registry=remote)
+    queued = Gauge("raybench_jobs_queued", "", registry=remote)
+    Gauge("raybench_jobs_running", "", registry=remote).set(1)
+    pss = Gauge("raybench_process_pss_bytes", "", ["kind"], registry=remote)
+    pss.labels("driver").set(3 * 2**30)
+    pss.labels("worker").set(2**30)
+    queued.set(120)
+    sampler = PanelSampler(read=lambda: generate_latest(remote))
+    sampler.sample()
+    rows.labels("read").inc(5000)
+    import time
+
+    time.sleep(0.2)
+    sampler.sample()
+    panels = {p["id"]: p for p in sampler.snapshot()}
+    assert panels["queue"]["value"] == 120 and panels["queue"]["level"] == "warning"
+    assert panels["memory"]["value"] == 4 * 2**30 and panels["memory"]["value_text"] == "4.00 GiB"
+    assert panels["memory"]["level"] == "critical"
+    assert 5000 / 0.5 < panels["throughput"]["value"] < 5000 / 0.15  # 5000 rows over about 0.2 s
+    assert sampler.jobs_active()
