@@ -194,3 +194,18 @@ def exposition() -> tuple[bytes, str]:
     from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
     return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+
+
+def serve_metrics(port: int, addr: str = "0.0.0.0") -> None:
+    """Serve :data:`REGISTRY` (with the node collector) at ``http://addr:port/metrics`` from a daemon
+    thread of this process, for an ingest run from the command line (``raybench ingest --metrics-port``).
+    The values are there while the process lives: Prometheus sees a long ingest, while a run shorter than
+    the scrape interval is better read from its results JSON.
+
+    Raises:
+        OSError: the port is taken.
+    """
+    from prometheus_client import start_http_server
+
+    register_node_collector()
+    start_http_server(port, addr=addr, registry=REGISTRY)

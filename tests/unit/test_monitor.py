@@ -138,3 +138,22 @@ def test_panels_read_another_process_metrics():
     assert panels["memory"]["level"] == "critical"
     assert 5000 / 0.5 < panels["throughput"]["value"] < 5000 / 0.15  # 5000 rows over about 0.2 s
     assert sampler.jobs_active()
+
+
+def test_serve_metrics_answers_prometheus_and_a_taken_port_is_refused():
+    import socket
+
+    import httpx
+    from click.testing import CliRunner
+
+    from raybench.cli import main
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    m.serve_metrics(port, addr="127.0.0.1")
+    text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+    assert 'raybench_rows_total{outcome="read"}' in text and "raybench_node_cpus" in text
+    # the same port again, through the CLI: one line naming the option, before any work
+    got = CliRunner().invoke(main, ["ingest", __file__, "--db", "unused.duckdb", "--metrics-port", str(port)])
+    assert got.exit_code == 2 and f"--metrics-port {port}: cannot listen there" in got.output, got.output
