@@ -158,10 +158,26 @@ def test_ray_up_file_matches_the_cluster_launcher_schema(path):
                          or [pytest.param(None, marks=pytest.mark.skip(reason="no Serve config in cluster/ yet"))],
                          ids=lambda p: getattr(p, "name", "none"))
 def test_serve_config_loads_with_serves_schema(path):
+    for doc in _docs(path):
+        _serve_schema_check(doc)
+
+
+def _serve_schema_check(doc: dict) -> None:
+    """Load ``doc`` with Serve's own schema (``ray.serve.schema.ServeDeploySchema``); raises its
+    validation error."""
     from ray.serve.schema import ServeDeploySchema
 
+    (getattr(ServeDeploySchema, "model_validate", None) or ServeDeploySchema.parse_obj)(doc)
+
+
+@pytest.mark.parametrize("path", [p for p in _yaml_files() if any(
+    kind_of(d) == "kuberay" and d.get("kind") == "RayService" for d in _docs(p))]
+    or [pytest.param(None, marks=pytest.mark.skip(reason="no RayService manifest in cluster/ yet"))],
+    ids=lambda p: getattr(p, "name", "none"))
+def test_rayservice_serve_config_loads_with_serves_schema(path):
     for doc in _docs(path):
-        ServeDeploySchema.parse_obj(doc)
+        if doc.get("kind") == "RayService":
+            _serve_schema_check(yaml.safe_load(doc["spec"]["serveConfigV2"]))
 
 
 needs_prometheus = pytest.mark.skipif(
