@@ -122,37 +122,51 @@ def monitor_router(jobs: Callable[[], list[dict]] | None = None, sampler: PanelS
         jobs: returns the jobs to list, newest first, as dicts with at least ``job`` and ``status``
             (and, where known, ``rows_read``, ``rows_per_s``, ``started_s``, ``ended_s``, ``error``);
             default: the ingests of this process (:func:`raybench.monitor.ingest.recent_jobs`).
-        sampler: the panels' sampler; default: a new one sampling this process's metrics every
-            second, started now (a Serve ingress whose ingests run in another deployment passes one
-            reading that deployment's metrics: :class:`raybench.monitor.live.PanelSampler` ``read``).
-        alerts: where received alerts are kept; default: a new :class:`AlertStore` (in memory; a
-            :class:`SqliteAlertStore` for several replicas).
+        sampler: the panels' sampler, or a function returning it (called at the first request: a Serve
+            ingress builds it in its replica); default: a new one sampling this process's metrics every
+            second, started now. An ingress whose ingests run in another deployment gives one reading
+            that deployment's metrics (:class:`raybench.monitor.live.PanelSampler` ``read``).
+        alerts: where received alerts are kept, or a function returning it (as ``sampler``); default: a
+            new :class:`AlertStore` (in memory; a :class:`SqliteAlertStore` for several replicas).
     """
     from raybench.monitor.ingest import recent_jobs
 
     jobs = jobs or recent_jobs
-    sampler = (sampler or PanelSampler()).start()
-    store = alerts or AlertStore()
+    made: dict = {}
+
+    def sampler_now() -> PanelSampler:
+        if "sampler" not in made:  # a factory is called at the first request (a replica's own state)
+            got = sampler() if callable(sampler) and not isinstance(sampler, PanelSampler) else sampler
+            made["sampler"] = (got or PanelSampler()).start()
+        return made["sampler"]
+
+    def alerts_now():
+        if "alerts" not in made:
+            got = alerts() if callable(alerts) and not hasattr(alerts, "add") else alerts
+            made["alerts"] = got or AlertStore()
+        return made["alerts"]
+
+    if not callable(sampler) or isinstance(sampler, PanelSampler):
+        sampler_now()  # start sampling now: the dashboard's series begin before anyone looks
     router = APIRouter()
-    router.alert_store = store  # type: ignore[attr-defined]  # for the app that mounts it
-    router.panel_sampler = sampler  # type: ignore[attr-defined]
 
     @router.post("/v1/alerts", tags=["monitoring"])
     def receive_alerts(payload: dict = Body(...)) -> dict:
         """Alertmanager's webhook: keep the alerts of the payload."""
-        return {"received": store.add(payload)}
+        return {"received": alerts_now().add(payload)}
 
     @router.get("/v1/alerts", tags=["monitoring"])
     def list_alerts(status: str | None = Query(None, pattern="^(firing|resolved)$"),
                     limit: int = Query(100, ge=1, le=ALERTS_KEPT)) -> dict:
         """The alerts received, newest first."""
-        return {"alerts": store.list(status, limit)}
+        return {"alerts": alerts_now().list(status, limit)}
 
     @router.get("/v1/dashboard/data", tags=["monitoring"])
     def dashboard_data() -> dict:
         """Panels, jobs and the latest alerts, for the dashboard page."""
-        return {"now_s": time.time(), "panels": sampler.snapshot(), "jobs_active": sampler.jobs_active(),
-                "jobs": jobs()[:50], "alerts": store.list(limit=20)}
+        panels = sampler_now()
+        return {"now_s": time.time(), "panels": panels.snapshot(), "jobs_active": panels.jobs_active(),
+                "jobs": [job_row(j) for j in jobs()[:50]], "alerts": alerts_now().list(limit=20)}
 
     @router.get("/dashboard", response_class=HTMLResponse, tags=["monitoring"])
     def dashboard() -> str:
@@ -160,6 +174,19 @@ def monitor_router(jobs: Callable[[], list[dict]] | None = None, sampler: PanelS
         return dashboard_html()
 
     return router
+
+
+def job_row(job: dict) -> dict:
+    """A job as the dashboard lists it, from this module's records (``job``, ``rows_read``, ``started_s``)
+    or a service's job table (``id``, ``rows_done``, ``started_utc``): ``job``, ``status``,
+    ``rows_read``, ``rows_per_s``, ``started``, ``error``."""
+    started = job.get("started_s")
+    if started is not None:
+        started = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(started))
+    return {"job": job.get("job") or job.get("job_id") or job.get("id"), "status": job.get("status"),
+            "rows_read": job.get("rows_read", job.get("rows_done")), "rows_per_s": job.get("rows_per_s"),
+            "started": started or job.get("started_utc") or job.get("submitted_utc"),
+            "error": job.get("error")}
 
 
 def dashboard_html(poll_ms: int = 1000) -> str:
@@ -241,7 +268,7 @@ async function refresh() {
     document.querySelector("#jobs tbody").innerHTML = d.jobs.map(j =>
       `<tr class="job" data-status="${esc(j.status)}"><td>${esc(j.job)}</td><td>${esc(j.status)}</td>` +
       `<td>${j.rows_read ?? "-"}</td><td>${j.rows_per_s == null ? "-" : fmt("rows/s", j.rows_per_s)}</td>` +
-      `<td>${utc(j.started_s)}</td><td>${esc(j.error)}</td></tr>`).join("");
+      `<td>${esc(j.started ?? "-")}</td><td>${esc(j.error)}</td></tr>`).join("");
     document.querySelector("#alerts tbody").innerHTML = d.alerts.map(a =>
       `<tr class="alert ${esc(a.status)}"><td>${utc(a.received_s)}</td><td>${esc(a.status)}</td>` +
       `<td>${esc(a.alertname)}</td><td>${esc(a.severity)}</td><td>${esc(a.summary)}</td></tr>`).join("");

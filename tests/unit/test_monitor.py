@@ -157,3 +157,38 @@ def test_serve_metrics_answers_prometheus_and_a_taken_port_is_refused():
     # the same port again, through the CLI: one line naming the option, before any work
     got = CliRunner().invoke(main, ["ingest", __file__, "--db", "unused.duckdb", "--metrics-port", str(port)])
     assert got.exit_code == 2 and f"--metrics-port {port}: cannot listen there" in got.output, got.output
+
+
+@pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
+def test_router_with_a_replicas_own_state(tmp_path):
+    """A Serve ingress mounts the router at import and gives its replica's state as factories: the job
+    table's rows are listed, the alerts go to SQLite, the sampler reads another process's text."""
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+    from prometheus_client import CollectorRegistry, Gauge, generate_latest
+
+    from raybench.monitor.live import PanelSampler
+    from raybench.monitor.routes import SqliteAlertStore, monitor_router
+
+    remote = CollectorRegistry()
+    Gauge("raybench_jobs_queued", "", registry=remote).set(600)
+    replica: dict = {}
+    app = FastAPI()
+    app.include_router(monitor_router(
+        jobs=lambda: replica["store"], sampler=lambda: replica["sampler"], alerts=lambda: replica["alerts"]))
+    # the replica's __init__, after the app was built
+    replica.update(store=[{"id": "job-1", "status": "running", "rows_done": 1200, "started_utc": "2026-12-01T10:00:00Z",
+                           "error": None}],
+                   sampler=PanelSampler(read=lambda: generate_latest(remote)),
+                   alerts=SqliteAlertStore(str(tmp_path / "alerts.sqlite")))
+    client = TestClient(app)
+    assert client.post("/v1/alerts", json={"alerts": [{"status": "firing", "labels": {
+        "alertname": "RaybenchQueueCritical", "severity": "critical"}}]}).json() == {"received": 1}
+    data = client.get("/v1/dashboard/data").json()
+    assert data["jobs"] == [{"job": "job-1", "status": "running", "rows_read": 1200, "rows_per_s": None,
+                             "started": "2026-12-01T10:00:00Z", "error": None}]
+    assert [a["alertname"] for a in data["alerts"]] == ["RaybenchQueueCritical"]
+    queue = next(p for p in data["panels"] if p["id"] == "queue")
+    assert queue["value_text"] == "600 jobs" and queue["level"] == "critical"
+    page = client.get("/dashboard").text
+    assert page.count('<section class="panel"') == 8 and 'id="panel-network"' in page
