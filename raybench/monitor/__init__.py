@@ -4,9 +4,10 @@ How an ingest exports its metrics, and why
 ------------------------------------------
 
 raybench's own metrics are ``prometheus_client`` metrics in one registry
-(:data:`raybench.monitor.metrics.REGISTRY`) of the process that drives the ingest: the service
-process (``raybench serve``) serves them at ``/metrics`` with its queue and job metrics, under the
-names of the contract in ``docs/monitoring.md``. Ray's own metrics (nodes, object store, Ray Data
+(:data:`raybench.monitor.metrics.REGISTRY`) of the process that drives the ingest (the service's job
+runner, or a ``raybench ingest`` started with ``--metrics-port``). The service's ``/metrics`` serves its
+queue and job metrics (from its durable job table, the same in every HTTP replica) followed by that
+registry's text, under the names of the contract in ``docs/monitoring.md``. Ray's own metrics (nodes, object store, Ray Data
 operators, ``ray_component_uss_mb``...) stay where Ray puts them: each node's metrics agent, found by
 Prometheus through Ray's service-discovery file ``/tmp/ray/prom_metrics_service_discovery.json``
 (``cluster/prometheus/prometheus.yml`` scrapes both).

@@ -139,6 +139,7 @@ class NodeCollector:
             return dict(self._pss)
 
     def collect(self):
+        """The metric families above, read now (``prometheus_client`` calls this at each scrape)."""
         cpu = psutil.cpu_times()
         busy = sum(cpu) - cpu.idle - getattr(cpu, "iowait", 0.0)
         yield GaugeMetricFamily("raybench_node_cpus", "CPUs of this node.", value=psutil.cpu_count() or 1)
