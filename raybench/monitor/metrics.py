@@ -103,8 +103,13 @@ VIRTUAL_DISKS = ("loop", "ram", "zram")
 
 
 class NodeCollector:
-    """The node's CPU, disk and network counters and the PSS of each process kind, read with psutil at
-    each scrape (PSS at most every ``pss_every_s`` seconds: each process costs about 8 ms to read).
+    """The node's CPU, disk and network counters, read with psutil at each scrape, and the PSS of each
+    process kind, read every ``pss_every_s`` seconds by a daemon thread (each process costs several
+    milliseconds to read, too slow for a scrape every second on a busy node).
+
+    The processes: when this process runs under a raylet (a Ray worker, e.g. the service's job runner),
+    its Ray session's on this node; when it started an embedded Ray, itself and its descendants; else
+    every Ray process of the machine (:class:`raybench.metrics.processes.ProcessSampler`).
 
     Metrics:
         ``raybench_node_cpus`` (gauge), ``raybench_node_cpu_busy_seconds_total`` (all cores, not idle
@@ -115,7 +120,7 @@ class NodeCollector:
 
     Args:
         driver_pids: processes counted as ``driver`` (default: this one).
-        pss_every_s: longest reuse of a PSS reading, in seconds.
+        pss_every_s: seconds between two PSS readings.
     """
 
     def __init__(self, driver_pids: tuple[int, ...] | None = None, pss_every_s: float = 5.0):
@@ -125,17 +130,64 @@ class NodeCollector:
         self.pss_every_s = pss_every_s
         self._sampler = ProcessSampler(tuple(self.driver_pids), session_wide=True)
         self._pss: dict[str, int] = {}
-        self._pss_t = 0.0
         self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def refresh_pss(self) -> dict[str, int]:
+        """Read the PSS of every process now; returns ``{"driver": bytes, "worker": bytes, "ray": bytes}``."""
+        out = dict.fromkeys(PROCESS_KINDS, 0)
+        for pid, name, pss in self._processes():
+            out[process_kind(pid, name, self.driver_pids)] += pss
+        with self._lock:
+            self._pss = out
+        return dict(out)
+
+    def _processes(self) -> list[tuple[int, str, int]]:
+        from raybench.metrics.processes import is_ray_process
+
+        me = psutil.Process()
+        try:
+            parent = me.parent()
+            under_raylet = parent is not None and parent.name() == "raylet"
+            children = [] if under_raylet else me.children(recursive=True)
+        except psutil.Error:
+            under_raylet, children = False, []
+        if not under_raylet and any(is_ray_process(c) for c in children):  # an embedded Ray: ours alone
+            out = []
+            for proc in [me, *children]:
+                try:
+                    with proc.oneshot():
+                        name = proc.name()
+                        cmd = proc.cmdline()
+                        if not name.startswith("ray::") and cmd and cmd[0].startswith("ray::"):
+                            name = cmd[0].split()[0]
+                        full = proc.memory_full_info()
+                    out.append((proc.pid, name, int(getattr(full, "pss", full.rss))))
+                except psutil.Error:
+                    continue
+            return out
+        return [(s.pid, s.name, s.pss_bytes) for s in self._sampler.sample()]
+
+    def start(self) -> NodeCollector:
+        """Take a first PSS reading now and keep reading every ``pss_every_s`` on a daemon thread (once).
+        Returns self."""
+        if self._thread is None:
+            self.refresh_pss()
+            self._thread = threading.Thread(target=self._run, name="raybench-pss", daemon=True)
+            self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(self.pss_every_s)
+            try:
+                self.refresh_pss()
+            except Exception:  # noqa: BLE001 - a failed reading keeps the last one
+                pass
 
     def pss_by_kind(self) -> dict[str, int]:
-        """``{"driver": bytes, "worker": bytes, "ray": bytes}`` now (or from the last ``pss_every_s``)."""
+        """The latest PSS reading per kind, bytes (``{}`` before :meth:`start`)."""
         with self._lock:
-            if time.monotonic() - self._pss_t >= self.pss_every_s or not self._pss:
-                out = dict.fromkeys(PROCESS_KINDS, 0)
-                for s in self._sampler.sample():
-                    out[process_kind(s.pid, s.name, self.driver_pids)] += s.pss_bytes
-                self._pss, self._pss_t = out, time.monotonic()
             return dict(self._pss)
 
     def collect(self):
@@ -181,10 +233,11 @@ _node: NodeCollector | None = None
 
 
 def register_node_collector(driver_pids: tuple[int, ...] | None = None) -> NodeCollector:
-    """Add the :class:`NodeCollector` to :data:`REGISTRY` (once per process; later calls return it)."""
+    """Add the :class:`NodeCollector` to :data:`REGISTRY` and start its PSS thread (once per process;
+    later calls return it)."""
     global _node
     if _node is None:
-        _node = NodeCollector(driver_pids)
+        _node = NodeCollector(driver_pids).start()
         REGISTRY.register(_node)
     return _node
 

@@ -283,7 +283,10 @@ def test_ingest_metrics_alert_and_dashboard(ray_local, service, alerting, produc
                     if a["alertname"] == "RaybenchThroughputLow" and a["status"] == "firing"]
         time.sleep(0.5)
     logs = alerting["logs"]
-    assert received, ("no alert arrived; prometheus log:\n" + (logs / "prometheus.log").read_text()[-2000:]
+    targets = httpx.get(alerting["prometheus"] + "/api/v1/targets", timeout=10).json()["data"]["activeTargets"]
+    assert received, ("no alert arrived; targets: " + json.dumps(
+        [{k: t.get(k) for k in ("scrapeUrl", "health", "lastError", "lastScrapeDuration")} for t in targets])
+        + "\nprometheus log:\n" + (logs / "prometheus.log").read_text()[-2000:]
                       + "\nalertmanager log:\n" + (logs / "alertmanager.log").read_text()[-2000:])
     alert = received[0]
     assert alert["severity"] == "warning" and alert["runbook_url"] == "docs/monitoring.md#raybenchthroughputlow"
