@@ -709,3 +709,113 @@ def _query_index(db: str) -> None:
     finally:
         con.close()
     click.echo(f"{db}: indexes {', '.join(n for n, _ in PARTY_INDEXES)} ready in {_time.perf_counter() - t0:.1f} s")
+
+
+@main.command(name="serve")
+@click.option("--db", required=True, help="Results DuckDB file (the service is its one writer).")
+@click.option("--address", default=None, help="Ray cluster to join; default: an embedded local Ray.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address the HTTP proxy listens on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--state", "state_dir", default=None, help="Folder of the job table and results (default DB.service).")
+@click.option("--spool", default=None, help="Folder uploads are streamed into (default STATE/spool).")
+@click.option("--tokens", default=None, help="Tokens file (YAML of hashed tokens with scopes); none: no auth, loopback only.")
+@click.option("--root", "roots", multiple=True, help="Folder whose files jobs may name by path (repeat).")
+@click.option("--max-concurrent-jobs", type=click.IntRange(min=1), default=4, show_default=True)
+@click.option("--max-queued", "max_queued_jobs", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Queued jobs past which submissions get 503.")
+@click.option("--rate", "submit_rate_per_min", type=click.FloatRange(min=0, min_open=True), default=1200.0,
+              show_default=True, help="Submissions per minute per token (429 past it).")
+@click.option("--burst", "submit_burst", type=click.IntRange(min=1), default=100, show_default=True,
+              help="Submissions a token may make at once.")
+@click.option("--upload-max", default="1GiB", show_default=True, help="Largest upload (413 past it).")
+@click.option("--xlsx-max-unzipped", default="2GiB", show_default=True, help="Largest unzipped workbook (422 past it).")
+@click.option("--request-timeout", "request_timeout_s", type=click.FloatRange(min=1), default=120.0, show_default=True,
+              help="Seconds one HTTP request may take (408 past it).")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Warm ingest actors (default: CPUs - 1).")
+@click.option("--worker-cpus", type=click.FloatRange(min=0.01), default=0.5, show_default=True)
+@click.option("--num-cpus", type=click.IntRange(min=1), default=None, help="CPUs of the embedded Ray (default: all).")
+@click.option("--chunk-size", default="4MiB", show_default=True, help="Bytes per chunk (the unit shared across jobs).")
+@click.option("--commit-rows", default="250000", show_default=True, help="Rows per commit (checkpoint) at most.")
+@click.option("--templates", "templates_dir", default=None,
+              help="Templates folder jobs are read with (default STATE/templates; POST /v1/templates adds to it).")
+@_ray_logs_option
+def serve_command(db, address, host, port, state_dir, spool, tokens, roots, max_concurrent_jobs, max_queued_jobs,
+                  submit_rate_per_min, submit_burst, upload_max, xlsx_max_unzipped, request_timeout_s, workers,
+                  worker_cpus, num_cpus, chunk_size, commit_rows, templates_dir) -> None:
+    """Run the ingestion service (Ray Serve + FastAPI) until Ctrl-C or SIGTERM; API at /v1, docs at /docs."""
+    from raybench.service.config import ServiceConfig
+    from raybench.service.server import serve_forever
+    from raybench.units import parse_count
+
+    try:
+        config = ServiceConfig.from_args({
+            "db": db, "state_dir": state_dir, "spool": spool, "tokens": tokens, "roots": list(roots), "host": host,
+            "port": port, "max_concurrent_jobs": max_concurrent_jobs, "max_queued_jobs": max_queued_jobs,
+            "submit_rate_per_min": submit_rate_per_min, "submit_burst": submit_burst,
+            "upload_max_bytes": _size(upload_max), "xlsx_max_unzipped_bytes": _size(xlsx_max_unzipped),
+            "request_timeout_s": request_timeout_s, "workers": workers, "worker_cpus": worker_cpus,
+            "chunk_bytes": _size(chunk_size), "commit_rows": parse_count(commit_rows),
+            "templates_dir": templates_dir})
+        serve_forever(config, address=address, num_cpus=num_cpus,
+                      on_ready=lambda url: click.echo(f"raybench serve: ready at {url} (docs at {url}/docs)",
+                                                      err=True))
+    except RaybenchError as exc:
+        _fail(exc)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--server", required=True, envvar="RAYBENCH_SERVER", help="Service URL, e.g. http://127.0.0.1:8000.")
+@click.option("--token", default=None, envvar="RAYBENCH_TOKEN", help="Bearer token (default $RAYBENCH_TOKEN).")
+@click.option("--wait", is_flag=True, help="Wait for the job to end, then print the summary `raybench ingest` prints.")
+@click.option("--tz", default=None, help="IANA zone for layouts written in local time.")
+@click.option("--timeout", "timeout_s", type=click.FloatRange(min=1), default=None, help="With --wait: give up after this many seconds.")
+@click.option("--json", "as_json", is_flag=True, help="With --wait: print the results as JSON.")
+def submit(files, server, token, wait, tz, timeout_s, as_json) -> None:
+    """Upload FILES (or folders of them) to a running service as one job; print its id."""
+    from raybench.pipeline.job import require_inputs
+    from raybench.service.client import submit_files
+
+    try:
+        paths = require_inputs(list(files))
+        out = submit_files(server, paths, token=token, wait=wait, tz=tz, timeout_s=timeout_s,
+                           on_job=lambda job: click.echo(f"job: {job}"))
+    except RaybenchError as exc:
+        _fail(exc)
+        return
+    if not wait:
+        return
+    if "files" not in out:
+        _fail(RaybenchError(f"job {out['job_id']} ended {out['status']}: {out.get('error')}"), 1)
+        return
+    if as_json:
+        import json
+
+        from raybench.report import ingest_json
+
+        click.echo(json.dumps(ingest_json(out), indent=1, default=str))
+    else:
+        from raybench.report import print_ingest_summary
+
+        print_ingest_summary(out)
+    if out["status"] != "done":
+        _fail(RaybenchError(f"job {out['job_id']} ended {out['status']}: {out.get('error')}"), 1)
+
+
+@main.group()
+def token() -> None:
+    """Tokens of the ingestion service."""
+
+
+@token.command("add")
+@click.argument("name")
+@click.option("--scopes", default="submit,read", show_default=True, help="Comma-separated: submit, read, admin.")
+@click.option("--file", "path", required=True, help="Tokens file (created when missing; keeps only hashes).")
+def token_add(name, scopes, path) -> None:
+    """Make a token for NAME, add its hash to the tokens file and print the token (shown once)."""
+    from raybench.service.auth import add_token
+
+    try:
+        click.echo(add_token(path, name, [s.strip() for s in scopes.split(",") if s.strip()]))
+    except RaybenchError as exc:
+        _fail(exc)

@@ -9,6 +9,7 @@ Tree::
     ├── IngestError               the pipeline itself failed (Ray, sink); the job stops
     │   └── IngestInterrupted     Ctrl-C (SIGINT) stopped the job; what it committed stays, --resume goes on
     ├── QueryError                a database cannot be read for a query (missing, locked with no snapshot)
+    ├── ServiceError              the ingestion service refused a request or cannot be reached (the client)
     └── TargetMissedError         a scenario finished but missed one of its targets
 
 Every error keeps its constructor arguments in ``args`` so that it pickles across Ray processes.
@@ -76,6 +77,22 @@ class IngestInterrupted(IngestError):
 
 class QueryError(RaybenchError):
     """A database cannot be read for a query: missing, not DuckDB, or held by a writer with no snapshot."""
+
+
+class ServiceError(RaybenchError):
+    """The ingestion service answered with an error, or cannot be reached (``raybench submit``).
+
+    Args:
+        message: one line (the service's own ``error`` message when it gave one).
+        status: the HTTP status code, or None when no answer came.
+    """
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message, status)
+        self.message, self.status = message, status
+
+    def __str__(self) -> str:
+        return f"{self.message} (HTTP {self.status})" if self.status else self.message
 
 
 class TargetMissedError(RaybenchError):

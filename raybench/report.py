@@ -131,7 +131,16 @@ def print_ingest_summary(out: dict, console: Console | None = None) -> None:
 def print_scenario_summary(outcome: dict, console: Console | None = None) -> None:
     """Print a scenario's ingest summary and its targets with a verdict each."""
     console = console or Console()
-    print_ingest_summary(outcome["ingest"], console)
+    if outcome.get("service"):  # a service scenario: the load run's figures, not one ingest job's
+        m = outcome["metrics"]
+        show(console, f"scenario {outcome['scenario']['name']}: the service under Locust", ["metric", "value"],
+             [[k, format_metric(k, m.get(k))] for k in (
+                 "jobs_submitted", "jobs_done", "jobs_per_min", "concurrent_jobs_succeeded", "submit_to_done_p50_s",
+                 "submit_to_done_p95_s", "submit_to_done_p99_s", "status_latency_p95_s", "pss_bytes_peak",
+                 "http_errors", "rows_stored", "rows_quarantined")] + [["errors by code", str(m.get("errors_by_code"))]],
+             key_value=True)
+    else:
+        print_ingest_summary(outcome["ingest"], console)
     rows = [[t["metric"], format_metric(t["metric"], t["value"]), f"{t['op']} {format_metric(t['metric'], t['limit'])}",
              Text("pass", style="green") if t["passed"] else Text("MISS", style="red")] for t in outcome["targets"]]
     show(console, f"scenario {outcome['scenario']['name']}: targets", ["metric", "value", "target", "verdict"], rows)

@@ -131,7 +131,13 @@ def start_local_cluster(nodes: int = 1, cpus_per_node: int | None = None, object
     env = dict(os.environ, RAY_AUTH_MODE=os.environ.get("RAY_AUTH_MODE", "disabled"),
                PATH=os.pathsep.join([bin_dir, os.environ.get("PATH", "")]))
     try:
-        for cmd in [head + common] + [[ray_bin, "start", f"--address={cluster.address}", *common]] * (nodes - 1):
+        # each node's dashboard agent on a port of its own: the default (52365) may be another Ray's on this
+        # machine, and a head whose agent cannot bind it refuses job submissions ("No available agent")
+        cmds = [head + common] + [[ray_bin, "start", f"--address={cluster.address}", *common]
+                                  for _ in range(nodes - 1)]
+        for cmd in cmds:
+            cmd.append(f"--dashboard-agent-listen-port={free_port()}")
+        for cmd in cmds:
             try:
                 done = subprocess.run(cmd, capture_output=True, text=True, timeout=START_TIMEOUT_S, env=env)
             except subprocess.TimeoutExpired:

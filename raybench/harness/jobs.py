@@ -15,6 +15,21 @@ import time
 
 JOB_TIMEOUT_S = 900
 
+AGENT_WAIT_S = 60.0
+"""How long a submission waits for the head's job agent of a cluster that just started (on a loaded
+machine the dashboard answers before its agent does: "No available agent to submit job")."""
+
+
+def _submit(client, entry: str) -> str:
+    deadline = time.monotonic() + AGENT_WAIT_S
+    while True:
+        try:
+            return client.submit_job(entrypoint=entry, entrypoint_num_cpus=0)
+        except RuntimeError as exc:
+            if "No available agent" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(1.0)
+
 
 def run_jobs(path: str, *, concurrent: int, total: int, out_dir: str, address: str,
              worker_cpus: float = 1.0, sample_interval_s: float = 0.5) -> dict:
@@ -56,7 +71,7 @@ def run_jobs(path: str, *, concurrent: int, total: int, out_dir: str, address: s
             entry = shlex.join([raybench_bin, "ingest", path, "--db", db, "--workers", "1",
                                 "--worker-cpus", str(worker_cpus), "--sample-interval", str(sample_interval_s),
                                 "--no-progress", "--results", os.path.join(out_dir, f"job-{i}.json")])
-            job_id = client.submit_job(entrypoint=entry, entrypoint_num_cpus=0)
+            job_id = _submit(client, entry)
             running[job_id] = (i, time.perf_counter())
         time.sleep(0.5)
         for job_id, (i, started) in list(running.items()):

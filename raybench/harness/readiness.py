@@ -70,9 +70,10 @@ CRITERIA: tuple[Criterion, ...] = (
     Criterion("validation coverage >= 0.98", _worst("validation_coverage"), lambda v: v >= 0.98, ""),
     Criterion("error rate <= 0.01", _max_metric("error_rate"), lambda v: v <= 0.01, ""),
     Criterion("10 concurrent jobs", _max_metric("concurrent_jobs_succeeded"), lambda v: v >= 10, "jobs",
+              "the service under Locust (`raybench run scenarios/service_small_jobs.yaml`) or "
               "`raybench jobs FILE --concurrent 10`"),
     Criterion(">= 100 jobs/min queue throughput", _max_metric("jobs_per_min"), lambda v: v >= 100, "jobs/min",
-              "`raybench jobs FILE`"),
+              "the service under Locust (`raybench run scenarios/service_small_jobs.yaml`) or `raybench jobs FILE`"),
 )
 
 

@@ -207,6 +207,8 @@ def run_scenario(path: str, *, address: str | None = None, out_dir: str = "resul
     job = new_job_id()
     run_dir = os.path.join(out_dir, f"{scenario.name}-{job}")
     os.makedirs(run_dir, exist_ok=True)
+    if scenario.service is not None:
+        return _run_service_scenario(scenario, path, generated, run_dir)
     db = os.path.join(run_dir, "cdr.duckdb")
     fault_report = None
     if scenario.has_faults or scenario.nodes > 1:
@@ -285,6 +287,62 @@ def run_scenario(path: str, *, address: str | None = None, out_dir: str = "resul
 
     with open(outcome["report_path"], "w") as f:  # compared with the earlier runs of the scenario in out_dir
         f.write(render_run(outcome, earlier_runs(out_dir, scenario.name, exclude=outcome["results_path"])))
+    return outcome
+
+
+def _run_service_scenario(scenario: Scenario, path: str, generated: list, run_dir: str) -> dict:
+    """A service scenario (:mod:`raybench.harness.service_load`): the outcome as :func:`run_scenario`
+    writes it, ``service`` holding the load run (Locust's stats, the job table) and ``accounting`` the
+    exact-accounting check over the files the users uploaded."""
+    import hashlib
+
+    import duckdb
+
+    from raybench.harness.accounting import exact_accounting
+    from raybench.harness.readiness import assess
+    from raybench.harness.service_load import run_service_load
+    from raybench.service.store import JobStore
+
+    load = run_service_load([g.path for g in generated], run_dir, scenario.service)
+    metrics = dict(load["metrics"])
+    store = JobStore(os.path.join(load["service"]["db"] + ".service", "jobs.sqlite"))
+    spooled = {u["sha256"]: u["path"] for u in store.con.execute("SELECT sha256, path FROM uploads").fetchall()}
+    store.close()
+    files = {}
+    for g in generated:
+        with open(g.path, "rb") as f:
+            sha = hashlib.sha256(f.read()).hexdigest()
+        if sha in spooled:
+            files[spooled[sha]] = g.truth_path
+    con = duckdb.connect(load["service"]["db"], read_only=True)
+    try:
+        accounting = exact_accounting(con, files)
+    finally:
+        con.close()
+    # no file uploaded is no evidence: the accounting is exact only over records that were sent
+    metrics.update(accounting_exact=float(accounting["exact"] and accounting["rows_truth"] > 0),
+                   rows_missing=accounting["missing"],
+                   rows_duplicated=accounting["duplicated"] + accounting["duplicate_record_ids"])
+    targets = [{"metric": t.metric, "op": t.op, "limit": t.limit, "value": metrics.get(t.metric),
+                "passed": t.check(metrics.get(t.metric))} for t in scenario.targets]
+    outcome = {
+        "schema_version": SCHEMA_VERSION, "raybench_version": __version__, "git_sha": _git_sha(),
+        "created_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "machine": _machine(),
+        "scenario": {"name": scenario.name, "path": path, "source": scenario.source},
+        "ingest": {"job": f"service ({metrics['jobs_submitted']} jobs)", "db": load["service"]["db"], "files": [],
+                   "metrics": {}, "phases_s": {}}, "accuracy": [], "metrics": metrics,
+        "targets": targets, "service": load, "accounting": accounting,
+        "passed": all(t["passed"] for t in targets),
+    }
+    outcome["readiness"] = assess([(scenario.name, metrics)])
+    outcome["results_path"] = os.path.join(run_dir, "results.json")
+    outcome["report_path"] = os.path.join(run_dir, "report.html")
+    with open(outcome["results_path"], "w") as f:
+        json.dump(outcome, f, indent=1, default=str)
+    from raybench.harness.report_html import render_run
+
+    with open(outcome["report_path"], "w") as f:
+        f.write(render_run(outcome))
     return outcome
 
 

@@ -21,6 +21,12 @@ runs the ingest on a local cluster of that many Ray nodes (``ray start --head``,
 ``kill_node_after_s`` needs; ``ingest.commit_rows`` sets the rows per commit (checkpoint).
     targets: {wall_s: "<= 120", pss_bytes_peak: "<= 2GiB", field_accuracy: ">= 1.0"}
 
+A ``service`` section makes it a service scenario (:mod:`raybench.harness.service_load`): the generated
+files go to a running ``raybench serve`` as one job each, driven by Locust headless::
+
+    service: {users: 10, spawn_rate: 10, run_time_s: 60, max_concurrent_jobs: 10, workers: 1,
+              worker_cpus: 0.5, num_cpus: 2}
+
 ``rows`` is per file; ``files`` is how many files of each layout (seeds ``seed``, ``seed + 1``...).
 ``format`` is ``csv`` (each layout's own text, fixed-width for ``switch_fixed_detail``) or ``xlsx``;
 ``pdf_pages`` adds ``files`` AT&T PDF bills of that many pages (then ``layouts`` defaults to none);
@@ -87,6 +93,15 @@ METRICS = {
     "classification_latency_p95_ms": "95th percentile of the time to identify one file (layout, mapping), ms",
     "batches_retried": "batches Ray ran more than once because their worker died (kill, crash, OOM killer)",
     "fault_recover_s_max": "longest time from a fault to the pipeline working again, seconds",
+    "jobs_per_min": "service: jobs done per minute, first submission to last end (or `raybench jobs`: jobs per "
+                    "wall minute)",
+    "jobs_done": "service: jobs that ended done",
+    "submit_to_done_p50_s": "service: median time from a job's submission to its end (Locust), seconds",
+    "submit_to_done_p95_s": "service: 95th percentile of submission to end, seconds",
+    "submit_to_done_p99_s": "service: 99th percentile of submission to end, seconds",
+    "status_latency_p95_s": "service: 95th percentile of GET /v1/jobs/{id}, seconds",
+    "concurrent_jobs_succeeded": "most jobs in flight at once that ended done",
+    "http_errors": "service: refused or failed HTTP calls",
     "fault_slowdown_ratio": "wall time with faults (all driver runs) / wall time of the fault-free reference run "
                             "(both as subprocesses; in a fault scenario wall_s is also the total of all driver runs)",
 }
@@ -99,6 +114,10 @@ _GENERATE = {"layouts", "rows", "seed", "defect_rate", "files", "format", "pdf_p
 _INGEST = {"workers", "chunk_size", "tz", "num_cpus", "object_store", "commit_rows", "nodes"}
 _TOP = _TOP | {"peers", "scale_cpus", "scale_nodes", "faults"}
 _HARNESS_FAULTS = {"kill_driver_after_s", "reference"}
+_TOP = _TOP | {"service"}
+SERVICE_DEFAULTS = {"users": 10, "spawn_rate": 10.0, "run_time_s": 60.0, "max_concurrent_jobs": 10, "workers": 1,
+                    "worker_cpus": 0.5, "num_cpus": 2}
+"""The keys of a scenario's ``service`` section and their defaults."""
 
 
 @dataclass(frozen=True)
@@ -144,6 +163,8 @@ class Scenario:
     faults: FaultPlan | None = None
     kill_driver_after_s: float | None = None
     fault_reference: bool = True
+    service: dict | None = None
+    """The ``service`` section with its defaults filled in (a service scenario), else None."""
 
     @property
     def has_faults(self) -> bool:
@@ -272,7 +293,16 @@ def load_scenario(path: str) -> Scenario:
     if faults.kill_node_after_s and nodes < 2:
         raise ConfigError("faults.kill_node_after_s needs a cluster of several nodes: set ingest.nodes >= 2")
     commit_rows = parse_count(ing.get("commit_rows", 250_000))
+    service = None
+    if "service" in doc:
+        section = _mapping(doc, "service")
+        _unknown("service.", set(section), set(SERVICE_DEFAULTS))
+        service = {k: _number(section, k, v, type(v), "service") for k, v in SERVICE_DEFAULTS.items()}
+        for k, v in service.items():
+            if not v > 0:
+                raise ConfigError(f"service.{k}: {v} must be above 0")
     return Scenario(
+        service=service,
         name=name, description=str(doc.get("description", "")), layouts=layouts,
         rows=parse_count(gen.get("rows", 1000)), seed=_number(gen, "seed", 0, int, "generate"),
         defect_rate=rate, workers=_number(ing, "workers", None, int, "ingest"),

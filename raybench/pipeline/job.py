@@ -473,25 +473,247 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
         return watch.done(_run_ingest(paths, options))
 
 
+@dataclass
+class JobPlan:
+    """What the planner decided for one job run (:func:`plan_job`).
+
+    Attributes:
+        job: the job id.
+        run_no: this run's number for the job (1 for a new job, more for a resumed one).
+        tasks: every input file, planned or not (a file that cannot be read has ``plan`` None and a
+            ``failed`` row; a file already stored has ``status='skipped'``).
+        items: the chunk descriptors still to run (:func:`chunk_items`), committed chunks left out.
+        layouts: :func:`layout_key` -> layout of every CDR file planned (what the workers need).
+        chunks_skipped: chunks a checkpoint already holds (a resumed job).
+        total_rows: records of ``items``.
+    """
+
+    job: str
+    run_no: int
+    tasks: list[FileTask]
+    items: list[dict]
+    layouts: dict[str, Layout]
+    chunks_skipped: int
+    total_rows: int
+
+    @property
+    def cdr_rows(self) -> int:
+        """Records of every planned CDR file (committed chunks included)."""
+        return sum(t.plan.n_records for t in self.tasks if t.plan and t.layout and t.layout.kind == "cdr")
+
+
+def open_job(sink, paths: list[str], options: IngestOptions) -> tuple[str, list[str], int]:
+    """Write (or, with ``options.resume``, take up again) the job's manifest in ``sink``.
+
+    Returns:
+        ``(job id, paths, run number)``; ``options.job_id`` is set to the job id and, for a resumed job,
+        the plan-deciding options come from its manifest.
+
+    Raises:
+        ConfigError: nothing to resume (:func:`raybench.pipeline.checkpoint.resume_target`).
+    """
+    from raybench.pipeline import checkpoint
+
+    if options.resume:
+        job, manifest_paths, manifest_options = checkpoint.resume_target(
+            sink.con, None if options.resume == "latest" else options.resume)
+        checkpoint.apply_manifest_options(options, manifest_options)
+        paths = list(paths) or manifest_paths
+    else:
+        job = options.job_id or new_job_id()
+    options.job_id = job
+    run_no = checkpoint.start_job(sink.con, job, list(paths), asdict(options))
+    return job, list(paths), run_no
+
+
+def plan_job(sink, job: str, run_no: int, files: list[str], options: IngestOptions, staging: str,
+             in_progress: dict[str, str] | None = None) -> JobPlan:
+    """The planner: identify and plan every file, skip what is stored already, take the checkpoint's
+    committed chunks out of a resumed job, write each planned file's ``files`` row as ``running``,
+    store the cell-site lists (read here, not by the workers) and declare the chunks to ``sink``.
+
+    Args:
+        sink: the job's :class:`raybench.sink.duckdb_sink.DuckDBSink`.
+        job: the job id; run_no: its run number (:func:`open_job`).
+        files: input files (:func:`expand_paths`).
+        options: the job's options (``chunk_bytes``, ``tz``).
+        staging: a folder for transcoded copies (UTF-16, CR line ends); the caller removes it.
+        in_progress: SHA-256 -> id of another job reading that content now (a service runs jobs side by
+            side): such a file is ``skipped`` like one already stored, never read twice at once (the
+            second job would delete the first one's rows as an unfinished job's).
+    """
+    from raybench.pipeline import checkpoint
+
+    tasks = [_prepare(p, options, staging, job) for p in files]
+    seen: set[str] = set()
+    for task in tasks:
+        if task.plan is None:
+            continue
+        sha = task.plan.sha256
+        busy = (in_progress or {}).get(sha)
+        if (prior := sink.already_ingested(sha)) or sha in seen or busy:
+            why = (f"already ingested by {prior}" if prior else f"being ingested by {busy}" if busy else
+                   "the same content is named twice in this job")
+            task.row.update(status="skipped", error=why, rows_read=0, lines_skipped={})
+            task.plan = None
+            continue
+        seen.add(sha)
+        if removed := sink.forget_partial(sha, keep_job=job if run_no > 1 else None):
+            log.warning("%s: removed %d rows left by an unfinished earlier job", task.path, removed)
+        if run_no > 1 and task.layout is not None and task.layout.kind == "cdr":
+            task.committed = checkpoint.committed_chunks(sink.con, job, sha)
+            if removed := checkpoint.forget_uncommitted(sink.con, job, sha, task.committed):
+                log.warning("%s: removed %d rows of chunks that did not commit whole", task.path, removed)
+        elif run_no > 1:
+            checkpoint.forget_file(sink.con, job, sha)
+        sink.write_file_row(dict(task.row, status="running", error=None))
+    if run_no > 1 and (removed := checkpoint.forget_other_files(sink.con, job, seen)):
+        log.warning("removed %d rows the job stored for files that changed or went away since", removed)
+    for task in tasks:
+        if task.plan is not None and task.layout is not None and task.layout.kind == "cell_sites":
+            _ingest_cell_sites(task, sink, job)
+    cdr_tasks = [t for t in tasks if t.plan is not None and t.layout is not None and t.layout.kind == "cdr"]
+    items = [item for t in cdr_tasks for item in chunk_items(t, job) if item["chunk_id"] not in t.committed]
+    sink.expect_chunks(items)
+    return JobPlan(job=job, run_no=run_no, tasks=tasks, items=items,
+                   layouts={layout_key(t.layout): t.layout for t in cdr_tasks if t.layout},
+                   chunks_skipped=sum(len(t.committed) for t in cdr_tasks),
+                   total_rows=sum(i["n_records"] for i in items))
+
+
+@dataclass
+class JobFinal:
+    """What :func:`finalize_job` found: ``rows`` (the job's ``files`` rows), ``joined`` (rows given
+    coordinates from ``cell_sites``), ``dedupe`` (:func:`raybench.dedupe.dedupe_job`'s summary, or
+    ``{"error": ...}``) and ``coverage`` (:func:`raybench.validate.coverage.validation_coverage`)."""
+
+    rows: list[dict]
+    joined: int
+    dedupe: dict
+    coverage: dict
+
+
+def finalize_job(sink, plan: JobPlan, phase=None, coordinator=None) -> JobFinal:
+    """The finalizer, once every chunk is in ``sink`` (flushed): join cell sites, find duplicates,
+    count each file's rows back from the tables, give each its verdict, write the ``files`` rows and
+    mark the manifest ``done``.
+
+    Args:
+        sink: the job's sink; plan: its :class:`JobPlan`.
+        phase: called with each phase name as it ends (:class:`raybench.timing.PhaseTimer.mark`).
+        coordinator: the coordinator actor, told the phases (its samples are labelled), or None.
+
+    Raises:
+        the dedupe's exception when an interrupt was requested (Ctrl-C during duplicate detection);
+        a database error.
+    """
+    from raybench.dedupe import dedupe_job
+    from raybench.pipeline import checkpoint
+    from raybench.pipeline.interrupt import interrupt_requested
+    from raybench.sink.duckdb_sink import DEDUPE_MEMORY_LIMIT, files_rows
+    from raybench.validate.coverage import validation_coverage
+
+    phase = phase or (lambda name: None)
+    job = plan.job
+    sink.con.execute(f"SET memory_limit = '{DEDUPE_MEMORY_LIMIT}'")  # joins and sorts from here on
+    joined = sink.join_cell_sites()
+    phase("finalize")
+    # duplicates and call legs over the stored rows (raybench.dedupe): cdr.duplicate_of, duplicates, call_legs
+    _set_phase(coordinator, "dedupe")  # the samplers go on through dedupe: its memory counts too
+    try:
+        dedupe = dedupe_job(sink.con, job)
+    except Exception as exc:  # every row is stored already; a failed dedupe is reported, not fatal
+        if interrupt_requested():  # DuckDB turned Ctrl-C into its InterruptException
+            raise
+        log.error("duplicate detection failed: %s: %s", type(exc).__name__, exc)
+        dedupe = {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0]}"}
+    phase("dedupe")
+    _set_phase(coordinator, "finalize")
+    counts = sink.counts(job)
+    for task in plan.tasks:
+        if task.plan is None:
+            sink.write_file_row(task.row)
+            continue
+        stored, quarantined = counts.get(task.plan.sha256, (0, 0))
+        task.row.update(rows_stored=stored, rows_quarantined=quarantined,
+                        rows_flagged=rows_flagged(sink.con, job, task.plan.sha256))
+        failed_rows = sink.worker_error_rows(job, task.plan.sha256)
+        if stored + quarantined == task.plan.n_records and failed_rows:
+            task.row.update(status="errors", error=f"{failed_rows} rows quarantined because a worker "
+                                                   "failed on them; ingest the file again to retry")
+        elif stored + quarantined == task.plan.n_records and task.suspect:
+            task.row.update(status="suspect", error=task.suspect)
+        elif stored + quarantined == task.plan.n_records:
+            status, error = file_verdict(sink.con, job, task.plan.sha256, task.plan.n_records, stored,
+                                         quarantined, task.row.get("value_formats"))
+            task.row.update(status=status, error=error)
+        else:
+            task.row.update(status="incomplete", error=f"{task.plan.n_records - stored - quarantined} "
+                                                       "rows read but neither stored nor quarantined")
+        sink.write_file_row(task.row)
+    rows = files_rows(sink.con, job)
+    coverage = validation_coverage(sink.con, job, sum(r["rows_read"] or 0 for r in rows),
+                                   sum(r["rows_stored"] or 0 for r in rows))
+    checkpoint.finish_job(sink.con, job, "done")
+    return JobFinal(rows=rows, joined=joined, dedupe=dedupe, coverage=coverage)
+
+
+def job_totals(final: JobFinal) -> dict:
+    """The job's totals over its ``files`` rows (CDR files and cell-site lists counted apart) with the
+    validation coverage: the ``totals`` of the results."""
+    rows = final.rows
+    calls = [r for r in rows if r.get("kind") != "cell_sites"]  # cell-site lists are counted apart
+    sites = [r for r in rows if r.get("kind") == "cell_sites"]
+    return {
+        "files": len(rows),
+        "files_failed": sum(1 for r in rows if r["status"] == "failed"),
+        "files_suspect": sum(1 for r in rows if r["status"] == "suspect"),
+        "rows_flagged": sum(r.get("rows_flagged") or 0 for r in calls),
+        "rows_read": sum(r["rows_read"] or 0 for r in calls),
+        "rows_stored": sum(r["rows_stored"] or 0 for r in calls),
+        "rows_quarantined": sum(r["rows_quarantined"] or 0 for r in calls),
+        "cell_sites_read": sum(r["rows_read"] or 0 for r in sites),
+        "cell_sites_stored": sum(r["rows_stored"] or 0 for r in sites),
+        "cell_sites_quarantined": sum(r["rows_quarantined"] or 0 for r in sites),
+        "cells_joined": final.joined,
+        **final.coverage,
+    }
+
+
+def job_results(plan: JobPlan, final: JobFinal, options: IngestOptions, *, sink, wall_s: float,
+                phases_s: dict, metrics: dict, faults: FaultPlan) -> dict:
+    """The results dict of a finished job (see :func:`run_ingest`), without ``results_path``."""
+    totals = job_totals(final)
+    return {
+        "job": plan.job, "db": options.db, "options": asdict(options), "files": final.rows, "totals": totals,
+        "wall_s": wall_s, "rows_per_s": totals["rows_read"] / wall_s if wall_s > 0 else None,
+        "phases_s": phases_s, "metrics": metrics, "dedupe": final.dedupe,
+        "checkpoint": {"run": plan.run_no, "chunks_skipped": plan.chunks_skipped, "chunks_run": len(plan.items),
+                       "commits": sink.commits, "rows_dropped_duplicate": sink.rows_dropped_duplicate},
+        "faults": faults.to_dict(),
+        "classification": _classification_summary(plan.tasks),
+    }
+
+
+def write_results(results: dict, path: str) -> dict:
+    """Write ``results`` as JSON to ``path`` (folders made), with ``results_path`` set in it; returns it."""
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    results["results_path"] = path  # in the file too: a harness that reads it back shows where it is
+    with open(path, "w") as f:
+        json.dump(results, f, indent=1, default=str)
+    return results
+
+
 def _run_ingest(paths: list[str], options: IngestOptions) -> dict:
     from raybench.errors import IngestInterrupted
-    from raybench.pipeline import checkpoint
     from raybench.pipeline.interrupt import committed_rows, interrupt_requested, mark_stopped
-    from raybench.sink.duckdb_sink import DuckDBSink, files_rows
+    from raybench.sink.duckdb_sink import DuckDBSink
 
     t0 = time.perf_counter()
     validate_options(options)
     sink = DuckDBSink(options.db, flush_rows=options.commit_rows)
     try:
-        if options.resume:
-            job, manifest_paths, manifest_options = checkpoint.resume_target(
-                sink.con, None if options.resume == "latest" else options.resume)
-            checkpoint.apply_manifest_options(options, manifest_options)
-            paths = list(paths) or manifest_paths
-        else:
-            job = options.job_id or new_job_id()
-        options.job_id = job
-        run_no = checkpoint.start_job(sink.con, job, list(paths), asdict(options))
+        job, paths, run_no = open_job(sink, paths, options)
     except BaseException:
         sink.close()
         raise
@@ -504,95 +726,20 @@ def _run_ingest(paths: list[str], options: IngestOptions) -> dict:
     metrics: dict = {}
     timer = PhaseTimer()
     phase = timer.mark
-    tasks: list[FileTask] = []
+    plan: JobPlan | None = None
 
     try:
-        tasks = [_prepare(p, options, staging, job) for p in files]
-        seen: set[str] = set()
-        for task in tasks:
-            if task.plan is None:
-                continue
-            sha = task.plan.sha256
-            if (prior := sink.already_ingested(sha)) or sha in seen:
-                why = f"already ingested by {prior}" if prior else "the same content is named twice in this job"
-                task.row.update(status="skipped", error=why, rows_read=0, lines_skipped={})
-                task.plan = None
-                continue
-            seen.add(sha)
-            if removed := sink.forget_partial(sha, keep_job=job if run_no > 1 else None):
-                log.warning("%s: removed %d rows left by an unfinished earlier job", task.path, removed)
-            if run_no > 1 and task.layout is not None and task.layout.kind == "cdr":
-                task.committed = checkpoint.committed_chunks(sink.con, job, sha)
-                if removed := checkpoint.forget_uncommitted(sink.con, job, sha, task.committed):
-                    log.warning("%s: removed %d rows of chunks that did not commit whole", task.path, removed)
-            elif run_no > 1:
-                checkpoint.forget_file(sink.con, job, sha)
-            sink.write_file_row(dict(task.row, status="running", error=None))
-        if run_no > 1 and (removed := checkpoint.forget_other_files(sink.con, job, seen)):
-            log.warning("removed %d rows the job stored for files that changed or went away since", removed)
-        for task in tasks:
-            if task.plan is not None and task.layout is not None and task.layout.kind == "cell_sites":
-                _ingest_cell_sites(task, sink, job)
-        cdr_tasks = [t for t in tasks if t.plan is not None and t.layout is not None and t.layout.kind == "cdr"]
-        items = [item for t in cdr_tasks for item in chunk_items(t, job) if item["chunk_id"] not in t.committed]
-        chunks_skipped = sum(len(t.committed) for t in cdr_tasks)
-        sink.expect_chunks(items)
-        total_rows = sum(i["n_records"] for i in items)
+        plan = plan_job(sink, job, run_no, files, options, staging)
         phase("identify_plan")
         coordinator = None
-        if items:
+        if plan.items:
             started_ray = init_ray(options)
             phase("ray_init")
             from raybench.pipeline.coordinator import start_coordinator
 
             coordinator = start_coordinator((os.getpid(),), options.sample_interval_s)
-            pool = _run_pool(items, {layout_key(t.layout): t.layout for t in cdr_tasks if t.layout}, sink,
-                             options, total_rows, phase, coordinator)
-        from raybench.dedupe import dedupe_job
-        from raybench.sink.duckdb_sink import DEDUPE_MEMORY_LIMIT
-
-        sink.con.execute(f"SET memory_limit = '{DEDUPE_MEMORY_LIMIT}'")  # joins and sorts from here on
-        joined = sink.join_cell_sites()
-        phase("finalize")
-        # duplicates and call legs over the stored rows (raybench.dedupe): cdr.duplicate_of, duplicates, call_legs
-        _set_phase(coordinator, "dedupe")  # the samplers go on through dedupe: its memory counts too
-        try:
-            dedupe = dedupe_job(sink.con, job)
-        except Exception as exc:  # every row is stored already; a failed dedupe is reported, not fatal
-            if interrupt_requested():  # DuckDB turned Ctrl-C into its InterruptException
-                raise
-            log.error("duplicate detection failed: %s: %s", type(exc).__name__, exc)
-            dedupe = {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0]}"}
-        phase("dedupe")
-        _set_phase(coordinator, "finalize")
-        counts = sink.counts(job)
-        for task in tasks:
-            if task.plan is None:
-                sink.write_file_row(task.row)
-                continue
-            stored, quarantined = counts.get(task.plan.sha256, (0, 0))
-            task.row.update(rows_stored=stored, rows_quarantined=quarantined,
-                            rows_flagged=rows_flagged(sink.con, job, task.plan.sha256))
-            failed_rows = sink.worker_error_rows(job, task.plan.sha256)
-            if stored + quarantined == task.plan.n_records and failed_rows:
-                task.row.update(status="errors", error=f"{failed_rows} rows quarantined because a worker "
-                                                       "failed on them; ingest the file again to retry")
-            elif stored + quarantined == task.plan.n_records and task.suspect:
-                task.row.update(status="suspect", error=task.suspect)
-            elif stored + quarantined == task.plan.n_records:
-                status, error = file_verdict(sink.con, job, task.plan.sha256, task.plan.n_records, stored,
-                                             quarantined, task.row.get("value_formats"))
-                task.row.update(status=status, error=error)
-            else:
-                task.row.update(status="incomplete", error=f"{task.plan.n_records - stored - quarantined} "
-                                                           "rows read but neither stored nor quarantined")
-            sink.write_file_row(task.row)
-        rows = files_rows(sink.con, job)
-        from raybench.validate.coverage import validation_coverage
-
-        coverage = validation_coverage(sink.con, job, sum(r["rows_read"] or 0 for r in rows),
-                                       sum(r["rows_stored"] or 0 for r in rows))
-        checkpoint.finish_job(sink.con, job, "done")
+            pool = _run_pool(plan.items, plan.layouts, sink, options, plan.total_rows, phase, coordinator)
+        final = finalize_job(sink, plan, phase, coordinator)
         if coordinator is not None:
             metrics = _finish_metrics(coordinator, pool)
         phase("finalize")
@@ -601,8 +748,8 @@ def _run_ingest(paths: list[str], options: IngestOptions) -> dict:
         try:  # the manifest says why; committed rows stay, and `--resume` carries on from them
             sink.flush()
             if interrupted:
-                stopped = IngestInterrupted(job, options.db, committed_rows(sink.con, job), sum(
-                    t.plan.n_records for t in tasks if t.plan and t.layout and t.layout.kind == "cdr") if tasks else None)
+                stopped = IngestInterrupted(job, options.db, committed_rows(sink.con, job),
+                                            plan.cdr_rows if plan is not None and plan.tasks else None)
                 mark_stopped(sink.con, job, "interrupted", str(stopped))
             else:
                 mark_stopped(sink.con, job, "failed",
@@ -624,38 +771,9 @@ def _run_ingest(paths: list[str], options: IngestOptions) -> dict:
 
             ray.shutdown()
         phase("shutdown")
-    wall_s = time.perf_counter() - t0
-    calls = [r for r in rows if r.get("kind") != "cell_sites"]  # cell-site lists are counted apart
-    sites = [r for r in rows if r.get("kind") == "cell_sites"]
-    totals = {
-        "files": len(rows),
-        "files_failed": sum(1 for r in rows if r["status"] == "failed"),
-        "files_suspect": sum(1 for r in rows if r["status"] == "suspect"),
-        "rows_flagged": sum(r.get("rows_flagged") or 0 for r in calls),
-        "rows_read": sum(r["rows_read"] or 0 for r in calls),
-        "rows_stored": sum(r["rows_stored"] or 0 for r in calls),
-        "rows_quarantined": sum(r["rows_quarantined"] or 0 for r in calls),
-        "cell_sites_read": sum(r["rows_read"] or 0 for r in sites),
-        "cell_sites_stored": sum(r["rows_stored"] or 0 for r in sites),
-        "cell_sites_quarantined": sum(r["rows_quarantined"] or 0 for r in sites),
-        "cells_joined": joined,
-        **coverage,
-    }
-    results = {
-        "job": job, "db": options.db, "options": asdict(options), "files": rows, "totals": totals,
-        "wall_s": wall_s, "rows_per_s": totals["rows_read"] / wall_s if wall_s > 0 else None,
-        "phases_s": timer.phases_s, "metrics": metrics, "dedupe": dedupe,
-        "checkpoint": {"run": run_no, "chunks_skipped": chunks_skipped, "chunks_run": len(items),
-                       "commits": sink.commits, "rows_dropped_duplicate": sink.rows_dropped_duplicate},
-        "faults": faults.to_dict(),
-        "classification": _classification_summary(tasks),
-    }
-    path = options.results or os.path.join("results", f"ingest-{job}.json")
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    results["results_path"] = path  # in the file too: a harness that reads it back shows where it is
-    with open(path, "w") as f:
-        json.dump(results, f, indent=1, default=str)
-    return results
+    results = job_results(plan, final, options, sink=sink, wall_s=time.perf_counter() - t0,
+                          phases_s=timer.phases_s, metrics=metrics, faults=faults)
+    return write_results(results, options.results or os.path.join("results", f"ingest-{job}.json"))
 
 
 def _classification_summary(tasks: list[FileTask]) -> dict:

@@ -81,6 +81,18 @@ class IngestWorker:
         tables = [self._one(item) for item in batch.to_pylist()]
         return pa.concat_tables(tables) if tables else worker_schema().empty_table()
 
+    def process(self, item: dict, layout: Layout | None = None) -> pa.Table:
+        """One chunk descriptor's rows (:func:`worker_schema`), outside Ray Data (an actor kept across
+        jobs, :mod:`raybench.service.runner`): ``layout`` is the chunk's layout, remembered under its
+        ``layout_key`` for later chunks; None uses one given before or at construction."""
+        if layout is not None:
+            self.layouts[item.get("layout_key") or item["layout"]] = layout
+        return self._one(item)
+
+    def warm(self) -> None:
+        """Load the models now, not at the first chunk (a service's actors start warm)."""
+        self._record_types()
+
     def _attempt(self, chunk_id: str) -> int:
         """Ray's attempt number at this chunk (1 when there is no coordinator or it does not answer)."""
         if self.coordinator is None:

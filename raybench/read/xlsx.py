@@ -32,6 +32,31 @@ records (at least one)."""
 
 _FOOTER = JunkRules()
 
+MAX_UNZIPPED_BYTES = 4 << 30
+"""Largest uncompressed size of a workbook's parts together (4 GiB): a ZIP that claims more (a zip bomb,
+or a workbook too large to read in bounded memory) is refused before calamine inflates it."""
+
+
+def check_unzipped_size(path: str, max_bytes: int = MAX_UNZIPPED_BYTES) -> int | None:
+    """The uncompressed size of a workbook's parts (bytes, from the ZIP directory), when at most
+    ``max_bytes``.
+
+    A ZIP directory that cannot be read is left to the workbook reader, which says why (None).
+
+    Raises:
+        InputFileError: the parts add up to more (naming both sizes).
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            total = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return None
+    if total > max_bytes:
+        raise InputFileError(path, f"workbook unzips to {total} bytes, over the bound of {max_bytes} bytes")
+    return total
+
 
 @dataclass
 class SheetChunk:
@@ -112,12 +137,13 @@ def plan_xlsx(path: str, layouts: tuple, rows_per_chunk: int) -> XlsxPlan:
         The plan; the layout is that of the first sheet with a known header.
 
     Raises:
-        InputFileError: not a readable workbook.
+        InputFileError: not a readable workbook, or one that unzips past :data:`MAX_UNZIPPED_BYTES`.
         UnknownLayoutError: no sheet has a known header (the message lists the sheets).
     """
     from raybench.errors import UnknownLayoutError
     from raybench.identify.sniff import header_layouts
 
+    check_unzipped_size(path)
     reader = _reader(path)
     layout = None
     chunks: list[SheetChunk] = []

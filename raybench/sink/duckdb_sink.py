@@ -63,6 +63,8 @@ class DuckDBSink:
         memory_limit: DuckDB's memory limit (it spills to disk beyond it).
         flush_rows: commit the queued rows once they reach this many rows.
         flush_bytes: ... or once they hold this many bytes, whichever comes first.
+        con: a connection the caller keeps (:func:`open_database`): the sink writes through a cursor of
+            it and leaves snapshots to the caller; None opens ``path``.
 
     Raises:
         IngestError: the file cannot be opened (locked by another process), or it exists and is not a
@@ -71,21 +73,12 @@ class DuckDBSink:
     """
 
     def __init__(self, path: str, memory_limit: str = INGEST_MEMORY_LIMIT, flush_rows: int = 250_000,
-                 flush_bytes: int = FLUSH_BYTES):
-        import duckdb
-
-        if os.path.isfile(path) and os.path.getsize(path) > 0:
-            with open(path, "rb") as f:
-                head = f.read(12)
-            if head[8:12] != b"DUCK":
-                raise IngestError(f"{path}: not a DuckDB database (refusing to write into another kind of file)")
-        try:
-            self.con = duckdb.connect(path, config={"memory_limit": memory_limit,
-                                                    "preserve_insertion_order": False})
-        except Exception as exc:  # duckdb raises its own IOException family
-            raise IngestError(f"{path}: cannot open the DuckDB database: {exc}") from exc
-        for ddl in ALL_DDL:
-            self.con.execute(ddl)
+                 flush_bytes: int = FLUSH_BYTES, con=None):
+        self._shared = con is not None
+        if con is not None:  # a long-lived writer (the service's job runner) shares its connection
+            self.con = con.cursor()
+        else:
+            self.con = _open(path, memory_limit)
         self.path = path
         self.flush_rows = flush_rows
         self.flush_bytes = flush_bytes
@@ -109,6 +102,9 @@ class DuckDBSink:
         self.snapshots_s: list[float] = []
         """Wall seconds of each snapshot published (checkpoint and copy)."""
         self._snapshot_t = 0.0
+        if self._shared:  # the connection's owner publishes the snapshots and dropped the indexes
+            self.snapshot_interval_s = 0.0
+            return
         self.snapshot()  # what earlier jobs committed, readable while this one writes
         from raybench.query.calls import drop_party_indexes
 
@@ -186,6 +182,13 @@ class DuckDBSink:
         if self.on_commit is not None:
             self.on_commit(self.commits)
         return out
+
+    def discard(self) -> int:
+        """Drop the queued rows without writing them (a cancelled job). Returns rows dropped."""
+        n = self._pending_rows
+        self._pending, self._pending_rows, self._pending_bytes = [], 0, 0
+        self._pending_chunks.clear()
+        return n
 
     def snapshot(self) -> None:
         """Publish a read-only snapshot of what is committed (``FILE.snapshot``), unless snapshots are
@@ -320,6 +323,43 @@ class DuckDBSink:
         """Write what is queued, then close the database."""
         self.flush()
         self.con.close()
+
+
+def _open(path: str, memory_limit: str = INGEST_MEMORY_LIMIT):
+    """A connection to the DuckDB file ``path`` with the canonical tables created.
+
+    Raises:
+        IngestError: see :class:`DuckDBSink`.
+    """
+    import duckdb
+
+    if os.path.isfile(path) and os.path.getsize(path) > 0:
+        with open(path, "rb") as f:
+            head = f.read(12)
+        if head[8:12] != b"DUCK":
+            raise IngestError(f"{path}: not a DuckDB database (refusing to write into another kind of file)")
+    try:
+        con = duckdb.connect(path, config={"memory_limit": memory_limit, "preserve_insertion_order": False})
+    except Exception as exc:  # duckdb raises its own IOException family
+        raise IngestError(f"{path}: cannot open the DuckDB database: {exc}") from exc
+    for ddl in ALL_DDL:
+        con.execute(ddl)
+    return con
+
+
+def open_database(path: str):
+    """The one writing connection to ``path`` for a process that keeps it across jobs (the service's job
+    runner), with the canonical tables created and the query indexes dropped (as a sink does); give it
+    to each job's :class:`DuckDBSink` as ``con``.
+
+    Raises:
+        IngestError: the file cannot be opened (locked by another process) or is not a DuckDB database.
+    """
+    from raybench.query.calls import drop_party_indexes
+
+    con = _open(path)
+    drop_party_indexes(con)
+    return con
 
 
 def files_rows(con, ingest_job: str) -> list[dict]:

@@ -15,7 +15,20 @@ SCENARIOS = sorted((Path(__file__).resolve().parents[2] / "scenarios").glob("*.y
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_shipped_scenarios_load(path):
     s = load_scenario(str(path))
-    assert s.name == path.stem and s.rows >= 1000 and s.targets
+    assert s.name == path.stem and s.rows * s.files >= 1000 and s.targets
+
+
+def test_service_section_defaults_and_errors(tmp_path):
+    p = tmp_path / "s.yaml"
+    p.write_text("generate: {rows: 100, files: 5}\nservice: {users: 4}\ntargets: {jobs_per_min: '>= 100'}\n")
+    s = load_scenario(str(p))
+    assert s.service["users"] == 4 and s.service["run_time_s"] == 60.0 and s.service["max_concurrent_jobs"] == 10
+    p.write_text("service: {clients: 4}\n")
+    with pytest.raises(ConfigError, match="'service.clients' is not known"):
+        load_scenario(str(p))
+    p.write_text("service: {users: 0}\n")
+    with pytest.raises(ConfigError, match="service.users: 0 must be above 0"):
+        load_scenario(str(p))
 
 
 def test_expected_scenarios_exist():

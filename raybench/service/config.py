@@ -1,0 +1,151 @@
+"""The service's settings: one dataclass, built from ``raybench serve``'s options or a Serve config's
+``args`` (:func:`ServiceConfig.from_args`)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field, fields
+
+from raybench.errors import ConfigError
+
+UPLOAD_MAX_BYTES = 1 << 30
+"""Default cap of one upload (1 GiB): past it the service answers 413 and reads no further."""
+
+XLSX_MAX_UNZIPPED_BYTES = 2 << 30
+"""Default cap of a workbook's uncompressed size (2 GiB, :func:`raybench.read.xlsx.check_unzipped_size`)."""
+
+
+@dataclass
+class ServiceConfig:
+    """What one service runs with.
+
+    Attributes:
+        db: the results DuckDB file (one writer: the job runner).
+        state_dir: folder of the job table (``jobs.sqlite``) and of each job's results JSON.
+        spool: folder uploads are streamed into (named by their SHA-256, never by the upload's name).
+        tokens: the tokens file (:mod:`raybench.service.auth`); None turns authentication off, which is
+            only allowed on a loopback host.
+        roots: folders path inputs must lie under (after resolving symlinks); empty: no path inputs.
+        host, port: where the HTTP proxy listens.
+        max_concurrent_jobs: jobs running at once; more wait in the queue.
+        max_queued_jobs: queued jobs past which a submission gets 503 with ``Retry-After``.
+        submit_rate_per_min: submissions (POST /v1/jobs) one token may make per minute (a token bucket
+            of :attr:`submit_burst`); past it 429 with ``Retry-After``.
+        submit_burst: submissions a token may make at once before the rate applies.
+        upload_max_bytes: largest upload, bytes (413 past it).
+        xlsx_max_unzipped_bytes: largest uncompressed size of a workbook upload, bytes (422 past it).
+        request_timeout_s: seconds the HTTP proxy waits for one request before answering 408.
+        workers: warm ingest actors; None: the cluster's CPUs minus one, at least one.
+        worker_cpus: CPUs each ingest actor reserves.
+        chunk_bytes: target size of one chunk, bytes (the unit the runner schedules across jobs).
+        commit_rows: rows per DuckDB commit at most.
+        batch_timeout_s: longest wait for one chunk before it is quarantined as ``worker_error``.
+        templates_dir: folder of the templates jobs are read with (:mod:`raybench.classify.templates`;
+            ``POST /v1/templates`` adds to it); None: ``STATE/templates``.
+    """
+
+    db: str
+    state_dir: str
+    spool: str
+    tokens: str | None = None
+    roots: list[str] = field(default_factory=list)
+    host: str = "127.0.0.1"
+    port: int = 8000
+    max_concurrent_jobs: int = 4
+    max_queued_jobs: int = 1000
+    submit_rate_per_min: float = 1200.0
+    submit_burst: int = 100
+    upload_max_bytes: int = UPLOAD_MAX_BYTES
+    xlsx_max_unzipped_bytes: int = XLSX_MAX_UNZIPPED_BYTES
+    request_timeout_s: float = 120.0
+    workers: int | None = None
+    worker_cpus: float = 0.5
+    chunk_bytes: int = 4 << 20
+    commit_rows: int = 250_000
+    batch_timeout_s: float = 600.0
+    templates_dir: str | None = None
+
+    @property
+    def jobs_db(self) -> str:
+        """The job table's SQLite file."""
+        return os.path.join(self.state_dir, "jobs.sqlite")
+
+    @property
+    def results_dir(self) -> str:
+        """Folder of each finished job's results JSON."""
+        return os.path.join(self.state_dir, "results")
+
+    def to_args(self) -> dict:
+        """The settings as a plain dict (what a Serve config's ``args`` holds)."""
+        return asdict(self)
+
+    @classmethod
+    def from_args(cls, args: dict) -> "ServiceConfig":
+        """Settings from a dict of values (numbers may be strings, as ``serve run mod:app key=value``
+        passes them; ``roots`` a list or a comma-separated string); paths made absolute; folders made.
+
+        Raises:
+            ConfigError: an unknown key, a missing ``db``, or a value of the wrong kind, naming the key.
+        """
+        known = {f.name: f for f in fields(cls)}
+        unknown = sorted(set(args) - set(known))
+        if unknown:
+            raise ConfigError(f"service setting {unknown[0]!r} is not known; known: {', '.join(sorted(known))}")
+        if not args.get("db"):
+            raise ConfigError("service setting 'db' (the results DuckDB file) is required")
+        values: dict = {}
+        for name, value in args.items():
+            if value is None:
+                continue
+            kind = known[name].type
+            try:
+                if name == "roots":
+                    value = [v for v in (value.split(",") if isinstance(value, str) else value) if v]
+                elif "int" in str(kind) and not isinstance(value, int):
+                    value = _int(value)
+                elif "float" in str(kind) and not isinstance(value, (int, float)):
+                    value = float(value)
+            except (TypeError, ValueError):
+                raise ConfigError(f"service setting {name}={value!r}: not a {kind}") from None
+            values[name] = value
+        db = os.path.abspath(values["db"])
+        values["db"] = db
+        values.setdefault("state_dir", db + ".service")
+        values.setdefault("spool", os.path.join(values["state_dir"], "spool"))
+        values.setdefault("templates_dir", os.path.join(values["state_dir"], "templates"))
+        for key in ("state_dir", "spool", "templates_dir"):
+            values[key] = os.path.abspath(values[key])
+        if values.get("tokens"):
+            values["tokens"] = os.path.abspath(values["tokens"])
+        values["roots"] = [os.path.realpath(r) for r in values.get("roots", [])]
+        config = cls(**values)
+        config.check()
+        os.makedirs(config.results_dir, exist_ok=True)
+        os.makedirs(config.spool, exist_ok=True)
+        os.makedirs(config.templates_dir, exist_ok=True)
+        return config
+
+    def check(self) -> None:
+        """Raises ConfigError for a value out of bounds, naming the setting."""
+        for name in ("max_concurrent_jobs", "max_queued_jobs", "submit_burst", "upload_max_bytes",
+                     "xlsx_max_unzipped_bytes", "chunk_bytes", "commit_rows"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"service setting {name} must be at least 1, got {getattr(self, name)}")
+        for name in ("submit_rate_per_min", "request_timeout_s", "worker_cpus", "batch_timeout_s"):
+            if not getattr(self, name) > 0:
+                raise ConfigError(f"service setting {name} must be above 0, got {getattr(self, name)}")
+        if self.workers is not None and self.workers < 1:
+            raise ConfigError(f"service setting workers must be at least 1, got {self.workers}")
+        if self.tokens is None and self.host not in ("127.0.0.1", "localhost", "::1"):
+            raise ConfigError(f"--host {self.host}: a service reachable from other machines needs --tokens "
+                              "(authentication is off without it)")
+        for root in self.roots:
+            if not os.path.isdir(root):
+                raise ConfigError(f"--root {root}: not a folder")
+
+
+def _int(value) -> int:
+    from raybench.units import parse_bytes
+
+    text = str(value).strip()
+    return int(text) if text.lstrip("-").isdigit() else parse_bytes(text)

@@ -1,0 +1,458 @@
+"""The job runner: the one process that writes the results DuckDB, and the warm ingest actors it feeds.
+
+It runs as a Serve deployment of one replica (:func:`raybench.service.app.build_app` binds it); its
+constructor opens DuckDB (:func:`raybench.sink.duckdb_sink.open_database`), starts the ingest actors
+(:class:`ChunkWorker`, plain Ray actors that live as long as the runner, models loaded at start), queues
+again the jobs a dead runner left ``running`` and starts a scheduling thread. A job goes through the same
+parts as ``raybench ingest`` (:func:`raybench.pipeline.job.open_job`, ``plan_job``, ``finalize_job``,
+``job_results``); only the runner between them differs: no Ray Data stream per job, which would start an
+actor pool per job.
+
+Scheduling: up to ``max_concurrent_jobs`` jobs are active at once. Each is planned into chunks of
+``chunk_bytes`` (the runner plans one job at a time, between dispatches); the chunks of every active job
+wait in one queue per job, and a free actor slot takes the next chunk of the next job in turn (round
+robin over the jobs, one chunk each). A job of 1,000 chunks therefore gets 1/k of the actors while k jobs
+are active, and a one-chunk job that arrives behind it waits for one chunk, not for the big job. Jobs
+beyond ``max_concurrent_jobs`` wait in the job table's queue (resumed jobs first, then by submission).
+
+Failures: a chunk whose actor dies is retried by Ray on the restarted actor (``max_task_retries``); one
+that still fails, or takes longer than ``batch_timeout_s``, is quarantined whole as ``worker_error`` (no
+row is lost). A job that fails as a whole (planning or the database) is ``failed`` with a one-line error,
+its committed rows kept for a retry. A cancelled job's rows are removed (see :meth:`JobRunner._cancel`).
+"""
+
+from __future__ import annotations
+
+import collections
+import logging
+import os
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+
+from raybench.service.config import ServiceConfig
+from raybench.service.store import JobStore
+
+log = logging.getLogger(__name__)
+
+IN_FLIGHT_PER_WORKER = 2
+"""Chunks handed to one actor before its last one returns (the next one's descriptor waits there)."""
+
+POLL_S = 0.25
+"""Longest sleep of the scheduling thread when there is nothing to do (a submission wakes it sooner)."""
+
+PROGRESS_EVERY_S = 0.5
+"""Seconds between two updates of a running job's ``rows_done`` in the job table."""
+
+CANCEL_CHECK_S = 0.5
+"""Seconds between two looks for cancel requests of the active jobs."""
+
+SNAPSHOT_EVERY_S = 30.0
+"""Seconds between two read-only snapshots of the results DuckDB (:mod:`raybench.query.snapshot`)."""
+
+DB_OPEN_WAIT_S = 60.0
+"""How long a starting runner waits for a dying one to let go of the DuckDB file."""
+
+WORKER_TASK_RETRIES = 3
+"""Ray's retries of a chunk whose actor died, before the runner quarantines it."""
+
+
+class ChunkWorker:
+    """A warm ingest actor: :class:`raybench.pipeline.worker.IngestWorker` kept across jobs."""
+
+    def __init__(self):
+        from raybench.pipeline.worker import IngestWorker
+
+        self.worker = IngestWorker({}, coordinator=None)
+        self.worker.warm()
+
+    def pid(self) -> int:
+        return os.getpid()
+
+    def process(self, item: dict, layout):
+        """One chunk descriptor's rows (:func:`raybench.pipeline.worker.worker_schema`)."""
+        return self.worker.process(item, layout)
+
+
+@dataclass
+class _Active:
+    """One job the runner holds."""
+
+    row: dict
+    options: object
+    sink: object
+    plan: object
+    staging: str
+    timer: object
+    t0: float
+    pending: collections.deque = field(default_factory=collections.deque)
+    in_flight: int = 0
+    rows_received: int = 0
+    rows_before: int = 0
+    latencies_s: list = field(default_factory=list)
+    cancelled: bool = False
+    progress_t: float = 0.0
+
+    @property
+    def job(self) -> str:
+        return self.row["id"]
+
+
+class JobRunner:
+    """Body of the runner deployment (one replica).
+
+    Args:
+        config: :meth:`ServiceConfig.to_args` of the service.
+    """
+
+    def __init__(self, config: dict):
+        import ray
+
+        from raybench.ray_logs import configure_ray_logs
+
+        configure_ray_logs()
+        self.config = ServiceConfig.from_args(config)
+        # the planner reads templates from $RAYBENCH_TEMPLATES (raybench.classify.templates.templates_dir):
+        # this process plans for the service only, so it points at the service's folder
+        os.environ["RAYBENCH_TEMPLATES"] = self.config.templates_dir
+        self._classifiers = None
+        self.store = JobStore(self.config.jobs_db)
+        self.con = _open_db(self.config.db)
+        cpus = ray.cluster_resources().get("CPU", 1)
+        n = self.config.workers or max(1, int(cpus) - 1)
+        actor = ray.remote(ChunkWorker).options(num_cpus=self.config.worker_cpus, max_restarts=-1,
+                                                max_task_retries=WORKER_TASK_RETRIES)
+        self.workers = [actor.remote() for _ in range(n)]
+        self.worker_pids = ray.get([w.pid.remote() for w in self.workers], timeout=300)
+        self._load = [0] * n
+        requeued = self.store.requeue_running()
+        if requeued:
+            log.warning("runner: %d job(s) left running by an earlier runner queued again to resume: %s",
+                        len(requeued), ", ".join(requeued))
+        self._active: dict[str, _Active] = {}
+        self._in_flight: dict = {}
+        self._rr = 0
+        self._cancel_t = 0.0
+        self._snapshot_t = time.monotonic()
+        self._dirty = False
+        self._crash: str | None = None
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="raybench-runner", daemon=True)
+        self._thread.start()
+
+    # --- called by the HTTP replicas ------------------------------------------------------------------
+    def wake(self) -> None:
+        """A job was submitted: look at the queue now."""
+        self._wake.set()
+
+    def ready(self) -> dict:
+        """``ok`` (the scheduling thread runs), ``workers`` (actor pids), ``active`` (job ids)."""
+        return {"ok": self._thread.is_alive() and self._crash is None, "error": self._crash,
+                "workers": list(self.worker_pids), "active": list(self._active)}
+
+    def check_health(self) -> None:
+        """Serve's health check: the scheduling thread must be alive."""
+        if not self._thread.is_alive() or self._crash is not None:
+            raise RuntimeError(f"the job runner's thread stopped: {self._crash}")
+
+    def __del__(self):
+        self._stop.set()
+
+    # --- the scheduling thread ------------------------------------------------------------------------
+    def _run(self) -> None:
+        try:
+            while not self._stop.is_set():
+                if not self._step():
+                    self._wake.wait(POLL_S)
+                    self._wake.clear()
+        except BaseException as exc:  # the health check reports it; Serve restarts the replica
+            self._crash = f"{type(exc).__name__}: {exc}"
+            log.exception("runner: the scheduling thread stopped")
+
+    def _step(self) -> bool:
+        busy = self._admit()
+        now = time.monotonic()
+        if self._active and now - self._cancel_t >= CANCEL_CHECK_S:
+            self._cancel_t = now
+            for job in self.store.cancel_requested(list(self._active)):
+                a = self._active[job]
+                if not a.cancelled:
+                    a.cancelled = True
+                    a.pending.clear()
+        self._dispatch()
+        busy |= self._collect()
+        for a in list(self._active.values()):
+            if a.in_flight == 0 and (a.cancelled or not a.pending):
+                self._cancel(a) if a.cancelled else self._finish(a)
+                busy = True
+        if self._dirty and not self._active and now - self._snapshot_t >= SNAPSHOT_EVERY_S:
+            self._snapshot()
+        return busy or bool(self._in_flight)
+
+    def _admit(self) -> bool:
+        """Start one queued job when there is room (one per step, so dispatch goes on between plans)."""
+        if len(self._active) >= self.config.max_concurrent_jobs:
+            return False
+        row = self.store.claim_next()
+        if row is None:
+            return False
+        self._start(row)
+        return True
+
+    def _start(self, row: dict) -> None:
+        from raybench.pipeline.interrupt import committed_rows
+        from raybench.pipeline.job import IngestOptions, expand_paths, open_job, plan_job
+        from raybench.timing import PhaseTimer
+        from raybench.sink.duckdb_sink import DuckDBSink
+
+        job = row["id"]
+        opts = row["options"] or {}
+        options = IngestOptions(db=self.config.db, job_id=job, chunk_bytes=int(opts.get("chunk_bytes") or
+                                                                               self.config.chunk_bytes),
+                                tz=opts.get("tz"), progress=False, commit_rows=self.config.commit_rows,
+                                workers=len(self.workers), worker_cpus=self.config.worker_cpus,
+                                batch_timeout_s=self.config.batch_timeout_s)
+        t0 = time.perf_counter()
+        timer = PhaseTimer()
+        sink = DuckDBSink(self.config.db, flush_rows=self.config.commit_rows, con=self.con)
+        staging = tempfile.mkdtemp(prefix="raybench-service-")
+        a = _Active(row=row, options=options, sink=sink, plan=None, staging=staging, timer=timer, t0=t0)
+        try:
+            manifest = sink.con.execute("SELECT status FROM ingest_jobs WHERE ingest_job = ?", [job]).fetchone()
+            if manifest is not None and manifest[0] == "done":  # finished, but the job table missed it
+                self._recover_done(a)
+                return
+            if manifest is not None:  # an earlier runner started it: carry on from its checkpoint
+                options.resume = job
+            job, paths, run_no = open_job(sink, row["paths"], options)
+            busy = {t.plan.sha256: other.job for other in self._active.values() for t in other.plan.tasks
+                    if t.plan is not None}
+            a.plan = plan_job(sink, job, run_no, expand_paths(paths), options, staging, in_progress=busy)
+            timer.mark("identify_plan")
+            a.pending.extend(a.plan.items)
+            a.rows_before = committed_rows(sink.con, job) if run_no > 1 else 0
+            self.store.progress(job, rows_planned=a.plan.cdr_rows, rows_done=a.rows_before)
+        except Exception as exc:
+            self._fail(a, exc)
+            return
+        self._active[job] = a
+
+    def _dispatch(self) -> None:
+        slots = IN_FLIGHT_PER_WORKER * len(self.workers) - len(self._in_flight)
+        jobs = [a for a in self._active.values() if a.pending]
+        if not jobs or slots <= 0:
+            return
+        self._rr = (self._rr + 1) % len(jobs)
+        order = jobs[self._rr:] + jobs[:self._rr]
+        while slots > 0 and order:
+            for a in list(order):
+                if slots <= 0:
+                    break
+                if not a.pending:
+                    order.remove(a)
+                    continue
+                item = a.pending.popleft()
+                w = min(range(len(self.workers)), key=self._load.__getitem__)
+                ref = self.workers[w].process.remote(item, a.plan.layouts[item["layout_key"]])
+                self._in_flight[ref] = (a, item, w, time.monotonic())
+                self._load[w] += 1
+                a.in_flight += 1
+                slots -= 1
+
+    def _collect(self) -> bool:
+        import ray
+
+        if not self._in_flight:
+            return False
+        refs = list(self._in_flight)
+        ready, _ = ray.wait(refs, num_returns=1, timeout=0.05)
+        if ready:
+            more, _ = ray.wait([r for r in refs if r not in ready], num_returns=len(refs) - len(ready), timeout=0)
+            ready += more
+        now = time.monotonic()
+        expired = [r for r, (_, _, _, t) in self._in_flight.items()
+                   if r not in ready and now - t > self.config.batch_timeout_s]
+        for ref in ready + expired:
+            a, item, w, t = self._in_flight.pop(ref)
+            self._load[w] -= 1
+            a.in_flight -= 1
+            if ref in expired:
+                table = _quarantined(item, a.plan.layouts[item["layout_key"]],
+                                     f"no result in {self.config.batch_timeout_s:.0f} s (batch_timeout_s)")
+            else:
+                try:
+                    table = ray.get(ref)
+                except Exception as exc:  # the actor died on every retry, or the task failed
+                    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+                    table = _quarantined(item, a.plan.layouts[item["layout_key"]], f"{type(exc).__name__}: {first}")
+            if a.cancelled:
+                continue
+            a.latencies_s.append(now - t)
+            a.sink.add(table)
+            a.rows_received += table.num_rows
+            if now - a.progress_t >= PROGRESS_EVERY_S:
+                a.progress_t = now
+                self.store.progress(a.job, rows_done=a.rows_before + a.rows_received)
+        return bool(ready or expired)
+
+    def _finish(self, a: _Active) -> None:
+        from raybench.faults.plan import FaultPlan
+        from raybench.pipeline.job import finalize_job, job_results, write_results
+        from raybench.sink.duckdb_sink import INGEST_MEMORY_LIMIT
+
+        try:
+            a.sink.flush()
+            a.timer.mark("batches")
+            final = finalize_job(a.sink, a.plan, a.timer.mark)
+            self.con.execute(f"SET memory_limit = '{INGEST_MEMORY_LIMIT}'")  # rows stream in again next
+            results = job_results(a.plan, final, a.options, sink=a.sink, wall_s=time.perf_counter() - a.t0,
+                                  phases_s=a.timer.phases_s, metrics=_job_metrics(a, len(self.workers)),
+                                  faults=FaultPlan())
+            results["service"] = {"submitted_utc": a.row["submitted_utc"], "inputs": a.row["inputs"],
+                                  "token": a.row["token"]}
+            path = os.path.join(self.config.results_dir, f"{a.job}.json")
+            write_results(results, path)
+            status, error = job_status(final.rows)
+            self.store.finish(a.job, status, error=error, files=self._with_suggestions(final.rows),
+                              totals=results["totals"], results_path=path)
+            self._dirty = True
+        except Exception as exc:
+            self._fail(a, exc)
+        finally:
+            self._release(a)
+
+    def _with_suggestions(self, rows: list[dict]) -> list[dict]:
+        """The ``files`` rows, with ``mapping`` (:func:`raybench.classify.templates.mapping_suggestion`)
+        on each file that failed because no layout matched, or ended suspect."""
+        from raybench.classify.models import Classifiers
+        from raybench.classify.templates import mapping_suggestion
+
+        out = []
+        for row in rows:
+            row = dict(row)
+            unknown = row["status"] == "failed" and "no known layout" in (row.get("error") or "")
+            if unknown or row["status"] == "suspect":
+                try:
+                    if self._classifiers is None:
+                        self._classifiers = Classifiers(threads=1)
+                    row["mapping"] = mapping_suggestion(row["path"], self._classifiers)
+                except Exception as exc:  # a suggestion is help, never the job's failure
+                    row["mapping"] = {"error": f"{type(exc).__name__}: {exc}"}
+            out.append(row)
+        return out
+
+    def _recover_done(self, a: _Active) -> None:
+        """A job DuckDB holds as done while the job table says otherwise (the runner died between the
+        two): its figures from the ``files`` rows; the results JSON when it was written."""
+        import json
+
+        from raybench.pipeline.job import JobFinal, job_totals
+        from raybench.sink.duckdb_sink import files_rows
+
+        rows = files_rows(a.sink.con, a.job)
+        path = os.path.join(self.config.results_dir, f"{a.job}.json")
+        if os.path.exists(path):
+            with open(path) as f:
+                totals = json.load(f)["totals"]
+        else:
+            totals, path = job_totals(JobFinal(rows=rows, joined=0, dedupe={}, coverage={})), None
+        status, error = job_status(rows)
+        self.store.finish(a.job, status, error=error, files=rows, totals=totals, results_path=path)
+        self._release(a)
+
+    def _cancel(self, a: _Active) -> None:
+        """Stop a cancelled job: its queued rows are dropped and every row it committed is deleted
+        (``cdr``, ``quarantine``, ``cell_sites``, the checkpoint), its ``files`` rows end ``aborted`` and
+        its manifest ``cancelled``: the same files submitted again are read in full."""
+        from raybench.pipeline import checkpoint
+        from raybench.pipeline.interrupt import mark_stopped
+
+        try:
+            a.sink.discard()
+            checkpoint.delete_stored_rows(a.sink.con, "ingest_job = ?", [a.job])
+            mark_stopped(a.sink.con, a.job, "cancelled", "cancelled on request; its rows were removed")
+            self.store.finish(a.job, "cancelled", error="cancelled on request; its rows were removed",
+                              totals={"rows_stored": 0, "rows_quarantined": 0, "rows_flagged": 0})
+        except Exception as exc:
+            self._fail(a, exc)
+        finally:
+            self._release(a)
+
+    def _fail(self, a: _Active, exc: Exception) -> None:
+        from raybench.pipeline.interrupt import mark_stopped
+
+        error = f"{type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0]}"
+        log.error("job %s failed: %s", a.job, error)
+        try:
+            a.sink.flush()
+            mark_stopped(a.sink.con, a.job, "failed", error)
+        except Exception:
+            log.exception("runner: could not record the end of job %s", a.job)
+        self.store.finish(a.job, "failed", error=error)
+        self._release(a)
+
+    def _release(self, a: _Active) -> None:
+        self._active.pop(a.job, None)
+        try:
+            a.sink.close()
+        except Exception:
+            log.exception("runner: closing the sink of job %s", a.job)
+        shutil.rmtree(a.staging, ignore_errors=True)
+
+    def _snapshot(self) -> None:
+        from raybench.query.snapshot import publish_snapshot, snapshot_interval_s
+
+        self._snapshot_t, self._dirty = time.monotonic(), False
+        if not snapshot_interval_s():
+            return
+        try:
+            publish_snapshot(self.con, self.config.db)
+        except Exception as exc:
+            log.warning("runner: could not publish a snapshot of %s: %s", self.config.db, exc)
+
+
+def job_status(files: list[dict]) -> tuple[str, str | None]:
+    """A finished job's status from its ``files`` rows: ``failed`` when a file failed (or ended with
+    worker errors or rows unaccounted), else ``suspect`` when one is suspect, else ``done``; with the
+    first such file's error (one line, naming the file)."""
+    bad = [r for r in files if r["status"] in ("failed", "errors", "incomplete")]
+    if bad:
+        return "failed", f"{os.path.basename(bad[0]['path'])}: {bad[0].get('error')}"
+    suspect = [r for r in files if r["status"] == "suspect"]
+    if suspect:
+        return "suspect", f"{os.path.basename(suspect[0]['path'])}: {suspect[0].get('error')}"
+    return "done", None
+
+
+def _job_metrics(a: _Active, workers: int) -> dict:
+    from raybench.metrics.stats import percentiles
+
+    return {"batches": len(a.latencies_s), "batch_latency_s": percentiles(a.latencies_s) if a.latencies_s else {},
+            "pool_size": workers, "sink_write_s": None, "errors": []}
+
+
+def _quarantined(item: dict, layout, why: str):
+    import pyarrow as pa
+
+    from raybench.pipeline.transform import quarantine_all
+
+    table = quarantine_all(item, layout, f"worker_error: {why}")
+    return table.append_column("chunk_id", pa.array([item["chunk_id"]] * table.num_rows, pa.string()))
+
+
+def _open_db(path: str):
+    """The runner's DuckDB connection, waiting up to :data:`DB_OPEN_WAIT_S` for a dying runner's lock."""
+    from raybench.errors import IngestError
+    from raybench.sink.duckdb_sink import open_database
+
+    deadline = time.monotonic() + DB_OPEN_WAIT_S
+    while True:
+        try:
+            return open_database(path)
+        except IngestError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
