@@ -30,7 +30,6 @@ REPO = Path(__file__).resolve().parents[2]
 RULES = REPO / "cluster" / "prometheus" / "alerts.yml"
 
 pytestmark = [
-    pytest.mark.usefixtures("ray_local"),
     pytest.mark.skipif((shutil.which("prometheus") is None or shutil.which("prometheus-alertmanager") is None)
                        and not os.environ.get("CI"),
                        reason="Debian's prometheus and prometheus-alertmanager are installed by .ci/run "
@@ -74,10 +73,10 @@ class _Process:
         self._out.close()
 
 
-def lowered_rules(path: Path) -> dict:
-    """alerts.yml with ``RaybenchThroughputLow`` made to fire whenever a job runs: its floor raised from
-    667 rows/s to 1e12 rows/s and its ``for`` removed; the recording rules as they are, the other
-    alerts left out."""
+def lowered_rules(path: Path, alert: str = "RaybenchThroughputLow", old: str = "< 667", new: str = "< 1e12") -> dict:
+    """alerts.yml with ``alert``'s threshold ``old`` replaced by ``new`` and its ``for`` removed (by
+    default ``RaybenchThroughputLow`` fires whenever a job runs: its floor raised from 667 rows/s to
+    1e12); the recording rules as they are, the other alerts left out."""
     doc = yaml.safe_load(path.read_text())
     groups = []
     for group in doc["groups"]:
@@ -85,9 +84,9 @@ def lowered_rules(path: Path) -> dict:
         for rule in group["rules"]:
             if "record" in rule:
                 rules.append(rule)
-            elif rule["alert"] == "RaybenchThroughputLow":
-                assert "< 667" in rule["expr"]
-                rules.append(dict(rule, expr=rule["expr"].replace("< 667", "< 1e12"), **{"for": "0s"}))
+            elif rule["alert"] == alert:
+                assert old in rule["expr"]
+                rules.append(dict(rule, expr=rule["expr"].replace(old, new), **{"for": "0s"}))
         groups.append(dict(group, rules=rules))
     return {"groups": groups}
 
@@ -194,6 +193,17 @@ def _query(prometheus: str, expr: str) -> list[dict]:
     return r.json()["data"]["result"]
 
 
+def _wait_scraped(prometheus: str, job: str = "raybench-service", timeout_s: float = 30.0) -> None:
+    """Wait until Prometheus has scraped ``job`` (so that the counters' values before the test's job
+    are in its database: a rate needs the value before the increase)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if any(r["value"][1] == "1" for r in _query(prometheus, f'up{{job="{job}"}}')):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"Prometheus did not scrape {job} within {timeout_s} s")
+
+
 def _ingest_in_thread(production, tmp_path) -> tuple[threading.Thread, dict]:
     from raybench.pipeline.job import IngestOptions, run_ingest
 
@@ -228,6 +238,7 @@ def test_ingest_metrics_alert_and_dashboard(ray_local, service, alerting, produc
 
     before = {o: counted(o) for o in m.ROW_OUTCOMES}
     files_before = m.REGISTRY.get_sample_value("raybench_files_total", {"status": "ok"}) or 0.0
+    _wait_scraped(alerting["prometheus"])
     thread, out = _ingest_in_thread(production, tmp_path)
     # the dashboard while rows are flowing: wait for the first rows, then render it twice in Chromium
     deadline = time.monotonic() + 120
@@ -325,3 +336,86 @@ def test_receiver_keeps_alertmanager_payloads(service):
     resolved = httpx.get(service["url"] + "/v1/alerts", params={"status": "resolved"}, timeout=5).json()["alerts"]
     assert resolved[0]["alertname"] == "RaybenchQueueDeep" and resolved[0]["ends_at"] == "2026-01-01T00:05:00Z"
     assert httpx.get(service["url"] + "/v1/alerts", params={"status": "nonsense"}, timeout=5).status_code == 422
+
+
+@pytest.mark.skipif(__import__("importlib").util.find_spec("raybench.service") is None,
+                    reason="raybench serve is not in this checkout")
+def test_real_service_metrics_alerts_and_dashboard(tmp_path, production):
+    """The same chain against ``raybench serve`` started as a user starts it: Prometheus scrapes its
+    /metrics (the job table's metrics and the runner's ingest metrics); ``RaybenchClassificationAccuracyLow``
+    with its floor raised from 95% to 101% fires once a job has classified a file (the runner counts
+    each file's confidence when the job ends: a warm service ends a small job within a scrape or two,
+    too soon for a rule on a running job); Alertmanager posts to the service's own POST /v1/alerts, and
+    its /dashboard shows it."""
+    from raybench.harness.service import start_service
+
+    svc = start_service(str(tmp_path / "svc"))
+    am_port, prom_port = _free_port(), _free_port()
+    port = svc.url.rsplit(":", 1)[1]
+    (tmp_path / "alertmanager.yml").write_text(yaml.safe_dump({
+        "route": {"receiver": "service", "group_by": ["alertname"], "group_wait": "1s", "group_interval": "1s",
+                  "repeat_interval": "1h"},
+        "receivers": [{"name": "service", "webhook_configs": [{"url": svc.url + "/v1/alerts"}]}]}))
+    (tmp_path / "rules.yml").write_text(yaml.safe_dump(
+        lowered_rules(RULES, "RaybenchClassificationAccuracyLow", "< 0.95", "< 1.01")))
+    (tmp_path / "prometheus.yml").write_text(yaml.safe_dump({
+        "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
+        "rule_files": [str(tmp_path / "rules.yml")],
+        "alerting": {"alertmanagers": [{"static_configs": [{"targets": [f"127.0.0.1:{am_port}"]}]}]},
+        "scrape_configs": [{"job_name": "raybench-service", "static_configs": [{"targets": [f"127.0.0.1:{port}"]}]}]}))
+    am = _Process(["prometheus-alertmanager", f"--config.file={tmp_path / 'alertmanager.yml'}",
+                   f"--storage.path={tmp_path / 'am-data'}", f"--web.listen-address=127.0.0.1:{am_port}",
+                   "--cluster.listen-address="], tmp_path / "alertmanager.log")
+    prom = _Process(["prometheus", f"--config.file={tmp_path / 'prometheus.yml'}",
+                     f"--storage.tsdb.path={tmp_path / 'prom-data'}", f"--web.listen-address=127.0.0.1:{prom_port}",
+                     "--rules.alert.resend-delay=1s"], tmp_path / "prometheus.log")
+    prometheus = f"http://127.0.0.1:{prom_port}"
+    try:
+        _wait_http(f"http://127.0.0.1:{am_port}/-/ready")
+        _wait_http(prometheus + "/-/ready")
+        _wait_scraped(prometheus)
+        with httpx.Client(base_url=svc.url, timeout=60) as c:
+            with open(production.path, "rb") as f:
+                upload = c.post("/v1/uploads", params={"name": "prod.csv"}, content=f.read()).json()["upload_id"]
+            job = c.post("/v1/jobs", json={"uploads": [upload]}).json()["job_id"]
+            deadline = time.monotonic() + 180
+            while c.get(f"/v1/jobs/{job}").json()["status"] in ("queued", "running"):
+                assert time.monotonic() < deadline, "the job did not end"
+                time.sleep(0.2)
+            state = c.get(f"/v1/jobs/{job}").json()
+            results = c.get(f"/v1/jobs/{job}/results").json()
+            received: list = []
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and not received:
+                received = [a for a in c.get("/v1/alerts").json()["alerts"]
+                            if a["alertname"] == "RaybenchClassificationAccuracyLow" and a["status"] == "firing"]
+                time.sleep(0.5)
+            targets = httpx.get(prometheus + "/api/v1/targets", timeout=10).json()["data"]["activeTargets"]
+            assert received, ([{k: t.get(k) for k in ("scrapeUrl", "health", "lastError", "lastScrapeDuration")}
+                               for t in targets], (tmp_path / "prometheus.log").read_text()[-500:])
+            confidence = results["files"][0]["confidence"]
+            assert received[0]["summary"] == (f"mean classification confidence over 1 h is {100 * confidence:.4g}% "
+                                              "(under 95%)")
+            # the runner's counts reached Prometheus through the service's /metrics
+            totals = results["totals"]
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                got = _query(prometheus, 'raybench_rows_total{outcome="read"}')
+                if got and float(got[0]["value"][1]) == totals["rows_read"]:
+                    break
+                time.sleep(0.5)
+            assert got and float(got[0]["value"][1]) == totals["rows_read"] > 0
+            quarantined = _query(prometheus, 'raybench_rows_total{outcome="quarantined"}')
+            assert float(quarantined[0]["value"][1]) == totals["rows_quarantined"] > 0
+            assert float(_query(prometheus, 'raybench_jobs_total{status="done"}')[0]["value"][1]) \
+                == (state["status"] == "done")
+            data = c.get("/v1/dashboard/data").json()
+            assert any(j["job"] == job for j in data["jobs"])
+            assert any(a["alertname"] == "RaybenchClassificationAccuracyLow" for a in data["alerts"])
+            queue = next(p for p in data["panels"] if p["id"] == "queue")
+            assert queue["value"] == 0 and queue["value_text"] == "0 jobs"
+            assert 'id="panel-throughput"' in c.get("/dashboard").text
+    finally:
+        prom.stop()
+        am.stop()
+        svc.stop()
