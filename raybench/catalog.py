@@ -230,14 +230,38 @@ SWITCH_FIXED = Layout(
            "type codes and the trunk are raybench's synthetic set",
 )
 
+STATION_FIXED = Layout(
+    id="station_fixed_detail",
+    carrier="generic",
+    columns=("DATE", "TIME", "STATION", "NUMBER", "DURATION", "TYPE"),
+    positions=((0, 10), (11, 19), (20, 27), (28, 48), (49, 58), (59, 63)),
+    start=StartSpec("DATE", "TIME", ("%m/%d/%Y %H:%M:%S",)),
+    tz="America/Chicago",
+    tz_source="assumed: station reports print the phone system's local time without a zone; override with --tz",
+    duration_column="DURATION",
+    duration_unit="hh_mm_ss",
+    subscriber="STATION",
+    partner="NUMBER",
+    record_type=ValueMap("TYPE", {}, default="voice"),
+    direction=ValueMap("TYPE", {"OUT": "outgoing", "OG": "outgoing", "O": "outgoing", "IN": "incoming",
+                                "I": "incoming", "IC": "internal", "INT": "internal"}),
+    pbx_parties=True,
+    source="a phone system's station message detail report (SMDR; switch reports: carrier-formats.md 1.9): one "
+           "row a call, the station (extension) the row is about and the other party's number; "
+           "the call-class codes (OUT/OG outgoing, IN incoming, IC intercom) and the column names are "
+           "raybench's reading of such reports, the formats are decided per file by the value profile; "
+           "national numbers are read as North American (assumed, like the zone)",
+)
+
 FREESWITCH_CDR_CSV = Layout(
     id="freeswitch_cdr_csv",
     carrier="freeswitch",
     columns=("caller_id_name", "caller_id_number", "destination_number", "context", "start_stamp",
              "answer_stamp", "end_stamp", "duration", "billsec", "hangup_cause", "uuid", "bleg_uuid",
-             "accountcode", "read_codec", "write_codec"),
+             "accountcode", "read_codec", "write_codec", "sip_user_agent", "extra_17", "extra_18", "extra_19",
+             "extra_20"),
     has_header=False,
-    field_counts=(13, 15),
+    field_counts=(13, 15, 16, 17, 18, 19, 20),
     probe={4: _DT, 6: _DT, 7: r"\d+", 8: r"\d+", 10: r"[0-9a-fA-F-]{36}"},
     start=StartSpec("start_stamp", None, ("%Y-%m-%d %H:%M:%S",)),
     end_column="end_stamp",
@@ -252,8 +276,10 @@ FREESWITCH_CDR_CSV = Layout(
     region=None,
     zone_evidence=("uuid", "uuid_v1"),
     pbx_parties=True,
-    source="carrier-formats.md 1.7 (mod_cdr_csv default template, 13 fields, and the vanilla template "
-           "with read/write codecs, 15 fields; 'public' is the context of unauthenticated inbound calls)",
+    source="carrier-formats.md 1.7 (mod_cdr_csv default template, 13 fields; the vanilla config's alternatives "
+           "add read/write codecs, the SIP user agent and RTP stats after those 13: up to 20 fields are read, the "
+           "first 13 as the default template, the ones past sip_user_agent kept unnamed; 'public' is the context "
+           "of unauthenticated inbound calls)",
 )
 
 CUCM_CDR = Layout(
@@ -393,7 +419,7 @@ INDIA_LEA_CDR = Layout(
 
 BUILTIN: tuple[Layout, ...] = (
     ATT_MOBILITY_VOICE, TMOBILE, SPRINT_CDMA, VERIZON_BILLING, ASTERISK_MASTER, BANDICOOT,
-    BANDICOOT_ANTENNAS, ORANGE, CDRSTATS_IMPORT, CDRSTATS_CDRIMPORT, SWITCH_FIXED,
+    BANDICOOT_ANTENNAS, ORANGE, CDRSTATS_IMPORT, CDRSTATS_CDRIMPORT, SWITCH_FIXED, STATION_FIXED,
     FREESWITCH_CDR_CSV, CUCM_CDR, CUCM_CMR, AVAYA_IPO_SMDR, THREECX_CDR, RESEARCH_MOBILITY, INDIA_LEA_CDR,
 )
 

@@ -34,7 +34,7 @@ class StartSpec:
         column: the date (or combined date-time, or epoch) column.
         time_column: a separate time-of-day column, or None when ``column`` holds both.
         formats: strptime formats tried in order on ``"<date> <time>"`` (or on ``column`` alone).
-        epoch: ``"s"`` or ``"ms"`` when the column holds a Unix epoch (always UTC); None otherwise.
+        epoch: ``"s"``, ``"ms"`` or ``"us"`` when the column holds a Unix epoch (always UTC); None otherwise.
         day_first_formats: when the source does not state the date order, the day-first reading of
             ``formats``; the driver decides per file, over the whole column, which one the file uses
             (:mod:`raybench.normalize.dates`). Empty when the order is known.
@@ -43,7 +43,7 @@ class StartSpec:
     column: str
     time_column: str | None = None
     formats: tuple[str, ...] = ()
-    epoch: Literal["s", "ms"] | None = None
+    epoch: Literal["s", "ms", "us"] | None = None
     day_first_formats: tuple[str, ...] = ()
 
     @property
@@ -120,7 +120,9 @@ class Layout:
             whose group 1 is the name without a per-channel sequence (Asterisk ``SIP/1001-0000005d`` ->
             ``SIP/1001``); stored as ``cdr.leg_ref``.
         unmapped: canonical ``cdr`` columns this layout's source fills but this file's mapping (by the
-            models) found no column for: empty on every row, flagged ``field_unmapped``.
+            models) found no column for: empty on every row, flagged ``unmapped_<column>``.
+        guessed: canonical ``cdr`` columns filled from a column the models mapped with low confidence
+            (:data:`raybench.classify.fields.GUESS_BELOW`): every row flagged ``guessed_<column>``.
         row_flags: ``(flag id, column, regular expression)``: rows whose column matches get the flag
             (Cisco recording legs); the flag ids are in :data:`raybench.validate.rules.ROW_FLAG_FIELDS`.
         positions: for fixed-width text, ``(start, end)`` character offsets of each column of
@@ -170,6 +172,7 @@ class Layout:
     zone_evidence: tuple[str, str] | None = None
     leg: tuple[str, str] | None = None
     unmapped: tuple[str, ...] = ()
+    guessed: tuple[str, ...] = ()
     row_flags: tuple[tuple[str, str, str], ...] = ()
     source: str = ""
 

@@ -26,6 +26,10 @@ CANONICAL_OF: dict[str, tuple[str, ...]] = {
     "lat": ("cell_lat",), "lon": ("cell_lon",)}
 """The canonical ``cdr`` columns each field feeds (a layout whose field has no column leaves them empty)."""
 
+GUESS_BELOW = 0.6
+"""A column the column models map with a confidence under this is a guess: the canonical columns it fills
+are flagged ``guessed_<column>`` on every row (:attr:`raybench.layout.Layout.guessed`)."""
+
 REQUIRED = ("start",)
 """Fields without which a file cannot be read as its layout."""
 
@@ -67,8 +71,27 @@ def exact_names_first(base: Layout, columns: tuple[str, ...], mapping: dict[str,
     return {c: exact.get(c, "ignore" if f in taken else f) for c, f in {**mapping, **exact}.items()}
 
 
+def guessed_fields(base: Layout, mapping: dict[str, str], confidence: dict[str, float],
+                   model_fields: dict[str, str]) -> set[str]:
+    """The fields of ``mapping`` that rest on a low-confidence guess of the column models.
+
+    Args:
+        base: the layout classified (a column named exactly as one of its columns is a fact, not a guess).
+        mapping: column -> field, as finally used.
+        confidence: column -> the models' confidence in the field they gave it.
+        model_fields: column -> the field the models gave it (a field given by a name or the values is not
+            the models' guess).
+    """
+    from raybench.identify.sniff import normalize_header
+
+    exact = {normalize_header(c) for c in layout_fields(base)}
+    return {f for c, f in mapping.items() if f != "ignore" and normalize_header(c) not in exact
+            and model_fields.get(c) == f and confidence.get(c, 1.0) < GUESS_BELOW}
+
+
 def mapped_layout(base: Layout, columns: tuple[str, ...], mapping: dict[str, str], *, has_header: bool,
-                  delimiter: str, skip_initial_space: bool, path: str = "<text>", flag_unmapped: bool = False) -> Layout:
+                  delimiter: str, skip_initial_space: bool, path: str = "<text>", flag_unmapped: bool = False,
+                  guessed: set[str] | frozenset[str] = frozenset()) -> Layout:
     """``base`` rebuilt to read a file whose columns are ``columns``, mapped to fields by ``mapping``.
 
     Args:
@@ -84,6 +107,8 @@ def mapped_layout(base: Layout, columns: tuple[str, ...], mapping: dict[str, str
         flag_unmapped: record in ``Layout.unmapped`` the canonical columns that the base layout fills and
             the mapping leaves without a column (the models' mapping; a template's omissions are the
             user's word), so every row is flagged for them.
+        guessed: fields mapped on a low-confidence guess (:func:`guessed_fields`): their canonical columns
+            go to ``Layout.guessed``, flagged on every row.
 
     Returns:
         A layout with the base's id, carrier, zone, formats and value maps, reading the file's columns.
@@ -109,13 +134,17 @@ def mapped_layout(base: Layout, columns: tuple[str, ...], mapping: dict[str, str
     start = base.start
     if start is not None:
         time_column = col(start.time_column) if start.time_column is not None else by_field.get("start_time")
+        # no time column where the base has one: the start column may hold both (``16-JUL-24 06:45:09 PM``);
+        # the value profile decides its format, and a start that does not read is quarantined (start_parse)
         start = StartSpec(col(start.column) or columns[0], time_column, start.formats, start.epoch)
-        if base.start.time_column is not None and start.time_column is None:
-            raise UnknownLayoutError(path, f"classified as {base.id} but no column maps to 'start_time'", row=1)
-    missing = tuple(sorted({c for f in base_fields.values() if f != "ignore" and f not in by_field
-                            for c in CANONICAL_OF.get(f, ())})) if flag_unmapped else ()
+    missing = {c for f in base_fields.values() if f != "ignore" and f not in by_field for c in CANONICAL_OF.get(f, ())}
+    for name, vm in (("record_type", base.record_type), ("direction", base.direction)):
+        if vm is not None and vmap(vm) is None:  # a descriptor column read for both, lost with its field
+            missing.add(name)
+    missing = tuple(sorted(missing)) if flag_unmapped else ()
+    doubt = tuple(sorted({c for f in guessed if f in by_field for c in CANONICAL_OF.get(f, ())} - set(missing)))
     return replace(
-        base, columns=tuple(columns), has_header=has_header, delimiter=delimiter, unmapped=missing,
+        base, columns=tuple(columns), has_header=has_header, delimiter=delimiter, unmapped=missing, guessed=doubt,
         skip_initial_space=skip_initial_space, field_counts=(), header_aliases=(), probe={}, start=start,
         duration_column=col(base.duration_column), caller=col(base.caller), callee=col(base.callee),
         subscriber=col(base.subscriber), partner=col(base.partner), dialed=col(base.dialed),

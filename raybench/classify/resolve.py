@@ -75,7 +75,7 @@ def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers
         InputFileError: the file cannot be read (empty, binary, missing); UnknownLayoutError is not
             raised here: an unknown file comes back with ``layout == 'unknown'``.
     """
-    from raybench.classify.fields import exact_names_first, mapped_layout
+    from raybench.classify.fields import exact_names_first, guessed_fields, mapped_layout
     from raybench.classify.models import default_classifiers
     from raybench.classify.sample import decode_sample, sample_text
     from raybench.classify.templates import match_template
@@ -116,7 +116,9 @@ def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers
     names = column_names(sample)
     base = get_layout(result.layout)
     try:
-        mapping = exact_names_first(base, tuple(names), {c.name: c.field for c in result.columns})
+        model_fields = {c.name: c.field for c in result.columns}
+        confidence = {c.name: c.confidence for c in result.columns}
+        mapping = exact_names_first(base, tuple(names), model_fields)
         repair = check_timing_columns(tuple(names), [sample.column(j) for j in range(len(names))], mapping)
         if repair.changed:
             mapping = repair.mapping
@@ -125,7 +127,8 @@ def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers
                 if c.name in repair.changed else c for c in result.columns))
         layout = mapped_layout(base, names, mapping, has_header=sample.header is not None,
                                delimiter=sample.delimiter, skip_initial_space=sample.skip_initial_space, path=path,
-                               flag_unmapped=True)
+                               flag_unmapped=True,
+                               guessed=guessed_fields(base, mapping, confidence, model_fields))
     except UnknownLayoutError as exc:
         return FileClassification(UNKNOWN, UNKNOWN, result.confidence, result.top3, result.columns, UNKNOWN,
                                   reason=f"{rules_reason}; models: {exc.reason}"), None
@@ -138,8 +141,8 @@ def _resolve_ruled(path: str, facts, sample: FileSample, clf: Classifiers
     read as the generic switch report (``switch_fixed_detail``) at the rule's positions, its columns
     mapped by exact names, then the column model, then their values; None when the file has no rule."""
     from raybench.catalog import get_layout
-    from raybench.classify.fields import exact_names_first, mapped_layout
-    from raybench.classify.ruled import NANP_PARTS, ruled_sample
+    from raybench.classify.fields import exact_names_first, guessed_fields, mapped_layout
+    from raybench.classify.ruled import NANP_PARTS, ruled_sample, station_mapping
     from raybench.classify.value_check import check_timing_columns
 
     found = ruled_sample(sample.text)
@@ -149,24 +152,31 @@ def _resolve_ruled(path: str, facts, sample: FileSample, clf: Classifiers
     base = get_layout("switch_fixed_detail")
     names = tuple(rsample.header)
     columns = clf.map_columns(rsample, base.id)
-    mapping = exact_names_first(base, names, {c.name: c.field for c in columns})
+    model_fields = {c.name: c.field for c in columns}
+    mapping = exact_names_first(base, names, model_fields)
     nanp = " ".join(NANP_PARTS)
     if "callee" not in mapping.values():  # detail.rpt prints the called number as NPA / NXX / line
         for name in names:
             if name.lower() == nanp and mapping.get(name) == "ignore":
                 mapping[name] = "callee"
+    station = station_mapping(names, mapping)
+    if station is not None:  # a report by extension: the station and the other party, a call class
+        base, mapping = get_layout("station_fixed_detail"), station
     repair = check_timing_columns(names, [rsample.column(j) for j in range(len(names))], mapping)
     mapping = repair.mapping
     try:
         layout = mapped_layout(base, names, mapping, has_header=True, delimiter=base.delimiter,
-                               skip_initial_space=False, path=path, flag_unmapped=True)
+                               skip_initial_space=False, path=path, flag_unmapped=True,
+                               guessed=guessed_fields(base, mapping, {c.name: c.confidence for c in columns},
+                                                      model_fields))
     except UnknownLayoutError:
         return None
     layout = replace(layout, positions=positions)
-    by_name = {c.name: c.confidence for c in columns}
+    # a column keeps the models' confidence where it keeps their field; a name or the values that gave
+    # it another field are facts (1.0)
     cols = tuple(ColumnMapping(i, n, mapping.get(n, "ignore"),
-                               1.0 if mapping.get(n) != (next((c.field for c in columns if c.name == n), None))
-                               else by_name.get(n, 1.0)) for i, n in enumerate(names))
+                               c.confidence if mapping.get(n, "ignore") == c.field else 1.0)
+                 for i, (n, c) in enumerate(zip(names, columns)))
     used = [c.confidence for c in cols if c.field != "ignore"]
     confidence = round(min(used), 3) if used else 0.0
     result = FileClassification(base.id, base.carrier, confidence, ((base.id, confidence),), cols, "ruled")

@@ -108,3 +108,36 @@ def ruled_sample(text: str, max_records: int = 200) -> tuple[FileSample, tuple[t
     sample = FileSample(text, "", False, tuple(r.rstrip("\r") for r in records[:index]), names, rule,
                         tuple(rows), len(names))
     return sample, spans
+
+
+STATION_WORDS = ("stn", "sta", "station", "ext", "extn", "extension")
+"""Column names of a phone system's station (the extension a row is about)."""
+
+CLASS_WORDS = ("ty", "type", "cc", "class", "dir", "direction", "call type", "in/out")
+"""Column names of a station report's call class (OUT / IN / IC)."""
+
+
+def station_mapping(names: tuple[str, ...], mapping: dict[str, str]) -> dict[str, str] | None:
+    """A report by extension read as the station layout (``station_fixed_detail``): the station column is
+    the subscriber, the number the column models took for a party is the other party, a call-class column
+    gives the direction. None when no column is named as a station (:data:`STATION_WORDS`) or no party
+    column is left.
+
+    Args:
+        names: the report's column names.
+        mapping: column -> field, as the models and exact names gave it for the switch report layout.
+    """
+    low = {n: " ".join(n.lower().replace(".", " ").split()) for n in names}
+    station = next((n for n in names if low[n] in STATION_WORDS), None)
+    if station is None:
+        return None
+    party = next((n for n in names if n != station and mapping.get(n) in ("caller", "callee", "dialed")), None)
+    if party is None:
+        return None
+    out = {n: ("ignore" if f in ("caller", "callee", "dialed", "record_type", "direction") else f)
+           for n, f in mapping.items()}
+    out[station], out[party] = "subscriber", "partner"
+    kind = next((n for n in names if low[n] in CLASS_WORDS and n not in (station, party)), None)
+    if kind is not None:
+        out[kind] = "record_type"  # the station layout reads record type and direction from it
+    return out

@@ -127,7 +127,9 @@ def sample_text(text: str) -> FileSample:
             best = (score, delimiter, skip, width)
     _, delimiter, skip, width = best
     split = [_split(r, delimiter, skip) for r in records]
-    start = next((i for i, f in enumerate(split) if len(f) == width), 0)
+    # the first record of the usual width with two or more values: a banner padded with delimiters to
+    # the width (``AT&T Mobility - Usage Detail,,,,,,``) is a banner, not the header
+    start = next((i for i, f in enumerate(split) if len(f) == width and sum(1 for x in f if x.strip()) > 1), 0)
     banners = tuple(records[:start])
     header: tuple[str, ...] | None = None
     header_types = None

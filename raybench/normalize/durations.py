@@ -2,7 +2,7 @@
 
 Encodings (../shared/reference/carrier-formats.md 0.2): integer seconds; decimal seconds (``137.0``,
 rounded to the nearest second); ``MM:SS`` where minutes may pass
-59 (AT&T ``ET``); ``HH:MM:SS``; whole billed minutes (billing exports); milliseconds (rounded to the
+59 (AT&T ``ET``); ``HH:MM:SS``; billed minutes, whole or decimal (billing exports: ``68.9`` is 4134 s); milliseconds (rounded to the
 nearest second). An empty value is null; a value that does not fit the encoding is null and flagged.
 """
 
@@ -25,8 +25,8 @@ def parse_duration(raw: pl.Expr, unit: DurationUnit) -> pl.Expr:
         return text.cast(pl.Int64, strict=False)
     if unit == "seconds_decimal":
         return text.cast(pl.Float64, strict=False).round(0).cast(pl.Int64, strict=False)
-    if unit == "minutes":
-        return text.cast(pl.Int64, strict=False) * 60
+    if unit == "minutes":  # whole billed minutes, or tenths in 6-second billing (68.9 = 4134 s)
+        return (text.cast(pl.Float64, strict=False) * 60).round(0).cast(pl.Int64, strict=False)
     if unit == "ms":
         return (text.cast(pl.Float64, strict=False) / 1000).round(0).cast(pl.Int64)
     if unit == "mm_ss":

@@ -47,14 +47,29 @@ billing in/out), read when a layout's value map does not know a direction code (
 _DIRECTION_BY_WORD = {w: d for d, words in DIRECTION_WORDS.items() for w in words}
 
 
+def _loose_key(value: str) -> str:
+    """A value-map key without punctuation, spaces collapsed (lower case)."""
+    import re
+
+    return re.sub(r"[^\w]+", " ", value.lower()).strip()
+
+
 def _mapped(vm: ValueMap | None, words: dict[str, str] | None = None) -> pl.Expr:
-    """The canonical value of a value map's column; with ``words``, a value the map does not know (and
-    that has no default) is looked up there, whole or by its first word (``MT Voice`` -> ``mt``)."""
+    """The canonical value of a value map's column (its raw value compared without case, then without
+    punctuation: ``INCOMING CL`` is the map's ``INCOMING, CL``); with ``words``, a value the map does not
+    know (and that has no default) is looked up there, whole or by its first word (``MT Voice`` -> ``mt``)."""
     if vm is None:
         return pl.lit(None, dtype=_S)
     table = {k.strip().lower(): v for k, v in vm.values.items()}
+    loose: dict[str, str | None] = {}
+    for k, v in table.items():  # the same words without their punctuation: INCOMING CL is INCOMING, CL
+        n = _loose_key(k)
+        loose[n] = v if loose.get(n, v) == v else None
     key = pl.col(vm.column).str.strip_chars().str.to_lowercase()
-    mapped = key.replace_strict(table, default=vm.default, return_dtype=_S)
+    exact = key.replace_strict(table, default=None, return_dtype=_S)
+    by_words = key.str.replace_all(r"[^\w]+", " ").str.strip_chars().replace_strict(
+        {k: v for k, v in loose.items() if v is not None}, default=None, return_dtype=_S)
+    mapped = pl.coalesce(exact, by_words, pl.lit(vm.default, dtype=_S))
     if words is None or vm.default is not None:
         return mapped
     word = key.str.extract(r"^([a-z]+)", 1)
@@ -168,9 +183,10 @@ def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer,
         first = first.with_columns(direction=pl.when(df[column].str.strip_chars() == value)
                                    .then(pl.lit("internal")).otherwise(pl.col("direction")))
 
-    # A-number / B-number: given directly, or subscriber + other party ordered by direction.
+    # A-number / B-number: given directly, or subscriber + other party ordered by direction (a phone
+    # system's internal call is the station's own: it is the A-number).
     if layout.subscriber is not None or (layout.partner is not None and layout.caller is None):
-        out = pl.col("direction") == "outgoing"
+        out = pl.col("direction").is_in(["outgoing", "internal"])
         first = first.with_columns(
             _caller=pl.when(out).then(pl.col("_subscriber")).otherwise(pl.col("_partner")),
             _callee=pl.when(out).then(pl.col("_partner")).otherwise(pl.col("_subscriber")),

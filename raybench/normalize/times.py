@@ -15,16 +15,34 @@ from raybench.layout import StartSpec
 _NAIVE = pl.Datetime("us")
 
 
+EPOCH_SCALE_US = {"s": 1_000_000, "ms": 1_000, "us": 1}
+"""Microseconds per unit of an epoch start column."""
+
+
+def states_offset(fmt: str) -> bool:
+    """True for a format whose values carry their UTC offset (``%z``, ``%:z``, a literal ``Z``): the times
+    are instants, read as UTC, whatever zone a layout assumes."""
+    return "%z" in fmt or "%:z" in fmt or fmt.endswith("Z")
+
+
+def strptime_naive(text: pl.Expr, fmt: str) -> pl.Expr:
+    """``text`` read with one strptime format as a naive Datetime; a value with an offset comes out as
+    naive UTC."""
+    if "%z" in fmt or "%:z" in fmt:
+        return text.str.strptime(pl.Datetime("us", "UTC"), fmt, strict=False).dt.replace_time_zone(None)
+    return text.str.strptime(_NAIVE, fmt, strict=False)
+
+
 def parse_naive(raw: pl.Expr, spec: StartSpec) -> pl.Expr:
     """Expression: raw start text -> naive Datetime (null when no format fits).
 
-    Epoch sources come out as naive UTC.
+    Epoch sources (``spec.epoch``: s, ms or us since 1970-01-01 UTC) and values with a UTC offset come out
+    as naive UTC.
     """
     text = raw.str.strip_chars()
     if spec.epoch is not None:
-        scale = 1_000_000 if spec.epoch == "s" else 1_000
-        return (text.cast(pl.Int64, strict=False) * scale).cast(_NAIVE)
-    tries = [text.str.strptime(_NAIVE, fmt, strict=False) for fmt in spec.formats]
+        return (text.cast(pl.Int64, strict=False) * EPOCH_SCALE_US[spec.epoch]).cast(_NAIVE)
+    tries = [strptime_naive(text, fmt) for fmt in spec.formats]
     return pl.coalesce(tries) if len(tries) > 1 else tries[0]
 
 

@@ -210,6 +210,38 @@ def _prepare_paged(task: FileTask, options: IngestOptions) -> FileTask:
     return task
 
 
+def _prepare_pdf_table(task: FileTask, options: IngestOptions, staging: str, job: str) -> FileTask:
+    """A PDF of no known table or bill layout: the longest table pymupdf's table finder sees, written as a
+    CSV to ``staging`` and planned as delimited text (:mod:`raybench.read.pdf_tables`); its rows flagged
+    ``pdf_table_finder``, its confidence lowered. ``task`` unchanged (failed, with the finder's result in
+    its error) when there is no such table or the CSV cannot be read either."""
+    from dataclasses import replace
+
+    from raybench.read.pdf_tables import ROW_FLAG, TABLE_FINDER_CONFIDENCE, find_table, write_csv
+
+    path = task.path
+    table = find_table(path)
+    if table is None:
+        return task
+    staged = os.path.join(staging, f"{len(os.listdir(staging))}-{Path(path).name}.tables.csv")
+    write_csv(table, staged)
+    sub = _prepare(staged, options, staging, job)
+    pages = len(set(table.pages))
+    if sub.plan is None or sub.layout is None:
+        why = str(sub.row.get("error") or "").replace(f"{staged}: ", "").replace(staged, "the table")
+        task.row["error"] += (f"; the table finder's table ({len(table.header)} columns, {len(table.rows)} rows "
+                              f"on {pages} pages) cannot be read either: {why}")
+        return task
+    sha = _file_sha256(path)
+    sub.path = path
+    sub.layout = replace(sub.layout, row_flags=sub.layout.row_flags + (ROW_FLAG,))
+    sub.plan.sha256, sub.plan.size_bytes = sha, os.path.getsize(path)
+    sub.row.update(path=path, sha256=sha, bytes=sub.plan.size_bytes, encoding="pdf",
+                   dialect=f"pdf table found by pymupdf's table finder ({pages} pages) read as {sub.row['dialect']}",
+                   confidence=round((sub.row.get("confidence") or 0.0) * TABLE_FINDER_CONFIDENCE, 3))
+    return sub
+
+
 def _decide_date_order(task: FileTask, layout: Layout, encoding: str) -> Layout:
     """The layout with the date order the file's whole start column shows (day-first only when the
     column proves it; see :mod:`raybench.normalize.dates`)."""
@@ -232,7 +264,10 @@ def _prepare(path: str, options: IngestOptions, staging: str, job: str) -> FileT
                 "rows_quarantined": 0, "kind": None}
     task.format = file_format(path)
     if task.format != "text":
-        return _prepare_paged(task, options)
+        task = _prepare_paged(task, options)
+        if task.format == "pdf" and task.plan is None and task.row.get("error"):
+            task = _prepare_pdf_table(task, options, staging, job)
+        return task
     try:  # templates, header rules, then the ONNX models (raybench.classify.resolve)
         from raybench.classify.resolve import resolve_identity
 

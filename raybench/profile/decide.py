@@ -15,9 +15,9 @@ import polars as pl
 
 from raybench.layout import Layout
 from raybench.normalize.durations import parse_duration
-from raybench.normalize.times import parse_naive
+from raybench.normalize.times import parse_naive, states_offset
 from raybench.profile.formats import (DURATION_UNITS, date_time_formats, plausible, read_counts_duration,
-                                      read_counts_start)
+                                      read_counts_epoch, read_counts_start)
 from raybench.profile.zones import ZoneEvidence, prove_offset
 
 SAMPLE_CHUNKS = 3
@@ -103,16 +103,31 @@ def _decide_start(frame: pl.DataFrame, layout: Layout, out: dict) -> Layout:
         return layout
     counts = read_counts_start(values, tuple(start.formats) + tuple(start.day_first_formats)
                                + date_time_formats(layout.region not in (None, "US", "CA")))
-    if not counts:
-        return layout
-    best = max(counts, key=lambda f: counts[f])  # the first of the best: the layout's, then month-first
-    if counts[best] <= own:
+    epochs = read_counts_epoch(values) if start.time_column is None else {}
+    best = max(counts, key=lambda f: counts[f]) if counts else None  # the first of the best: the layout's
+    unit = max(epochs, key=lambda u: epochs[u]) if epochs else None
+    if unit is not None and epochs[unit] > max(own, counts.get(best, 0) if best else 0):
+        entry.update(format=f"epoch_{unit}", source="profile", read=dict(epochs, layout=own))
+        chosen = replace(start, epoch=unit, formats=(), day_first_formats=())
+        entry["unread"] = _unread(values, plausible(parse_naive(pl.col("v"), chosen)))
+        return _stated_utc(replace(layout, start=chosen), f"the start column holds Unix epoch {unit} (UTC)")
+    if best is None or counts[best] <= own:
         return layout
     entry.update(format=[best], source="profile", read=dict(sorted(counts.items(), key=lambda kv: -kv[1])[:5],
                                                              layout=own))
     chosen = replace(start, formats=(best,), day_first_formats=())
     entry["unread"] = _unread(values, plausible(parse_naive(pl.col("v"), chosen)))
+    if states_offset(best):  # ISO 8601's Z or +hh:mm: instants, read as UTC whatever was assumed or --tz
+        return _stated_utc(replace(layout, start=chosen), "the start times carry their UTC offset (ISO 8601)")
     return replace(layout, start=chosen)
+
+
+def _stated_utc(layout: Layout, why: str) -> Layout:
+    """``layout`` read in UTC because its values say so (a zone assumed or given by --tz is not used)."""
+    if layout.tz == "UTC" and layout.tz_basis == "stated":
+        return layout
+    said = f" (--tz {layout.tz} not used)" if layout.tz_basis == "--tz" and layout.tz != "UTC" else ""
+    return replace(layout, tz="UTC", tz_source=f"stated: {why}{said}")
 
 
 def _decide_duration(frame: pl.DataFrame, layout: Layout, out: dict) -> Layout:

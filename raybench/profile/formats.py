@@ -14,6 +14,7 @@ import polars as pl
 
 from raybench.layout import DurationUnit
 from raybench.normalize.durations import parse_duration
+from raybench.normalize.times import EPOCH_SCALE_US, strptime_naive
 
 _DATES_YEAR_LAST = ("%m/%d/%Y", "%d/%m/%Y", "%m-%d-%Y", "%d-%m-%Y", "%d.%m.%Y", "%m/%d/%y", "%d/%m/%y",
                     "%d.%m.%y", "%m-%d-%y", "%d-%m-%y")
@@ -22,7 +23,8 @@ _DATES_UNSEPARATED = ("%m%d%y", "%d%m%y", "%m%d%Y", "%d%m%Y")
 """Six- and eight-digit dates with the year last (switch reports: ``121523`` for 12/15/23,
 carrier-formats.md 1.9); tried after the year-first ones."""
 _DATES_NAMED = ("%d-%b-%Y", "%d %b %Y", "%b %d %Y", "%d-%b-%y", "%b %d, %Y")
-_TIMES = ("%H:%M:%S", "%H:%M", "%H:%M:%S%.f", "%I:%M:%S %p", "%I:%M %p", "%I:%M:%S%p", "%I:%M%p", "%H%M%S")
+_TIMES = ("%H:%M:%S", "%H:%M", "%H:%M:%S%.f", "%I:%M:%S %p", "%I:%M %p", "%I:%M:%S%p", "%I:%M%p", "%H%M%S",
+          "%H.%M.%S")
 
 DURATION_UNITS: tuple[DurationUnit, ...] = ("seconds", "seconds_decimal", "mm_ss", "hh_mm_ss", "minutes", "ms")
 """Duration encodings tried, in order of preference when two read as many values."""
@@ -36,6 +38,8 @@ def date_time_formats(day_first_region: bool = False) -> tuple[str, ...]:
         dates = tuple(sorted(dates, key=lambda d: 0 if d.startswith("%d") else 1))
     out = [f"{d} {t}" for d in dates for t in _TIMES]
     out += [f"%Y-%m-%dT{t}" for t in ("%H:%M:%S", "%H:%M:%S%.f")]
+    out += [f"%Y-%m-%d{sep}{t}Z" for sep in ("T", " ") for t in ("%H:%M:%S", "%H:%M:%S%.f")]  # ISO 8601 UTC
+    out += [f"%Y-%m-%d{sep}{t}%:z" for sep in ("T", " ") for t in ("%H:%M:%S", "%H:%M:%S%.f")]  # with offset
     return tuple(out)
 
 
@@ -58,8 +62,7 @@ def read_counts_start(values: pl.Series, candidates: tuple[str, ...]) -> dict[st
     A format reads a value when polars' ``strptime`` gives a :func:`plausible` time for it."""
     text = values.str.strip_chars()
     frame = pl.DataFrame({"v": text})
-    exprs = [plausible(pl.col("v").str.strptime(pl.Datetime("us"), fmt, strict=False)).sum().alias(str(i))
-             for i, fmt in enumerate(candidates)]
+    exprs = [plausible(strptime_naive(pl.col("v"), fmt)).sum().alias(str(i)) for i, fmt in enumerate(candidates)]
     row = frame.select(exprs).row(0) if exprs else ()
     return {fmt: int(n) for fmt, n in zip(candidates, row) if n}
 
@@ -69,3 +72,21 @@ def read_counts_duration(values: pl.Series, units: tuple[DurationUnit, ...] = DU
     frame = pl.DataFrame({"v": values})
     row = frame.select([parse_duration(pl.col("v"), u).is_not_null().sum().alias(u) for u in units]).row(0)
     return {u: int(n) for u, n in zip(units, row) if n}
+
+
+EPOCH_DIGITS = {"s": 10, "ms": 13, "us": 16}
+"""Digits of a Unix epoch of this century in each unit (2001-09-09 to 2286 for seconds)."""
+
+
+def read_counts_epoch(values: pl.Series) -> dict[str, int]:
+    """How many of ``values`` read as a plausible start when taken as Unix epoch seconds, milliseconds or
+    microseconds (integers of 10, 13 or 16 digits), for the units that read any."""
+    text = values.str.strip_chars()
+    out = {}
+    for unit, n in EPOCH_DIGITS.items():
+        ok = text.str.contains(f"^[0-9]{{{n}}}$")
+        parsed = (text.cast(pl.Int64, strict=False) * EPOCH_SCALE_US[unit]).cast(pl.Datetime("us"))
+        k = int(pl.DataFrame({"p": parsed, "ok": ok}).select((plausible(pl.col("p")) & pl.col("ok")).sum()).item())
+        if k:
+            out[unit] = k
+    return out

@@ -8,9 +8,9 @@ One scheme, shared by the driver and the workers (so ``source_row`` and the plan
   of SQL types (Cisco CUCM: ``INTEGER,VARCHAR(50),...``) is ``header_types``. These are the file's
   *lead* records, skipped by the chunk planner by position.
 - After the lead, a record is junk when :meth:`JunkRules.reason` says so: ``blank`` (only spaces, tabs,
-  form feeds), ``repeated_header`` / ``header_types`` / ``banner`` (exactly the text of the file's
-  header, types line or a banner line), ``footer`` (:data:`FOOTER_PATTERNS`: ``Page N of M``, totals,
-  ``*** End of Report ***``, ``*** CONTINUED ***``, row counts).
+  form feeds), ``empty_row`` (only delimiters: ``,,,,,,``), ``repeated_header`` / ``header_types`` / ``banner`` (exactly the text of the file's
+  header, types line or a banner line; a banner holding numbers, with any numbers: ``Page 2``, ``export 2 of 2``), ``footer`` (:data:`FOOTER_PATTERNS`: ``Page N of M``, totals,
+  ``*** End of Report ***``, ``*** CONTINUED ***``, ``Proprietary`` / ``Confidential`` notices, row counts).
 - The planner (:func:`raybench.read.partition.plan_file`) applies the rule to every record, so its record
   counts and ``source_row`` numbers exclude junk and ``lines_skipped`` counts it; the worker applies the
   same rule to the records of its chunk and drops them (:func:`drop_junk`). Both only look at
@@ -37,17 +37,32 @@ line end): a longer record has more than :data:`MAX_JUNK_CHARS` characters."""
 BLANK_CHARS = " \t\f\v\r"
 """A record made only of these is a blank line."""
 
+EMPTY_ROW_CHARS = BLANK_CHARS + ",;|\""
+"""A record made only of these (and not only of blanks) is a row of empty fields, ``empty_row``: a
+spreadsheet's spacer row, ``,,,,,,,,,``."""
+
+NOTICE_PATTERN = (r"[ \t\f\v\",;|]*[^,;|\t\n]*\b(?:proprietary|confidential|internal[ \t]+use[ \t]+only)\b"
+                  r"[^,;|\t\n]*[ \t\",;|]*")
+"""A notice line: ``AT&T Proprietary (Internal Use Only)``, ``CONFIDENTIAL``, alone or padded with
+delimiters as a CSV row (one of :data:`FOOTER_PATTERNS`; the PDF reader counts it as ``page_footer``)."""
+
+NOTICE_RE = re.compile(NOTICE_PATTERN, re.IGNORECASE | re.ASCII)
+
 FOOTER_PATTERNS = (
     # Page 3 of 10 / Page 3/10 / Printed 03/01/2024 10:00 Page 3 / - Page 3 -
     # ... written as a CSV row too: AT&T Proprietary (Internal Use Only),Page 1 of 5
     r"[ \t\f\v-]*(?:.*[ \t,;|])?page[ \t]*[0-9]+(?:[ \t]*(?:of|/)[ \t]*[0-9]+)?[ \t,;|-]*",
-    # Total for Call Detail / Totals: 1,234 / Subtotal ... / Grand Total ...
-    r"[ \t\f\v\"]*(?:grand[ \t]*|sub[ \t-]?)?totals?\b.*",
+    # Total for Call Detail / Totals: 1,234 / Subtotal ... / Grand Total ... / Account Total,,, (after
+    # empty cells too: ,,,,,Total Calls,20,,,)
+    r"[ \t\f\v\",;|]*(?:[a-z]+[ \t]+){0,2}(?:grand[ \t]*|sub[ \t-]?)?totals?\b.*",
     # *** End of Report *** / END OF FILE / -- end of the listing --
     r"[ \t\f\v*=#-]*end[ \t]+of[ \t]+(?:the[ \t]+)?(?:report|file|data|records?|listing|document|output"
     r"|transmission)\b.*",
-    # *** CONTINUED *** / CONTINUES... / ...CONTINUED / (continued) / Continued on next page: a page break
-    r"[ \t\f\v*=(.-]*contin(?:ued|ues)(?:[ \t]+(?:on[ \t]+)?(?:the[ \t]+)?(?:next|following)[ \t]+page)?[ \t.*=)-]*",
+    # *** CONTINUED *** / CONTINUES... / ...CONTINUED / (continued) / Continued on next page / - MORE -:
+    # a page break
+    r"[ \t\f\v*=(.-]*(?:contin(?:ued|ues)|more)(?:[ \t]+(?:on[ \t]+)?(?:the[ \t]+)?(?:next|following)[ \t]+page)?"
+    r"[ \t.*=)-]*",
+    NOTICE_PATTERN,
     # (1234 rows affected) / 1,234 records
     r"[ \t\f\v(]*(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)[ \t]+(?:rows?|records?)\b[^0-9]*",
     # Record count: 1234 / Rows: 12
@@ -58,11 +73,11 @@ FOOTER_PATTERNS = (
 
 _FOOTER_RE = re.compile("|".join(f"(?:{p})" for p in FOOTER_PATTERNS), re.IGNORECASE | re.ASCII)
 
-ANCHORS = (b"page", b"total", b"row", b"record", b"contin")
+ANCHORS = (b"page", b"total", b"row", b"record", b"contin", b"more", b"propriet", b"confidential", b"internal")
 """Lower-case words one of which every footer holds (besides ``end of``): the candidate search."""
 
 _END_OF = re.compile(rb"end[ \t]+of")
-_ANCHOR_POLARS = "page|total|row|record|contin|end[ \t]+of"
+_ANCHOR_POLARS = "page|total|row|record|contin|more|propriet|confidential|internal|end[ \t]+of"
 _BLANK_BYTES = tuple(BLANK_CHARS.encode())
 
 SQL_TYPE = (r"\"?[ \t]*(?:unsigned[ \t]+)?(?:integer|int|bigint|smallint|tinyint|int2|int4|int8|varchar2?|"
@@ -122,9 +137,14 @@ class JunkRules:
             return None
         if not text.strip(BLANK_CHARS):
             return "blank"
+        if not text.strip(EMPTY_ROW_CHARS):
+            return "empty_row"
         exact = _exact_of(self)
         if text in exact:
             return exact[text]
+        numbered = _numbered_banners(self)
+        if numbered and _DIGITS.sub("#", text) in numbered:
+            return "banner"  # the banner again on a later page or export, with that one's number
         if _FOOTER_RE.fullmatch(text):
             return "footer"
         return None
@@ -141,7 +161,7 @@ class JunkRules:
                 out.append(at)
                 at = low.find(word, at + 1)
         out.extend(m.start() for m in _END_OF.finditer(low))
-        for text in _exact_bytes(self, encoding):
+        for text in _exact_bytes(self, encoding) + _fragment_bytes(self, encoding):
             at = block.find(text)
             while at != -1:
                 out.append(at)
@@ -167,6 +187,33 @@ def _from_json(text: str) -> JunkRules:
     return JunkRules(d.get("header"), d.get("header_types"), tuple(d.get("banners") or ()))
 
 
+_DIGITS = re.compile(r"[0-9]+")
+
+MIN_FRAGMENT_CHARS = 8
+"""A numbered banner is looked for by its longest run without digits, of at least this many characters."""
+
+
+@lru_cache(maxsize=256)
+def _numbered_banners(rules: JunkRules) -> frozenset[str]:
+    """The file's banner lines that hold numbers, the numbers replaced by ``#`` (``Page 1 ... REPORT`` is
+    ``Page # ... REPORT``, ``export 1 of 2`` is ``export # of #``): the same banner with other numbers, on
+    a later page or in a second export, is junk too. Only banners with a long enough run without digits
+    (:data:`MIN_FRAGMENT_CHARS`), which is how the planner finds them."""
+    return frozenset(_DIGITS.sub("#", b) for b in rules.banners if _fragment(b))
+
+
+def _fragment(banner: str) -> str | None:
+    if not _DIGITS.search(banner):
+        return None
+    best = max(_DIGITS.split(banner), key=len)
+    return best if len(best) >= MIN_FRAGMENT_CHARS else None
+
+
+@lru_cache(maxsize=256)
+def _fragments(rules: JunkRules) -> tuple[str, ...]:
+    return tuple(f for f in (_fragment(b) for b in rules.banners) if f and "\ufffd" not in f)
+
+
 @lru_cache(maxsize=256)
 def _exact_of(rules: JunkRules) -> dict[str, str]:
     return rules.exact
@@ -176,6 +223,17 @@ def _exact_of(rules: JunkRules) -> dict[str, str]:
 def _exact_bytes(rules: JunkRules, encoding: str) -> tuple[bytes, ...]:
     out = []
     for text in rules.exact:
+        try:
+            out.append(text.encode(encoding))
+        except UnicodeEncodeError:
+            continue
+    return tuple(out)
+
+
+@lru_cache(maxsize=256)
+def _fragment_bytes(rules: JunkRules, encoding: str) -> tuple[bytes, ...]:
+    out = []
+    for text in _fragments(rules):
         try:
             out.append(text.encode(encoding))
         except UnicodeEncodeError:
@@ -195,10 +253,12 @@ def drop_junk(records: list[str], rules: JunkRules | None) -> tuple[list[str], d
     import polars as pl
 
     s = pl.Series("r", records, dtype=pl.String)
-    cand = s.str.to_lowercase().str.contains(_ANCHOR_POLARS) | s.str.contains(r"^[ \t\f\v\r]")
+    cand = s.str.to_lowercase().str.contains(_ANCHOR_POLARS) | s.str.contains(r"^[ \t\f\v\r,;|\"]")
     exact = list(_exact_of(rules))
     if exact:
         cand = cand | s.is_in(exact)
+    for fragment in _fragments(rules):
+        cand = cand | s.str.contains(fragment, literal=True)
     idx = np.flatnonzero(cand.fill_null(False).to_numpy())
     if not idx.size:
         return records, {}
@@ -214,5 +274,6 @@ def drop_junk(records: list[str], rules: JunkRules | None) -> tuple[list[str], d
     return [r for i, r in enumerate(records) if i not in drop], skipped
 
 
-BLANK_BYTES = _BLANK_BYTES
-"""The byte values of :data:`BLANK_CHARS` (a record starting with one is a blank-line candidate)."""
+BLANK_BYTES = tuple(EMPTY_ROW_CHARS.encode())
+"""The byte values of :data:`EMPTY_ROW_CHARS` (a record starting with one is a blank-line or empty-row
+candidate)."""

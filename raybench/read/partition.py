@@ -24,6 +24,10 @@ from raybench.read.records import MAX_QUOTED_LINES
 BLOCK_BYTES_DEFAULT = 4 << 20
 """Default size of one chunk (and read block), 4 MiB."""
 
+MAX_UNDECIDED_BYTES = 64 << 20
+"""Most bytes of one record read again while its open quote is undecided (memory and re-reading stay
+bounded on a file of one endless line): past this, the record is decided with what was read."""
+
 _NL, _CR, _QUOTE = 10, 13, 34
 
 
@@ -123,7 +127,8 @@ def plan_file(path: str, *, offset: int = 0, skip_header: bool = False, lead: tu
             lo = max(offset - base, 0)
             nl = np.flatnonzero(arr[lo:] == _NL) + lo
             q = np.flatnonzero(arr[lo:] == _QUOTE) + lo if b'"' in block else nl[:0]
-            ends, undecided = _record_ends(nl, q, final)
+            # a record undecided past MAX_UNDECIDED_BYTES is decided now, as if the file ended there
+            ends, undecided = _record_ends(nl, q, final or pos - rec_start > MAX_UNDECIDED_BYTES)
             ends = ends + base + 1  # exclusive end of each record, global offset
             if ends.size:
                 starts = np.concatenate(([rec_start], ends[:-1]))
@@ -228,7 +233,9 @@ def _record_ends(nl: np.ndarray, q: np.ndarray, final: bool) -> tuple[np.ndarray
     inside = before % 2 == 1
     odd_end = q.size % 2 == 1
     if _longest_run(inside, 0) < MAX_QUOTED_LINES and not (final and odd_end):  # parity decides
-        return nl[~inside], odd_end
+        # undecided when the record after the last end has an open quote (odd now, or open at one of its
+        # newlines): which line closes it, if any, needs that record's whole lines
+        return nl[~inside], not final and (odd_end or bool(nl.size and inside[-1]))
     # a broken quote (or the file's end inside one): cut line by line, as split_records does
     n = nl.size
     odd = np.diff(np.concatenate(([0], before))) % 2 == 1

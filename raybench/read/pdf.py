@@ -35,7 +35,7 @@ from functools import lru_cache
 
 from raybench.errors import InputFileError
 from raybench.identify.sniff import normalize_header
-from raybench.read.junk import FOOTER_PATTERNS, JunkRules
+from raybench.read.junk import FOOTER_PATTERNS, NOTICE_RE, JunkRules
 from raybench.read.rows import ReadRows
 
 LINE_TOLERANCE_PT = 2.0
@@ -290,7 +290,7 @@ def read_page(lines: list[list[Word]], page: int, state: TableState) -> tuple[Pa
             current = None
             second_header_line = True
             continue
-        if _FOOTER.reason(text) == "footer":
+        if _FOOTER.reason(text) == "footer" and not NOTICE_RE.fullmatch(text):  # a notice is page_footer
             kinds.append("footer")
             if not _PAGE_RE.fullmatch(text):  # totals or end of report close the table
                 st = replace(st, in_table=False, open_record=False)

@@ -133,17 +133,44 @@ def _rx(pattern: str) -> re.Pattern:
     return re.compile(pattern)
 
 
-def header_lines(texts: list[str], at: int, section: BillSection) -> int:
+def header_lines(texts: list[str], at: int, section: BillSection, ocr: bool = False) -> int:
     """How many lines (1, or 2 when the names wrap) starting at ``texts[at]`` are the section's header,
-    or 0. A header holds exactly the words of the column names (carrier-formats.md 1.4a: AT&T's wrap)."""
+    or 0. A header holds exactly the words of the column names (carrier-formats.md 1.4a: AT&T's wrap);
+    on a page read through OCR, a word of four letters or more may differ from its name by one letter
+    (``Sent/Revd`` for ``Sent/Rcvd``)."""
     want = _header_tokens(section.header)
+    same = _same_words_ocr if ocr else (lambda got, w: tuple(sorted(got)) == w)
     first = tokens(texts[at])
-    if tuple(sorted(first)) == want:
+    if same(first, want):
         return 1
     if at + 1 < len(texts) and len(first) < len(want):
-        if tuple(sorted(first + tokens(texts[at + 1]))) == want:
+        if same(first + tokens(texts[at + 1]), want):
             return 2
     return 0
+
+
+def _one_letter_apart(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if len(a) < 4 or len(b) < 4 or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def _same_words_ocr(got: tuple[str, ...], want: tuple[str, ...]) -> bool:
+    """``got`` is ``want`` (sorted words) with at most one letter off in words of four letters or more."""
+    if len(got) != len(want):
+        return False
+    left = list(want)
+    for word in sorted(got, key=lambda w: w not in want):  # exact words first
+        match = next((i for i, w in enumerate(left) if _one_letter_apart(word, w)), None)
+        if match is None:
+            return False
+        left.pop(match)
+    return True
 
 
 def parse_period(text: str) -> tuple[int, int, int, int, int, int] | None:
@@ -226,7 +253,8 @@ def _section_heading(bill: BillLayout, text: str) -> int | None:
     return next((i for i, s in enumerate(bill.sections) if _rx(s.heading).fullmatch(text)), None)
 
 
-def _section_header(bill: BillLayout, texts: list[str], at: int, state: BillState) -> tuple[int, int]:
+def _section_header(bill: BillLayout, texts: list[str], at: int, state: BillState,
+                    ocr: bool = False) -> tuple[int, int]:
     """``(section index, header lines)`` of a section header at ``texts[at]``, the current section's
     first; ``(-1, 0)`` when none."""
     order = list(range(len(bill.sections)))
@@ -234,7 +262,7 @@ def _section_header(bill: BillLayout, texts: list[str], at: int, state: BillStat
         order.remove(state.section)
         order.insert(0, state.section)
     for i in order:
-        n = header_lines(texts, at, bill.sections[i])
+        n = header_lines(texts, at, bill.sections[i], ocr)
         if n:
             return i, n
     return -1, 0
@@ -269,7 +297,7 @@ def read_bill_page(page, bill: BillLayout, state: BillState) -> tuple[BillPage, 
     at = 0
     while at < len(texts):
         text = texts[at]
-        index, n = _section_header(bill, texts, at, state)
+        index, n = _section_header(bill, texts, at, state, ocr)
         if n:
             again = state.in_table and state.section == index
             out.skip("repeated_header" if again else "header", n)

@@ -30,8 +30,8 @@ from raybench.schema import UNKNOWN_RECORD_TYPE
 PARSE_REASONS = {
     "field_count": "the record has a number of fields the layout does not accept",
     "encoding": "the record holds bytes that do not decode in the file's encoding",
-    "quoting": "a double quote opens a field that does not close inside the record (or within "
-               "MAX_QUOTED_LINES lines: reading goes on at the next line)",
+    "quoting": "a double quote opens a field that does not close inside the record (no line within "
+               "MAX_QUOTED_LINES closes it: that line alone is the record, reading goes on at the next)",
     "record_length": "a fixed-width record too short to hold every column of the layout",
 }
 
@@ -151,6 +151,11 @@ RULES: tuple[Rule, ...] = (
          lambda lo: lo.record_type is not None,
          lambda lo: pl.col("record_type").is_not_null(),
          "soft", ("record_type",)),
+    Rule("record_type_inferred", "the record type is the layout's own reading of its descriptor, not the "
+         "record-type model's guess for a descriptor the layout does not know",
+         lambda lo: lo.record_type is not None,
+         lambda lo: pl.col("_record_type_model").is_null(),
+         "soft", ("record_type",)),
     Rule("direction_known", "the direction descriptor is one the layout knows",
          lambda lo: lo.direction is not None,
          lambda lo: pl.col("direction").is_not_null(),
@@ -180,8 +185,15 @@ RULES += tuple(
          lambda lo, c=c: c in lo.unmapped, lambda lo: pl.lit(False), "soft", (c,))
     for c in UNMAPPED_COLUMNS)
 
+RULES += tuple(
+    Rule(f"guessed_{c}", f"the source column that fills {c} is not a guess of the column models (they mapped it "
+         f"with a confidence under 0.6: {c} may be read from the wrong column)",
+         lambda lo, c=c: c in lo.guessed, lambda lo: pl.lit(False), "soft", (c,))
+    for c in UNMAPPED_COLUMNS)
+
 ROW_FLAG_FIELDS = {"recording_leg": ("record_type",),
-                   "ocr_text": ("start_utc", "duration_s", "caller", "callee", "record_type", "direction")}
+                   "ocr_text": ("start_utc", "duration_s", "caller", "callee", "record_type", "direction"),
+                   "pdf_table_finder": ("start_utc", "duration_s", "caller", "callee", "record_type", "direction")}
 """Flags a layout sets by pattern (:attr:`raybench.layout.Layout.row_flags`) and what they put in doubt."""
 
 FLAG_FIELDS: dict[str, tuple[str, ...]] = {

@@ -281,6 +281,20 @@ def test_model_card_describes_the_shipped_models(clf):
     assert set(card["models"]["file_layout"]["classes"]) == set(MODEL_LAYOUTS) | {"other"}
 
 
+def test_shipped_models_on_a_small_held_out_corpus():
+    """The shipped models themselves, run on held-out files of the evaluation seed (not the card's
+    figures): right layout, no wrong layout taken, columns mapped, 'other' files abstained."""
+    from raybench.classify.evaluate import evaluate_models
+
+    r = evaluate_models(per_layout=6, others=6, descriptor_variants=1, templates=2, real_dir="",
+                        log=lambda *a: None)
+    assert r["files"] == {"layout": 30, "other": 6}
+    assert r["layout_accuracy"] >= 0.95 and r["layout_error_rate"] == 0.0
+    assert r["column_mapping_accuracy"] >= 0.95
+    assert r["record_type_accuracy"] >= 0.9
+    assert r["other_accepted_rate"] <= 1 / 6
+
+
 def test_corpus_is_reproducible():
     a, b = layout_file("verizon_billing_detail", 17), layout_file("verizon_billing_detail", 17)
     assert a.data == b.data and a.fields == b.fields

@@ -38,7 +38,8 @@ def _parse(values: list[str | None], unit: str) -> list[int | None]:
     ("hh_mm_ss", "10:00", None),
     ("minutes", "3", 180),
     ("minutes", "0", 0),
-    ("minutes", "2.5", None),
+    ("minutes", "2.5", 150),         # tenths of a minute (6-second billing)
+    ("minutes", "68.9", 4134),
     ("minutes", "x", None),
     ("ms", "1499", 1),
     ("ms", "1501", 2),

@@ -18,7 +18,7 @@ from bill_writer import Usage, att_bill, tmobile_bill  # noqa: E402
 from test_cases_formats import canonical, ingest_local  # noqa: E402
 
 from raybench.pipeline.job import IngestOptions, _prepare  # noqa: E402  (files that fail to plan)
-from raybench.pipeline.local import read_local  # noqa: E402
+from raybench.pipeline.local import local_verdict, read_local  # noqa: E402
 from raybench.read.pdf_bills import BillState, parse_period, resolve_date  # noqa: E402
 
 
@@ -136,19 +136,56 @@ def test_lines_that_read_like_calls_outside_a_known_table_make_the_file_suspect(
                                    "page 3")
 
 
-def test_a_bill_table_of_no_known_layout_fails_naming_the_closest(tmp_path):
+def _other_carrier_pdf(path: Path, rows: list[tuple[str, ...]], pages: int = 1) -> None:
+    """A usage table of no known bill layout (an unknown carrier's), on ``pages`` pages."""
     import pymupdf
 
+    doc = pymupdf.open()
+    for _ in range(pages):
+        page = doc.new_page()
+        page.insert_text((40, 60), "Usage Details", fontsize=8)
+        y = 80
+        for cells in [("Date", "Time", "Number", "Place", "Minutes")] + rows:
+            for x, text in zip((40, 110, 170, 260, 340), cells):
+                page.insert_text((x, y), text, fontsize=8)
+            y += 12
+    doc.save(path)
+
+
+def test_a_table_of_no_known_layout_is_read_through_the_table_finder_flagged(tmp_path):
     path = tmp_path / "other_carrier.pdf"
+    _other_carrier_pdf(path, [("05/01/2025", "9:05 AM", "312-555-0100", "CHICAGO IL", "3"),
+                              ("05/02/2025", "1:10 PM", "773-555-0142", "EVANSTON IL", "12")], pages=2)
+    read = read_local(str(path))
+    assert read.file["dialect"].startswith("pdf table found by pymupdf's table finder (2 pages)")
+    assert read.file["confidence"] < 0.8  # the finder's guess is worth less than a known layout
+    assert read.file["rows_read"] == 4 and read.file["rows_stored"] == 4
+    rows = sorted(read.rows, key=lambda r: r["source_row"])
+    assert [(r["start_utc"].strftime("%Y-%m-%dT%H:%M:%SZ"), r["duration_s"]) for r in rows] == [
+        ("2025-05-01T13:05:00Z", 180), ("2025-05-02T17:10:00Z", 720)] * 2  # New York time, whole minutes
+    assert all("pdf_table_finder" in r["flags"] for r in rows)
+    assert {r["source_file"] for r in rows} == {str(path)}
+
+
+def test_a_found_table_without_years_is_suspect_not_guessed(tmp_path):
+    path = tmp_path / "no_year.pdf"
+    _other_carrier_pdf(path, [("05/01", "9:05 AM", "312-555-0100", "CHICAGO", "3"),
+                              ("05/01", "9:45 AM", "312-555-0101", "CHICAGO", "1")])
+    read = read_local(str(path))
+    assert read.file["rows_read"] == 2 and read.file["rows_quarantined"] == 2
+    assert all(r["reasons"] == ["start_parse"] for r in read.rows)
+    status, error = local_verdict(read)
+    assert status == "suspect" and error.startswith("2 of 2 records quarantined (100%), most for start_parse")
+
+
+def test_a_pdf_with_no_table_fails_naming_the_closest(tmp_path):
+    import pymupdf
+
+    path = tmp_path / "letter.pdf"
     doc = pymupdf.open()
     page = doc.new_page()
-    page.insert_text((40, 60), "Usage Details", fontsize=8)
-    y = 80
-    for cells in (("Date", "Time", "Number", "Place", "Minutes"), ("05/01", "9:05 AM", "312-555-0100", "CHICAGO", "3"),
-                  ("05/01", "9:45 AM", "312-555-0101", "CHICAGO", "1")):
-        for x, text in zip((40, 100, 160, 240, 320), cells):
-            page.insert_text((x, y), text, fontsize=8)
-        y += 12
+    for y, text in ((60, "Usage Details"), (80, "Date Time Number Place Minutes"), (100, "Thank you.")):
+        page.insert_text((40, y), text, fontsize=8)
     doc.save(path)
     task = _prepare(str(path), IngestOptions(db="unused"), str(tmp_path), "job-other")
     error = task.row["error"]

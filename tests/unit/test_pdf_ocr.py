@@ -69,3 +69,14 @@ def test_without_tesseract_a_scanned_page_is_counted_and_the_file_fails_with_why
     with pytest.raises(InputFileError, match=r"no known bill table in 4 pages.*scanned page 3 not read \(OCR through Tesseract is not "
                                          "installed here"):
         read_local(str(path), ingest_job="job-ocr")
+
+
+def test_ocr_header_words_may_be_one_letter_off():
+    from raybench.read.bill_layouts import ATT_WIRELESS_BILL
+    from raybench.read.pdf_bills import header_lines
+
+    text = next(s for s in ATT_WIRELESS_BILL.sections if s.name == "Text Message")
+    written = "Time To/From Number Type Sent/Revd Charges"  # Tesseract's 'Revd' for 'Rcvd'
+    assert header_lines([written], 0, text) == 0  # a text layer must match exactly
+    assert header_lines([written], 0, text, ocr=True) == 1
+    assert header_lines(["Time To/From Number Type Sent/Xyzw Charges"], 0, text, ocr=True) == 0

@@ -104,8 +104,27 @@ HARD = {"start_present", "start_parse", "start_range", "number_lossy"}
 """What cannot be stored as a call (issue 13): no start, an unreadable or impossible start, lost digits."""
 
 
+MODEL_RULES = {"record_type_inferred"}
+"""Rules that only the record-type model can fail (tested with it below)."""
+
+
 def test_every_rule_has_a_case():
-    assert set(CASES) == {r.id for r in RULES if not r.id.startswith("unmapped_")}
+    assert set(CASES) | MODEL_RULES == {r.id for r in RULES if not r.id.startswith(("unmapped_", "guessed_"))}
+
+
+def test_a_record_type_the_model_guessed_is_stored_flagged_as_inferred():
+    from raybench.classify.models import default_classifiers
+
+    layout = VERIZON_BILLING
+    full = [[{**BASE[layout.id], **row}[c] for c in layout.columns]
+            for row in ({"Usage Type": "Voice"}, {"Usage Type": "Voice Call"})]
+    records = ChunkRecords(full, [1, 2], ["raw 1", "raw 2"], [])
+    frame = normalize_frame(records_frame(records, layout), layout, NumberNormalizer(layout.region),
+                            record_types=default_classifiers())
+    checked, _ = apply_rules(frame, layout)
+    assert checked["record_type"].to_list() == ["voice", "voice"]  # the model reads 'Voice Call' as voice
+    assert [("record_type_inferred" in f) for f in checked["flags"].to_list()] == [False, True]
+    assert FLAG_FIELDS["record_type_inferred"] == ("record_type",)
 
 
 def test_a_field_the_models_found_no_column_for_is_flagged_on_every_row():
@@ -210,7 +229,8 @@ def test_rules_for_applicability():
     # bandicoot party ids are pseudonyms: no number rules; no IMSI/IMEI/coordinates/end columns
     assert "number_lossy" not in ids(BANDICOOT)
     assert ids(BANDICOOT) == {"start_present", "start_parse", "start_range", "duration_parse",
-                              "duration_range", "party_present", "record_type_known", "direction_known"}
+                              "duration_range", "party_present", "record_type_known", "record_type_inferred",
+                              "direction_known"}
     # only Sprint has an end column
     assert "end_not_before_start" in ids(SPRINT_CDMA)
     assert "end_not_before_start" not in ids(ATT_MOBILITY_VOICE)

@@ -35,6 +35,8 @@ class Draft:
     lines: list[Line] = field(default_factory=list)
     delim: str = ","
     quote_all: bool = False
+    trailing_newline: bool = True
+    """False: the file ends inside its last line (a log cut off mid-write)."""
 
     def junk(self, text: str) -> None:
         self.lines.append(Line("junk", text))

@@ -32,7 +32,8 @@ class FileSpec:
             ``fixed``).
         write: the family writer (:mod:`.families`, :mod:`.pbx`).
         options: its variation options.
-        encoding: ``utf-8``, ``utf-8-sig`` (BOM), ``utf-16`` (BOM, little-endian) or ``cp1252``.
+        encoding: ``utf-8``, ``utf-8-sig`` (BOM), ``utf-16`` (BOM, little-endian), ``utf-16-be`` (BOM,
+            big-endian) or ``cp1252``.
         newline: line end.
         damage: kind -> record positions as fractions of the file (0.5 = the middle record): ``nul`` (NUL
             padding before the record; still readable), ``unclosed`` (a quote that never closes),
@@ -158,12 +159,16 @@ def _damage(draft: Draft, spec: FileSpec, rng: random.Random) -> set[int]:
 
 
 def _encode(draft: Draft, spec: FileSpec, foreign: set[int]) -> bytes:
-    if spec.encoding == "utf-16":
-        return ("".join(line.text + spec.newline for line in draft.lines)).encode("utf-16")
+    ends = [spec.newline] * len(draft.lines)
+    if ends and not draft.trailing_newline:
+        ends[-1] = ""
+    if spec.encoding in ("utf-16", "utf-16-be"):
+        text = "".join(line.text + end for line, end in zip(draft.lines, ends))
+        return text.encode("utf-16") if spec.encoding == "utf-16" else b"\xfe\xff" + text.encode("utf-16-be")
     out = bytearray(b"\xef\xbb\xbf" if spec.encoding == "utf-8-sig" else b"")
     base = "utf-8" if spec.encoding.startswith("utf-8") else spec.encoding
-    for i, line in enumerate(draft.lines):
-        out += (line.text + spec.newline).encode("cp1252" if i in foreign else base)
+    for i, (line, end) in enumerate(zip(draft.lines, ends)):
+        out += (line.text + end).encode("cp1252" if i in foreign else base)
     return bytes(out)
 
 
@@ -189,17 +194,42 @@ def write_file(spec: FileSpec, out_dir: str, seed: int) -> dict:
     return doc
 
 
-def write_set(out_dir: str, seed: int = 0, only: list[str] | None = None) -> list[dict]:
+GROUPS = ("main", "holdout", "holdout2")
+"""``main``: :data:`FILES`; ``holdout``: :data:`raybench.harness.independent.holdout.HOLDOUT`; ``holdout2``:
+:data:`raybench.harness.independent.holdout2.HOLDOUT2`."""
+
+
+def group_specs(group: str = "main") -> tuple[FileSpec, ...]:
+    """The file specs of one group of the set."""
+    if group == "main":
+        return FILES
+    if group == "holdout":
+        from raybench.harness.independent.holdout import HOLDOUT
+
+        return HOLDOUT
+    if group == "holdout2":
+        from raybench.harness.independent.holdout2 import HOLDOUT2
+
+        return HOLDOUT2
+    raise ValueError(f"unknown group {group!r} (expected one of {', '.join(GROUPS)})")
+
+
+def write_set(out_dir: str, seed: int = 0, only: list[str] | None = None, group: str = "main") -> list[dict]:
     """Write the set (or the files named in ``only``, by name or family) into ``out_dir``.
+
+    Args:
+        group: ``main`` (the 26 files), ``holdout`` (the held-out group, :mod:`.holdout`) or ``holdout2`` (the
+            second held-out group, :mod:`.holdout2`).
 
     Returns:
         The truth documents, one per file (also in ``<file>.truth.json``; ``manifest.json`` lists them).
     """
     os.makedirs(out_dir, exist_ok=True)
-    specs = [s for s in FILES if only is None or s.name in only or s.family in only]
+    specs = [s for s in group_specs(group) if only is None or s.name in only or s.family in only]
     docs = [write_file(s, out_dir, seed) for s in specs]
+    keys = ("file", "family", "records", "expected_status", "expected_quarantined", "notes")
+    manifest = {"seed": seed, **({"group": group} if group != "main" else {}),
+                "files": [{k: d[k] for k in keys} for d in docs]}
     with open(os.path.join(out_dir, "manifest.json"), "w") as f:
-        json.dump({"seed": seed, "files": [{k: d[k] for k in ("file", "family", "records", "expected_status",
-                                                               "expected_quarantined", "notes")} for d in docs]},
-                  f, indent=1)
+        json.dump(manifest, f, indent=1)
     return docs
