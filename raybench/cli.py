@@ -86,9 +86,11 @@ def main() -> None:
               help="Seconds between samples of every Ray process (CPU, RSS, PSS).")
 @click.option("--job-id", default=None, hidden=True, help="Job id (the harness names its jobs).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON (files, totals, metrics) instead.")
+@click.option("--metrics-port", type=click.IntRange(1, 65535), default=None,
+              help="Serve Prometheus metrics at http://HOST:PORT/metrics while the ingest runs (docs/monitoring.md).")
 @_ray_logs_option
 def ingest(paths, db, address, workers, num_cpus, worker_cpus, chunk_size, tz, results, no_progress, resume, commit_rows,
-           batch_timeout_s, faults, object_store, sample_interval_s, job_id, as_json) -> None:
+           batch_timeout_s, faults, object_store, sample_interval_s, job_id, as_json, metrics_port) -> None:
     """Ingest CDR files (or folders of them) into a DuckDB database."""
     from raybench.faults.plan import parse_fault_pairs
     from raybench.pipeline.job import IngestOptions, require_inputs, run_ingest
@@ -106,6 +108,13 @@ def ingest(paths, db, address, workers, num_cpus, worker_cpus, chunk_size, tz, r
                                 batch_timeout_s=batch_timeout_s, faults=parse_fault_pairs(faults),
                                 object_store_bytes=_size(object_store) if object_store else None, job_id=job_id,
                                 sample_interval_s=sample_interval_s)
+        if metrics_port:
+            from raybench.monitor.metrics import serve_metrics
+
+            try:
+                serve_metrics(metrics_port)
+            except OSError as exc:
+                raise ConfigError(f"--metrics-port {metrics_port}: cannot listen there ({exc.strerror or exc})") from None
         out = run_ingest(list(paths), options)
     except RaybenchError as exc:
         _fail(exc)
@@ -236,13 +245,18 @@ def report(results) -> None:
     """Render the HTML report of a scenario results.json again (written beside it as report.html)."""
     import json
 
+    from raybench.harness.history import earlier_runs
     from raybench.harness.report_html import render_run
 
     with open(results) as f:
         outcome = json.load(f)
     path = os.path.join(os.path.dirname(results), "report.html")
+    # the earlier runs beside this one's folder (the results folder), older than it
+    prior = [r for r in earlier_runs(os.path.dirname(os.path.dirname(os.path.abspath(results))),
+                                     outcome["scenario"]["name"], exclude=results)
+             if r["created_utc"] < (outcome.get("created_utc") or "~")]
     with open(path, "w") as f:
-        f.write(render_run(outcome))
+        f.write(render_run(outcome, prior))
     click.echo(path)
 
 @main.command()

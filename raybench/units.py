@@ -65,3 +65,45 @@ def format_metric(name: str, value) -> str:
     if isinstance(value, float):
         return f"{value:.4g}"
     return str(value)
+
+
+_PERCENT_METRICS = ("accuracy", "recall", "precision", "coverage", "error_rate", "match_rate", "accounting_exact",
+                    "rows_accounted_ratio", "false_quarantine_ratio")
+"""Metrics that are shares (0..1), shown as percentages."""
+
+
+def humanize_metric(name: str, value) -> str:
+    """A metric's value for a person, its unit read from its name: bytes in binary units
+    (``1.14 GiB``), rates (``12.5 MiB/s``, ``1,234 rows/s``), seconds (``12.3 s``, ``4.2 min``),
+    shares as percentages (``field_accuracy`` 0.995 -> ``99.5%``), other ratios as ``x1.23``, CPU
+    (``cpu_pct``) in % of one core, counts with thousands separators; None as ``-``."""
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if not isinstance(value, (int, float)):
+        return str(value)
+    if value != value:
+        return "-"
+    words = name.split("_")
+    if name.endswith("_bytes_per_s"):
+        return f"{format_bytes(value)}/s"
+    if is_bytes_metric(name) or name in ("memory_bytes",):
+        return format_bytes(value)
+    if name.endswith("rows_per_s"):
+        return f"{value:,.0f} rows/s"
+    if "ms" in words:
+        return f"{value:,.1f} ms"
+    if "s" in words:
+        if abs(value) < 10:
+            return f"{value:.3g} s"
+        return f"{value:.1f} s" if abs(value) < 120 else f"{value / 60:.1f} min"
+    if "pct" in words:
+        return f"{value:.0f}% of a core"
+    if name.endswith(_PERCENT_METRICS) or name in ("driver_saturated",):
+        return f"{100 * value:.2f}%" if name != "driver_saturated" else ("yes" if value else "no")
+    if "ratio" in words or "efficiency" in words:
+        return f"x{value:.3g}"
+    if isinstance(value, int) or float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:.4g}"

@@ -282,10 +282,11 @@ def run_scenario(path: str, *, address: str | None = None, out_dir: str = "resul
     outcome["report_path"] = os.path.join(run_dir, "report.html")
     with open(outcome["results_path"], "w") as f:
         json.dump(outcome, f, indent=1, default=str)
+    from raybench.harness.history import earlier_runs
     from raybench.harness.report_html import render_run
 
-    with open(outcome["report_path"], "w") as f:
-        f.write(render_run(outcome))
+    with open(outcome["report_path"], "w") as f:  # compared with the earlier runs of the scenario in out_dir
+        f.write(render_run(outcome, earlier_runs(out_dir, scenario.name, exclude=outcome["results_path"])))
     return outcome
 
 

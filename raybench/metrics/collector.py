@@ -37,6 +37,7 @@ class Tick:
         rows_done: rows finished so far.
         driver_cpu_pct: CPU of the driver process(es), percent of one core.
         disk_read_bytes_per_s, disk_write_bytes_per_s, net_bytes_per_s: node rates since the last tick.
+        disk_busy_ratio: share of the time since the last tick the busiest disk was busy (0..1).
         shm_used_bytes: shared memory in use (Ray's object store).
         driver_pss_bytes: PSS of the driver process(es), bytes (part of ``pss_bytes``).
         phase: the job's phase when sampled (``batches``, ``dedupe``, ``finalize``; see
@@ -61,6 +62,7 @@ class Tick:
     driver_pss_bytes: int = 0
     phase: str = "batches"
     worker_pss_bytes: dict[str, int] = field(default_factory=dict)
+    disk_busy_ratio: float = 0.0
 
 
 DRIVER_SATURATED_CPU_PCT = 90.0
@@ -186,12 +188,14 @@ class MetricsCollector:
         samples = self._sampler.sample()
         now, io = time.perf_counter(), node_io()
         rates = (0.0, 0.0, 0.0)
+        disk_busy = 0.0
         if self._io is not None:
             dt = max(now - self._io[0], 1e-6)
             prev = self._io[1]
             rates = ((io.disk_read_bytes - prev.disk_read_bytes) / dt,
                      (io.disk_write_bytes - prev.disk_write_bytes) / dt,
                      (io.net_sent_bytes + io.net_recv_bytes - prev.net_sent_bytes - prev.net_recv_bytes) / dt)
+            disk_busy = min(max((v - prev.disk_busy_s.get(d, v) for d, v in io.disk_busy_s.items()), default=0.0) / dt, 1.0)
         self._io = (now, io)
         drivers = set(self.driver_pids)
         with self._lock:
@@ -209,6 +213,7 @@ class MetricsCollector:
                 rows_done=sum(r["rows"] for r in self.done.values()),
                 driver_cpu_pct=sum(s.cpu_pct for s in samples if s.pid in drivers),
                 disk_read_bytes_per_s=rates[0], disk_write_bytes_per_s=rates[1], net_bytes_per_s=rates[2],
+                disk_busy_ratio=disk_busy,
                 shm_used_bytes=io.shm_used_bytes,
                 driver_pss_bytes=sum(s.pss_bytes for s in samples if s.pid in drivers),
                 phase=self.phase,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import psutil
 
@@ -56,6 +56,7 @@ class NodeIO:
         disk_read_bytes, disk_write_bytes: all disks.
         net_sent_bytes, net_recv_bytes: all interfaces.
         shm_used_bytes: bytes in use in ``/dev/shm``, where Ray's object store lives on Linux.
+        disk_busy_s: device -> seconds it has been busy (physical disks; loop and RAM disks left out).
     """
 
     disk_read_bytes: int
@@ -63,6 +64,7 @@ class NodeIO:
     net_sent_bytes: int
     net_recv_bytes: int
     shm_used_bytes: int
+    disk_busy_s: dict = field(default_factory=dict)
 
 
 def node_io() -> NodeIO:
@@ -73,8 +75,13 @@ def node_io() -> NodeIO:
         shm = psutil.disk_usage("/dev/shm").used
     except OSError:
         shm = 0
+    try:
+        busy = {d: c.busy_time / 1000 for d, c in (psutil.disk_io_counters(perdisk=True) or {}).items()
+                if hasattr(c, "busy_time") and not d.startswith(("loop", "ram", "zram"))}
+    except (OSError, RuntimeError):
+        busy = {}
     return NodeIO(int(disk.read_bytes) if disk else 0, int(disk.write_bytes) if disk else 0,
-                  int(net.bytes_sent), int(net.bytes_recv), int(shm))
+                  int(net.bytes_sent), int(net.bytes_recv), int(shm), busy)
 
 
 class ProcessSampler:

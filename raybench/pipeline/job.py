@@ -501,10 +501,11 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
         IngestInterrupted: Ctrl-C (SIGINT; :mod:`raybench.pipeline.interrupt`): the committed rows stay,
             the job and its unfinished files are marked ``interrupted``, ``--resume`` carries on.
     """
+    from raybench.monitor.ingest import watch_ingest  # Prometheus metrics (raybench.monitor)
     from raybench.pipeline.interrupt import sigint_guard
 
-    with sigint_guard():
-        return _run_ingest(paths, options)
+    with sigint_guard(), watch_ingest(options) as watch:
+        return watch.done(_run_ingest(paths, options))
 
 
 @dataclass
@@ -880,6 +881,7 @@ def _run_pool(items: list[dict], layouts: dict[str, Layout], sink, options: Inge
     from ray.data import ActorPoolStrategy, DataContext
 
     from raybench.faults.driver import ActorKiller
+    from raybench.monitor.ingest import observe_block
     from raybench.pipeline.worker import IngestWorker
 
     ctx = DataContext.get_current()
@@ -909,6 +911,7 @@ def _run_pool(items: list[dict], layouts: dict[str, Layout], sink, options: Inge
                 first = False
                 if killer is not None:  # fault clocks start with the first batch: the pool is up
                     killer.start()
+            observe_block(block)  # rows by outcome, live (raybench.monitor.ingest)
             t = time.perf_counter()
             sink.add(block)
             sink_s += time.perf_counter() - t

@@ -65,6 +65,15 @@ READY_TIMEOUT_S = 5.0
 api = FastAPI(title="raybench ingestion service", version="1",
               description="Upload CDR and billing files, queue ingest jobs, follow them, read their results.")
 
+_replica: dict = {}
+"""This HTTP replica's state for the monitoring routes (set by :class:`Ingress`)."""
+
+from raybench.monitor.routes import monitor_router  # noqa: E402
+
+# POST/GET /v1/alerts (Alertmanager's webhook), GET /v1/dashboard/data, GET /dashboard
+api.include_router(monitor_router(jobs=lambda: _replica["store"].list(limit=50), sampler=lambda: _replica["sampler"],
+                                  alerts=lambda: _replica["alerts"]))
+
 
 class ApiError(HTTPException):
     """An error answered as ``{"error": message}``."""
@@ -134,6 +143,17 @@ class Ingress:
         self.store = JobStore(self.config.jobs_db)
         self.limiter = RateLimiter(self.config.submit_rate_per_min, self.config.submit_burst)
         self.runner = runner
+        from raybench.monitor.live import PanelSampler
+        from raybench.monitor.routes import SqliteAlertStore
+
+        _replica.update(store=self.store, alerts=SqliteAlertStore(os.path.join(self.config.state_dir, "alerts.sqlite")),
+                        sampler=PanelSampler(read=self._metrics_text))
+
+    def _metrics_text(self) -> bytes:
+        """The job table's metrics, then the runner's (its ingests' registry): what ``/metrics`` serves."""
+        from raybench.service.metrics import render
+
+        return render(self.store) + self.runner.metrics_text.remote().result(timeout_s=READY_TIMEOUT_S)
 
     def _auth(self, authorization: str | None, scope: str) -> Principal:
         who = self.tokens.principal(authorization)
@@ -166,7 +186,11 @@ class Ingress:
         """Prometheus text (:mod:`raybench.service.metrics`)."""
         from raybench.service.metrics import CONTENT_TYPE, render
 
-        return Response(render(self.store), media_type=CONTENT_TYPE)
+        try:  # the ingests' metrics live in the runner (raybench.monitor.metrics.REGISTRY)
+            ingests = await asyncio.wait_for(self.runner.metrics_text.remote(), READY_TIMEOUT_S)
+        except Exception:  # the job table's figures still answer; up{job="raybench-service"} stays 1
+            ingests = b""
+        return Response(render(self.store) + ingests, media_type=CONTENT_TYPE)
 
     @api.post("/v1/uploads", status_code=201)
     async def upload(self, request: Request, name: str | None = None,

@@ -7,7 +7,9 @@ To add a metric, add a family in :meth:`JobTableCollector.collect`; keep each on
 Metrics (names carry their units):
 
 - ``raybench_jobs{status}``: jobs in the table by status (gauge).
-- ``raybench_queue_depth``: jobs queued (gauge).
+- ``raybench_jobs_queued``: jobs queued (gauge).
+- ``raybench_jobs_total{status}``: jobs ended, by final status (counter; from the table, so it survives
+  restarts).
 - ``raybench_jobs_running``: jobs running (gauge).
 - ``raybench_uploads``: uploads in the spool (gauge).
 - ``raybench_rows_stored_total``, ``raybench_rows_quarantined_total``, ``raybench_rows_flagged_total``:
@@ -21,7 +23,7 @@ from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.registry import Collector
 
-from raybench.service.store import JobStore
+from raybench.service.store import FINAL_STATUSES, JobStore
 
 DURATION_BUCKETS_S = (0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600)
 """Upper bounds of the job duration histogram, seconds."""
@@ -41,7 +43,11 @@ class JobTableCollector(Collector):
         for status, n in counts.items():
             jobs.add_metric([status], n)
         yield jobs
-        yield GaugeMetricFamily("raybench_queue_depth", "Jobs waiting in the queue.", value=counts["queued"])
+        yield GaugeMetricFamily("raybench_jobs_queued", "Jobs waiting in the queue.", value=counts["queued"])
+        ended = CounterMetricFamily("raybench_jobs", "Jobs ended, by how they ended.", labels=["status"])
+        for status in FINAL_STATUSES:
+            ended.add_metric([status], counts.get(status, 0))
+        yield ended
         yield GaugeMetricFamily("raybench_jobs_running", "Jobs running now.", value=counts["running"])
         yield GaugeMetricFamily("raybench_uploads", "Uploads in the spool.", value=self.store.uploads_count())
         rows = self.store.row_totals()

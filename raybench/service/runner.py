@@ -143,8 +143,18 @@ class JobRunner:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="raybench-runner", daemon=True)
         self._thread.start()
+        from raybench.monitor.metrics import register_node_collector
+
+        register_node_collector()  # PSS per process kind of this node's session, CPU, disk, network
 
     # --- called by the HTTP replicas ------------------------------------------------------------------
+    def metrics_text(self) -> bytes:
+        """The ingests' Prometheus metrics (:data:`raybench.monitor.metrics.REGISTRY`): rows, files,
+        latency, PSS per process kind, node; ``GET /metrics`` serves them after the job table's."""
+        from raybench.monitor.metrics import exposition
+
+        return exposition()[0]
+
     def wake(self) -> None:
         """A job was submitted: look at the queue now."""
         self._wake.set()
@@ -267,6 +277,8 @@ class JobRunner:
     def _collect(self) -> bool:
         import ray
 
+        from raybench.monitor.ingest import observe_block
+
         if not self._in_flight:
             return False
         refs = list(self._in_flight)
@@ -293,6 +305,7 @@ class JobRunner:
             if a.cancelled:
                 continue
             a.latencies_s.append(now - t)
+            observe_block(table)  # rows by outcome, live (raybench.monitor)
             a.sink.add(table)
             a.rows_received += table.num_rows
             if now - a.progress_t >= PROGRESS_EVERY_S:
@@ -317,6 +330,9 @@ class JobRunner:
                                   "token": a.row["token"]}
             path = os.path.join(self.config.results_dir, f"{a.job}.json")
             write_results(results, path)
+            from raybench.monitor.ingest import record_job
+
+            record_job(results)  # files, confidence, batch latency, PSS peaks, time against target
             status, error = job_status(final.rows)
             self.store.finish(a.job, status, error=error, files=self._with_suggestions(final.rows),
                               totals=results["totals"], results_path=path)

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 
 import polars as pl
 import pytest
@@ -44,6 +45,16 @@ def passed_run(tmp_path_factory):
     result = _run(tmp_path, "<= 600")
     assert result.exit_code == 0, result.output
     (run_dir,) = (tmp_path / "results").iterdir()
+    return run_dir
+
+
+@pytest.fixture(scope="module")
+def second_run(passed_run):
+    """The same scenario run again into the same results folder: its report compares with the first."""
+    time.sleep(1.1)  # created_utc has whole seconds: the runs are ordered by it
+    result = _run(passed_run.parents[1], "<= 600")
+    assert result.exit_code == 0, result.output
+    (run_dir,) = [d for d in (passed_run.parent).iterdir() if d != passed_run]
     return run_dir
 
 
@@ -88,3 +99,36 @@ def test_report_renders_in_headless_chromium(passed_run):
         start = dom.index(f'id="plot-{plot}"')
         figure = dom[start:dom.index("</figure>", start)]
         assert "<svg" in figure and "<path" in figure, plot
+
+
+def test_report_compares_with_the_previous_run_and_reads_in_units(passed_run, second_run):
+    import re
+
+    from raybench.monitor.panels import PANELS, format_value
+
+    first = json.loads((passed_run / "results.json").read_text())
+    second = json.loads((second_run / "results.json").read_text())
+    page = (second_run / "report.html").read_text()
+    assert "Compared with the previous run" in page and str(passed_run / "results.json") in page
+    assert "1 earlier run in the folder" in page
+    assert "trend over 2 runs of tiny" in page
+    # the comparison row of rows/s shows both runs' values in rows/s, and the change between them
+    from raybench.units import humanize_metric
+
+    row = page[page.index("<tr><td>rows_per_s</td>"):]
+    row = row[:row.index("</tr>")]
+    a, b = first["metrics"]["rows_per_s"], second["metrics"]["rows_per_s"]
+    assert humanize_metric("rows_per_s", a) in row and humanize_metric("rows_per_s", b) in row
+    assert f"{(b - a) / a:+.1%}" in row
+    # each plan panel has its plot, captioned with its thresholds in the panel's unit
+    for p in PANELS:
+        start = page.index(f'id="plot-{p.id}"')
+        caption = page[page.index("<figcaption>", start):page.index("</figcaption>", start)]
+        assert f"warning {format_value(p.unit, p.warning)}" in caption, p.id
+    # no raw byte counts outside the plots: every 7+ digit number in the text is a year, an id or a path
+    text = re.sub(r"<svg.*?</svg>", "", page, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", text)
+    assert str(first["machine"]["memory_bytes"]) not in text
+    assert format_value("bytes", second["machine"]["memory_bytes"]) in text
+    raw = [n for n in re.findall(r"(?<![\w/.:-])\d{7,}(?![\w/.:-])", text)]
+    assert raw == [], raw[:5]

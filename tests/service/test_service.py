@@ -226,7 +226,7 @@ def test_queue_full_is_503_and_cancel(svc):
         assert "queue is full (2 jobs waiting)" in _one_line_error(full, 503)
         assert full.headers["retry-after"] == "5"
         assert c.get(f"/v1/jobs/{queued[1]['job_id']}").json()["queue_position"] == 2
-        assert _metric(c, "raybench_queue_depth") == 2 and _metric(c, "raybench_jobs_running") == 2
+        assert _metric(c, "raybench_jobs_queued") == 2 and _metric(c, "raybench_jobs_running") == 2
 
         r = c.delete(f"/v1/jobs/{queued[1]['job_id']}")
         assert r.status_code == 202 and r.json()["status"] == "cancelled"
@@ -313,7 +313,7 @@ def test_manual_mapping_template_and_retry(svc, tmp_path):
 def _wait_idle(client, timeout_s: float = 120.0) -> None:
     """Until no job is queued or running (the earlier tests' jobs)."""
     deadline = time.monotonic() + timeout_s
-    while _metric(client, "raybench_queue_depth") or _metric(client, "raybench_jobs_running"):
+    while _metric(client, "raybench_jobs_queued") or _metric(client, "raybench_jobs_running"):
         assert time.monotonic() < deadline, "jobs still queued or running"
         time.sleep(0.2)
 
