@@ -391,8 +391,8 @@ def jobs(path, concurrent, total, address, num_cpus, worker_cpus, sample_interva
               help="Score the PDF readers on the bills in this folder (NAME.pdf with its expected rows in "
                    "NAME.pdf.json, e.g. tests/cases/pdf): rows right, missed, silently wrong.")
 @_ray_logs_option
-def evaluate(dedupe, classifiers, per_layout, real_dir, rows, seed, independent, holdout, holdout2, holdout3, out_dir, workers,
-             splink, bills_dir) -> None:
+def evaluate(dedupe, classifiers, per_layout, real_dir, rows, seed, independent, holdout, holdout2, holdout3, out_dir,
+             workers, splink, bills_dir) -> None:
     """Score the classifiers (default), or with --dedupe duplicate detection (precision/recall/F1), with
     --independent the reading of exports that raybench did not write, or with --bills the PDF bill readers."""
     import json
