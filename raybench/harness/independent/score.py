@@ -209,7 +209,8 @@ def evaluate_independent(out_dir: str, seed: int = 0, only: list[str] | None = N
         workers: actors in the pool.
         tz: ``--tz`` of the job: the zone the set's local-time files are written in.
         address: a Ray cluster to join; None starts an embedded one (or reuses a running one).
-        group: ``main`` (the 26 files), ``holdout`` (:mod:`.holdout`) or ``holdout2`` (:mod:`.holdout2`).
+        group: ``main`` (the 26 files), ``holdout`` (:mod:`.holdout`), ``holdout2`` (:mod:`.holdout2`) or
+            ``holdout3`` (:mod:`.holdout3`).
 
     Returns:
         ``job``, ``seed``, ``files`` (per-file figures and verdicts), ``totals`` (:func:`summarize`),

@@ -194,9 +194,10 @@ def write_file(spec: FileSpec, out_dir: str, seed: int) -> dict:
     return doc
 
 
-GROUPS = ("main", "holdout", "holdout2")
+GROUPS = ("main", "holdout", "holdout2", "holdout3")
 """``main``: :data:`FILES`; ``holdout``: :data:`raybench.harness.independent.holdout.HOLDOUT`; ``holdout2``:
-:data:`raybench.harness.independent.holdout2.HOLDOUT2`."""
+:data:`raybench.harness.independent.holdout2.HOLDOUT2`; ``holdout3``:
+:data:`raybench.harness.independent.holdout3.HOLDOUT3`."""
 
 
 def group_specs(group: str = "main") -> tuple[FileSpec, ...]:
@@ -211,6 +212,10 @@ def group_specs(group: str = "main") -> tuple[FileSpec, ...]:
         from raybench.harness.independent.holdout2 import HOLDOUT2
 
         return HOLDOUT2
+    if group == "holdout3":
+        from raybench.harness.independent.holdout3 import HOLDOUT3
+
+        return HOLDOUT3
     raise ValueError(f"unknown group {group!r} (expected one of {', '.join(GROUPS)})")
 
 
@@ -219,7 +224,7 @@ def write_set(out_dir: str, seed: int = 0, only: list[str] | None = None, group:
 
     Args:
         group: ``main`` (the 26 files), ``holdout`` (the held-out group, :mod:`.holdout`) or ``holdout2`` (the
-            second held-out group, :mod:`.holdout2`).
+            second held-out group, :mod:`.holdout2`) or ``holdout3`` (the third, :mod:`.holdout3`).
 
     Returns:
         The truth documents, one per file (also in ``<file>.truth.json``; ``manifest.json`` lists them).
