@@ -170,6 +170,28 @@ ORANGE = Layout(
     source="cases/real/README.md ('orange' layout of bandicoot's tests)",
 )
 
+TELENOR_CSV = Layout(
+    id="telenor_csv",
+    carrier="telenor",
+    columns=("B_PARTY", "A_PARTY", "DURATION", "B_CELL", "CALL_DATE", "CALL_TIME", "CALL_TYPE"),
+    start=StartSpec("CALL_DATE", "CALL_TIME", ("%Y%m%d %H:%M:%S",)),
+    tz="UTC",
+    tz_source="assumed: the extract does not state its zone (carrier-formats.md 1.10); give it with --tz",
+    duration_column="DURATION",
+    caller="A_PARTY",
+    callee="B_PARTY",
+    cell_id="B_CELL",
+    record_type=ValueMap("CALL_TYPE", {"MTC": "voice", "MOC": "voice", "SMS-MT": "sms", "SMS-MO": "sms",
+                                       "SMSMT": "sms", "SMSMO": "sms"}),
+    direction=ValueMap("CALL_TYPE", {"MTC": "incoming", "MOC": "outgoing", "SMS-MT": "incoming",
+                                     "SMS-MO": "outgoing", "SMSMT": "incoming", "SMSMO": "outgoing"}),
+    region=None,
+    source="carrier-formats.md 1.10 (bandicoot's A_telenor_incoming.csv: B_PARTY, A_PARTY, DURATION, B_CELL, "
+           "CALL_DATE as YYYYMMDD, a separate CALL_TIME, an alphanumeric cell such as 123A, type MTC); "
+           "A_PARTY is the calling party and B_PARTY the called one (3GPP A/B-number); MOC and the SMS codes "
+           "are the 3GPP originating/terminating counterparts of MTC; the profile decides the time format",
+)
+
 CDRSTATS_IMPORT = Layout(
     id="cdrstats_import_txt",
     carrier="generic",
@@ -423,7 +445,7 @@ INDIA_LEA_CDR = Layout(
 
 BUILTIN: tuple[Layout, ...] = (
     ATT_MOBILITY_VOICE, TMOBILE, SPRINT_CDMA, VERIZON_BILLING, ASTERISK_MASTER, BANDICOOT,
-    BANDICOOT_ANTENNAS, ORANGE, CDRSTATS_IMPORT, CDRSTATS_CDRIMPORT, SWITCH_FIXED, STATION_FIXED,
+    BANDICOOT_ANTENNAS, ORANGE, TELENOR_CSV, CDRSTATS_IMPORT, CDRSTATS_CDRIMPORT, SWITCH_FIXED, STATION_FIXED,
     FREESWITCH_CDR_CSV, CUCM_CDR, CUCM_CMR, AVAYA_IPO_SMDR, THREECX_CDR, RESEARCH_MOBILITY, INDIA_LEA_CDR,
 )
 

@@ -129,7 +129,15 @@ def mapped_layout(base: Layout, columns: tuple[str, ...], mapping: dict[str, str
     def vmap(vm: ValueMap | None) -> ValueMap | None:
         if vm is None or col(vm.column) is None:
             return None
-        return replace(vm, column=col(vm.column))
+        new = col(vm.column)
+        from raybench.identify.sniff import normalize_header
+
+        if normalize_header(new) == normalize_header(vm.column):
+            return replace(vm, column=new)
+        # another column of this file holds the descriptor: the base's codes still read, but its default
+        # was meant for the base's own column (Verizon: a city in Destination is a call out), so a value
+        # the map does not know is looked up in the trade's words or left unknown and flagged
+        return replace(vm, column=new, default=None)
 
     start = base.start
     if start is not None:
@@ -142,7 +150,14 @@ def mapped_layout(base: Layout, columns: tuple[str, ...], mapping: dict[str, str
         if vm is not None and vmap(vm) is None:  # a descriptor column read for both, lost with its field
             missing.add(name)
     missing = tuple(sorted(missing)) if flag_unmapped else ()
-    doubt = tuple(sorted({c for f in guessed if f in by_field for c in CANONICAL_OF.get(f, ())} - set(missing)))
+    doubt = {c for f in guessed if f in by_field for c in CANONICAL_OF.get(f, ())}
+    if (base.subscriber is not None or base.partner is not None) and base.direction is not None:
+        # the A- and B-number are the subscriber and the other party ordered by direction: a direction
+        # read from a guessed column, or from none, puts both in doubt
+        direction_field = layout_fields(base).get(base.direction.column, "direction")
+        if direction_field in guessed or vmap(base.direction) is None:
+            doubt |= {"caller", "callee"}
+    doubt = tuple(sorted(doubt - set(missing)))
     return replace(
         base, columns=tuple(columns), has_header=has_header, delimiter=delimiter, unmapped=missing, guessed=doubt,
         skip_initial_space=skip_initial_space, field_counts=(), header_aliases=(), probe={}, start=start,

@@ -99,13 +99,16 @@ def check_timing_columns(names: tuple[str, ...], columns: list[list[str]], mappi
     values = {j: _values(columns[j]) for j in free}
     with_time = tuple(f for f in date_time_formats() if "T" not in f)
     date_only = _date_only_formats()
-    if start is not None and start in names:
-        j0 = names.index(start)
-        if j0 in values and max(_date_share(values[j0], with_time), _date_share(values[j0], date_only)) >= KEEP_SHARE:
-            return same
     full = {j: _date_share(values[j], with_time) for j in free}
     dates = {j: _date_share(values[j], date_only) for j in free}
-    best = max(free, key=lambda j: (max(full[j], dates[j]), -j))
+    keep = None
+    if start is not None and start in names:
+        j0 = names.index(start)
+        if j0 in values and max(full[j0], dates[j0]) >= KEEP_SHARE:
+            if full[j0] >= SHARE or dates[j0] < SHARE or "start_time" in mapping.values():
+                return same
+            keep = j0  # a date column without its time of day: the time column beside it is looked for
+    best = keep if keep is not None else max(free, key=lambda j: (max(full[j], dates[j]), -j))
     if max(full[best], dates[best]) < SHARE:
         return same
     new = dict(mapping)
@@ -113,7 +116,7 @@ def check_timing_columns(names: tuple[str, ...], columns: list[list[str]], mappi
 
     def assign(j: int, field: str, share: float) -> None:
         name = names[j]
-        if new.get(name) != field:
+        if mapping.get(name, "ignore") != field:
             changed[name] = (mapping.get(name, "ignore"), field, round(share, 3))
         new[name] = field
 
@@ -133,6 +136,8 @@ def check_timing_columns(names: tuple[str, ...], columns: list[list[str]], mappi
             t = max(cands, key=rank)
             assign(t, "start_time", times[t])
             used.add(t)
+        elif keep is not None:  # no time column: the start stays as the models mapped it
+            return same
     # the duration: the models' duration column if the values left it free, else the column they took
     # for the start
     order = [names.index(c) for f0 in ("duration", "start", "start_time") for c, f in mapping.items()

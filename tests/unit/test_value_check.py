@@ -26,10 +26,13 @@ def test_time_of_day_taken_for_a_duration_is_moved_to_the_start():
 
 
 def test_a_start_column_that_reads_as_dates_is_kept():
-    right = {"Type": "record_type", "Date": "start", "Time": "ignore", "A": "caller", "B": "callee",
+    right = {"Type": "record_type", "Date": "start", "Time": "start_time", "A": "caller", "B": "callee",
              "Dur": "duration"}
     got = check_timing_columns(NAMES, COLUMNS, right)
     assert got.mapping == right and got.changed == {}
+    # the time of day left out: it is given back to the start, the rest stays
+    got = check_timing_columns(NAMES, COLUMNS, {**right, "Time": "ignore"})
+    assert got.mapping == right and set(got.changed) == {"Time"}
 
 
 def test_party_columns_are_never_taken():
@@ -51,3 +54,12 @@ def test_a_start_column_with_damaged_rows_is_kept_over_another_date_column():
     mapping = {"start": "start", "end": "ignore", "dur": "duration"}
     got = check_timing_columns(names, cols, mapping)
     assert got.mapping == mapping and got.changed == {}
+
+
+def test_a_date_column_the_models_got_right_is_given_its_time_column():
+    # the models took the date for the start and the time of day for nothing (or a duration)
+    mapping = {"Type": "record_type", "Date": "start", "Time": "duration", "A": "caller", "B": "callee",
+               "Dur": "ignore"}
+    got = check_timing_columns(NAMES, COLUMNS, mapping)
+    assert got.mapping["Date"] == "start" and got.mapping["Time"] == "start_time"
+    assert got.mapping["Dur"] == "ignore"  # a column the models left out is not taken for the duration
