@@ -1,0 +1,205 @@
+#!/usr/bin/env python3
+"""Soak the ingestion service: a long stream of small jobs with a few large ones, status queries in
+between, and the PSS of every process of the service sampled throughout; the leak check is each
+process's PSS slope after warm-up (issue 17).
+
+    RAY_AUTH_MODE=disabled .venv/bin/python scripts/soak_service.py --jobs 1000 --large 3 --out soak.json
+
+Generates ``--jobs`` small AT&T files of ``--rows`` records and ``--large`` files of ``--large-rows``,
+starts ``raybench serve`` (embedded Ray), and submits them ``--concurrent`` at a time (a large one every
+``jobs / (large + 1)`` small ones), listing the job table (``GET /v1/jobs``) between them. Every
+``--interval`` seconds it records, per process of the service's tree (the service, Ray's own processes,
+the runner and worker actors, by their command line), the PSS and the number of jobs done so far. After
+the first ``--warmup`` share of the jobs, a least-squares line of each process's PSS against jobs done
+gives its growth per 1,000 jobs, as a share of its PSS at the end of warm-up: a process whose PSS grows
+more than 5% per 1,000 jobs is reported as leaking. The stored rows are checked (each record once).
+Writes the samples and figures as JSON and, with ``--plot``, a PNG of PSS against jobs done per process.
+A script, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import threading
+import time
+
+LEAK_SHARE_PER_1000 = 0.05
+"""Growth of a process's PSS per 1,000 jobs after warm-up, as a share of its PSS then, above which it leaks."""
+
+
+def _kind(proc) -> str:
+    try:
+        cmd = " ".join(proc.cmdline())[:300]
+    except Exception:  # noqa: BLE001  (a process that ended while it was looked at)
+        return "gone"
+    for word in ("ServiceRunner", "Runner", "IngestWorker", "Coordinator", "ServeController", "ProxyActor",
+                 "ServeReplica", "raylet", "gcs_server", "dashboard", "log_monitor", "monitor.py",
+                 "runtime_env", "raybench serve"):
+        if word in cmd:
+            return word
+    return os.path.basename(proc.name())
+
+
+class Sampler(threading.Thread):
+    """Per process of a tree: ``(t_s, jobs_done, pss_bytes)`` samples every ``interval_s``."""
+
+    def __init__(self, pid: int, interval_s: float, done):
+        super().__init__(daemon=True)
+        self.pid, self.interval_s, self.done = pid, interval_s, done
+        self.samples: dict[str, list[tuple[float, int, int]]] = {}
+        self.stop = threading.Event()
+        self.t0 = time.monotonic()
+
+    def run(self) -> None:
+        import psutil
+
+        while not self.stop.is_set():
+            try:
+                root = psutil.Process(self.pid)
+                procs = [root] + root.children(recursive=True)
+            except psutil.Error:
+                return
+            seen: dict[str, int] = {}
+            for p in procs:
+                try:
+                    pss = p.memory_full_info().pss
+                except psutil.Error:
+                    continue
+                kind = _kind(p)
+                seen[kind] = seen.get(kind, 0) + 1
+                key = f"{kind}#{seen[kind]}" if seen[kind] > 1 else kind
+                self.samples.setdefault(key, []).append((time.monotonic() - self.t0, self.done(), pss))
+            self.stop.wait(self.interval_s)
+
+
+def slopes(samples: dict[str, list[tuple[float, int, int]]], warm_jobs: int) -> dict[str, dict]:
+    """Per process: PSS at the end of warm-up, its least-squares slope in bytes per 1,000 jobs after it,
+    that slope as a share of the warm-up PSS, and whether that passes :data:`LEAK_SHARE_PER_1000`."""
+    import numpy as np
+
+    out = {}
+    for key, rows in samples.items():
+        after = [(j, p) for _, j, p in rows if j >= warm_jobs]
+        if len(after) < 5 or len({j for j, _ in after}) < 3:
+            continue
+        jobs = np.array([j for j, _ in after], dtype=float)
+        pss = np.array([p for _, p in after], dtype=float)
+        slope = float(np.polyfit(jobs, pss, 1)[0]) * 1000
+        base = float(pss[: max(1, len(pss) // 10)].mean())
+        share = slope / base if base else 0.0
+        out[key] = {"pss_bytes_after_warmup": int(base), "pss_bytes_last": int(pss[-1]),
+                    "slope_bytes_per_1000_jobs": int(slope), "growth_share_per_1000_jobs": round(share, 4),
+                    "leaking": share > LEAK_SHARE_PER_1000, "samples": len(after)}
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--jobs", type=int, default=1000)
+    ap.add_argument("--rows", type=int, default=100)
+    ap.add_argument("--large", type=int, default=3)
+    ap.add_argument("--large-rows", type=int, default=200_000)
+    ap.add_argument("--concurrent", type=int, default=10)
+    ap.add_argument("--interval", type=float, default=1.0)
+    ap.add_argument("--warmup", type=float, default=0.2, help="share of the jobs before the slope is taken")
+    ap.add_argument("--out", default=None)
+    ap.add_argument("--plot", default=None, help="PNG of PSS against jobs done, per process")
+    args = ap.parse_args()
+
+    import duckdb
+
+    from raybench.generate.production import generate_file
+    from raybench.harness.service import drive_jobs, start_service
+    from raybench.service.client import ServiceClient
+
+    work = tempfile.mkdtemp(prefix="raybench-soak-")
+    t = time.perf_counter()
+    small = [generate_file("att_mobility_voice", os.path.join(work, "gen"), rows=args.rows, seed=5000 + i).path
+             for i in range(args.jobs)]
+    large = [generate_file("tmobile_cdr", os.path.join(work, "gen"), rows=args.large_rows, seed=90 + i).path
+             for i in range(args.large)]
+    print(f"generated {len(small)} small and {len(large)} large files in {time.perf_counter() - t:.1f} s",
+          flush=True)
+    every = max(1, args.jobs // (args.large + 1))
+    batches, rest = [], list(small)
+    for big in large:
+        batches.append(rest[:every] + [big])
+        rest = rest[every:]
+    batches.append(rest)
+    svc = start_service(os.path.join(work, "svc"), "--num-cpus", "2", "--max-queued", str(args.jobs + 100),
+                        "--burst", str(args.jobs + 100), "--rate", "100000")
+    done_count = [0]
+    sampler = Sampler(svc.proc.pid, args.interval, lambda: done_count[0])
+    sampler.start()
+    t0 = time.monotonic()
+    statuses: dict[str, int] = {}
+    list_calls, list_s = 0, 0.0
+    try:
+        for batch in batches:
+            run = drive_jobs(svc.url, batch, concurrent=args.concurrent)
+            done_count[0] += run["done"]
+            for k, v in run["statuses"].items():
+                statuses[k] = statuses.get(k, 0) + v
+            with ServiceClient(svc.url) as client:  # a status query between the batches
+                q0 = time.perf_counter()
+                client.call("GET", "/v1/jobs")
+                list_s += time.perf_counter() - q0
+                list_calls += 1
+            print(f"  {done_count[0]} jobs done, {time.monotonic() - t0:.0f} s", flush=True)
+    finally:
+        sampler.stop.set()
+        sampler.join(10)
+        svc.stop()
+    wall_s = time.monotonic() - t0
+    con = duckdb.connect(svc.db, read_only=True)
+    n, distinct = con.execute("SELECT count(*), count(DISTINCT record_id) FROM cdr").fetchone()
+    quarantined = con.execute("SELECT count(*) FROM quarantine").fetchone()[0]
+    con.close()
+    expected = args.jobs * args.rows + args.large * args.large_rows
+    warm_jobs = int(args.warmup * (args.jobs + args.large))
+    figures = slopes(sampler.samples, warm_jobs)
+    leaking = sorted(k for k, v in figures.items() if v["leaking"])
+    out = {"jobs": args.jobs + args.large, "statuses": statuses, "wall_s": round(wall_s, 1),
+           "jobs_per_min": round(done_count[0] / (wall_s / 60), 1), "rows_stored": n, "rows_distinct": distinct,
+           "rows_quarantined": quarantined, "rows_expected": expected,
+           "accounting_exact": n == distinct and n + quarantined == expected,
+           "status_query_mean_s": round(list_s / max(1, list_calls), 4), "warmup_jobs": warm_jobs,
+           "per_process": figures, "leaking": leaking, "load_1m_end": os.getloadavg()[0],
+           "samples": {k: v for k, v in sampler.samples.items()}}
+    print(f"{done_count[0]} of {out['jobs']} jobs done in {wall_s:.0f} s ({out['jobs_per_min']} jobs/min), "
+          f"statuses {statuses}; rows {n} stored ({distinct} distinct) + {quarantined} quarantined of {expected}: "
+          f"accounting {'exact' if out['accounting_exact'] else 'WRONG'}")
+    print(f"{'process':28}{'PSS after warm-up':>20}{'PSS last':>12}{'per 1,000 jobs':>16}{'share':>9}")
+    for key, v in sorted(figures.items(), key=lambda kv: -kv[1]["pss_bytes_after_warmup"]):
+        print(f"{key:28}{v['pss_bytes_after_warmup'] / 2**20:>17.1f} MiB{v['pss_bytes_last'] / 2**20:>8.1f} MiB"
+              f"{v['slope_bytes_per_1000_jobs'] / 2**20:>12.1f} MiB{100 * v['growth_share_per_1000_jobs']:>8.1f}%")
+    print("leaking (over 5% per 1,000 jobs after warm-up): " + (", ".join(leaking) or "none"))
+    if args.out:
+        with open(args.out, "w") as f:
+            json.dump(out, f, indent=1)
+    if args.plot:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(9, 5))
+        for key, rows in sorted(sampler.samples.items()):
+            if len(rows) > 5 and max(p for _, _, p in rows) > 20 * 2**20:
+                ax.plot([j for _, j, _ in rows], [p / 2**20 for _, _, p in rows], label=key, lw=1)
+        ax.axvline(warm_jobs, color="grey", ls="--", lw=0.8)
+        ax.set_xlabel("jobs done")
+        ax.set_ylabel("PSS (MiB)")
+        ax.set_title("raybench serve: PSS per process over a soak (warm-up to the dashed line)")
+        ax.legend(fontsize=7, ncol=2)
+        fig.tight_layout()
+        fig.savefig(args.plot, dpi=110)
+    return 0 if out["accounting_exact"] and not leaking else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
