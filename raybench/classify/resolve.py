@@ -131,8 +131,9 @@ def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers
             result = replace(result, columns=tuple(replace(c, field=model_fields.get(c.name, c.field), confidence=1.0)
                                                    for c in result.columns))
         mapping = exact_names_first(base, tuple(names), model_fields)
-        repair = check_timing_columns(tuple(names), [sample.column(j) for j in range(len(names))], mapping)
-        if repair.changed and not positional:
+        repair = (None if positional else  # the documented order is not second-guessed by the values
+                  check_timing_columns(tuple(names), [sample.column(j) for j in range(len(names))], mapping))
+        if repair is not None and repair.changed:
             mapping = repair.mapping
             result = replace(result, columns=tuple(
                 replace(c, field=repair.changed[c.name][1], confidence=repair.changed[c.name][2])

@@ -161,7 +161,7 @@ class JunkRules:
                 out.append(at)
                 at = low.find(word, at + 1)
         out.extend(m.start() for m in _END_OF.finditer(low))
-        for text in _exact_bytes(self, encoding) + _fragment_bytes(self, encoding):
+        for text in _search_bytes(self, encoding):
             at = block.find(text)
             while at != -1:
                 out.append(at)
@@ -220,20 +220,11 @@ def _exact_of(rules: JunkRules) -> dict[str, str]:
 
 
 @lru_cache(maxsize=256)
-def _exact_bytes(rules: JunkRules, encoding: str) -> tuple[bytes, ...]:
+def _search_bytes(rules: JunkRules, encoding: str) -> tuple[bytes, ...]:
+    """The texts the planner looks for in a block, encoded: the exact junk texts and the numbered
+    banners' fragments (a text the encoding cannot write is left out)."""
     out = []
-    for text in rules.exact:
-        try:
-            out.append(text.encode(encoding))
-        except UnicodeEncodeError:
-            continue
-    return tuple(out)
-
-
-@lru_cache(maxsize=256)
-def _fragment_bytes(rules: JunkRules, encoding: str) -> tuple[bytes, ...]:
-    out = []
-    for text in _fragments(rules):
+    for text in (*rules.exact, *_fragments(rules)):
         try:
             out.append(text.encode(encoding))
         except UnicodeEncodeError:

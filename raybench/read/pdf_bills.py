@@ -30,7 +30,9 @@ A PDF with no known table at all fails with the closest candidates named (:func:
 from __future__ import annotations
 
 import json
+import os
 import re
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -280,7 +282,7 @@ def read_bill_page(page, bill: BillLayout, state: BillState) -> tuple[BillPage, 
         The page's records and junk counts, and the state at its end.
     """
     out = BillPage()
-    texts = [" ".join(w[2] for w in words) for words in page_lines(page)]
+    texts = page_texts(page)
     ocr = False
     if not texts:
         if not page.get_images():
@@ -288,7 +290,7 @@ def read_bill_page(page, bill: BillLayout, state: BillState) -> tuple[BillPage, 
         if not ocr_available():
             out.skip("scanned_page")
             return out, state
-        texts = [" ".join(w[2] for w in words) for words in page_lines(page, ocr_textpage(page))]
+        texts = ocr_page_texts(page)
         if not texts:  # an image with no text on it
             out.skip("scanned_page")
             return out, state
@@ -363,6 +365,38 @@ def _read_line(bill: BillLayout, text: str, state: BillState, out: BillPage) -> 
     return state
 
 
+def page_texts(page, textpage=None) -> list[str]:
+    """The lines of a pymupdf page as texts, top to bottom (:func:`raybench.read.pdf.page_lines`)."""
+    return [" ".join(w[2] for w in words) for words in page_lines(page, textpage)]
+
+
+MAX_OCR_CACHED_PAGES = 64
+"""Scanned pages whose OCR text a process keeps (the driver reads a scanned page to identify the bill,
+then again to plan it)."""
+
+_OCR_TEXTS: OrderedDict[tuple, list[str]] = OrderedDict()
+
+
+def ocr_page_texts(page) -> list[str]:
+    """The lines of a scanned page read through Tesseract (:func:`raybench.read.ocr.ocr_textpage`), kept
+    per file (path, size, modification time) and page for the process's next read of the same page."""
+    name = page.parent.name
+    try:
+        st = os.stat(name)
+        key = (name, st.st_size, st.st_mtime_ns, page.number)
+    except OSError:  # a document not read from a file: nothing to key it by
+        key = None
+    if key is not None and key in _OCR_TEXTS:
+        _OCR_TEXTS.move_to_end(key)
+        return _OCR_TEXTS[key]
+    texts = page_texts(page, ocr_textpage(page))
+    if key is not None:
+        _OCR_TEXTS[key] = texts
+        while len(_OCR_TEXTS) > MAX_OCR_CACHED_PAGES:
+            _OCR_TEXTS.popitem(last=False)
+    return texts
+
+
 def identify_bill(path: str, first_error: str = "") -> tuple[BillLayout, int]:
     """The bill layout of a PDF: the first page holding a section header of one of
     :data:`~raybench.read.bill_layouts.BILL_LAYOUTS` (every page is searched: call detail may start
@@ -380,8 +414,7 @@ def identify_bill(path: str, first_error: str = "") -> tuple[BillLayout, int]:
     try:
         best = (0, "", 0)  # (header words matched, section, page)
         scanned: list[int] = []
-        pages_texts = ((p, [" ".join(w[2] for w in words) for words in page_lines(doc[p])])
-                       for p in range(doc.page_count))
+        pages_texts = ((p, page_texts(doc[p])) for p in range(doc.page_count))
         for p, texts in _then_ocr(doc, pages_texts, scanned):
             for at in range(len(texts)):
                 for bill in BILL_LAYOUTS:
@@ -427,8 +460,7 @@ def _then_ocr(doc, pages_texts, scanned: list[int]):
     if not ocr_available():
         return
     for p in scanned[:MAX_OCR_IDENTIFY_PAGES]:
-        page = doc[p]  # one page object: the OCR text page refers to it
-        texts = [" ".join(w[2] for w in words) for words in page_lines(page, ocr_textpage(page))]
+        texts = ocr_page_texts(doc[p])
         if texts:
             yield p, texts
 
