@@ -18,6 +18,8 @@ from raybench.harness.independent.holdout2 import HOLDOUT2
 from raybench.harness.independent.holdout3 import CUCM_COLS, HOLDOUT3
 from raybench.harness.independent.score import FIELDS
 
+from heldout_helpers import assert_written_deterministically, options, read_text, starts, utc
+
 CHICAGO = ZoneInfo("America/Chicago")
 DAMAGED = {"hold3_03_spr_tab.txt": 2, "hold3_11_cucm_damaged.csv": 4}
 """Files with records damaged on purpose, and how many."""
@@ -30,24 +32,8 @@ def held(tmp_path_factory):
     return out, docs
 
 
-def _utc(iso: str) -> datetime:
-    return datetime.fromisoformat(iso.replace("Z", "+00:00"))
-
-
-def _options(v) -> list:
-    return v if isinstance(v, list) else [v]
-
-
-def _starts(t: dict) -> list[datetime]:
-    return [_utc(s) for s in _options(t["fields"]["start_utc"])]
-
-
 def _local(text: str, fmt: str) -> datetime:
     return datetime.strptime(text, fmt).replace(tzinfo=CHICAGO).astimezone(timezone.utc)
-
-
-def _text(out, name: str, encoding: str = "utf-8") -> str:
-    return (out / name).read_bytes().decode(encoding)
 
 
 def _stored(docs, name):
@@ -70,12 +56,7 @@ def test_the_group_is_apart_from_the_others(held):
 
 def test_written_deterministically(tmp_path, held):
     out, _ = held
-    write_set(str(tmp_path / "again"), seed=0, group="holdout3")
-    for s in HOLDOUT3:
-        for suffix in ("", ".truth.json"):
-            assert (tmp_path / "again" / (s.name + suffix)).read_bytes() == (out / (s.name + suffix)).read_bytes()
-    write_set(str(tmp_path / "s1"), seed=1, group="holdout3", only=["hold3_07_2n_gsm.txt"])
-    assert (tmp_path / "s1" / "hold3_07_2n_gsm.txt").read_bytes() != (out / "hold3_07_2n_gsm.txt").read_bytes()
+    assert_written_deterministically(tmp_path, out, "holdout3", HOLDOUT3, "hold3_07_2n_gsm.txt")
 
 
 def test_truth_documents_are_well_formed(held):
@@ -89,10 +70,10 @@ def test_truth_documents_are_well_formed(held):
         for t in truth:
             assert set(t["fields"]) == set(FIELDS) and t["expect"] in ("store", "quarantine")
             assert (t["why"] is None) == (t["expect"] == "store")
-            for s in _options(t["fields"]["start_utc"]):
-                assert s.endswith("Z") and _utc(s).year == 2024, (d["file"], s)
+            for s in options(t["fields"]["start_utc"]):
+                assert s.endswith("Z") and utc(s).year == 2024, (d["file"], s)
             for f in ("record_type", "direction", "caller", "callee"):
-                assert _options(t["fields"][f]), (d["file"], f)
+                assert options(t["fields"][f]), (d["file"], f)
         bad = DAMAGED.get(d["file"], 0)
         assert d["expected_quarantined"] == bad
         assert d["expected_status"] == ("suspect" if bad > 0.05 * d["records"] else "ok"), d["file"]
@@ -107,11 +88,11 @@ def test_att_dialed_digits_on_a_second_line(held):
     multi = 0
     for r, t in zip(rows, docs["hold3_01_att_dialed.csv"]["truth"], strict=True):
         assert len(r) == 11
-        assert _starts(t) == [datetime.strptime(f"{r[1]} {r[2]}", "%m/%d/%Y %H:%M:%S").replace(tzinfo=timezone.utc)]
+        assert starts(t) == [datetime.strptime(f"{r[1]} {r[2]}", "%m/%d/%Y %H:%M:%S").replace(tzinfo=timezone.utc)]
         first = r[5].split("\n")[0]
         multi += "\n" in r[5]
-        assert "+1" + first in _options(t["fields"]["caller"])
-        assert "+1" + r[6] in _options(t["fields"]["callee"])
+        assert "+1" + first in options(t["fields"]["caller"])
+        assert "+1" + r[6] in options(t["fields"]["callee"])
         m, s = (int(x) for x in r[4].split(":"))
         if "Voice" in r[9]:
             assert t["fields"]["duration_s"] == 60 * m + s
@@ -130,9 +111,9 @@ def test_tmobile_utf16_le_with_bom(held):
     truth = docs["hold3_02_tmo_utf16.csv"]["truth"]
     assert lines[-3] == f"Total Records: {len(truth)}"
     for r, t in zip(rows, truth, strict=True):
-        assert _starts(t) == [datetime.strptime(f"{r[1]} {r[2]}", "%Y/%m/%d %H:%M:%S").replace(tzinfo=timezone.utc)]
+        assert starts(t) == [datetime.strptime(f"{r[1]} {r[2]}", "%Y/%m/%d %H:%M:%S").replace(tzinfo=timezone.utc)]
         m, s = (int(x) for x in r[5].split(":"))
-        assert (60 * m + s) in _options(t["fields"]["duration_s"])
+        assert (60 * m + s) in options(t["fields"]["duration_s"])
         for written, want in ((r[3], t["fields"]["caller"]), (r[4], t["fields"]["callee"])):
             digits = re.sub(r"\D", "", written)
             assert want == "+" + (digits if len(digits) == 11 else "1" + digits)
@@ -140,7 +121,7 @@ def test_tmobile_utf16_le_with_bom(held):
 
 def test_sprint_tab_local_iso_two_cut(held):
     out, docs = held
-    lines = _text(out, "hold3_03_spr_tab.txt").split("\n")[:-1]
+    lines = read_text(out, "hold3_03_spr_tab.txt").split("\n")[:-1]
     assert lines[0].split("\t")[3] == "Mobile Role"
     truth = docs["hold3_03_spr_tab.txt"]["truth"]
     cut = 0
@@ -151,7 +132,7 @@ def test_sprint_tab_local_iso_two_cut(held):
             assert len(r) < 11 and t["why"] == "truncated record"
             continue
         assert len(r) == 11 and re.fullmatch(r"\d{3}\.555\.01\d\d", r[0])
-        assert _starts(t) == [_local(r[4], "%Y-%m-%d %H:%M:%S")]
+        assert starts(t) == [_local(r[4], "%Y-%m-%d %H:%M:%S")]
         assert t["fields"]["duration_s"] == int(r[6])
         assert r[3] in ("Originating", "Terminating", "Routed")
     assert cut == 2
@@ -159,75 +140,75 @@ def test_sprint_tab_local_iso_two_cut(held):
 
 def test_verizon_voice_text_data_and_a_second_header(held):
     out, docs = held
-    rows = list(csv.reader(io.StringIO(_text(out, "hold3_04_vzw_mixed.csv"))))
+    rows = list(csv.reader(io.StringIO(read_text(out, "hold3_04_vzw_mixed.csv"))))
     heads = [k for k, r in enumerate(rows) if r[0] == "Date"]
     assert heads[0] == 0 and len(heads) == 2 and 10 < heads[1] < len(rows) - 10
     recs = [r for r in rows if r[0] != "Date"]
     kinds = {r[5] for r in recs}
     assert kinds == {"Voice", "Text", "Data"}
     for r, t in zip(recs, docs["hold3_04_vzw_mixed.csv"]["truth"], strict=True):
-        assert _starts(t) == [_local(f"{r[0]} {r[1]}", "%Y-%m-%d %I:%M %p")]
+        assert starts(t) == [_local(f"{r[0]} {r[1]}", "%Y-%m-%d %I:%M %p")]
         rt = t["fields"]["record_type"]
         assert rt == {"Voice": "voice", "Text": "sms", "Data": "data"}[r[5]]
         if r[5] == "Voice":
             assert r[7] == "min" and t["fields"]["duration_s"] == 60 * int(r[6])
         if r[5] == "Data":
-            assert r[7] == "KB" and r[3] == "" and None in _options(t["fields"]["callee"])
+            assert r[7] == "KB" and r[3] == "" and None in options(t["fields"]["callee"])
 
 
 def test_asterisk_userfield_over_two_lines(held):
     out, docs = held
-    text = _text(out, "hold3_05_ast_multiline.csv")
+    text = read_text(out, "hold3_05_ast_multiline.csv")
     rows = list(csv.reader(io.StringIO(text, newline="")))
     truth = docs["hold3_05_ast_multiline.csv"]["truth"]
     assert {len(r) for r in rows} == {18} and len(text.split("\n")) - 1 > len(rows)
     assert sum("\n" in r[17] for r in rows) >= 3
     for r, t in zip(rows, truth, strict=True):
-        assert _starts(t) == [_local(r[9], "%Y-%m-%d %H:%M:%S")]
-        assert int(r[16].split(".")[0]) == int(_starts(t)[0].timestamp())
-        assert int(r[13]) in _options(t["fields"]["duration_s"]) and int(r[12]) in _options(t["fields"]["duration_s"])
-        assert r[1] in _options(t["fields"]["caller"]) and r[2] in _options(t["fields"]["callee"])
+        assert starts(t) == [_local(r[9], "%Y-%m-%d %H:%M:%S")]
+        assert int(r[16].split(".")[0]) == int(starts(t)[0].timestamp())
+        assert int(r[13]) in options(t["fields"]["duration_s"]) and int(r[12]) in options(t["fields"]["duration_s"])
+        assert r[1] in options(t["fields"]["caller"]) and r[2] in options(t["fields"]["callee"])
 
 
 def test_freeswitch_epoch_and_billmsec(held):
     out, docs = held
-    rows = list(csv.reader(io.StringIO(_text(out, "hold3_06_fs_epochms.csv"))))
+    rows = list(csv.reader(io.StringIO(read_text(out, "hold3_06_fs_epochms.csv"))))
     assert {len(r) for r in rows} == {9}
     for r, t in zip(rows, docs["hold3_06_fs_epochms.csv"]["truth"], strict=True):
-        assert _starts(t) == [datetime.fromtimestamp(int(r[4]), timezone.utc)]
+        assert starts(t) == [datetime.fromtimestamp(int(r[4]), timezone.utc)]
         assert r[1] == "inbound" and (r[5] == "0") == (r[7] == "0")
-        assert int(r[7]) // 1000 in _options(t["fields"]["duration_s"])
+        assert int(r[7]) // 1000 in options(t["fields"]["duration_s"])
 
 
 def test_2n_gateway_columns(held):
     out, docs = held
-    lines = _text(out, "hold3_07_2n_gsm.txt").split("\r\n")[:-1]
+    lines = read_text(out, "hold3_07_2n_gsm.txt").split("\r\n")[:-1]
     assert lines[0].split()[:4] == ["Date", "Time", "Type", "Cause"]
     failed = 0
     for x, t in zip(lines[1:], docs["hold3_07_2n_gsm.txt"]["truth"], strict=True):
         r = x.split()
         assert len(r) == 8 and r[2] in ("I-OK", "O-OK", "O-FD")
-        assert _starts(t) == [_local(f"{r[0]} {r[1]}", "%d.%m.%Y %H:%M:%S")]
+        assert starts(t) == [_local(f"{r[0]} {r[1]}", "%d.%m.%Y %H:%M:%S")]
         if r[2] == "O-FD":
             failed += 1
-            assert r[7].isalpha() and 0 in _options(t["fields"]["duration_s"])
+            assert r[7].isalpha() and 0 in options(t["fields"]["duration_s"])
         else:
             m, s = (int(v) for v in r[7].split(":"))
             assert len(r[7]) == 6 and t["fields"]["duration_s"] == 60 * m + s
         side = "caller" if r[2] == "I-OK" else "callee"
-        assert r[4] in _options(t["fields"][side]) or "+" + r[4] in _options(t["fields"][side])
+        assert r[4] in options(t["fields"][side]) or "+" + r[4] in options(t["fields"][side])
     assert failed >= 1
 
 
 def test_telenor_extract(held):
     out, docs = held
-    rows = list(csv.reader(io.StringIO(_text(out, "hold3_08_telenor.csv"))))
+    rows = list(csv.reader(io.StringIO(read_text(out, "hold3_08_telenor.csv"))))
     assert rows[0][:2] == ["B_PARTY", "A_PARTY"]
     for r, t in zip(rows[1:], docs["hold3_08_telenor.csv"]["truth"], strict=True):
         naive = datetime.strptime(f"{r[4]} {r[5]}", "%Y%m%d %H%M%S")
-        assert _starts(t) == [naive.replace(tzinfo=timezone.utc), naive.replace(tzinfo=CHICAGO).astimezone(
+        assert starts(t) == [naive.replace(tzinfo=timezone.utc), naive.replace(tzinfo=CHICAGO).astimezone(
             timezone.utc)]
-        assert r[1] in _options(t["fields"]["caller"]) and r[0] in _options(t["fields"]["callee"])
+        assert r[1] in options(t["fields"]["caller"]) and r[0] in options(t["fields"]["callee"])
         assert re.fullmatch(r"\d{3}[ABC]", r[3]) and t["fields"]["cell_id"] == r[3]
         assert t["fields"]["record_type"] == ("sms" if r[6].startswith("SMS") else "voice")
 
@@ -242,19 +223,19 @@ def test_cdrstats_trailing_comma_cp1252(held):
         assert x.endswith(",") and ", " in x
         r = x[:-1].split(", ")
         assert len(r) == 8
-        assert _starts(t) == [_local(r[3], "%Y-%m-%d %H:%M:%S")]
-        assert int(r[5]) in _options(t["fields"]["duration_s"]) and r[2] in _options(t["fields"]["callee"])
+        assert starts(t) == [_local(r[3], "%Y-%m-%d %H:%M:%S")]
+        assert int(r[5]) in options(t["fields"]["duration_s"]) and r[2] in options(t["fields"]["callee"])
     assert any(", 011" in x for x in lines)
 
 
 def test_telco_report_tenths_of_minutes(held):
     out, docs = held
-    lines = _text(out, "hold3_10_fix_npa.txt").split("\n")[:-1]
+    lines = read_text(out, "hold3_10_fix_npa.txt").split("\n")[:-1]
     recs = [x for x in lines if re.match(r"2024\d{4}  \d{4}  ", x)]
     truth = docs["hold3_10_fix_npa.txt"]["truth"]
     assert len(recs) == len(truth) and lines[-1] == "END OF REPORT"
     for x, t in zip(recs, truth, strict=True):
-        assert _starts(t) == [_local(x[:14], "%Y%m%d  %H%M")]
+        assert starts(t) == [_local(x[:14], "%Y%m%d  %H%M")]
         npa, nxx, line = x[16:19], x[20:23], x[24:28]
         assert t["fields"]["callee"] == f"+1{npa}{nxx}{line}"
         minutes = x[48:54]
@@ -263,7 +244,7 @@ def test_telco_report_tenths_of_minutes(held):
 
 def test_cucm_damaged_rows(held):
     out, docs = held
-    lines = _text(out, "hold3_11_cucm_damaged.csv").split("\n")[:-1]
+    lines = read_text(out, "hold3_11_cucm_damaged.csv").split("\n")[:-1]
     assert lines[0] == ",".join(c for c, _ in CUCM_COLS) and lines[1].endswith("UNIQUEIDENTIFIER")
     truth = docs["hold3_11_cucm_damaged.csv"]["truth"]
     assert len(lines) - 2 == len(truth)
@@ -272,5 +253,5 @@ def test_cucm_damaged_rows(held):
             assert x.count('"') % 2 == 1 or len(x.split(",")) < len(CUCM_COLS)
             continue
         r = next(csv.reader([x]))
-        assert len(r) == len(CUCM_COLS) and _starts(t) == [datetime.fromtimestamp(int(r[3]), timezone.utc)]
+        assert len(r) == len(CUCM_COLS) and starts(t) == [datetime.fromtimestamp(int(r[3]), timezone.utc)]
         assert int(r[11]) == t["fields"]["duration_s"] and (r[7] == "0") == (r[11] == "0")

@@ -16,6 +16,8 @@ from raybench.harness.independent import FILES, write_set
 from raybench.harness.independent.holdout import CUCM_COLUMNS, HOLDOUT, MONTHS, excel_general
 from raybench.harness.independent.score import FIELDS
 
+from heldout_helpers import assert_written_deterministically, options, utc
+
 CHICAGO = ZoneInfo("America/Chicago")
 PACIFIC = ZoneInfo("America/Los_Angeles")
 
@@ -25,14 +27,6 @@ def held(tmp_path_factory):
     out = tmp_path_factory.mktemp("holdout")
     docs = {d["file"]: d for d in write_set(str(out), seed=0, group="holdout")}
     return out, docs
-
-
-def _utc(iso: str) -> datetime:
-    return datetime.fromisoformat(iso.replace("Z", "+00:00"))
-
-
-def _options(v) -> list:
-    return v if isinstance(v, list) else [v]
 
 
 def test_the_group_is_apart_from_the_26(held):
@@ -52,12 +46,7 @@ def test_the_group_is_apart_from_the_26(held):
 
 def test_written_deterministically(tmp_path, held):
     out, _ = held
-    write_set(str(tmp_path / "again"), seed=0, group="holdout")
-    for s in HOLDOUT:
-        for suffix in ("", ".truth.json"):
-            assert (tmp_path / "again" / (s.name + suffix)).read_bytes() == (out / (s.name + suffix)).read_bytes()
-    write_set(str(tmp_path / "s1"), seed=1, group="holdout", only=["hold_06_ast_pacific.csv"])
-    assert (tmp_path / "s1" / "hold_06_ast_pacific.csv").read_bytes() != (out / "hold_06_ast_pacific.csv").read_bytes()
+    assert_written_deterministically(tmp_path, out, "holdout", HOLDOUT, "hold_06_ast_pacific.csv")
 
 
 def test_truth_documents_are_well_formed(held):
@@ -70,10 +59,10 @@ def test_truth_documents_are_well_formed(held):
         assert None not in keys and len(set(keys)) == len(keys), d["file"]
         for t in truth:
             assert set(t["fields"]) == set(FIELDS) and t["expect"] in ("store", "quarantine", "either")
-            assert t["fields"]["start_utc"].endswith("Z") and _utc(t["fields"]["start_utc"]).year == 2024
+            assert t["fields"]["start_utc"].endswith("Z") and utc(t["fields"]["start_utc"]).year == 2024
             assert (t["why"] is None) == (t["expect"] == "store"), (d["file"], t)
             for f in ("record_type", "direction"):
-                assert _options(t["fields"][f]), (d["file"], f)
+                assert options(t["fields"][f]), (d["file"], f)
         assert d["expected_status"] == "ok"  # no file of the group is meant to be suspect
     assert sum(d["expected_quarantined"] for d in docs.values()) == 1
 
@@ -90,12 +79,12 @@ def test_month_names_footers_padded_and_header_per_page(held):
         day, mon, year = r[1].split("-")
         hh, mm, ss = (int(x) for x in r[2].split(":"))
         start = datetime(int(year), MONTHS.index(mon) + 1, int(day), hh, mm, ss, tzinfo=timezone.utc)
-        assert _utc(t["fields"]["start_utc"]) == start
+        assert utc(t["fields"]["start_utc"]) == start
         m, s = (int(x) for x in r[4].split(":"))
         if "Voice" in r[9] or "VoLTE" in r[9] or "VoWiFi" in r[9]:
             assert t["fields"]["duration_s"] == 60 * m + s
         unusual = r[9] not in ("MO Voice", "MT Voice", "CFU Voice", "MO SMS", "MT SMS")
-        assert ("unknown" in _options(t["fields"]["direction"])) == unusual
+        assert ("unknown" in options(t["fields"]["direction"])) == unusual
 
 
 def test_spreadsheet_round_trip(held):
@@ -107,11 +96,11 @@ def test_spreadsheet_round_trip(held):
         date, clock = r[1].split()
         assert not re.search(r"(^|/| )0\d", r[1]) and len(date.split("/")[2]) == 2 and clock.count(":") == 1
         start = datetime.strptime(r[1], "%m/%d/%y %H:%M").replace(tzinfo=timezone.utc)
-        assert _utc(t["fields"]["start_utc"]) == start
+        assert utc(t["fields"]["start_utc"]) == start
         for written, want in ((r[2], t["fields"]["caller"]), (r[3], t["fields"]["callee"])):
-            assert written in _options(want)  # what the spreadsheet left is accepted as given
+            assert written in options(want)  # what the spreadsheet left is accepted as given
             if written.isdigit() and len(written) == 11:
-                assert "+" + written in _options(want)
+                assert "+" + written in options(want)
         assert t["fields"]["imsi"][1] == r[5] and len(t["fields"]["imsi"][0]) == 15
 
 
@@ -124,7 +113,7 @@ def test_verizon_cp1252_tab_decimal_minutes(held):
     rows = [x.split("\t") for x in raw.decode("cp1252").split("\r\n") if x][1:]
     for r, t in zip(rows, docs["hold_03_vzw_tab.txt"]["truth"], strict=True):
         local = datetime.strptime(f"{r[0]} {r[1].upper()}", "%Y-%m-%d %I:%M%p").replace(tzinfo=CHICAGO)
-        assert local.astimezone(timezone.utc) == _utc(t["fields"]["start_utc"])
+        assert local.astimezone(timezone.utc) == utc(t["fields"]["start_utc"])
         assert re.fullmatch(r"\d+\.\d", r[6]) and t["fields"]["duration_s"] == round(float(r[6]) * 60)
         assert t["fields"]["duration_s"] % 6 == 0
 
@@ -137,11 +126,11 @@ def test_sprint_utf16_big_endian(held):
     assert rows[0][3] == "M_R" and {len(r) for r in rows} == {11}
     for r, t in zip(rows[1:], docs["hold_04_spr_utf16be.txt"]["truth"], strict=True):
         local = datetime.strptime(r[4], "%m/%d/%Y %I:%M:%S %p").replace(tzinfo=CHICAGO)
-        assert local.astimezone(timezone.utc) == _utc(t["fields"]["start_utc"])
+        assert local.astimezone(timezone.utc) == utc(t["fields"]["start_utc"])
         h, m, s = (int(x) for x in r[6].split(":"))
-        assert 3600 * h + 60 * m + s in _options(t["fields"]["duration_s"])
+        assert 3600 * h + 60 * m + s in options(t["fields"]["duration_s"])
         assert r[0].endswith(".0") and r[3] in ("1", "2", "3")
-        assert "+1" + r[0][:-2] in _options(t["fields"]["caller"])
+        assert "+1" + r[0][:-2] in options(t["fields"]["caller"])
 
 
 def test_r2d2_gateway(held):
@@ -150,14 +139,14 @@ def test_r2d2_gateway(held):
     assert {len(r) for r in rows} == {23}
     for r, t in zip(rows, docs["hold_05_gw_r2d2.cdr"]["truth"], strict=True):
         local = datetime.strptime(f"{r[0]} {r[1]}", "%d-%m-%Y %H:%M:%S").replace(tzinfo=CHICAGO)
-        assert local.astimezone(timezone.utc) == _utc(t["fields"]["start_utc"])
+        assert local.astimezone(timezone.utc) == utc(t["fields"]["start_utc"])
         assert r[17] == "20801" and r[13].startswith("20801")
         if r[14] == "VOICE_CALL":
-            assert int(r[5]) // 1000 in _options(t["fields"]["duration_s"])
+            assert int(r[5]) // 1000 in options(t["fields"]["duration_s"])
         far = r[3] if r[15] == "OUTGOING" else r[4]
         sim = r[4] if r[15] == "OUTGOING" else r[3]
         assert sim.startswith("8933") and len(sim) == 20
-        assert "+33" + far[-9:] in _options(t["fields"]["callee" if r[15] == "OUTGOING" else "caller"])
+        assert "+33" + far[-9:] in options(t["fields"]["callee" if r[15] == "OUTGOING" else "caller"])
 
 
 def test_asterisk_pacific_nuls_and_the_cut_end(held):
@@ -169,7 +158,7 @@ def test_asterisk_pacific_nuls_and_the_cut_end(held):
     assert len(lines) == len(truth)
     for r, t in zip(csv.reader(lines[:-1]), truth[:-1], strict=True):
         local = datetime.strptime(r[9], "%Y-%m-%d %H:%M:%S").replace(tzinfo=PACIFIC)
-        assert int(r[16].split(".")[0]) == int(local.timestamp()) == int(_utc(t["fields"]["start_utc"]).timestamp())
+        assert int(r[16].split(".")[0]) == int(local.timestamp()) == int(utc(t["fields"]["start_utc"]).timestamp())
         assert local.utcoffset() == timedelta(hours=-7)
     assert truth[-1]["expect"] == "quarantine" and lines[-1].count('"') % 2 == 1
 
@@ -186,7 +175,7 @@ def test_freeswitch_snom_raw_quotes(held):
         assert x.count('", "') == 1
         if i not in broken:
             r = next(csv.reader([x.replace('", "', '","')]))
-            assert len(r) == 20 and r[1] in _options(truth[i]["fields"]["caller"])
+            assert len(r) == 20 and r[1] in options(truth[i]["fields"]["caller"])
     assert any(t["fields"]["caller"] == "anonymous" for t in truth)
     assert any(t["fields"]["caller"] in ("alice", "bob.smith", "carol_w") for t in truth)
 
@@ -201,7 +190,7 @@ def test_smdr_fixed_columns(held):
         day, mon, yy = x[7:16].split("-")
         local = datetime(2000 + int(yy), MONTHS.index(mon.title()) + 1, int(day),
                          *(int(v) for v in x[18:26].split(":")), tzinfo=CHICAGO)
-        assert local.astimezone(timezone.utc) == _utc(t["fields"]["start_utc"])
+        assert local.astimezone(timezone.utc) == utc(t["fields"]["start_utc"])
         h, m, s = (int(v) for v in x[64:72].split(":"))
         assert t["fields"]["duration_s"] == 3600 * h + 60 * m + s
         assert x[-2:] in ("OG", "IN", "IC")
@@ -216,8 +205,8 @@ def test_att_landline_banner_and_decimals(held):
     recs = [r for r in rows[header + 1:] if r and r[0].isdigit()]
     for r, t in zip(recs, docs["hold_09_att_landline.csv"]["truth"], strict=True):
         start = datetime.strptime(r[1], "%d-%b-%y %I:%M:%S %p").replace(tzinfo=timezone.utc)
-        assert _utc(t["fields"]["start_utc"]) == start
-        assert int(float(r[4])) in _options(t["fields"]["duration_s"])
+        assert utc(t["fields"]["start_utc"]) == start
+        assert int(float(r[4])) in options(t["fields"]["duration_s"])
         assert t["fields"]["caller"] == "+" + r[2][:-2]
 
 
@@ -240,11 +229,11 @@ def test_cucm_resaved(held):
     sci = 0
     for r, t in zip(rows[2:], docs["hold_11_cucm_resaved.csv"]["truth"], strict=True):
         start = int(r[col["dateTimeOrigination"]])
-        assert _utc(t["fields"]["start_utc"]) == datetime.fromtimestamp(start, timezone.utc)
+        assert utc(t["fields"]["start_utc"]) == datetime.fromtimestamp(start, timezone.utc)
         assert int(r[col["duration"]]) == t["fields"]["duration_s"]
         assert (r[col["dateTimeConnect"]] == "0") == (r[col["duration"]] == "0")
         called = r[col["finalCalledPartyNumber"]]
-        assert called in _options(t["fields"]["callee"])
+        assert called in options(t["fields"]["callee"])
         sci += "E+11" in called
         assert int(r[col["origIpAddr"]]).to_bytes(4, "little", signed=True)[:2] == bytes((10, 30))
     assert sci >= 3
@@ -260,7 +249,7 @@ def test_tmobile_pages(held):
     codes = {r[0] for r in recs}
     assert {"ssActionRecord", "mSOriginating"} <= codes and codes & {"roamingRecord", "termCAMELRecord"}
     for r, t in zip(recs, docs["hold_12_tmo_pages.txt"]["truth"], strict=True):
-        assert _utc(t["fields"]["start_utc"]) == datetime.strptime(r[1], "%Y-%m-%dT%H:%M:%SZ").replace(
+        assert utc(t["fields"]["start_utc"]) == datetime.strptime(r[1], "%Y-%m-%dT%H:%M:%SZ").replace(
             tzinfo=timezone.utc)
         h, m, s = (int(v) for v in r[4].split(":"))
-        assert 3600 * h + 60 * m + s in _options(t["fields"]["duration_s"]) and len(r[4]) == 8
+        assert 3600 * h + 60 * m + s in options(t["fields"]["duration_s"]) and len(r[4]) == 8
