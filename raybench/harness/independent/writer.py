@@ -159,6 +159,9 @@ def _damage(draft: Draft, spec: FileSpec, rng: random.Random) -> set[int]:
 
 
 def _encode(draft: Draft, spec: FileSpec, foreign: set[int]) -> bytes:
+    payload = getattr(draft, "payload", None)  # a workbook (holdout4.Workbook): its bytes as written
+    if payload is not None:
+        return payload
     ends = [spec.newline] * len(draft.lines)
     if ends and not draft.trailing_newline:
         ends[-1] = ""
@@ -194,10 +197,11 @@ def write_file(spec: FileSpec, out_dir: str, seed: int) -> dict:
     return doc
 
 
-GROUPS = ("main", "holdout", "holdout2", "holdout3")
+GROUPS = ("main", "holdout", "holdout2", "holdout3", "holdout4")
 """``main``: :data:`FILES`; ``holdout``: :data:`raybench.harness.independent.holdout.HOLDOUT`; ``holdout2``:
 :data:`raybench.harness.independent.holdout2.HOLDOUT2`; ``holdout3``:
-:data:`raybench.harness.independent.holdout3.HOLDOUT3`."""
+:data:`raybench.harness.independent.holdout3.HOLDOUT3`; ``holdout4``:
+:data:`raybench.harness.independent.holdout4.HOLDOUT4`."""
 
 
 def group_specs(group: str = "main") -> tuple[FileSpec, ...]:
@@ -216,6 +220,10 @@ def group_specs(group: str = "main") -> tuple[FileSpec, ...]:
         from raybench.harness.independent.holdout3 import HOLDOUT3
 
         return HOLDOUT3
+    if group == "holdout4":
+        from raybench.harness.independent.holdout4 import HOLDOUT4
+
+        return HOLDOUT4
     raise ValueError(f"unknown group {group!r} (expected one of {', '.join(GROUPS)})")
 
 
@@ -224,7 +232,8 @@ def write_set(out_dir: str, seed: int = 0, only: list[str] | None = None, group:
 
     Args:
         group: ``main`` (the 26 files), ``holdout`` (the held-out group, :mod:`.holdout`) or ``holdout2`` (the
-            second held-out group, :mod:`.holdout2`) or ``holdout3`` (the third, :mod:`.holdout3`).
+            second held-out group, :mod:`.holdout2`) or ``holdout3`` (the third, :mod:`.holdout3`) or
+            ``holdout4`` (the fourth, :mod:`.holdout4`).
 
     Returns:
         The truth documents, one per file (also in ``<file>.truth.json``; ``manifest.json`` lists them).
