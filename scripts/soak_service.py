@@ -7,7 +7,11 @@ process's PSS slope after warm-up (issue 17).
 
 Generates ``--jobs`` small AT&T files of ``--rows`` records and ``--large`` files of ``--large-rows``,
 starts ``raybench serve`` (embedded Ray), and submits them ``--concurrent`` at a time (a large one every
-``jobs / (large + 1)`` small ones), listing the job table (``GET /v1/jobs``) between them. Every
+``jobs / (large + 1)`` small ones), listing the job table (``GET /v1/jobs``) between them. Beside the
+jobs, one client thread asks the named queries (``GET /v1/calls``, ``/v1/contacts/{number}``, shared
+contacts, timeline, cell calls, counts; numbers and a cell taken from the first small file) in turn, one
+every ``--query-every`` seconds, while the jobs write; their latency (client side, p50/p95/p99 per
+query) is reported. Every
 ``--interval`` seconds it records, per process of the service's tree (the service, Ray's own processes,
 the runner and worker actors, by their command line), the PSS and the number of jobs done so far. After
 the first ``--warmup`` share of the jobs, a least-squares line of each process's PSS against jobs done
@@ -76,6 +80,59 @@ class Sampler(threading.Thread):
             self.stop.wait(self.interval_s)
 
 
+class Asker(threading.Thread):
+    """Asks the service's named queries in turn, one every ``every_s``, and keeps each one's latency."""
+
+    def __init__(self, url: str, every_s: float, number: str, other: str, cell: str, day: str):
+        super().__init__(daemon=True)
+        self.url, self.every_s = url, every_s
+        self.routes = [("calls", "/v1/calls", {"number": number}),
+                       ("top-contacts", f"/v1/contacts/{number}", {}),
+                       ("shared-contacts", f"/v1/contacts/{number}/shared/{other}", {}),
+                       ("timeline", f"/v1/timeline/{number}", {"day": day}),
+                       ("cell", f"/v1/cells/{cell}/calls", {"limit": 100}),
+                       ("counts", "/v1/counts", {})]
+        self.latency_s: dict[str, list[float]] = {name: [] for name, _, _ in self.routes}
+        self.errors: dict[str, int] = {}
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        from raybench.errors import ServiceError
+        from raybench.service.client import ServiceClient
+
+        i = 0
+        with ServiceClient(self.url) as client:
+            while not self.stop.wait(self.every_s):
+                name, url, params = self.routes[i % len(self.routes)]
+                i += 1
+                t = time.perf_counter()
+                try:
+                    client.call("GET", url, params=params)
+                except ServiceError as exc:
+                    self.errors[f"{name}: {exc}"[:120]] = self.errors.get(f"{name}: {exc}"[:120], 0) + 1
+                    continue
+                self.latency_s[name].append(time.perf_counter() - t)
+
+    def figures(self) -> dict:
+        from raybench.metrics.stats import percentiles
+
+        return {name: {"calls": len(v), **({k: round(1000 * x, 1) for k, x in percentiles(v).items()} if v else {})}
+                for name, v in self.latency_s.items()}
+
+
+def _query_subjects(path: str) -> tuple[str, str, str, str]:
+    """A number, a second number, a cell and a day (of the first record) from a generated AT&T file."""
+    import csv
+
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    first = rows[0]
+    number = first["Originating Number"].split()[0]
+    other = next(r["Terminating Number"].split()[0] for r in rows if r["Terminating Number"].split()[0] != number)
+    month, day, year = first["Conn. Date"].split("/")
+    return number, other, first["Cell ID"], f"{year}-{month}-{day}"
+
+
 def slopes(samples: dict[str, list[tuple[float, int, int]]], warm_jobs: int) -> dict[str, dict]:
     """Per process: PSS at the end of warm-up, its least-squares slope in bytes per 1,000 jobs after it,
     that slope as a share of the warm-up PSS, and whether that passes :data:`LEAK_SHARE_PER_1000`."""
@@ -105,6 +162,7 @@ def main() -> int:
     ap.add_argument("--large-rows", type=int, default=200_000)
     ap.add_argument("--concurrent", type=int, default=10)
     ap.add_argument("--interval", type=float, default=1.0)
+    ap.add_argument("--query-every", type=float, default=0.5, help="seconds between two named queries")
     ap.add_argument("--warmup", type=float, default=0.2, help="share of the jobs before the slope is taken")
     ap.add_argument("--out", default=None)
     ap.add_argument("--plot", default=None, help="PNG of PSS against jobs done, per process")
@@ -146,6 +204,8 @@ def main() -> int:
 
     sampler = Sampler(svc.proc.pid, args.interval, jobs_done)
     sampler.start()
+    asker = Asker(svc.url, args.query_every, *_query_subjects(small[0]))
+    asker.start()
     t0 = time.monotonic()
     statuses: dict[str, int] = {}
     list_calls, list_s = 0, 0.0
@@ -163,7 +223,9 @@ def main() -> int:
             print(f"  {done_count[0]} jobs done, {time.monotonic() - t0:.0f} s", flush=True)
     finally:
         sampler.stop.set()
+        asker.stop.set()
         sampler.join(10)
+        asker.join(70)
         svc.stop()
     wall_s = time.monotonic() - t0
     con = duckdb.connect(svc.db, read_only=True)
@@ -179,11 +241,15 @@ def main() -> int:
            "rows_quarantined": quarantined, "rows_expected": expected,
            "accounting_exact": n == distinct and n + quarantined == expected,
            "status_query_mean_s": round(list_s / max(1, list_calls), 4), "warmup_jobs": warm_jobs,
+           "named_queries_ms": asker.figures(), "named_query_errors": asker.errors,
            "per_process": figures, "leaking": leaking, "load_1m_end": os.getloadavg()[0],
            "samples": {k: v for k, v in sampler.samples.items()}}
     print(f"{done_count[0]} of {out['jobs']} jobs done in {wall_s:.0f} s ({out['jobs_per_min']} jobs/min), "
           f"statuses {statuses}; rows {n} stored ({distinct} distinct) + {quarantined} quarantined of {expected}: "
           f"accounting {'exact' if out['accounting_exact'] else 'WRONG'}")
+    print("named queries while the jobs wrote (client side, ms): " + "; ".join(
+        f"{k} n={v['calls']} p50 {v.get('p50')} p95 {v.get('p95')} p99 {v.get('p99')}"
+        for k, v in out["named_queries_ms"].items()) + (f"; errors {asker.errors}" if asker.errors else ""))
     print(f"{'process':28}{'PSS after warm-up':>20}{'PSS last':>12}{'per 1,000 jobs':>16}{'share':>9}")
     for key, v in sorted(figures.items(), key=lambda kv: -kv[1]["pss_bytes_after_warmup"]):
         print(f"{key:28}{v['pss_bytes_after_warmup'] / 2**20:>17.1f} MiB{v['pss_bytes_last'] / 2**20:>8.1f} MiB"
@@ -209,7 +275,7 @@ def main() -> int:
         ax.legend(fontsize=7, ncol=2)
         fig.tight_layout()
         fig.savefig(args.plot, dpi=110)
-    return 0 if out["accounting_exact"] and not leaking else 1
+    return 0 if out["accounting_exact"] and not leaking and not asker.errors else 1
 
 
 if __name__ == "__main__":

@@ -121,6 +121,11 @@ class JobRunner:
         self._classifiers = None
         self.store = JobStore(self.config.jobs_db)
         self.con = _open_db(self.config.db)
+        # the named queries read through their own cursor of the writer's database (DuckDB's MVCC: they
+        # see what is committed, while the scheduling thread writes through self.con); one at a time
+        self._query_con = self.con.cursor()
+        self._query_con.execute("SET SESSION TimeZone = 'UTC'")
+        self._query_lock = threading.Lock()
         cpus = ray.cluster_resources().get("CPU", 1)
         n = self.config.workers or max(1, int(cpus) - 1)
         actor = ray.remote(ChunkWorker).options(num_cpus=self.config.worker_cpus, max_restarts=-1,
@@ -154,6 +159,30 @@ class JobRunner:
         from raybench.monitor.metrics import exposition
 
         return exposition()[0]
+
+    async def query(self, name: str, params: dict) -> dict:
+        """One named query (:func:`raybench.query.calls.run_query`) over the committed rows, answered by
+        this process, which holds the database's one writer (docs/service.md, "Queries").
+
+        Returns:
+            ``{"columns": [...], "rows": [{column: JSON value}], "query_s": seconds}``; or ``{"error":
+            one line}`` for a bad parameter (a :class:`raybench.errors.ConfigError`, naming it).
+        """
+        import asyncio
+
+        return await asyncio.to_thread(self._query, name, params)
+
+    def _query(self, name: str, params: dict) -> dict:
+        from raybench.errors import ConfigError
+        from raybench.query.calls import json_rows, run_query
+
+        t0 = time.perf_counter()
+        try:
+            with self._query_lock:
+                table = run_query(self._query_con, name, **params)
+        except ConfigError as exc:
+            return {"error": str(exc)}
+        return {"columns": table.column_names, "rows": json_rows(table), "query_s": time.perf_counter() - t0}
 
     def wake(self) -> None:
         """A job was submitted: look at the queue now."""
