@@ -74,6 +74,10 @@ RETRY_AFTER_QUEUE_FULL_S = 5
 READY_TIMEOUT_S = 5.0
 """Longest wait for the runner's answer to ``/readyz``."""
 
+RELEASE_AFTER_UPLOAD_BYTES = 1 << 20
+"""After an upload of this many bytes or more, the replica hands its free memory back
+(:func:`raybench.service.memory.release_memory`)."""
+
 QUERY_TIMEOUT_S = 60.0
 """Longest wait for the runner's answer to a named query (503 past it)."""
 
@@ -243,6 +247,10 @@ class Ingress:
             label = name or "upload"
             raise ApiError(422, f"{os.path.basename(label)}: {exc.reason}") from None
         rec = self.store.add_upload(upload_id(sha), sha, name, writer.size_bytes, path)
+        if writer.size_bytes >= RELEASE_AFTER_UPLOAD_BYTES:  # the body's blocks go back to the system
+            from raybench.service.memory import release_memory
+
+            await asyncio.to_thread(release_memory)
         return {"upload_id": rec["id"], "sha256": rec["sha256"], "bytes": rec["bytes"], "name": rec["name"]}
 
     @api.post("/v1/jobs", status_code=202)

@@ -55,6 +55,9 @@ SNAPSHOT_EVERY_S = 30.0
 DB_OPEN_WAIT_S = 60.0
 """How long a starting runner waits for a dying one to let go of the DuckDB file."""
 
+RELEASE_EVERY_S = 1.0
+"""Shortest time between two hand-backs of free memory in a chunk actor (:mod:`raybench.service.memory`)."""
+
 WORKER_TASK_RETRIES = 3
 """Ray's retries of a chunk whose actor died, before the runner quarantines it."""
 
@@ -67,13 +70,25 @@ class ChunkWorker:
 
         self.worker = IngestWorker({}, coordinator=None)
         self.worker.warm()
+        self._released_t = 0.0
 
     def pid(self) -> int:
         """This actor's process id (the runner waits for it: the actor is up, its models loaded)."""
         return os.getpid()
 
     def process(self, item: dict, layout):
-        """One chunk descriptor's rows (:func:`raybench.pipeline.worker.worker_schema`)."""
+        """One chunk descriptor's rows (:func:`raybench.pipeline.worker.worker_schema`).
+
+        The free memory of the chunk before this one is handed back to the system first (at most every
+        :data:`RELEASE_EVERY_S`; :func:`raybench.service.memory.release_memory`): a large job's buffers
+        must not stay with the actor for the jobs after it.
+        """
+        now = time.monotonic()
+        if now - self._released_t >= RELEASE_EVERY_S:
+            from raybench.service.memory import release_memory
+
+            self._released_t = now
+            release_memory()
         return self.worker.process(item, layout)
 
 
@@ -224,10 +239,14 @@ class JobRunner:
                     a.pending.clear()
         self._dispatch()
         busy |= self._collect()
+        ended = 0
         for a in list(self._active.values()):
             if a.in_flight == 0 and (a.cancelled or not a.pending):
                 self._cancel(a) if a.cancelled else self._finish(a)
-                busy = True
+                busy, ended = True, ended + 1
+        if ended:
+            a = None  # noqa: F841  (the last job's batches and plan go before the memory is handed back)
+            self._give_back()
         if self._dirty and not self._active and now - self._snapshot_t >= SNAPSHOT_EVERY_S:
             self._snapshot()
         return busy or bool(self._in_flight)
@@ -448,6 +467,14 @@ class JobRunner:
         except Exception:
             log.exception("runner: closing the sink of job %s", a.job)
         shutil.rmtree(a.staging, ignore_errors=True)
+
+    def _give_back(self) -> None:
+        """After a job ends: its Arrow batches and DuckDB's work memory back to the system
+        (:func:`raybench.service.memory.release_memory`; docs/service.md "Soak")."""
+        from raybench.service.memory import release_memory
+
+        freed = release_memory()
+        log.debug("runner: RSS %d -> %d bytes after a job", freed["rss_before_bytes"], freed["rss_after_bytes"])
 
     def _snapshot(self) -> None:
         from raybench.query.snapshot import publish_snapshot, snapshot_interval_s

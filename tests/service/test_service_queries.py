@@ -169,3 +169,24 @@ def test_queries_need_the_read_scope(svc):
     assert "bearer token" in _error(svc, "/v1/counts", 401, token=None)
     assert "'read' scope" in _error(svc, "/v1/counts", 403, token="submitter")
     assert _get(svc, "/v1/counts", token="writer")["rows"][0]["records"] == 9
+
+
+def test_raybench_query_asks_the_service(svc):
+    import json
+
+    from click.testing import CliRunner
+
+    from raybench.cli import main
+    from servicekit import TOKENS
+
+    run = CliRunner().invoke(main, ["query", "top-contacts", "--server", svc.url, "--token", TOKENS["reader"][0],
+                                    "--number", "(305) 555-0102", "--json"])
+    assert run.exit_code == 0, run.output
+    assert [(r["contact"], r["calls"]) for r in json.loads(run.output)] == [(A, 4), (C, 2)]
+    run = CliRunner().invoke(main, ["query", "timeline", "--server", svc.url, "--token", TOKENS["reader"][0],
+                                    "--number", A, "--from", "2024-03-10", "--tz", "America/New_York", "--json"])
+    assert run.exit_code == 0, run.output
+    assert len(json.loads(run.output)) == 4
+    run = CliRunner().invoke(main, ["query", "calls", "--server", svc.url, "--token", TOKENS["reader"][0],
+                                    "--number", "nobody"])
+    assert run.exit_code != 0 and "number 'nobody'" in run.output
