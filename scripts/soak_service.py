@@ -48,6 +48,29 @@ def _kind(proc) -> str:
     return os.path.basename(proc.name())
 
 
+SPLIT_EVERY = 10
+"""Every this many samples, each process's PSS is also split by mapping (:func:`pss_split`)."""
+
+
+def pss_split(proc) -> dict[str, int] | None:
+    """A process's PSS (bytes) by kind of mapping: ``heap`` (anonymous memory: malloc's heap and arenas,
+    Arrow's and DuckDB's buffers), ``shm`` (shared memory files: Ray's object store is one, mapped by the
+    raylet and every worker that reads or writes an object), ``file`` (libraries and other files)."""
+    import psutil
+
+    out = {"heap": 0, "shm": 0, "file": 0}
+    try:
+        maps = proc.memory_maps(grouped=True)
+    except psutil.Error:
+        return None
+    for m in maps:
+        path = m.path or ""
+        kind = "shm" if path.startswith("/dev/shm") or "plasma" in path else (
+            "file" if path.startswith("/") and not path.startswith("[") else "heap")
+        out[kind] += m.pss
+    return out
+
+
 class Sampler(threading.Thread):
     """Per process of a tree: ``(t_s, jobs_done, pss_bytes)`` samples every ``interval_s``."""
 
@@ -55,8 +78,21 @@ class Sampler(threading.Thread):
         super().__init__(daemon=True)
         self.pid, self.interval_s, self.done = pid, interval_s, done
         self.samples: dict[str, list[tuple[float, int, int]]] = {}
+        self.names: dict[int, str] = {}
+        self.splits: dict[str, list[tuple[int, dict]]] = {}
+        self.rounds = 0
         self.stop = threading.Event()
         self.t0 = time.monotonic()
+
+    def _key(self, proc) -> str:
+        """A process's name for the whole run: its kind when first seen (an actor's title changes while
+        it runs a task: ``ray::ChunkWorker`` / ``ray::ChunkWorker.process``), numbered from the second
+        process of a kind."""
+        if proc.pid not in self.names:
+            kind = _kind(proc).split(".")[0]
+            n = sum(1 for k in self.names.values() if k.split("#")[0] == kind)
+            self.names[proc.pid] = f"{kind}#{n + 1}" if n else kind
+        return self.names[proc.pid]
 
     def run(self) -> None:
         import psutil
@@ -67,16 +103,18 @@ class Sampler(threading.Thread):
                 procs = [root] + root.children(recursive=True)
             except psutil.Error:
                 return
-            seen: dict[str, int] = {}
             for p in procs:
                 try:
                     pss = p.memory_full_info().pss
                 except psutil.Error:
                     continue
-                kind = _kind(p)
-                seen[kind] = seen.get(kind, 0) + 1
-                key = f"{kind}#{seen[kind]}" if seen[kind] > 1 else kind
+                key = self._key(p)
                 self.samples.setdefault(key, []).append((time.monotonic() - self.t0, self.done(), pss))
+                if self.rounds % SPLIT_EVERY == 0:
+                    split = pss_split(p)
+                    if split:
+                        self.splits.setdefault(key, []).append((self.done(), split))
+            self.rounds += 1
             self.stop.wait(self.interval_s)
 
 
@@ -236,13 +274,19 @@ def main() -> int:
     warm_jobs = int(args.warmup * (args.jobs + args.large))
     figures = slopes(sampler.samples, warm_jobs)
     leaking = sorted(k for k, v in figures.items() if v["leaking"])
+    split_change = {}
+    for key, rows in sampler.splits.items():
+        after = [(j, sp) for j, sp in rows if j >= warm_jobs]
+        if len(after) >= 2:
+            first, last = after[0][1], after[-1][1]
+            split_change[key] = {"jobs": [after[0][0], after[-1][0]], "first_bytes": first, "last_bytes": last}
     out = {"jobs": args.jobs + args.large, "statuses": statuses, "wall_s": round(wall_s, 1),
            "jobs_per_min": round(done_count[0] / (wall_s / 60), 1), "rows_stored": n, "rows_distinct": distinct,
            "rows_quarantined": quarantined, "rows_expected": expected,
            "accounting_exact": n == distinct and n + quarantined == expected,
            "status_query_mean_s": round(list_s / max(1, list_calls), 4), "warmup_jobs": warm_jobs,
            "named_queries_ms": asker.figures(), "named_query_errors": asker.errors,
-           "per_process": figures, "leaking": leaking, "load_1m_end": os.getloadavg()[0],
+           "per_process": figures, "leaking": leaking, "pss_split_after_warmup": split_change, "load_1m_end": os.getloadavg()[0],
            "samples": {k: v for k, v in sampler.samples.items()}}
     print(f"{done_count[0]} of {out['jobs']} jobs done in {wall_s:.0f} s ({out['jobs_per_min']} jobs/min), "
           f"statuses {statuses}; rows {n} stored ({distinct} distinct) + {quarantined} quarantined of {expected}: "
@@ -255,6 +299,11 @@ def main() -> int:
         print(f"{key:28}{v['pss_bytes_after_warmup'] / 2**20:>17.1f} MiB{v['pss_bytes_last'] / 2**20:>8.1f} MiB"
               f"{v['slope_bytes_per_1000_jobs'] / 2**20:>12.1f} MiB{100 * v['growth_share_per_1000_jobs']:>8.1f}%")
     print("leaking (over 5% per 1,000 jobs after warm-up): " + (", ".join(leaking) or "none"))
+    print("PSS by mapping, first and last sample after warm-up (MiB heap/shm/file):")
+    for key, v in sorted(split_change.items(), key=lambda kv: -sum(kv[1]["last_bytes"].values()))[:8]:
+        f, g = v["first_bytes"], v["last_bytes"]
+        print(f"  {key:26} jobs {v['jobs'][0]}..{v['jobs'][1]}: " + ", ".join(
+            f"{k} {f[k] / 2**20:.1f} -> {g[k] / 2**20:.1f}" for k in ("heap", "shm", "file")))
     if args.out:
         with open(args.out, "w") as f:
             json.dump(out, f, indent=1)

@@ -55,6 +55,10 @@ SNAPSHOT_EVERY_S = 30.0
 DB_OPEN_WAIT_S = 60.0
 """How long a starting runner waits for a dying one to let go of the DuckDB file."""
 
+DUCKDB_KEEP_BYTES = 32 << 20
+"""DuckDB memory (its buffer pool: cached blocks of the tables, work memory) the runner keeps after a job;
+above it the cache is evicted down to it (docs/service.md "Soak")."""
+
 RELEASE_EVERY_S = 1.0
 """Shortest time between two hand-backs of free memory in a chunk actor (:mod:`raybench.service.memory`)."""
 
@@ -472,7 +476,17 @@ class JobRunner:
         """After a job ends: its Arrow batches and DuckDB's work memory back to the system
         (:func:`raybench.service.memory.release_memory`; docs/service.md "Soak")."""
         from raybench.service.memory import release_memory
+        from raybench.sink.duckdb_sink import INGEST_MEMORY_LIMIT
 
+        try:  # DuckDB keeps the blocks a job read cached up to memory_limit: above the keep, let them go
+            cached = self.con.execute("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()").fetchall()[0][0]
+            if cached > DUCKDB_KEEP_BYTES:
+                try:
+                    self.con.execute(f"SET memory_limit = '{DUCKDB_KEEP_BYTES}B'")  # evicts down to it
+                finally:
+                    self.con.execute(f"SET memory_limit = '{INGEST_MEMORY_LIMIT}'")
+        except Exception as exc:  # another job's pinned blocks may not fit the keep: try after the next job
+            log.debug("runner: DuckDB's cache not trimmed: %s", exc)
         freed = release_memory()
         log.debug("runner: RSS %d -> %d bytes after a job", freed["rss_before_bytes"], freed["rss_after_bytes"])
 
