@@ -6,8 +6,8 @@ process's PSS slope after warm-up (issue 17).
     RAY_AUTH_MODE=disabled .venv/bin/python scripts/soak_service.py --jobs 1000 --large 3 --out soak.json
 
 Generates ``--jobs`` small AT&T files of ``--rows`` records and ``--large`` files of ``--large-rows``,
-starts ``raybench serve`` (embedded Ray), and submits them ``--concurrent`` at a time (a large one every
-``jobs / (large + 1)`` small ones), listing the job table (``GET /v1/jobs``) between them. Beside the
+starts ``raybench serve`` (embedded Ray), and submits them ``--concurrent`` at a time (the first large
+one half way through the warm-up, the others spread over the rest: :func:`large_positions`), listing the job table (``GET /v1/jobs``) between them. Beside the
 jobs, one client thread asks the named queries (``GET /v1/calls``, ``/v1/contacts/{number}``, shared
 contacts, timeline, cell calls, counts; numbers and a cell taken from the first small file) in turn, one
 every ``--query-every`` seconds, while the jobs write; their latency (client side, p50/p95/p99 per
@@ -171,6 +171,19 @@ def _query_subjects(path: str) -> tuple[str, str, str, str]:
     return number, other, first["Cell ID"], f"{year}-{month}-{day}"
 
 
+def large_positions(jobs: int, large: int, warmup: float) -> list[tuple[int, int]]:
+    """The stream's batches as ``(first, end)`` slices of the small jobs, batch ``i`` followed by large
+    job ``i``: the first large job half way through the warm-up (a process's working set for the
+    largest job is reached once, before the slope is taken), the others spread evenly over the rest, so
+    that a process that keeps something per large job grows at each of them after warm-up."""
+    if not large:
+        return [(0, jobs)]
+    first = max(1, int(jobs * warmup / 2))
+    step = (jobs - first) // large
+    cuts = [first + i * step for i in range(large)]
+    return list(zip([0] + cuts, cuts + [jobs]))
+
+
 def slopes(samples: dict[str, list[tuple[float, int, int]]], warm_jobs: int) -> dict[str, dict]:
     """Per process: PSS at the end of warm-up, its least-squares slope in bytes per 1,000 jobs after it,
     that slope as a share of the warm-up PSS, and whether that passes :data:`LEAK_SHARE_PER_1000`."""
@@ -220,12 +233,8 @@ def main() -> int:
              for i in range(args.large)]
     print(f"generated {len(small)} small and {len(large)} large files in {time.perf_counter() - t:.1f} s",
           flush=True)
-    every = max(1, args.jobs // (args.large + 1))
-    batches, rest = [], list(small)
-    for big in large:
-        batches.append(rest[:every] + [big])
-        rest = rest[every:]
-    batches.append(rest)
+    batches = large_positions(args.jobs, len(large), args.warmup)
+    batches = [small[a:b] + ([large[i]] if i < len(large) else []) for i, (a, b) in enumerate(batches)]
     svc = start_service(os.path.join(work, "svc"), "--num-cpus", "2", "--max-queued", str(args.jobs + 100),
                         "--burst", str(args.jobs + 100), "--rate", "100000")
     done_count = [0]
@@ -247,6 +256,7 @@ def main() -> int:
     t0 = time.monotonic()
     statuses: dict[str, int] = {}
     list_calls, list_s = 0, 0.0
+    runner_memory: list[dict] = []
     try:
         for batch in batches:
             run = drive_jobs(svc.url, batch, concurrent=args.concurrent)
@@ -258,6 +268,8 @@ def main() -> int:
                 client.call("GET", "/v1/jobs")
                 list_s += time.perf_counter() - q0
                 list_calls += 1
+                runner_memory.append({"jobs_done": done_count[0], **(client.call("GET", "/readyz").json()
+                                                                       .get("runner_memory") or {})})
             print(f"  {done_count[0]} jobs done, {time.monotonic() - t0:.0f} s", flush=True)
     finally:
         sampler.stop.set()
@@ -285,7 +297,7 @@ def main() -> int:
            "rows_quarantined": quarantined, "rows_expected": expected,
            "accounting_exact": n == distinct and n + quarantined == expected,
            "status_query_mean_s": round(list_s / max(1, list_calls), 4), "warmup_jobs": warm_jobs,
-           "named_queries_ms": asker.figures(), "named_query_errors": asker.errors,
+           "named_queries_ms": asker.figures(), "runner_memory": runner_memory, "named_query_errors": asker.errors,
            "per_process": figures, "leaking": leaking, "pss_split_after_warmup": split_change, "load_1m_end": os.getloadavg()[0],
            "samples": {k: v for k, v in sampler.samples.items()}}
     print(f"{done_count[0]} of {out['jobs']} jobs done in {wall_s:.0f} s ({out['jobs_per_min']} jobs/min), "
@@ -299,6 +311,9 @@ def main() -> int:
         print(f"{key:28}{v['pss_bytes_after_warmup'] / 2**20:>17.1f} MiB{v['pss_bytes_last'] / 2**20:>8.1f} MiB"
               f"{v['slope_bytes_per_1000_jobs'] / 2**20:>12.1f} MiB{100 * v['growth_share_per_1000_jobs']:>8.1f}%")
     print("leaking (over 5% per 1,000 jobs after warm-up): " + (", ".join(leaking) or "none"))
+    print("runner between batches (RSS / DuckDB's own count, MiB): " + "; ".join(
+        f"{m['jobs_done']} jobs {m.get('rss_bytes', 0) / 2**20:.0f} / {(m.get('duckdb_bytes') or 0) / 2**20:.1f}"
+        for m in runner_memory))
     print("PSS by mapping, first and last sample after warm-up (MiB heap/shm/file):")
     for key, v in sorted(split_change.items(), key=lambda kv: -sum(kv[1]["last_bytes"].values()))[:8]:
         f, g = v["first_bytes"], v["last_bytes"]

@@ -204,7 +204,7 @@ class Ingress:
         if not state["ok"]:
             raise ApiError(503, f"the job runner stopped: {state['error']}")
         return {"ready": True, "workers": len(state["workers"]), "active_jobs": len(state["active"]),
-                "queued_jobs": self.store.count("queued")}
+                "queued_jobs": self.store.count("queued"), "runner_memory": state.get("memory")}
 
     @api.get("/metrics")
     async def metrics(self):

@@ -27,11 +27,14 @@ import os
 log = logging.getLogger(__name__)
 
 MALLOC_ENV = {"MALLOC_ARENA_MAX": "2", "MALLOC_MMAP_THRESHOLD_": str(1 << 20),
-              "MALLOC_TRIM_THRESHOLD_": str(8 << 20)}
+              "MALLOC_TRIM_THRESHOLD_": str(8 << 20), "ARROW_DEFAULT_MEMORY_POOL": "system"}
 """glibc malloc's tunables (``mallopt(3)``, as environment variables) for the service's processes: two
 arenas per process instead of eight per core, and fixed thresholds (setting them turns off glibc's
 dynamic raising of the mmap threshold): a block of 1 MiB or more is its own mapping, unmapped when freed
-(an upload's blocks, a batch's buffers), and free heap above 8 MiB at its top is returned at once."""
+(an upload's blocks, a batch's buffers), and free heap above 8 MiB at its top is returned at once. And
+Arrow allocates through glibc too (``ARROW_DEFAULT_MEMORY_POOL=system``): mimalloc keeps a heap per
+thread, and ``release_unused`` collects only the calling thread's, so the pages of Arrow's own worker
+threads stayed with the process."""
 
 _libc = None
 

@@ -208,9 +208,17 @@ class JobRunner:
         self._wake.set()
 
     def ready(self) -> dict:
-        """``ok`` (the scheduling thread runs), ``workers`` (actor pids), ``active`` (job ids)."""
+        """``ok`` (the scheduling thread runs), ``workers`` (actor pids), ``active`` (job ids), ``memory``
+        (this process's RSS and what DuckDB's ``duckdb_memory()`` says it holds, bytes)."""
+        from raybench.service.memory import rss_bytes
+
+        try:
+            duck = self._query_con.execute("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()").fetchall()[0][0]
+        except Exception:  # noqa: BLE001  (a figure for operators, never a failure of readiness)
+            duck = None
         return {"ok": self._thread.is_alive() and self._crash is None, "error": self._crash,
-                "workers": list(self.worker_pids), "active": list(self._active)}
+                "workers": list(self.worker_pids), "active": list(self._active),
+                "memory": {"rss_bytes": rss_bytes(), "duckdb_bytes": duck}}
 
     def check_health(self) -> None:
         """Serve's health check: the scheduling thread must be alive."""
