@@ -399,7 +399,9 @@ class Ingress:
             raise ApiError(503, f"the job runner did not answer the query in {QUERY_TIMEOUT_S:.0f} s",
                            {"Retry-After": str(RETRY_AFTER_QUEUE_FULL_S)}) from None
         if "error" in answer:
-            raise ApiError(400, answer["error"])
+            status = answer.get("status", 400)
+            raise ApiError(status, answer["error"],
+                           {"Retry-After": str(RETRY_AFTER_QUEUE_FULL_S)} if status == 503 else None)
         return {"query": name, "source": "writer", "columns": answer["columns"], "rows": answer["rows"],
                 "row_count": len(answer["rows"]), "limit": params.get("limit"),
                 "query_ms": round(1000 * answer["query_s"], 2)}

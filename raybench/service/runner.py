@@ -185,7 +185,8 @@ class JobRunner:
 
         Returns:
             ``{"columns": [...], "rows": [{column: JSON value}], "query_s": seconds}``; or ``{"error":
-            one line}`` for a bad parameter (a :class:`raybench.errors.ConfigError`, naming it).
+            one line}`` for a bad parameter (a :class:`raybench.errors.ConfigError`, naming it); or
+            ``{"error", "status": 503}`` when DuckDB ran out of its memory limit (jobs finalizing beside).
         """
         import asyncio
 
@@ -195,12 +196,18 @@ class JobRunner:
         from raybench.errors import ConfigError
         from raybench.query.calls import json_rows, run_query
 
+        import duckdb
+
         t0 = time.perf_counter()
         try:
             with self._query_lock:
                 table = run_query(self._query_con, name, **params)
         except ConfigError as exc:
             return {"error": str(exc)}
+        except duckdb.OutOfMemoryException as exc:  # beside a job's finalizing, within the runner's limit
+            first = (str(exc).strip().splitlines() or [""])[0][:200]
+            return {"error": f"the query ran out of the runner's DuckDB memory beside the jobs; try again: {first}",
+                    "status": 503}
         return {"columns": table.column_names, "rows": json_rows(table), "query_s": time.perf_counter() - t0}
 
     def wake(self) -> None:
@@ -489,10 +496,11 @@ class JobRunner:
         try:  # DuckDB keeps the blocks a job read cached up to memory_limit: above the keep, let them go
             cached = self.con.execute("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()").fetchall()[0][0]
             if cached > DUCKDB_KEEP_BYTES:
-                try:
-                    self.con.execute(f"SET memory_limit = '{DUCKDB_KEEP_BYTES}B'")  # evicts down to it
-                finally:
-                    self.con.execute(f"SET memory_limit = '{INGEST_MEMORY_LIMIT}'")
+                with self._query_lock:  # no query runs under the lowered limit (it would run out of memory)
+                    try:
+                        self.con.execute(f"SET memory_limit = '{DUCKDB_KEEP_BYTES}B'")  # evicts down to it
+                    finally:
+                        self.con.execute(f"SET memory_limit = '{INGEST_MEMORY_LIMIT}'")
         except Exception as exc:  # another job's pinned blocks may not fit the keep: try after the next job
             log.debug("runner: DuckDB's cache not trimmed: %s", exc)
         freed = release_memory()
