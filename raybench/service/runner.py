@@ -219,10 +219,15 @@ class JobRunner:
         (this process's RSS and what DuckDB's ``duckdb_memory()`` says it holds, bytes)."""
         from raybench.service.memory import rss_bytes
 
-        try:
-            duck = self._query_con.execute("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()").fetchall()[0][0]
-        except Exception:  # noqa: BLE001  (a figure for operators, never a failure of readiness)
-            duck = None
+        duck = None  # the query cursor is one thread's at a time: no figure while a query holds it
+        if self._query_lock.acquire(blocking=False):
+            try:
+                duck = self._query_con.execute(
+                    "SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()").fetchall()[0][0]
+            except Exception:  # noqa: BLE001  (a figure for operators, never a failure of readiness)
+                duck = None
+            finally:
+                self._query_lock.release()
         return {"ok": self._thread.is_alive() and self._crash is None, "error": self._crash,
                 "workers": list(self.worker_pids), "active": list(self._active),
                 "memory": {"rss_bytes": rss_bytes(), "duckdb_bytes": duck}}
