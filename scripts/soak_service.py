@@ -312,7 +312,8 @@ def main() -> int:
               f"{v['slope_bytes_per_1000_jobs'] / 2**20:>12.1f} MiB{100 * v['growth_share_per_1000_jobs']:>8.1f}%")
     print("leaking (over 5% per 1,000 jobs after warm-up): " + (", ".join(leaking) or "none"))
     print("runner between batches (RSS / DuckDB's own count, MiB): " + "; ".join(
-        f"{m['jobs_done']} jobs {m.get('rss_bytes', 0) / 2**20:.0f} / {(m.get('duckdb_bytes') or 0) / 2**20:.1f}"
+        f"{m['jobs_done']} jobs {m.get('rss_bytes', 0) / 2**20:.0f} / "
+        + (f"{m['duckdb_bytes'] / 2**20:.1f}" if m.get("duckdb_bytes") is not None else "- (a query held the cursor)")
         for m in runner_memory))
     print("PSS by mapping, first and last sample after warm-up (MiB heap/shm/file):")
     for key, v in sorted(split_change.items(), key=lambda kv: -sum(kv[1]["last_bytes"].values()))[:8]:
