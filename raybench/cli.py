@@ -636,7 +636,9 @@ def _query_value(v):
 
 @main.command("query")
 @click.argument("name")
-@click.option("--db", required=True, help="DuckDB database (its snapshot is read while an ingest writes it).")
+@click.option("--db", default=None, help="DuckDB database (its snapshot is read while an ingest writes it).")
+@click.option("--server", default=None, help="Ask a running service instead (URL; it reads its own database).")
+@click.option("--token", default=None, envvar="RAYBENCH_TOKEN", help="--server: bearer token (default $RAYBENCH_TOKEN).")
 @click.option("--number", default=None, help="Phone number, E.164 or as written (national digits, separators).")
 @click.option("--other", default=None, help="shared-contacts: the second number.")
 @click.option("--cell", default=None, help="cell: the cell id as the carrier writes it.")
@@ -649,7 +651,8 @@ def _query_value(v):
               help=f"Rows at most (0: all); listings default to {_LISTING_LIMIT}, top-contacts to 10.")
 @click.option("--with-duplicates", is_flag=True, help="calls, timeline, cell: also the copies of calls.")
 @click.option("--json", "as_json", is_flag=True, help="A JSON list of rows (times ISO 8601 UTC).")
-def query(name, db, number, other, cell, carrier, start, end, tz, region, limit, with_duplicates, as_json) -> None:
+def query(name, db, server, token, number, other, cell, carrier, start, end, tz, region, limit, with_duplicates,
+          as_json) -> None:
     """Ask a stored database a named question: calls, top-contacts, shared-contacts, timeline, cell, counts.
 
     \b
@@ -679,25 +682,34 @@ def query(name, db, number, other, cell, carrier, start, end, tz, region, limit,
             _fail(ConfigError("timeline takes one day: --from DAY (and --tz), not --to"))
     else:
         params.update(start=start, end=end)
+    if (db is None) == (server is None):
+        _fail(ConfigError("give --db FILE or --server URL (one of them)"))
+        return
     if name == "index":
-        _query_index(db)
+        _query_index(db) if db else _fail(ConfigError("query index needs --db (the service's file is its own)"))
         return
     try:
         if name not in QUERIES:
             raise ConfigError(f"no query {name!r}; the queries are: {', '.join(QUERIES)} (and index)")
-        with open_for_query(db) as source:
-            if source.snapshot:
-                click.echo(f"raybench: {db} is being written; reading its snapshot of committed data as of "
-                           f"{source.as_of_utc}", err=True)
-            table = run_query(source.con, name, **params)
+        if server:
+            from raybench.service.client import ServiceClient
+
+            with ServiceClient(server, token) as client:
+                answer = client.query(name, **params)
+            cols, rows = answer["columns"], answer["rows"]
+        else:
+            with open_for_query(db) as source:
+                if source.snapshot:
+                    click.echo(f"raybench: {db} is being written; reading its snapshot of committed data as of "
+                               f"{source.as_of_utc}", err=True)
+                table = run_query(source.con, name, **params)
+            cols, rows = table.column_names, [{k: _query_value(v) for k, v in r.items()} for r in table.to_pylist()]
     except RaybenchError as exc:
         _fail(exc)
         return
-    rows = [{k: _query_value(v) for k, v in r.items()} for r in table.to_pylist()]
     if as_json:
         click.echo(json.dumps(rows, indent=1, default=str))
     else:
-        cols = table.column_names
         cells = [[("" if r[c] is None else str(r[c])) for c in cols] for r in rows]
         widths = [max([len(c)] + [len(x[i]) for x in cells]) for i, c in enumerate(cols)]
         click.echo("  ".join(c.ljust(w) for c, w in zip(cols, widths)).rstrip())

@@ -6,8 +6,12 @@ process's PSS slope after warm-up (issue 17).
     RAY_AUTH_MODE=disabled .venv/bin/python scripts/soak_service.py --jobs 1000 --large 3 --out soak.json
 
 Generates ``--jobs`` small AT&T files of ``--rows`` records and ``--large`` files of ``--large-rows``,
-starts ``raybench serve`` (embedded Ray), and submits them ``--concurrent`` at a time (a large one every
-``jobs / (large + 1)`` small ones), listing the job table (``GET /v1/jobs``) between them. Every
+starts ``raybench serve`` (embedded Ray), and submits them ``--concurrent`` at a time (the first large
+one half way through the warm-up, the others spread over the rest: :func:`large_positions`), listing the job table (``GET /v1/jobs``) between them. Beside the
+jobs, one client thread asks the named queries (``GET /v1/calls``, ``/v1/contacts/{number}``, shared
+contacts, timeline, cell calls, counts; numbers and a cell taken from the first small file) in turn, one
+every ``--query-every`` seconds, while the jobs write; their latency (client side, p50/p95/p99 per
+query) is reported. Every
 ``--interval`` seconds it records, per process of the service's tree (the service, Ray's own processes,
 the runner and worker actors, by their command line), the PSS and the number of jobs done so far. After
 the first ``--warmup`` share of the jobs, a least-squares line of each process's PSS against jobs done
@@ -44,6 +48,29 @@ def _kind(proc) -> str:
     return os.path.basename(proc.name())
 
 
+SPLIT_EVERY = 10
+"""Every this many samples, each process's PSS is also split by mapping (:func:`pss_split`)."""
+
+
+def pss_split(proc) -> dict[str, int] | None:
+    """A process's PSS (bytes) by kind of mapping: ``heap`` (anonymous memory: malloc's heap and arenas,
+    Arrow's and DuckDB's buffers), ``shm`` (shared memory files: Ray's object store is one, mapped by the
+    raylet and every worker that reads or writes an object), ``file`` (libraries and other files)."""
+    import psutil
+
+    out = {"heap": 0, "shm": 0, "file": 0}
+    try:
+        maps = proc.memory_maps(grouped=True)
+    except psutil.Error:
+        return None
+    for m in maps:
+        path = m.path or ""
+        kind = "shm" if path.startswith("/dev/shm") or "plasma" in path else (
+            "file" if path.startswith("/") and not path.startswith("[") else "heap")
+        out[kind] += m.pss
+    return out
+
+
 class Sampler(threading.Thread):
     """Per process of a tree: ``(t_s, jobs_done, pss_bytes)`` samples every ``interval_s``."""
 
@@ -51,8 +78,21 @@ class Sampler(threading.Thread):
         super().__init__(daemon=True)
         self.pid, self.interval_s, self.done = pid, interval_s, done
         self.samples: dict[str, list[tuple[float, int, int]]] = {}
+        self.names: dict[int, str] = {}
+        self.splits: dict[str, list[tuple[int, dict]]] = {}
+        self.rounds = 0
         self.stop = threading.Event()
         self.t0 = time.monotonic()
+
+    def _key(self, proc) -> str:
+        """A process's name for the whole run: its kind when first seen (an actor's title changes while
+        it runs a task: ``ray::ChunkWorker`` / ``ray::ChunkWorker.process``), numbered from the second
+        process of a kind."""
+        if proc.pid not in self.names:
+            kind = _kind(proc).split(".")[0]
+            n = sum(1 for k in self.names.values() if k.split("#")[0] == kind)
+            self.names[proc.pid] = f"{kind}#{n + 1}" if n else kind
+        return self.names[proc.pid]
 
     def run(self) -> None:
         import psutil
@@ -63,17 +103,85 @@ class Sampler(threading.Thread):
                 procs = [root] + root.children(recursive=True)
             except psutil.Error:
                 return
-            seen: dict[str, int] = {}
             for p in procs:
                 try:
                     pss = p.memory_full_info().pss
                 except psutil.Error:
                     continue
-                kind = _kind(p)
-                seen[kind] = seen.get(kind, 0) + 1
-                key = f"{kind}#{seen[kind]}" if seen[kind] > 1 else kind
+                key = self._key(p)
                 self.samples.setdefault(key, []).append((time.monotonic() - self.t0, self.done(), pss))
+                if self.rounds % SPLIT_EVERY == 0:
+                    split = pss_split(p)
+                    if split:
+                        self.splits.setdefault(key, []).append((self.done(), split))
+            self.rounds += 1
             self.stop.wait(self.interval_s)
+
+
+class Asker(threading.Thread):
+    """Asks the service's named queries in turn, one every ``every_s``, and keeps each one's latency."""
+
+    def __init__(self, url: str, every_s: float, number: str, other: str, cell: str, day: str):
+        super().__init__(daemon=True)
+        self.url, self.every_s = url, every_s
+        self.routes = [("calls", "/v1/calls", {"number": number}),
+                       ("top-contacts", f"/v1/contacts/{number}", {}),
+                       ("shared-contacts", f"/v1/contacts/{number}/shared/{other}", {}),
+                       ("timeline", f"/v1/timeline/{number}", {"day": day}),
+                       ("cell", f"/v1/cells/{cell}/calls", {"limit": 100}),
+                       ("counts", "/v1/counts", {})]
+        self.latency_s: dict[str, list[float]] = {name: [] for name, _, _ in self.routes}
+        self.errors: dict[str, int] = {}
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        from raybench.errors import ServiceError
+        from raybench.service.client import ServiceClient
+
+        i = 0
+        with ServiceClient(self.url) as client:
+            while not self.stop.wait(self.every_s):
+                name, url, params = self.routes[i % len(self.routes)]
+                i += 1
+                t = time.perf_counter()
+                try:
+                    client.call("GET", url, params=params)
+                except ServiceError as exc:
+                    self.errors[f"{name}: {exc}"[:120]] = self.errors.get(f"{name}: {exc}"[:120], 0) + 1
+                    continue
+                self.latency_s[name].append(time.perf_counter() - t)
+
+    def figures(self) -> dict:
+        from raybench.metrics.stats import percentiles
+
+        return {name: {"calls": len(v), **({k: round(1000 * x, 1) for k, x in percentiles(v).items()} if v else {})}
+                for name, v in self.latency_s.items()}
+
+
+def _query_subjects(path: str) -> tuple[str, str, str, str]:
+    """A number, a second number, a cell and a day (of the first record) from a generated AT&T file."""
+    import csv
+
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    first = rows[0]
+    number = first["Originating Number"].split()[0]
+    other = next(r["Terminating Number"].split()[0] for r in rows if r["Terminating Number"].split()[0] != number)
+    month, day, year = first["Conn. Date"].split("/")
+    return number, other, first["Cell ID"], f"{year}-{month}-{day}"
+
+
+def large_positions(jobs: int, large: int, warmup: float) -> list[tuple[int, int]]:
+    """The stream's batches as ``(first, end)`` slices of the small jobs, batch ``i`` followed by large
+    job ``i``: the first large job half way through the warm-up (a process's working set for the
+    largest job is reached once, before the slope is taken), the others spread evenly over the rest, so
+    that a process that keeps something per large job grows at each of them after warm-up."""
+    if not large:
+        return [(0, jobs)]
+    first = max(1, int(jobs * warmup / 2))
+    step = (jobs - first) // large
+    cuts = [first + i * step for i in range(large)]
+    return list(zip([0] + cuts, cuts + [jobs]))
 
 
 def slopes(samples: dict[str, list[tuple[float, int, int]]], warm_jobs: int) -> dict[str, dict]:
@@ -105,6 +213,7 @@ def main() -> int:
     ap.add_argument("--large-rows", type=int, default=200_000)
     ap.add_argument("--concurrent", type=int, default=10)
     ap.add_argument("--interval", type=float, default=1.0)
+    ap.add_argument("--query-every", type=float, default=0.5, help="seconds between two named queries")
     ap.add_argument("--warmup", type=float, default=0.2, help="share of the jobs before the slope is taken")
     ap.add_argument("--out", default=None)
     ap.add_argument("--plot", default=None, help="PNG of PSS against jobs done, per process")
@@ -124,12 +233,8 @@ def main() -> int:
              for i in range(args.large)]
     print(f"generated {len(small)} small and {len(large)} large files in {time.perf_counter() - t:.1f} s",
           flush=True)
-    every = max(1, args.jobs // (args.large + 1))
-    batches, rest = [], list(small)
-    for big in large:
-        batches.append(rest[:every] + [big])
-        rest = rest[every:]
-    batches.append(rest)
+    batches = large_positions(args.jobs, len(large), args.warmup)
+    batches = [small[a:b] + ([large[i]] if i < len(large) else []) for i, (a, b) in enumerate(batches)]
     svc = start_service(os.path.join(work, "svc"), "--num-cpus", "2", "--max-queued", str(args.jobs + 100),
                         "--burst", str(args.jobs + 100), "--rate", "100000")
     done_count = [0]
@@ -146,9 +251,12 @@ def main() -> int:
 
     sampler = Sampler(svc.proc.pid, args.interval, jobs_done)
     sampler.start()
+    asker = Asker(svc.url, args.query_every, *_query_subjects(small[0]))
+    asker.start()
     t0 = time.monotonic()
     statuses: dict[str, int] = {}
     list_calls, list_s = 0, 0.0
+    runner_memory: list[dict] = []
     try:
         for batch in batches:
             run = drive_jobs(svc.url, batch, concurrent=args.concurrent)
@@ -160,10 +268,14 @@ def main() -> int:
                 client.call("GET", "/v1/jobs")
                 list_s += time.perf_counter() - q0
                 list_calls += 1
+                runner_memory.append({"jobs_done": done_count[0], **(client.call("GET", "/readyz").json()
+                                                                       .get("runner_memory") or {})})
             print(f"  {done_count[0]} jobs done, {time.monotonic() - t0:.0f} s", flush=True)
     finally:
         sampler.stop.set()
+        asker.stop.set()
         sampler.join(10)
+        asker.join(70)
         svc.stop()
     wall_s = time.monotonic() - t0
     con = duckdb.connect(svc.db, read_only=True)
@@ -174,21 +286,40 @@ def main() -> int:
     warm_jobs = int(args.warmup * (args.jobs + args.large))
     figures = slopes(sampler.samples, warm_jobs)
     leaking = sorted(k for k, v in figures.items() if v["leaking"])
+    split_change = {}
+    for key, rows in sampler.splits.items():
+        after = [(j, sp) for j, sp in rows if j >= warm_jobs]
+        if len(after) >= 2:
+            first, last = after[0][1], after[-1][1]
+            split_change[key] = {"jobs": [after[0][0], after[-1][0]], "first_bytes": first, "last_bytes": last}
     out = {"jobs": args.jobs + args.large, "statuses": statuses, "wall_s": round(wall_s, 1),
            "jobs_per_min": round(done_count[0] / (wall_s / 60), 1), "rows_stored": n, "rows_distinct": distinct,
            "rows_quarantined": quarantined, "rows_expected": expected,
            "accounting_exact": n == distinct and n + quarantined == expected,
            "status_query_mean_s": round(list_s / max(1, list_calls), 4), "warmup_jobs": warm_jobs,
-           "per_process": figures, "leaking": leaking, "load_1m_end": os.getloadavg()[0],
+           "named_queries_ms": asker.figures(), "runner_memory": runner_memory, "named_query_errors": asker.errors,
+           "per_process": figures, "leaking": leaking, "pss_split_after_warmup": split_change, "load_1m_end": os.getloadavg()[0],
            "samples": {k: v for k, v in sampler.samples.items()}}
     print(f"{done_count[0]} of {out['jobs']} jobs done in {wall_s:.0f} s ({out['jobs_per_min']} jobs/min), "
           f"statuses {statuses}; rows {n} stored ({distinct} distinct) + {quarantined} quarantined of {expected}: "
           f"accounting {'exact' if out['accounting_exact'] else 'WRONG'}")
+    print("named queries while the jobs wrote (client side, ms): " + "; ".join(
+        f"{k} n={v['calls']} p50 {v.get('p50')} p95 {v.get('p95')} p99 {v.get('p99')}"
+        for k, v in out["named_queries_ms"].items()) + (f"; errors {asker.errors}" if asker.errors else ""))
     print(f"{'process':28}{'PSS after warm-up':>20}{'PSS last':>12}{'per 1,000 jobs':>16}{'share':>9}")
     for key, v in sorted(figures.items(), key=lambda kv: -kv[1]["pss_bytes_after_warmup"]):
         print(f"{key:28}{v['pss_bytes_after_warmup'] / 2**20:>17.1f} MiB{v['pss_bytes_last'] / 2**20:>8.1f} MiB"
               f"{v['slope_bytes_per_1000_jobs'] / 2**20:>12.1f} MiB{100 * v['growth_share_per_1000_jobs']:>8.1f}%")
     print("leaking (over 5% per 1,000 jobs after warm-up): " + (", ".join(leaking) or "none"))
+    print("runner between batches (RSS / DuckDB's own count, MiB): " + "; ".join(
+        f"{m['jobs_done']} jobs {m.get('rss_bytes', 0) / 2**20:.0f} / "
+        + (f"{m['duckdb_bytes'] / 2**20:.1f}" if m.get("duckdb_bytes") is not None else "- (a query held the cursor)")
+        for m in runner_memory))
+    print("PSS by mapping, first and last sample after warm-up (MiB heap/shm/file):")
+    for key, v in sorted(split_change.items(), key=lambda kv: -sum(kv[1]["last_bytes"].values()))[:8]:
+        f, g = v["first_bytes"], v["last_bytes"]
+        print(f"  {key:26} jobs {v['jobs'][0]}..{v['jobs'][1]}: " + ", ".join(
+            f"{k} {f[k] / 2**20:.1f} -> {g[k] / 2**20:.1f}" for k in ("heap", "shm", "file")))
     if args.out:
         with open(args.out, "w") as f:
             json.dump(out, f, indent=1)
@@ -209,7 +340,7 @@ def main() -> int:
         ax.legend(fontsize=7, ncol=2)
         fig.tight_layout()
         fig.savefig(args.plot, dpi=110)
-    return 0 if out["accounting_exact"] and not leaking else 1
+    return 0 if out["accounting_exact"] and not leaking and not asker.errors else 1
 
 
 if __name__ == "__main__":

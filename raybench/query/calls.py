@@ -21,6 +21,7 @@ and its parameters as plain values (strings are parsed), so a web handler can pa
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import re
 from dataclasses import dataclass
 from typing import Callable
@@ -59,7 +60,7 @@ def number_forms(number: str, region: str | None = DEFAULT_REGION) -> tuple[str,
 
     cleaned = clean_number(number)
     if cleaned is None or not _FORM.fullmatch(cleaned):
-        raise ConfigError(f"--number {number!r}: not a phone number (digits, optionally with + and separators)")
+        raise ConfigError(f"number {number!r}: not a phone number (digits, optionally with + and separators)")
     forms = {cleaned}
     e164 = NumberNormalizer(region).one(number)
     if e164 and e164.startswith("+"):
@@ -197,6 +198,27 @@ def _limit(limit: int | None) -> str:
     return f" LIMIT {int(limit)}"
 
 
+def json_value(value):
+    """A query result's value as JSON: an aware time as ISO 8601 UTC with ``Z`` (whole seconds without
+    a fraction), a naive one (``start_local``) and a date as ISO 8601, a decimal (``duration_s``) as a
+    number (an integer when whole), anything else as it is."""
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            text = value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")
+            return text.removesuffix(".000000") + "Z"
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def json_rows(table: pa.Table) -> list[dict]:
+    """A query result as a list of ``{column: JSON value}`` (:func:`json_value`), in its order."""
+    return [{k: json_value(v) for k, v in row.items()} for row in table.to_pylist()]
+
+
 def _arrow(con, sql: str, params: list) -> pa.Table:
     return con.sql(sql, params=params).to_arrow_table()
 
@@ -304,9 +326,9 @@ def timeline(con, number: str, day: Instant, *, tz: str = "UTC", limit: int | No
     try:
         zone = ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"--tz {tz!r}: not an IANA zone (e.g. America/New_York)") from None
+        raise ConfigError(f"tz {tz!r}: not an IANA zone (e.g. America/New_York)") from None
     if day is None:
-        raise ConfigError("timeline needs the day (--from 2024-03-10)")
+        raise ConfigError("timeline needs the day (day, or --from on the command line: 2024-03-10)")
     if isinstance(day, str) and len(day.strip()) == 10:
         try:
             d = dt.date.fromisoformat(day.strip())
@@ -343,7 +365,7 @@ def cell_calls(con, cell: str, start: Instant = None, end: Instant = None, *, ca
         ``record_id``.
     """
     if not cell:
-        raise ConfigError("cell needs --cell (the cell id as the carrier writes it)")
+        raise ConfigError("cell needs the cell id as the carrier writes it (cell, --cell)")
     window, wp = _window(start, end)
     extra, ep = ("carrier = ?", [carrier]) if carrier else ("true", [])
     sql = f"""

@@ -26,6 +26,18 @@ Routes (JSON; OpenAPI at ``/docs`` and ``/openapi.json``; scopes in brackets):
   proposed template (:func:`raybench.classify.templates.mapping_suggestion`).
 - ``POST /v1/templates`` [admin]: store a template (JSON of the template's YAML keys) once it validates
   (422 naming the bad key); ``GET /v1/templates`` [read] lists them.
+- The named queries of :mod:`raybench.query.calls` [read], answered by the job runner over the committed
+  rows while jobs write (docs/service.md, "Queries"); ``from``/``to`` are ISO 8601 (a naive time or a
+  bare date is UTC), the window half-open; numbers E.164 or as written. Each answers ``{query, source,
+  columns, rows, row_count, limit, query_ms}`` (times ISO 8601 UTC with ``Z``); a bad parameter is 400
+  naming it, a missing or mistyped one 422:
+
+  - ``GET /v1/calls?number=&from=&to=&limit=&include_duplicates=&region=``: a number's records;
+  - ``GET /v1/contacts/{number}?from=&to=&limit=``: its top contacts (legs of a call counted once);
+  - ``GET /v1/contacts/{number}/shared/{other}?from=&to=&limit=``: the contacts two numbers share;
+  - ``GET /v1/timeline/{number}?day=&tz=``: a number's day with cells and coordinates;
+  - ``GET /v1/cells/{cell}/calls?from=&to=&carrier=``: records through a cell;
+  - ``GET /v1/counts?number=&from=&to=``: records, duplicates, unique records, calls (legs folded).
 - ``GET /healthz``, ``GET /readyz`` (the runner answers), ``GET /metrics`` (Prometheus text,
   :mod:`raybench.service.metrics`): no token needed.
 
@@ -40,7 +52,7 @@ import asyncio
 import logging
 import os
 
-from fastapi import FastAPI, Header, HTTPException, Request
+from fastapi import FastAPI, Header, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
@@ -61,6 +73,19 @@ RETRY_AFTER_QUEUE_FULL_S = 5
 
 READY_TIMEOUT_S = 5.0
 """Longest wait for the runner's answer to ``/readyz``."""
+
+RELEASE_AFTER_UPLOAD_BYTES = 1 << 20
+"""After an upload of this many bytes or more, the replica hands its free memory back
+(:func:`raybench.service.memory.release_memory`)."""
+
+QUERY_TIMEOUT_S = 60.0
+"""Longest wait for the runner's answer to a named query (503 past it)."""
+
+QUERY_LIMIT_DEFAULT = 1000
+"""Rows a listing query answers unless ``limit`` says otherwise."""
+
+QUERY_LIMIT_MAX = 100_000
+"""The most rows one query answers (``limit`` above it is 400)."""
 
 api = FastAPI(title="raybench ingestion service", version="1",
               description="Upload CDR and billing files, queue ingest jobs, follow them, read their results.")
@@ -179,7 +204,7 @@ class Ingress:
         if not state["ok"]:
             raise ApiError(503, f"the job runner stopped: {state['error']}")
         return {"ready": True, "workers": len(state["workers"]), "active_jobs": len(state["active"]),
-                "queued_jobs": self.store.count("queued")}
+                "queued_jobs": self.store.count("queued"), "runner_memory": state.get("memory")}
 
     @api.get("/metrics")
     async def metrics(self):
@@ -222,6 +247,10 @@ class Ingress:
             label = name or "upload"
             raise ApiError(422, f"{os.path.basename(label)}: {exc.reason}") from None
         rec = self.store.add_upload(upload_id(sha), sha, name, writer.size_bytes, path)
+        if writer.size_bytes >= RELEASE_AFTER_UPLOAD_BYTES:  # the body's blocks go back to the system
+            from raybench.service.memory import release_memory
+
+            await asyncio.to_thread(release_memory)
         return {"upload_id": rec["id"], "sha256": rec["sha256"], "bytes": rec["bytes"], "name": rec["name"]}
 
     @api.post("/v1/jobs", status_code=202)
@@ -356,6 +385,78 @@ class Ingress:
         except ConfigError as exc:
             raise ApiError(500, str(exc)) from None
         return {"templates": [{"name": t.name, "layout": t.layout, "header": list(t.header)} for t in found]}
+
+    # --- the named queries (raybench.query.calls), answered by the runner -----------------------------
+    async def _query(self, authorization: str | None, name: str, **params) -> dict:
+        self._auth(authorization, "read")
+        limit = params.get("limit")
+        if limit is not None and not 1 <= limit <= QUERY_LIMIT_MAX:
+            raise ApiError(400, f"limit must be 1 to {QUERY_LIMIT_MAX}, got {limit}")
+        params = {k: v for k, v in params.items() if v is not None}
+        try:
+            answer = await asyncio.wait_for(self.runner.query.remote(name, params), QUERY_TIMEOUT_S)
+        except asyncio.TimeoutError:
+            raise ApiError(503, f"the job runner did not answer the query in {QUERY_TIMEOUT_S:.0f} s",
+                           {"Retry-After": str(RETRY_AFTER_QUEUE_FULL_S)}) from None
+        if "error" in answer:
+            status = answer.get("status", 400)
+            raise ApiError(status, answer["error"],
+                           {"Retry-After": str(RETRY_AFTER_QUEUE_FULL_S)} if status == 503 else None)
+        return {"query": name, "source": "writer", "columns": answer["columns"], "rows": answer["rows"],
+                "row_count": len(answer["rows"]), "limit": params.get("limit"),
+                "query_ms": round(1000 * answer["query_s"], 2)}
+
+    @api.get("/v1/calls")
+    async def q_calls(self, number: str, from_: str | None = Query(None, alias="from"),
+                      to: str | None = None, limit: int = QUERY_LIMIT_DEFAULT, include_duplicates: bool = False,
+                      region: str | None = None, authorization: str | None = Header(None)) -> dict:
+        """All records of ``number`` (caller or callee) starting in ``[from, to)``, by start; copies of
+        calls only with ``include_duplicates``; a leg of a multi-leg call carries ``call_id``, ``leg``,
+        ``legs``."""
+        return await self._query(authorization, "calls", number=number, start=from_, end=to, limit=limit,
+                                 include_duplicates=include_duplicates, region=region)
+
+    @api.get("/v1/contacts/{number}")
+    async def q_top_contacts(self, number: str, from_: str | None = Query(None, alias="from"),
+                             to: str | None = None, limit: int = 10, region: str | None = None,
+                             authorization: str | None = Header(None)) -> dict:
+        """The parties ``number`` was in contact with most in ``[from, to)`` (copies left out, the legs
+        of one call counted once)."""
+        return await self._query(authorization, "top-contacts", number=number, start=from_, end=to,
+                                 limit=limit, region=region)
+
+    @api.get("/v1/contacts/{number}/shared/{other}")
+    async def q_shared_contacts(self, number: str, other: str, from_: str | None = Query(None, alias="from"),
+                                to: str | None = None, limit: int = QUERY_LIMIT_DEFAULT,
+                                region: str | None = None, authorization: str | None = Header(None)) -> dict:
+        """The parties both ``number`` and ``other`` were in contact with in ``[from, to)``."""
+        return await self._query(authorization, "shared-contacts", number=number, other=other, start=from_,
+                                 end=to, limit=limit, region=region)
+
+    @api.get("/v1/timeline/{number}")
+    async def q_timeline(self, number: str, day: str, tz: str = "UTC", limit: int = QUERY_LIMIT_DEFAULT,
+                         include_duplicates: bool = False, region: str | None = None,
+                         authorization: str | None = Header(None)) -> dict:
+        """``number``'s records of calendar day ``day`` in zone ``tz``, with cells and coordinates."""
+        return await self._query(authorization, "timeline", number=number, day=day, tz=tz, limit=limit,
+                                 include_duplicates=include_duplicates, region=region)
+
+    @api.get("/v1/cells/{cell}/calls")
+    async def q_cell_calls(self, cell: str, from_: str | None = Query(None, alias="from"), to: str | None = None,
+                           carrier: str | None = None, limit: int = QUERY_LIMIT_DEFAULT,
+                           include_duplicates: bool = False, authorization: str | None = Header(None)) -> dict:
+        """Records through cell ``cell`` (as the carrier writes it; ``carrier`` to pick one carrier's)
+        starting in ``[from, to)``."""
+        return await self._query(authorization, "cell", cell=cell, start=from_, end=to, carrier=carrier,
+                                 limit=limit, include_duplicates=include_duplicates)
+
+    @api.get("/v1/counts")
+    async def q_counts(self, number: str | None = None, from_: str | None = Query(None, alias="from"),
+                       to: str | None = None, region: str | None = None,
+                       authorization: str | None = Header(None)) -> dict:
+        """Records, copies, unique records and calls (legs folded into one), of ``number`` when given,
+        in ``[from, to)``."""
+        return await self._query(authorization, "counts", number=number, start=from_, end=to, region=region)
 
     def _job(self, job_id: str) -> dict:
         row = self.store.get(job_id)

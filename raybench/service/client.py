@@ -80,6 +80,37 @@ class ServiceClient:
         """``GET /v1/jobs/{id}/results``: the results JSON of an ended job."""
         return self.call("GET", f"/v1/jobs/{job_id}/results").json()
 
+    def query(self, name: str, **params) -> dict:
+        """One named query (:data:`raybench.query.calls.QUERIES`) with the parameters of
+        :func:`raybench.query.calls.run_query` (``start``/``end`` are sent as ``from``/``to``; None
+        values are left out); returns the service's answer (``columns``, ``rows``, ``source``, ...).
+
+        Raises:
+            ServiceError: an unknown query name, or the service refused it (400 naming the parameter).
+        """
+        from urllib.parse import quote
+
+        given = {k: v for k, v in params.items() if v is not None}
+        path = {"calls": lambda: "/v1/calls", "counts": lambda: "/v1/counts",
+                "top-contacts": lambda: f"/v1/contacts/{quote(given.pop('number'), safe='')}",
+                "shared-contacts": lambda: (f"/v1/contacts/{quote(given.pop('number'), safe='')}/shared/"
+                                            f"{quote(given.pop('other'), safe='')}"),
+                "timeline": lambda: f"/v1/timeline/{quote(given.pop('number'), safe='')}",
+                "cell": lambda: f"/v1/cells/{quote(given.pop('cell'), safe='')}/calls"}.get(name)
+        if path is None:
+            raise ServiceError(f"no query {name!r}; the service serves: calls, top-contacts, shared-contacts, "
+                               "timeline, cell, counts")
+        try:
+            url = path()
+        except KeyError as exc:
+            raise ServiceError(f"query {name} needs --{exc.args[0]}") from None
+        for ours, theirs in (("start", "from"), ("end", "to")):
+            if ours in given:
+                given[theirs] = given.pop(ours)
+        if isinstance(given.get("include_duplicates"), bool):
+            given["include_duplicates"] = str(given["include_duplicates"]).lower()
+        return self.call("GET", url, params=given).json()
+
     def wait(self, job_id: str, timeout_s: float | None = None, poll_s: float = POLL_S) -> dict:
         """Poll until the job ends; returns its last status.
 

@@ -55,6 +55,13 @@ SNAPSHOT_EVERY_S = 30.0
 DB_OPEN_WAIT_S = 60.0
 """How long a starting runner waits for a dying one to let go of the DuckDB file."""
 
+DUCKDB_KEEP_BYTES = 32 << 20
+"""DuckDB memory (its buffer pool: cached blocks of the tables, work memory) the runner keeps after a job;
+above it the cache is evicted down to it (docs/service.md "Soak")."""
+
+RELEASE_EVERY_S = 1.0
+"""Shortest time between two hand-backs of free memory in a chunk actor (:mod:`raybench.service.memory`)."""
+
 WORKER_TASK_RETRIES = 3
 """Ray's retries of a chunk whose actor died, before the runner quarantines it."""
 
@@ -67,13 +74,25 @@ class ChunkWorker:
 
         self.worker = IngestWorker({}, coordinator=None)
         self.worker.warm()
+        self._released_t = 0.0
 
     def pid(self) -> int:
         """This actor's process id (the runner waits for it: the actor is up, its models loaded)."""
         return os.getpid()
 
     def process(self, item: dict, layout):
-        """One chunk descriptor's rows (:func:`raybench.pipeline.worker.worker_schema`)."""
+        """One chunk descriptor's rows (:func:`raybench.pipeline.worker.worker_schema`).
+
+        The free memory of the chunk before this one is handed back to the system first (at most every
+        :data:`RELEASE_EVERY_S`; :func:`raybench.service.memory.release_memory`): a large job's buffers
+        must not stay with the actor for the jobs after it.
+        """
+        now = time.monotonic()
+        if now - self._released_t >= RELEASE_EVERY_S:
+            from raybench.service.memory import release_memory
+
+            self._released_t = now
+            release_memory()
         return self.worker.process(item, layout)
 
 
@@ -121,6 +140,11 @@ class JobRunner:
         self._classifiers = None
         self.store = JobStore(self.config.jobs_db)
         self.con = _open_db(self.config.db)
+        # the named queries read through their own cursor of the writer's database (DuckDB's MVCC: they
+        # see what is committed, while the scheduling thread writes through self.con); one at a time
+        self._query_con = self.con.cursor()
+        self._query_con.execute("SET SESSION TimeZone = 'UTC'")
+        self._query_lock = threading.Lock()
         cpus = ray.cluster_resources().get("CPU", 1)
         n = self.config.workers or max(1, int(cpus) - 1)
         actor = ray.remote(ChunkWorker).options(num_cpus=self.config.worker_cpus, max_restarts=-1,
@@ -155,14 +179,58 @@ class JobRunner:
 
         return exposition()[0]
 
+    async def query(self, name: str, params: dict) -> dict:
+        """One named query (:func:`raybench.query.calls.run_query`) over the committed rows, answered by
+        this process, which holds the database's one writer (docs/service.md, "Queries").
+
+        Returns:
+            ``{"columns": [...], "rows": [{column: JSON value}], "query_s": seconds}``; or ``{"error":
+            one line}`` for a bad parameter (a :class:`raybench.errors.ConfigError`, naming it); or
+            ``{"error", "status": 503}`` when DuckDB ran out of its memory limit (jobs finalizing beside).
+        """
+        import asyncio
+
+        return await asyncio.to_thread(self._query, name, params)
+
+    def _query(self, name: str, params: dict) -> dict:
+        from raybench.errors import ConfigError
+        from raybench.query.calls import json_rows, run_query
+
+        import duckdb
+
+        t0 = time.perf_counter()
+        try:
+            with self._query_lock:
+                table = run_query(self._query_con, name, **params)
+        except ConfigError as exc:
+            return {"error": str(exc)}
+        except duckdb.OutOfMemoryException as exc:  # beside a job's finalizing, within the runner's limit
+            first = (str(exc).strip().splitlines() or [""])[0][:200]
+            return {"error": f"the query ran out of the runner's DuckDB memory beside the jobs; try again: {first}",
+                    "status": 503}
+        return {"columns": table.column_names, "rows": json_rows(table), "query_s": time.perf_counter() - t0}
+
     def wake(self) -> None:
         """A job was submitted: look at the queue now."""
         self._wake.set()
 
     def ready(self) -> dict:
-        """``ok`` (the scheduling thread runs), ``workers`` (actor pids), ``active`` (job ids)."""
+        """``ok`` (the scheduling thread runs), ``workers`` (actor pids), ``active`` (job ids), ``memory``
+        (this process's RSS and what DuckDB's ``duckdb_memory()`` says it holds, bytes)."""
+        from raybench.service.memory import rss_bytes
+
+        duck = None  # the query cursor is one thread's at a time: no figure while a query holds it
+        if self._query_lock.acquire(blocking=False):
+            try:
+                duck = self._query_con.execute(
+                    "SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()").fetchall()[0][0]
+            except Exception:  # noqa: BLE001  (a figure for operators, never a failure of readiness)
+                duck = None
+            finally:
+                self._query_lock.release()
         return {"ok": self._thread.is_alive() and self._crash is None, "error": self._crash,
-                "workers": list(self.worker_pids), "active": list(self._active)}
+                "workers": list(self.worker_pids), "active": list(self._active),
+                "memory": {"rss_bytes": rss_bytes(), "duckdb_bytes": duck}}
 
     def check_health(self) -> None:
         """Serve's health check: the scheduling thread must be alive."""
@@ -195,10 +263,14 @@ class JobRunner:
                     a.pending.clear()
         self._dispatch()
         busy |= self._collect()
+        ended = 0
         for a in list(self._active.values()):
             if a.in_flight == 0 and (a.cancelled or not a.pending):
                 self._cancel(a) if a.cancelled else self._finish(a)
-                busy = True
+                busy, ended = True, ended + 1
+        if ended:
+            a = None  # noqa: F841  (the last job's batches and plan go before the memory is handed back)
+            self._give_back()
         if self._dirty and not self._active and now - self._snapshot_t >= SNAPSHOT_EVERY_S:
             self._snapshot()
         return busy or bool(self._in_flight)
@@ -419,6 +491,25 @@ class JobRunner:
         except Exception:
             log.exception("runner: closing the sink of job %s", a.job)
         shutil.rmtree(a.staging, ignore_errors=True)
+
+    def _give_back(self) -> None:
+        """After a job ends: its Arrow batches and DuckDB's work memory back to the system
+        (:func:`raybench.service.memory.release_memory`; docs/service.md "Soak")."""
+        from raybench.service.memory import release_memory
+        from raybench.sink.duckdb_sink import INGEST_MEMORY_LIMIT
+
+        try:  # DuckDB keeps the blocks a job read cached up to memory_limit: above the keep, let them go
+            cached = self.con.execute("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()").fetchall()[0][0]
+            if cached > DUCKDB_KEEP_BYTES:
+                with self._query_lock:  # no query runs under the lowered limit (it would run out of memory)
+                    try:
+                        self.con.execute(f"SET memory_limit = '{DUCKDB_KEEP_BYTES}B'")  # evicts down to it
+                    finally:
+                        self.con.execute(f"SET memory_limit = '{INGEST_MEMORY_LIMIT}'")
+        except Exception as exc:  # another job's pinned blocks may not fit the keep: try after the next job
+            log.debug("runner: DuckDB's cache not trimmed: %s", exc)
+        freed = release_memory()
+        log.debug("runner: RSS %d -> %d bytes after a job", freed["rss_before_bytes"], freed["rss_after_bytes"])
 
     def _snapshot(self) -> None:
         from raybench.query.snapshot import publish_snapshot, snapshot_interval_s

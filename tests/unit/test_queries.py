@@ -250,3 +250,15 @@ def test_cli_query(tmp_path):
     with duckdb.connect(db, read_only=True) as c:
         assert q._indexed(c)
     assert runner.invoke(main, ["query", "top-contacts", "--db", db, "--number", A, "--json"]).stdout == before
+
+
+def test_json_rows_write_times_in_utc_and_decimals_as_numbers(con):
+    rows = q.json_rows(q.top_contacts(con, A, limit=1))
+    assert rows == [{"contact": B, "calls": 4, "records": 4, "duration_s": 245,
+                     "first_utc": "2024-03-10T03:00:00Z", "last_utc": "2024-03-11T08:00:00Z"}]
+    import decimal
+
+    assert q.json_value(decimal.Decimal("60.5")) == 60.5
+    assert q.json_value(dt.datetime(2024, 3, 10, 9, 0, 0, 250000, tzinfo=dt.timezone(dt.timedelta(hours=-4)))) == \
+        "2024-03-10T13:00:00.250000Z"
+    assert q.json_rows(q.timeline(con, A, "2024-03-10", tz="America/New_York"))[0]["start_local"] == "2024-03-10T05:00:00"

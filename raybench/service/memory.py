@@ -1,0 +1,80 @@
+"""Giving freed memory back to the system in the service's long-lived processes (the soak's leak check,
+docs/service.md "Soak").
+
+A process that lives across thousands of jobs must not keep, after a large job, the heap that job's
+buffers needed. Three allocators hold freed memory in these processes:
+
+* **glibc malloc** (Python objects, request bodies, DuckDB's and ONNX Runtime's C++ allocations): freed
+  blocks stay in the heap and its per-thread arenas until ``malloc_trim`` returns the free pages
+  (glibc ``malloc_trim(3)``), and a process with many threads gets many arenas (``M_ARENA_MAX``);
+  after a block over the mmap threshold is freed glibc raises the threshold (up to 32 MiB on 64-bit,
+  ``mallopt(3)``, "M_MMAP_THRESHOLD"), so later large buffers come from the heap and stay there;
+* **Arrow's pool** (mimalloc in pyarrow's wheels): ``MemoryPool.release_unused()`` hands its free pages
+  back;
+* **DuckDB's buffer pool**: blocks stay cached up to ``memory_limit`` (a bound, not a leak).
+
+:func:`release_memory` does the first two; :data:`MALLOC_ENV` fixes glibc's thresholds for the processes
+of an embedded Ray session (set before Ray starts, every process it starts inherits it).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import logging
+import os
+
+log = logging.getLogger(__name__)
+
+MALLOC_ENV = {"MALLOC_ARENA_MAX": "2", "MALLOC_MMAP_THRESHOLD_": str(1 << 20),
+              "MALLOC_TRIM_THRESHOLD_": str(8 << 20), "ARROW_DEFAULT_MEMORY_POOL": "system"}
+"""glibc malloc's tunables (``mallopt(3)``, as environment variables) for the service's processes: two
+arenas per process instead of eight per core, and fixed thresholds (setting them turns off glibc's
+dynamic raising of the mmap threshold): a block of 1 MiB or more is its own mapping, unmapped when freed
+(an upload's blocks, a batch's buffers), and free heap above 8 MiB at its top is returned at once. And
+Arrow allocates through glibc too (``ARROW_DEFAULT_MEMORY_POOL=system``): mimalloc keeps a heap per
+thread, and ``release_unused`` collects only the calling thread's, so the pages of Arrow's own worker
+threads stayed with the process."""
+
+_libc = None
+
+
+def _malloc_trim():
+    global _libc
+    if _libc is None:
+        name = ctypes.util.find_library("c")
+        try:
+            lib = ctypes.CDLL(name) if name else None
+            _libc = lib.malloc_trim if lib is not None and hasattr(lib, "malloc_trim") else False
+        except OSError:
+            _libc = False
+    return _libc or None
+
+
+def rss_bytes() -> int:
+    """This process's resident set size, bytes (``/proc/self/statm``; 0 where there is none)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def release_memory() -> dict:
+    """Hand the free memory of Arrow's default pool and of glibc's heap back to the system.
+
+    Returns:
+        ``rss_before_bytes``, ``rss_after_bytes`` and ``trimmed`` (whether ``malloc_trim`` ran: glibc
+        only).
+    """
+    before = rss_bytes()
+    try:
+        import pyarrow as pa
+
+        pa.default_memory_pool().release_unused()
+    except Exception:  # noqa: BLE001  (giving memory back is help, never a failure)
+        log.debug("pyarrow release_unused failed", exc_info=True)
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+    return {"rss_before_bytes": before, "rss_after_bytes": rss_bytes(), "trimmed": trim is not None}
