@@ -110,6 +110,12 @@ def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers
         return ruled
     result = clf.classify_sample(sample)
     if result.abstained:
+        from raybench.classify.generic import classify_generic
+
+        generic = classify_generic(sample.text, sample, result.top3)  # no layout: the columns' names and values
+        if generic is not None:
+            found, layout, used = generic
+            return found, _identity(facts, layout, used, found.confidence, "values")
         return replace(result, reason=f"{rules_reason}; models: {result.reason}"), None
     from raybench.catalog import get_layout
 
