@@ -119,6 +119,20 @@ _HH_MM_SS = re.compile(r"^\d+:[0-5]\d:[0-5]\d$")
 _TIME_OF_DAY = re.compile(r"^([01]?\d|2[0-3])[:.]?[0-5]\d([:.]?[0-5]\d(\.\d+)?)?(\s?[AaPp][Mm])?$")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
 _NULLS = frozenset({"", "-", "--", "na", "n/a", "null", "none"})
+_ICCID = re.compile(r"^89\d{17,18}$")
+"""A SIM card's ICCID (19 or 20 digits after the telecom industry prefix 89, ITU-T E.118): SIM gateways
+write it where the SIM is a party (carrier-formats.md 1.9: R2D2 gateways' IMEI/IMSI/ICCID)."""
+
+
+def _luhn(digits: str) -> bool:
+    """The Luhn check an IMEI's 15th digit makes."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
 
 
 def _norm(name: str) -> str:
@@ -162,6 +176,11 @@ class ColumnProfile:
         distinct: distinct values.
         direction_share, directions: share of values read as a direction word, and the directions read.
         uuid_share: share of UUIDs.
+        sim_share: share of SIM ICCIDs (a SIM gateway's own party).
+        id15_share, plmn_share, luhn_share: shares of 14-16 digit identifiers, of those sharing one
+            5-digit prefix that can be an MCC+MNC (an IMSI column of one network), of 15-digit values
+            passing the Luhn check (IMEIs).
+        named: the field the column's name names and how surely (:func:`name_field`).
     """
 
     name: str
@@ -181,6 +200,10 @@ class ColumnProfile:
     direction_share: float = 0.0
     directions: frozenset[str] = frozenset()
     uuid_share: float = 0.0
+    sim_share: float = 0.0
+    id15_share: float = 0.0
+    plmn_share: float = 0.0
+    luhn_share: float = 0.0
     named: tuple[str | None, float] = (None, 0.0)
 
     @property
@@ -189,7 +212,7 @@ class ColumnProfile:
 
     @property
     def party_share(self) -> float:
-        return self.phone_share + self.ext_share
+        return self.phone_share + self.ext_share + self.sim_share
 
 
 def _best(counts: dict[str, int], n: int) -> tuple[str, float] | None:
@@ -227,7 +250,8 @@ def profile_column(name: str, index: int, raw: list[str]) -> ColumnProfile:
     n = len(values)
     series = pl.Series(values, dtype=pl.String)
     nonzero = series.filter(series != "0")
-    if nonzero.len() and all(_INT.match(v) for v in nonzero.to_list()[:50]):
+    # an epoch has no leading zero (0639980655 is a national number with its trunk 0, not 1990)
+    if nonzero.len() and all(_INT.match(v) and v[0] != "0" for v in nonzero.to_list()[:50]):
         p.epoch = _best(read_counts_epoch(nonzero), nonzero.len())
     if not p.epoch or p.epoch[1] < 0.9:
         p.datetime = _best(read_counts_start(series, tuple(f for f in date_time_formats() if "T" not in f)
@@ -241,6 +265,16 @@ def profile_column(name: str, index: int, raw: list[str]) -> ColumnProfile:
     p.phone_share = len(phones) / n
     p.nanp_share = sum(1 for c in phones if _NANP.match(c)) / max(1, len(phones))
     p.ext_share = sum(1 for c in cleaned if _EXT_DIGITS.match(c)) / n
+    p.sim_share = sum(1 for c in cleaned if _ICCID.match(c)) / n
+    long_ids = [c for c in cleaned if re.fullmatch(r"\d{14,16}", c)]
+    p.id15_share = len(long_ids) / n
+    if long_ids:
+        prefixes: dict[str, int] = {}
+        for c in long_ids:
+            prefixes[c[:5]] = prefixes.get(c[:5], 0) + 1
+        top = max(prefixes, key=lambda k: prefixes[k])
+        p.plmn_share = prefixes[top] / n if top[0] in "234567" else 0.0
+        p.luhn_share = sum(1 for c in long_ids if len(c) == 15 and _luhn(c)) / n
     p.sip_share = sum(1 for v in values if _SIP_USER.match(v)) / n
     lengths: dict[int, int] = {}
     for v in values:
@@ -380,12 +414,13 @@ def _choose_start(m: _Mapper, raw: dict[str, list[str]]) -> StartSpec | None:
 
 def _choose_parties(m: _Mapper) -> None:
     def party_like(p: ColumnProfile, named: bool) -> bool:
-        if p.uuid_share > 0.5 or (p.epoch and p.epoch[1] >= 0.9) or _stamp_share(p) >= 0.5:
+        if p.uuid_share > 0.5 or _stamp_share(p) >= 0.9:
             return False
         if named:
             return p.party_share + p.sip_share >= 0.6
         # by values alone: phone numbers, or a column of extensions of one length with many values
-        if p.phone_share >= 0.1 and p.party_share >= 0.9:
+        if (p.phone_share >= 0.1 and p.party_share >= 0.9) or (p.phone_share >= 0.3 and p.sim_share >= 0.2
+                                                                and p.party_share >= 0.9):
             return True
         return (p.ext_share >= 0.9 and p.same_length >= 0.9 and p.distinct >= max(4, p.n // 4)
                 and all(len(v) >= 3 for v in p.values))
@@ -409,6 +444,28 @@ def _choose_parties(m: _Mapper) -> None:
         m.take(unnamed[0], "partner", BY_POSITION, "the only party column")
 
 
+def _choose_mobile_ids(m: _Mapper) -> None:
+    """IMSI and IMEI columns: by name, else by values (3GPP TS 23.003: an IMSI is at most 15 digits, its
+    first 5-6 the network's MCC+MNC, the same down a subscriber's or a gateway's column; an IMEI is 15
+    digits whose last is a Luhn check)."""
+    for f in ("imsi", "imei"):
+        for p in m.free():
+            if m.named(p, f) and p.id15_share >= 0.8:
+                m.take(p, f, NAME_EXACT, f"named as the {f.upper()}")
+                break
+    if "imsi" not in m.fields.values():
+        cands = [p for p in m.free() if p.named[0] is None and p.id15_share >= 0.9 and p.plmn_share >= 0.9]
+        if len(cands) == 1:
+            m.take(cands[0], "imsi", VALUES_ONLY, "15 digits under one MCC+MNC")
+    if "imei" not in m.fields.values():
+        cands = [p for p in m.free() if p.named[0] is None and p.id15_share >= 0.9]
+        luhn = [p for p in cands if p.luhn_share >= 0.9]
+        if len(luhn) == 1:
+            m.take(luhn[0], "imei", VALUES_ONLY, "15 digits with the Luhn check digit")
+        elif len(cands) == 1 and "imsi" in m.fields.values():
+            m.take(cands[0], "imei", BY_POSITION, "a device identifier beside the IMSI (no Luhn check)")
+
+
 def _choose_direction(m: _Mapper) -> None:
     for p in m.free():
         how = m.named(p, "direction", "record_type")
@@ -427,13 +484,18 @@ def _choose_direction(m: _Mapper) -> None:
 def _choose_record_type(m: _Mapper) -> None:
     from raybench.classify.descriptors import VOCABULARY
 
-    words = {w.lower() for ws in VOCABULARY.values() for w in ws}
-    for p in m.free():
-        if not m.named(p, "record_type") or p.party_share > 0.5:
+    words = {_norm(w) for ws in VOCABULARY.values() for w in ws}
+
+    def reads(v: str) -> bool:
+        low = _norm(v)
+        return bool(low) and (low in words or low.split()[0] in words)
+
+    for p in sorted(m.free(), key=lambda q: -m.named(q, "record_type")):
+        if p.party_share > 0.5 or not p.n or p.distinct > max(12, p.n // 2):
             continue
-        read = sum(1 for v in p.values if v.lower() in words or v.lower().split()[0] in words) / max(1, p.n)
-        if read >= 0.5:
-            m.take(p, "record_type", NAME_WORD, "record-type words")
+        read = sum(1 for v in p.values if reads(v)) / p.n
+        if read >= (0.5 if m.named(p, "record_type") else 0.9):
+            m.take(p, "record_type", NAME_WORD if m.named(p, "record_type") else VALUES_ONLY, "record-type words")
             return
 
 
@@ -511,7 +573,11 @@ def _choose_duration(m: _Mapper, raw: dict[str, list[str]]) -> tuple[DurationUni
         m.take(best, "duration", NAME_EXACT if m.named(best, "duration") == 1.0 else NAME_WORD,
                f"named as the duration, {why}")
         return unit, doubtful
-    cands = [p for p in m.free() if p.named[0] is None and readable(p, 0.9) and p.distinct >= max(3, p.n // 5)
+    def varied(p: ColumnProfile) -> bool:  # calls' lengths differ: a port, a code or a flag repeats
+        nonzero = [v for v in p.values if v.strip("0:. ")]
+        return len(set(nonzero)) >= max(3, 0.6 * len(nonzero))
+
+    cands = [p for p in m.free() if p.named[0] is None and readable(p, 0.9) and varied(p)
              and not (p.ext_share >= 0.9 and p.same_length >= 0.9 and p.distinct > 3 and p.n > 8
                       and min((len(v) for v in p.values), default=0) >= 3 and not any(v == "0" for v in p.values))]
     if not cands:
@@ -542,6 +608,8 @@ def map_generic(names: tuple[str, ...], columns: list[list[str]]) -> GenericMapp
         The mapping, or None when the file does not read as call records: no start (a date-time, an epoch
         or a date with a time of day), or no party column.
     """
+    from raybench.normalize.times import states_offset
+
     raw = {n: c for n, c in zip(names, columns)}
     profiles = [profile_column(n, j, c) for j, (n, c) in enumerate(zip(names, columns))]
     m = _Mapper(profiles)
@@ -551,6 +619,7 @@ def map_generic(names: tuple[str, ...], columns: list[list[str]]) -> GenericMapp
     start = _choose_start(m, raw)
     if start is None:
         return None
+    _choose_mobile_ids(m)
     _choose_parties(m)
     if not any(f in PARTY_FIELDS for f in m.fields.values()):
         return None
@@ -567,11 +636,20 @@ def map_generic(names: tuple[str, ...], columns: list[list[str]]) -> GenericMapp
     parties = [c for c, f in fields.items() if f in ("partner", "subscriber")]
     if parties and "direction" not in fields.values():
         doubt |= {"partner"}  # which party called is what the direction says: no direction, no order
+    if {"imsi", "imei"} & set(fields.values()):
+        # a mobile network's record: its cell is usually written too; where columns of digits are left
+        # unread, the cell and location area may be among them (flagged unmapped, not silently empty)
+        unread = [p for p in profiles if fields[p.name] == "ignore" and m.fields[p.name] != "skip"
+                  and p.n and sum(1 for v in p.values if re.fullmatch(r"\d{1,9}|\d{2,8}[A-Z]", v)) >= 0.9 * p.n]
+        if unread:
+            doubt |= {f"unmapped_{f}" for f in ("lac", "cell_id") if f not in fields.values()}
     region = _region(profiles, fields)
     start_profile = next(p for p in profiles if fields[p.name] == "start")
     tz = None
     if start.epoch is not None:
         tz = f"the start column holds Unix epoch {start.epoch} (UTC)"
+    elif start.formats and states_offset(start.formats[0]):
+        tz = "the start times carry their UTC offset (ISO 8601)"
     elif any("utc" in _norm(c).split() or "gmt" in _norm(c).split() for c, f in fields.items()
              if f in ("start", "start_time")):
         tz = "the start column's name says UTC"
@@ -623,8 +701,9 @@ def generic_layout(mapping: GenericMapping, names: tuple[str, ...], *, has_heade
         guessed.add("record_type")
     tz_source = (f"stated: {mapping.tz_stated}" if mapping.tz_stated else
                  "assumed: a file of no known layout states no zone; give its zone with --tz")
+    unmapped = tuple(sorted(d[len("unmapped_"):] for d in mapping.doubt if d.startswith("unmapped_")))
     return Layout(
-        id=GENERIC_ID, carrier="generic", columns=tuple(names), has_header=has_header, delimiter=delimiter or ",",
+        id=GENERIC_ID, unmapped=unmapped, carrier="generic", columns=tuple(names), has_header=has_header, delimiter=delimiter or ",",
         skip_initial_space=skip_initial_space, positions=positions, start=mapping.start, tz="UTC",
         tz_source=tz_source, duration_column=col("duration"), duration_unit=mapping.duration_unit,
         caller=col("caller"), callee=col("callee"), subscriber=col("subscriber"), partner=col("partner"),
