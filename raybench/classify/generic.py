@@ -402,14 +402,37 @@ def _choose_start(m: _Mapper, raw: dict[str, list[str]]) -> StartSpec | None:
         return StartSpec(p.name, epoch=p.epoch[0])  # type: ignore[arg-type]
     t = next((q for q in m.profiles if m.fields[q.name] == "start_time"), None)
     if t is None:
-        return StartSpec(p.name, None, (p.datetime[0],) if p.datetime else ())
+        return _date_order(m, p, StartSpec(p.name, None, (p.datetime[0],) if p.datetime else ()), p.values)
     joined = pl.Series([f"{a.strip()} {b.strip()}" for a, b in zip(raw[p.name], raw[t.name])
                         if a.strip() and b.strip()], dtype=pl.String)
     from raybench.profile.formats import date_time_formats, read_counts_start
 
     best_fmt = _best(read_counts_start(joined, tuple(f for f in date_time_formats() if "T" not in f)),
                      joined.len())
-    return StartSpec(p.name, t.name, (best_fmt[0],) if best_fmt else ())
+    return _date_order(m, p, StartSpec(p.name, t.name, (best_fmt[0],) if best_fmt else ()), joined.to_list())
+
+
+def _date_order(m: _Mapper, p: ColumnProfile, spec: StartSpec, values: list[str]) -> StartSpec:
+    """``spec`` with the other reading of a ``NN/NN/YYYY`` date (day-first for month-first) when the sample
+    reads as well both ways: the driver then decides over the whole column
+    (:mod:`raybench.normalize.dates`); the start is in doubt until it does (flagged ``guessed_start_utc``:
+    a column where every date fits both orders keeps the first reading)."""
+    from dataclasses import replace
+
+    from raybench.profile.formats import read_counts_start
+
+    if not spec.formats or not re.match(r"^%[md][/.\-]%[md]", spec.formats[0]):
+        return spec
+    fmt = spec.formats[0]
+    other = fmt.replace("%m", "\0").replace("%d", "%m").replace("\0", "%d")
+    counts = read_counts_start(pl.Series(values, dtype=pl.String), (fmt, other))
+    if counts.get(other, 0) < counts.get(fmt, 0):
+        return spec
+    if counts.get(other, 0) > counts.get(fmt, 0):
+        return replace(spec, formats=(other,))
+    m.doubt.add("start")
+    return replace(spec, day_first_formats=(other,)) if not fmt.startswith("%d") else replace(
+        spec, formats=(other,), day_first_formats=(fmt,))
 
 
 def _choose_parties(m: _Mapper) -> None:
@@ -445,13 +468,20 @@ def _choose_parties(m: _Mapper) -> None:
 
 
 def _choose_mobile_ids(m: _Mapper) -> None:
-    """IMSI and IMEI columns: by name, else by values (3GPP TS 23.003: an IMSI is at most 15 digits, its
+    """IMSI and IMEI columns: by name, else by values; LAC, cell and coordinates by name only (3GPP TS 23.003: an IMSI is at most 15 digits, its
     first 5-6 the network's MCC+MNC, the same down a subscriber's or a gateway's column; an IMEI is 15
     digits whose last is a Luhn check)."""
     for f in ("imsi", "imei"):
         for p in m.free():
             if m.named(p, f) and p.id15_share >= 0.8:
                 m.take(p, f, NAME_EXACT, f"named as the {f.upper()}")
+                break
+    for f, pattern in (("lac", r"\d{1,6}|[0-9A-Fa-f]{4}"), ("cell_id", r"[0-9A-Za-z_-]{1,20}"),
+                       ("lat", r"-?\d{1,2}(\.\d+)?"), ("lon", r"-?\d{1,3}(\.\d+)?")):
+        for p in m.free():
+            how = m.named(p, f)
+            if how and p.n and sum(1 for v in p.values if re.fullmatch(pattern, v)) >= 0.9 * p.n:
+                m.take(p, f, NAME_EXACT if how == 1.0 else NAME_WORD, f"named as the {f}")
                 break
     if "imsi" not in m.fields.values():
         cands = [p for p in m.free() if p.named[0] is None and p.id15_share >= 0.9 and p.plmn_share >= 0.9]
@@ -630,7 +660,7 @@ def map_generic(names: tuple[str, ...], columns: list[list[str]]) -> GenericMapp
     for n, f in m.fields.items():
         if f == "skip":
             m.evidence.setdefault(n, "named as a column that is not read")
-    doubt = set()
+    doubt = set(m.doubt)
     if doubtful:
         doubt.add("duration")
     parties = [c for c, f in fields.items() if f in ("partner", "subscriber")]
@@ -687,13 +717,23 @@ def generic_layout(mapping: GenericMapping, names: tuple[str, ...], *, has_heade
             guessed |= set(CANONICAL_OF.get(f, ()))
     if "duration" in mapping.doubt:
         guessed.add("duration_s")
+    start = mapping.start
+    if "start" in mapping.doubt:
+        guessed.add("start_utc")
+        if positions:  # the driver decides the date order over a delimited column only
+            from dataclasses import replace as _replace
+
+            start = _replace(start, day_first_formats=())
     if "partner" in mapping.doubt:
         guessed |= {"caller", "callee"}
     direction_col = col("direction")
     record_col = col("record_type")
     start_col = mapping.start.column
-    if record_col is not None:
-        record_type = ValueMap(record_col, {}, default=None)
+    if record_col is not None:  # the trade's record-type words (descriptors.VOCABULARY), the model for the rest
+        from raybench.classify.descriptors import VOCABULARY
+
+        words = {w: t for t, ws in VOCABULARY.items() for w in ws}
+        record_type = ValueMap(record_col, words, default=None)
     elif mapping.record_type_default is not None:
         record_type = ValueMap(start_col, {}, default=mapping.record_type_default)
     else:
@@ -704,7 +744,7 @@ def generic_layout(mapping: GenericMapping, names: tuple[str, ...], *, has_heade
     unmapped = tuple(sorted(d[len("unmapped_"):] for d in mapping.doubt if d.startswith("unmapped_")))
     return Layout(
         id=GENERIC_ID, unmapped=unmapped, carrier="generic", columns=tuple(names), has_header=has_header, delimiter=delimiter or ",",
-        skip_initial_space=skip_initial_space, positions=positions, start=mapping.start, tz="UTC",
+        skip_initial_space=skip_initial_space, positions=positions, start=start, tz="UTC",
         tz_source=tz_source, duration_column=col("duration"), duration_unit=mapping.duration_unit,
         caller=col("caller"), callee=col("callee"), subscriber=col("subscriber"), partner=col("partner"),
         dialed=col("dialed"), record_type=record_type,

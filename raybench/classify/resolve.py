@@ -149,6 +149,12 @@ def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers
                                flag_unmapped=True,
                                guessed=guessed_fields(base, mapping, confidence, model_fields))
     except UnknownLayoutError as exc:
+        from raybench.classify.generic import classify_generic
+
+        generic = classify_generic(sample.text, sample, result.top3)  # the models' layout does not fit it
+        if generic is not None:
+            found, layout, used = generic
+            return found, _identity(facts, layout, used, found.confidence, "values")
         return FileClassification(UNKNOWN, UNKNOWN, result.confidence, result.top3, result.columns, UNKNOWN,
                                   reason=f"{rules_reason}; models: {exc.reason}"), None
     return result, _identity(facts, layout, sample, result.confidence, "model")

@@ -162,3 +162,36 @@ def test_the_duration_unit_of_large_unnamed_integers_is_milliseconds_in_doubt():
     mapping = map_generic(names, values)
     assert mapping.fields["col4"] == "duration" and mapping.duration_unit == "ms"
     assert "duration" in mapping.doubt
+
+
+def test_named_columns_read_subscriber_partner_direction_record_type_and_cell(tmp_path):
+    text = ("timestamp,msisdn,other_party,direction,type,duration_sec,cell_id\n"
+            "1718000000,4790000001,4791234567,out,call,65,1234A\n"
+            "1718003600,4790000001,4798765432,in,sms,0,1234B\n"
+            "1718007200,4790000001,4791112222,in,call,300,1235A\n"
+            "1718010800,4790000001,4793334444,out,sms,0,1235A\n")
+    read, rows = _read(tmp_path, "research.csv", text, tz="America/Chicago")
+    assert read.file["layout"] == GENERIC_ID
+    got = [(r["caller"], r["callee"], r["direction"], r["record_type"], r["duration_s"], r["cell_id"]) for r in rows]
+    # the subscriber is the A-number of a call out and the B-number of a call in; numbers of no
+    # North American shape are kept as written, not given a +1
+    assert got == [("4790000001", "4791234567", "outgoing", "voice", 65, "1234A"),
+                   ("4798765432", "4790000001", "incoming", "sms", 0, "1234B"),
+                   ("4791112222", "4790000001", "incoming", "voice", 300, "1235A"),
+                   ("4790000001", "4793334444", "outgoing", "sms", 0, "1235A")]
+    assert _utc(rows[0]) == "2024-06-10T06:13:20" and not any(r["flags"] for r in rows)
+
+
+def test_dates_that_read_both_ways_put_the_start_in_doubt_until_the_column_decides(tmp_path):
+    head = "Date,From,To,Secs\n"
+    both = ("03/04/2024 10:00:00,+13125550147,+14155550188,60\n"
+            "05/06/2024 11:00:00,+13125550147,+14155550189,61\n")
+    read, rows = _read(tmp_path, "both.csv", head + both)
+    assert [_utc(r) for r in rows] == ["2024-03-04T10:00:00", "2024-05-06T11:00:00"]  # the first reading kept
+    assert all("guessed_start_utc" in r["flags"] for r in rows)  # ... and said to be a guess
+    # a day above 12 past the sample the columns were mapped from decides the order for the whole column
+    later = "".join(f"0{1 + k % 9}/0{1 + k % 9}/2024 12:00:00,+13125550147,+14155550180,62\n" for k in range(120))
+    later += "25/06/2024 12:00:00,+13125550147,+14155550180,62\n"
+    assert len(head + both + later) > 4096 + 100
+    read, rows = _read(tmp_path, "dmy.csv", head + both + later)
+    assert [_utc(r) for r in rows][:2] == ["2024-04-03T10:00:00", "2024-06-05T11:00:00"]
