@@ -421,8 +421,8 @@ def _date_order(m: _Mapper, p: ColumnProfile, spec: StartSpec, values: list[str]
 
     from raybench.profile.formats import read_counts_start
 
-    if not spec.formats or not re.match(r"^%[md][/.\-]%[md]", spec.formats[0]):
-        return spec
+    if not spec.formats or not re.match(r"^%[md][/\-]%[md]", spec.formats[0]):
+        return spec  # a dotted date (15.10.2024) is day-first: the European writing, never month.day
     fmt = spec.formats[0]
     other = fmt.replace("%m", "\0").replace("%d", "%m").replace("\0", "%d")
     counts = read_counts_start(pl.Series(values, dtype=pl.String), (fmt, other))
@@ -499,7 +499,7 @@ def _choose_mobile_ids(m: _Mapper) -> None:
 def _choose_direction(m: _Mapper) -> None:
     for p in m.free():
         how = m.named(p, "direction", "record_type")
-        if p.direction_share < 0.8:
+        if p.direction_share < (0.5 if m.named(p, "direction") == 1.0 else 0.8):
             continue
         # a column of one direction word over calls made both ways is not the call's direction (FreeSWITCH's
         # channel direction is 'inbound' for a phone's call out, carrier-formats.md 1.7)
@@ -570,6 +570,8 @@ def _duration_unit(m: _Mapper, p: ColumnProfile, raw: dict[str, list[str]]) -> t
         return "mm_ss", False, "minutes:seconds"
     if any(_HH_MM_SS.match(v) for v in values):
         return "hh_mm_ss", False, "H:MM:SS"
+    if p.duration is not None and p.duration[0] == "hms_words":
+        return "hms_words", False, "hours, minutes and seconds in words"
     if words & {"ms", "msec", "msecs", "millis", "milliseconds", "billmsec"} or "msec" in low.replace(" ", ""):
         return "ms", False, "named in milliseconds"
     if words & {"min", "mins", "minutes", "minute", "t"} and not words & {"sec", "secs", "seconds", "s"}:
@@ -588,7 +590,8 @@ def _duration_unit(m: _Mapper, p: ColumnProfile, raw: dict[str, list[str]]) -> t
         return "ms", True, "milliseconds? (seconds would make the median call over 3 hours)"
     if decimals:
         return "seconds_decimal", True, "decimal seconds? (billed minutes are written alike)"
-    return "seconds", not low, "seconds" if low else "seconds? (no name says the unit)"
+    named = m.named(p, "duration") > 0
+    return "seconds", not named, "seconds" if named else "seconds? (no name says the unit)"
 
 
 def _choose_duration(m: _Mapper, raw: dict[str, list[str]]) -> tuple[DurationUnit, bool]:

@@ -26,7 +26,8 @@ _DATES_NAMED = ("%d-%b-%Y", "%d %b %Y", "%b %d %Y", "%d-%b-%y", "%b %d, %Y")
 _TIMES = ("%H:%M:%S", "%H:%M", "%H:%M:%S%.f", "%I:%M:%S %p", "%I:%M %p", "%I:%M:%S%p", "%I:%M%p", "%H%M%S", "%H%M",
           "%H.%M.%S")
 
-DURATION_UNITS: tuple[DurationUnit, ...] = ("seconds", "seconds_decimal", "mm_ss", "hh_mm_ss", "minutes", "ms")
+DURATION_UNITS: tuple[DurationUnit, ...] = ("seconds", "seconds_decimal", "mm_ss", "hh_mm_ss", "minutes", "ms",
+                                             "hms_words")
 """Duration encodings tried, in order of preference when two read as many values."""
 
 

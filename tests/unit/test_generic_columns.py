@@ -195,3 +195,19 @@ def test_dates_that_read_both_ways_put_the_start_in_doubt_until_the_column_decid
     assert len(head + both + later) > 4096 + 100
     read, rows = _read(tmp_path, "dmy.csv", head + both + later)
     assert [_utc(r) for r in rows][:2] == ["2024-04-03T10:00:00", "2024-06-05T11:00:00"]
+
+
+def test_a_phone_call_log_with_durations_in_words_and_a_missed_call(tmp_path):
+    text = ('"Date/Time","Number","Name","Direction","Length"\n'
+            '"Jun 15, 2024 1:05 PM","(312) 555-0147","Bob","Outgoing","2m 05s"\n'
+            '"Jun 15, 2024 3:10 PM","(415) 555-0188","Ann","Incoming","45 sec"\n'
+            '"Jun 16, 2024 9:00 AM","(617) 555-0111","Cy","Missed","0m 00s"\n'
+            '"Jun 16, 2024 11:59 PM","(212) 555-0123","Di","Outgoing","1h 0m 1s"\n')
+    read, rows = _read(tmp_path, "calllog.csv", text, tz="America/Chicago")
+    assert [r["duration_s"] for r in rows] == [125, 45, 0, 3601]
+    assert [r["direction"] for r in rows] == ["outgoing", "incoming", "unknown", "outgoing"]
+    # the one number is the far party: the callee of a call out, the caller of a call in, and in doubt
+    # where the direction is not known
+    assert [(r["caller"], r["callee"]) for r in rows][:2] == [(None, "+13125550147"), ("+14155550188", None)]
+    assert "direction_known" in rows[2]["flags"]
+    assert _utc(rows[3]) == "2024-06-17T04:59:00"
