@@ -762,7 +762,19 @@ def generic_layout(mapping: GenericMapping, names: tuple[str, ...], *, has_heade
     )
 
 
-def classify_generic(text: str, sample, top3: tuple = ()):
+KEY_FIELDS = ("start", "duration", "caller", "callee", "partner")
+"""The fields a call is read by: a mapping that fills more of them reads more of each call."""
+
+
+def better_than(found, mapping: dict[str, str]) -> bool:
+    """True when the generic classification ``found`` maps more of :data:`KEY_FIELDS` with a confidence of
+    at least :data:`~raybench.classify.fields.GUESS_BELOW` than ``mapping`` (column -> field) does at all:
+    a ruled report whose duration the column model left unmapped (``MINS``) is read by its names instead."""
+    sure = {c.field for c in found.columns if c.field in KEY_FIELDS and c.confidence >= GUESS_BELOW}
+    return len(sure) > len({f for f in mapping.values() if f in KEY_FIELDS})
+
+
+def classify_generic(text: str, sample, top3: tuple = (), positions: tuple[tuple[int, int], ...] = ()):
     """A file no layout knows, read by its columns: a space-aligned table (:mod:`raybench.classify.aligned`)
     or the delimited ``sample``, mapped by :func:`map_generic`.
 
@@ -770,6 +782,7 @@ def classify_generic(text: str, sample, top3: tuple = ()):
         text: the decoded start of the file.
         sample: its delimited sample (:func:`raybench.classify.sample.sample_text`).
         top3: the models' top-3, kept in the classification.
+        positions: the column positions of a fixed-width ``sample`` (a ruled report's), else empty.
 
     Returns:
         ``(classification, layout, sample read)`` or None when the columns do not read as call records.
@@ -778,8 +791,7 @@ def classify_generic(text: str, sample, top3: tuple = ()):
     from raybench.classify.aligned import aligned_sample
     from raybench.classify.models import ColumnMapping, FileClassification, column_names
 
-    positions: tuple[tuple[int, int], ...] = ()
-    if sample.width < 3:
+    if sample.width < 3 and not positions:
         found = aligned_sample(text)
         if found is None:
             return None

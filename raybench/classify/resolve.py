@@ -189,6 +189,12 @@ def _resolve_ruled(path: str, facts, sample: FileSample, clf: Classifiers
         base, mapping = get_layout("station_fixed_detail"), station
     repair = check_timing_columns(names, [rsample.column(j) for j in range(len(names))], mapping)
     mapping = repair.mapping
+    from raybench.classify.generic import better_than, classify_generic
+
+    generic = classify_generic(sample.text, rsample, ((base.id, 0.0),), positions=positions)
+    if generic is not None and better_than(generic[0], mapping):  # the columns' names and values read more
+        found, layout, used = generic
+        return found, _identity(facts, layout, used, found.confidence, "values")
     try:
         layout = mapped_layout(base, names, mapping, has_header=True, delimiter=base.delimiter,
                                skip_initial_space=False, path=path, flag_unmapped=True,

@@ -211,3 +211,18 @@ def test_a_phone_call_log_with_durations_in_words_and_a_missed_call(tmp_path):
     assert [(r["caller"], r["callee"]) for r in rows][:2] == [(None, "+13125550147"), ("+14155550188", None)]
     assert "direction_known" in rows[2]["flags"]
     assert _utc(rows[3]) == "2024-06-17T04:59:00"
+
+
+def test_a_ruled_report_whose_duration_the_models_miss_is_read_by_its_names(tmp_path):
+    text = ("MONTHLY USAGE      ACCOUNT 0042\n"
+            "DATE       TIME   FROM          TO            MINS\n"
+            "---------- ------ ------------- ------------- -----\n"
+            "2024-06-15 13:05  3125550147    4155550188      2.5\n"
+            "2024-06-15 14:10  3125550147    6175550111     12.0\n"
+            "2024-06-16 09:00  4155550199    3125550147      1.1\n")
+    read, rows = _read(tmp_path, "usage.txt", text, tz="America/Chicago")
+    assert read.file["layout"] == GENERIC_ID
+    # minutes by the column's name, never 2.5 seconds
+    assert [r["duration_s"] for r in rows] == [150, 720, 66]
+    assert [(r["caller"], r["callee"]) for r in rows][0] == ("+13125550147", "+14155550188")
+    assert read.file["lines_skipped"] == {"banner": 1, "header": 1, "header_types": 1}
