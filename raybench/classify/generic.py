@@ -301,6 +301,9 @@ class GenericMapping:
         region: ``US`` when the file's national numbers are North American, else None (kept as written).
         tz_stated: why the zone is UTC by the file's own word (epoch values, ``(UTC)`` in a name), or None.
         record_type_default: ``voice`` where no column names the record type but the file times calls.
+        doubt: what the values leave in doubt: ``start`` (a date read both day- and month-first),
+            ``duration`` (its unit), ``partner`` (no direction orders the parties), ``unmapped_<field>``
+            (a mobile record's cell or LAC may be among the unread columns).
     """
 
     fields: dict[str, str]
@@ -677,7 +680,6 @@ def map_generic(names: tuple[str, ...], columns: list[list[str]]) -> GenericMapp
         if unread:
             doubt |= {f"unmapped_{f}" for f in ("lac", "cell_id") if f not in fields.values()}
     region = _region(profiles, fields)
-    start_profile = next(p for p in profiles if fields[p.name] == "start")
     tz = None
     if start.epoch is not None:
         tz = f"the start column holds Unix epoch {start.epoch} (UTC)"
@@ -686,7 +688,6 @@ def map_generic(names: tuple[str, ...], columns: list[list[str]]) -> GenericMapp
     elif any("utc" in _norm(c).split() or "gmt" in _norm(c).split() for c, f in fields.items()
              if f in ("start", "start_time")):
         tz = "the start column's name says UTC"
-    del start_profile
     rt_default = None if "record_type" in fields.values() else (
         "voice" if "duration" in fields.values() else None)
     return GenericMapping(fields, m.confidence, m.evidence, start, unit, region, tz, rt_default, frozenset(doubt))
