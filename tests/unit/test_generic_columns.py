@@ -226,3 +226,18 @@ def test_a_ruled_report_whose_duration_the_models_miss_is_read_by_its_names(tmp_
     assert [r["duration_s"] for r in rows] == [150, 720, 66]
     assert [(r["caller"], r["callee"]) for r in rows][0] == ("+13125550147", "+14155550188")
     assert read.file["lines_skipped"] == {"banner": 1, "header": 1, "header_types": 1}
+
+
+def test_a_gateway_log_written_destination_first_is_ordered_by_its_direction(tmp_path):
+    sim = "89330123456789012345"  # the gateway's SIM (ICCID): its own side
+    rows_text = [("14-06-2024", "10:00:00", "0612345678", sim, "61000", "OUTGOING"),
+                 ("14-06-2024", "11:00:00", sim, "0698765432", "5000", "INCOMING"),
+                 ("14-06-2024", "12:00:00", "0611111111", sim, "120500", "OUTGOING"),
+                 ("14-06-2024", "13:00:00", "0622222222", sim, "9000", "OUTGOING"),
+                 ("14-06-2024", "14:00:00", sim, "0633333333", "33000", "INCOMING")]
+    text = "".join(";".join(r) + "\n" for r in rows_text)
+    read, rows = _read(tmp_path, "gw.cdr", text, tz="Europe/Paris")
+    # the SIM is the A-number of a call out: the first column is the destination
+    assert [(r["caller"], r["callee"]) for r in rows][:2] == [(sim, "0612345678"), ("0698765432", sim)]
+    assert not any(f in ("guessed_caller", "guessed_callee") for r in rows for f in r["flags"])
+    assert [r["direction"] for r in rows] == ["outgoing", "incoming", "outgoing", "outgoing", "incoming"]
