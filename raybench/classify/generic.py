@@ -119,6 +119,9 @@ _HH_MM_SS = re.compile(r"^\d+:[0-5]\d:[0-5]\d$")
 _TIME_OF_DAY = re.compile(r"^([01]?\d|2[0-3])[:.]?[0-5]\d([:.]?[0-5]\d(\.\d+)?)?(\s?[AaPp][Mm])?$")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
 _NULLS = frozenset({"", "-", "--", "na", "n/a", "null", "none"})
+_MAY_BE_DATE = re.compile(r"\d[-/.]\d|\d:\d|^\d{6}(?:\d{2})?(?:\s|$)|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+"""A value the date formats are worth trying on (a separated date or time, six or eight digits, a month
+name): the candidate formats are not tried on columns of names, codes or plain numbers."""
 _ICCID = re.compile(r"^89\d{17,18}$")
 """A SIM card's ICCID (19 or 20 digits after the telecom industry prefix 89, ITU-T E.118): SIM gateways
 write it where the SIM is a party (carrier-formats.md 1.9: R2D2 gateways' IMEI/IMSI/ICCID)."""
@@ -253,7 +256,7 @@ def profile_column(name: str, index: int, raw: list[str]) -> ColumnProfile:
     # an epoch has no leading zero (0639980655 is a national number with its trunk 0, not 1990)
     if nonzero.len() and all(_INT.match(v) and v[0] != "0" for v in nonzero.to_list()[:50]):
         p.epoch = _best(read_counts_epoch(nonzero), nonzero.len())
-    if not p.epoch or p.epoch[1] < 0.9:
+    if (not p.epoch or p.epoch[1] < 0.9) and any(_MAY_BE_DATE.search(v) for v in values[:40]):
         p.datetime = _best(read_counts_start(series, tuple(f for f in date_time_formats() if "T" not in f)
                                              + tuple(f for f in date_time_formats() if "T" in f)), n)
         p.date = _best(read_counts_start(series, _date_only_formats()), n)
