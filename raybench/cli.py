@@ -559,7 +559,8 @@ def classify(paths, as_json, templates_dir, tz) -> None:
     methods = [r["method"] for r in out]
     by_template = methods.count("template")
     click.echo(f"{len(out)} files: {by_template} by template, {methods.count('header') + methods.count('probe')} by "
-               f"header rules, {methods.count('model') + methods.count('ruled')} by the models, {methods.count('unknown')} unknown; template "
+               f"header rules, {methods.count('model') + methods.count('ruled')} by the models, {methods.count('values')} by "
+               f"their columns' names and values, {methods.count('unknown')} unknown; template "
                f"match rate {by_template / max(1, len(out)):.2f}", err=True)
     if as_json:
         click.echo(json.dumps(out, indent=1))

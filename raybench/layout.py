@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-DurationUnit = Literal["seconds", "seconds_decimal", "mm_ss", "hh_mm_ss", "minutes", "ms"]
+DurationUnit = Literal["seconds", "seconds_decimal", "mm_ss", "hh_mm_ss", "minutes", "ms", "hms_words"]
 """How a duration is written: integer seconds; decimal seconds (``137.0``); ``MM:SS`` (minutes may exceed 59); ``HH:MM:SS``; whole
-billed minutes; integer milliseconds."""
+billed minutes; integer milliseconds; hours, minutes and seconds in words (``2m 05s``, ``1h 3m``, ``45 sec``)."""
 
 
 def tz_basis(tz_source: str) -> str:

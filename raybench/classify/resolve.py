@@ -110,6 +110,12 @@ def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers
         return ruled
     result = clf.classify_sample(sample)
     if result.abstained:
+        from raybench.classify.generic import classify_generic
+
+        generic = classify_generic(sample.text, sample, result.top3)  # no layout: the columns' names and values
+        if generic is not None:
+            found, layout, used = generic
+            return found, _identity(facts, layout, used, found.confidence, "values")
         return replace(result, reason=f"{rules_reason}; models: {result.reason}"), None
     from raybench.catalog import get_layout
 
@@ -143,6 +149,12 @@ def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers
                                flag_unmapped=True,
                                guessed=guessed_fields(base, mapping, confidence, model_fields))
     except UnknownLayoutError as exc:
+        from raybench.classify.generic import classify_generic
+
+        generic = classify_generic(sample.text, sample, result.top3)  # the models' layout does not fit it
+        if generic is not None:
+            found, layout, used = generic
+            return found, _identity(facts, layout, used, found.confidence, "values")
         return FileClassification(UNKNOWN, UNKNOWN, result.confidence, result.top3, result.columns, UNKNOWN,
                                   reason=f"{rules_reason}; models: {exc.reason}"), None
     return result, _identity(facts, layout, sample, result.confidence, "model")
@@ -177,6 +189,12 @@ def _resolve_ruled(path: str, facts, sample: FileSample, clf: Classifiers
         base, mapping = get_layout("station_fixed_detail"), station
     repair = check_timing_columns(names, [rsample.column(j) for j in range(len(names))], mapping)
     mapping = repair.mapping
+    from raybench.classify.generic import better_than, classify_generic
+
+    generic = classify_generic(sample.text, rsample, ((base.id, 0.0),), positions=positions)
+    if generic is not None and better_than(generic[0], mapping):  # the columns' names and values read more
+        found, layout, used = generic
+        return found, _identity(facts, layout, used, found.confidence, "values")
     try:
         layout = mapped_layout(base, names, mapping, has_header=True, delimiter=base.delimiter,
                                skip_initial_space=False, path=path, flag_unmapped=True,

@@ -3,7 +3,7 @@
 Encodings (../shared/reference/carrier-formats.md 0.2): integer seconds; decimal seconds (``137.0``,
 rounded to the nearest second); ``MM:SS`` where minutes may pass
 59 (AT&T ``ET``); ``HH:MM:SS``; billed minutes, whole or decimal (billing exports: ``68.9`` is 4134 s); milliseconds (rounded to the
-nearest second). An empty value is null; a value that does not fit the encoding is null and flagged.
+nearest second); hours, minutes and seconds in words (``2m 05s``, ``1h 3m``, ``45 sec``: phone call logs). An empty value is null; a value that does not fit the encoding is null and flagged.
 """
 
 from __future__ import annotations
@@ -38,4 +38,10 @@ def parse_duration(raw: pl.Expr, unit: DurationUnit) -> pl.Expr:
         return (parts.struct.field("1").cast(pl.Int64, strict=False) * 3600
                 + parts.struct.field("2").cast(pl.Int64, strict=False) * 60
                 + parts.struct.field("3").cast(pl.Int64, strict=False))
+    if unit == "hms_words":  # 2m 05s, 1h 3m, 45 sec, 3 min 20 sec: at least one part
+        parts = text.str.to_lowercase().str.extract_groups(
+            r"^(?:(\d+)\s*h(?:rs?|ours?)?\s*)?(?:(\d+)\s*m(?:in(?:s|utes?)?)?\s*)?(?:(\d+)\s*s(?:ecs?|econds?)?)?$")
+        h, m, s = (parts.struct.field(k).cast(pl.Int64, strict=False) for k in ("1", "2", "3"))
+        some = h.is_not_null() | m.is_not_null() | s.is_not_null()
+        return pl.when(some).then(h.fill_null(0) * 3600 + m.fill_null(0) * 60 + s.fill_null(0)).otherwise(None)
     raise ValueError(f"unknown duration unit {unit!r}")

@@ -23,10 +23,11 @@ _DATES_UNSEPARATED = ("%m%d%y", "%d%m%y", "%m%d%Y", "%d%m%Y")
 """Six- and eight-digit dates with the year last (switch reports: ``121523`` for 12/15/23,
 carrier-formats.md 1.9); tried after the year-first ones."""
 _DATES_NAMED = ("%d-%b-%Y", "%d %b %Y", "%b %d %Y", "%d-%b-%y", "%b %d, %Y")
-_TIMES = ("%H:%M:%S", "%H:%M", "%H:%M:%S%.f", "%I:%M:%S %p", "%I:%M %p", "%I:%M:%S%p", "%I:%M%p", "%H%M%S",
+_TIMES = ("%H:%M:%S", "%H:%M", "%H:%M:%S%.f", "%I:%M:%S %p", "%I:%M %p", "%I:%M:%S%p", "%I:%M%p", "%H%M%S", "%H%M",
           "%H.%M.%S")
 
-DURATION_UNITS: tuple[DurationUnit, ...] = ("seconds", "seconds_decimal", "mm_ss", "hh_mm_ss", "minutes", "ms")
+DURATION_UNITS: tuple[DurationUnit, ...] = ("seconds", "seconds_decimal", "mm_ss", "hh_mm_ss", "minutes", "ms",
+                                             "hms_words")
 """Duration encodings tried, in order of preference when two read as many values."""
 
 

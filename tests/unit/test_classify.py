@@ -106,9 +106,16 @@ def test_low_confidence_abstains_even_for_a_known_top_class(tmp_path):
     strict = Classifiers(thresholds={"file_layout": 1.01})
     path = tmp_path / "att.csv"
     _write_respelled(path)
+    models = strict.classify_bytes(path.read_bytes())
+    assert models.layout == "unknown" and models.abstained
+    assert models.top3[0][0] == "att_mobility_voice" and "below the calibrated" in models.reason
+    # the file is then read by its columns' names and values, not as the layout the models doubted
     result, identity = resolve(str(path), BUILTIN, classifiers=strict)
-    assert identity is None and result.layout == "unknown"
-    assert result.top3[0][0] == "att_mobility_voice" and "below the calibrated" in result.reason
+    assert (result.layout, result.method) == ("generic_cdr", "values") and result.top3 == models.top3
+    fields = {c.name: c.field for c in result.columns}
+    assert (fields["Orig #"], fields["Term #"], fields["Elapsed Time"], fields["IMSI"]) == (
+        "caller", "callee", "duration", "imsi")
+    assert identity.identification.layout.duration_unit == "mm_ss"
 
 
 @pytest.mark.parametrize("layout_id", ["tmobile_cdr", "sprint_cdma", "verizon_billing_detail"])

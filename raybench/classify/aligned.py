@@ -1,0 +1,177 @@
+"""Text tables aligned by spaces, with no delimiter and no rule of dash groups: where their columns are.
+
+Gateway logs and report printouts (../shared/reference/carrier-formats.md 1.9: 2N GSM gateways write
+"whitespace-separated columns ``Date Time Type Cause From/to Groups conn. durat.``"; old telco detail
+reports print fixed columns under a header, sometimes over a solid rule of dashes) line their values up
+under a header of names. The columns are the character positions that hold a value on some data line,
+separated by positions that are blank on (nearly) every data line: right-aligned numbers, values with a
+space inside (``20:07:00`` after a date, ``NEW YORK NY``) and a value missing on one line are all cut
+whole. Each header word names the column it stands over; a run with no word over it belongs to the
+column on its left (a place name's second word). The three parts of a North American number printed as
+``NPA``, ``NXX`` and ``LINE`` are one column (:func:`raybench.classify.ruled.find_rule` does the same).
+
+:func:`aligned_sample` builds the :class:`~raybench.classify.sample.FileSample` the column mapper reads
+(:mod:`raybench.classify.generic`) and the positions the fixed-width reader cuts at.
+"""
+
+from __future__ import annotations
+
+import re
+
+from raybench.classify.sample import FileSample, nonblank_records
+
+MIN_COLUMNS = 3
+"""Fewest columns an aligned table must have."""
+
+MIN_DATA_LINES = 3
+"""Fewest data lines the positions are read from."""
+
+GAP_SHARE = 0.05
+"""A position is a gap between columns when at most this share of the data lines has a character there
+(a footer or a stray long value does not merge two columns)."""
+
+MAX_LEAD = 12
+"""Non-blank lines before the header that may be the report's banner."""
+
+SOLID_RULE = re.compile(r"^[ \t]*[-=_]{10,}[ \t]*$")
+"""A solid rule line under the header (or closing the table)."""
+
+_TOKEN = re.compile(r"\S+")
+_DIGIT = re.compile(r"\d")
+
+
+def _digit_share(line: str) -> float:
+    tokens = line.split()
+    return sum(1 for t in tokens if _DIGIT.search(t)) / max(1, len(tokens))
+
+
+def is_data_line(line: str) -> bool:
+    """A line that can be a row of a call table: at least three tokens, at least a third of them with a
+    digit, not a rule."""
+    return len(line.split()) >= 3 and _digit_share(line) >= 0.34 and not SOLID_RULE.match(line)
+
+
+def column_runs(lines: list[str]) -> list[tuple[int, int]]:
+    """``(start, end)`` of each run of positions holding a character on more than :data:`GAP_SHARE` of
+    ``lines`` (end exclusive)."""
+    width = max(len(x) for x in lines)
+    counts = [0] * width
+    for line in lines:
+        for i, ch in enumerate(line):
+            if not ch.isspace():
+                counts[i] += 1
+    limit = GAP_SHARE * len(lines)
+    runs, start = [], None
+    for i, n in enumerate(counts + [0]):
+        if n > limit and start is None:
+            start = i
+        elif n <= limit and start is not None:
+            runs.append((start, i))
+            start = None
+    return runs
+
+
+def _name_runs(header: str, runs: list[tuple[int, int]]) -> tuple[list[str], list[tuple[int, int]]] | None:
+    """The header's words over the runs: runs under one word are one column, a run with no word over it
+    joins the column on its left; None when a word lies over no run or the first run has no word."""
+    words = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(header)]
+    owner: list[int | None] = []
+    for a, b in runs:
+        over = [k for k, (s, e, _) in enumerate(words) if s < b and e > a]
+        owner.append(over[0] if over else None)
+    for k, (s, e, _) in enumerate(words):
+        if not any(s < b and e > a for a, b in runs):  # a word over a gap: the nearest run's
+            j = min(range(len(runs)), key=lambda j: min(abs(runs[j][0] - e), abs(runs[j][1] - s)))
+            if owner[j] is None:
+                owner[j] = k
+    if owner[0] is None:
+        return None
+    columns: list[tuple[list[int], int, int]] = []  # (word indexes, start, end)
+    for (a, b), k in zip(runs, owner):
+        if columns and (k is None or k in columns[-1][0]):
+            ks, s, _ = columns[-1]
+            columns[-1] = (ks if k is None or k in ks else ks + [k], s, b)
+        else:
+            columns.append(([k] if k is not None else [], a, b))
+    # words over no run of their own that sit between two columns' words go with the column before
+    named = {k for ks, _, _ in columns for k in ks}
+    for k in range(len(words)):
+        if k not in named:
+            j = max((i for i, (ks, _, _) in enumerate(columns) if ks and min(ks) < k), default=0)
+            columns[j] = (sorted(columns[j][0] + [k]), columns[j][1], columns[j][2])
+    names = [" ".join(words[k][2] for k in sorted(ks)) for ks, _, _ in columns]
+    return names, [(s, e) for _, s, e in columns]
+
+
+def find_aligned(records: list[str]) -> tuple[int, bool, tuple[str, ...], tuple[tuple[int, int], ...]] | None:
+    """The header of an aligned table among a file's first non-blank records.
+
+    Returns:
+        ``(header index, a solid rule follows it, column names, positions)``; positions run from a
+        column's first character to the next column's (the last to a large bound). None when no line
+        with few digits is followed by aligned data lines of at least :data:`MIN_COLUMNS` columns.
+    """
+    from raybench.classify.ruled import _merge_nanp
+
+    lines = [r.rstrip("\r\n") for r in records]
+    for h in range(min(len(lines) - MIN_DATA_LINES, MAX_LEAD + 1)):
+        header = lines[h]
+        if "\t" in header or len(header.split()) < MIN_COLUMNS or _digit_share(header) > 0.2:
+            continue
+        k = h + 1
+        rule = bool(SOLID_RULE.match(lines[k]))
+        k += rule
+        if k >= len(lines) or not is_data_line(lines[k]):
+            continue
+        body = lines[k:-1] if len(lines) - k > MIN_DATA_LINES else lines[k:]  # the last may be cut short
+        data = [x for x in body if is_data_line(x) and "\t" not in x]
+        if len(data) < MIN_DATA_LINES:
+            continue
+        runs = column_runs(data)
+        if len(runs) < MIN_COLUMNS:
+            continue
+        named = _name_runs(header, runs)
+        if named is None:
+            continue
+        names, spans = named
+        names, spans = _merge_nanp(names, spans)
+        if len(names) < MIN_COLUMNS or len({n.lower() for n in names}) != len(names):
+            continue
+        starts = [s for s, _ in spans]
+        positions = tuple(zip(starts, starts[1:] + [max(len(x) for x in data) + 4096]))
+        return h, rule, tuple(names), positions
+    return None
+
+
+def aligned_sample(text: str, max_records: int = 200) -> tuple[FileSample, tuple[tuple[int, int], ...]] | None:
+    """A :class:`FileSample` of a space-aligned table, its fields cut at the found positions.
+
+    Args:
+        text: the decoded start of the file.
+        max_records: data records to keep in the sample.
+
+    Returns:
+        ``(sample, positions)``; None when the text is not an aligned table. The sample's delimiter is
+        the empty string, its ``header_types`` the solid rule under the header (skipped like CUCM's types
+        line), its rows only the lines that look like data (footers and rules left out).
+    """
+    records = nonblank_records(text)
+    found = find_aligned(records)
+    if found is None:
+        return None
+    index, rule, names, positions = found
+    header = records[index].rstrip("\r\n")
+    rule_line = records[index + 1].rstrip("\r\n") if rule else None
+    rows = []
+    for line in records[index + 1 + rule:]:
+        line = line.rstrip("\r\n")
+        if line == header or not is_data_line(line) or len(line) < positions[-1][0] + 1:
+            continue
+        rows.append(tuple(line[a:b].strip() for a, b in positions))
+        if len(rows) >= max_records:
+            break
+    if len(rows) < MIN_DATA_LINES:
+        return None
+    sample = FileSample(text, "", False, tuple(r.rstrip("\r\n") for r in records[:index]), names, rule_line,
+                        tuple(rows), len(names))
+    return sample, positions

@@ -1,0 +1,857 @@
+"""A file of no known layout read by what its columns hold: the trade's column names and their values.
+
+When no header rule, template, ruled report or model knows a file, its columns are still often plain:
+a start, a duration, two parties. Each column is profiled from the sample's values (epoch seconds,
+milliseconds or microseconds; date-times, dates and times of day in the profile's candidate formats;
+durations as integers, decimals, ``MM:SS`` or ``H:MM:SS``; E.164, North American and exit-prefixed
+numbers; extensions; direction words) and its header, if any, is read with the trade's vocabulary
+(:data:`HEADER_WORDS`). A field goes to a column whose values can hold it; the name decides among such
+columns, else the values do (the earliest of several stamps is the start; a duration the stamps confirm;
+the first of two party columns is the A-number). Every field carries a confidence; a field under
+:data:`raybench.classify.fields.GUESS_BELOW` puts its canonical columns in doubt on every row
+(``guessed_<column>``), so a wrong guess is never stored without a flag.
+
+Facts of the trade used here, with their sources in ../shared/reference/carrier-formats.md: call stamps
+as Unix epoch seconds, always UTC, ``0`` when a call was never answered (1.8, CUCM; FreeSWITCH's
+``*_epoch`` variables, 1.7); a duration written in seconds, milliseconds (1.9, R2D2 gateways), ``MM:SS``
+with minutes past 59 (``mmm:ss``, 1.9, 2N gateways; 0.2), ``H:MM:SS`` or billed minutes with tenths
+(0.2, billing exports); a failed call's cause word written in the duration column (1.9, 2N); a talk
+time (``billsec``) next to a total time (``duration``) that is never smaller (1.5, 1.7, Asterisk and
+FreeSWITCH); ``NPA NXX LINE`` is a North American number in three fields (1.9, ``detail.rpt``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from raybench.classify.fields import GUESS_BELOW
+from raybench.layout import DurationUnit, Layout, StartSpec, ValueMap
+
+GENERIC_ID = "generic_cdr"
+"""Layout id of a file read by its columns' names and values (``files.layout``)."""
+
+HEADER_WORDS: dict[str, tuple[str, ...]] = {
+    "start": ("start", "begin", "started", "calldate", "call date", "date", "datetime", "date time", "timestamp",
+              "when", "origination", "seizure", "setup", "start epoch", "start stamp", "start time", "start date",
+              "conn date", "connect date", "call start", "date utc", "start utc", "starting date", "date and time",
+              "datetimeorigination", "start date time", "start datetime", "event time", "date of call"),
+    "start_time": ("time", "call time", "hour", "conn time", "time utc", "start hour", "time of call"),
+    "end": ("end", "stop", "disconnect", "release", "hangup time", "end epoch", "end stamp", "end time", "ended",
+            "end date", "datetimedisconnect", "end datetime"),
+    "answer": ("answer", "answered", "answer epoch", "answer stamp", "answer time", "connect time", "connected",
+               "datetimeconnect"),
+    "duration": ("duration", "dur", "durat", "billsec", "billmsec", "bill sec", "billed", "talk", "talk time",
+                 "secs", "seconds", "sec", "elapsed", "et", "length", "min", "mins", "minutes", "min t",
+                 "usage", "call length", "airtime", "air time", "conversation", "duration sec", "duration s",
+                 "duration ms", "duration min", "billable", "billed min", "call duration", "time used"),
+    "caller": ("from", "caller", "calling", "calling number", "calling nbr", "calling no", "src", "source",
+               "a party", "a number", "anumber", "aparty", "a party number", "orig", "originating",
+               "originating number", "origin", "clid", "ani", "caller id", "caller id number", "callerid",
+               "caller number", "from number", "source number", "orig number", "callingpartynumber"),
+    "callee": ("to", "called", "callee", "called number", "called nbr", "called no", "dst", "destination",
+               "dest", "b party", "b number", "bnumber", "bparty", "b party number", "term", "terminating",
+               "terminating number", "dnis", "destination number", "to number", "npa nxx line",
+               "called party", "finalcalledpartynumber", "dest number", "target number"),
+    "dialed": ("dialed", "dialled", "dialed number", "dialled number", "dialed digits", "number dialed",
+               "digits"),
+    "partner": ("from to", "number", "other party", "remote", "remote party", "party", "phone", "phone number",
+                "counterpart", "correspondent", "correspondent id", "other number", "contact", "peer",
+                "remote number", "far end"),
+    "subscriber": ("msisdn", "subscriber", "target", "billed number", "station", "ext", "extension",
+                   "own number", "local number", "user", "account number", "mobile number", "line number"),
+    "direction": ("direction", "dir", "in out", "io", "call direction", "inout", "in or out", "orig term",
+                  "mobile role", "role"),
+    "record_type": ("type", "call type", "record type", "service", "usage type", "event", "event type", "kind",
+                    "category", "rec type", "interaction", "service type", "type of call"),
+    "imsi": ("imsi",),
+    "imei": ("imei",),
+    "lac": ("lac", "location area", "location area code"),
+    "cell_id": ("cell", "cell id", "cellid", "ci", "cgi", "bts", "site", "antenna", "antenna id", "tower",
+                "cell site", "first cell", "cell tower"),
+    "lat": ("lat", "latitude"),
+    "lon": ("lon", "lng", "long", "longitude"),
+    "ignore": ("uuid", "id", "callid", "call id", "uniqueid", "unique id", "account", "accountcode",
+               "account code", "cause", "hangup cause", "hangup cause id", "disposition", "status", "result",
+               "name", "caller name", "caller id name", "place", "city", "location", "rc", "rate", "rate code",
+               "cost", "amount", "charge", "charges", "price", "group", "groups", "trunk", "channel", "context",
+               "codec", "ip", "conn", "ring", "ring time", "wait", "queue", "item", "seq", "sequence", "page",
+               "note", "notes", "userfield", "amaflags", "lastapp", "lastdata", "dstchannel", "comment",
+               "bleg uuid", "sip user agent", "read codec", "write codec", "progresssec", "answersec",
+               "waitsec", "country", "country code", "switch", "state", "zone", "plan", "feature", "tax"),
+}
+"""Normalised column names (:func:`raybench.identify.sniff.normalize_header`) -> the field they name in
+the trade's exports (the carrier, switch and research layouts of carrier-formats.md 1.1-1.10 and their
+common respellings). A name not listed is read by its words: one that is a single-word entry of a field
+(``Calling Nbr``: ``calling``) names that field with less confidence."""
+
+_WORD_FIELD: dict[str, str] = {}
+for _f, _names in HEADER_WORDS.items():
+    for _n in _names:
+        if " " not in _n:
+            _WORD_FIELD.setdefault(_n, _f)
+
+PARTY_FIELDS = ("caller", "callee", "dialed", "partner", "subscriber")
+
+NAME_EXACT = 0.95
+"""Confidence of a field whose column is named with one of its names and holds values it can have."""
+NAME_WORD = 0.8
+"""... named with one of its words."""
+VALUES_STRONG = 0.85
+"""A field proven by the values alone: the earliest of the stamps, a duration the stamps confirm."""
+VALUES_ONLY = 0.65
+"""A field the values alone point to, with nothing against it (one duration-like column)."""
+BY_POSITION = 0.5
+"""The A- and B-number of a file without names taken by their order (the trade's usual order, with
+exceptions: bandicoot's Telenor sample writes ``B_PARTY`` first, carrier-formats.md 1.10): a guess."""
+
+_PHONE = re.compile(r"^(?:\+\d{7,15}|(?:00|011)\d{7,15}|\d{10,15})$")
+_NANP = re.compile(r"^(?:\+?1)?[2-9]\d{2}[2-9]\d{6}$")
+_EXT_DIGITS = re.compile(r"^\d{2,6}$")
+_SIP_USER = re.compile(r"^(?i:[a-z][a-z0-9_.-]{0,31}(?:@[\w.-]+)?|anonymous|unknown|private|restricted)$")
+_SEPARATORS = re.compile(r"[\s\-.()]")
+_INT = re.compile(r"^\d+$")
+_DEC = re.compile(r"^\d+[.,]\d+$")
+_MM_SS = re.compile(r"^\d+:[0-5]\d$")
+_HH_MM_SS = re.compile(r"^\d+:[0-5]\d:[0-5]\d$")
+_TIME_OF_DAY = re.compile(r"^([01]?\d|2[0-3])[:.]?[0-5]\d([:.]?[0-5]\d(\.\d+)?)?(\s?[AaPp][Mm])?$")
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
+_NULLS = frozenset({"", "-", "--", "na", "n/a", "null", "none"})
+_MAY_BE_DATE = re.compile(r"\d[-/.]\d|\d:\d|^\d{6}(?:\d{2})?(?:\s|$)|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+"""A value the date formats are worth trying on (a separated date or time, six or eight digits, a month
+name): the candidate formats are not tried on columns of names, codes or plain numbers."""
+_ICCID = re.compile(r"^89\d{17,18}$")
+"""A SIM card's ICCID (19 or 20 digits after the telecom industry prefix 89, ITU-T E.118): SIM gateways
+write it where the SIM is a party (carrier-formats.md 1.9: R2D2 gateways' IMEI/IMSI/ICCID)."""
+
+
+def _luhn(digits: str) -> bool:
+    """The Luhn check an IMEI's 15th digit makes."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def _norm(name: str) -> str:
+    from raybench.identify.sniff import normalize_header
+
+    return normalize_header(name)
+
+
+def name_field(name: str | None) -> tuple[str | None, float]:
+    """The field a column name names in the trade's vocabulary and how surely: ``(field, 1.0)`` for a
+    listed name, ``(field, 0.6)`` for a name holding one listed word (the first such word), else
+    ``(None, 0.0)``. ``Duration (ms)`` -> ``('duration', 0.6)``; ``From/to`` -> ``('partner', 1.0)``."""
+    if not name:
+        return None, 0.0
+    low = _norm(name)
+    for f, names in HEADER_WORDS.items():
+        if low in names:
+            return f, 1.0
+    for word in low.split():
+        if word in _WORD_FIELD:
+            return _WORD_FIELD[word], 0.6
+    return None, 0.0
+
+
+@dataclass
+class ColumnProfile:
+    """What one column's sampled values are.
+
+    Attributes:
+        name: the column name (``colN`` when headerless).
+        index: its position.
+        values: the non-empty values.
+        epoch: ``(unit, share)`` of values that read as Unix epochs (``0`` left out), or None.
+        datetime: ``(format, share)`` of the best date-time format, or None.
+        date: ``(format, share)`` of the best date-only format, or None.
+        time_share: share of times of day.
+        duration: ``(unit, share)`` of the best duration reading, or None.
+        phone_share, ext_share, sip_share: shares of phone numbers, digit extensions, SIP users/words.
+        nanp_share: share of phone numbers that are North American.
+        same_length: share of values of the commonest length.
+        distinct: distinct values.
+        direction_share, directions: share of values read as a direction word, and the directions read.
+        uuid_share: share of UUIDs.
+        sim_share: share of SIM ICCIDs (a SIM gateway's own party).
+        id15_share, plmn_share, luhn_share: shares of 14-16 digit identifiers, of those sharing one
+            5-digit prefix that can be an MCC+MNC (an IMSI column of one network), of 15-digit values
+            passing the Luhn check (IMEIs).
+        named: the field the column's name names and how surely (:func:`name_field`).
+    """
+
+    name: str
+    index: int
+    values: list[str]
+    epoch: tuple[str, float] | None = None
+    datetime: tuple[str, float] | None = None
+    date: tuple[str, float] | None = None
+    time_share: float = 0.0
+    duration: tuple[DurationUnit, float] | None = None
+    phone_share: float = 0.0
+    ext_share: float = 0.0
+    sip_share: float = 0.0
+    nanp_share: float = 0.0
+    same_length: float = 0.0
+    distinct: int = 0
+    direction_share: float = 0.0
+    directions: frozenset[str] = frozenset()
+    uuid_share: float = 0.0
+    sim_share: float = 0.0
+    id15_share: float = 0.0
+    plmn_share: float = 0.0
+    luhn_share: float = 0.0
+    named: tuple[str | None, float] = (None, 0.0)
+
+    @property
+    def n(self) -> int:
+        return len(self.values)
+
+    @property
+    def party_share(self) -> float:
+        return self.phone_share + self.ext_share + self.sim_share
+
+
+def _best(counts: dict[str, int], n: int) -> tuple[str, float] | None:
+    if not counts or not n:
+        return None
+    best = max(counts, key=lambda k: counts[k])  # the first of the best: the candidates' order
+    return best, counts[best] / n
+
+
+def _direction_of(value: str) -> str | None:
+    from raybench.normalize.frame import DIRECTION_WORDS
+
+    low = value.strip().lower()
+    for d, words in DIRECTION_WORDS.items():
+        if low in words:
+            return d
+    word = re.match(r"^([a-z]+)", low)
+    if word:
+        for d, words in DIRECTION_WORDS.items():
+            if word.group(1) in words:
+                return d
+    return None
+
+
+def profile_column(name: str, index: int, raw: list[str]) -> ColumnProfile:
+    """Profile one column from its sampled values (see :class:`ColumnProfile`)."""
+    from raybench.profile.formats import (DURATION_UNITS, date_time_formats, read_counts_duration,
+                                          read_counts_epoch, read_counts_start)
+    from raybench.classify.value_check import _date_only_formats
+
+    values = [v.strip() for v in raw if v.strip().lower() not in _NULLS]
+    p = ColumnProfile(name, index, values, named=name_field(None if re.fullmatch(r"col\d+", name) else name))
+    if not values:
+        return p
+    n = len(values)
+    series = pl.Series(values, dtype=pl.String)
+    nonzero = series.filter(series != "0")
+    # an epoch has no leading zero (0639980655 is a national number with its trunk 0, not 1990)
+    if nonzero.len() and all(_INT.match(v) and v[0] != "0" for v in nonzero.to_list()[:50]):
+        p.epoch = _best(read_counts_epoch(nonzero), nonzero.len())
+    if (not p.epoch or p.epoch[1] < 0.9) and any(_MAY_BE_DATE.search(v) for v in values[:40]):
+        p.datetime = _best(read_counts_start(series, tuple(f for f in date_time_formats() if "T" not in f)
+                                             + tuple(f for f in date_time_formats() if "T" in f)), n)
+        p.date = _best(read_counts_start(series, _date_only_formats()), n)
+    p.time_share = sum(1 for v in values if _TIME_OF_DAY.match(v)) / n
+    durations = read_counts_duration(series, DURATION_UNITS)
+    p.duration = _best(durations, n)  # type: ignore[assignment]
+    cleaned = [_SEPARATORS.sub("", v) for v in values]
+    phones = [c for c in cleaned if _PHONE.match(c)]
+    p.phone_share = len(phones) / n
+    p.nanp_share = sum(1 for c in phones if _NANP.match(c)) / max(1, len(phones))
+    p.ext_share = sum(1 for c in cleaned if _EXT_DIGITS.match(c)) / n
+    p.sim_share = sum(1 for c in cleaned if _ICCID.match(c)) / n
+    long_ids = [c for c in cleaned if re.fullmatch(r"\d{14,16}", c)]
+    p.id15_share = len(long_ids) / n
+    if long_ids:
+        prefixes: dict[str, int] = {}
+        for c in long_ids:
+            prefixes[c[:5]] = prefixes.get(c[:5], 0) + 1
+        top = max(prefixes, key=lambda k: prefixes[k])
+        p.plmn_share = prefixes[top] / n if top[0] in "234567" else 0.0
+        p.luhn_share = sum(1 for c in long_ids if len(c) == 15 and _luhn(c)) / n
+    p.sip_share = sum(1 for v in values if _SIP_USER.match(v)) / n
+    lengths: dict[int, int] = {}
+    for v in values:
+        lengths[len(v)] = lengths.get(len(v), 0) + 1
+    p.same_length = max(lengths.values()) / n
+    p.distinct = len(set(values))
+    dirs = [_direction_of(v) for v in values]
+    p.direction_share = sum(1 for d in dirs if d) / n
+    p.directions = frozenset(d for d in dirs if d)
+    p.uuid_share = sum(1 for v in values if _UUID.match(v)) / n
+    return p
+
+
+@dataclass(frozen=True)
+class GenericMapping:
+    """The columns of a file of no known layout, as read by :func:`map_generic`.
+
+    Attributes:
+        fields: column name -> field (:data:`raybench.classify.fields.FIELDS`; ``ignore`` for the rest).
+        confidence: column name -> confidence in its field.
+        evidence: column name -> why (one short phrase), for ``raybench classify``.
+        start: the start column's spec (epoch unit or formats, a time column).
+        duration_unit: the duration's unit, decided for this file.
+        region: ``US`` when the file's national numbers are North American, else None (kept as written).
+        tz_stated: why the zone is UTC by the file's own word (epoch values, ``(UTC)`` in a name), or None.
+        record_type_default: ``voice`` where no column names the record type but the file times calls.
+        doubt: what the values leave in doubt: ``start`` (a date read both day- and month-first),
+            ``duration`` (its unit), ``partner`` (no direction orders the parties), ``unmapped_<field>``
+            (a mobile record's cell or LAC may be among the unread columns).
+    """
+
+    fields: dict[str, str]
+    confidence: dict[str, float]
+    evidence: dict[str, str]
+    start: StartSpec
+    duration_unit: DurationUnit = "seconds"
+    region: str | None = None
+    tz_stated: str | None = None
+    record_type_default: str | None = None
+    doubt: frozenset[str] = field(default_factory=frozenset)
+
+    def by_field(self, name: str) -> str | None:
+        """The column mapped to field ``name``, or None."""
+        return next((c for c, f in self.fields.items() if f == name), None)
+
+
+class _Mapper:
+    """One file's mapping, built field by field (see :func:`map_generic`)."""
+
+    def __init__(self, profiles: list[ColumnProfile]):
+        self.profiles = profiles
+        self.fields = {p.name: "ignore" for p in profiles}
+        self.confidence: dict[str, float] = {}
+        self.evidence: dict[str, str] = {}
+        self.doubt: set[str] = set()
+
+    def free(self) -> list[ColumnProfile]:
+        return [p for p in self.profiles if self.fields[p.name] == "ignore" and p.n]
+
+    def take(self, p: ColumnProfile, f: str, confidence: float, why: str) -> None:
+        self.fields[p.name] = f
+        self.confidence[p.name] = round(confidence, 3)
+        self.evidence[p.name] = why
+
+    def named(self, p: ColumnProfile, *fields: str) -> float:
+        f, how = p.named
+        return how if f in fields else 0.0
+
+
+def _stamp_share(p: ColumnProfile) -> float:
+    return max(p.epoch[1] if p.epoch else 0.0, p.datetime[1] if p.datetime else 0.0)
+
+
+def _instants(p: ColumnProfile, values: list[str]) -> list[float | None]:
+    """Seconds since the epoch of each value of a stamp column (None where it does not read or is 0)."""
+    from raybench.normalize.times import EPOCH_SCALE_US, strptime_naive
+
+    s = pl.Series([v.strip() for v in values], dtype=pl.String)
+    if p.epoch and p.epoch[1] >= 0.9:
+        parsed = (s.cast(pl.Int64, strict=False) * EPOCH_SCALE_US[p.epoch[0]]).cast(pl.Datetime("us"))
+        parsed = pl.select(pl.when(s == "0").then(None).otherwise(parsed)).to_series()
+    elif p.datetime:
+        parsed = pl.select(strptime_naive(pl.lit(s), p.datetime[0])).to_series()
+    else:
+        return [None] * len(values)
+    return [None if t is None else t.timestamp() for t in parsed.to_list()]
+
+
+def _choose_start(m: _Mapper, raw: dict[str, list[str]]) -> StartSpec | None:
+    stamps = [p for p in m.free() if _stamp_share(p) >= 0.9]
+    named = [p for p in stamps if m.named(p, "start")]
+    if named:
+        best = max(named, key=lambda p: (m.named(p, "start"), -p.index))
+        m.take(best, "start", NAME_EXACT if m.named(best, "start") == 1.0 else NAME_WORD, "named as the start")
+    elif stamps:
+        # several stamps (start, answer, end): the start is the one never later than the others
+        others = [p for p in stamps if not m.named(p, "end", "answer")] or stamps
+        times = {p.name: _instants(p, raw[p.name]) for p in stamps}
+
+        def earliest(p: ColumnProfile) -> float:
+            mine = times[p.name]
+            pairs = [(a, b) for q in stamps if q is not p for a, b in zip(mine, times[q.name])
+                     if a is not None and b is not None]
+            return sum(1 for a, b in pairs if a <= b) / len(pairs) if pairs else 1.0
+
+        best = max(others, key=lambda p: (earliest(p), _stamp_share(p), -p.index))
+        share = earliest(best)
+        m.take(best, "start", VALUES_STRONG if len(stamps) > 1 and share >= 0.95 else VALUES_ONLY,
+               "the earliest stamp" if len(stamps) > 1 else "the only column of date-times")
+        for q in stamps:
+            if q is not best and m.fields[q.name] == "ignore":
+                m.evidence[q.name] = "a later stamp (answer or end)"
+    else:
+        # a date column and a time-of-day column
+        dates = [p for p in m.free() if p.date and p.date[1] >= 0.9]
+        if not dates:
+            return None
+        best = max(dates, key=lambda p: (m.named(p, "start"), -p.index))
+        times = [p for p in m.free() if p is not best and p.time_share >= 0.9]
+        if not times:
+            return None
+        t = max(times, key=lambda p: (m.named(p, "start_time", "start"), -abs(p.index - best.index)))
+        named_both = m.named(best, "start") and m.named(t, "start_time", "start")
+        m.take(best, "start", NAME_EXACT if named_both else VALUES_ONLY, "a date column")
+        m.take(t, "start_time", NAME_EXACT if named_both else VALUES_ONLY, "the time of day beside the date")
+    p = next(q for q in m.profiles if m.fields[q.name] == "start")
+    if p.epoch and p.epoch[1] >= 0.9:
+        return StartSpec(p.name, epoch=p.epoch[0])  # type: ignore[arg-type]
+    t = next((q for q in m.profiles if m.fields[q.name] == "start_time"), None)
+    if t is None:
+        return _date_order(m, p, StartSpec(p.name, None, (p.datetime[0],) if p.datetime else ()), p.values)
+    joined = pl.Series([f"{a.strip()} {b.strip()}" for a, b in zip(raw[p.name], raw[t.name])
+                        if a.strip() and b.strip()], dtype=pl.String)
+    from raybench.profile.formats import date_time_formats, read_counts_start
+
+    best_fmt = _best(read_counts_start(joined, tuple(f for f in date_time_formats() if "T" not in f)),
+                     joined.len())
+    return _date_order(m, p, StartSpec(p.name, t.name, (best_fmt[0],) if best_fmt else ()), joined.to_list())
+
+
+def _date_order(m: _Mapper, p: ColumnProfile, spec: StartSpec, values: list[str]) -> StartSpec:
+    """``spec`` with the other reading of a ``NN/NN/YYYY`` date (day-first for month-first) when the sample
+    reads as well both ways: the driver then decides over the whole column
+    (:mod:`raybench.normalize.dates`); the start is in doubt until it does (flagged ``guessed_start_utc``:
+    a column where every date fits both orders keeps the first reading)."""
+    from dataclasses import replace
+
+    from raybench.profile.formats import read_counts_start
+
+    if not spec.formats or not re.match(r"^%[md][/\-]%[md]", spec.formats[0]):
+        return spec  # a dotted date (15.10.2024) is day-first: the European writing, never month.day
+    fmt = spec.formats[0]
+    other = fmt.replace("%m", "\0").replace("%d", "%m").replace("\0", "%d")
+    counts = read_counts_start(pl.Series(values, dtype=pl.String), (fmt, other))
+    if counts.get(other, 0) < counts.get(fmt, 0):
+        return spec
+    if counts.get(other, 0) > counts.get(fmt, 0):
+        return replace(spec, formats=(other,))
+    m.doubt.add("start")
+    return replace(spec, day_first_formats=(other,)) if not fmt.startswith("%d") else replace(
+        spec, formats=(other,), day_first_formats=(fmt,))
+
+
+def _choose_parties(m: _Mapper) -> None:
+    def party_like(p: ColumnProfile, named: bool) -> bool:
+        if p.uuid_share > 0.5 or _stamp_share(p) >= 0.9:
+            return False
+        if named:
+            return p.party_share + p.sip_share >= 0.6
+        # by values alone: phone numbers, or a column of extensions of one length with many values
+        if (p.phone_share >= 0.1 and p.party_share >= 0.9) or (p.phone_share >= 0.3 and p.sim_share >= 0.2
+                                                                and p.party_share >= 0.9):
+            return True
+        return (p.ext_share >= 0.9 and p.same_length >= 0.9 and p.distinct >= max(4, p.n // 4)
+                and all(len(v) >= 3 for v in p.values))
+
+    for f in ("caller", "callee", "dialed", "partner", "subscriber"):
+        for p in m.free():
+            how = m.named(p, f)
+            if how and party_like(p, True):
+                m.take(p, f, NAME_EXACT if how == 1.0 else NAME_WORD, f"named as the {f}")
+                break
+    taken = {f for f in m.fields.values() if f in PARTY_FIELDS}
+    if taken & {"caller", "callee", "partner"}:
+        return
+    unnamed = [p for p in m.free() if p.named[0] in (None,) and party_like(p, False)]
+    if not any(p.phone_share >= 0.4 for p in unnamed):
+        return
+    if len(unnamed) >= 2:
+        m.take(unnamed[0], "caller", BY_POSITION, "the first party column (the trade's usual order)")
+        m.take(unnamed[1], "callee", BY_POSITION, "the second party column (the trade's usual order)")
+    elif unnamed:
+        m.take(unnamed[0], "partner", BY_POSITION, "the only party column")
+
+
+def _choose_mobile_ids(m: _Mapper) -> None:
+    """IMSI and IMEI columns: by name, else by values; LAC, cell and coordinates by name only (3GPP TS 23.003: an IMSI is at most 15 digits, its
+    first 5-6 the network's MCC+MNC, the same down a subscriber's or a gateway's column; an IMEI is 15
+    digits whose last is a Luhn check)."""
+    for f in ("imsi", "imei"):
+        for p in m.free():
+            if m.named(p, f) and p.id15_share >= 0.8:
+                m.take(p, f, NAME_EXACT, f"named as the {f.upper()}")
+                break
+    for f, pattern in (("lac", r"\d{1,6}|[0-9A-Fa-f]{4}"), ("cell_id", r"[0-9A-Za-z_-]{1,20}"),
+                       ("lat", r"-?\d{1,2}(\.\d+)?"), ("lon", r"-?\d{1,3}(\.\d+)?")):
+        for p in m.free():
+            how = m.named(p, f)
+            if how and p.n and sum(1 for v in p.values if re.fullmatch(pattern, v)) >= 0.9 * p.n:
+                m.take(p, f, NAME_EXACT if how == 1.0 else NAME_WORD, f"named as the {f}")
+                break
+    if "imsi" not in m.fields.values():
+        cands = [p for p in m.free() if p.named[0] is None and p.id15_share >= 0.9 and p.plmn_share >= 0.9]
+        if len(cands) == 1:
+            m.take(cands[0], "imsi", VALUES_ONLY, "15 digits under one MCC+MNC")
+    if "imei" not in m.fields.values():
+        cands = [p for p in m.free() if p.named[0] is None and p.id15_share >= 0.9]
+        luhn = [p for p in cands if p.luhn_share >= 0.9]
+        if len(luhn) == 1:
+            m.take(luhn[0], "imei", VALUES_ONLY, "15 digits with the Luhn check digit")
+        elif len(cands) == 1 and "imsi" in m.fields.values():
+            m.take(cands[0], "imei", BY_POSITION, "a device identifier beside the IMSI (no Luhn check)")
+
+
+def _choose_direction(m: _Mapper) -> None:
+    for p in m.free():
+        how = m.named(p, "direction", "record_type")
+        if p.direction_share < (0.5 if m.named(p, "direction") == 1.0 else 0.8):
+            continue
+        # a column of one direction word over calls made both ways is not the call's direction (FreeSWITCH's
+        # channel direction is 'inbound' for a phone's call out, carrier-formats.md 1.7)
+        if len(p.directions) < 2 and m.named(p, "direction") < 1.0:
+            m.evidence[p.name] = "one direction word on every row: not the call's direction"
+            continue
+        m.take(p, "direction", NAME_EXACT if how == 1.0 else NAME_WORD if how else VALUES_ONLY,
+               "direction words of the trade")
+        return
+
+
+def _own_side(value: str) -> bool:
+    """A party that is the recording system's own side: an extension or a SIM's ICCID."""
+    c = _SEPARATORS.sub("", value.strip())
+    return bool(_EXT_DIGITS.match(c) or _ICCID.match(c))
+
+
+def _order_parties_by_direction(m: _Mapper, raw: dict[str, list[str]]) -> None:
+    """The A/B order of two party columns taken by position, checked against the direction column: the
+    system's own side (an extension, the SIM's ICCID) is the A-number of a call out and the B-number of a
+    call in. When the rows say so (at least 4 with an own side, 90 % of them agreeing), the order is
+    proven (swapped if need be, R2D2 gateways write the destination first) and no longer a guess."""
+    direction = next((c for c, f in m.fields.items() if f == "direction"), None)
+    a = next((c for c, f in m.fields.items() if f == "caller" and m.confidence.get(c) == BY_POSITION), None)
+    b = next((c for c, f in m.fields.items() if f == "callee" and m.confidence.get(c) == BY_POSITION), None)
+    if direction is None or a is None or b is None:
+        return
+    agree = disagree = 0
+    for d, x, y in zip(raw[direction], raw[a], raw[b]):
+        way = _direction_of(d) if d.strip() else None
+        if way not in ("outgoing", "incoming") or _own_side(x) == _own_side(y):
+            continue
+        own_first = _own_side(x)
+        if (way == "outgoing") == own_first:
+            agree += 1
+        else:
+            disagree += 1
+    n = agree + disagree
+    if n < 4 or max(agree, disagree) < 0.9 * n:
+        return
+    pa = next(p for p in m.profiles if p.name == a)
+    pb = next(p for p in m.profiles if p.name == b)
+    why = "the own side (extension, SIM) is the A-number of calls out"
+    if disagree > agree:
+        pa, pb = pb, pa
+    m.take(pa, "caller", VALUES_STRONG, why)
+    m.take(pb, "callee", VALUES_STRONG, why)
+
+
+def _choose_record_type(m: _Mapper) -> None:
+    from raybench.classify.descriptors import VOCABULARY
+
+    words = {_norm(w) for ws in VOCABULARY.values() for w in ws}
+
+    def reads(v: str) -> bool:
+        low = _norm(v)
+        return bool(low) and (low in words or low.split()[0] in words)
+
+    for p in sorted(m.free(), key=lambda q: -m.named(q, "record_type")):
+        if p.party_share > 0.5 or not p.n or p.distinct > max(12, p.n // 2):
+            continue
+        read = sum(1 for v in p.values if reads(v)) / p.n
+        if read >= (0.5 if m.named(p, "record_type") else 0.9):
+            m.take(p, "record_type", NAME_WORD if m.named(p, "record_type") else VALUES_ONLY, "record-type words")
+            return
+
+
+def _epoch_gap_ratio(m: _Mapper, p: ColumnProfile, raw: dict[str, list[str]]) -> float | None:
+    """The median of ``value / gap`` over rows with two or more epoch stamps, where the gap is the one
+    from a stamp to the row's last stamp (end - start, end - answer) whose ratio is nearest 1 or 1000:
+    about 1 for a duration in seconds, 1000 in milliseconds; None without two epoch stamps."""
+    import math
+
+    stamps = [q for q in m.profiles if q.epoch and q.epoch[1] >= 0.9]
+    if len(stamps) < 2:
+        return None
+    times = [_instants(q, raw[q.name]) for q in stamps]
+    ratios = []
+    for i, v in enumerate(raw[p.name]):
+        v = v.strip()
+        if not _INT.match(v) or v == "0":
+            continue
+        row = [t[i] for t in times if i < len(t) and t[i] is not None]
+        if len(row) < 2:
+            continue
+        last = max(row)
+        gaps = [last - a for a in row if last > a]
+        if not gaps:
+            continue
+        r = [int(v) / g for g in gaps]
+        ratios.append(min(r, key=lambda x: min(abs(math.log10(x)), abs(math.log10(x) - 3))))
+    if not ratios:
+        return None
+    ratios.sort()
+    return ratios[len(ratios) // 2]
+
+
+def _duration_unit(m: _Mapper, p: ColumnProfile, raw: dict[str, list[str]]) -> tuple[DurationUnit, bool, str]:
+    """``(unit, doubtful, why)`` of a duration column, from its name, its values and the stamps."""
+    low = _norm(p.name) if not re.fullmatch(r"col\d+", p.name) else ""
+    words = set(low.split())
+    values = p.values
+    if values and all(_MM_SS.match(v) for v in values if ":" in v) and any(":" in v for v in values):
+        if any(_HH_MM_SS.match(v) for v in values):
+            return "hh_mm_ss", False, "H:MM:SS"
+        return "mm_ss", False, "minutes:seconds"
+    if any(_HH_MM_SS.match(v) for v in values):
+        return "hh_mm_ss", False, "H:MM:SS"
+    if p.duration is not None and p.duration[0] == "hms_words":
+        return "hms_words", False, "hours, minutes and seconds in words"
+    if words & {"ms", "msec", "msecs", "millis", "milliseconds", "billmsec"} or "msec" in low.replace(" ", ""):
+        return "ms", False, "named in milliseconds"
+    if words & {"min", "mins", "minutes", "minute", "t"} and not words & {"sec", "secs", "seconds", "s"}:
+        return "minutes", False, "named in minutes"
+    decimals = any(_DEC.match(v) for v in values)
+    if words & {"sec", "secs", "seconds", "s", "billsec"}:
+        return ("seconds_decimal" if decimals else "seconds"), False, "named in seconds"
+    ratio = _epoch_gap_ratio(m, p, raw)
+    if ratio is not None:
+        if 500 <= ratio <= 2000:
+            return "ms", False, "milliseconds: the stamps' difference times 1000"
+        if 0.5 <= ratio <= 2:
+            return "seconds", False, "seconds: the stamps' difference"
+    ints = sorted(int(v) for v in values if _INT.match(v))
+    if ints and ints[len(ints) // 2] > 3 * 3600 and ints[-1] > 86_400:
+        return "ms", True, "milliseconds? (seconds would make the median call over 3 hours)"
+    if decimals:
+        return "seconds_decimal", True, "decimal seconds? (billed minutes are written alike)"
+    named = m.named(p, "duration") > 0
+    return "seconds", not named, "seconds" if named else "seconds? (no name says the unit)"
+
+
+def _choose_duration(m: _Mapper, raw: dict[str, list[str]]) -> tuple[DurationUnit, bool]:
+    def readable(p: ColumnProfile, share: float) -> bool:
+        return (p.duration is not None and p.duration[1] >= share and p.uuid_share < 0.5
+                and not (p.epoch and p.epoch[1] >= 0.5) and _stamp_share(p) < 0.5)
+
+    named = [p for p in m.free() if m.named(p, "duration") and readable(p, 0.6)]
+    if named:
+        best = max(named, key=lambda p: (m.named(p, "duration"), -p.index))
+        unit, doubtful, why = _duration_unit(m, best, raw)
+        m.take(best, "duration", NAME_EXACT if m.named(best, "duration") == 1.0 else NAME_WORD,
+               f"named as the duration, {why}")
+        return unit, doubtful
+    def varied(p: ColumnProfile) -> bool:  # calls' lengths differ: a port, a code or a flag repeats
+        nonzero = [v for v in p.values if v.strip("0:. ")]
+        return len(set(nonzero)) >= max(3, 0.6 * len(nonzero))
+
+    cands = [p for p in m.free() if p.named[0] is None and readable(p, 0.9) and varied(p)
+             and not (p.ext_share >= 0.9 and p.same_length >= 0.9 and p.distinct > 3 and p.n > 8
+                      and min((len(v) for v in p.values), default=0) >= 3 and not any(v == "0" for v in p.values))]
+    if not cands:
+        return "seconds", False
+    # a talk time next to a total time that is never smaller (billsec after duration): the talk time
+    best = cands[0]
+    for a, b in zip(cands, cands[1:]):
+        if b.index == a.index + 1:
+            pairs = [(x, y) for x, y in zip(raw[a.name], raw[b.name]) if _INT.match(x.strip()) and _INT.match(y.strip())]
+            if pairs and all(int(x) >= int(y) for x, y in pairs):
+                best = b
+                break
+    unit, doubtful, why = _duration_unit(m, best, raw)
+    confirmed = "stamps" in why
+    m.take(best, "duration", VALUES_STRONG if confirmed else VALUES_ONLY if len(cands) == 1 else BY_POSITION,
+           f"durations by their values, {why}")
+    return unit, doubtful
+
+
+def map_generic(names: tuple[str, ...], columns: list[list[str]]) -> GenericMapping | None:
+    """Map a file's columns by their names and values.
+
+    Args:
+        names: the column names (``colN`` where the file has no header).
+        columns: the sampled values of each column, same order.
+
+    Returns:
+        The mapping, or None when the file does not read as call records: no start (a date-time, an epoch
+        or a date with a time of day), or no party column.
+    """
+    from raybench.normalize.times import states_offset
+
+    raw = {n: c for n, c in zip(names, columns)}
+    profiles = [profile_column(n, j, c) for j, (n, c) in enumerate(zip(names, columns))]
+    m = _Mapper(profiles)
+    for p in profiles:  # a name that says what is not a call field is kept from the values' guesses
+        if p.named == ("ignore", 1.0):
+            m.fields[p.name] = "skip"
+    start = _choose_start(m, raw)
+    if start is None:
+        return None
+    _choose_mobile_ids(m)
+    _choose_parties(m)
+    if not any(f in PARTY_FIELDS for f in m.fields.values()):
+        return None
+    _choose_direction(m)
+    _order_parties_by_direction(m, raw)
+    _choose_record_type(m)
+    unit, doubtful = _choose_duration(m, raw)
+    fields = {n: ("ignore" if f == "skip" else f) for n, f in m.fields.items()}
+    for n, f in m.fields.items():
+        if f == "skip":
+            m.evidence.setdefault(n, "named as a column that is not read")
+    doubt = set(m.doubt)
+    if doubtful:
+        doubt.add("duration")
+    parties = [c for c, f in fields.items() if f in ("partner", "subscriber")]
+    if parties and "direction" not in fields.values():
+        doubt |= {"partner"}  # which party called is what the direction says: no direction, no order
+    if {"imsi", "imei"} & set(fields.values()):
+        # a mobile network's record: its cell is usually written too; where columns of digits are left
+        # unread, the cell and location area may be among them (flagged unmapped, not silently empty)
+        unread = [p for p in profiles if fields[p.name] == "ignore" and m.fields[p.name] != "skip"
+                  and p.n and sum(1 for v in p.values if re.fullmatch(r"\d{1,9}|\d{2,8}[A-Z]", v)) >= 0.9 * p.n]
+        if unread:
+            doubt |= {f"unmapped_{f}" for f in ("lac", "cell_id") if f not in fields.values()}
+    region = _region(profiles, fields)
+    tz = None
+    if start.epoch is not None:
+        tz = f"the start column holds Unix epoch {start.epoch} (UTC)"
+    elif start.formats and states_offset(start.formats[0]):
+        tz = "the start times carry their UTC offset (ISO 8601)"
+    elif any("utc" in _norm(c).split() or "gmt" in _norm(c).split() for c, f in fields.items()
+             if f in ("start", "start_time")):
+        tz = "the start column's name says UTC"
+    rt_default = None if "record_type" in fields.values() else (
+        "voice" if "duration" in fields.values() else None)
+    return GenericMapping(fields, m.confidence, m.evidence, start, unit, region, tz, rt_default, frozenset(doubt))
+
+
+def _region(profiles: list[ColumnProfile], fields: dict[str, str]) -> str | None:
+    """``US`` when the party columns' phone numbers are nearly all North American (NANP: ``NXX NXX XXXX``,
+    with or without ``1`` / ``+1``), else None: national numbers are then kept as written."""
+    phones = [(p.phone_share * p.n, p.nanp_share) for p in profiles if fields[p.name] in PARTY_FIELDS]
+    total = sum(k for k, _ in phones)
+    if total < 3:
+        return None
+    nanp = sum(k * s for k, s in phones) / total
+    return "US" if nanp >= 0.6 else None
+
+
+def generic_layout(mapping: GenericMapping, names: tuple[str, ...], *, has_header: bool, delimiter: str,
+                   skip_initial_space: bool, positions: tuple[tuple[int, int], ...] = ()) -> Layout:
+    """The layout that reads a file by ``mapping``.
+
+    The zone is UTC where the file says so (epoch values, a ``(UTC)`` name), else assumed (``--tz``
+    applies). Fields under :data:`~raybench.classify.fields.GUESS_BELOW`, a duration unit in doubt, and
+    an A/B order no direction decides are flagged ``guessed_<column>`` on every row.
+    """
+    from raybench.classify.fields import CANONICAL_OF
+
+    col = mapping.by_field
+    guessed: set[str] = set()
+    for c, f in mapping.fields.items():
+        if f != "ignore" and mapping.confidence.get(c, 1.0) < GUESS_BELOW:
+            guessed |= set(CANONICAL_OF.get(f, ()))
+    if "duration" in mapping.doubt:
+        guessed.add("duration_s")
+    start = mapping.start
+    if "start" in mapping.doubt:
+        guessed.add("start_utc")
+        if positions:  # the driver decides the date order over a delimited column only
+            from dataclasses import replace as _replace
+
+            start = _replace(start, day_first_formats=())
+    if "partner" in mapping.doubt:
+        guessed |= {"caller", "callee"}
+    direction_col = col("direction")
+    record_col = col("record_type")
+    start_col = mapping.start.column
+    if record_col is not None:  # the trade's record-type words (descriptors.VOCABULARY), the model for the rest
+        from raybench.classify.descriptors import VOCABULARY
+
+        words = {w: t for t, ws in VOCABULARY.items() for w in ws}
+        record_type = ValueMap(record_col, words, default=None)
+    elif mapping.record_type_default is not None:
+        record_type = ValueMap(start_col, {}, default=mapping.record_type_default)
+    else:
+        record_type = ValueMap(start_col, {}, default=None)
+        guessed.add("record_type")
+    tz_source = (f"stated: {mapping.tz_stated}" if mapping.tz_stated else
+                 "assumed: a file of no known layout states no zone; give its zone with --tz")
+    unmapped = tuple(sorted(d[len("unmapped_"):] for d in mapping.doubt if d.startswith("unmapped_")))
+    return Layout(
+        id=GENERIC_ID, unmapped=unmapped, carrier="generic", columns=tuple(names), has_header=has_header, delimiter=delimiter or ",",
+        skip_initial_space=skip_initial_space, positions=positions, start=start, tz="UTC",
+        tz_source=tz_source, duration_column=col("duration"), duration_unit=mapping.duration_unit,
+        caller=col("caller"), callee=col("callee"), subscriber=col("subscriber"), partner=col("partner"),
+        dialed=col("dialed"), record_type=record_type,
+        # no direction column: every call's direction is 'unknown' (a phone system's call between two of
+        # its own parties is still 'internal', raybench.normalize.frame)
+        direction=ValueMap(direction_col, {}, default=None) if direction_col else ValueMap(start_col, {}, "unknown"),
+        region=mapping.region, pbx_parties=True, imsi=col("imsi"), imei=col("imei"), lac=col("lac"),
+        cell_id=col("cell_id"), lat=col("lat"), lon=col("lon"), guessed=tuple(sorted(guessed)),
+        source="raybench.classify.generic: columns mapped by the trade's names and their values "
+               "(carrier-formats.md 0.2, 1.7-1.9); national numbers read as North American only where the "
+               "file's numbers are",
+    )
+
+
+KEY_FIELDS = ("start", "duration", "caller", "callee", "partner")
+"""The fields a call is read by: a mapping that fills more of them reads more of each call."""
+
+
+def better_than(found, mapping: dict[str, str]) -> bool:
+    """True when the generic classification ``found`` maps more of :data:`KEY_FIELDS` with a confidence of
+    at least :data:`~raybench.classify.fields.GUESS_BELOW` than ``mapping`` (column -> field) does at all:
+    a ruled report whose duration the column model left unmapped (``MINS``) is read by its names instead."""
+    sure = {c.field for c in found.columns if c.field in KEY_FIELDS and c.confidence >= GUESS_BELOW}
+    return len(sure) > len({f for f in mapping.values() if f in KEY_FIELDS})
+
+
+def classify_generic(text: str, sample, top3: tuple = (), positions: tuple[tuple[int, int], ...] = ()):
+    """A file no layout knows, read by its columns: a space-aligned table (:mod:`raybench.classify.aligned`)
+    or the delimited ``sample``, mapped by :func:`map_generic`.
+
+    Args:
+        text: the decoded start of the file.
+        sample: its delimited sample (:func:`raybench.classify.sample.sample_text`).
+        top3: the models' top-3, kept in the classification.
+        positions: the column positions of a fixed-width ``sample`` (a ruled report's), else empty.
+
+    Returns:
+        ``(classification, layout, sample read)`` or None when the columns do not read as call records.
+        The classification's confidence is the lowest of its start, party and duration columns'.
+    """
+    from raybench.classify.aligned import aligned_sample
+    from raybench.classify.models import ColumnMapping, FileClassification, column_names
+
+    if sample.width < 3 and not positions:
+        found = aligned_sample(text)
+        if found is None:
+            return None
+        sample, positions = found
+    if sample.width < 3:
+        return None
+    names = column_names(sample)
+    mapping = map_generic(tuple(names), [sample.column(j) for j in range(len(names))])
+    if mapping is None:
+        return None
+    layout = generic_layout(mapping, tuple(names), has_header=sample.header is not None,
+                            delimiter=sample.delimiter, skip_initial_space=sample.skip_initial_space,
+                            positions=positions)
+    cols = tuple(ColumnMapping(j, n, mapping.fields[n], mapping.confidence.get(n, 1.0)) for j, n in enumerate(names))
+    key = [mapping.confidence[c] for c, f in mapping.fields.items()
+           if f in ("start", "duration") + PARTY_FIELDS and c in mapping.confidence]
+    confidence = round(min(key), 3) if key else 0.0
+    result = FileClassification(GENERIC_ID, "generic", confidence, tuple(top3) or ((GENERIC_ID, confidence),),
+                                cols, "values")
+    return result, layout, sample

@@ -1,0 +1,243 @@
+"""Files of no known layout read by their columns' names and values (raybench/classify/generic.py,
+raybench/classify/aligned.py): small cases written here by hand in shapes no built-in layout has, each read
+with the driver's own steps (read_local), the stored values and their flags asserted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from raybench.catalog import BUILTIN
+from raybench.classify.aligned import aligned_sample
+from raybench.classify.generic import GENERIC_ID, map_generic, name_field
+from raybench.classify.resolve import resolve
+from raybench.pipeline.local import local_verdict, read_local
+
+
+def _read(tmp_path: Path, name: str, text: str, **kw):
+    path = tmp_path / name
+    path.write_bytes(text.encode(kw.pop("encoding", "utf-8")))
+    read = read_local(str(path), ingest_job="job-generic", **kw)
+    return read, sorted(read.rows, key=lambda r: r["source_row"])
+
+
+def _utc(row) -> str:
+    return row["start_utc"].strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def test_names_of_the_trade_name_fields():
+    assert name_field("From/to") == ("partner", 1.0)
+    assert name_field("durat.") == ("duration", 1.0)
+    assert name_field("Calling Nbr") == ("caller", 1.0)
+    assert name_field("Talk Secs Total") == ("duration", 0.6)  # by its first listed word, less surely
+    assert name_field("NPA NXX LINE") == ("callee", 1.0)
+    assert name_field("hangup_cause") == ("ignore", 1.0)
+    assert name_field("Widget Colour") == (None, 0.0)
+
+
+# a site template of epoch stamps (start, answer 0 when unanswered, end), the talk time in ms, no header
+EPOCH_ROWS = [
+    ("8f1c0a52-2b7e-4d1a-9c3e-0a1b2c3d4e5f", "inbound", "2001", "+13125550147", 1718000000, 1718000009,
+     1718000131, 121400, "NORMAL_CLEARING"),
+    ("8f1c0a52-2b7e-4d1a-9c3e-0a1b2c3d4e60", "inbound", "+14155550188", "2002", 1718003000, 1718003004,
+     1718003010, 5600, "NORMAL_CLEARING"),
+    ("8f1c0a52-2b7e-4d1a-9c3e-0a1b2c3d4e61", "inbound", "2003", "13035550102", 1718006000, 0, 1718006020, 0,
+     "NO_ANSWER"),
+    ("8f1c0a52-2b7e-4d1a-9c3e-0a1b2c3d4e62", "inbound", "2001", "2004", 1718009000, 1718009002, 1718009302,
+     300000, "NORMAL_CLEARING"),
+    ("8f1c0a52-2b7e-4d1a-9c3e-0a1b2c3d4e63", "inbound", "2005", "+16175550111", 1718012000, 1718012005,
+     1718013805, 1800000, "NORMAL_CLEARING"),
+]
+
+
+def test_a_headerless_epoch_file_reads_start_duration_and_parties_by_values(tmp_path):
+    text = "".join(",".join(f'"{v}"' for v in row) + "\n" for row in EPOCH_ROWS)
+    read, rows = _read(tmp_path, "site_template.csv", text, tz="America/Chicago")
+    assert read.file["layout"] == GENERIC_ID
+    # the first stamp, never later than the answer or end: epoch seconds are UTC whatever --tz says
+    assert [_utc(r) for r in rows] == ["2024-06-10T06:13:20", "2024-06-10T07:03:20", "2024-06-10T07:53:20",
+                                       "2024-06-10T08:43:20", "2024-06-10T09:33:20"]
+    assert read.file["tz"] == "UTC"
+    # the talk time is in milliseconds: the end minus the answer, times 1000 (121400 ms is 121 s, not 33 h)
+    assert [r["duration_s"] for r in rows] == [121, 6, 0, 300, 1800]
+    assert [(r["caller"], r["callee"]) for r in rows][:2] == [("2001", "+13125550147"), ("+14155550188", "2002")]
+    # the A/B order of a file without names is the trade's usual order, a guess: flagged on every row
+    assert all({"guessed_caller", "guessed_callee"} <= set(r["flags"]) for r in rows)
+    assert "guessed_duration_s" not in rows[0]["flags"] and "guessed_start_utc" not in rows[0]["flags"]
+    # 'inbound' on every row, calls made both ways: not the call's direction
+    assert [r["direction"] for r in rows] == ["unknown", "unknown", "unknown", "internal", "unknown"]
+    assert local_verdict(read)[0] == "ok"
+
+
+GATEWAY = (
+    "Date       Time     Type  Cause From/to          Groups  conn.  durat.\r\n"
+    "03.11.2024 07:15:02 O-OK  16    13125550147      GSM1       12  125:07\r\n"
+    "03.11.2024 09:00:40 I-OK  16    +14155550188     GSM2        4  000:31\r\n"
+    "04.11.2024 11:59:59 O-FD  17    16175550111      GSM1        9    BUSY\r\n"
+    "05.11.2024 23:01:00 I-OK  16    +13035550102     GSM2       15  012:00\r\n"
+)
+
+
+def test_a_space_aligned_gateway_log_reads_its_columns_by_their_names(tmp_path):
+    sample, positions = aligned_sample(GATEWAY.replace("\r\n", "\n"))
+    assert sample.header == ("Date", "Time", "Type", "Cause", "From/to", "Groups", "conn.", "durat.")
+    assert sample.rows[2][7] == "BUSY" and sample.rows[0][6] == "12"  # right-aligned values cut whole
+    read, rows = _read(tmp_path, "gateway.txt", GATEWAY, tz="America/Chicago")
+    assert read.file["layout"] == GENERIC_ID
+    # dd.mm.yyyy local, read in --tz (Chicago: CDT until 3 Nov 02:00, CST after)
+    assert [_utc(r) for r in rows] == ["2024-11-03T13:15:02", "2024-11-03T15:00:40", "2024-11-04T17:59:59",
+                                       "2024-11-06T05:01:00"]
+    assert [r["duration_s"] for r in rows] == [125 * 60 + 7, 31, None, 720]  # mmm:ss, minutes past 59
+    assert "duration_parse" in rows[2]["flags"]  # the cause word in the duration column: flagged, not 0
+    assert [r["direction"] for r in rows] == ["outgoing", "incoming", "outgoing", "incoming"]
+    # the far party is the callee of a call out and the caller of a call in; the gateway's side is unknown
+    assert [(r["caller"], r["callee"]) for r in rows] == [(None, "+13125550147"), ("+14155550188", None),
+                                                         (None, "+16175550111"), ("+13035550102", None)]
+    assert not any(f.startswith("guessed_") for r in rows for f in r["flags"])
+    assert read.file["lines_skipped"] == {"header": 1}
+
+
+REPORT = (
+    "CALL DETAIL REPORT        BILLED NUMBER 773 555-0100      PERIOD 202403\n"
+    "DATE      TIME  NPA NXX LINE  PLACE            MIN.T  RC\n"
+    "--------------------------------------------------------\n"
+    "20240305  0812  415 555 0139  SAN FRANCISCO CA 0002.3  D\n"
+    "20240305  1407  212 555 0121  NEW YORK NY      0120.0  E\n"
+    "20240306  2359  303 555 0177  DENVER CO        0000.1  N\n"
+    "--------------------------------------------------------\n"
+    "TOTAL 3 CALLS  0122.4 MIN\n"
+    "END OF REPORT\n"
+)
+
+
+def test_a_report_over_a_solid_rule_reads_tenths_of_minutes_and_the_npa_nxx_line(tmp_path):
+    read, rows = _read(tmp_path, "detail.txt", REPORT, tz="America/Chicago")
+    assert read.file["layout"] == GENERIC_ID
+    assert [_utc(r) for r in rows] == ["2024-03-05T14:12:00", "2024-03-05T20:07:00", "2024-03-07T05:59:00"]
+    assert [r["duration_s"] for r in rows] == [138, 7200, 6]  # minutes and tenths: 2.3 min = 138 s
+    assert [r["callee"] for r in rows] == ["+14155550139", "+12125550121", "+13035550177"]
+    assert read.file["rows_read"] == 3 and read.file["lines_skipped"]["footer"] == 2
+    assert local_verdict(read)[0] == "ok"
+
+
+def test_durations_without_a_name_or_stamps_are_flagged_when_the_unit_is_a_guess(tmp_path):
+    # comma and space, no header, a trailing comma: total and talk time side by side (the talk time is
+    # never larger), a cause code and an account code of few values
+    rows_text = [("2011", "Front Desk", "13125550147", "2024-02-15 07:07:32", "95", "80", "16", "1001"),
+                 ("2012", "Sales", "4155550188", "2024-02-15 08:00:00", "40", "31", "16", "1002"),
+                 ("2013", "Front Desk", "011442079460123", "2024-02-15 09:30:10", "12", "0", "19", "1001"),
+                 ("2014", "Sales", "6175550111", "2024-02-15 11:11:11", "630", "611", "16", "1002"),
+                 ("2015", "Support", "3035550102", "2024-02-15 12:00:00", "9", "5", "16", "1001")]
+    text = "".join(", ".join(r) + ",\n" for r in rows_text)
+    read, rows = _read(tmp_path, "import.txt", text, tz="America/Chicago")
+    assert read.file["layout"] == GENERIC_ID
+    assert [r["duration_s"] for r in rows] == [80, 31, 0, 611, 5]  # the talk time, not the total
+    assert all("guessed_duration_s" in r["flags"] for r in rows)  # seconds? nothing names the unit
+    assert [r["callee"] for r in rows] == ["+13125550147", "+14155550188", "+442079460123",
+                                           "+16175550111", "+13035550102"]
+    assert [_utc(r) for r in rows][0] == "2024-02-15T13:07:32"  # local, read in --tz
+
+
+@pytest.mark.parametrize("text", [
+    "sku;product;qty;price;created_at\nA-1;Widget;3;9.99;2023-01-02\nB-7;Gadget;1;24.50;2023-01-03\n"
+    "C-2;Gizmo;12;1.25;2023-01-04\nD-9;Doohickey;4;3.50;2023-01-05\n",
+    # dates and random integers of every length, no header: nothing holds phone numbers
+    "2023-04-01 10:00,17,3391,88\n2023-04-02 11:00,5,120993,7\n2023-04-03 12:00,9921,4,1200\n"
+    "2023-04-04 13:00,33,77,910234\n",
+])
+def test_tables_that_are_not_call_records_still_abstain(tmp_path, text):
+    path = tmp_path / "table.csv"
+    path.write_text(text)
+    result, identity = resolve(str(path), BUILTIN)
+    assert identity is None and result.layout == "unknown"
+
+
+def test_the_duration_unit_of_large_unnamed_integers_is_milliseconds_in_doubt():
+    names = ("col1", "col2", "col3", "col4")
+    values = [["2024-01-0%d 10:00:00" % (i + 1) for i in range(6)],
+              ["+1312555014%d" % i for i in range(6)],
+              ["+1415555018%d" % i for i in range(6)],
+              ["61000", "3600500", "185000", "45000", "900000", "120000"]]
+    mapping = map_generic(names, values)
+    assert mapping.fields["col4"] == "duration" and mapping.duration_unit == "ms"
+    assert "duration" in mapping.doubt
+
+
+def test_named_columns_read_subscriber_partner_direction_record_type_and_cell(tmp_path):
+    text = ("timestamp,msisdn,other_party,direction,type,duration_sec,cell_id\n"
+            "1718000000,4790000001,4791234567,out,call,65,1234A\n"
+            "1718003600,4790000001,4798765432,in,sms,0,1234B\n"
+            "1718007200,4790000001,4791112222,in,call,300,1235A\n"
+            "1718010800,4790000001,4793334444,out,sms,0,1235A\n")
+    read, rows = _read(tmp_path, "research.csv", text, tz="America/Chicago")
+    assert read.file["layout"] == GENERIC_ID
+    got = [(r["caller"], r["callee"], r["direction"], r["record_type"], r["duration_s"], r["cell_id"]) for r in rows]
+    # the subscriber is the A-number of a call out and the B-number of a call in; numbers of no
+    # North American shape are kept as written, not given a +1
+    assert got == [("4790000001", "4791234567", "outgoing", "voice", 65, "1234A"),
+                   ("4798765432", "4790000001", "incoming", "sms", 0, "1234B"),
+                   ("4791112222", "4790000001", "incoming", "voice", 300, "1235A"),
+                   ("4790000001", "4793334444", "outgoing", "sms", 0, "1235A")]
+    assert _utc(rows[0]) == "2024-06-10T06:13:20" and not any(r["flags"] for r in rows)
+
+
+def test_dates_that_read_both_ways_put_the_start_in_doubt_until_the_column_decides(tmp_path):
+    head = "Date,From,To,Secs\n"
+    both = ("03/04/2024 10:00:00,+13125550147,+14155550188,60\n"
+            "05/06/2024 11:00:00,+13125550147,+14155550189,61\n")
+    read, rows = _read(tmp_path, "both.csv", head + both)
+    assert [_utc(r) for r in rows] == ["2024-03-04T10:00:00", "2024-05-06T11:00:00"]  # the first reading kept
+    assert all("guessed_start_utc" in r["flags"] for r in rows)  # ... and said to be a guess
+    # a day above 12 past the sample the columns were mapped from decides the order for the whole column
+    later = "".join(f"0{1 + k % 9}/0{1 + k % 9}/2024 12:00:00,+13125550147,+14155550180,62\n" for k in range(120))
+    later += "25/06/2024 12:00:00,+13125550147,+14155550180,62\n"
+    assert len(head + both + later) > 4096 + 100
+    read, rows = _read(tmp_path, "dmy.csv", head + both + later)
+    assert [_utc(r) for r in rows][:2] == ["2024-04-03T10:00:00", "2024-06-05T11:00:00"]
+
+
+def test_a_phone_call_log_with_durations_in_words_and_a_missed_call(tmp_path):
+    text = ('"Date/Time","Number","Name","Direction","Length"\n'
+            '"Jun 15, 2024 1:05 PM","(312) 555-0147","Bob","Outgoing","2m 05s"\n'
+            '"Jun 15, 2024 3:10 PM","(415) 555-0188","Ann","Incoming","45 sec"\n'
+            '"Jun 16, 2024 9:00 AM","(617) 555-0111","Cy","Missed","0m 00s"\n'
+            '"Jun 16, 2024 11:59 PM","(212) 555-0123","Di","Outgoing","1h 0m 1s"\n')
+    read, rows = _read(tmp_path, "calllog.csv", text, tz="America/Chicago")
+    assert [r["duration_s"] for r in rows] == [125, 45, 0, 3601]
+    assert [r["direction"] for r in rows] == ["outgoing", "incoming", "unknown", "outgoing"]
+    # the one number is the far party: the callee of a call out, the caller of a call in, and in doubt
+    # where the direction is not known
+    assert [(r["caller"], r["callee"]) for r in rows][:2] == [(None, "+13125550147"), ("+14155550188", None)]
+    assert "direction_known" in rows[2]["flags"]
+    assert _utc(rows[3]) == "2024-06-17T04:59:00"
+
+
+def test_a_ruled_report_whose_duration_the_models_miss_is_read_by_its_names(tmp_path):
+    text = ("MONTHLY USAGE      ACCOUNT 0042\n"
+            "DATE       TIME   FROM          TO            MINS\n"
+            "---------- ------ ------------- ------------- -----\n"
+            "2024-06-15 13:05  3125550147    4155550188      2.5\n"
+            "2024-06-15 14:10  3125550147    6175550111     12.0\n"
+            "2024-06-16 09:00  4155550199    3125550147      1.1\n")
+    read, rows = _read(tmp_path, "usage.txt", text, tz="America/Chicago")
+    assert read.file["layout"] == GENERIC_ID
+    # minutes by the column's name, never 2.5 seconds
+    assert [r["duration_s"] for r in rows] == [150, 720, 66]
+    assert [(r["caller"], r["callee"]) for r in rows][0] == ("+13125550147", "+14155550188")
+    assert read.file["lines_skipped"] == {"banner": 1, "header": 1, "header_types": 1}
+
+
+def test_a_gateway_log_written_destination_first_is_ordered_by_its_direction(tmp_path):
+    sim = "89330123456789012345"  # the gateway's SIM (ICCID): its own side
+    rows_text = [("14-06-2024", "10:00:00", "0612345678", sim, "61000", "OUTGOING"),
+                 ("14-06-2024", "11:00:00", sim, "0698765432", "5000", "INCOMING"),
+                 ("14-06-2024", "12:00:00", "0611111111", sim, "120500", "OUTGOING"),
+                 ("14-06-2024", "13:00:00", "0622222222", sim, "9000", "OUTGOING"),
+                 ("14-06-2024", "14:00:00", sim, "0633333333", "33000", "INCOMING")]
+    text = "".join(";".join(r) + "\n" for r in rows_text)
+    read, rows = _read(tmp_path, "gw.cdr", text, tz="Europe/Paris")
+    # the SIM is the A-number of a call out: the first column is the destination
+    assert [(r["caller"], r["callee"]) for r in rows][:2] == [(sim, "0612345678"), ("0698765432", sim)]
+    assert not any(f in ("guessed_caller", "guessed_callee") for r in rows for f in r["flags"])
+    assert [r["direction"] for r in rows] == ["outgoing", "incoming", "outgoing", "outgoing", "incoming"]
