@@ -1,0 +1,125 @@
+"""Keys and candidates built as batches arrive (:mod:`raybench.dedupe.stream`) give the same verdicts,
+table for table, as the batch path that reads the rows back from ``cdr``."""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from raybench.dedupe import dedupe_job
+from raybench.dedupe.stream import DedupeStream
+from raybench.schema import ALL_DDL
+from test_dedupe import add  # noqa: E402 (tests/unit is on sys.path under pytest)
+from test_dedupe_properties import _build, _Jobs, call_st  # noqa: E402
+
+TABLES = ("cdr", "duplicates", "call_legs", "call_keys", "dd_files", "dd_jobs")
+
+
+def _db(calls, draw):
+    con = duckdb.connect(":memory:")
+    for ddl in ALL_DDL:
+        con.execute(ddl)
+    _build(con, calls, _Jobs(draw))
+    return con
+
+
+def _blocks(con, job, sizes):
+    """The job's ``cdr`` rows as worker output blocks (``reasons`` empty: stored rows), in ``sizes``."""
+    t = con.execute("SELECT *, []::VARCHAR[] AS reasons FROM cdr WHERE ingest_job = $j ORDER BY source_row",
+                    {"j": job}).to_arrow_table()
+    out, at = [], 0
+    for n in sizes:
+        if at >= t.num_rows:
+            break
+        out.append(t.slice(at, n))
+        at += n
+    if at < t.num_rows:
+        out.append(t.slice(at))
+    return out
+
+
+def _quarantined(block: pa.Table) -> pa.Table:
+    """The same rows with a reason each: the sink quarantines them, so the stream must not key them."""
+    i = block.schema.get_field_index("reasons")
+    return block.set_column(i, "reasons", pa.array([["duration_range"]] * block.num_rows, pa.list_(pa.string())))
+
+
+def _snapshot(con):
+    return [con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in TABLES]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+          phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@given(calls=st.lists(call_st, min_size=1, max_size=10), data=st.data())
+def test_streamed_keys_give_the_batch_verdicts(calls, data):
+    batch = _db(calls, data.draw)
+    streamed = duckdb.connect(":memory:")
+    for ddl in ALL_DDL:
+        streamed.execute(ddl)
+    streamed.register("_src", batch.execute("SELECT * FROM cdr").to_arrow_table())
+    streamed.execute("INSERT INTO cdr SELECT * FROM _src")
+    streamed.unregister("_src")
+    group = data.draw(st.integers(1, 6), label="group_rows")
+    for job in ("j1", "j2"):
+        dedupe_job(batch, job)
+        items = [{"sha256": s} for (s,) in streamed.execute(
+            "SELECT DISTINCT source_sha256 FROM cdr WHERE ingest_job = $j", {"j": job}).fetchall()]
+        stream = DedupeStream(streamed, items, group_rows=group)
+        sizes = data.draw(st.lists(st.integers(1, 5), max_size=8), label=f"sizes {job}")
+        for block in _blocks(streamed, job, sizes):
+            stream.add(block)
+            stream.add(_quarantined(block))
+        stream.finish()
+        out = dedupe_job(streamed, job, stream=stream)
+        earlier = streamed.execute("""SELECT count(*) FROM cdr a JOIN cdr b USING (source_sha256)
+                                      WHERE a.ingest_job = 'j1' AND b.ingest_job = 'j2'""").fetchone()[0]
+        if job == "j2" and earlier:  # a file of j2 was indexed with j1: the batch path's re-run branch
+            assert "indexed before" in out["stream"]["refused"]
+        else:
+            assert out["stream"]["used"], out["stream"]
+    assert _snapshot(streamed) == _snapshot(batch)
+
+
+def test_stream_refuses_what_it_did_not_see():
+    con = duckdb.connect(":memory:")
+    for ddl in ALL_DDL:
+        con.execute(ddl)
+    add(con, "r1", file="a.csv", row=1)
+    add(con, "r2", file="b.csv", row=1)
+    stream = DedupeStream(con, [{"sha256": "sha-a.csv"}, {"sha256": "sha-b.csv"}])
+    stream.add(_blocks(con, "j1", [1])[0])  # r2 never given to the stream
+    stream.finish()
+    out = dedupe_job(con, "j1", stream=stream)
+    assert out["stream"]["used"] is False and "the stream saw 1" in out["stream"]["refused"]
+    assert dict(con.execute("SELECT record_id, duplicate_of FROM cdr").fetchall()) == {"r1": None, "r2": "r1"}
+
+
+def test_stream_refuses_a_file_indexed_before():
+    con = duckdb.connect(":memory:")
+    for ddl in ALL_DDL:
+        con.execute(ddl)
+    add(con, "r1", file="a.csv", row=1)
+    dedupe_job(con, "j1")
+    add(con, "r2", file="a.csv", row=2, job="j2")
+    stream = DedupeStream(con, [{"sha256": "sha-a.csv"}])
+    for block in _blocks(con, "j2", [5]):
+        stream.add(block)
+    stream.finish()
+    out = dedupe_job(con, "j2", stream=stream)
+    assert out["stream"]["used"] is False and "indexed before" in out["stream"]["refused"]
+    assert out["duplicates"] == 1
+
+
+def test_stream_refuses_rows_the_sink_dropped():
+    con = duckdb.connect(":memory:")
+    for ddl in ALL_DDL:
+        con.execute(ddl)
+    add(con, "r1", file="a.csv", row=1)
+    stream = DedupeStream(con, [{"sha256": "sha-a.csv"}])
+    for block in _blocks(con, "j1", [5]):
+        stream.add(block)
+    stream.finish()
+    out = dedupe_job(con, "j1", stream=stream, dropped_rows=3)
+    assert out["stream"]["used"] is False and "delivered twice" in out["stream"]["refused"]
