@@ -656,7 +656,8 @@ def finalize_job(sink, plan: JobPlan, phase=None, coordinator=None) -> JobFinal:
     # duplicates and call legs over the stored rows (raybench.dedupe): cdr.duplicate_of, duplicates, call_legs
     _set_phase(coordinator, "dedupe")  # the samplers go on through dedupe: its memory counts too
     try:
-        dedupe = dedupe_job(sink.con, job)
+        dedupe = dedupe_job(sink.con, job, stream=getattr(sink, "dedupe_stream", None),  # issue 20
+                            dropped_rows=getattr(sink, "rows_dropped_duplicate", 0))
     except Exception as exc:  # every row is stored already; a failed dedupe is reported, not fatal
         if interrupt_requested():  # DuckDB turned Ctrl-C into its InterruptException
             raise
@@ -899,6 +900,8 @@ def _run_pool(items: list[dict], layouts: dict[str, Layout], sink, options: Inge
         runtime_env={"env_vars": {"POLARS_MAX_THREADS": str(max(1, int(options.worker_cpus)))}},
     )
     progress = _Progress(options.progress, total_rows)
+    from raybench.dedupe.stream import DedupeStream  # issue 20: dedupe keys and candidates as batches arrive
+    sink.dedupe_stream = stream = DedupeStream(sink.con, items)  # issue 20
     killer = ActorKiller(coordinator, faults) if faults.kill_actor_every_s or faults.kill_node_after_s else None
     phase("pool_setup")
     sink_s = 0.0
@@ -915,6 +918,7 @@ def _run_pool(items: list[dict], layouts: dict[str, Layout], sink, options: Inge
             t = time.perf_counter()
             sink.add(block)
             sink_s += time.perf_counter() - t
+            stream.add(block)  # issue 20
             progress.advance(block.num_rows, sink.rows_committed)
     except RaybenchError:
         raise
@@ -930,6 +934,7 @@ def _run_pool(items: list[dict], layouts: dict[str, Layout], sink, options: Inge
     t = time.perf_counter()
     sink.flush()
     sink_s += time.perf_counter() - t
+    stream.finish()  # issue 20
     phase("batches")
     return {"sink_write_s": sink_s, "pool_size": n, "kills": killer.kills if killer is not None else None}
 
