@@ -66,6 +66,8 @@ class IngestOptions:
         faults: faults to inject (:class:`raybench.faults.plan.FaultPlan`); None injects none.
         sample_interval_s: seconds between the coordinator's samples of every process (each PSS read
             costs about 8 ms of CPU per process).
+        memory_budget_bytes: PSS the whole job may take (driver, workers, object store); the pool is
+            sized from the CPUs and this (:mod:`raybench.pipeline.budget`); None: from the CPUs alone.
     """
 
     db: str
@@ -84,6 +86,7 @@ class IngestOptions:
     batch_timeout_s: float = 600.0
     faults: FaultPlan | None = None
     sample_interval_s: float = 0.5
+    memory_budget_bytes: int | None = 2 << 30  # issue 20: raybench.pipeline.budget (None: no budget)
 
 
 @dataclass
@@ -861,9 +864,8 @@ def pool_size(options: IngestOptions) -> int:
     if options.worker_cpus > cpus:
         raise ConfigError(f"--worker-cpus {options.worker_cpus}: the cluster has {cpus:g} CPUs, so no actor "
                           "could ever be scheduled")
-    if options.workers:
-        return options.workers
-    return max(1, int((int(cpus) - 1) // max(options.worker_cpus, MIN_WORKER_CPUS)))
+    from raybench.pipeline.budget import budgeted_pool_size  # issue 20: and the memory budget
+    return budgeted_pool_size(options.workers or max(1, int((int(cpus) - 1) // max(options.worker_cpus, MIN_WORKER_CPUS))), options)
 
 
 def _run_pool(items: list[dict], layouts: dict[str, Layout], sink, options: IngestOptions,
