@@ -132,7 +132,7 @@ class DedupeStream:
             con.executemany("INSERT INTO _dds_files VALUES (?, ?)",
                             [(-(i + 1), sha) for i, sha in enumerate(self._shas)])
         known = con.execute("SELECT count(*) FROM dd_files WHERE source_sha256 IN "
-                            "(SELECT source_sha256 FROM _dds_files)").fetchone()[0]
+                            "(SELECT source_sha256 FROM _dds_files)").fetchall()[0][0]
         if known:
             self.refused = f"{known} file(s) of the job indexed before (a re-run removes their keys first)"
         self.wall_s += time.perf_counter() - t
@@ -181,13 +181,13 @@ class DedupeStream:
             self.refused = "other match tolerances than the stream's"
         elif dropped_rows:
             self.refused = f"{dropped_rows} rows of chunks delivered twice were dropped by the sink"
-        elif con.execute("SELECT count(*) FROM dd_jobs WHERE ingest_job = $job", {"job": job}).fetchone()[0]:
+        elif con.execute("SELECT count(*) FROM dd_jobs WHERE ingest_job = $job", {"job": job}).fetchall()[0][0]:
             self.refused = "the job was indexed before"
         elif con.execute("SELECT count(*) FROM dd_files WHERE source_sha256 IN "
-                         "(SELECT source_sha256 FROM _dds_files)").fetchone()[0]:
+                         "(SELECT source_sha256 FROM _dds_files)").fetchall()[0][0]:
             self.refused = "a file of the job was indexed meanwhile"
         else:
-            stored = con.execute("SELECT count(*) FROM cdr WHERE ingest_job = $job", {"job": job}).fetchone()[0]
+            stored = con.execute("SELECT count(*) FROM cdr WHERE ingest_job = $job", {"job": job}).fetchall()[0][0]
             if stored != self.rows_seen:
                 self.refused = f"cdr holds {stored} rows of the job, the stream saw {self.rows_seen}"
         if self.refused:
@@ -206,7 +206,7 @@ class DedupeStream:
             INSERT INTO call_keys
             SELECT s.k, m.file, s.row, s.a, s.b, s.start_s, s.duration_s, s.dmin, s.fwd, s.amb,
                    $jobno, s.k, NULL::BIGINT, s.leg
-            FROM _dds_keys s JOIN _dds_map m ON m.tmp = s.file""", {"jobno": jobno}).fetchone()[0])
+            FROM _dds_keys s JOIN _dds_map m ON m.tmp = s.file""", {"jobno": jobno}).fetchall()[0][0])
 
     def insert_candidates(self, target: str = "_dd_cand") -> int:
         """Insert the streamed candidate pairs, with the job's real file numbers, into ``target``."""
@@ -214,7 +214,7 @@ class DedupeStream:
             INSERT INTO {target}
             SELECT c.x, c.y, mx.file, CASE WHEN c.y_new THEN my.file ELSE c.y_file END, c.y_new, c.kind, c.score
             FROM _dds_cand c JOIN _dds_map mx ON mx.tmp = c.x_file
-            LEFT JOIN _dds_map my ON my.tmp = c.y_file""").fetchone()[0])
+            LEFT JOIN _dds_map my ON my.tmp = c.y_file""").fetchall()[0][0])
 
     def close(self) -> None:
         """Drop the stream's tables."""
