@@ -28,7 +28,7 @@ import time
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from raybench.dedupe.rules import DedupeOptions, KIND_RANK, kind_sql, number_key, record_key
+from raybench.dedupe.rules import DedupeOptions, KIND_RANK, kind_sql, record_key
 from raybench.dedupe.tables import create_tables
 
 log = logging.getLogger(__name__)
@@ -44,20 +44,48 @@ _TABLES = ("_dds_keys", "_dds_files", "_dds_cand", "_dds_map")
 
 
 def _keys_sql() -> str:
-    """Keys of the stored rows of ``_dds_batch`` (rows with no reasons, as the sink stores them), the
-    same expressions as :func:`raybench.dedupe.rules.insert_keys_sql`; ``file`` is a provisional
-    (negative) file number of ``_dds_files``, ``$batch`` the group's number."""
+    """Keys of the rows of ``_dds_batch`` (the stored rows, with ``k``, ``a``, ``b`` already computed by
+    :func:`key_columns` where it could), the same values as :func:`raybench.dedupe.rules.insert_keys_sql`;
+    ``file`` is a provisional (negative) file number of ``_dds_files``, ``$batch`` the group's number."""
     return f"""
         INSERT INTO _dds_keys
         SELECT k, file, row, a, b, start_s, duration_s,
                CASE WHEN duration_s IS NULL THEN 0 ELSE greatest(1, (duration_s + 59) // 60) END AS dmin,
                coalesce(direction = 'forwarded', false), coalesce(tz_flag = 'dst_ambiguous', false), leg, $batch
-        FROM (SELECT {record_key('c.record_id')} AS k, f.tmp AS file, c.source_row AS row,
-                     {number_key('c.caller')} AS a, {number_key('c.callee')} AS b,
-                     epoch_us(c.start_utc) // 1000000 AS start_s, c.duration_s, c.direction, c.tz_flag,
+        FROM (SELECT coalesce(c.k, {record_key('c.record_id')}) AS k, f.tmp AS file, c.source_row AS row,
+                     c.a, c.b, epoch_us(c.start_utc) // 1000000 AS start_s, c.duration_s, c.direction, c.tz_flag,
                      CASE WHEN c.leg_ref <> '' THEN (md5_number_lower(c.leg_ref) >> 4)::BIGINT END AS leg
-              FROM _dds_batch c JOIN _dds_files f USING (source_sha256) WHERE len(c.reasons) = 0)
+              FROM _dds_batch c JOIN _dds_files f USING (source_sha256))
         WHERE a IS NOT NULL AND b IS NOT NULL AND start_s IS NOT NULL"""
+
+
+def _number_key(col: str):
+    """polars: :func:`raybench.dedupe.rules.number_key` (the last 10 of the digits as a number, plus
+    10^10 times how many; null without a digit)."""
+    import polars as pl
+
+    d = pl.col(col).cast(pl.String).str.replace_all("[^0-9]", "")
+    k = d.str.slice(-10)
+    return pl.when(d != "").then(k.cast(pl.Int64) + k.str.len_chars().cast(pl.Int64) * 10_000_000_000)
+
+
+def key_columns(table: pa.Table) -> pa.Table:
+    """The stored rows of a worker block (no reasons), with the keys computed natively in polars:
+    ``k`` (:func:`raybench.dedupe.rules.record_key` of a 32-digit hex id; null otherwise, left to the
+    SQL's MD5 fallback), ``a`` and ``b`` (number keys of caller and callee); the SQL of the batch path
+    spent most of its index step in these (regular expressions in DuckDB)."""
+    import polars as pl
+
+    df = pl.from_arrow(table)
+    df = df.filter(pl.col("reasons").list.len() == 0)
+    rid = pl.col("record_id")
+    head = rid.str.slice(0, 15)
+    return df.select(
+        pl.when((rid.str.len_chars() == 32) & head.str.contains("^[0-9a-fA-F]{15}$"))
+        .then(head.str.to_integer(base=16, strict=False)).alias("k"),
+        "record_id", "source_sha256", "source_row", _number_key("caller").alias("a"),
+        _number_key("callee").alias("b"), "start_utc", "duration_s", "direction", "tz_flag", "leg_ref",
+    ).to_arrow()
 
 
 def _candidates_sql(o: DedupeOptions) -> str:
@@ -154,7 +182,7 @@ class DedupeStream:
         if not self._pending:
             return
         t = time.perf_counter()
-        batch = pa.concat_tables(self._pending)
+        batch = key_columns(pa.concat_tables(self._pending))
         self._pending, self._pending_rows = [], 0
         self.groups += 1
         p = {"batch": self.groups}

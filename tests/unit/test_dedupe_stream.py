@@ -123,3 +123,30 @@ def test_stream_refuses_rows_the_sink_dropped():
     stream.finish()
     out = dedupe_job(con, "j1", stream=stream, dropped_rows=3)
     assert out["stream"]["used"] is False and "delivered twice" in out["stream"]["refused"]
+
+
+_party = st.one_of(st.none(), st.text(alphabet="0123456789+-() .x٣١\u0660abc", max_size=16))
+_rid = st.one_of(st.text(alphabet="0123456789abcdefABCDEF", min_size=32, max_size=32),
+                 st.text(alphabet="0123456789abcdef+-xyz", min_size=0, max_size=34))
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.tuples(_rid, _party, _party), min_size=1, max_size=20))
+def test_native_keys_are_the_sql_keys(rows):
+    from raybench.dedupe.rules import number_key, record_key
+    from raybench.dedupe.stream import key_columns
+
+    t = pa.table({"record_id": [r[0] for r in rows], "source_sha256": ["s"] * len(rows),
+                  "source_row": list(range(len(rows))), "caller": pa.array([r[1] for r in rows], pa.string()),
+                  "callee": pa.array([r[2] for r in rows], pa.string()), "start_utc": pa.nulls(len(rows), pa.timestamp("us", "UTC")),
+                  "duration_s": pa.nulls(len(rows), pa.int32()), "direction": pa.nulls(len(rows), pa.string()),
+                  "tz_flag": pa.nulls(len(rows), pa.string()), "leg_ref": pa.nulls(len(rows), pa.string()),
+                  "reasons": pa.array([[]] * len(rows), pa.list_(pa.string()))})
+    got = key_columns(t)
+    con = duckdb.connect()
+    con.register("t", t)
+    con.register("g", got)
+    want = con.execute(f"SELECT {record_key('record_id')}, {number_key('caller')}, {number_key('callee')} FROM t "
+                       "ORDER BY source_row").fetchall()
+    mine = con.execute(f"SELECT coalesce(k, {record_key('record_id')}), a, b FROM g ORDER BY source_row").fetchall()
+    assert mine == want
