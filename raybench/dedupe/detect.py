@@ -185,7 +185,7 @@ def dedupe_job(con, job: str, options: DedupeOptions | None = None, stream=None,
 
         legs = calls = 0
         if o.legs:
-            legs, calls = _link_legs(con, jobno, o, parts)
+            legs, calls = _link_legs(con, jobno, o, parts, streamed)
         else:
             con.execute("CREATE OR REPLACE TEMP TABLE _dd_affected (call BIGINT)")
             con.execute("CREATE OR REPLACE TEMP TABLE _dd_legs (k BIGINT, call BIGINT, leg INTEGER, legs INTEGER)")
@@ -216,7 +216,7 @@ def dedupe_job(con, job: str, options: DedupeOptions | None = None, stream=None,
     }
 
 
-def _link_legs(con, jobno: int, o: DedupeOptions, parts: int) -> tuple[int, int]:
+def _link_legs(con, jobno: int, o: DedupeOptions, parts: int, stream=None) -> tuple[int, int]:
     p = {"jobno": jobno}
     # records of the job, and earlier records that stopped being first of their cluster, leave their calls
     con.execute("""CREATE OR REPLACE TEMP TABLE _dd_left AS
@@ -224,8 +224,11 @@ def _link_legs(con, jobno: int, o: DedupeOptions, parts: int) -> tuple[int, int]
                    WHERE call_id IS NOT NULL AND (cluster <> k OR job = $jobno)""", p)
     con.execute("UPDATE call_keys SET call_id = NULL WHERE call_id IS NOT NULL AND cluster <> k")
     con.execute("CREATE OR REPLACE TEMP TABLE _dd_legpairs (xc BIGINT, yc BIGINT)")
-    for part in range(parts):
-        con.execute(f"INSERT INTO _dd_legpairs {leg_pairs_sql(o, parts, part)}", p)
+    if stream is not None:  # the record pairs were found as the batches arrived
+        stream.insert_leg_pairs("_dd_legpairs")
+    else:
+        for part in range(parts):
+            con.execute(f"INSERT INTO _dd_legpairs {leg_pairs_sql(o, parts, part)}", p)
     # a cluster of the job is its own node; an earlier one stands for its call
     con.execute("""CREATE OR REPLACE TEMP TABLE _dd_legnodes AS
                    SELECT k AS c, CASE WHEN job = $jobno THEN k ELSE coalesce(call_id, k) END AS node

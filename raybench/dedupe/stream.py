@@ -5,7 +5,8 @@ back from ``cdr`` to build their keys (step 1, regular expressions over the numb
 every key with every other (step 2). A :class:`DedupeStream` does both as the driver receives the
 workers' output: every :data:`STREAM_ROWS` stored rows, their keys go into a temporary table and are
 joined with the keys seen before them (this job's earlier rows and every earlier job's ``call_keys``),
-so after the last batch only one group is left to join, and clusters, legs and marking follow.
+and so are the record pairs that may be legs of one call; after the last batch only one group is left
+to join, and clustering, mapping the leg pairs onto clusters, and marking follow.
 
 The result is the same as the batch path's, pair for pair: a pair of two records of the job is found
 once, when the later of the two arrives (or, in one group, from its smaller key), and turned so that
@@ -40,7 +41,7 @@ KEY_COLUMNS = ("record_id", "source_sha256", "source_row", "caller", "callee", "
                "direction", "tz_flag", "leg_ref", "reasons")
 """Columns of a worker's output the keys are made of (``reasons`` says which rows are stored)."""
 
-_TABLES = ("_dds_keys", "_dds_files", "_dds_cand", "_dds_map")
+_TABLES = ("_dds_keys", "_dds_files", "_dds_cand", "_dds_map", "_dds_legs")
 
 
 def _keys_sql() -> str:
@@ -119,6 +120,33 @@ def _candidates_sql(o: DedupeOptions) -> str:
         FROM c WHERE kind IS NOT NULL"""
 
 
+def _legs_sql(o: DedupeOptions) -> str:
+    """Leg pairs ``(x, y)`` of records (keys) between group ``$batch`` and every key seen up to it: the
+    record pairs behind :func:`raybench.dedupe.rules.leg_pairs_sql` (same caller and another callee or
+    leg within the tolerance; one's callee the other's caller, that other forwarded), without its
+    ``x.cluster <> y.cluster`` (clusters are known only after the last batch: ``dedupe_job`` maps the
+    pairs onto them then). A pair's orientation does not matter there (its edges are made symmetric)."""
+    t = o.tolerance_s
+    bucket = max(1, t)
+    return f"""
+        INSERT INTO _dds_legs
+        WITH x AS (SELECT k, a, b, start_s, fwd, leg, start_s // {bucket} + o.d AS pm
+                   FROM _dds_keys, (VALUES (-1), (0), (1)) o(d) WHERE batch = $batch),
+        y AS (SELECT k, a, b, start_s, fwd, leg, batch, true AS new, start_s // {bucket} AS m
+              FROM _dds_keys WHERE batch <= $batch
+              UNION ALL
+              SELECT k, a, b, start_s, fwd, leg, NULL, false, start_s // {bucket} FROM call_keys)
+        SELECT x.k, y.k FROM x JOIN y ON y.a = x.a AND y.m = x.pm
+            WHERE (y.b <> x.b OR x.leg <> y.leg) AND abs(y.start_s - x.start_s) <= {t}
+              AND (NOT y.new OR y.batch < $batch OR x.k < y.k)
+        UNION ALL
+        SELECT x.k, y.k FROM x JOIN y ON y.a = x.b AND y.m = x.pm
+            WHERE y.fwd AND y.k <> x.k AND abs(y.start_s - x.start_s) <= {t}
+        UNION ALL
+        SELECT x.k, y.k FROM x JOIN y ON y.b = x.a AND y.m = x.pm
+            WHERE x.fwd AND y.k <> x.k AND abs(y.start_s - x.start_s) <= {t}"""
+
+
 class DedupeStream:
     """Keys and candidate pairs of one job's rows, built on the sink's connection as batches arrive.
 
@@ -155,6 +183,7 @@ class DedupeStream:
         con.execute("""CREATE OR REPLACE TEMP TABLE _dds_cand
                        (x BIGINT, y BIGINT, x_file INTEGER, y_file INTEGER, y_new BOOLEAN, kind VARCHAR,
                         score BIGINT)""")
+        con.execute("CREATE OR REPLACE TEMP TABLE _dds_legs (x BIGINT, y BIGINT)")
         con.execute("CREATE OR REPLACE TEMP TABLE _dds_files (tmp INTEGER, source_sha256 VARCHAR)")
         if self._shas:
             con.executemany("INSERT INTO _dds_files VALUES (?, ?)",
@@ -192,6 +221,8 @@ class DedupeStream:
         finally:
             self.con.unregister("_dds_batch")
         self.con.execute(_candidates_sql(self.options), p)
+        if self.options.legs:
+            self.con.execute(_legs_sql(self.options), p)
         self.wall_s += time.perf_counter() - t
 
     def finish(self) -> None:
@@ -243,6 +274,15 @@ class DedupeStream:
             SELECT c.x, c.y, mx.file, CASE WHEN c.y_new THEN my.file ELSE c.y_file END, c.y_new, c.kind, c.score
             FROM _dds_cand c JOIN _dds_map mx ON mx.tmp = c.x_file
             LEFT JOIN _dds_map my ON my.tmp = c.y_file""").fetchall()[0][0])
+
+    def insert_leg_pairs(self, target: str = "_dd_legpairs") -> int:
+        """Insert the streamed leg pairs as pairs of their clusters (``call_keys.cluster``, after
+        clustering) into ``target``, leaving out pairs within one cluster."""
+        return int(self.con.execute(f"""
+            INSERT INTO {target}
+            SELECT cx.cluster, cy.cluster FROM _dds_legs p
+            JOIN call_keys cx ON cx.k = p.x JOIN call_keys cy ON cy.k = p.y
+            WHERE cx.cluster <> cy.cluster""").fetchall()[0][0])
 
     def close(self) -> None:
         """Drop the stream's tables."""

@@ -150,3 +150,44 @@ def test_native_keys_are_the_sql_keys(rows):
                        "ORDER BY source_row").fetchall()
     mine = con.execute(f"SELECT coalesce(k, {record_key('record_id')}), a, b FROM g ORDER BY source_row").fetchall()
     assert mine == want
+
+
+def _both_ways(build, jobs=("j1",), group=2):
+    """Build the rows twice, dedupe one copy by the batch path and one by the stream: the tables."""
+    out = []
+    for streamed in (False, True):
+        con = duckdb.connect(":memory:")
+        for ddl in ALL_DDL:
+            con.execute(ddl)
+        build(con)
+        for job in jobs:
+            if streamed:
+                shas = [{"sha256": s} for (s,) in con.execute(
+                    "SELECT DISTINCT source_sha256 FROM cdr WHERE ingest_job = $j", {"j": job}).fetchall()]
+                stream = DedupeStream(con, shas, group_rows=group)
+                for block in _blocks(con, job, [1, 2, 1, 3]):
+                    stream.add(block)
+                stream.finish()
+                assert dedupe_job(con, job, stream=stream)["stream"]["used"]
+            else:
+                dedupe_job(con, job)
+        out.append(_snapshot(con))
+    return out
+
+
+def test_streamed_legs_are_the_batch_legs():
+    from test_dedupe import A, B, C, D
+
+    def build(con):
+        add(con, "ring1", file="a.csv", row=1, caller=A, callee=B, start=0)
+        add(con, "ring2", file="a.csv", row=2, caller=A, callee=C, start=1)
+        add(con, "ring2copy", file="b.csv", row=1, caller=A, callee=C, start=1)
+        add(con, "fwd1", file="a.csv", row=3, caller=C, callee=B, start=500)
+        add(con, "fwd2", file="b.csv", row=2, caller=B, callee=D, start=501, direction="forwarded")
+        add(con, "late", file="c.csv", row=1, caller=A, callee=D, start=2, job="j2")
+        add(con, "far", file="c.csv", row=2, caller=A, callee=D, start=60, job="j2")
+
+    batch, streamed = _both_ways(build, jobs=("j1", "j2"))
+    assert streamed == batch
+    legs = {r[0] for r in batch[2]}
+    assert {"ring1", "ring2", "late", "fwd1", "fwd2"} <= legs and "far" not in legs
