@@ -208,8 +208,22 @@ class DedupeStream:
             self._group()
 
     def _group(self) -> None:
+        """Key and join the pending rows. The stream is an optimisation: a failure turns it off (the batch
+        path runs after the last batch, ``refused`` says why) and never fails the job; Ctrl-C goes on."""
         if not self._pending:
             return
+        import duckdb
+
+        try:
+            self._join_pending()
+        except duckdb.InterruptException:
+            raise
+        except Exception as exc:
+            self.refused = f"the stream failed: {type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:200]}"
+            self._pending, self._pending_rows = [], 0
+            log.warning("dedupe: %s; duplicate detection runs after the last batch instead", self.refused)
+
+    def _join_pending(self) -> None:
         t = time.perf_counter()
         batch = key_columns(pa.concat_tables(self._pending))
         self._pending, self._pending_rows = [], 0

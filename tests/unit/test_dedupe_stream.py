@@ -191,3 +191,19 @@ def test_streamed_legs_are_the_batch_legs():
     assert streamed == batch
     legs = {r[0] for r in batch[2]}
     assert {"ring1", "ring2", "late", "fwd1", "fwd2"} <= legs and "far" not in legs
+
+
+def test_a_failing_stream_turns_itself_off_and_the_batch_path_runs():
+    con = duckdb.connect(":memory:")
+    for ddl in ALL_DDL:
+        con.execute(ddl)
+    add(con, "r1", file="a.csv", row=1)
+    add(con, "r2", file="b.csv", row=1)
+    stream = DedupeStream(con, [{"sha256": "sha-a.csv"}, {"sha256": "sha-b.csv"}], group_rows=1)
+    con.execute("DROP TABLE _dds_cand")  # the next group's join cannot write its pairs
+    for block in _blocks(con, "j1", [1, 1]):
+        stream.add(block)
+    stream.finish()
+    assert stream.refused.startswith("the stream failed: CatalogException")
+    out = dedupe_job(con, "j1", stream=stream)
+    assert out["stream"]["used"] is False and out["duplicates"] == 1
