@@ -117,14 +117,30 @@ def fit_pool(cpu_actors: int, budget_bytes: int | None, *, embedded: bool, expli
     return PoolFit(cpu_actors, cpu_actors, budget_bytes, fixed, per)
 
 
+def _embedded(options) -> bool:
+    import os
+
+    return not options.address and not os.environ.get("RAY_ADDRESS")
+
+
+def check_budget(options) -> None:
+    """Refuse, before Ray starts, a ``memory_budget_bytes`` that cannot hold one actor (as
+    :func:`fit_pool` would once the pool is sized).
+
+    Raises:
+        ConfigError: in one line, naming the estimate.
+    """
+    budget = getattr(options, "memory_budget_bytes", DEFAULT_BUDGET_BYTES)
+    if budget is not None and budget < 0:
+        raise ConfigError(f"--memory-budget must be at least 0 (0 or 'none': no budget), got {budget}")
+    fit_pool(1, budget, embedded=_embedded(options))
+
+
 def budgeted_pool_size(cpu_actors: int, options) -> int:
     """:func:`fit_pool` for an ingest's options (``memory_budget_bytes``, ``workers``, ``address``),
     logging its note as one warning line; the number of actors."""
-    import os
-
     budget = getattr(options, "memory_budget_bytes", DEFAULT_BUDGET_BYTES)
-    embedded = not options.address and not os.environ.get("RAY_ADDRESS")
-    fit = fit_pool(cpu_actors, budget, embedded=embedded, explicit=bool(options.workers))
+    fit = fit_pool(cpu_actors, budget, embedded=_embedded(options), explicit=bool(options.workers))
     if fit.note:
         log.warning("%s", fit.note)
     return fit.actors

@@ -427,6 +427,8 @@ def validate_options(options: IngestOptions) -> None:
         raise ConfigError(f"batch_timeout_s must be above 0, got {options.batch_timeout_s}")
     if options.chunk_bytes < MIN_CHUNK_BYTES:
         raise ConfigError(f"--chunk-size must be at least {MIN_CHUNK_BYTES} bytes, got {options.chunk_bytes}")
+    from raybench.pipeline.budget import check_budget  # issue 20: a budget too small for one actor, before Ray starts
+    check_budget(options)
     if options.results:
         folder = os.path.dirname(os.path.abspath(options.results))
         if os.path.isdir(options.results) or not os.access(folder if os.path.isdir(folder) else

@@ -48,3 +48,12 @@ def test_the_budget_grows_the_pool_one_actor_per_share():
     assert base == 1
     assert fit_pool(64, ONE_ACTOR_JOB_BYTES + 3 * PER, embedded=True).actors == 4
     assert fit_pool(64, ONE_ACTOR_JOB_BYTES + 3 * PER - 1 * MIB, embedded=True).actors == 3
+
+
+def test_a_budget_too_small_is_refused_before_ray_starts(tmp_path):
+    from raybench.pipeline.job import IngestOptions, validate_options
+
+    with pytest.raises(ConfigError, match="cannot hold this job"):
+        validate_options(IngestOptions(db=str(tmp_path / "x.duckdb"), memory_budget_bytes=1 * GIB))
+    validate_options(IngestOptions(db=str(tmp_path / "x.duckdb"), memory_budget_bytes=None))
+    validate_options(IngestOptions(db=str(tmp_path / "x.duckdb")))  # the default budget holds one actor
