@@ -84,13 +84,15 @@ def main() -> None:
 @click.option("--object-store", default=None, help="Object store of the embedded Ray, e.g. 256MiB.")
 @click.option("--sample-interval", "sample_interval_s", type=float, default=0.5, show_default=True,
               help="Seconds between samples of every Ray process (CPU, RSS, PSS).")
+@click.option("--memory-budget", default="2GiB", show_default=True,
+              help="PSS the whole job may take (driver, workers, object store); sizes the pool with the CPUs; 'none': no budget.")
 @click.option("--job-id", default=None, hidden=True, help="Job id (the harness names its jobs).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON (files, totals, metrics) instead.")
 @click.option("--metrics-port", type=click.IntRange(1, 65535), default=None,
               help="Serve Prometheus metrics at http://HOST:PORT/metrics while the ingest runs (docs/monitoring.md).")
 @_ray_logs_option
 def ingest(paths, db, address, workers, num_cpus, worker_cpus, chunk_size, tz, results, no_progress, resume, commit_rows,
-           batch_timeout_s, faults, object_store, sample_interval_s, job_id, as_json, metrics_port) -> None:
+           batch_timeout_s, faults, object_store, sample_interval_s, memory_budget, job_id, as_json, metrics_port) -> None:
     """Ingest CDR files (or folders of them) into a DuckDB database."""
     from raybench.faults.plan import parse_fault_pairs
     from raybench.pipeline.job import IngestOptions, require_inputs, run_ingest
@@ -107,7 +109,8 @@ def ingest(paths, db, address, workers, num_cpus, worker_cpus, chunk_size, tz, r
                                 progress=not no_progress, resume=resume, commit_rows=parse_count(commit_rows),
                                 batch_timeout_s=batch_timeout_s, faults=parse_fault_pairs(faults),
                                 object_store_bytes=_size(object_store) if object_store else None, job_id=job_id,
-                                sample_interval_s=sample_interval_s)
+                                sample_interval_s=sample_interval_s,
+                                memory_budget_bytes=None if memory_budget.lower() in ("none", "0") else _size(memory_budget))
         if metrics_port:
             from raybench.monitor.metrics import serve_metrics
 

@@ -58,8 +58,10 @@ def _job_number(con, job: str) -> int:
     return int(n)
 
 
-def _index(con, job: str) -> tuple[int, int]:
-    """Step 1; returns the job's number and the keys indexed."""
+def _index(con, job: str, stream=None) -> tuple[int, int]:
+    """Step 1; returns the job's number and the keys indexed. With a usable ``stream``
+    (:class:`raybench.dedupe.stream.DedupeStream`), the keys it built as the batches arrived go in,
+    instead of keys built again from ``cdr``."""
     p = {"job": job}
     con.execute("BEGIN TRANSACTION")
     try:
@@ -98,7 +100,10 @@ def _index(con, job: str) -> tuple[int, int]:
     # ran out of 256 MB (a crash in between leaves the files registered and no keys: a re-run goes on)
     con.execute("BEGIN TRANSACTION")
     try:
-        keys = con.execute(insert_keys_sql(), {"job": job, "jobno": jobno}).fetchone()[0]
+        if stream is not None:
+            keys = stream.insert_keys(jobno)
+        else:
+            keys = con.execute(insert_keys_sql(), {"job": job, "jobno": jobno}).fetchone()[0]
         clash = con.execute("""SELECT count(*) FROM (SELECT k FROM call_keys WHERE job = $jobno) j
                                JOIN call_keys c USING (k) WHERE c.job <> $jobno""", {"jobno": jobno}).fetchone()[0]
         # a grouped count, not count(DISTINCT k): DuckDB's distinct aggregates do not spill to disk
@@ -114,27 +119,33 @@ def _index(con, job: str) -> tuple[int, int]:
     return jobno, int(keys)
 
 
-def dedupe_job(con, job: str, options: DedupeOptions | None = None) -> dict:
+def dedupe_job(con, job: str, options: DedupeOptions | None = None, stream=None, dropped_rows: int = 0) -> dict:
     """Find the duplicates and legs among one job's stored rows and everything stored before.
 
     Args:
         con: DuckDB connection of the database holding ``cdr`` (the dedupe tables are created).
         job: ``cdr.ingest_job`` of the rows to index.
         options: tolerances; defaults: 2 s, offsets up to 14 h.
+        stream: the job's :class:`raybench.dedupe.stream.DedupeStream` (keys and candidate pairs built
+            while the batches ran, on this connection), used when it is exact for the job
+            (:meth:`~raybench.dedupe.stream.DedupeStream.usable`); None builds everything here.
+        dropped_rows: rows the sink dropped as chunks delivered twice (the stream saw them: not used).
 
     Returns:
         ``wall_s`` (seconds), ``keys`` (rows indexed), ``candidates`` (pairs classified as copies),
         ``pairs`` (pairs kept), ``duplicates`` (records of the job, or of renamed clusters, now marked
         as duplicates), ``by_kind`` (kind -> records), ``offsets_h`` (zone offset in hours -> records),
         ``clusters_renamed``, ``legs`` (records in calls of two or more legs touched by this job),
-        ``calls_multi_leg`` (such calls), ``parts`` (parts of the joins) and ``phases_s`` (step -> seconds).
+        ``calls_multi_leg`` (such calls), ``parts`` (parts of the joins), ``phases_s`` (step -> seconds)
+        and, with a stream, ``stream`` (:meth:`~raybench.dedupe.stream.DedupeStream.summary`).
     """
     o = options or DedupeOptions()
     timer = PhaseTimer(digits=4)
     phase, phases, t0 = timer.mark, timer.phases_s, timer.t0
 
     create_tables(con)
-    jobno, keys = _index(con, job)
+    streamed = stream if stream is not None and stream.usable(job, o, dropped_rows) else None
+    jobno, keys = _index(con, job, streamed)
     p = {"jobno": jobno}
     phase("index")
 
@@ -143,8 +154,11 @@ def dedupe_job(con, job: str, options: DedupeOptions | None = None) -> dict:
     con.execute("""CREATE OR REPLACE TEMP TABLE _dd_cand
                    (x BIGINT, y BIGINT, x_file INTEGER, y_file INTEGER, y_new BOOLEAN, kind VARCHAR,
                     score BIGINT)""")
-    for part in range(parts):
-        con.execute(f"INSERT INTO _dd_cand {candidates_sql(o, parts, part)}", p)
+    if streamed is not None:
+        streamed.insert_candidates("_dd_cand")
+    else:
+        for part in range(parts):
+            con.execute(f"INSERT INTO _dd_cand {candidates_sql(o, parts, part)}", p)
     n_cand = con.execute("SELECT count(*) FROM _dd_cand").fetchone()[0]
     con.execute(f"CREATE OR REPLACE TEMP TABLE _dd_pairs AS {accepted_pairs_sql()}")
     n_pairs = con.execute("SELECT count(*) FROM _dd_pairs").fetchone()[0]
@@ -171,7 +185,7 @@ def dedupe_job(con, job: str, options: DedupeOptions | None = None) -> dict:
 
         legs = calls = 0
         if o.legs:
-            legs, calls = _link_legs(con, jobno, o, parts)
+            legs, calls = _link_legs(con, jobno, o, parts, streamed)
         else:
             con.execute("CREATE OR REPLACE TEMP TABLE _dd_affected (call BIGINT)")
             con.execute("CREATE OR REPLACE TEMP TABLE _dd_legs (k BIGINT, call BIGINT, leg INTEGER, legs INTEGER)")
@@ -186,6 +200,8 @@ def dedupe_job(con, job: str, options: DedupeOptions | None = None) -> dict:
         for t in _TEMP:
             con.execute(f"DROP TABLE IF EXISTS {t}")
     phase("mark")
+    if stream is not None:
+        stream.close()
     by_kind: dict[str, int] = {}
     offsets: dict[int, int] = {}
     for kind, off, n in stats:
@@ -196,11 +212,11 @@ def dedupe_job(con, job: str, options: DedupeOptions | None = None) -> dict:
         "wall_s": time.perf_counter() - t0, "keys": keys, "candidates": int(n_cand), "pairs": int(n_pairs),
         "duplicates": sum(by_kind.values()), "by_kind": by_kind, "offsets_h": dict(sorted(offsets.items())),
         "clusters_renamed": int(renamed), "legs": legs, "calls_multi_leg": calls, "parts": parts,
-        "phases_s": phases,
+        "phases_s": phases, **({"stream": stream.summary()} if stream is not None else {}),
     }
 
 
-def _link_legs(con, jobno: int, o: DedupeOptions, parts: int) -> tuple[int, int]:
+def _link_legs(con, jobno: int, o: DedupeOptions, parts: int, stream=None) -> tuple[int, int]:
     p = {"jobno": jobno}
     # records of the job, and earlier records that stopped being first of their cluster, leave their calls
     con.execute("""CREATE OR REPLACE TEMP TABLE _dd_left AS
@@ -208,8 +224,11 @@ def _link_legs(con, jobno: int, o: DedupeOptions, parts: int) -> tuple[int, int]
                    WHERE call_id IS NOT NULL AND (cluster <> k OR job = $jobno)""", p)
     con.execute("UPDATE call_keys SET call_id = NULL WHERE call_id IS NOT NULL AND cluster <> k")
     con.execute("CREATE OR REPLACE TEMP TABLE _dd_legpairs (xc BIGINT, yc BIGINT)")
-    for part in range(parts):
-        con.execute(f"INSERT INTO _dd_legpairs {leg_pairs_sql(o, parts, part)}", p)
+    if stream is not None:  # the record pairs were found as the batches arrived
+        stream.insert_leg_pairs("_dd_legpairs")
+    else:
+        for part in range(parts):
+            con.execute(f"INSERT INTO _dd_legpairs {leg_pairs_sql(o, parts, part)}", p)
     # a cluster of the job is its own node; an earlier one stands for its call
     con.execute("""CREATE OR REPLACE TEMP TABLE _dd_legnodes AS
                    SELECT k AS c, CASE WHEN job = $jobno THEN k ELSE coalesce(call_id, k) END AS node

@@ -66,6 +66,8 @@ class IngestOptions:
         faults: faults to inject (:class:`raybench.faults.plan.FaultPlan`); None injects none.
         sample_interval_s: seconds between the coordinator's samples of every process (each PSS read
             costs about 8 ms of CPU per process).
+        memory_budget_bytes: PSS the whole job may take (driver, workers, object store); the pool is
+            sized from the CPUs and this (:mod:`raybench.pipeline.budget`); None: from the CPUs alone.
     """
 
     db: str
@@ -84,6 +86,7 @@ class IngestOptions:
     batch_timeout_s: float = 600.0
     faults: FaultPlan | None = None
     sample_interval_s: float = 0.5
+    memory_budget_bytes: int | None = 2 << 30  # issue 20: raybench.pipeline.budget (None: no budget)
 
 
 @dataclass
@@ -424,6 +427,8 @@ def validate_options(options: IngestOptions) -> None:
         raise ConfigError(f"batch_timeout_s must be above 0, got {options.batch_timeout_s}")
     if options.chunk_bytes < MIN_CHUNK_BYTES:
         raise ConfigError(f"--chunk-size must be at least {MIN_CHUNK_BYTES} bytes, got {options.chunk_bytes}")
+    from raybench.pipeline.budget import check_budget  # issue 20: a budget too small for one actor, before Ray starts
+    check_budget(options)
     if options.results:
         folder = os.path.dirname(os.path.abspath(options.results))
         if os.path.isdir(options.results) or not os.access(folder if os.path.isdir(folder) else
@@ -656,7 +661,8 @@ def finalize_job(sink, plan: JobPlan, phase=None, coordinator=None) -> JobFinal:
     # duplicates and call legs over the stored rows (raybench.dedupe): cdr.duplicate_of, duplicates, call_legs
     _set_phase(coordinator, "dedupe")  # the samplers go on through dedupe: its memory counts too
     try:
-        dedupe = dedupe_job(sink.con, job)
+        dedupe = dedupe_job(sink.con, job, stream=getattr(sink, "dedupe_stream", None),  # issue 20
+                            dropped_rows=getattr(sink, "rows_dropped_duplicate", 0))
     except Exception as exc:  # every row is stored already; a failed dedupe is reported, not fatal
         if interrupt_requested():  # DuckDB turned Ctrl-C into its InterruptException
             raise
@@ -860,9 +866,8 @@ def pool_size(options: IngestOptions) -> int:
     if options.worker_cpus > cpus:
         raise ConfigError(f"--worker-cpus {options.worker_cpus}: the cluster has {cpus:g} CPUs, so no actor "
                           "could ever be scheduled")
-    if options.workers:
-        return options.workers
-    return max(1, int((int(cpus) - 1) // max(options.worker_cpus, MIN_WORKER_CPUS)))
+    from raybench.pipeline.budget import budgeted_pool_size  # issue 20: and the memory budget
+    return budgeted_pool_size(options.workers or max(1, int((int(cpus) - 1) // max(options.worker_cpus, MIN_WORKER_CPUS))), options)
 
 
 def _run_pool(items: list[dict], layouts: dict[str, Layout], sink, options: IngestOptions,
@@ -899,6 +904,8 @@ def _run_pool(items: list[dict], layouts: dict[str, Layout], sink, options: Inge
         runtime_env={"env_vars": {"POLARS_MAX_THREADS": str(max(1, int(options.worker_cpus)))}},
     )
     progress = _Progress(options.progress, total_rows)
+    from raybench.dedupe.stream import DedupeStream  # issue 20: dedupe keys and candidates as batches arrive
+    sink.dedupe_stream = stream = DedupeStream(sink.con, items)  # issue 20
     killer = ActorKiller(coordinator, faults) if faults.kill_actor_every_s or faults.kill_node_after_s else None
     phase("pool_setup")
     sink_s = 0.0
@@ -915,6 +922,7 @@ def _run_pool(items: list[dict], layouts: dict[str, Layout], sink, options: Inge
             t = time.perf_counter()
             sink.add(block)
             sink_s += time.perf_counter() - t
+            stream.add(block)  # issue 20
             progress.advance(block.num_rows, sink.rows_committed)
     except RaybenchError:
         raise
@@ -930,6 +938,7 @@ def _run_pool(items: list[dict], layouts: dict[str, Layout], sink, options: Inge
     t = time.perf_counter()
     sink.flush()
     sink_s += time.perf_counter() - t
+    stream.finish()  # issue 20
     phase("batches")
     return {"sink_write_s": sink_s, "pool_size": n, "kills": killer.kills if killer is not None else None}
 

@@ -51,6 +51,13 @@ def record_id(sha256: str, source_row: int) -> str:
     return hashlib.blake2b(f"{sha256}:{source_row}".encode(), digest_size=16).hexdigest()
 
 
+def record_ids(sha256: str, source_rows) -> list[str]:
+    """:func:`record_id` of many rows of one file (the same values, about twice as fast: the prefix is
+    encoded once; issue 20)."""
+    prefix, blake2b = f"{sha256}:".encode(), hashlib.blake2b
+    return [blake2b(prefix + b"%d" % r, digest_size=16).hexdigest() for r in source_rows]
+
+
 def _empty_cols(n: int, names: list[str]) -> dict[str, pa.Array]:
     return {name: pa.nulls(n, CDR_SCHEMA.field(name).type) for name in names}
 
@@ -101,7 +108,7 @@ def process_chunk(data: bytes | ReadRows, *, layout: Layout, encoding: str, firs
     ).to_arrow()
     rows = good.column("source_row").to_pylist()
     cols: dict[str, pa.Array] = {
-        "record_id": pa.array([record_id(sha256, r) for r in rows], pa.string()),
+        "record_id": pa.array(record_ids(sha256, rows), pa.string()),  # issue 20
         "source_file": pa.array([source_file] * n, pa.string()),
         "source_sha256": pa.array([sha256] * n, pa.string()),
         "carrier": pa.array([layout.carrier] * n, pa.string()),
@@ -123,7 +130,7 @@ def process_chunk(data: bytes | ReadRows, *, layout: Layout, encoding: str, firs
         m = len(bad_rows)
         bad = {f.name: pa.nulls(m, f.type) for f in OUTPUT_SCHEMA}
         bad.update({
-            "record_id": pa.array([record_id(sha256, r) for r in bad_rows], pa.string()),
+            "record_id": pa.array(record_ids(sha256, bad_rows), pa.string()),  # issue 20
             "source_file": pa.array([source_file] * m, pa.string()),
             "source_sha256": pa.array([sha256] * m, pa.string()),
             "source_row": pa.array(bad_rows, pa.int64()),

@@ -77,6 +77,20 @@ ANCHORS = (b"page", b"total", b"row", b"record", b"contin", b"more", b"propriet"
 """Lower-case words one of which every footer holds (besides ``end of``): the candidate search."""
 
 _END_OF = re.compile(rb"end[ \t]+of")
+_ANY_ANCHOR = "|".join(w.decode() for w in ANCHORS) + "|end[ \t]+of"
+
+
+def _any_anchor(block: bytes) -> bool:
+    """Whether ``block`` holds one of :data:`ANCHORS` or ``end of`` in any ASCII case: one pass of RE2
+    (pyarrow) over the bytes, about twice as fast as the ten ``bytes.find`` scans it spares on a block
+    without any (most blocks of call records). RE2 reads binary as Latin-1, whose case folding maps no
+    byte above 127 onto an ASCII letter, so it says True wherever ``block.lower()`` holds a word (issue 20)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.Array.from_buffers(pa.large_binary(), 1, [None, pa.py_buffer(
+        pa.array([0, len(block)], pa.int64()).buffers()[1]), pa.py_buffer(block)])
+    return bool(pc.match_substring_regex(arr, _ANY_ANCHOR, ignore_case=True)[0].as_py())
 _ANCHOR_POLARS = "page|total|row|record|contin|more|propriet|confidential|internal|end[ \t]+of"
 _BLANK_BYTES = tuple(BLANK_CHARS.encode())
 
@@ -153,14 +167,15 @@ class JunkRules:
         """Offsets in ``block`` (bytes of an ASCII-compatible encoding) where a junk record may lie: every
         junk record fully inside ``block`` holds one of them (records starting with a blank character
         are the caller's to add)."""
-        low = block.lower()
         out: list[int] = []
-        for word in ANCHORS:
-            at = low.find(word)
-            while at != -1:
-                out.append(at)
-                at = low.find(word, at + 1)
-        out.extend(m.start() for m in _END_OF.finditer(low))
+        if _any_anchor(block):  # issue 20: one native pass says whether the ten scans below can find anything
+            low = block.lower()
+            for word in ANCHORS:
+                at = low.find(word)
+                while at != -1:
+                    out.append(at)
+                    at = low.find(word, at + 1)
+            out.extend(m.start() for m in _END_OF.finditer(low))
         for text in _search_bytes(self, encoding):
             at = block.find(text)
             while at != -1:
