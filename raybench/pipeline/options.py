@@ -6,8 +6,9 @@ import os
 import socket
 from dataclasses import dataclass
 
-from raybench.config import check_zone
-from raybench.errors import ConfigError
+from pydantic import ConfigDict, Field, field_validator
+
+from raybench.config import Section, validate, zone
 from raybench.faults.plan import FaultPlan
 from raybench.read.partition import BLOCK_BYTES_DEFAULT
 
@@ -65,38 +66,78 @@ class IngestOptions:
     sample_interval_s: float = 0.5
 
 
+def _bounded(low: float, high: float = float("inf"), *, high_included: bool = False, unit: str = ""):
+    """A validator: the value within ``[low, high)`` (``[low, high]`` with ``high_included``); NaN fails."""
+    def check(value):
+        if value is None:
+            return value
+        ok = low <= value <= high if high_included else low <= value < high
+        if not ok:
+            span = f"{low} to {high}{unit}" if high != float("inf") else f"a number of at least {low}{unit}"
+            raise ValueError(f"{value} must be {span}")
+        return value
+    return check
+
+
+class IngestOptionsSection(Section):
+    """The values of :class:`IngestOptions` that can be wrong, each checked as the one config path does
+    (:func:`raybench.config.validate`); the keys are named by their CLI flags in messages."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True, arbitrary_types_allowed=True)
+
+    tz: str | None = Field(None, alias="--tz")
+    num_cpus: int | None = Field(None, alias="--num-cpus")
+    workers: int | None = Field(None, alias="--workers")
+    sample_interval_s: float = Field(0.5, alias="--sample-interval")
+    worker_cpus: float = Field(1.0, alias="--worker-cpus")
+    commit_rows: int = Field(250_000, alias="commit_rows")
+    batch_timeout_s: float = Field(600.0, alias="batch_timeout_s")
+    chunk_bytes: int = Field(BLOCK_BYTES_DEFAULT, alias="--chunk-size")
+    results: str | None = Field(None, alias="--results")
+    address: str | None = Field(None, alias="--address")
+
+    _tz = field_validator("tz", mode="before")(lambda v: zone(v))
+    _counts = field_validator("num_cpus", "workers", "commit_rows")(_bounded(1))
+    _interval = field_validator("sample_interval_s")(
+        _bounded(MIN_SAMPLE_INTERVAL_S, MAX_SAMPLE_INTERVAL_S, high_included=True, unit=" s"))
+    _cpus = field_validator("worker_cpus")(_bounded(MIN_WORKER_CPUS))
+    _chunk = field_validator("chunk_bytes")(_bounded(MIN_CHUNK_BYTES, unit=" bytes"))
+
+    @field_validator("batch_timeout_s")
+    @classmethod
+    def _timeout(cls, value):
+        if not value > 0:
+            raise ValueError(f"{value} must be above 0")
+        return value
+
+    @field_validator("results")
+    @classmethod
+    def _results(cls, value):
+        if value:
+            folder = os.path.dirname(os.path.abspath(value))
+            if os.path.isdir(value) or not os.access(folder if os.path.isdir(folder) else
+                                                     os.path.dirname(folder), os.W_OK):
+                raise ValueError(f"{value!r} is not a writable file path")
+        return value
+
+    @field_validator("address")
+    @classmethod
+    def _address(cls, value):
+        if value and value != "auto" and not value.startswith("ray://"):
+            host, _, port = value.rpartition(":")
+            try:
+                socket.create_connection((host or "127.0.0.1", int(port)), timeout=5).close()
+            except (OSError, ValueError):
+                raise ValueError(f"{value}: no Ray cluster answers there") from None
+        return value
+
+
 def validate_options(options: IngestOptions) -> None:
-    """Check the options before any work.
+    """Check the options before any work (:class:`IngestOptionsSection`).
 
     Raises:
         ConfigError: a bad zone, CPU or worker count, chunk size, results path, or an unreachable
-            Ray address.
+            Ray address: ``option key '--workers': 0 must be at least 1``.
     """
-    if options.tz:
-        check_zone(options.tz, "--tz")
-    if options.num_cpus is not None and options.num_cpus < 1:
-        raise ConfigError(f"--num-cpus must be at least 1, got {options.num_cpus}")
-    if options.workers is not None and options.workers < 1:
-        raise ConfigError(f"--workers must be at least 1, got {options.workers}")
-    if not MIN_SAMPLE_INTERVAL_S <= options.sample_interval_s <= MAX_SAMPLE_INTERVAL_S:  # NaN fails too
-        raise ConfigError(f"--sample-interval must be {MIN_SAMPLE_INTERVAL_S} to {MAX_SAMPLE_INTERVAL_S} s, "
-                          f"got {options.sample_interval_s}")
-    if not MIN_WORKER_CPUS <= options.worker_cpus < float("inf"):
-        raise ConfigError(f"--worker-cpus must be a number of at least {MIN_WORKER_CPUS}, got {options.worker_cpus}")
-    if options.commit_rows < 1:
-        raise ConfigError(f"commit_rows must be at least 1, got {options.commit_rows}")
-    if options.batch_timeout_s <= 0:
-        raise ConfigError(f"batch_timeout_s must be above 0, got {options.batch_timeout_s}")
-    if options.chunk_bytes < MIN_CHUNK_BYTES:
-        raise ConfigError(f"--chunk-size must be at least {MIN_CHUNK_BYTES} bytes, got {options.chunk_bytes}")
-    if options.results:
-        folder = os.path.dirname(os.path.abspath(options.results))
-        if os.path.isdir(options.results) or not os.access(folder if os.path.isdir(folder) else
-                                                           os.path.dirname(folder), os.W_OK):
-            raise ConfigError(f"--results {options.results!r} is not a writable file path")
-    if options.address and options.address != "auto" and not options.address.startswith("ray://"):
-        host, _, port = options.address.rpartition(":")
-        try:
-            socket.create_connection((host or "127.0.0.1", int(port)), timeout=5).close()
-        except (OSError, ValueError):
-            raise ConfigError(f"--address {options.address}: no Ray cluster answers there") from None
+    values = {field.alias: getattr(options, name) for name, field in IngestOptionsSection.model_fields.items()}
+    validate(IngestOptionsSection, values, "option")

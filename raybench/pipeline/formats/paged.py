@@ -39,12 +39,12 @@ def failed(task: FileTask, exc: InputFileError) -> FileTask:
     return task
 
 
-def descriptors(task: FileTask, job: str) -> list[ChunkDescriptor]:
+def descriptors(task: FileTask, job: str, encoding: str) -> list[ChunkDescriptor]:
     """The page (PDF) or sheet-row (XLSX: ``sheet``, rows in ``page_start``/``page_end``) ranges of a
-    planned file as descriptors; their byte range is empty and their ``encoding`` the format's name."""
+    planned file as descriptors; their byte range is empty and their ``encoding`` the format's name
+    (``pdf``, ``xlsx``)."""
     assert task.plan is not None and task.layout is not None
     path, key = os.path.abspath(task.data_path), layout_key(task.layout)
-    encoding = "xlsx" if task.format == "xlsx" else "pdf"
     return [ChunkDescriptor(
         chunk_id=f"{task.plan.sha256[:12]}:{i}", format=task.format, path=path, source_file=task.path,
         sha256=task.plan.sha256, ingest_job=job, layout=task.layout.id, layout_key=key, first_row=c.first_row,

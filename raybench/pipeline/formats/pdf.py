@@ -20,7 +20,6 @@ from raybench.read.pdf_tables import ROW_FLAG, TABLE_FINDER_CONFIDENCE, find_tab
 
 NAME = "pdf"
 
-descriptors = paged.descriptors
 source = paged.source
 
 
@@ -70,6 +69,11 @@ def _prepare_pdf_table(task: FileTask, options, staging: str) -> FileTask:
                    dialect=f"pdf table found by pymupdf's table finder ({pages} pages) read as {sub.row['dialect']}",
                    confidence=round((sub.row.get("confidence") or 0.0) * TABLE_FINDER_CONFIDENCE, 3))
     return sub
+
+
+def descriptors(task: FileTask, job: str) -> list[ChunkDescriptor]:
+    """The planned page ranges as descriptors (:func:`raybench.pipeline.formats.paged.descriptors`)."""
+    return paged.descriptors(task, job, "pdf")
 
 
 def read(descriptor: ChunkDescriptor):

@@ -5,7 +5,7 @@ bill's state at their first page."""
 from __future__ import annotations
 
 from raybench.pipeline.formats import paged
-from raybench.pipeline.formats.pdf import prepare, unread
+from raybench.pipeline.formats.pdf import descriptors, prepare, unread
 from raybench.read.chunk import ChunkDescriptor
 from raybench.read.pdf_bills import read_bill_chunk
 from raybench.read.rows import ReadRows
@@ -14,7 +14,6 @@ NAME = "pdf_bill"
 
 __all__ = ["NAME", "descriptors", "prepare", "read", "source", "unread"]
 
-descriptors = paged.descriptors
 source = paged.source
 
 

@@ -12,7 +12,6 @@ from raybench.read.xlsx import ROW_BYTES, plan_xlsx, read_xlsx_chunk
 
 NAME = "xlsx"
 
-descriptors = paged.descriptors
 source = paged.source
 
 
@@ -24,6 +23,11 @@ def prepare(task: FileTask, options, staging: str) -> FileTask:
     except InputFileError as exc:
         return paged.failed(task, exc)
     return paged.record_plan(task, options, plan.layout, plan, "xlsx, sheets " + ", ".join(plan.sheets), "xlsx")
+
+
+def descriptors(task: FileTask, job: str) -> list[ChunkDescriptor]:
+    """The planned sheet-row ranges as descriptors (:func:`raybench.pipeline.formats.paged.descriptors`)."""
+    return paged.descriptors(task, job, "xlsx")
 
 
 def read(descriptor: ChunkDescriptor) -> ReadRows:
