@@ -543,7 +543,7 @@ def classify(paths, as_json, templates_dir, tz) -> None:
 
     from raybench.classify.models import Classifiers
     from raybench.classify.templates import load_templates
-    from raybench.pipeline.job import describe_file, require_inputs
+    from raybench.pipeline.planner import describe_file, require_inputs
 
     try:
         templates = load_templates(templates_dir)
@@ -810,7 +810,7 @@ def serve_command(db, address, host, port, state_dir, spool, tokens, roots, max_
 @click.option("--json", "as_json", is_flag=True, help="With --wait: print the results as JSON.")
 def submit(files, server, token, wait, tz, timeout_s, as_json) -> None:
     """Upload FILES (or folders of them) to a running service as one job; print its id."""
-    from raybench.pipeline.job import require_inputs
+    from raybench.pipeline.planner import require_inputs
     from raybench.service.client import submit_files
 
     try:

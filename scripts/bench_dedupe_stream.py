@@ -53,7 +53,7 @@ def main() -> None:
 
     b = _copy(args.db, "/tmp/bench_dedupe_b.duckdb")
     b.execute("SET memory_limit = '128MB'")
-    shas = [{"sha256": s} for (s,) in b.execute("SELECT DISTINCT source_sha256 FROM cdr").fetchall()]
+    shas = [s for (s,) in b.execute("SELECT DISTINCT source_sha256 FROM cdr").fetchall()]
     b.execute("SET memory_limit = '2GB'")  # the rows in hand, as the workers would hand them over
     rows = b.execute("SELECT *, []::VARCHAR[] AS reasons FROM cdr ORDER BY source_sha256, source_row").to_arrow_table()
     b.execute("SET memory_limit = '128MB'")

@@ -84,14 +84,17 @@ def reader_only(path: str) -> dict:
     again as one chunk, in seconds."""
     import time
 
+    from raybench.read.chunk import ChunkDescriptor
     from raybench.read.pdf_bills import plan_bill, read_bill_chunk
 
     t0 = time.perf_counter()
     plan = plan_bill(path, 1 << 20)
     t1 = time.perf_counter()
     chunk = plan.chunks[0]
-    rows = read_bill_chunk({"path": path, "page_start": chunk.page_start, "page_end": plan.pages,
-                            "first_row": 1, "context": chunk.context})
+    rows = read_bill_chunk(ChunkDescriptor(
+        chunk_id="bench:0", format="pdf_bill", path=path, source_file=path, sha256="", ingest_job="bench",
+        layout=plan.layout.id, layout_key=plan.layout.id, first_row=1, n_records=plan.n_records, encoding="pdf",
+        page_start=chunk.page_start, page_end=plan.pages, context=chunk.context))
     t2 = time.perf_counter()
     assert rows.n_records == plan.n_records
     return {"plan_s": t1 - t0, "read_s": t2 - t1, "pages": plan.pages}

@@ -27,16 +27,13 @@ def main() -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    import raybench
     from raybench.normalize.numbers import NumberNormalizer
-    from raybench.pipeline.job import IngestOptions, _prepare, chunk_items
-    from raybench.pipeline.transform import process_chunk
-    from raybench.pipeline.worker import _read_range
-    from raybench.read.junk import JunkRules
 
     c0, w0 = time.process_time(), time.perf_counter()
     with tempfile.TemporaryDirectory() as staging:
-        task = _prepare(args.path, IngestOptions(db=""), staging, "prof")
-        items = chunk_items(task, "prof")
+        task = raybench.plan(args.path, staging, ingest_job="prof")
+        items = raybench.descriptors(task)
     print(f"plan: cpu {time.process_time() - c0:.2f} s wall {time.perf_counter() - w0:.2f} s, "
           f"{len(items)} chunks, {task.plan.n_records} records")
     layout = task.layout
@@ -44,11 +41,8 @@ def main() -> None:
     tables = []
     c0, w0 = time.process_time(), time.perf_counter()
     for item in items[:args.chunks]:
-        data = _read_range(item)
-        res = process_chunk(data, layout=layout, encoding=item["encoding"], first_row=item["first_row"],
-                            source_file=item["source_file"], sha256=item["sha256"], ingest_job="prof",
-                            numbers=numbers, junk=JunkRules.from_json(item.get("junk")))
-        assert res.records_seen == item["n_records"], (res.records_seen, item["n_records"])
+        res = raybench.read_chunk(item, layout, numbers=numbers)
+        assert res.records_seen == item.n_records, (res.records_seen, item.n_records)
         tables.append(res.table)
     cpu = time.process_time() - c0
     rows = sum(t.num_rows for t in tables)

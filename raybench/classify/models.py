@@ -21,6 +21,10 @@ import numpy as np
 from raybench.classify.sample import FileSample
 from raybench.errors import ConfigError
 
+MODEL_DIR = os.path.join(os.path.dirname(__file__), "onnx")
+"""Where the shipped models and the card live (package data); loading is here, training
+(:mod:`raybench.classify.train`) writes there."""
+
 UNKNOWN = "unknown"
 
 
@@ -106,8 +110,6 @@ class Classifiers:
     """
 
     def __init__(self, threads: int = 1, model_dir: str | None = None, thresholds: dict | None = None):
-        from raybench.classify.train import MODEL_DIR
-
         self.threads = max(1, int(threads))
         self.model_dir = model_dir or MODEL_DIR
         self._overrides = dict(thresholds or {})

@@ -25,8 +25,12 @@ import os
 from dataclasses import dataclass, replace
 from typing import get_args
 
+from pydantic import field_validator
+
+from raybench.catalog import get_layout, layouts_by_id
 from raybench.classify.fields import FIELDS, mapped_layout
 from raybench.classify.sample import FileSample
+from raybench.config import Section, validate, zone
 from raybench.errors import ConfigError
 from raybench.identify.sniff import normalize_header
 from raybench.layout import DurationUnit, Layout
@@ -74,8 +78,6 @@ class Template:
         Raises:
             UnknownLayoutError: the template maps no column to a required field.
         """
-        from raybench.catalog import get_layout
-
         base = get_layout(self.layout)
         if self.start_formats and base.start is not None:
             base = replace(base, start=replace(base.start, formats=tuple(self.start_formats)))
@@ -89,48 +91,67 @@ class Template:
                              delimiter=sample.delimiter, skip_initial_space=sample.skip_initial_space, path=path)
 
 
+class TemplateSection(Section):
+    """A template's YAML mapping, checked (:func:`raybench.config.validate`; the keys are the module
+    docstring's)."""
+
+    name: str | None = None
+    layout: str
+    carrier: str | None = None
+    header: tuple[str, ...]
+    columns: dict[str, str] = {}
+    tz: str | None = None
+    start_formats: tuple[str, ...] | None = None
+    duration_unit: str | None = None
+
+    _tz = field_validator("tz", mode="before")(lambda v: zone(v))
+    _columns = field_validator("columns", mode="before")(lambda v: {} if v is None else v)
+
+    @field_validator("header", mode="before")
+    @classmethod
+    def _header(cls, value):
+        if not isinstance(value, list) or not value:
+            raise ValueError(f"{value!r} must be a non-empty list of column names")
+        return tuple(str(h) for h in value)
+
+    @field_validator("layout")
+    @classmethod
+    def _layout(cls, value):
+        if value not in layouts_by_id():
+            raise ValueError(f"{value!r} is not a built-in layout; allowed: {', '.join(layouts_by_id())}")
+        return value
+
+    @field_validator("duration_unit")
+    @classmethod
+    def _unit(cls, value):
+        if value is not None and value not in get_args(DurationUnit):
+            raise ValueError(f"{value!r} is not a unit; allowed: {', '.join(get_args(DurationUnit))}")
+        return value
+
+    @field_validator("columns")
+    @classmethod
+    def _mapped_columns(cls, value, info):
+        header = {normalize_header(h) for h in info.data.get("header") or ()}
+        for column, field_name in value.items():
+            if field_name not in FIELDS:
+                raise ValueError(f"column {column!r} maps to {field_name!r}; allowed: {', '.join(FIELDS)}")
+            if normalize_header(column) not in header:
+                raise ValueError(f"column {column!r} is not in the header")
+        return value
+
+
 def parse_template(data: dict, path: str = "<dict>") -> Template:
-    """A template from its YAML mapping.
+    """A template from its YAML mapping (checked by :class:`TemplateSection`).
 
     Raises:
-        ConfigError: a missing or bad key; the message names it and the allowed values.
+        ConfigError: a missing or bad key; the message names the file, the key and the allowed values.
     """
-    from raybench.catalog import layouts_by_id
-
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: a template is a mapping with keys layout, header, columns")
-    known = {"name", "layout", "carrier", "header", "columns", "tz", "start_formats", "duration_unit"}
-    if extra := set(data) - known:
-        raise ConfigError(f"{path}: unknown key(s) {sorted(extra)}; allowed: {sorted(known)}")
-    layout = data.get("layout")
-    if layout not in layouts_by_id():
-        raise ConfigError(f"{path}: layout {layout!r} is not a built-in layout; known: {', '.join(layouts_by_id())}")
-    header = data.get("header")
-    if not isinstance(header, list) or not header:
-        raise ConfigError(f"{path}: header must be a non-empty list of column names")
-    columns = data.get("columns") or {}
-    if not isinstance(columns, dict):
-        raise ConfigError(f"{path}: columns must map column names to fields")
-    for column, field_name in columns.items():
-        if field_name not in FIELDS:
-            raise ConfigError(f"{path}: column {column!r} maps to {field_name!r}; allowed: {', '.join(FIELDS)}")
-        if normalize_header(str(column)) not in {normalize_header(str(h)) for h in header}:
-            raise ConfigError(f"{path}: column {column!r} is not in the header")
-    unit = data.get("duration_unit")
-    if unit is not None and unit not in get_args(DurationUnit):
-        raise ConfigError(f"{path}: duration_unit {unit!r}; allowed: {', '.join(get_args(DurationUnit))}")
-    tz = data.get("tz")
-    if tz is not None:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            ZoneInfo(tz)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ConfigError(f"{path}: tz {tz!r} is not an IANA time zone") from None
-    formats = data.get("start_formats")
-    name = data.get("name") or os.path.splitext(os.path.basename(path))[0]
-    return Template(str(name), layout, tuple(str(h) for h in header), {str(k): v for k, v in columns.items()},
-                    tz, tuple(formats) if formats else None, unit, path)
+    t = validate(TemplateSection, data, f"{path}: template")
+    name = t.name or os.path.splitext(os.path.basename(path))[0]
+    return Template(str(name), t.layout, t.header, dict(t.columns), t.tz, t.start_formats or None,
+                    t.duration_unit, path)
 
 
 def templates_dir(folder: str | None = None) -> str:

@@ -25,9 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from raybench.classify.features import LAYOUT_CLASSES
-
-MODEL_DIR = os.path.join(os.path.dirname(__file__), "onnx")
-"""Where the shipped models and the card live (package data)."""
+from raybench.classify.models import MODEL_DIR  # the models' folder belongs to loading; training writes it
 
 CARD_NAME = "model_card.json"
 CARRIER_CLASSES = ("att", "tmobile", "sprint", "verizon", "asterisk", "unknown")

@@ -152,7 +152,7 @@ class DedupeStream:
 
     Args:
         con: the sink's DuckDB connection (the stream's TEMP tables live in it).
-        items: the job's chunk descriptors (their ``sha256`` name the job's files).
+        sha256s: the SHA-256 of each of the job's files (repeats are fine: one per chunk descriptor).
         options: the match tolerances (the ones :func:`raybench.dedupe.dedupe_job` will use).
         group_rows: stored rows per group (:data:`STREAM_ROWS`).
 
@@ -160,7 +160,7 @@ class DedupeStream:
     then calls :meth:`usable`, :meth:`insert_keys` and :meth:`insert_candidates`.
     """
 
-    def __init__(self, con, items: list[dict], options: DedupeOptions | None = None,
+    def __init__(self, con, sha256s, options: DedupeOptions | None = None,
                  group_rows: int = STREAM_ROWS):
         self.con = con
         self.options = options or DedupeOptions()
@@ -174,7 +174,7 @@ class DedupeStream:
         """Why the stream cannot stand for the batch path (None while it can)."""
         self._pending: list[pa.Table] = []
         self._pending_rows = 0
-        self._shas = sorted({i["sha256"] for i in items if i.get("sha256")})
+        self._shas = sorted({s for s in sha256s if s})
         t = time.perf_counter()
         create_tables(con)
         con.execute("""CREATE OR REPLACE TEMP TABLE _dds_keys

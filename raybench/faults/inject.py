@@ -36,11 +36,11 @@ class WorkerFaults:
         self.active = bool(self.raise_rows or self.crash_rows or self.hog_rows)
 
     @staticmethod
-    def _hit(rows: list[int], item: dict) -> int | None:
-        lo, hi = item["first_row"], item["first_row"] + item["n_records"] - 1
+    def _hit(rows: list[int], item) -> int | None:
+        lo, hi = item.first_row, item.last_row
         return next((r for r in rows if lo <= r <= hi), None)
 
-    def before_chunk(self, item: dict, attempt: int, try_no: int) -> None:
+    def before_chunk(self, item, attempt: int, try_no: int) -> None:
         """Inject what the plan asks for this chunk, this attempt and this try.
 
         Raises:

@@ -24,8 +24,12 @@ worker part (:meth:`FaultPlan.worker_part`); the driver runs the rest.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 
+import psutil
+from pydantic import field_validator
+
+from raybench.config import Section, size, validate
 from raybench.errors import ConfigError
 
 ALWAYS = 1_000_000
@@ -60,8 +64,6 @@ class FaultPlan:
         if self.memory_usage_threshold:
             return self.memory_usage_threshold
         if self.memory_headroom:
-            import psutil
-
             vm = psutil.virtual_memory()
             return min(0.95, (vm.total - vm.available + self.memory_headroom) / vm.total)
         return None
@@ -79,58 +81,85 @@ class FaultPlan:
                 if v != getattr(default, k)}
 
 
-_ROWS = {"raise_on_rows", "crash_on_rows", "hog_on_rows"}
-_TIMES = {"raise_times", "crash_times"}
+_FAULT_VALUES = ("(rows: positive integers; *_times: a positive integer or 'always'; seconds: > 0; "
+                 "memory_usage_threshold: between 0 and 1)")
+
+
+def _bad(value) -> ValueError:
+    return ValueError(f"{value!r} is not a valid value {_FAULT_VALUES}")
+
+
+class FaultPlanSection(Section):
+    """The fault plan as written (a scenario's ``faults:`` or ``--fault`` pairs): the keys of
+    :class:`FaultPlan`, each value checked (:mod:`raybench.config`)."""
+
+    kill_actor_every_s: float | None = None
+    kill_actor_max: int | None = None
+    raise_on_rows: tuple[int, ...] = ()
+    raise_times: int = 1
+    crash_on_rows: tuple[int, ...] = ()
+    crash_times: int = 1
+    hog_on_rows: tuple[int, ...] = ()
+    memory_usage_threshold: float | None = None
+    memory_headroom: int | None = None
+    driver_crash_after_commits: int | None = None
+    kill_node_after_s: float | None = None
+    seed: int = 0
+
+    @field_validator("raise_on_rows", "crash_on_rows", "hog_on_rows", mode="before")
+    @classmethod
+    def _rows(cls, value):
+        try:
+            rows = value if isinstance(value, (list, tuple)) else str(value).split(",")
+            out = tuple(int(r) for r in rows if str(r).strip())
+        except (TypeError, ValueError):
+            raise _bad(value) from None
+        if any(r < 1 for r in out):
+            raise _bad(value)
+        return out
+
+    @field_validator("raise_times", "crash_times", mode="before")
+    @classmethod
+    def _times(cls, value):
+        try:
+            out = ALWAYS if str(value).strip().lower() == "always" else int(value)
+        except (TypeError, ValueError):
+            raise _bad(value) from None
+        if out < 1:
+            raise _bad(value)
+        return out
+
+    @field_validator("kill_actor_every_s", "kill_node_after_s", "memory_usage_threshold", "memory_headroom",
+                     "kill_actor_max", "driver_crash_after_commits", "seed", mode="before")
+    @classmethod
+    def _positive(cls, value, info):
+        key = info.field_name
+        try:
+            out = (size(value) if key == "memory_headroom" else
+                   int(value) if key in ("kill_actor_max", "driver_crash_after_commits", "seed") else float(value))
+        except (TypeError, ValueError):
+            raise _bad(value) from None
+        low_ok = out >= 0 if key == "seed" else out > 0
+        if not low_ok or (key == "memory_usage_threshold" and not out < 1) or (
+                key in ("kill_actor_max", "driver_crash_after_commits") and out < 1):
+            raise _bad(value)
+        return out
 
 
 def parse_fault_plan(doc: dict | None, where: str = "faults") -> FaultPlan:
-    """Build a :class:`FaultPlan` from a mapping (scenario YAML or CLI pairs).
+    """Build a :class:`FaultPlan` from a mapping (scenario YAML or CLI pairs), checked by
+    :class:`FaultPlanSection`.
 
     Raises:
-        ConfigError: an unknown key (naming the allowed keys) or a bad value.
+        ConfigError: an unknown key (naming the allowed keys) or a bad value, as
+            ``fault key '<where>.<key>': ...``.
     """
     if not doc:
         return FaultPlan()
     if not isinstance(doc, dict):
         raise ConfigError(f"scenario key '{where}' must be a mapping, got {doc!r}")
-    allowed = {f.name for f in fields(FaultPlan)}
-    out: dict = {}
-    for key, value in doc.items():
-        if key not in allowed:
-            raise ConfigError(f"fault key '{where}.{key}' is not known; allowed: {', '.join(sorted(allowed))}")
-        try:
-            if key in _ROWS:
-                rows = value if isinstance(value, (list, tuple)) else str(value).split(",")
-                out[key] = tuple(int(r) for r in rows if str(r).strip())
-                if any(r < 1 for r in out[key]):
-                    raise ValueError
-            elif key in _TIMES:
-                out[key] = ALWAYS if str(value).strip().lower() == "always" else int(value)
-                if out[key] < 1:
-                    raise ValueError
-            elif key in {"kill_actor_every_s", "kill_node_after_s"}:
-                out[key] = float(value)
-                if out[key] <= 0:
-                    raise ValueError
-            elif key == "memory_headroom":
-                from raybench.units import parse_bytes
-
-                out[key] = parse_bytes(value)
-                if out[key] <= 0:
-                    raise ValueError
-            elif key == "memory_usage_threshold":
-                out[key] = float(value)
-                if not 0 < out[key] < 1:
-                    raise ValueError
-            else:
-                out[key] = int(value)
-                if out[key] < (0 if key == "seed" else 1):
-                    raise ValueError
-        except (TypeError, ValueError):
-            raise ConfigError(f"fault key '{where}.{key}': {value!r} is not a valid value "
-                              "(rows: positive integers; *_times: a positive integer or 'always'; "
-                              "seconds: > 0; memory_usage_threshold: between 0 and 1)") from None
-    return FaultPlan(**out)
+    section = validate(FaultPlanSection, doc, "fault", f"{where}.")
+    return FaultPlan(**section.model_dump(exclude_unset=True))
 
 
 def parse_fault_pairs(pairs: tuple[str, ...] | list[str]) -> FaultPlan:

@@ -21,23 +21,16 @@ from pathlib import Path
 
 
 def _rows(path: Path) -> tuple[dict, list[dict]]:
-    from raybench.normalize.numbers import NumberNormalizer
-    from raybench.pipeline.job import IngestOptions, _prepare, chunk_items
-    from raybench.pipeline.transform import process_chunk
-    from raybench.pipeline.worker import _read_range
-    from raybench.read.junk import JunkRules
+    from raybench.pipeline.local import descriptors, plan, read_chunk
+    from raybench.read.partition import BLOCK_BYTES_DEFAULT
 
     with tempfile.TemporaryDirectory() as staging:
-        task = _prepare(str(path), IngestOptions(db="unused"), staging, "job-eval")
+        task = plan(str(path), staging, chunk_bytes=BLOCK_BYTES_DEFAULT, ingest_job="job-eval")
         if task.plan is None:
             return dict(task.row), []
         rows: list[dict] = []
-        for item in chunk_items(task, "job-eval"):
-            result = process_chunk(_read_range(item), layout=task.layout, encoding=item["encoding"],
-                                   first_row=item["first_row"], source_file=str(path), sha256=item["sha256"],
-                                   ingest_job="job-eval", numbers=NumberNormalizer(task.layout.region),
-                                   junk=JunkRules.from_json(item["junk"]))
-            rows += result.table.to_pylist()
+        for item in descriptors(task):
+            rows += read_chunk(item, task.layout).table.to_pylist()
     row = dict(task.row, status="suspect" if task.suspect else "ok", error=task.suspect)
     return row, rows
 

@@ -48,7 +48,8 @@ def _figure(plot_id: str, title: str, draw, caption: str | None = None) -> str:
             '</figure>')
 
 
-def _draw_throughput(ticks):
+def draw_throughput(ticks):
+    """A function drawing rows/s between consecutive ticks (``t_s``, ``rows_done``) on a matplotlib axis."""
     def draw(ax):
         t = [x["t_s"] for x in ticks]
         rate = [0.0] * min(len(ticks), 1) + [(b["rows_done"] - a["rows_done"]) / max(b["t_s"] - a["t_s"], 1e-9)
@@ -59,7 +60,9 @@ def _draw_throughput(ticks):
     return draw
 
 
-def _draw_memory(ticks):
+def draw_memory(ticks):
+    """A function drawing the PSS over time (MiB; all Ray processes with the driver, and the driver's and
+    each worker's where the ticks have them) on a matplotlib axis."""
     def draw(ax):
         t = [x["t_s"] for x in ticks]
         ax.plot(t, [x["pss_bytes"] / 2**20 for x in ticks], label="all Ray processes + driver", color="black")
@@ -304,7 +307,7 @@ def render_run(outcome: dict, history: list[dict] | None = None) -> str:
         _figure("latency", "batch latency histogram", _draw_latency(metrics.get("batch_latencies_s") or [])),
         _figure("stages", "time per stage", _draw_stages(ingest.get("phases_s") or {})),
     ])
-    workers = _figure("workers", "memory per worker over time", _draw_memory(ticks))
+    workers = _figure("workers", "memory per worker over time", draw_memory(ticks))
     trend_runs = [*history, {"metrics": outcome.get("metrics") or {}}]
     trend = _trend_figure(trend_runs, f"trend over {len(trend_runs)} run{'' if len(trend_runs) == 1 else 's'} "
                           f"of {name} (oldest first; the last is this one)")

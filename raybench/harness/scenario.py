@@ -34,7 +34,9 @@ files go to a running ``raybench serve`` as one job each, driven by Locust headl
 ``att_wireless_bill`` or ``tmobile_bill`` (bills as the carriers print them,
 :mod:`raybench.generate.carrier_bill`).
 
-Unknown keys and bad values raise :class:`ConfigError` naming the key and the allowed values.
+Unknown keys and bad values raise :class:`ConfigError` naming the key and the allowed values: each section
+is a pydantic model (:class:`GenerateSection`, :class:`IngestSection`, :class:`ServiceSection`, the fault
+plan's :class:`raybench.faults.plan.FaultPlanSection`) checked by :func:`raybench.config.validate`.
 """
 
 from __future__ import annotations
@@ -42,10 +44,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import yaml
+from pydantic import field_validator
+
 from raybench.catalog import GENERATED_LAYOUTS
+from raybench.config import Section, count, size, validate, zone
 from raybench.errors import ConfigError
 from raybench.faults.plan import FaultPlan, parse_fault_plan
-from raybench.units import parse_bytes, parse_count
+from raybench.units import parse_bytes
 
 PDF_LAYOUTS = ("att_mobility_voice", "att_wireless_bill", "tmobile_bill")
 """What ``generate.pdf_layout`` may name."""
@@ -109,12 +115,6 @@ METRICS = {
 
 OPS = {"<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b, "==": lambda a, b: a == b,
        "<": lambda a, b: a < b, ">": lambda a, b: a > b}
-_TOP = {"name", "description", "generate", "ingest", "targets"}
-_GENERATE = {"layouts", "rows", "seed", "defect_rate", "files", "format", "pdf_pages", "pdf_layout", "duplicates"}
-_INGEST = {"workers", "chunk_size", "tz", "num_cpus", "object_store", "commit_rows", "nodes"}
-_TOP = _TOP | {"peers", "scale_cpus", "scale_nodes", "faults"}
-_HARNESS_FAULTS = {"kill_driver_after_s", "reference"}
-_TOP = _TOP | {"service"}
 SERVICE_DEFAULTS = {"users": 10, "spawn_rate": 10.0, "run_time_s": 60.0, "max_concurrent_jobs": 10, "workers": 1,
                     "worker_cpus": 0.5, "num_cpus": 2}
 """The keys of a scenario's ``service`` section and their defaults."""
@@ -172,38 +172,150 @@ class Scenario:
         return bool(self.kill_driver_after_s) or (self.faults is not None and not self.faults.empty)
 
 
-def _unknown(section: str, got: set, allowed: set) -> None:
-    extra = sorted(got - allowed)
-    if extra:
-        raise ConfigError(f"scenario key '{section}{extra[0]}' is not known; allowed: {', '.join(sorted(allowed))}")
+class GenerateSection(Section):
+    """A scenario's ``generate`` section (see the module docstring)."""
+
+    layouts: tuple[str, ...] | None = None
+    rows: int = 1000
+    seed: int = 0
+    defect_rate: float = 0.0
+    files: int = 1
+    format: str = "csv"
+    pdf_pages: int | None = None
+    pdf_layout: str = "att_mobility_voice"
+    duplicates: bool = False
+
+    _rows = field_validator("rows", mode="before")(lambda v: count(v))
+
+    @field_validator("layouts", mode="before")
+    @classmethod
+    def _layouts(cls, value):
+        layouts = (value,) if isinstance(value, str) else tuple(value or ())
+        for layout in layouts:
+            if layout not in GENERATED_LAYOUTS:
+                raise ValueError(f"{layout!r} is not generated; allowed: {', '.join(GENERATED_LAYOUTS)}")
+        return layouts or None
+
+    @field_validator("defect_rate")
+    @classmethod
+    def _rate(cls, value):
+        if not 0 <= value < 1:
+            raise ValueError(f"{value} must be in [0, 1)")
+        return value
+
+    @field_validator("files", "pdf_pages")
+    @classmethod
+    def _at_least_one(cls, value):
+        if value is not None and value < 1:
+            raise ValueError(f"{value} must be >= 1")
+        return value
+
+    @field_validator("format")
+    @classmethod
+    def _format(cls, value):
+        if value not in ("csv", "xlsx"):
+            raise ValueError(f"{value!r} is not a format; allowed: csv, xlsx (PDF: pdf_pages)")
+        return value
+
+    @field_validator("pdf_layout")
+    @classmethod
+    def _pdf_layout(cls, value):
+        if value not in PDF_LAYOUTS:
+            raise ValueError(f"{value!r} is not a PDF layout; allowed: {', '.join(PDF_LAYOUTS)}")
+        return value
 
 
-def _mapping(doc: dict, key: str) -> dict:
-    value = doc.get(key) or {}
-    if not isinstance(value, dict):
-        raise ConfigError(f"scenario key '{key}' must be a mapping, got {value!r}")
-    return value
+class IngestSection(Section):
+    """A scenario's ``ingest`` section."""
+
+    workers: int | None = None
+    chunk_size: int = 4 << 20
+    tz: str | None = None
+    num_cpus: int | None = None
+    object_store: int | None = None
+    commit_rows: int = 250_000
+    nodes: int = 1
+
+    _tz = field_validator("tz", mode="before")(lambda v: zone(v))
+    _sizes = field_validator("chunk_size", "object_store", mode="before")(lambda v: size(v))
+    _count = field_validator("commit_rows", mode="before")(lambda v: count(v))
+
+    @field_validator("nodes")
+    @classmethod
+    def _nodes(cls, value):
+        if value < 1:
+            raise ValueError(f"{value} must be >= 1")
+        return value
 
 
-def _number(section: dict, key: str, default, kind, where: str):
-    value = section.get(key, default)
-    if value is None:
-        return None
-    try:
-        return kind(value)
-    except (TypeError, ValueError):
-        raise ConfigError(f"scenario key '{where}.{key}': {value!r} is not a {kind.__name__}") from None
+class ServiceSection(Section):
+    """A scenario's ``service`` section (:data:`SERVICE_DEFAULTS`)."""
+
+    users: int = 10
+    spawn_rate: float = 10.0
+    run_time_s: float = 60.0
+    max_concurrent_jobs: int = 10
+    workers: int = 1
+    worker_cpus: float = 0.5
+    num_cpus: int = 2
+
+    @field_validator("*")
+    @classmethod
+    def _positive(cls, value):
+        if not value > 0:
+            raise ValueError(f"{value} must be above 0")
+        return value
 
 
-def _counts(doc: dict, key: str, what: str) -> tuple[int, ...]:
-    """A list of counts >= 1 (``scale_cpus``, ``scale_nodes``); ConfigError naming the key otherwise."""
-    try:
-        counts = tuple(int(c) for c in (doc.get(key) or ()))
-    except (TypeError, ValueError):
-        raise ConfigError(f"{key}: {doc.get(key)!r} must be a list of {what} counts") from None
-    if any(c < 1 for c in counts):
-        raise ConfigError(f"{key}: {list(counts)} must be {what} counts >= 1")
-    return counts
+def _counts_of(what: str):
+    def check(value):
+        try:
+            counts = tuple(int(c) for c in (value or ()))
+        except (TypeError, ValueError):
+            raise ValueError(f"{value!r} must be a list of {what} counts") from None
+        if any(c < 1 for c in counts):
+            raise ValueError(f"{list(counts)} must be {what} counts >= 1")
+        return counts
+    return check
+
+
+class HarnessFaults(Section):
+    """The harness's own keys of a scenario's ``faults`` (the rest is a :class:`FaultPlan`)."""
+
+    kill_driver_after_s: float | None = None
+    reference: bool = True
+
+    @field_validator("kill_driver_after_s")
+    @classmethod
+    def _above_zero(cls, value):
+        if value is not None and value <= 0:
+            raise ValueError(f"{value} must be above 0")
+        return value
+
+
+class ScenarioDoc(Section):
+    """A scenario file's top level: every section checked (:func:`raybench.config.validate`)."""
+
+    name: str | None = None
+    description: str = ""
+    generate: GenerateSection = GenerateSection()
+    ingest: IngestSection = IngestSection()
+    targets: dict = {}
+    peers: bool = False
+    scale_cpus: tuple[int, ...] = ()
+    scale_nodes: tuple[int, ...] = ()
+    faults: dict = {}
+    service: ServiceSection | None = None
+
+    _scale_cpus = field_validator("scale_cpus", mode="before")(_counts_of("CPU"))
+    _scale_nodes = field_validator("scale_nodes", mode="before")(_counts_of("node"))
+    _none_is_empty = field_validator("generate", "ingest", "targets", "faults", mode="before")(
+        lambda v: {} if v is None else v)
+
+    @field_validator("service", mode="before")
+    @classmethod
+    def _service(cls, value):
+        return {} if value is None else value
 
 
 def parse_target(metric: str, text: str | int | float) -> Target:
@@ -231,8 +343,6 @@ def load_scenario(path: str) -> Scenario:
     Raises:
         ConfigError: the file is missing, not YAML, or has a bad key or value.
     """
-    import yaml
-
     try:
         with open(path) as f:
             doc = yaml.safe_load(f)
@@ -241,77 +351,26 @@ def load_scenario(path: str) -> Scenario:
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(doc, dict):
-        raise ConfigError(f"{path}: a scenario is a mapping with keys {', '.join(sorted(_TOP))}")
-    _unknown("", set(doc), _TOP)
-    gen = _mapping(doc, "generate")
-    ing = _mapping(doc, "ingest")
-    _mapping(doc, "targets")
-    _unknown("generate.", set(gen), _GENERATE)
-    _unknown("ingest.", set(ing), _INGEST)
-    pdf_pages = _number(gen, "pdf_pages", None, int, "generate")
-    if pdf_pages is not None and pdf_pages < 1:
-        raise ConfigError(f"generate.pdf_pages: {pdf_pages} must be >= 1")
-    pdf_layout = str(gen.get("pdf_layout", "att_mobility_voice"))
-    if pdf_layout not in PDF_LAYOUTS:
-        raise ConfigError(f"generate.pdf_layout: {pdf_layout!r} is not a PDF layout; allowed: "
-                          f"{', '.join(PDF_LAYOUTS)}")
-    fmt = str(gen.get("format", "csv"))
-    if fmt not in ("csv", "xlsx"):
-        raise ConfigError(f"generate.format: {fmt!r} is not a format; allowed: csv, xlsx (PDF: pdf_pages)")
-    raw_layouts = gen.get("layouts", () if pdf_pages else None) or (() if pdf_pages else GENERATED_LAYOUTS)
-    layouts = (raw_layouts,) if isinstance(raw_layouts, str) else tuple(raw_layouts)
-    for layout in layouts:
-        if layout not in GENERATED_LAYOUTS:
-            raise ConfigError(f"generate.layouts: {layout!r} is not generated; allowed: {', '.join(GENERATED_LAYOUTS)}")
-    rate = _number(gen, "defect_rate", 0.0, float, "generate")
-    if ing.get("tz"):
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            ZoneInfo(ing["tz"])
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ConfigError(f"scenario key 'ingest.tz': {ing['tz']!r} is not an IANA time zone") from None
-    if not 0 <= rate < 1:
-        raise ConfigError(f"generate.defect_rate: {rate} must be in [0, 1)")
-    targets = tuple(parse_target(k, v) for k, v in (doc.get("targets") or {}).items())
-    files = _number(gen, "files", 1, int, "generate")
-    if files < 1:
-        raise ConfigError(f"generate.files: {files} must be >= 1")
-    scale = _counts(doc, "scale_cpus", "CPU")
-    scale_nodes = _counts(doc, "scale_nodes", "node")
-    store = ing.get("object_store")
-    name = str(doc.get("name") or path.rsplit("/", 1)[-1].removesuffix(".yaml"))
-    fault_doc = dict(_mapping(doc, "faults"))
-    harness_faults = {k: fault_doc.pop(k) for k in list(fault_doc) if k in _HARNESS_FAULTS}
+        raise ConfigError(f"{path}: a scenario is a mapping with keys {', '.join(sorted(ScenarioDoc.model_fields))}")
+    checked = validate(ScenarioDoc, doc, "scenario")
+    gen, ing = checked.generate, checked.ingest
+    layouts = gen.layouts or (() if gen.pdf_pages else GENERATED_LAYOUTS)
+    targets = tuple(parse_target(k, v) for k, v in checked.targets.items())
+    name = str(checked.name or path.rsplit("/", 1)[-1].removesuffix(".yaml"))
+    fault_doc = dict(checked.faults)
+    harness_faults = validate(HarnessFaults, {k: fault_doc.pop(k) for k in list(fault_doc) if k in
+                                              HarnessFaults.model_fields}, "scenario", "faults.")
     faults = parse_fault_plan(fault_doc)
-    kill_driver = _number(harness_faults, "kill_driver_after_s", None, float, "faults")
-    if kill_driver is not None and kill_driver <= 0:
-        raise ConfigError(f"faults.kill_driver_after_s: {kill_driver} must be above 0")
-    nodes = _number(ing, "nodes", 1, int, "ingest")
-    if nodes < 1:
-        raise ConfigError(f"ingest.nodes: {nodes} must be >= 1")
-    if faults.kill_node_after_s and nodes < 2:
+    if faults.kill_node_after_s and ing.nodes < 2:
         raise ConfigError("faults.kill_node_after_s needs a cluster of several nodes: set ingest.nodes >= 2")
-    commit_rows = parse_count(ing.get("commit_rows", 250_000))
-    service = None
-    if "service" in doc:
-        section = _mapping(doc, "service")
-        _unknown("service.", set(section), set(SERVICE_DEFAULTS))
-        service = {k: _number(section, k, v, type(v), "service") for k, v in SERVICE_DEFAULTS.items()}
-        for k, v in service.items():
-            if not v > 0:
-                raise ConfigError(f"service.{k}: {v} must be above 0")
+    service = checked.service.model_dump() if "service" in doc else None
     return Scenario(
         service=service,
-        name=name, description=str(doc.get("description", "")), layouts=layouts,
-        rows=parse_count(gen.get("rows", 1000)), seed=_number(gen, "seed", 0, int, "generate"),
-        defect_rate=rate, workers=_number(ing, "workers", None, int, "ingest"),
-        num_cpus=_number(ing, "num_cpus", None, int, "ingest"),
-        chunk_bytes=parse_bytes(ing.get("chunk_size", 4 << 20)), tz=ing.get("tz"),
-        files=files, object_store_bytes=parse_bytes(store) if store is not None else None,
-        peers=bool(doc.get("peers", False)), scale_cpus=scale, scale_nodes=scale_nodes,
-        targets=targets, source=doc, fmt=fmt, pdf_pages=pdf_pages, pdf_layout=pdf_layout, commit_rows=commit_rows,
-        nodes=nodes,
-        faults=faults, duplicates=bool(gen.get("duplicates", False)),
-        kill_driver_after_s=kill_driver, fault_reference=bool(harness_faults.get("reference", True)),
+        name=name, description=str(checked.description), layouts=tuple(layouts),
+        rows=gen.rows, seed=gen.seed, defect_rate=gen.defect_rate, workers=ing.workers, num_cpus=ing.num_cpus,
+        chunk_bytes=ing.chunk_size, tz=ing.tz, files=gen.files, object_store_bytes=ing.object_store,
+        peers=checked.peers, scale_cpus=checked.scale_cpus, scale_nodes=checked.scale_nodes,
+        targets=targets, source=doc, fmt=gen.format, pdf_pages=gen.pdf_pages, pdf_layout=gen.pdf_layout,
+        commit_rows=ing.commit_rows, nodes=ing.nodes, faults=faults, duplicates=gen.duplicates,
+        kill_driver_after_s=harness_faults.kill_driver_after_s, fault_reference=harness_faults.reference,
     )

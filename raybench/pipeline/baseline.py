@@ -10,7 +10,15 @@ from __future__ import annotations
 
 import time
 
+import duckdb
 import polars as pl
+
+from raybench.catalog import BUILTIN
+from raybench.identify.file import identify_file
+from raybench.normalize.frame import normalize_frame
+from raybench.normalize.numbers import NumberNormalizer
+from raybench.schema import ALL_DDL
+from raybench.validate.rules import apply_rules
 
 
 def run_baseline(path: str, db: str) -> dict:
@@ -22,15 +30,6 @@ def run_baseline(path: str, db: str) -> dict:
     Raises:
         UnknownLayoutError: the file's layout is not known.
     """
-    import duckdb
-
-    from raybench.catalog import BUILTIN
-    from raybench.identify.file import identify_file
-    from raybench.normalize.frame import normalize_frame
-    from raybench.normalize.numbers import NumberNormalizer
-    from raybench.schema import ALL_DDL
-    from raybench.validate.rules import apply_rules
-
     t0 = time.perf_counter()
     identity = identify_file(path, BUILTIN)
     layout = identity.identification.layout

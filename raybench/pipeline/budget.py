@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 from dataclasses import dataclass
 
 from raybench.errors import ConfigError
@@ -118,8 +119,6 @@ def fit_pool(cpu_actors: int, budget_bytes: int | None, *, embedded: bool, expli
 
 
 def _embedded(options) -> bool:
-    import os
-
     return not options.address and not os.environ.get("RAY_ADDRESS")
 
 

@@ -8,8 +8,17 @@ a slot from the workers.
 
 from __future__ import annotations
 
+import os
+import random
+import signal
 import threading
 import time
+
+import psutil
+import ray
+from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+from raybench.metrics.collector import MetricsCollector
 
 SAMPLE_INTERVAL_S = 0.5
 
@@ -21,11 +30,8 @@ class Coordinator:
         driver_pids: driver process ids, sampled with the Ray processes.
         interval_s: sampling period in seconds.
     """
-
     def __init__(self, driver_pids: tuple[int, ...] = (), interval_s: float = SAMPLE_INTERVAL_S,
                  node_samplers: tuple = ()):
-        from raybench.metrics.collector import MetricsCollector
-
         self.collector = MetricsCollector(driver_pids=tuple(driver_pids))
         self.node_samplers = tuple(node_samplers)
         self._sampler_nodes: dict | None = None
@@ -36,7 +42,7 @@ class Coordinator:
         self._thread.start()
 
     def _run(self) -> None:
-        _sample_loop(self.collector, self._stop, self.interval_s)
+        sample_loop(self.collector, self._stop, self.interval_s)
 
     def register_worker(self, worker_id: str, pid: int, node_id: str | None = None) -> None:
         self.collector.register_worker(worker_id, pid, node_id)
@@ -61,8 +67,6 @@ class Coordinator:
         return self.collector.live_workers()
 
     def _samplers_by_node(self) -> dict:
-        import ray
-
         if self._sampler_nodes is None:
             try:
                 ids = ray.get([s.node_id.remote() for s in self.node_samplers], timeout=30)
@@ -83,8 +87,6 @@ class Coordinator:
             The fault event (``kind``, ``node_id``, ``busy``: whether a worker of that node had a batch
             in flight), or None when the cluster has no other node, or none busy under ``busy_only``.
         """
-        import random
-
         samplers = self._samplers_by_node()
         nodes = [n for n in samplers if n is not None]
         if not nodes:
@@ -112,9 +114,6 @@ class Coordinator:
             The fault event (``kind``, ``t_s``, ``worker_id``, ``pid``, ``node_id``), or None when no
             worker could be killed.
         """
-        import random
-
-        import ray
 
         here = ray.get_runtime_context().get_node_id()
         self._samplers_by_node()
@@ -157,8 +156,6 @@ class Coordinator:
         ``cpu_pct_mean``, ``processes``); ``pss_bytes_peak_cluster`` adds the nodes' peaks (an upper
         bound on the cluster's simultaneous peak; equal to ``pss_bytes_peak`` on one node).
         """
-        import ray
-
         self._stop.set()
         self._thread.join(timeout=5)
         self.collector.tick()
@@ -181,9 +178,7 @@ waits at least ``c * (1 / SAMPLER_DUTY_MAX - 1)``. Reading PSS costs about 8 ms 
 with many processes (many concurrent jobs, each sampling the whole session) back-to-back ticks would take
 the CPU the workers need; the interval stretches instead, and ``sample_interval_s_max`` shows it. CPU
 time, not wall time, is counted: a tick that waited for a busy CPU or for another tick cost nothing."""
-
-
-def _sample_loop(collector, stop: threading.Event, interval_s: float) -> None:
+def sample_loop(collector, stop: threading.Event, interval_s: float) -> None:
     """Tick every ``interval_s`` seconds, counted from the start of each tick (a slow tick shortens
     the wait, down to :data:`SAMPLER_DUTY_MAX`'s floor), until ``stop`` is set. A sampling error is
     recorded, never raised."""
@@ -207,8 +202,6 @@ class NodeSampler:
     """Actor body sampling the Ray processes and I/O of one node (not the driver's)."""
 
     def __init__(self, interval_s: float = SAMPLE_INTERVAL_S):
-        from raybench.metrics.collector import MetricsCollector
-
         self.collector = MetricsCollector(session_wide=False)
         self._stop = threading.Event()
         self.interval_s = interval_s
@@ -216,11 +209,9 @@ class NodeSampler:
         self._thread.start()
 
     def _run(self) -> None:
-        _sample_loop(self.collector, self._stop, self.interval_s)
+        sample_loop(self.collector, self._stop, self.interval_s)
 
     def node_id(self) -> str:
-        import ray
-
         return ray.get_runtime_context().get_node_id()
 
     def kill_pid(self, pid: int) -> bool:
@@ -230,24 +221,17 @@ class NodeSampler:
     def kill_node(self) -> None:
         """Fault injection: SIGKILL this node's raylet (this actor's parent process); the node's workers,
         this actor among them, die with it, as when a machine is lost."""
-        import psutil
-
         raylet = psutil.Process().parent()
         if raylet is not None and "raylet" in raylet.name():
             _kill_pid(raylet.pid)
 
     def finish(self) -> dict:
-        import ray
-
         self._stop.set()
         self._thread.join(timeout=5)
         return {"node_ip": ray.util.get_node_ip_address(), **_node_part(self.collector.summary())}
 
 
 def _kill_pid(pid: int) -> bool:
-    import os
-    import signal
-
     try:
         os.kill(pid, signal.SIGKILL)
         return True
@@ -261,9 +245,6 @@ def start_coordinator(driver_pids: tuple[int, ...], interval_s: float = SAMPLE_I
     Returns:
         The coordinator's actor handle (it holds the samplers' handles).
     """
-    import ray
-    from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
-
     here = ray.get_runtime_context().get_node_id()
     sampler = ray.remote(num_cpus=0, max_concurrency=2)(NodeSampler)
     samplers = tuple(

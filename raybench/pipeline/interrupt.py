@@ -16,20 +16,21 @@ ray.kill``), which is noise to someone who pressed Ctrl-C. raybench's own messag
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from raybench.pipeline import checkpoint
+from raybench.ray_logs import ray_logs_wanted
+
 _state = {"count": 0, "stdout": None}
 
 
 def _mute_stdout() -> None:
     """Point descriptor 1 at ``/dev/null`` (once), keeping the original to restore."""
-    import os
-
-    from raybench.ray_logs import ray_logs_wanted
 
     if _state["stdout"] is not None or ray_logs_wanted():
         return
@@ -44,8 +45,6 @@ def _mute_stdout() -> None:
 
 
 def _restore_stdout() -> None:
-    import os
-
     if _state["stdout"] is None:
         return
     try:
@@ -103,8 +102,6 @@ def mark_stopped(con, job: str, status: str, error: str) -> None:
     """The manifest of ``job`` (``interrupted`` or ``failed``, with ``error``, one line) and its
     ``files`` rows still ``running`` (``interrupted``, or ``aborted`` for a failed job, with ``error``
     and the rows each file has stored and quarantined so far)."""
-    from raybench.pipeline import checkpoint
-
     checkpoint.finish_job(con, job, status, error)
     con.execute(
         "UPDATE files SET status = ?, error = ?, "

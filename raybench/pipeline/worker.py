@@ -1,10 +1,11 @@
 """The Ray Data actor that turns chunk descriptors into canonical rows.
 
-Each input row of a batch is a chunk descriptor (see :func:`raybench.pipeline.job.chunk_items`): the
-file, its byte range, the first ``source_row``, the layout (id and sniffed dialect), the encoding and
-the file's junk rules (header, types and banner texts; :mod:`raybench.read.junk`). The worker reads the
-range itself (the file must be readable from every node: a local path on one machine, shared storage on
-a cluster), so only small descriptors travel through the object store.
+Each input row of a batch is a chunk descriptor (:class:`raybench.read.chunk.ChunkDescriptor`, an Arrow
+row of :data:`raybench.read.chunk.CHUNK_SCHEMA`): the file, its byte (or page, or sheet-row) range, the
+first ``source_row``, the layout key, the encoding and the file's junk rules. The worker reads the range
+itself with the descriptor's format module (:mod:`raybench.pipeline.formats`; the file must be readable
+from every node: a local path on one machine, shared storage on a cluster), so only small descriptors
+travel through the object store.
 
 A chunk the worker cannot process (a bug, an unreadable range) does not lose rows: the worker tries it
 :data:`WORKER_TRIES` times, then every planned record of it comes back quarantined with reason
@@ -24,9 +25,18 @@ import os
 import time
 import uuid
 
+import psutil
 import pyarrow as pa
+import ray
 
+from raybench.classify.models import Classifiers
+from raybench.faults.inject import WorkerFaults
 from raybench.layout import Layout
+from raybench.normalize.numbers import NumberNormalizer
+from raybench.pipeline import formats
+from raybench.pipeline.transform import OUTPUT_SCHEMA, process_chunk, quarantine_all
+from raybench.read.chunk import ChunkDescriptor, descriptors_of
+from raybench.read.junk import JunkRules
 
 WORKER_TRIES = 2
 """In-process tries of a chunk whose processing raised, before it is quarantined as a batch."""
@@ -48,11 +58,6 @@ class IngestWorker:
     """
 
     def __init__(self, layouts: dict[str, Layout], coordinator=None, faults: dict | None = None):
-        import ray
-
-        from raybench.faults.inject import WorkerFaults
-        from raybench.normalize.numbers import NumberNormalizer
-
         self.layouts = layouts
         self.coordinator = coordinator
         self.worker_id = f"worker-{uuid.uuid4().hex[:8]}"
@@ -72,21 +77,19 @@ class IngestWorker:
     def _record_types(self):
         """This actor's ONNX models (sessions created on first use, with the actor's CPUs as threads)."""
         if self._classifiers is None:
-            from raybench.classify.models import Classifiers
-
             self._classifiers = Classifiers(threads=_own_cpus())
         return self._classifiers
 
     def __call__(self, batch: pa.Table) -> pa.Table:
-        tables = [self._one(item) for item in batch.to_pylist()]
+        tables = [self._one(item) for item in descriptors_of(batch)]
         return pa.concat_tables(tables) if tables else worker_schema().empty_table()
 
-    def process(self, item: dict, layout: Layout | None = None) -> pa.Table:
+    def process(self, item: ChunkDescriptor, layout: Layout | None = None) -> pa.Table:
         """One chunk descriptor's rows (:func:`worker_schema`), outside Ray Data (an actor kept across
         jobs, :mod:`raybench.service.runner`): ``layout`` is the chunk's layout, remembered under its
         ``layout_key`` for later chunks; None uses one given before or at construction."""
         if layout is not None:
-            self.layouts[item.get("layout_key") or item["layout"]] = layout
+            self.layouts[item.layout_key] = layout
         return self._one(item)
 
     def warm(self) -> None:
@@ -97,29 +100,23 @@ class IngestWorker:
         """Ray's attempt number at this chunk (1 when there is no coordinator or it does not answer)."""
         if self.coordinator is None:
             return 1
-        import ray
-
         try:
             return int(ray.get(self.coordinator.batch_started.remote(self.worker_id, chunk_id),
                                timeout=ATTEMPT_TIMEOUT_S))
         except Exception:  # metrics must not stop the work; the guard is off for this chunk
             return 1
 
-    def _one(self, item: dict) -> pa.Table:
-        from raybench.pipeline.transform import process_chunk, quarantine_all
-        from raybench.read.junk import JunkRules
-
-        chunk_id = item["chunk_id"]
+    def _one(self, item: ChunkDescriptor) -> pa.Table:
+        chunk_id = item.chunk_id
         attempt = self._attempt(chunk_id)
         t0 = time.perf_counter()
-        layout = self.layouts[item.get("layout_key") or item["layout"]]
-        rows = f"{item['source_file']} rows {item['first_row']}-{item['first_row'] + item['n_records'] - 1}"
+        layout = self.layouts[item.layout_key]
         error = None
         rule_counts: dict = {}
         table = None
         transient = None
         if attempt >= MAX_ATTEMPTS:
-            error = f"{rows}: poison batch: its worker died on {attempt - 1} attempts"
+            error = f"{item.rows_text()}: poison batch: its worker died on {attempt - 1} attempts"
             table = quarantine_all(item, layout, f"worker_error: poison batch: its worker died on "
                                                  f"{attempt - 1} attempts")
         for try_no in range(1, WORKER_TRIES + 1):
@@ -127,19 +124,10 @@ class IngestWorker:
                 break
             try:
                 self.faults.before_chunk(item, attempt, try_no)
-                data = _read_range(item)
-                result = process_chunk(
-                    data, layout=layout, encoding=item["encoding"], first_row=item["first_row"],
-                    source_file=item["source_file"], sha256=item["sha256"], ingest_job=item["ingest_job"],
-                    numbers=self._normalizer(layout.region), junk=JunkRules.from_json(item.get("junk")),
-                    record_types=self._record_types())
-                if result.records_seen != item["n_records"]:
-                    raise RuntimeError(f"found {result.records_seen} records where the plan counted "
-                                       f"{item['n_records']}")
-                table, rule_counts = result.table, result.rule_counts
+                table, rule_counts = self._run(item, layout)
             except Exception as exc:  # tried again; after the last try every record is quarantined
                 first_line = (str(exc).strip().splitlines() or [""])[0][:200]
-                transient = f"{rows}: {type(exc).__name__}: {first_line}"
+                transient = f"{item.rows_text()}: {type(exc).__name__}: {first_line}"
                 if try_no == WORKER_TRIES:
                     error = transient
                     table = quarantine_all(item, layout, f"worker_error: {type(exc).__name__}: {first_line}")
@@ -148,40 +136,33 @@ class IngestWorker:
         if self.coordinator is not None:
             rss, pss = _own_memory()
             self.coordinator.batch_finished.remote(self.worker_id, chunk_id, {
-                "rows": table.num_rows, "latency_s": latency_s, "file": item["source_file"],
+                "rows": table.num_rows, "latency_s": latency_s, "file": item.source_file,
                 "rule_counts": rule_counts, "error": error, "rss_bytes": rss, "pss_bytes": pss,
                 "attempt": attempt, "retried_error": transient if error is None else None})
         return table
 
+    def _run(self, item: ChunkDescriptor, layout: Layout) -> tuple[pa.Table, dict]:
+        """Read and process one chunk: its rows and rule counts.
+
+        Raises:
+            RuntimeError: the worker found another number of records than the plan counted.
+        """
+        result = process_chunk(
+            formats.read(item), layout=layout, encoding=item.encoding, first_row=item.first_row,
+            source_file=item.source_file, sha256=item.sha256, ingest_job=item.ingest_job,
+            numbers=self._normalizer(layout.region), junk=JunkRules.from_json(item.junk or None),
+            record_types=self._record_types(), format=item.format)
+        if result.records_seen != item.n_records:
+            raise RuntimeError(f"found {result.records_seen} records where the plan counted {item.n_records}")
+        return result.table, result.rule_counts
+
 
 def worker_schema() -> pa.Schema:
     """Rows a worker returns: :data:`raybench.pipeline.transform.OUTPUT_SCHEMA` plus ``chunk_id``."""
-    from raybench.pipeline.transform import OUTPUT_SCHEMA
-
     return OUTPUT_SCHEMA.append(pa.field("chunk_id", pa.string()))
 
 
-def _read_range(item: dict):
-    """What a chunk descriptor names, by its ``format``: the bytes of a text file's byte range
-    (``text``), or the records of a PDF page range (``pdf``) or an XLSX sheet's row range (``xlsx``) as
-    :class:`raybench.read.rows.ReadRows`."""
-    fmt = item.get("format") or "text"
-    if fmt == "pdf":
-        from raybench.read.pdf import read_pdf_chunk
-
-        return read_pdf_chunk(item)
-    if fmt == "xlsx":
-        from raybench.read.xlsx import read_xlsx_chunk
-
-        return read_xlsx_chunk(item)
-    with open(item["path"], "rb") as f:
-        f.seek(item["byte_start"])
-        return f.read(item["byte_end"] - item["byte_start"])
-
-
 def _own_memory() -> tuple[int, int]:
-    import psutil
-
     info = psutil.Process().memory_full_info()
     return int(info.rss), int(getattr(info, "pss", info.rss))
 
@@ -189,8 +170,6 @@ def _own_memory() -> tuple[int, int]:
 def _own_cpus() -> int:
     """CPUs Ray assigned to this actor (1 outside Ray or when fractional)."""
     try:
-        import ray
-
         if ray.is_initialized():
             return max(1, int(ray.get_runtime_context().get_assigned_resources().get("CPU", 1)))
     except Exception:  # not in a Ray worker: one thread

@@ -112,7 +112,7 @@ def _catalog(con) -> _Catalog:
     return _Catalog("call_legs" if legs else _NO_LEGS, all(n in (indexes or []) for n, _ in PARTY_INDEXES))
 
 
-def _indexed(con) -> bool:
+def has_party_indexes(con) -> bool:
     """True when ``cdr`` has an index on ``caller`` and one on ``callee`` (see :data:`PARTY_INDEXES`)."""
     return _catalog(con).indexed
 

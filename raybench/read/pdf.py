@@ -35,6 +35,7 @@ from functools import lru_cache
 
 from raybench.errors import InputFileError
 from raybench.identify.sniff import normalize_header
+from raybench.read.chunk import ChunkDescriptor
 from raybench.read.junk import FOOTER_PATTERNS, NOTICE_RE, JunkRules
 from raybench.read.rows import ReadRows
 
@@ -407,7 +408,7 @@ def plan_pdf(path: str, names: tuple[str, ...], pages_per_chunk: int) -> PdfPlan
     return PdfPlan([c for c in chunks if c.n_records], pages, row - 1, skipped)
 
 
-def read_pdf_chunk(item: dict) -> ReadRows:
+def read_pdf_chunk(item: ChunkDescriptor) -> ReadRows:
     """The records of a chunk descriptor's page range (``page_start``, ``page_end``, ``context``).
 
     The wrapped lines at the top of the first page belong to the chunk before and are left out; those at
@@ -416,15 +417,11 @@ def read_pdf_chunk(item: dict) -> ReadRows:
     Returns:
         One record per planned record, with ``source_page``; junk lines per reason in ``skipped``.
     """
-    if item["context"].startswith('{"bill"'):  # a carrier bill (raybench.read.pdf_bills)
-        from raybench.read.pdf_bills import read_bill_chunk
-
-        return read_bill_chunk(item)
-    state = TableState.from_json(item["context"])
-    start, end = item["page_start"], item["page_end"]
+    state = TableState.from_json(item.context)
+    start, end = item.page_start, item.page_end
     rows = ReadRows()
     records: list[PdfRecord] = []
-    doc = _open(item["path"])
+    doc = _open(item.path)
     try:
         for p in range(start, end):
             result, state = read_page(page_lines(doc[p]), p + 1, state)
@@ -442,7 +439,7 @@ def read_pdf_chunk(item: dict) -> ReadRows:
         doc.close()
     for i, record in enumerate(records):
         rows.cells.append(record.values())
-        rows.source_rows.append(item["first_row"] + i)
+        rows.source_rows.append(item.first_row + i)
         rows.raws.append("\n".join(record.lines))
         rows.pages.append(record.page)
     return rows

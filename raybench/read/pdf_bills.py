@@ -40,6 +40,7 @@ from functools import lru_cache
 from raybench.errors import UnknownLayoutError
 from raybench.read.bill_layouts import (BILL_LAYOUTS, BILL_PERIODS, MONTHS, USAGE_LIKE, ZONES, BillLayout,
                                         BillSection, bill_layout)
+from raybench.read.chunk import ChunkDescriptor
 from raybench.read.ocr import ocr_available, ocr_textpage
 from raybench.read.pdf import PageChunk, _open, page_lines
 from raybench.read.rows import ReadRows
@@ -555,20 +556,20 @@ def _suspect(scanned: list[int], unknown: list[int], skipped: dict[str, int]) ->
     return "; ".join(why) or None
 
 
-def read_bill_chunk(item: dict) -> ReadRows:
+def read_bill_chunk(item: ChunkDescriptor) -> ReadRows:
     """The records of a bill chunk descriptor's page range (``page_start``, ``page_end``, ``context``:
     the :class:`BillState` at its first page).
 
     Returns:
         One record per planned record, with ``source_page``; those that cannot be read in ``bad``.
     """
-    state = BillState.from_json(item["context"])
+    state = BillState.from_json(item.context)
     bill = bill_layout(state.bill)
     rows = ReadRows()
-    source_row = item["first_row"]
-    doc = _open(item["path"])
+    source_row = item.first_row
+    doc = _open(item.path)
     try:
-        for p in range(item["page_start"], item["page_end"]):
+        for p in range(item.page_start, item.page_end):
             result, state = read_bill_page(doc[p], bill, state)
             for record in result.records:
                 if record[0] is None:

@@ -20,6 +20,7 @@ import json
 from dataclasses import dataclass
 
 from raybench.errors import InputFileError
+from raybench.read.chunk import ChunkDescriptor
 from raybench.read.junk import JunkRules
 from raybench.read.rows import ReadRows
 
@@ -202,18 +203,18 @@ def plan_xlsx(path: str, layouts: tuple, rows_per_chunk: int) -> XlsxPlan:
     return XlsxPlan(layout, chunks, row_no - 1, skipped, sheets)
 
 
-def read_xlsx_chunk(item: dict) -> ReadRows:
+def read_xlsx_chunk(item: ChunkDescriptor) -> ReadRows:
     """The records of a chunk descriptor's sheet rows (``sheet``, ``row_start``/``row_end`` in
     ``page_start``/``page_end``, ``context``: the header and the layout's width).
 
     A record with filled cells beyond the layout's columns is ``bad`` with reason ``field_count``.
     """
-    context = json.loads(item["context"])
+    context = json.loads(item.context)
     header, width = context["header"], context["width"]
-    start, end = item["page_start"], item["page_end"]
+    start, end = item.page_start, item.page_end
     rows = ReadRows()
-    row_no = item["first_row"]
-    for row in _rows(_reader(item["path"]), item["sheet"], start, end - start):
+    row_no = item.first_row
+    for row in _rows(_reader(item.path), item.sheet, start, end - start):
         why = row_reason(row, header)
         if why:
             rows.skipped[why] = rows.skipped.get(why, 0) + 1

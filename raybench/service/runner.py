@@ -340,7 +340,7 @@ class JobRunner:
                     continue
                 item = a.pending.popleft()
                 w = min(range(len(self.workers)), key=self._load.__getitem__)
-                ref = self.workers[w].process.remote(item, a.plan.layouts[item["layout_key"]])
+                ref = self.workers[w].process.remote(item, a.plan.layouts[item.layout_key])
                 self._in_flight[ref] = (a, item, w, time.monotonic())
                 self._load[w] += 1
                 a.in_flight += 1
@@ -366,14 +366,14 @@ class JobRunner:
             self._load[w] -= 1
             a.in_flight -= 1
             if ref in expired:
-                table = _quarantined(item, a.plan.layouts[item["layout_key"]],
+                table = _quarantined(item, a.plan.layouts[item.layout_key],
                                      f"no result in {self.config.batch_timeout_s:.0f} s (batch_timeout_s)")
             else:
                 try:
                     table = ray.get(ref)
                 except Exception as exc:  # the actor died on every retry, or the task failed
                     first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
-                    table = _quarantined(item, a.plan.layouts[item["layout_key"]], f"{type(exc).__name__}: {first}")
+                    table = _quarantined(item, a.plan.layouts[item.layout_key], f"{type(exc).__name__}: {first}")
             if a.cancelled:
                 continue
             a.latencies_s.append(now - t)
@@ -549,7 +549,7 @@ def _quarantined(item: dict, layout, why: str):
     from raybench.pipeline.transform import quarantine_all
 
     table = quarantine_all(item, layout, f"worker_error: {why}")
-    return table.append_column("chunk_id", pa.array([item["chunk_id"]] * table.num_rows, pa.string()))
+    return table.append_column("chunk_id", pa.array([item.chunk_id] * table.num_rows, pa.string()))
 
 
 def _open_db(path: str):

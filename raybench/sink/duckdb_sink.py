@@ -113,12 +113,11 @@ class DuckDBSink:
                         "at 10M rows a commit does not fit the sink's memory); `raybench query index --db %s` "
                         "builds them again", path, ", ".join(dropped), path)
 
-    def expect_chunks(self, items: list[dict]) -> None:
-        """Declare the chunks this job will deliver (the chunk descriptors of
-        :func:`raybench.pipeline.job.chunk_items`: ``chunk_id``, ``ingest_job``, ``sha256``,
-        ``first_row``, ``n_records``)."""
+    def expect_chunks(self, items: list) -> None:
+        """Declare the chunks this job will deliver (their :class:`raybench.read.chunk.ChunkDescriptor`:
+        ``chunk_id``, ``ingest_job``, ``sha256``, ``first_row``, ``n_records``)."""
         for i in items:
-            self._expected[i["chunk_id"]] = (i["ingest_job"], i["sha256"], i["first_row"], i["n_records"])
+            self._expected[i.chunk_id] = (i.ingest_job, i.sha256, i.first_row, i.n_records)
 
     def add(self, table: pa.Table) -> None:
         """Queue a worker's output rows; they are written in groups of about ``flush_rows`` rows, or

@@ -28,14 +28,14 @@ def test_cr_only_line_ends_are_read(tmp_path):
 
 
 @pytest.mark.parametrize("options, message", [
-    ({"tz": "Mars/Base"}, "--tz 'Mars/Base' is not an IANA time zone"),
-    ({"chunk_bytes": 0}, "--chunk-size must be at least 4096 bytes"),
-    ({"workers": 0}, "--workers must be at least 1"),
-    ({"worker_cpus": 0.0}, "--worker-cpus must be a number of at least 0.01, got 0.0"),
-    ({"worker_cpus": float("inf")}, "--worker-cpus must be a number of at least 0.01, got inf"),
-    ({"sample_interval_s": 0.0}, "--sample-interval must be 0.1 to 60.0 s, got 0.0"),
-    ({"sample_interval_s": float("nan")}, "--sample-interval must be 0.1 to 60.0 s, got nan"),
-    ({"address": "127.0.0.1:1"}, "--address 127.0.0.1:1: no Ray cluster answers there"),
+    ({"tz": "Mars/Base"}, "option key '--tz': 'Mars/Base' is not an IANA time zone"),
+    ({"chunk_bytes": 0}, "option key '--chunk-size': 0 must be a number of at least 4096 bytes"),
+    ({"workers": 0}, "option key '--workers': 0 must be a number of at least 1"),
+    ({"worker_cpus": 0.0}, "option key '--worker-cpus': 0.0 must be a number of at least 0.01"),
+    ({"worker_cpus": float("inf")}, "option key '--worker-cpus': inf must be a number of at least 0.01"),
+    ({"sample_interval_s": 0.0}, "option key '--sample-interval': 0.0 must be 0.1 to 60.0 s"),
+    ({"sample_interval_s": float("nan")}, "option key '--sample-interval': nan must be 0.1 to 60.0 s"),
+    ({"address": "127.0.0.1:1"}, "option key '--address': 127.0.0.1:1: no Ray cluster answers there"),
 ])
 def test_bad_options_fail_before_any_work(tmp_path, real_dir, options, message):
     with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):

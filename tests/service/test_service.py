@@ -297,7 +297,7 @@ def test_manual_mapping_template_and_retry(svc, tmp_path):
     with svc.client("admin") as admin:
         bad = dict(edited, columns={"When": "start_utc"})
         assert "column 'When' maps to 'start_utc'; allowed:" in _one_line_error(admin.post("/v1/templates", json=bad), 422)
-        assert "unknown key(s) ['colour']" in _one_line_error(admin.post("/v1/templates", json=dict(edited, colour=1)), 422)
+        assert "template key 'colour' is not known; allowed:" in _one_line_error(admin.post("/v1/templates", json=dict(edited, colour=1)), 422)
         assert "name '../x'" in _one_line_error(admin.post("/v1/templates", json=dict(edited, name="../x")), 422)
         r = admin.post("/v1/templates", json=edited)
         assert r.status_code == 201 and r.json() == {"name": "odd-export", "layout": "tmobile_cdr", "replaced": False}

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from raybench.pipeline.job import IngestOptions, _prepare, chunk_items
-from raybench.pipeline.local import LocalRead, local_verdict, read_local
+from raybench import LocalRead, descriptors, local_verdict, plan, quarantine_all, read_local
 
 
 ROOT = Path(__file__).resolve().parents[1] / "cases"
@@ -83,18 +82,16 @@ def test_unreadable_pdf_or_workbook_fails_with_a_one_line_error(tmp_path, name, 
         book = xlsxwriter.Workbook(str(path))
         book.add_worksheet("Read Me").write_string(0, 0, "Interpreting Call Detail Records")
         book.close()
-    task = _prepare(str(path), IngestOptions(db="unused"), str(tmp_path), "job-bad")
+    task = plan(str(path), str(tmp_path), ingest_job="job-bad")
     assert task.plan is None and task.row["status"] == "failed"
     assert task.row["error"].startswith(f"{path}: ") and error in task.row["error"]
     assert "\n" not in task.row["error"]
 
 
 def test_a_failed_pdf_chunk_is_quarantined_record_by_record_naming_its_pages(tmp_path):
-    from raybench.pipeline.transform import quarantine_all
-
     path = ROOT / "pdf" / "table_across_pages.pdf"
-    task = _prepare(str(path), IngestOptions(db="unused", chunk_bytes=7), str(tmp_path), "job-q")
-    item = chunk_items(task, "job-q")[1]
+    task = plan(str(path), str(tmp_path), chunk_bytes=7, ingest_job="job-q")
+    item = descriptors(task)[1]
     table = quarantine_all(item, task.layout, "worker_error: RuntimeError: boom").to_pylist()
     assert [r["source_row"] for r in table] == [4, 5]
     assert table[0]["raw"] == "<not read: pages 2-2>" and table[1]["raw"] is None

@@ -143,7 +143,7 @@ def test_a_slow_sampler_backs_off_instead_of_sampling_back_to_back():
     import threading
     import time
 
-    from raybench.pipeline.coordinator import SAMPLER_DUTY_MAX, _sample_loop
+    from raybench.pipeline.coordinator import SAMPLER_DUTY_MAX, sample_loop
 
     assert SAMPLER_DUTY_MAX == 0.5
 
@@ -161,7 +161,7 @@ def test_a_slow_sampler_backs_off_instead_of_sampling_back_to_back():
 
     def run_for_1_s(collector) -> None:
         stop = threading.Event()
-        thread = threading.Thread(target=_sample_loop, args=(collector, stop, 0.05), daemon=True)
+        thread = threading.Thread(target=sample_loop, args=(collector, stop, 0.05), daemon=True)
         thread.start()
         time.sleep(1.0)
         stop.set()

@@ -79,12 +79,12 @@ def test_report_plots_draw_a_run_without_samples():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from raybench.harness.report_html import _draw_memory, _draw_throughput
+    from raybench.harness.report_html import draw_memory, draw_throughput
 
     for ticks in ([], [{"t_s": 0.5, "rows_done": 10, "pss_bytes": 2**20}]):
         fig, ax = plt.subplots()
-        _draw_throughput(ticks)(ax)
-        _draw_memory(ticks)(ax)
+        draw_throughput(ticks)(ax)
+        draw_memory(ticks)(ax)
         assert len(ax.lines) == 2 and len(ax.lines[0].get_xdata()) == len(ticks)
         plt.close(fig)
 

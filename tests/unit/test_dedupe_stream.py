@@ -64,7 +64,7 @@ def test_streamed_keys_give_the_batch_verdicts(calls, data):
     group = data.draw(st.integers(1, 6), label="group_rows")
     for job in ("j1", "j2"):
         dedupe_job(batch, job)
-        items = [{"sha256": s} for (s,) in streamed.execute(
+        items = [s for (s,) in streamed.execute(
             "SELECT DISTINCT source_sha256 FROM cdr WHERE ingest_job = $j", {"j": job}).fetchall()]
         stream = DedupeStream(streamed, items, group_rows=group)
         sizes = data.draw(st.lists(st.integers(1, 5), max_size=8), label=f"sizes {job}")
@@ -88,7 +88,7 @@ def test_stream_refuses_what_it_did_not_see():
         con.execute(ddl)
     add(con, "r1", file="a.csv", row=1)
     add(con, "r2", file="b.csv", row=1)
-    stream = DedupeStream(con, [{"sha256": "sha-a.csv"}, {"sha256": "sha-b.csv"}])
+    stream = DedupeStream(con, ["sha-a.csv", "sha-b.csv"])
     stream.add(_blocks(con, "j1", [1])[0])  # r2 never given to the stream
     stream.finish()
     out = dedupe_job(con, "j1", stream=stream)
@@ -103,7 +103,7 @@ def test_stream_refuses_a_file_indexed_before():
     add(con, "r1", file="a.csv", row=1)
     dedupe_job(con, "j1")
     add(con, "r2", file="a.csv", row=2, job="j2")
-    stream = DedupeStream(con, [{"sha256": "sha-a.csv"}])
+    stream = DedupeStream(con, ["sha-a.csv"])
     for block in _blocks(con, "j2", [5]):
         stream.add(block)
     stream.finish()
@@ -117,7 +117,7 @@ def test_stream_refuses_rows_the_sink_dropped():
     for ddl in ALL_DDL:
         con.execute(ddl)
     add(con, "r1", file="a.csv", row=1)
-    stream = DedupeStream(con, [{"sha256": "sha-a.csv"}])
+    stream = DedupeStream(con, ["sha-a.csv"])
     for block in _blocks(con, "j1", [5]):
         stream.add(block)
     stream.finish()
@@ -162,7 +162,7 @@ def _both_ways(build, jobs=("j1",), group=2):
         build(con)
         for job in jobs:
             if streamed:
-                shas = [{"sha256": s} for (s,) in con.execute(
+                shas = [s for (s,) in con.execute(
                     "SELECT DISTINCT source_sha256 FROM cdr WHERE ingest_job = $j", {"j": job}).fetchall()]
                 stream = DedupeStream(con, shas, group_rows=group)
                 for block in _blocks(con, job, [1, 2, 1, 3]):
@@ -199,7 +199,7 @@ def test_a_failing_stream_turns_itself_off_and_the_batch_path_runs():
         con.execute(ddl)
     add(con, "r1", file="a.csv", row=1)
     add(con, "r2", file="b.csv", row=1)
-    stream = DedupeStream(con, [{"sha256": "sha-a.csv"}, {"sha256": "sha-b.csv"}], group_rows=1)
+    stream = DedupeStream(con, ["sha-a.csv", "sha-b.csv"], group_rows=1)
     con.execute("DROP TABLE _dds_cand")  # the next group's join cannot write its pairs
     for block in _blocks(con, "j1", [1, 1]):
         stream.add(block)

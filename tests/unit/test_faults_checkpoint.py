@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import duckdb
 import pyarrow as pa
 import pytest
@@ -13,6 +15,7 @@ from raybench.harness.accounting import exact_accounting
 from raybench.pipeline import checkpoint
 from raybench.pipeline.transform import record_id
 from raybench.pipeline.worker import worker_schema
+from raybench.read.chunk import ChunkDescriptor
 from raybench.sink.duckdb_sink import DuckDBSink
 
 
@@ -43,10 +46,12 @@ def test_cli_pair_without_equals_is_refused():
 
 def test_worker_raises_only_in_the_chunk_holding_the_row_and_only_on_early_tries():
     faults = WorkerFaults(FaultPlan(raise_on_rows=(150,), raise_times=1).worker_part())
-    faults.before_chunk({"first_row": 1, "n_records": 149}, attempt=1, try_no=1)  # rows 1-149: no fault
+    first, second = _items("aa")[0], _items("aa")[0]
+    first, second = replace(first, first_row=1, n_records=149), replace(second, first_row=150, n_records=10)
+    faults.before_chunk(first, attempt=1, try_no=1)  # rows 1-149: no fault
     with pytest.raises(InjectedFault, match="row 150"):
-        faults.before_chunk({"first_row": 150, "n_records": 10}, attempt=1, try_no=1)
-    faults.before_chunk({"first_row": 150, "n_records": 10}, attempt=1, try_no=2)  # transient: 2nd try passes
+        faults.before_chunk(second, attempt=1, try_no=1)
+    faults.before_chunk(second, attempt=1, try_no=2)  # transient: 2nd try passes
 
 
 def _rows(sha: str, chunk: str, rows: range, bad: set[int] = frozenset()) -> pa.Table:
@@ -63,9 +68,10 @@ def _rows(sha: str, chunk: str, rows: range, bad: set[int] = frozenset()) -> pa.
     return pa.table(cols, schema=schema)
 
 
-def _items(sha: str) -> list[dict]:
-    return [{"chunk_id": f"{sha}:{i}", "ingest_job": "job-1", "sha256": sha, "first_row": 1 + 10 * i,
-             "n_records": 10} for i in range(3)]
+def _items(sha: str) -> list[ChunkDescriptor]:
+    return [ChunkDescriptor(chunk_id=f"{sha}:{i}", format="delimited", path="/x.csv", source_file="x.csv",
+                            sha256=sha, ingest_job="job-1", layout="x", layout_key="x", first_row=1 + 10 * i,
+                            n_records=10, encoding="utf-8") for i in range(3)]
 
 
 def test_a_chunk_delivered_twice_is_stored_once(tmp_path):

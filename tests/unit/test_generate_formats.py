@@ -12,11 +12,7 @@ import pytest
 
 from raybench.generate.pdf_bill import generate_pdf_bill
 from raybench.generate.production import generate_file
-from raybench.normalize.numbers import NumberNormalizer
-from raybench.pipeline.job import IngestOptions, _prepare, chunk_items
-from raybench.pipeline.transform import process_chunk
-from raybench.pipeline.worker import _read_range
-from raybench.read.junk import JunkRules
+from raybench import descriptors, plan, read_chunk
 
 FIELDS = ["record_type", "direction", "start_utc", "duration_s", "caller", "callee", "dialed", "imsi", "imei",
           "cell_id", "lac"]
@@ -24,16 +20,13 @@ FIELDS = ["record_type", "direction", "start_utc", "duration_s", "caller", "call
 
 def read_back(path: str, chunk_bytes: int) -> tuple[dict, pl.DataFrame, int]:
     with tempfile.TemporaryDirectory() as staging:
-        task = _prepare(path, IngestOptions(db="unused", chunk_bytes=chunk_bytes), staging, "job-gen")
+        task = plan(path, staging, chunk_bytes=chunk_bytes, ingest_job="job-gen")
         assert task.plan is not None, task.row.get("error")
-        items = chunk_items(task, "job-gen")
+        items = descriptors(task)
         tables = []
         for item in items:
-            result = process_chunk(_read_range(item), layout=task.layout, encoding=item["encoding"],
-                                   first_row=item["first_row"], source_file=path, sha256=item["sha256"],
-                                   ingest_job="job-gen", numbers=NumberNormalizer(task.layout.region),
-                                   junk=JunkRules.from_json(item["junk"]))
-            assert result.records_seen == item["n_records"]
+            result = read_chunk(item, task.layout)
+            assert result.records_seen == item.n_records
             tables.append(result.table)
     return task.row, pl.from_arrow(pa.concat_tables(tables)).sort("source_row"), len(items)
 

@@ -15,7 +15,7 @@ import pytest
 from raybench.harness.independent import FILES, write_set
 from raybench.harness.independent.holdout import HOLDOUT
 from raybench.harness.independent.holdout2 import CUCM_SUBSET, HOLDOUT2, SMDR_FIELDS
-from raybench.harness.independent.score import FIELDS, _accepts_start, _truth_epoch_us
+from raybench.harness.independent.score import FIELDS, accepts_start, truth_epoch_us
 
 from heldout_helpers import assert_written_deterministically, options, read_text, starts, utc
 
@@ -69,10 +69,10 @@ def test_truth_documents_are_well_formed(held):
 
 
 def test_scorer_reads_alternative_and_fractional_starts():
-    assert _truth_epoch_us("2024-07-15T13:05:07Z") == 1721048707 * 1_000_000
-    assert _truth_epoch_us("2024-07-15T13:05:07.456Z") == 1721048707 * 1_000_000 + 456_000
-    assert _accepts_start(["2024-07-15T13:05:07Z", "2024-07-15T18:05:07Z"], 1721066707 * 1_000_000)
-    assert not _accepts_start("2024-07-15T13:05:07Z", 1721066707 * 1_000_000)
+    assert truth_epoch_us("2024-07-15T13:05:07Z") == 1721048707 * 1_000_000
+    assert truth_epoch_us("2024-07-15T13:05:07.456Z") == 1721048707 * 1_000_000 + 456_000
+    assert accepts_start(["2024-07-15T13:05:07Z", "2024-07-15T18:05:07Z"], 1721066707 * 1_000_000)
+    assert not accepts_start("2024-07-15T13:05:07Z", 1721066707 * 1_000_000)
 
 
 def test_sprint_epoch_milliseconds(held):

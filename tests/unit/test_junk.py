@@ -134,14 +134,15 @@ def test_headerless_layouts_have_no_lead(real_dir):
 
 def test_quarantine_all_keeps_one_raw_per_planned_record(tmp_path):
     """A chunk a worker failed on comes back record by record, its junk lines left out as planned."""
-    from raybench.pipeline.transform import quarantine_all
+    from raybench import ChunkDescriptor, quarantine_all
 
     data = b"1,2,3\na,b,c\nPage 1 of 2\n   \n4,5,6\n"
     path = tmp_path / "c.csv"
     path.write_bytes(data)
-    item = {"path": str(path), "byte_start": 0, "byte_end": len(data), "first_row": 7, "n_records": 2,
-            "encoding": "utf-8", "sha256": "0" * 64, "source_file": "c.csv", "ingest_job": "j",
-            "junk": JunkRules(header="a,b,c").to_json()}
+    item = ChunkDescriptor(chunk_id="0:0", format="delimited", path=str(path), source_file="c.csv",
+                           sha256="0" * 64, ingest_job="j", layout=THREE.id, layout_key=THREE.id, first_row=7,
+                           n_records=2, encoding="utf-8", byte_start=0, byte_end=len(data),
+                           junk=JunkRules(header="a,b,c").to_json())
     table = quarantine_all(item, THREE, "worker_error: X")
     assert table.column("source_row").to_pylist() == [7, 8]
     assert table.column("raw").to_pylist() == ["1,2,3", "4,5,6"]

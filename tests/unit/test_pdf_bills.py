@@ -17,8 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bill_writer import Usage, att_bill, tmobile_bill  # noqa: E402
 from test_cases_formats import canonical, ingest_local  # noqa: E402
 
-from raybench.pipeline.job import IngestOptions, _prepare  # noqa: E402  (files that fail to plan)
-from raybench.pipeline.local import local_verdict, read_local  # noqa: E402
+from raybench import local_verdict, plan, read_local  # noqa: E402
 from raybench.read.pdf_bills import BillState, parse_period, resolve_date  # noqa: E402
 
 
@@ -187,7 +186,7 @@ def test_a_pdf_with_no_table_fails_naming_the_closest(tmp_path):
     for y, text in ((60, "Usage Details"), (80, "Date Time Number Place Minutes"), (100, "Thank you.")):
         page.insert_text((40, y), text, fontsize=8)
     doc.save(path)
-    task = _prepare(str(path), IngestOptions(db="unused"), str(tmp_path), "job-other")
+    task = plan(str(path), str(tmp_path), ingest_job="job-other")
     error = task.row["error"]
     assert task.plan is None and task.row["status"] == "failed" and "\n" not in error
     assert "no known bill table in 1 pages; closest bill table: " in error
@@ -201,7 +200,7 @@ def test_a_pdf_of_scanned_pages_only_fails_saying_so(tmp_path, monkeypatch):
     bill.scanned = {0, 1}
     path = tmp_path / "scan.pdf"
     bill.save(str(path))
-    task = _prepare(str(path), IngestOptions(db="unused"), str(tmp_path), "job-scan-only")
+    task = plan(str(path), str(tmp_path), ingest_job="job-scan-only")
     assert task.row["error"] == (f"{path}: scanned pages: none of the 2 pages has a text layer (OCR through "
                                  "Tesseract is not installed here: Debian tesseract-ocr tesseract-ocr-eng)")
 

@@ -72,7 +72,7 @@ def con(request):
     build(c)
     if request.param == "indexed":
         q.create_party_indexes(c)
-        assert q._indexed(c)
+        assert q.has_party_indexes(c)
     yield c
     c.close()
 
@@ -248,7 +248,7 @@ def test_cli_query(tmp_path):
     out = runner.invoke(main, ["query", "index", "--db", db])
     assert out.exit_code == 0 and "cdr_caller, cdr_callee ready" in out.output, out.output
     with duckdb.connect(db, read_only=True) as c:
-        assert q._indexed(c)
+        assert q.has_party_indexes(c)
     assert runner.invoke(main, ["query", "top-contacts", "--db", db, "--number", A, "--json"]).stdout == before
 
 

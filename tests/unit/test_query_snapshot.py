@@ -70,17 +70,17 @@ def test_open_for_query_errors(tmp_path):
 
 
 def test_the_sink_drops_the_query_indexes_before_it_writes(tmp_path, caplog):
-    from raybench.query.calls import _indexed, create_party_indexes
+    from raybench.query.calls import has_party_indexes, create_party_indexes
 
     db = str(tmp_path / "i.duckdb")
     sink = DuckDBSink(db)
     create_party_indexes(sink.con)
     sink.close()
     with duckdb.connect(db, read_only=True) as c:
-        assert _indexed(c)
+        assert has_party_indexes(c)
     sink = DuckDBSink(db)  # a later ingest: its commits must not pay for the indexes
     assert "dropped the query indexes cdr_caller, cdr_callee" in caplog.text
     with duckdb.connect(snapshot_path(db), read_only=True) as c:
-        assert _indexed(c)  # the snapshot readers get during the ingest still has them
-    assert not _indexed(sink.con)
+        assert has_party_indexes(c)  # the snapshot readers get during the ingest still has them
+    assert not has_party_indexes(sink.con)
     sink.close()

@@ -27,7 +27,7 @@ def test_service_section_defaults_and_errors(tmp_path):
     with pytest.raises(ConfigError, match="'service.clients' is not known"):
         load_scenario(str(p))
     p.write_text("service: {users: 0}\n")
-    with pytest.raises(ConfigError, match="service.users: 0 must be above 0"):
+    with pytest.raises(ConfigError, match="scenario key 'service.users': 0 must be above 0"):
         load_scenario(str(p))
 
 
@@ -53,16 +53,16 @@ def test_counts_and_sizes_are_parsed(tmp_path):
     ("colour: red\n", "scenario key 'colour' is not known; allowed: description, faults, generate"),
     ("generate: {rowz: 5}\n", "scenario key 'generate.rowz' is not known; allowed: defect_rate, duplicates, files, format, "
                                "layouts, pdf_layout, pdf_pages, rows"),
-    ("generate: {format: pdf}\n", "generate.format: 'pdf' is not a format; allowed: csv, xlsx (PDF: pdf_pages)"),
-    ("generate: {pdf_pages: 0}\n", "generate.pdf_pages: 0 must be >= 1"),
-    ("generate: {seed: eleven}\n", "scenario key 'generate.seed': 'eleven' is not a int"),
-    ("generate: {defect_rate: abc}\n", "scenario key 'generate.defect_rate': 'abc' is not a float"),
+    ("generate: {format: pdf}\n", "scenario key 'generate.format': 'pdf' is not a format; allowed: csv, xlsx (PDF: pdf_pages)"),
+    ("generate: {pdf_pages: 0}\n", "scenario key 'generate.pdf_pages': 0 must be >= 1"),
+    ("generate: {seed: eleven}\n", "scenario key 'generate.seed': 'eleven' is not an integer"),
+    ("generate: {defect_rate: abc}\n", "scenario key 'generate.defect_rate': 'abc' is not a number"),
     ("generate: 5\n", "scenario key 'generate' must be a mapping"),
     ("ingest: {tz: Mars/Base}\n", "scenario key 'ingest.tz': 'Mars/Base' is not an IANA time zone"),
-    ("generate: {layouts: [nokia]}\n", "generate.layouts: 'nokia' is not generated; allowed: att_mobility_voice"),
+    ("generate: {layouts: [nokia]}\n", "scenario key 'generate.layouts': 'nokia' is not generated; allowed: att_mobility_voice"),
     ("targets: {speed: '>= 1'}\n", "scenario key 'targets.speed' is not a metric; allowed: wall_s"),
     ("targets: {wall_s: 'about 5'}\n", "targets.wall_s: 'about 5' must be '<op> <value>'"),
-    ("generate: {defect_rate: 2}\n", "generate.defect_rate: 2.0 must be in [0, 1)"),
+    ("generate: {defect_rate: 2}\n", "scenario key 'generate.defect_rate': 2.0 must be in [0, 1)"),
     ("- a\n- b\n", "a scenario is a mapping"),
 ])
 def test_bad_scenarios_name_the_key(tmp_path, text, message):
@@ -105,9 +105,9 @@ def test_fault_keys_are_parsed(tmp_path):
 
 @pytest.mark.parametrize("text, message", [
     ("faults: {kill_node_after_s: 3}\n", "faults.kill_node_after_s needs a cluster of several nodes"),
-    ("scale_nodes: [0, 2]\n", "scale_nodes: [0, 2] must be node counts >= 1"),
+    ("scale_nodes: [0, 2]\n", "scenario key 'scale_nodes': [0, 2] must be node counts >= 1"),
     ("faults: {explode: 1}\n", "fault key 'faults.explode' is not known"),
-    ("faults: {kill_driver_after_s: -2}\n", "faults.kill_driver_after_s: -2.0 must be above 0"),
+    ("faults: {kill_driver_after_s: -2}\n", "scenario key 'faults.kill_driver_after_s': -2.0 must be above 0"),
 ])
 def test_bad_fault_scenarios_name_the_key(tmp_path, text, message):
     p = tmp_path / "bad.yaml"

@@ -52,18 +52,20 @@ def _accepts(truth, got) -> bool:
     return any(_norm(o) == got for o in options)
 
 
-def _truth_epoch_us(iso: str | None) -> int | None:
+def truth_epoch_us(iso: str | None) -> int | None:
+    """An ISO instant of a truth file (``Z`` or an offset) as microseconds since the epoch, as
+    ``cdr.start_utc`` is read back; None for None."""
     if iso is None:
         return None
     t = datetime.fromisoformat(iso.replace("Z", "+00:00"))
     return int(t.timestamp()) * 1_000_000 + t.microsecond
 
 
-def _accepts_start(truth, got) -> bool:
+def accepts_start(truth, got) -> bool:
     """A start truth is one ISO instant, or a list of the instants accepted (a zone the file does not
     state; milliseconds kept, cut or rounded)."""
     options = truth if isinstance(truth, list) else [truth]
-    return any(got == _truth_epoch_us(o) for o in options)
+    return any(got == truth_epoch_us(o) for o in options)
 
 
 def flag_fields() -> dict[str, tuple[str, ...]]:
@@ -140,7 +142,7 @@ def score_file(con, job: str, file_row: dict | None, doc: dict, doubt: dict[str,
         for f in FIELDS:
             want = t["fields"][f]
             got = _norm(row[f])
-            ok = _accepts_start(want, got) if f == "start_utc" else _accepts(want, got)
+            ok = accepts_start(want, got) if f == "start_utc" else _accepts(want, got)
             if ok:
                 continue
             bucket = flagged if f in in_doubt else wrong
