@@ -201,6 +201,11 @@ def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer,
             .str.strip_chars().str.strip_suffix(ann).str.strip_chars(),
             _caller=lines.list.eval(pl.element().filter(~is_ann)).list.first().str.strip_chars(),
         )
+    if layout.display_name_parties:  # 'Alice Moreau (101)' -> '101' (layout.DISPLAY_NAME_PARTY)
+        from raybench.layout import DISPLAY_NAME_PARTY
+
+        first = first.with_columns(**{c: pl.coalesce(pl.col(c).str.extract(DISPLAY_NAME_PARTY, 1).str.strip_chars(),
+                                                     pl.col(c)) for c in ("_caller", "_callee")})
     # Sprint: a called number prefixed with "11" rolled to voicemail.
     if layout.voicemail_prefix is not None:
         prefix = layout.voicemail_prefix

@@ -241,3 +241,56 @@ def test_a_gateway_log_written_destination_first_is_ordered_by_its_direction(tmp
     assert [(r["caller"], r["callee"]) for r in rows][:2] == [(sim, "0612345678"), ("0698765432", sim)]
     assert not any(f in ("guessed_caller", "guessed_callee") for r in rows for f in r["flags"])
     assert [r["direction"] for r in rows] == ["outgoing", "incoming", "outgoing", "outgoing", "incoming"]
+
+
+def test_camel_case_names_read_by_their_words():
+    # web APIs run a name's words together; each word then names the field as a spaced name would
+    assert name_field("StartTime") == ("start", 1.0)
+    assert name_field("EndTime") == ("end", 1.0)
+    assert name_field("CallDuration") == ("duration", 1.0)
+    assert name_field("Talking") == ("duration", 1.0)
+    assert name_field("Ringing") == ("ignore", 1.0)  # ring time is not the call's duration
+
+
+# a web API's call list: RFC 2822 stamps with an offset, the created stamp before the start, camelCase names
+API_CALLS = (
+    "Sid,DateCreated,StartTime,EndTime,From,To,Duration,Direction\r\n"
+    "X1,\"Wed, 03 Apr 2024 09:00:00 +0000\",\"Wed, 03 Apr 2024 09:00:02 +0000\",\"Wed, 03 Apr 2024 09:01:02 +0000\","
+    "+13125550101,+16175550102,60,outbound\r\n"
+    "X2,\"Wed, 03 Apr 2024 22:30:00 -0500\",\"Wed, 03 Apr 2024 22:30:05 -0500\",\"Wed, 03 Apr 2024 22:32:05 -0500\","
+    "+16175550103,+13125550101,120,inbound\r\n"
+    "X3,\"Thu, 04 Apr 2024 11:15:00 +0200\",\"Thu, 04 Apr 2024 11:15:01 +0200\",\"Thu, 04 Apr 2024 11:15:08 +0200\","
+    "+13125550101,+14155550104,7,outbound\r\n"
+)
+
+
+def test_rfc2822_stamps_with_offsets_are_instants_and_the_named_start_wins(tmp_path):
+    read, rows = _read(tmp_path, "calls_api.csv", API_CALLS)
+    assert read.file["layout"] == GENERIC_ID
+    # StartTime (named), not DateCreated (the earliest stamp); offsets applied: -0500 -> +5 h, +0200 -> -2 h
+    assert [_utc(r) for r in rows] == ["2024-04-03T09:00:02", "2024-04-04T03:30:05", "2024-04-04T09:15:01"]
+    assert [r["duration_s"] for r in rows] == [60, 120, 7]
+    assert [r["direction"] for r in rows] == ["outgoing", "incoming", "outgoing"]
+    assert not any(f.startswith("guessed_start") or f.startswith("tz_") for r in rows for f in r["flags"])
+
+
+# a phone system's call history: parties as 'Name (ext)', ringing and talking times, 12-hour stamps
+PBX_HISTORY = (
+    "Call Time,Call ID,From,To,Direction,Status,Ringing,Talking\r\n"
+    "3/4/2024 9:05:07 AM,501,Ann Lee (201),+13125550111,Outbound,Answered,00:00:09,00:02:17\r\n"
+    "3/4/2024 1:15:00 PM,502,+16175550122,Bo Park (202),Inbound,Answered,00:00:04,00:10:00\r\n"
+    "3/4/2024 4:44:44 PM,503,Bo Park (202),Ann Lee (201),Internal,Unanswered,00:00:30,00:00:00\r\n"
+)
+
+
+def test_display_name_parties_and_the_talking_time_are_read(tmp_path):
+    read, rows = _read(tmp_path, "history.csv", PBX_HISTORY, tz="UTC")
+    assert read.file["layout"] == GENERIC_ID
+    assert [_utc(r) for r in rows] == ["2024-03-04T09:05:07", "2024-03-04T13:15:00", "2024-03-04T16:44:44"]
+    assert [r["duration_s"] for r in rows] == [137, 600, 0]  # talking, not ringing
+    assert [r["direction"] for r in rows] == ["outgoing", "incoming", "internal"]
+    assert rows[1]["caller"] == "+16175550122"
+    # the number inside a display name is the party; a number alone in brackets is not a display name
+    assert [(r["caller"], r["callee"]) for r in rows] == [("201", "+13125550111"), ("+16175550122", "202"),
+                                                         ("202", "201")]
+    assert not any("number_format" in r["flags"] for r in rows)
