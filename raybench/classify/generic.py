@@ -39,8 +39,9 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
     "start": ("start", "begin", "started", "calldate", "call date", "date", "datetime", "date time", "timestamp",
               "when", "origination", "seizure", "setup", "start epoch", "start stamp", "start time", "start date",
               "conn date", "connect date", "call start", "date utc", "start utc", "starting date", "date and time",
-              "datetimeorigination", "start date time", "start datetime", "event time", "date of call"),
-    "start_time": ("time", "call time", "hour", "conn time", "time utc", "start hour", "time of call"),
+              "datetimeorigination", "start date time", "start datetime", "event time", "date of call",
+              "datum", "verbindungsdatum"),
+    "start_time": ("time", "call time", "hour", "conn time", "time utc", "start hour", "time of call", "uhrzeit", "zeit", "beginn"),
     "end": ("end", "stop", "disconnect", "release", "hangup time", "end epoch", "end stamp", "end time", "ended",
             "end date", "datetimedisconnect", "end datetime"),
     "answer": ("answer", "answered", "answer epoch", "answer stamp", "answer time", "connect time", "connected",
@@ -49,7 +50,8 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
                  "talk duration", "talktime",
                  "secs", "seconds", "sec", "elapsed", "et", "length", "min", "mins", "minutes", "min t",
                  "usage", "call length", "airtime", "air time", "conversation", "duration sec", "duration s",
-                 "duration ms", "duration min", "billable", "billed min", "call duration", "time used"),
+                 "duration ms", "duration min", "billable", "billed min", "call duration", "time used",
+                 "dauer", "verbindungsdauer", "gespr chsdauer", "gespraechsdauer"),
     "caller": ("from", "caller", "calling", "calling number", "calling nbr", "calling no", "src", "source",
                "a party", "a number", "anumber", "aparty", "a party number", "orig", "originating",
                "originating number", "origin", "clid", "ani", "caller id", "caller id number", "callerid",
@@ -57,7 +59,8 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
     "callee": ("to", "called", "callee", "called number", "called nbr", "called no", "dst", "destination",
                "dest", "b party", "b number", "bnumber", "bparty", "b party number", "term", "terminating",
                "terminating number", "dnis", "destination number", "to number", "npa nxx line",
-               "called party", "finalcalledpartynumber", "dest number", "target number"),
+               "called party", "finalcalledpartynumber", "dest number", "target number",
+               "zielrufnummer", "zielnummer", "gew hlte rufnummer", "angerufene nummer"),
     "dialed": ("dialed", "dialled", "dialed number", "dialled number", "dialed digits", "number dialed",
                "digits"),
     "partner": ("from to", "number", "other party", "remote", "remote party", "party", "phone", "phone number",
@@ -68,7 +71,8 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
     "direction": ("direction", "dir", "in out", "io", "call direction", "inout", "in or out", "orig term",
                   "mobile role", "role"),
     "record_type": ("type", "call type", "record type", "service", "usage type", "event", "event type", "kind",
-                    "category", "rec type", "interaction", "service type", "type of call"),
+                    "category", "rec type", "interaction", "service type", "type of call",
+                    "verbindungsart"),
     "imsi": ("imsi",),
     "imei": ("imei",),
     "lac": ("lac", "location area", "location area code"),
@@ -83,7 +87,8 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
                "codec", "ip", "conn", "ring", "ring time", "ringing", "ring duration", "wait", "queue", "item", "seq", "sequence", "page",
                "note", "notes", "userfield", "amaflags", "lastapp", "lastdata", "dstchannel", "comment",
                "bleg uuid", "sip user agent", "read codec", "write codec", "progresssec", "answersec",
-               "waitsec", "country", "country code", "switch", "state", "zone", "plan", "feature", "tax"),
+               "waitsec", "country", "country code", "switch", "state", "zone", "plan", "feature", "tax",
+               "tarif", "betrag", "betrag eur", "preis", "kosten"),
 }
 """Normalised column names (:func:`raybench.identify.sniff.normalize_header`) -> the field they name in
 the trade's exports (the carrier, switch and research layouts of carrier-formats.md 1.1-1.10 and their
@@ -259,11 +264,19 @@ _DISPLAY_NAME = re.compile(DISPLAY_NAME_PARTY)
 ``WIRELESS CALLER (+14155550125)``, ``"Bob" <2125550123>``: phone systems' call-history exports)."""
 
 
+_MASKED = re.compile(r"^(\+?\d{4,})([xX*#]{1,6})$")
+"""A number whose last digits are masked (``030555012xxx``: German itemised bills, privacy redaction)."""
+
+
 def _number_of_display(value: str) -> str:
-    """The number inside a display-name party (:data:`_DISPLAY_NAME`), else ``value``: the column's values
-    are profiled by it (the value is stored as written)."""
+    """The number inside a display-name party (:data:`_DISPLAY_NAME`), a masked number with its masked
+    digits as zeros (:data:`_MASKED`), else ``value``: the column's values are profiled by it (the value is
+    stored as written)."""
     found = _DISPLAY_NAME.match(value)
-    return found.group(1) if found else value
+    if found:
+        return found.group(1)
+    masked = _MASKED.match(value)
+    return masked.group(1) + "0" * len(masked.group(2)) if masked else value
 
 
 def profile_column(name: str, index: int, raw: list[str]) -> ColumnProfile:
@@ -600,6 +613,13 @@ def _choose_record_type(m: _Mapper) -> None:
         if read >= (0.5 if m.named(p, "record_type") else 0.9):
             m.take(p, "record_type", NAME_WORD if m.named(p, "record_type") else VALUES_ONLY, "record-type words")
             return
+    # a column named as the record type whose words are mostly not the trade's (``Inland``, ``Mobilfunk``,
+    # ``SMS``): it is still the record type, read in doubt (flagged guessed) rather than every row assumed
+    # a voice call
+    for p in m.free():
+        if m.named(p, "record_type") == 1.0 and p.n and p.party_share <= 0.5 and p.distinct <= max(12, p.n // 2):
+            m.take(p, "record_type", BY_POSITION, "named as the record type; its words are not the trade's")
+            return
 
 
 def _epoch_gap_ratio(m: _Mapper, p: ColumnProfile, raw: dict[str, list[str]]) -> float | None:
@@ -877,6 +897,13 @@ def classify_generic(text: str, sample, top3: tuple = (), positions: tuple[tuple
         sample, positions = found
     if sample.width < 3:
         return None
+    from dataclasses import replace as _replace
+
+    from raybench.read.junk import is_footer
+
+    kept = tuple(r for r in sample.rows if not is_footer(sample.delimiter.join(r)))
+    if kept and len(kept) < len(sample.rows):  # a total row (``Summe;;;;;1,39``) is not profiled
+        sample = _replace(sample, rows=kept)
     names = column_names(sample)
     mapping = map_generic(tuple(names), [sample.column(j) for j in range(len(names))])
     if mapping is None:

@@ -294,3 +294,42 @@ def test_display_name_parties_and_the_talking_time_are_read(tmp_path):
     assert [(r["caller"], r["callee"]) for r in rows] == [("201", "+13125550111"), ("+16175550122", "202"),
                                                          ("202", "201")]
     assert not any("number_format" in r["flags"] for r in rows)
+
+
+# an itemised bill: a title and a period line over a few of its ';' fields above the header, a total row
+BILL = (
+    "Itemised calls for line 030 5550100;;;;;\n"
+    "Period 03/2024; calls and texts;;;;\n"
+    "Datum;Uhrzeit;Dauer;Zielrufnummer;Verbindungsart;Betrag (EUR)\n"
+    "04.03.2024;09:15:00;00:01:05;0305550177;Inland;0,10\n"
+    "04.03.2024;11:20:30;;01515550123;SMS;0,09\n"
+    "05.03.2024;18:02:09;00:20:00;0891234xxx;Mobilfunk;1,20\n"
+    "Summe;;;;;1,39\n"
+)
+
+
+def test_a_sparse_preamble_above_the_header_is_banners_and_the_total_row_a_footer(tmp_path):
+    from raybench.classify.sample import sample_text
+
+    sample = sample_text(BILL)
+    assert sample.header == ("Datum", "Uhrzeit", "Dauer", "Zielrufnummer", "Verbindungsart", "Betrag (EUR)")
+    assert len(sample.banners) == 2
+    read, rows = _read(tmp_path, "evn.csv", BILL, tz="Europe/Berlin")
+    assert read.file["layout"] == GENERIC_ID
+    assert read.file["lines_skipped"].get("footer") == 1 and len(rows) == 3
+    assert [_utc(r) for r in rows] == ["2024-03-04T08:15:00", "2024-03-04T10:20:30", "2024-03-05T17:02:09"]
+    assert [r["duration_s"] for r in rows] == [65, None, 1200]
+    assert [r["callee"] for r in rows] == ["0305550177", "01515550123", "0891234xxx"]  # masked: as written
+    # the record type is named but its words are mostly not the trade's: read, flagged, never assumed voice
+    assert rows[1]["record_type"] == "sms"
+    assert all("guessed_record_type" in r["flags"] for r in rows)
+    assert all(r["record_type"] != "voice" or "guessed_record_type" in r["flags"] for r in rows)
+
+
+def test_a_sparse_first_row_with_no_header_below_stays_a_row():
+    from raybench.classify.sample import sample_text
+
+    text = ("2024-03-04 09:15:00;45;;;;\n" + "".join(f"2024-03-0{d} 10:00:00;30;3125550{d}00;7735550100;out;x\n"
+                                                for d in range(5, 9)))
+    sample = sample_text(text)
+    assert sample.banners == ()  # no full header below it: the sparse record is not a preamble
