@@ -97,6 +97,9 @@ class Layout:
         subscriber, partner: when the file has the target's number and the other party instead; the
             direction decides which is the caller.
         dialed: dialed-digits column, if any.
+        display_name_parties: party cells may be a display name with the number in brackets
+            (``Alice Moreau (101)``, ``"Bob" <2125550123>``: phone systems' call-history exports); the
+            number is read, the name dropped (:data:`DISPLAY_NAME_PARTY`).
         dialed_annotation: suffix that marks a dialed number written inside a party cell (AT&T ``(D)``,
             on a second line of the originating-number cell).
         record_type, direction: value maps from carrier descriptors.
@@ -152,6 +155,7 @@ class Layout:
     partner: str | None = None
     dialed: str | None = None
     dialed_annotation: str | None = None
+    display_name_parties: bool = False
     record_type: ValueMap | None = None
     direction: ValueMap | None = None
     direction_internal: tuple[str, str] | None = None
@@ -219,3 +223,8 @@ class Layout:
         from dataclasses import replace
 
         return replace(self, tz=tz, tz_source="--tz")
+
+
+DISPLAY_NAME_PARTY = r"^[^()<>]*[^\W\d_][^()<>]*[(<]\s*(\+?\d[\d\s\-.]{1,20})\s*[)>]\s*$"
+"""A party written as a display name with its number in brackets: group 1 is the number (a name holds a
+letter; ``(312) 555-0101`` alone is a number, not a display name)."""

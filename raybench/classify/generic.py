@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from raybench.layout import DISPLAY_NAME_PARTY
+
 from raybench.classify.fields import GUESS_BELOW
 from raybench.layout import DurationUnit, Layout, StartSpec, ValueMap
 
@@ -37,16 +39,19 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
     "start": ("start", "begin", "started", "calldate", "call date", "date", "datetime", "date time", "timestamp",
               "when", "origination", "seizure", "setup", "start epoch", "start stamp", "start time", "start date",
               "conn date", "connect date", "call start", "date utc", "start utc", "starting date", "date and time",
-              "datetimeorigination", "start date time", "start datetime", "event time", "date of call"),
-    "start_time": ("time", "call time", "hour", "conn time", "time utc", "start hour", "time of call"),
+              "datetimeorigination", "start date time", "start datetime", "event time", "date of call",
+              "datum", "verbindungsdatum"),
+    "start_time": ("time", "call time", "hour", "conn time", "time utc", "start hour", "time of call", "uhrzeit", "zeit", "beginn"),
     "end": ("end", "stop", "disconnect", "release", "hangup time", "end epoch", "end stamp", "end time", "ended",
             "end date", "datetimedisconnect", "end datetime"),
     "answer": ("answer", "answered", "answer epoch", "answer stamp", "answer time", "connect time", "connected",
                "datetimeconnect"),
-    "duration": ("duration", "dur", "durat", "billsec", "billmsec", "bill sec", "billed", "talk", "talk time",
+    "duration": ("duration", "dur", "durat", "billsec", "billmsec", "bill sec", "billed", "talk", "talk time", "talking",
+                 "talk duration", "talktime",
                  "secs", "seconds", "sec", "elapsed", "et", "length", "min", "mins", "minutes", "min t",
                  "usage", "call length", "airtime", "air time", "conversation", "duration sec", "duration s",
-                 "duration ms", "duration min", "billable", "billed min", "call duration", "time used"),
+                 "duration ms", "duration min", "billable", "billed min", "call duration", "time used",
+                 "dauer", "verbindungsdauer", "gespr chsdauer", "gespraechsdauer"),
     "caller": ("from", "caller", "calling", "calling number", "calling nbr", "calling no", "src", "source",
                "a party", "a number", "anumber", "aparty", "a party number", "orig", "originating",
                "originating number", "origin", "clid", "ani", "caller id", "caller id number", "callerid",
@@ -54,7 +59,8 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
     "callee": ("to", "called", "callee", "called number", "called nbr", "called no", "dst", "destination",
                "dest", "b party", "b number", "bnumber", "bparty", "b party number", "term", "terminating",
                "terminating number", "dnis", "destination number", "to number", "npa nxx line",
-               "called party", "finalcalledpartynumber", "dest number", "target number"),
+               "called party", "finalcalledpartynumber", "dest number", "target number",
+               "zielrufnummer", "zielnummer", "gew hlte rufnummer", "angerufene nummer"),
     "dialed": ("dialed", "dialled", "dialed number", "dialled number", "dialed digits", "number dialed",
                "digits"),
     "partner": ("from to", "number", "other party", "remote", "remote party", "party", "phone", "phone number",
@@ -65,7 +71,8 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
     "direction": ("direction", "dir", "in out", "io", "call direction", "inout", "in or out", "orig term",
                   "mobile role", "role"),
     "record_type": ("type", "call type", "record type", "service", "usage type", "event", "event type", "kind",
-                    "category", "rec type", "interaction", "service type", "type of call"),
+                    "category", "rec type", "interaction", "service type", "type of call",
+                    "verbindungsart"),
     "imsi": ("imsi",),
     "imei": ("imei",),
     "lac": ("lac", "location area", "location area code"),
@@ -77,10 +84,11 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
                "account code", "cause", "hangup cause", "hangup cause id", "disposition", "status", "result",
                "name", "caller name", "caller id name", "place", "city", "location", "rc", "rate", "rate code",
                "cost", "amount", "charge", "charges", "price", "group", "groups", "trunk", "channel", "context",
-               "codec", "ip", "conn", "ring", "ring time", "wait", "queue", "item", "seq", "sequence", "page",
+               "codec", "ip", "conn", "ring", "ring time", "ringing", "ring duration", "wait", "queue", "item", "seq", "sequence", "page",
                "note", "notes", "userfield", "amaflags", "lastapp", "lastdata", "dstchannel", "comment",
                "bleg uuid", "sip user agent", "read codec", "write codec", "progresssec", "answersec",
-               "waitsec", "country", "country code", "switch", "state", "zone", "plan", "feature", "tax"),
+               "waitsec", "country", "country code", "switch", "state", "zone", "plan", "feature", "tax",
+               "tarif", "betrag", "betrag eur", "preis", "kosten"),
 }
 """Normalised column names (:func:`raybench.identify.sniff.normalize_header`) -> the field they name in
 the trade's exports (the carrier, switch and research layouts of carrier-formats.md 1.1-1.10 and their
@@ -150,14 +158,23 @@ def name_field(name: str | None) -> tuple[str | None, float]:
     ``(None, 0.0)``. ``Duration (ms)`` -> ``('duration', 0.6)``; ``From/to`` -> ``('partner', 1.0)``."""
     if not name:
         return None, 0.0
-    low = _norm(name)
-    for f, names in HEADER_WORDS.items():
-        if low in names:
-            return f, 1.0
-    for word in low.split():
-        if word in _WORD_FIELD:
-            return _WORD_FIELD[word], 0.6
+    spellings = [_norm(name)]
+    camel = _CAMEL_BREAK.sub(" ", name.strip())  # StartTime, DateCreated: web APIs' names, words run together
+    if camel != name.strip():
+        spellings.append(_norm(camel))
+    for low in spellings:
+        for f, names in HEADER_WORDS.items():
+            if low in names:
+                return f, 1.0
+    for low in spellings:
+        for word in low.split():
+            if word in _WORD_FIELD:
+                return _WORD_FIELD[word], 0.6
     return None, 0.0
+
+
+_CAMEL_BREAK = re.compile(r"(?<=[a-z])(?=[A-Z])")
+"""Where a camelCase/PascalCase name's next word begins (``StartTime`` -> ``Start Time``)."""
 
 
 @dataclass
@@ -179,6 +196,7 @@ class ColumnProfile:
         distinct: distinct values.
         direction_share, directions: share of values read as a direction word, and the directions read.
         uuid_share: share of UUIDs.
+        display_share: share of display-name parties (``Alice Moreau (101)``, :data:`_DISPLAY_NAME`).
         sim_share: share of SIM ICCIDs (a SIM gateway's own party).
         id15_share, plmn_share, luhn_share: shares of 14-16 digit identifiers, of those sharing one
             5-digit prefix that can be an MCC+MNC (an IMSI column of one network), of 15-digit values
@@ -203,6 +221,7 @@ class ColumnProfile:
     direction_share: float = 0.0
     directions: frozenset[str] = frozenset()
     uuid_share: float = 0.0
+    display_share: float = 0.0
     sim_share: float = 0.0
     id15_share: float = 0.0
     plmn_share: float = 0.0
@@ -240,6 +259,26 @@ def _direction_of(value: str) -> str | None:
     return None
 
 
+_DISPLAY_NAME = re.compile(DISPLAY_NAME_PARTY)
+"""A party written as a display name with its number in brackets (``Alice Moreau (101)``,
+``WIRELESS CALLER (+14155550125)``, ``"Bob" <2125550123>``: phone systems' call-history exports)."""
+
+
+_MASKED = re.compile(r"^(\+?\d{4,})([xX*#]{1,6})$")
+"""A number whose last digits are masked (``030555012xxx``: German itemised bills, privacy redaction)."""
+
+
+def _number_of_display(value: str) -> str:
+    """The number inside a display-name party (:data:`_DISPLAY_NAME`), a masked number with its masked
+    digits as zeros (:data:`_MASKED`), else ``value``: the column's values are profiled by it (the value is
+    stored as written)."""
+    found = _DISPLAY_NAME.match(value)
+    if found:
+        return found.group(1)
+    masked = _MASKED.match(value)
+    return masked.group(1) + "0" * len(masked.group(2)) if masked else value
+
+
 def profile_column(name: str, index: int, raw: list[str]) -> ColumnProfile:
     """Profile one column from its sampled values (see :class:`ColumnProfile`)."""
     from raybench.profile.formats import (DURATION_UNITS, date_time_formats, read_counts_duration,
@@ -263,7 +302,8 @@ def profile_column(name: str, index: int, raw: list[str]) -> ColumnProfile:
     p.time_share = sum(1 for v in values if _TIME_OF_DAY.match(v)) / n
     durations = read_counts_duration(series, DURATION_UNITS)
     p.duration = _best(durations, n)  # type: ignore[assignment]
-    cleaned = [_SEPARATORS.sub("", v) for v in values]
+    p.display_share = sum(1 for v in values if _DISPLAY_NAME.match(v)) / n
+    cleaned = [_SEPARATORS.sub("", _number_of_display(v)) for v in values]
     phones = [c for c in cleaned if _PHONE.match(c)]
     p.phone_share = len(phones) / n
     p.nanp_share = sum(1 for c in phones if _NANP.match(c)) / max(1, len(phones))
@@ -318,6 +358,8 @@ class GenericMapping:
     tz_stated: str | None = None
     record_type_default: str | None = None
     doubt: frozenset[str] = field(default_factory=frozenset)
+    display_names: bool = False
+    """True when a party column holds display names with the number in brackets (read as the number)."""
 
     def by_field(self, name: str) -> str | None:
         """The column mapped to field ``name``, or None."""
@@ -571,6 +613,13 @@ def _choose_record_type(m: _Mapper) -> None:
         if read >= (0.5 if m.named(p, "record_type") else 0.9):
             m.take(p, "record_type", NAME_WORD if m.named(p, "record_type") else VALUES_ONLY, "record-type words")
             return
+    # a column named as the record type whose words are mostly not the trade's (``Inland``, ``Mobilfunk``,
+    # ``SMS``): it is still the record type, read in doubt (flagged guessed) rather than every row assumed
+    # a voice call
+    for p in m.free():
+        if m.named(p, "record_type") == 1.0 and p.n and p.party_share <= 0.5 and p.distinct <= max(12, p.n // 2):
+            m.take(p, "record_type", BY_POSITION, "named as the record type; its words are not the trade's")
+            return
 
 
 def _epoch_gap_ratio(m: _Mapper, p: ColumnProfile, raw: dict[str, list[str]]) -> float | None:
@@ -726,13 +775,15 @@ def map_generic(names: tuple[str, ...], columns: list[list[str]]) -> GenericMapp
     if start.epoch is not None:
         tz = f"the start column holds Unix epoch {start.epoch} (UTC)"
     elif start.formats and states_offset(start.formats[0]):
-        tz = "the start times carry their UTC offset (ISO 8601)"
+        tz = "the start times carry their UTC offset (ISO 8601, RFC 2822)"
     elif any("utc" in _norm(c).split() or "gmt" in _norm(c).split() for c, f in fields.items()
              if f in ("start", "start_time")):
         tz = "the start column's name says UTC"
     rt_default = None if "record_type" in fields.values() else (
         "voice" if "duration" in fields.values() else None)
-    return GenericMapping(fields, m.confidence, m.evidence, start, unit, region, tz, rt_default, frozenset(doubt))
+    display = any(p.display_share > 0 for p in profiles if fields[p.name] in PARTY_FIELDS)
+    return GenericMapping(fields, m.confidence, m.evidence, start, unit, region, tz, rt_default, frozenset(doubt),
+                          display)
 
 
 def _region(profiles: list[ColumnProfile], fields: dict[str, str]) -> str | None:
@@ -796,13 +847,18 @@ def generic_layout(mapping: GenericMapping, names: tuple[str, ...], *, has_heade
         dialed=col("dialed"), record_type=record_type,
         # no direction column: every call's direction is 'unknown' (a phone system's call between two of
         # its own parties is still 'internal', raybench.normalize.frame)
-        direction=ValueMap(direction_col, {}, default=None) if direction_col else ValueMap(start_col, {}, "unknown"),
-        region=mapping.region, pbx_parties=True, imsi=col("imsi"), imei=col("imei"), lac=col("lac"),
+        direction=ValueMap(direction_col, INTERNAL_WORDS, default=None) if direction_col else ValueMap(start_col, {}, "unknown"),
+        region=mapping.region, pbx_parties=True, display_name_parties=mapping.display_names, imsi=col("imsi"), imei=col("imei"), lac=col("lac"),
         cell_id=col("cell_id"), lat=col("lat"), lon=col("lon"), guessed=tuple(sorted(guessed)),
         source="raybench.classify.generic: columns mapped by the trade's names and their values "
                "(carrier-formats.md 0.2, 1.7-1.9); national numbers read as North American only where the "
                "file's numbers are",
     )
+
+
+INTERNAL_WORDS = {"internal": "internal", "intern": "internal", "extension to extension": "internal"}
+"""A phone system's word for a call between two of its own parties (3CX ``Internal``): the trade's
+direction words (:data:`raybench.normalize.frame.DIRECTION_WORDS`) have no ``internal``."""
 
 
 KEY_FIELDS = ("start", "duration", "caller", "callee", "partner")
@@ -841,6 +897,13 @@ def classify_generic(text: str, sample, top3: tuple = (), positions: tuple[tuple
         sample, positions = found
     if sample.width < 3:
         return None
+    from dataclasses import replace as _replace
+
+    from raybench.read.junk import is_footer
+
+    kept = tuple(r for r in sample.rows if not is_footer(sample.delimiter.join(r)))
+    if kept and len(kept) < len(sample.rows):  # a total row (``Summe;;;;;1,39``) is not profiled
+        sample = _replace(sample, rows=kept)
     names = column_names(sample)
     mapping = map_generic(tuple(names), [sample.column(j) for j in range(len(names))])
     if mapping is None:

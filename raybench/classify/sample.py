@@ -100,6 +100,36 @@ def _digit_share(fields: tuple[str, ...]) -> float:
     return sum(1 for f in fields if _DIGIT.search(f)) / max(1, len(fields))
 
 
+PREAMBLE_LOOKAHEAD = 5
+"""Leading records searched for a header below a sparse preamble (:func:`_past_sparse_preamble`)."""
+
+
+def _past_sparse_preamble(split: list[list[str]], start: int, width: int) -> int:
+    """The first record of the table when sparse preamble lines (a bill's title and period written over a
+    few fields, ``Rechnungsmonat 07/2024; Gespraeche und SMS;;;;;``) stand above a full header.
+
+    A record at ``start`` that fills at most a third of the usual width is preamble when one of the next
+    :data:`PREAMBLE_LOOKAHEAD` records fills every field with few digits (a header) and the record after
+    that has clearly more digits (data): the table begins at that header. Otherwise ``start`` is kept
+    (a sparse record with no header below it is a data row with fields missing)."""
+    if width < 4 or start >= len(split):
+        return start
+
+    def filled(f: list[str]) -> int:
+        return sum(1 for x in f if x.strip())
+
+    if filled(split[start]) > width // 3:
+        return start
+    for j in range(start + 1, min(len(split) - 1, start + 1 + PREAMBLE_LOOKAHEAD)):
+        head, data = split[j], split[j + 1]
+        if len(head) == width and filled(head) == width and _digit_share(tuple(head)) <= 0.34 \
+                and _digit_share(tuple(data)) >= _digit_share(tuple(head)) + 0.2:
+            if all(filled(f) <= width // 3 for f in split[start:j]):
+                return j
+            return start
+    return start
+
+
 def sample_text(text: str) -> FileSample:
     """Split decoded text into banners, header and records.
 
@@ -135,6 +165,7 @@ def sample_text(text: str) -> FileSample:
         return len(f) <= max(1, width // 2) or sum(1 for x in f if x.strip()) <= 1
 
     start = next((i for i, f in enumerate(split) if not banner_like(f)), 0)
+    start = _past_sparse_preamble(split, start, width)
     banners = tuple(records[:start])
     header: tuple[str, ...] | None = None
     header_types = None

@@ -67,14 +67,24 @@ def _mapped(vm: ValueMap | None, words: dict[str, str] | None = None) -> pl.Expr
         loose[n] = v if loose.get(n, v) == v else None
     key = pl.col(vm.column).str.strip_chars().str.to_lowercase()
     exact = key.replace_strict(table, default=None, return_dtype=_S)
-    by_words = key.str.replace_all(r"[^\w]+", " ").str.strip_chars().replace_strict(
-        {k: v for k, v in loose.items() if v is not None}, default=None, return_dtype=_S)
-    mapped = pl.coalesce(exact, by_words, pl.lit(vm.default, dtype=_S))
+    spaced = key.str.replace_all(r"[^\w]+", " ").str.strip_chars()
+    by_words = spaced.replace_strict({k: v for k, v in loose.items() if v is not None}, default=None,
+                                     return_dtype=_S)
+    # the same words in another order: 'Voice MO' is the map's 'MO VOICE' (AT&T exports write both)
+    unordered: dict[str, str | None] = {}
+    for n, v in loose.items():
+        u = " ".join(sorted(n.split()))
+        unordered[u] = v if unordered.get(u, v) == v else None
+    by_set = spaced.str.split(" ").list.sort().list.join(" ").replace_strict(
+        {k: v for k, v in unordered.items() if v is not None}, default=None, return_dtype=_S)
+    mapped = pl.coalesce(exact, by_words, by_set, pl.lit(vm.default, dtype=_S))
     if words is None or vm.default is not None:
         return mapped
     word = key.str.extract(r"^([a-z]+)", 1)
+    last = key.str.extract(r"([a-z]+)$", 1)  # 'SMS MT', 'Voice MO': the direction word written last
     return pl.coalesce(mapped, key.replace_strict(words, default=None, return_dtype=_S),
-                       word.replace_strict(words, default=None, return_dtype=_S))
+                       word.replace_strict(words, default=None, return_dtype=_S),
+                       last.replace_strict(words, default=None, return_dtype=_S))
 
 
 def _model_record_types(df: pl.DataFrame, first: pl.DataFrame, layout: Layout, model) -> pl.DataFrame:
@@ -201,6 +211,11 @@ def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer,
             .str.strip_chars().str.strip_suffix(ann).str.strip_chars(),
             _caller=lines.list.eval(pl.element().filter(~is_ann)).list.first().str.strip_chars(),
         )
+    if layout.display_name_parties:  # 'Alice Moreau (101)' -> '101' (layout.DISPLAY_NAME_PARTY)
+        from raybench.layout import DISPLAY_NAME_PARTY
+
+        first = first.with_columns(**{c: pl.coalesce(pl.col(c).str.extract(DISPLAY_NAME_PARTY, 1).str.strip_chars(),
+                                                     pl.col(c)) for c in ("_caller", "_callee")})
     # Sprint: a called number prefixed with "11" rolled to voicemail.
     if layout.voicemail_prefix is not None:
         prefix = layout.voicemail_prefix

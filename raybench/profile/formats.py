@@ -41,7 +41,13 @@ def date_time_formats(day_first_region: bool = False) -> tuple[str, ...]:
     out += [f"%Y-%m-%dT{t}" for t in ("%H:%M:%S", "%H:%M:%S%.f")]
     out += [f"%Y-%m-%d{sep}{t}Z" for sep in ("T", " ") for t in ("%H:%M:%S", "%H:%M:%S%.f")]  # ISO 8601 UTC
     out += [f"%Y-%m-%d{sep}{t}%:z" for sep in ("T", " ") for t in ("%H:%M:%S", "%H:%M:%S%.f")]  # with offset
+    out += list(RFC2822_FORMATS)
     return tuple(out)
+
+
+RFC2822_FORMATS = ("%a, %d %b %Y %H:%M:%S %z", "%d %b %Y %H:%M:%S %z")
+"""RFC 2822 (section 3.3) date-times, as e-mail headers and web APIs write them
+(``Mon, 15 Jul 2024 13:05:07 +0000``): the offset is stated, so the times are instants (read as UTC)."""
 
 
 EARLIEST_YEAR = 1990

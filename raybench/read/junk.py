@@ -27,6 +27,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 MAX_JUNK_CHARS = 16 << 10
 """A record longer than this (in characters) is never junk."""
 
@@ -54,7 +57,8 @@ FOOTER_PATTERNS = (
     r"[ \t\f\v-]*(?:.*[ \t,;|])?page[ \t]*[0-9]+(?:[ \t]*(?:of|/)[ \t]*[0-9]+)?[ \t,;|-]*",
     # Total for Call Detail / Totals: 1,234 / Subtotal ... / Grand Total ... / Account Total,,, (after
     # empty cells too: ,,,,,Total Calls,20,,,)
-    r"[ \t\f\v\",;|]*(?:[a-z]+[ \t]+){0,2}(?:grand[ \t]*|sub[ \t-]?)?totals?\b.*",
+    # ... and German bills' Summe / Zwischensumme / Gesamtsumme / Gesamt
+    r"[ \t\f\v\",;|]*(?:[a-z]+[ \t]+){0,2}(?:(?:grand[ \t]*|sub[ \t-]?)?totals?|(?:zwischen|gesamt)?summe|gesamt)\b.*",
     # *** End of Report *** / END OF FILE / -- end of the listing --
     r"[ \t\f\v*=#-]*end[ \t]+of[ \t]+(?:the[ \t]+)?(?:report|file|data|records?|listing|document|output"
     r"|transmission)\b.*",
@@ -73,7 +77,14 @@ FOOTER_PATTERNS = (
 
 _FOOTER_RE = re.compile("|".join(f"(?:{p})" for p in FOOTER_PATTERNS), re.IGNORECASE | re.ASCII)
 
-ANCHORS = (b"page", b"total", b"row", b"record", b"contin", b"more", b"propriet", b"confidential", b"internal")
+def is_footer(text: str) -> bool:
+    """True when the record ``text`` is a footer line (:data:`FOOTER_PATTERNS`, matched whole: a page
+    line, a total row, an end-of-report line, a notice)."""
+    return _FOOTER_RE.fullmatch(text) is not None
+
+
+ANCHORS = (b"page", b"total", b"row", b"record", b"contin", b"more", b"propriet", b"confidential", b"internal",
+           b"summe", b"gesamt")
 """Lower-case words one of which every footer holds (besides ``end of``): the candidate search."""
 
 _END_OF = re.compile(rb"end[ \t]+of")
@@ -85,13 +96,12 @@ def _any_anchor(block: bytes) -> bool:
     (pyarrow) over the bytes, about twice as fast as the ten ``bytes.find`` scans it spares on a block
     without any (most blocks of call records). RE2 reads binary as Latin-1, whose case folding maps no
     byte above 127 onto an ASCII letter, so it says True wherever ``block.lower()`` holds a word (issue 20)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     arr = pa.Array.from_buffers(pa.large_binary(), 1, [None, pa.py_buffer(
         pa.array([0, len(block)], pa.int64()).buffers()[1]), pa.py_buffer(block)])
     return bool(pc.match_substring_regex(arr, _ANY_ANCHOR, ignore_case=True)[0].as_py())
-_ANCHOR_POLARS = "page|total|row|record|contin|more|propriet|confidential|internal|end[ \t]+of"
+
+
+_ANCHOR_POLARS = "page|total|row|record|contin|more|propriet|confidential|internal|summe|gesamt|end[ \t]+of"
 _BLANK_BYTES = tuple(BLANK_CHARS.encode())
 
 SQL_TYPE = (r"\"?[ \t]*(?:unsigned[ \t]+)?(?:integer|int|bigint|smallint|tinyint|int2|int4|int8|varchar2?|"

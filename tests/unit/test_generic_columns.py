@@ -241,3 +241,95 @@ def test_a_gateway_log_written_destination_first_is_ordered_by_its_direction(tmp
     assert [(r["caller"], r["callee"]) for r in rows][:2] == [(sim, "0612345678"), ("0698765432", sim)]
     assert not any(f in ("guessed_caller", "guessed_callee") for r in rows for f in r["flags"])
     assert [r["direction"] for r in rows] == ["outgoing", "incoming", "outgoing", "outgoing", "incoming"]
+
+
+def test_camel_case_names_read_by_their_words():
+    # web APIs run a name's words together; each word then names the field as a spaced name would
+    assert name_field("StartTime") == ("start", 1.0)
+    assert name_field("EndTime") == ("end", 1.0)
+    assert name_field("CallDuration") == ("duration", 1.0)
+    assert name_field("Talking") == ("duration", 1.0)
+    assert name_field("Ringing") == ("ignore", 1.0)  # ring time is not the call's duration
+
+
+# a web API's call list: RFC 2822 stamps with an offset, the created stamp before the start, camelCase names
+API_CALLS = (
+    "Sid,DateCreated,StartTime,EndTime,From,To,Duration,Direction\r\n"
+    "X1,\"Wed, 03 Apr 2024 09:00:00 +0000\",\"Wed, 03 Apr 2024 09:00:02 +0000\",\"Wed, 03 Apr 2024 09:01:02 +0000\","
+    "+13125550101,+16175550102,60,outbound\r\n"
+    "X2,\"Wed, 03 Apr 2024 22:30:00 -0500\",\"Wed, 03 Apr 2024 22:30:05 -0500\",\"Wed, 03 Apr 2024 22:32:05 -0500\","
+    "+16175550103,+13125550101,120,inbound\r\n"
+    "X3,\"Thu, 04 Apr 2024 11:15:00 +0200\",\"Thu, 04 Apr 2024 11:15:01 +0200\",\"Thu, 04 Apr 2024 11:15:08 +0200\","
+    "+13125550101,+14155550104,7,outbound\r\n"
+)
+
+
+def test_rfc2822_stamps_with_offsets_are_instants_and_the_named_start_wins(tmp_path):
+    read, rows = _read(tmp_path, "calls_api.csv", API_CALLS)
+    assert read.file["layout"] == GENERIC_ID
+    # StartTime (named), not DateCreated (the earliest stamp); offsets applied: -0500 -> +5 h, +0200 -> -2 h
+    assert [_utc(r) for r in rows] == ["2024-04-03T09:00:02", "2024-04-04T03:30:05", "2024-04-04T09:15:01"]
+    assert [r["duration_s"] for r in rows] == [60, 120, 7]
+    assert [r["direction"] for r in rows] == ["outgoing", "incoming", "outgoing"]
+    assert not any(f.startswith("guessed_start") or f.startswith("tz_") for r in rows for f in r["flags"])
+
+
+# a phone system's call history: parties as 'Name (ext)', ringing and talking times, 12-hour stamps
+PBX_HISTORY = (
+    "Call Time,Call ID,From,To,Direction,Status,Ringing,Talking\r\n"
+    "3/4/2024 9:05:07 AM,501,Ann Lee (201),+13125550111,Outbound,Answered,00:00:09,00:02:17\r\n"
+    "3/4/2024 1:15:00 PM,502,+16175550122,Bo Park (202),Inbound,Answered,00:00:04,00:10:00\r\n"
+    "3/4/2024 4:44:44 PM,503,Bo Park (202),Ann Lee (201),Internal,Unanswered,00:00:30,00:00:00\r\n"
+)
+
+
+def test_display_name_parties_and_the_talking_time_are_read(tmp_path):
+    read, rows = _read(tmp_path, "history.csv", PBX_HISTORY, tz="UTC")
+    assert read.file["layout"] == GENERIC_ID
+    assert [_utc(r) for r in rows] == ["2024-03-04T09:05:07", "2024-03-04T13:15:00", "2024-03-04T16:44:44"]
+    assert [r["duration_s"] for r in rows] == [137, 600, 0]  # talking, not ringing
+    assert [r["direction"] for r in rows] == ["outgoing", "incoming", "internal"]
+    assert rows[1]["caller"] == "+16175550122"
+    # the number inside a display name is the party; a number alone in brackets is not a display name
+    assert [(r["caller"], r["callee"]) for r in rows] == [("201", "+13125550111"), ("+16175550122", "202"),
+                                                         ("202", "201")]
+    assert not any("number_format" in r["flags"] for r in rows)
+
+
+# an itemised bill: a title and a period line over a few of its ';' fields above the header, a total row
+BILL = (
+    "Itemised calls for line 030 5550100;;;;;\n"
+    "Period 03/2024; calls and texts;;;;\n"
+    "Datum;Uhrzeit;Dauer;Zielrufnummer;Verbindungsart;Betrag (EUR)\n"
+    "04.03.2024;09:15:00;00:01:05;0305550177;Inland;0,10\n"
+    "04.03.2024;11:20:30;;01515550123;SMS;0,09\n"
+    "05.03.2024;18:02:09;00:20:00;0891234xxx;Mobilfunk;1,20\n"
+    "Summe;;;;;1,39\n"
+)
+
+
+def test_a_sparse_preamble_above_the_header_is_banners_and_the_total_row_a_footer(tmp_path):
+    from raybench.classify.sample import sample_text
+
+    sample = sample_text(BILL)
+    assert sample.header == ("Datum", "Uhrzeit", "Dauer", "Zielrufnummer", "Verbindungsart", "Betrag (EUR)")
+    assert len(sample.banners) == 2
+    read, rows = _read(tmp_path, "evn.csv", BILL, tz="Europe/Berlin")
+    assert read.file["layout"] == GENERIC_ID
+    assert read.file["lines_skipped"].get("footer") == 1 and len(rows) == 3
+    assert [_utc(r) for r in rows] == ["2024-03-04T08:15:00", "2024-03-04T10:20:30", "2024-03-05T17:02:09"]
+    assert [r["duration_s"] for r in rows] == [65, None, 1200]
+    assert [r["callee"] for r in rows] == ["0305550177", "01515550123", "0891234xxx"]  # masked: as written
+    # the record type is named but its words are mostly not the trade's: read, flagged, never assumed voice
+    assert rows[1]["record_type"] == "sms"
+    assert all("guessed_record_type" in r["flags"] for r in rows)
+    assert all(r["record_type"] != "voice" or "guessed_record_type" in r["flags"] for r in rows)
+
+
+def test_a_sparse_first_row_with_no_header_below_stays_a_row():
+    from raybench.classify.sample import sample_text
+
+    text = ("2024-03-04 09:15:00;45;;;;\n" + "".join(f"2024-03-0{d} 10:00:00;30;3125550{d}00;7735550100;out;x\n"
+                                                for d in range(5, 9)))
+    sample = sample_text(text)
+    assert sample.banners == ()  # no full header below it: the sparse record is not a preamble
