@@ -14,7 +14,7 @@ import time
 
 import psutil
 
-_POLARS = ("import json,sys; from raybench.pipeline.baseline import run_baseline; "
+_POLARS = ("import json,sys; from raybench.harness.baseline import run_baseline; "
            "print(json.dumps([run_baseline(p, sys.argv[1]) for p in sys.argv[2:]]))")
 _DUCKDB = ("import duckdb,json,sys; con=duckdb.connect(sys.argv[1]); out=[]\n"
            "for i,p in enumerate(sys.argv[2:]):\n"

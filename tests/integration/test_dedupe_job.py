@@ -9,7 +9,7 @@ import shutil
 import duckdb
 import pytest
 
-from raybench.dedupe.evaluate import score_dedupe
+from raybench.harness.dedupe_eval import score_dedupe
 from raybench.generate.duplicates import COPY_KINDS, DuplicateRates, generate_duplicates
 from raybench.generate.production import generate_file
 from raybench.pipeline.job import IngestOptions, run_ingest
