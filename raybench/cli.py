@@ -441,7 +441,7 @@ def evaluate(dedupe, classifiers, per_layout, real_dir, rows, seed, independent,
         click.echo(f"results: {result['results_path']}")
         return
     out_dir = out_dir or "results/dedupe-eval"
-    from raybench.dedupe.bench import evaluate_dedupe, print_dedupe_evaluation
+    from raybench.harness.dedupe_bench import evaluate_dedupe, print_dedupe_evaluation
     from raybench.units import parse_count
 
     if classifiers or not dedupe:
@@ -482,7 +482,7 @@ def _evaluate_bills(folder: str) -> None:
 def _evaluate_classifiers(per_layout: int, real_dir: str | None) -> None:
     import json
 
-    from raybench.classify.evaluate import evaluate_models, format_table
+    from raybench.harness.classify_eval import evaluate_models, format_table
 
     try:
         result = evaluate_models(per_layout=per_layout, real_dir=real_dir, log=lambda m: click.echo(m, err=True))
@@ -506,14 +506,15 @@ def _evaluate_classifiers(per_layout: int, real_dir: str | None) -> None:
 def train(out_dir, per_layout, others) -> None:
     """Train the classifiers (scikit-learn), export them to ONNX, calibrate and evaluate; seeded."""
     from raybench.classify.train import MODEL_DIR, TrainConfig, train as train_models
+    from raybench.harness.classify_eval import evaluate_models, format_table
 
     try:
         card = train_models(out_dir or MODEL_DIR, TrainConfig(per_layout=per_layout, others=others),
+                            evaluate=lambda model_dir, log: evaluate_models(model_dir=model_dir, log=log),
                             log=lambda m: click.echo(m, err=True))
     except RaybenchError as exc:
         _fail(exc)
         return
-    from raybench.classify.evaluate import format_table
 
     click.echo(format_table(card["evaluation"]))
 

@@ -3,7 +3,7 @@
 
 In one run on the same file (each run a fresh subprocess, started the way a user starts it):
 
-- the plain single-process pass (:mod:`raybench.pipeline.baseline`);
+- the plain single-process pass (:mod:`raybench.harness.baseline`);
 - raybench **cold**: ``raybench ingest`` with an embedded Ray (it starts Ray and stops it);
 - raybench **warm**: ``raybench ingest --address`` on a cluster that is already up (``ray start --head``
   by this script on a free port with its own temp dir, before the run; stopped after it by the pids of
@@ -180,7 +180,7 @@ def main() -> None:
     runs: dict[str, tuple[dict, dict | None]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         base = measure([sys.executable, "-c",
-                        "import json,sys; from raybench.pipeline.baseline import run_baseline; "
+                        "import json,sys; from raybench.harness.baseline import run_baseline; "
                         "print(json.dumps(run_baseline(sys.argv[1], sys.argv[2])))",
                         path, os.path.join(tmp, "base.duckdb")], env)
         base_result = json.loads(base["output"].strip().splitlines()[-1])

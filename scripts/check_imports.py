@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Static checks of the package's shape: import cycles between raybench modules (module-top imports
-only, and all imports), the share of imports inside functions, and functions over a line limit in a
-folder. Prints figures; exits 1 when a module-top import cycle exists.
+only, and all imports), layer violations (a module below the CLI / service / harness importing one of
+them, see :data:`UPPER`), the share of imports inside functions, and functions over a line limit in a
+folder. Prints figures; exits 1 when a module-top import cycle or a layer violation exists.
 
     .venv/bin/python scripts/check_imports.py [ROOT] [--long-in raybench/pipeline --max-lines 60]
 """
@@ -12,6 +13,16 @@ import argparse
 import ast
 import os
 import sys
+
+
+UPPER = ("raybench.cli", "raybench.__main__", "raybench.report", "raybench.harness", "raybench.service")
+"""The layers above the pipeline (imports point CLI -> service/harness -> pipeline -> stages;
+``raybench.report`` is the CLI's printing). Every other raybench module is below them and may import
+none of them, at module top or inside a function."""
+
+
+def is_upper(mod: str) -> bool:
+    return any(mod == u or mod.startswith(u + ".") for u in UPPER)
 
 
 def module_name(root: str, path: str) -> str:
@@ -123,6 +134,7 @@ def main() -> None:
         for m in g:
             g[m] = {t for t in g[m] if not t.startswith(m + ".")}
     top_cycles, all_cycles = cycles(graph_top), cycles(graph_all)
+    violations = sorted((m, t) for m, ts in graph_all.items() if not is_upper(m) for t in ts if is_upper(t))
     total = n_top + n_local
     print(f"imports: {total} statements, {n_local} inside functions ({100 * n_local / total:.0f}%)")
     print(f"  most local imports: " + ", ".join(f"{m} {n}" for m, n in
@@ -133,10 +145,13 @@ def main() -> None:
     print(f"import cycles counting function-local imports too: {len(all_cycles)}")
     for c in all_cycles:
         print("  " + " <-> ".join(c[:12]) + (f" ... ({len(c)} modules)" if len(c) > 12 else ""))
+    print(f"layer violations (a lower module importing {', '.join(UPPER)}): {len(violations)}")
+    for m, t in violations:
+        print(f"  {m} -> {t}")
     print(f"functions over {args.max_lines} lines in {args.long_in}: {len(long_functions)}")
     for lines, where in sorted(long_functions, reverse=True):
         print(f"  {lines:4d}  {where}")
-    sys.exit(1 if top_cycles else 0)
+    sys.exit(1 if top_cycles or violations else 0)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ Modules, one job each:
 * :mod:`~raybench.classify.models` runs the shipped ``.onnx`` files with onnxruntime (sessions made once).
 * :mod:`~raybench.classify.templates` user templates (YAML) that take precedence over the models.
 * :mod:`~raybench.classify.resolve` rules, then templates, then models: the layout a file is read with.
-* :mod:`~raybench.classify.evaluate` accuracy, calibration and template match rate on held-out data.
+* :mod:`~raybench.harness.classify_eval` accuracy, calibration and template match rate on held-out data.
 
 Nothing is loaded at import time; ONNX sessions are created on first use.
 """

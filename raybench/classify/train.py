@@ -11,7 +11,7 @@ numeric feature vector (:mod:`raybench.classify.features`):
 Abstention thresholds are calibrated on a separate split (:data:`raybench.classify.corpus.SEEDS`): the
 lowest confidence at which the calibration files are classified with at most
 :data:`CALIBRATION_ERROR` wrong answers among those not abstained. The card also records the
-training-data hash and the held-out evaluation (:func:`raybench.classify.evaluate.evaluate_models`).
+training-data hash and the held-out evaluation (:func:`raybench.harness.classify_eval.evaluate_models`).
 """
 
 from __future__ import annotations
@@ -116,14 +116,16 @@ def threshold(confidence: np.ndarray, correct: np.ndarray, max_error: float = CA
     return 0.99
 
 
-def train(out_dir: str = MODEL_DIR, config: TrainConfig = TrainConfig(), *, evaluate: bool = True,
+def train(out_dir: str = MODEL_DIR, config: TrainConfig = TrainConfig(), *, evaluate=None,
           log=print) -> dict:
     """Build the corpus, fit and export the four models, calibrate, evaluate, write the card.
 
     Args:
         out_dir: folder for the ``.onnx`` files and ``model_card.json`` (created).
         config: corpus sizes and regularisation.
-        evaluate: also score the models on the held-out corpus and store the figures in the card.
+        evaluate: ``evaluate(model_dir, log) -> dict``, which scores the written models on held-out data
+            (the CLI passes :func:`raybench.harness.classify_eval.evaluate_models`, kept above the
+            classify layer); its figures are stored in the card under ``evaluation``. None: no evaluation.
         log: progress lines go here.
 
     Returns:
@@ -182,10 +184,8 @@ def train(out_dir: str = MODEL_DIR, config: TrainConfig = TrainConfig(), *, eval
     _write_card(out_dir, card)
     _calibrate(out_dir, card, config, log)
     card["training"]["wall_s"] = round(time.perf_counter() - t0, 1)
-    if evaluate:
-        from raybench.classify.evaluate import evaluate_models
-
-        card["evaluation"] = evaluate_models(model_dir=out_dir, log=log)
+    if evaluate is not None:
+        card["evaluation"] = evaluate(out_dir, log)
     _write_card(out_dir, card)
     log(f"wrote {out_dir} ({time.perf_counter() - t0:.1f} s)")
     return card

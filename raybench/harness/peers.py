@@ -1,6 +1,7 @@
 """Peers measured in the same run: the same files through a plain single-process polars+DuckDB pass
 and through DuckDB's own ``read_csv``. Each peer runs in a fresh subprocess; its wall time and the peak
-PSS of its process tree are sampled from outside with psutil every 0.2 s."""
+PSS of its process tree are sampled from outside every 0.2 s
+(:func:`raybench.metrics.processes.tree_pss_bytes`)."""
 
 from __future__ import annotations
 
@@ -14,29 +15,15 @@ import time
 
 import psutil
 
-_POLARS = ("import json,sys; from raybench.pipeline.baseline import run_baseline; "
+from raybench.metrics.processes import tree_pss_bytes
+
+_POLARS = ("import json,sys; from raybench.harness.baseline import run_baseline; "
            "print(json.dumps([run_baseline(p, sys.argv[1]) for p in sys.argv[2:]]))")
 _DUCKDB = ("import duckdb,json,sys; con=duckdb.connect(sys.argv[1]); out=[]\n"
            "for i,p in enumerate(sys.argv[2:]):\n"
            "    con.execute(f\"CREATE TABLE t{i} AS SELECT * FROM read_csv('{p}', all_varchar=true)\")\n"
            "    out.append(con.execute(f'SELECT count(*) FROM t{i}').fetchone()[0])\n"
            "print(json.dumps(out))")
-
-
-def tree_pss(root: psutil.Process) -> int:
-    """PSS of ``root`` and all its descendants, in bytes."""
-    procs = [root]
-    try:
-        procs += root.children(recursive=True)
-    except psutil.Error:
-        pass
-    total = 0
-    for p in procs:
-        try:
-            total += getattr(p.memory_full_info(), "pss", 0)
-        except psutil.Error:
-            pass
-    return total
 
 
 def measure(cmd: list[str], env: dict | None = None, interval_s: float = 0.2) -> dict:
@@ -53,7 +40,7 @@ def measure(cmd: list[str], env: dict | None = None, interval_s: float = 0.2) ->
 
     def sample() -> None:
         while not done.is_set():
-            peak[0] = max(peak[0], tree_pss(root))
+            peak[0] = max(peak[0], tree_pss_bytes(root))
             done.wait(interval_s)
 
     thread = threading.Thread(target=sample, daemon=True)

@@ -240,7 +240,7 @@ def run_scenario(path: str, *, address: str | None = None, out_dir: str = "resul
         accounting = exact_accounting(con, {g.path: g.truth_path for g in generated})
         duplicates = None
         if scenario.duplicates:
-            from raybench.dedupe.evaluate import score_dedupe
+            from raybench.harness.dedupe_eval import score_dedupe
 
             duplicates = score_dedupe(con, [(g.path, g.truth_path) for g in generated], ingest_jobs=[job])
     finally:

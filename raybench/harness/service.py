@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 import psutil
 
+from raybench.metrics.processes import tree_pss_bytes
+
 READY_TIMEOUT_S = 180.0
 """Longest wait for a starting service's ``/readyz`` (Ray and Serve start in 10-30 s on 2 cores)."""
 
@@ -30,23 +32,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def tree_pss_bytes(pid: int) -> int:
-    """PSS summed over ``pid`` and every process below it, bytes (0 when it is gone)."""
-    try:
-        root = psutil.Process(pid)
-        procs = [root, *root.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return 0
-    total = 0
-    for p in procs:
-        try:
-            info = p.memory_full_info()
-            total += int(getattr(info, "pss", info.rss))
-        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
-            pass
-    return total
 
 
 @dataclass

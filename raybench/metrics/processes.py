@@ -36,6 +36,33 @@ class ProcessSample:
     cpu_pct: float
 
 
+def memory_bytes(proc: psutil.Process) -> tuple[int, int]:
+    """``(rss, pss)`` of one process, bytes; PSS falls back to RSS where the platform has no PSS.
+
+    Raises:
+        psutil.Error: the process is gone or may not be read.
+    """
+    full = proc.memory_full_info()
+    return int(full.rss), int(getattr(full, "pss", full.rss))
+
+
+def tree_pss_bytes(root: int | psutil.Process) -> int:
+    """PSS summed over ``root`` (a pid or a process) and every process below it, bytes (0 when it is
+    gone; a child that ends or may not be read while summing counts 0)."""
+    try:
+        root = root if isinstance(root, psutil.Process) else psutil.Process(root)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    total = 0
+    for p in procs:
+        try:
+            total += memory_bytes(p)[1]
+        except psutil.Error:
+            pass
+    return total
+
+
 def is_ray_process(proc: psutil.Process) -> bool:
     """True for Ray's own processes and workers (raylet, GCS, dashboard, ``ray::`` workers)."""
     try:
@@ -171,9 +198,9 @@ class ProcessSampler:
                         cmd = proc.cmdline()
                         if cmd and cmd[0].startswith("ray::"):
                             name = cmd[0].split()[0]
-                    full = proc.memory_full_info()
+                    rss, pss = memory_bytes(proc)
                     cpu = proc.cpu_percent(None)
-                out.append(ProcessSample(pid, name, int(full.rss), int(getattr(full, "pss", full.rss)), cpu))
+                out.append(ProcessSample(pid, name, rss, pss, cpu))
             except (psutil.NoSuchProcess, psutil.ZombieProcess, psutil.AccessDenied):
                 self._procs.pop(pid, None)
         return out

@@ -188,8 +188,16 @@ def sample_loop(collector, stop: threading.Event, interval_s: float) -> None:
             collector.tick()
         except Exception as exc:  # a sampling error must not stop the job; it is reported
             collector.errors.append(f"sampler: {exc!r}")
-        cpu_s = time.thread_time() - cpu_started
-        stop.wait(max(interval_s - (time.perf_counter() - started), cpu_s * (1 / SAMPLER_DUTY_MAX - 1)))
+        stop.wait(sampler_wait_s(interval_s, time.perf_counter() - started, time.thread_time() - cpu_started))
+
+
+def sampler_wait_s(interval_s: float, tick_wall_s: float, tick_cpu_s: float) -> float:
+    """Seconds :func:`sample_loop` waits after a tick that took ``tick_wall_s`` seconds of wall time and
+    ``tick_cpu_s`` seconds of its thread's CPU: the rest of the interval, but at least
+    ``tick_cpu_s * (1 / SAMPLER_DUTY_MAX - 1)`` so the sampler's CPU share stays under
+    :data:`SAMPLER_DUTY_MAX` (time a tick spent waiting, with no CPU, is not held against it); never
+    negative."""
+    return max(0.0, interval_s - tick_wall_s, tick_cpu_s * (1 / SAMPLER_DUTY_MAX - 1))
 
 
 def _node_part(summary: dict) -> dict:

@@ -23,7 +23,7 @@ Routes (JSON; OpenAPI at ``/docs`` and ``/openapi.json``; scopes in brackets):
 - ``POST /v1/jobs/{id}/retry`` [submit]: a new job reading the ended job's failed and suspect files
   again with the templates known now (409 when it has none). A file that failed because no layout
   matched, or ended suspect, shows ``mapping`` at ``GET /v1/jobs/{id}``: the models' top 3 and a
-  proposed template (:func:`raybench.classify.templates.mapping_suggestion`).
+  proposed template (:func:`raybench.classify.suggest.mapping_suggestion`).
 - ``POST /v1/templates`` [admin]: store a template (JSON of the template's YAML keys) once it validates
   (422 naming the bad key); ``GET /v1/templates`` [read] lists them.
 - The named queries of :mod:`raybench.query.calls` [read], answered by the job runner over the committed

@@ -415,10 +415,10 @@ class JobRunner:
             self._release(a)
 
     def _with_suggestions(self, rows: list[dict]) -> list[dict]:
-        """The ``files`` rows, with ``mapping`` (:func:`raybench.classify.templates.mapping_suggestion`)
+        """The ``files`` rows, with ``mapping`` (:func:`raybench.classify.suggest.mapping_suggestion`)
         on each file that failed because no layout matched, or ended suspect."""
         from raybench.classify.models import Classifiers
-        from raybench.classify.templates import mapping_suggestion
+        from raybench.classify.suggest import mapping_suggestion
 
         out = []
         for row in rows:

@@ -3,7 +3,7 @@ defect rates, some with labelled duplicate companions, ingested on local Ray in 
 
 For every file: ``rows_read = rows_stored + rows_quarantined``; no valid row is quarantined and every
 defect row is (scored against the truth by :func:`raybench.harness.accuracy.score_file`); and every
-labelled duplicate is found (:func:`raybench.dedupe.evaluate.score_dedupe`: recall 1 per kind, legs
+labelled duplicate is found (:func:`raybench.harness.dedupe_eval.score_dedupe`: recall 1 per kind, legs
 linked).
 
 Some small headerless files (Asterisk Master.csv) with defects fail the header rules' probe ("no known
@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from raybench.catalog import GENERATED_LAYOUTS
-from raybench.dedupe.evaluate import score_dedupe
+from raybench.harness.dedupe_eval import score_dedupe
 from raybench.generate.duplicates import COPY_KINDS, DuplicateRates, generate_duplicates
 from raybench.generate.production import generate_file
 from raybench.harness.accuracy import score_file

@@ -16,7 +16,7 @@ import pytest
 
 from raybench.catalog import BUILTIN, get_layout
 from raybench.classify.corpus import layout_file
-from raybench.classify.evaluate import REAL_CASES, expected_calibration_error
+from raybench.harness.classify_eval import REAL_CASES, expected_calibration_error
 from raybench.classify.fields import FIELDS, layout_fields, mapped_layout
 from raybench.classify.models import Classifiers, column_names
 from raybench.classify.resolve import resolve, resolve_identity
@@ -291,7 +291,7 @@ def test_model_card_describes_the_shipped_models(clf):
 def test_shipped_models_on_a_small_held_out_corpus():
     """The shipped models themselves, run on held-out files of the evaluation seed (not the card's
     figures): right layout, no wrong layout taken, columns mapped, 'other' files abstained."""
-    from raybench.classify.evaluate import evaluate_models
+    from raybench.harness.classify_eval import evaluate_models
 
     r = evaluate_models(per_layout=6, others=6, descriptor_variants=1, templates=2, real_dir="",
                         log=lambda *a: None)
@@ -314,7 +314,7 @@ def test_training_is_deterministic(tmp_path):
     from raybench.classify.train import TrainConfig, train
 
     config = TrainConfig(per_layout=8, others=10, calibrate_per_layout=4, calibrate_others=4, descriptor_variants=2)
-    cards = [train(str(tmp_path / name), config, evaluate=False, log=lambda m: None) for name in ("a", "b")]
+    cards = [train(str(tmp_path / name), config, evaluate=None, log=lambda m: None) for name in ("a", "b")]
     assert cards[0]["training"]["data_sha256"] == cards[1]["training"]["data_sha256"]
     for model in ("file_layout", "file_carrier", "column_field", "record_type"):
         a = (tmp_path / "a" / f"{model}.onnx").read_bytes()

@@ -40,7 +40,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 from raybench.harness.independent.families import Draft, voice_duration
-from raybench.harness.independent.writer import FileSpec
+from raybench.harness.independent.spec import FileSpec
 from raybench.harness.independent.parties import (
     MONTHS, LOCAL_ZONE, Party, as_written, from_local, imei, imsi, instants, nanp_digits, to_local, truth_row,
     uk_party, us_party,

@@ -48,7 +48,7 @@ from raybench.harness.independent.parties import (
     Party, as_written, from_local, imei, imsi, instants, iso_utc, nanp_digits, to_local, truth_row,
     uk_party, us_party,
 )
-from raybench.harness.independent.writer import FileSpec
+from raybench.harness.independent.spec import FileSpec
 
 
 def _pbx_number(digits10: str, style: str) -> Party:

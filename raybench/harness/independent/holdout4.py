@@ -57,7 +57,7 @@ from raybench.harness.independent.families import Draft, Line, voice_duration
 from raybench.harness.independent.parties import (
     Party, as_written, from_local, imei, imsi, instants, iso_utc, nanp_digits, to_local, truth_row, us_party,
 )
-from raybench.harness.independent.writer import FileSpec
+from raybench.harness.independent.spec import FileSpec
 
 BERLIN = "Europe/Berlin"
 """The zone of the German bill (not stated in the file; accepted beside UTC and Chicago)."""

@@ -12,44 +12,13 @@ from __future__ import annotations
 import json
 import os
 import random
-from dataclasses import dataclass, field
-from typing import Callable
 
-from raybench.harness.independent import families, pbx
+from raybench.harness.independent import families, holdout, holdout2, holdout3, holdout4, pbx
 from raybench.harness.independent.families import Draft, Line
+from raybench.harness.independent.spec import FileSpec
 
 SUSPECT_SHARE = 0.05
 """Share of unreadable records above which a file should end ``suspect`` (the issue's threshold)."""
-
-
-@dataclass(frozen=True)
-class FileSpec:
-    """One file of the set.
-
-    Attributes:
-        name: file name.
-        family: export family (``att``, ``tmobile``, ``sprint``, ``verizon``, ``asterisk``, ``freeswitch``,
-            ``fixed``).
-        write: the family writer (:mod:`.families`, :mod:`.pbx`).
-        options: its variation options.
-        encoding: ``utf-8``, ``utf-8-sig`` (BOM), ``utf-16`` (BOM, little-endian), ``utf-16-be`` (BOM,
-            big-endian) or ``cp1252``.
-        newline: line end.
-        damage: kind -> record positions as fractions of the file (0.5 = the middle record): ``nul`` (NUL
-            padding before the record; still readable), ``unclosed`` (a quote that never closes),
-            ``truncate`` (the record cut in half), ``foreign`` (the record's bytes in cp1252 inside a
-            UTF-8 file; stored or quarantined, either is right).
-        notes: what the file varies, for the table.
-    """
-
-    name: str
-    family: str
-    write: Callable[..., Draft]
-    options: dict = field(default_factory=dict)
-    encoding: str = "utf-8"
-    newline: str = "\n"
-    damage: dict = field(default_factory=dict)
-    notes: str = ""
 
 
 F, P = families, pbx
@@ -205,26 +174,16 @@ GROUPS = ("main", "holdout", "holdout2", "holdout3", "holdout4")
 
 
 def group_specs(group: str = "main") -> tuple[FileSpec, ...]:
-    """The file specs of one group of the set."""
-    if group == "main":
-        return FILES
-    if group == "holdout":
-        from raybench.harness.independent.holdout import HOLDOUT
+    """The file specs of one group of the set.
 
-        return HOLDOUT
-    if group == "holdout2":
-        from raybench.harness.independent.holdout2 import HOLDOUT2
-
-        return HOLDOUT2
-    if group == "holdout3":
-        from raybench.harness.independent.holdout3 import HOLDOUT3
-
-        return HOLDOUT3
-    if group == "holdout4":
-        from raybench.harness.independent.holdout4 import HOLDOUT4
-
-        return HOLDOUT4
-    raise ValueError(f"unknown group {group!r} (expected one of {', '.join(GROUPS)})")
+    Raises:
+        ValueError: ``group`` is not one of :data:`GROUPS`.
+    """
+    specs = {"main": FILES, "holdout": holdout.HOLDOUT, "holdout2": holdout2.HOLDOUT2,
+             "holdout3": holdout3.HOLDOUT3, "holdout4": holdout4.HOLDOUT4}
+    if group not in specs:
+        raise ValueError(f"unknown group {group!r} (expected one of {', '.join(GROUPS)})")
+    return specs[group]
 
 
 def write_set(out_dir: str, seed: int = 0, only: list[str] | None = None, group: str = "main") -> list[dict]:

@@ -36,7 +36,7 @@ def evaluate_dedupe(rows: int, out_dir: str, *, seed: int = 0, layouts: tuple[st
         splink_threshold: Splink's match probability threshold.
 
     Returns:
-        ``score`` (:func:`raybench.dedupe.evaluate.score_dedupe`), ``rows_ingested``, ``ingest_wall_s``,
+        ``score`` (:func:`raybench.harness.dedupe_eval.score_dedupe`), ``rows_ingested``, ``ingest_wall_s``,
         ``dedupe`` (the job's dedupe summary), ``dedupe_share`` (dedupe seconds / ingest seconds),
         ``dedupe_share_of_work`` (dedupe seconds / ingest seconds less Ray start and shutdown),
         ``validation_coverage``, ``generate_s``, ``score_s``; with ``splink``, ``splink`` (``score``,
@@ -46,7 +46,7 @@ def evaluate_dedupe(rows: int, out_dir: str, *, seed: int = 0, layouts: tuple[st
 
     import duckdb
 
-    from raybench.dedupe.evaluate import score_dedupe
+    from raybench.harness.dedupe_eval import score_dedupe
     from raybench.generate.duplicates import generate_duplicates
     from raybench.generate.production import generate_file
     from raybench.pipeline.job import IngestOptions, run_ingest
