@@ -44,7 +44,8 @@ DIRECTION_WORDS = {
 """Direction words of the trade (3GPP mobile-originated/-terminated, switch originating/terminating,
 billing in/out), read when a layout's value map does not know a direction code (``Term``, ``Orig``)."""
 
-_DIRECTION_BY_WORD = {w: d for d, words in DIRECTION_WORDS.items() for w in words}
+DIRECTION_BY_WORD = {w: d for d, words in DIRECTION_WORDS.items() for w in words}
+"""Each direction word of :data:`DIRECTION_WORDS` -> its canonical direction (``mo`` -> ``out``)."""
 
 
 def _loose_key(value: str) -> str:
@@ -54,7 +55,7 @@ def _loose_key(value: str) -> str:
     return re.sub(r"[^\w]+", " ", value.lower()).strip()
 
 
-def _mapped(vm: ValueMap | None, words: dict[str, str] | None = None) -> pl.Expr:
+def mapped_value(vm: ValueMap | None, words: dict[str, str] | None = None) -> pl.Expr:
     """The canonical value of a value map's column (its raw value compared without case, then without
     punctuation: ``INCOMING CL`` is the map's ``INCOMING, CL``); with ``words``, a value the map does not
     know (and that has no default) is looked up there, whole or by its first word (``MT Voice`` -> ``mt``)."""
@@ -170,8 +171,8 @@ def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer,
     first = df.select(
         pl.col("source_row"), pl.col("raw"),
         start_text.alias("start_raw"),
-        _mapped(layout.record_type).alias("record_type"),
-        _mapped(layout.direction, _DIRECTION_BY_WORD).alias("direction"),
+        mapped_value(layout.record_type).alias("record_type"),
+        mapped_value(layout.direction, DIRECTION_BY_WORD).alias("direction"),
         _text(layout.duration_column).alias("_duration_text"),
         _text(layout.caller).alias("_caller"),
         _text(layout.callee).alias("_callee"),

@@ -91,7 +91,7 @@ _END_OF = re.compile(rb"end[ \t]+of")
 _ANY_ANCHOR = "|".join(w.decode() for w in ANCHORS) + "|end[ \t]+of"
 
 
-def _any_anchor(block: bytes) -> bool:
+def any_anchor(block: bytes) -> bool:
     """Whether ``block`` holds one of :data:`ANCHORS` or ``end of`` in any ASCII case: one pass of RE2
     (pyarrow) over the bytes, about twice as fast as the ten ``bytes.find`` scans it spares on a block
     without any (most blocks of call records). RE2 reads binary as Latin-1, whose case folding maps no
@@ -178,7 +178,7 @@ class JunkRules:
         junk record fully inside ``block`` holds one of them (records starting with a blank character
         are the caller's to add)."""
         out: list[int] = []
-        if _any_anchor(block):  # issue 20: one native pass says whether the ten scans below can find anything
+        if any_anchor(block):  # issue 20: one native pass says whether the ten scans below can find anything
             low = block.lower()
             for word in ANCHORS:
                 at = low.find(word)
