@@ -162,7 +162,8 @@ def run_pool(plan: JobPlan, sink, options: IngestOptions, phase, coordinator) ->
     n = pool_size(options)
     ds = _dataset(plan, options, coordinator, n)
     progress = _Progress(options.progress, plan.total_rows)
-    sink.dedupe_stream = stream = DedupeStream(sink.con, [d.sha256 for d in plan.items])  # dedupe keys and candidates as batches arrive
+    # dedupe keys and candidate pairs built as batches arrive (raybench.dedupe.stream)
+    sink.dedupe_stream = stream = DedupeStream(sink.con, [d.sha256 for d in plan.items])
     killer = ActorKiller(coordinator, faults) if faults.kill_actor_every_s or faults.kill_node_after_s else None
     phase("pool_setup")
     blocks = blocks_with_timeout(ds, options.batch_timeout_s, coordinator)
