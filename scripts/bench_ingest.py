@@ -30,69 +30,24 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 import psutil
 
 from raybench.generate.production import GENERATOR_VERSION, file_name, generate_file
+from raybench.harness.peers import marked_processes
+from raybench.harness.peers import measure as peers_measure
 from raybench.harness.run import default_cache_dir
 
 GIB = 2**30
 
 
-def _pss(proc: psutil.Process) -> int:
-    try:
-        info = proc.memory_full_info()
-        return int(getattr(info, "pss", info.rss))
-    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
-        return 0
-
-
-def _procs(root: psutil.Process, marker: str | None) -> list[psutil.Process]:
-    """``root``'s process tree, plus (with ``marker``) every process whose command line holds it (a
-    cluster's processes hold its temp dir) and their trees."""
-    out: dict[int, psutil.Process] = {}
-    tops = [root]
-    if marker:
-        for p in psutil.process_iter(["cmdline"]):
-            try:
-                if marker in " ".join(p.info["cmdline"] or ()):
-                    tops.append(p)
-            except (psutil.NoSuchProcess, psutil.AccessDenied):
-                continue
-    for top in tops:
-        try:
-            for p in [top, *top.children(recursive=True)]:
-                out[p.pid] = p
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            continue
-    return list(out.values())
-
-
-def measure(cmd: list[str], env: dict, marker: str | None = None, interval_s: float = 0.2) -> dict:
-    """Run ``cmd``; wall seconds, peak PSS summed over its tree (and the ``marker`` processes), its
-    output and return code."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    root = psutil.Process(proc.pid)
-    peak = [0]
-    done = threading.Event()
-
-    def sample() -> None:
-        while not done.is_set():
-            peak[0] = max(peak[0], sum(_pss(p) for p in _procs(root, marker)))
-            done.wait(interval_s)
-
-    thread = threading.Thread(target=sample, daemon=True)
-    thread.start()
-    out, _ = proc.communicate()
-    wall = time.perf_counter() - t0
-    done.set()
-    thread.join()
-    if proc.returncode != 0:
-        sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{out[-3000:]}")
-    return {"wall_s": wall, "pss_bytes_peak": peak[0], "output": out}
+def measure(cmd: list[str], env: dict, marker: str | None = None) -> dict:
+    """:func:`raybench.harness.peers.measure`, exiting with the command's output when it fails."""
+    m = peers_measure(cmd, env, marker=marker)
+    if m["returncode"] != 0:
+        sys.exit(f"failed ({m['returncode']}): {' '.join(cmd)}\n{m['output'][-3000:]}")
+    return m
 
 
 def _free_port() -> int:
@@ -123,7 +78,7 @@ class Cluster:
         self.start_s = time.perf_counter() - t0
 
     def pids(self) -> list[int]:
-        return [p.pid for p in _procs(psutil.Process(), self.temp_dir) if p.pid != os.getpid()]
+        return [p.pid for p in marked_processes(psutil.Process(), self.temp_dir) if p.pid != os.getpid()]
 
     def stop(self) -> None:
         procs = [psutil.Process(pid) for pid in self.pids() if psutil.pid_exists(pid)]

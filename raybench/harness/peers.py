@@ -15,7 +15,7 @@ import time
 
 import psutil
 
-from raybench.metrics.processes import tree_pss_bytes
+from raybench.metrics.processes import memory_bytes, tree_pss_bytes
 
 _POLARS = ("import json,sys; from raybench.harness.baseline import run_baseline; "
            "print(json.dumps([run_baseline(p, sys.argv[1]) for p in sys.argv[2:]]))")
@@ -26,11 +26,42 @@ _DUCKDB = ("import duckdb,json,sys; con=duckdb.connect(sys.argv[1]); out=[]\n"
            "print(json.dumps(out))")
 
 
-def measure(cmd: list[str], env: dict | None = None, interval_s: float = 0.2) -> dict:
-    """Run ``cmd`` to completion.
+def marked_processes(root: psutil.Process, marker: str) -> list[psutil.Process]:
+    """``root``'s process tree, plus every process whose command line holds ``marker`` (a Ray cluster's
+    processes hold its temp dir) and their trees; each process once."""
+    out: dict[int, psutil.Process] = {}
+    tops = [root]
+    for p in psutil.process_iter(["cmdline"]):
+        try:
+            if marker in " ".join(p.info["cmdline"] or ()):
+                tops.append(p)
+        except psutil.Error:
+            continue
+    for top in tops:
+        try:
+            for p in [top, *top.children(recursive=True)]:
+                out[p.pid] = p
+        except psutil.Error:
+            continue
+    return list(out.values())
+
+
+def _marked_pss_bytes(root: psutil.Process, marker: str) -> int:
+    total = 0
+    for p in marked_processes(root, marker):
+        try:
+            total += memory_bytes(p)[1]
+        except psutil.Error:
+            pass
+    return total
+
+
+def measure(cmd: list[str], env: dict | None = None, interval_s: float = 0.2, marker: str | None = None) -> dict:
+    """Run ``cmd`` to completion, sampling the PSS of its process tree (with ``marker``, also of the
+    processes :func:`marked_processes` finds: a cluster the command joins).
 
     Returns:
-        ``wall_s``, ``pss_bytes_peak`` (its process tree), ``returncode``, ``output`` (stdout + stderr).
+        ``wall_s``, ``pss_bytes_peak`` (bytes), ``returncode``, ``output`` (stdout + stderr).
     """
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -40,7 +71,8 @@ def measure(cmd: list[str], env: dict | None = None, interval_s: float = 0.2) ->
 
     def sample() -> None:
         while not done.is_set():
-            peak[0] = max(peak[0], tree_pss_bytes(root))
+            now = tree_pss_bytes(root) if marker is None else _marked_pss_bytes(root, marker)
+            peak[0] = max(peak[0], now)
             done.wait(interval_s)
 
     thread = threading.Thread(target=sample, daemon=True)
