@@ -24,8 +24,6 @@ worker part (:meth:`FaultPlan.worker_part`); the driver runs the rest.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-
 import psutil
 from pydantic import field_validator
 
@@ -36,9 +34,19 @@ ALWAYS = 1_000_000
 """``*_times`` value meaning every attempt."""
 
 
-@dataclass(frozen=True)
-class FaultPlan:
-    """Parsed fault plan (see the module docstring for the keys; every key is optional)."""
+_FAULT_VALUES = ("(rows: positive integers; *_times: a positive integer or 'always'; seconds: > 0; "
+                 "memory_usage_threshold: between 0 and 1)")
+
+
+def _bad(value) -> ValueError:
+    return ValueError(f"{value!r} is not a valid value {_FAULT_VALUES}")
+
+
+class FaultPlan(Section):
+    """A fault plan, checked as it is built (see the module docstring for the keys; every key is
+    optional). One model for both the plan as written (a scenario's ``faults:`` or ``--fault`` pairs,
+    each value checked by :mod:`raybench.config`) and the plan the job runs; frozen, so it can be
+    compared and sent to Ray as it is."""
 
     kill_actor_every_s: float | None = None
     kill_actor_max: int | None = None
@@ -51,7 +59,7 @@ class FaultPlan:
     memory_headroom: int | None = None
     driver_crash_after_commits: int | None = None
     kill_node_after_s: float | None = None
-    seed: int = field(default=0)
+    seed: int = 0
 
     @property
     def empty(self) -> bool:
@@ -77,34 +85,8 @@ class FaultPlan:
     def to_dict(self) -> dict:
         """The plan as JSON-ready values (only keys that differ from the defaults)."""
         default = FaultPlan()
-        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self).items()
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.model_dump().items()
                 if v != getattr(default, k)}
-
-
-_FAULT_VALUES = ("(rows: positive integers; *_times: a positive integer or 'always'; seconds: > 0; "
-                 "memory_usage_threshold: between 0 and 1)")
-
-
-def _bad(value) -> ValueError:
-    return ValueError(f"{value!r} is not a valid value {_FAULT_VALUES}")
-
-
-class FaultPlanSection(Section):
-    """The fault plan as written (a scenario's ``faults:`` or ``--fault`` pairs): the keys of
-    :class:`FaultPlan`, each value checked (:mod:`raybench.config`)."""
-
-    kill_actor_every_s: float | None = None
-    kill_actor_max: int | None = None
-    raise_on_rows: tuple[int, ...] = ()
-    raise_times: int = 1
-    crash_on_rows: tuple[int, ...] = ()
-    crash_times: int = 1
-    hog_on_rows: tuple[int, ...] = ()
-    memory_usage_threshold: float | None = None
-    memory_headroom: int | None = None
-    driver_crash_after_commits: int | None = None
-    kill_node_after_s: float | None = None
-    seed: int = 0
 
     @field_validator("raise_on_rows", "crash_on_rows", "hog_on_rows", mode="before")
     @classmethod
@@ -133,6 +115,8 @@ class FaultPlanSection(Section):
                      "kill_actor_max", "driver_crash_after_commits", "seed", mode="before")
     @classmethod
     def _positive(cls, value, info):
+        if value is None:
+            return None
         key = info.field_name
         try:
             out = (size(value) if key == "memory_headroom" else
@@ -148,7 +132,7 @@ class FaultPlanSection(Section):
 
 def parse_fault_plan(doc: dict | None, where: str = "faults") -> FaultPlan:
     """Build a :class:`FaultPlan` from a mapping (scenario YAML or CLI pairs), checked by
-    :class:`FaultPlanSection`.
+    :class:`FaultPlan`'s validators.
 
     Raises:
         ConfigError: an unknown key (naming the allowed keys) or a bad value, as
@@ -158,8 +142,7 @@ def parse_fault_plan(doc: dict | None, where: str = "faults") -> FaultPlan:
         return FaultPlan()
     if not isinstance(doc, dict):
         raise ConfigError(f"scenario key '{where}' must be a mapping, got {doc!r}")
-    section = validate(FaultPlanSection, doc, "fault", f"{where}.")
-    return FaultPlan(**section.model_dump(exclude_unset=True))
+    return validate(FaultPlan, doc, "fault", f"{where}.")
 
 
 def parse_fault_pairs(pairs: tuple[str, ...] | list[str]) -> FaultPlan:

@@ -36,7 +36,7 @@ files go to a running ``raybench serve`` as one job each, driven by Locust headl
 
 Unknown keys and bad values raise :class:`ConfigError` naming the key and the allowed values: each section
 is a pydantic model (:class:`GenerateSection`, :class:`IngestSection`, :class:`ServiceSection`, the fault
-plan's :class:`raybench.faults.plan.FaultPlanSection`) checked by :func:`raybench.config.validate`.
+plan's :class:`raybench.faults.plan.FaultPlan`) checked by :func:`raybench.config.validate`.
 """
 
 from __future__ import annotations

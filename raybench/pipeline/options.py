@@ -85,20 +85,22 @@ def _bounded(low: float, high: float = float("inf"), *, high_included: bool = Fa
 
 class IngestOptionsSection(Section):
     """The values of :class:`IngestOptions` that can be wrong, each checked as the one config path does
-    (:func:`raybench.config.validate`); the keys are named by their CLI flags in messages."""
+    (:func:`raybench.config.validate`); the keys are named by their CLI flags in messages. Every field
+    is required: :func:`validate_options` passes the options' own values, so the defaults live only in
+    :class:`IngestOptions`."""
 
     model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True, arbitrary_types_allowed=True)
 
-    tz: str | None = Field(None, alias="--tz")
-    num_cpus: int | None = Field(None, alias="--num-cpus")
-    workers: int | None = Field(None, alias="--workers")
-    sample_interval_s: float = Field(0.5, alias="--sample-interval")
-    worker_cpus: float = Field(1.0, alias="--worker-cpus")
-    commit_rows: int = Field(250_000, alias="commit_rows")
-    batch_timeout_s: float = Field(600.0, alias="batch_timeout_s")
-    chunk_bytes: int = Field(BLOCK_BYTES_DEFAULT, alias="--chunk-size")
-    results: str | None = Field(None, alias="--results")
-    address: str | None = Field(None, alias="--address")
+    tz: str | None = Field(alias="--tz")
+    num_cpus: int | None = Field(alias="--num-cpus")
+    workers: int | None = Field(alias="--workers")
+    sample_interval_s: float = Field(alias="--sample-interval")
+    worker_cpus: float = Field(alias="--worker-cpus")
+    commit_rows: int = Field(alias="commit_rows")
+    batch_timeout_s: float = Field(alias="batch_timeout_s")
+    chunk_bytes: int = Field(alias="--chunk-size")
+    results: str | None = Field(alias="--results")
+    address: str | None = Field(alias="--address")
 
     _tz = field_validator("tz", mode="before")(lambda v: zone(v))
     _counts = field_validator("num_cpus", "workers", "commit_rows")(_bounded(1))
