@@ -88,6 +88,24 @@ def mapped_value(vm: ValueMap | None, words: dict[str, str] | None = None) -> pl
                        last.replace_strict(words, default=None, return_dtype=_S))
 
 
+def mapped_column(df: pl.DataFrame, vm: ValueMap | None, words: dict[str, str] | None = None) -> pl.Expr:
+    """:func:`mapped_value` for the column of ``df``, worked out once per distinct raw value.
+
+    A chunk of 40k records holds a handful of distinct codes (``MO VOICE``, ``SMS MT``), and the word
+    lookups of :func:`mapped_value` (split, sort, join, regex) cost per row: the same expression is run on
+    the distinct values and the column is then mapped by one ``replace_strict``, which gives every row
+    exactly what :func:`mapped_value` gives it (``tests/unit/test_mapped_value.py`` compares the two).
+    Falls back to :func:`mapped_value` when there is no map or its column is absent."""
+    if vm is None or vm.column not in df.columns:
+        return mapped_value(vm, words)
+    uniques = df.select(pl.col(vm.column).unique()).with_columns(mapped_value(vm, words).alias("_canonical"))
+    present = uniques.filter(pl.col(vm.column).is_not_null())
+    for_null = uniques.filter(pl.col(vm.column).is_null())["_canonical"]
+    default = for_null[0] if len(for_null) else None
+    return pl.col(vm.column).replace_strict(present[vm.column], present["_canonical"],
+                                            default=pl.lit(default, dtype=_S), return_dtype=_S)
+
+
 def _model_record_types(df: pl.DataFrame, first: pl.DataFrame, layout: Layout, model) -> pl.DataFrame:
     """Record types for the descriptors the layout's value map does not cover, from the record-type model.
 
@@ -171,8 +189,8 @@ def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer,
     first = df.select(
         pl.col("source_row"), pl.col("raw"),
         start_text.alias("start_raw"),
-        mapped_value(layout.record_type).alias("record_type"),
-        mapped_value(layout.direction, DIRECTION_BY_WORD).alias("direction"),
+        mapped_column(df, layout.record_type).alias("record_type"),
+        mapped_column(df, layout.direction, DIRECTION_BY_WORD).alias("direction"),
         _text(layout.duration_column).alias("_duration_text"),
         _text(layout.caller).alias("_caller"),
         _text(layout.callee).alias("_callee"),
