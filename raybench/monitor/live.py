@@ -50,14 +50,14 @@ def _local_exposition() -> bytes:
     return m.exposition()[0]
 
 
-def _counters(samples: Samples) -> dict[str, float]:
-    """The cumulative counters the panels are computed from, now (raybench's from ``samples``, the
-    node's from psutil)."""
+def _counters(samples: Samples, t: float) -> dict[str, float]:
+    """The cumulative counters the panels are computed from, at unix time ``t`` (raybench's from
+    ``samples``, the node's from psutil)."""
     cpu = psutil.cpu_times()
     disks = psutil.disk_io_counters(perdisk=True) or {}
     net = psutil.net_io_counters()
     return {
-        "t": time.time(),
+        "t": t,
         "rows_read": _sum(samples, "raybench_rows_total", outcome="read"),
         "conf_sum": _sum(samples, "raybench_classification_confidence_sum"),
         "conf_count": _sum(samples, "raybench_classification_confidence_count"),
@@ -85,10 +85,12 @@ class PanelSampler:
             :data:`raybench.monitor.metrics.REGISTRY` (with the node collector). A service whose ingests
             run in another process (a Serve deployment) passes a function that fetches that process's
             text, followed by its own job-table metrics (``raybench_jobs_queued``...).
+        clock: unix seconds of a sample (``time.time``; a test passes its own).
     """
 
-    def __init__(self, interval_s: float = 1.0, keep: int = 600, read=None):
+    def __init__(self, interval_s: float = 1.0, keep: int = 600, read=None, clock=time.time):
         self.interval_s = interval_s
+        self._clock = clock  # unix seconds; a test passes its own clock
         if read is None:
             m.register_node_collector()
         self._read = read or _local_exposition
@@ -119,7 +121,7 @@ class PanelSampler:
 
     def sample(self) -> dict[str, float | None]:
         """Take one sample now; returns panel id -> value (None where there is none yet)."""
-        now = _counters(parse_exposition(self._read()))
+        now = _counters(parse_exposition(self._read()), self._clock())
         with self._lock:
             prev = self._raw[-1] if self._raw else None
             window = next((r for r in self._raw if now["t"] - r["t"] <= WINDOW_S), prev)

@@ -125,18 +125,16 @@ def test_panels_read_another_process_metrics():
     pss.labels("driver").set(3 * 2**30)
     pss.labels("worker").set(2**30)
     queued.set(120)
-    sampler = PanelSampler(read=lambda: generate_latest(remote))
+    clock = iter([1000.0, 1000.25])  # two samples 0.25 s apart
+    sampler = PanelSampler(read=lambda: generate_latest(remote), clock=lambda: next(clock))
     sampler.sample()
     rows.labels("read").inc(5000)
-    import time
-
-    time.sleep(0.2)
     sampler.sample()
     panels = {p["id"]: p for p in sampler.snapshot()}
     assert panels["queue"]["value"] == 120 and panels["queue"]["level"] == "warning"
     assert panels["memory"]["value"] == 4 * 2**30 and panels["memory"]["value_text"] == "4.00 GiB"
     assert panels["memory"]["level"] == "critical"
-    assert 5000 / 0.5 < panels["throughput"]["value"] < 5000 / 0.15  # 5000 rows over about 0.2 s
+    assert panels["throughput"]["value"] == 20_000  # 5000 rows over 0.25 s
     assert sampler.jobs_active()
 
 
