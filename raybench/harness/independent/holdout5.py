@@ -765,8 +765,8 @@ def hosted_pbx_workbook(rng: random.Random, n: int, *, year: int = 2024, month: 
     bold = book.add_format({"bold": True})
     when_fmt = book.add_format({"num_format": "mm/dd/yyyy h:mm:ss AM/PM"})
     dur_fmt = book.add_format({"num_format": "[h]:mm:ss"})
-    sheet.merge_range(0, 0, 0, 8, f"Call Log Report - Acme Dental Group - {month:02d}/01/{year} to {month:02d}/31/{year}",
-                      bold)
+    title = f"Call Log Report - Acme Dental Group - {month:02d}/01/{year} to {month:02d}/31/{year}"
+    sheet.merge_range(0, 0, 0, 8, title, bold)
     for c0, c1, label in ((0, 1, "Call"), (2, 3, "From"), (4, 5, "To"), (6, 7, "Duration")):
         sheet.merge_range(2, c0, 2, c1, label, bold)
     sheet.write_string(2, 8, "Result", bold)
@@ -874,7 +874,8 @@ AUDIOCODES_COLUMNS = (("SBCReportType", 14), ("EPTyp", 6), ("SIPCallId", 34), ("
                       ("SourceIp", 15), ("SourcePort", 10), ("DestIp", 15), ("DestPort", 8), ("TransportType", 13),
                       ("SrcURI", 34), ("SrcURIBeforeMap", 34), ("DstURI", 34), ("DstURIBeforeMap", 34),
                       ("Durat", 6), ("TrmSd", 6), ("TrmReason", 25), ("TrmReasonCategory", 18),
-                      ("SetupTime", 34), ("ConnectTime", 34), ("ReleaseTime", 34), ("IPGroup", 14), ("SIPTrmReason", 12))
+                      ("SetupTime", 34), ("ConnectTime", 34), ("ReleaseTime", 34), ("IPGroup", 14),
+                      ("SIPTrmReason", 12))
 
 
 def _ac_time(t: datetime) -> str:
