@@ -54,7 +54,9 @@ Truth conventions as in :mod:`.holdout4`: a tuple is the set of values accepted;
 system writes without ``+`` is accepted in E.164 or as written; a direction the format only implies is
 accepted as ``unknown`` too; where a format does not state its time zone, both the UTC and the job-zone
 (Chicago) reading are accepted (the UK bill: Europe/London too); a stamp with a fraction of a second is
-accepted to the microsecond, to the millisecond or to the second (cut or rounded).
+accepted to the microsecond, to the millisecond or to the second (cut or rounded); a leg the file calls
+outbound or originating (Zoom's internal calls, Webex's ``SIP_ENTERPRISE`` records, Teams' forwarding) is
+accepted as ``outgoing`` beside its call's direction, and a terminating one as ``incoming``.
 """
 
 from __future__ import annotations
@@ -325,7 +327,7 @@ def teams_pstn_usage(rng: random.Random, n: int, *, year: int = 2024, month: int
             kind, direction, caller, callee = "user_out_transfer", ("outgoing", "forwarded"), \
                 us_party(own[2:], "plus"), far
         else:
-            kind, direction = "user_out_forwarding", "forwarded"
+            kind, direction = "user_out_forwarding", ("forwarded", "outgoing")
             caller, callee = us_party(nanp_digits(rng), "plus"), far
         dur = voice_duration(rng)
         ticks = rng.randint(0, 9_999_999)  # 100 ns units
@@ -390,7 +392,7 @@ def zoom_phone_log(rng: random.Random, n: int, *, year: int = 2024, month: int =
                   "Main Site"]
         tr = truth_row(i + 1, stamp, start_utc=t, duration_s=dur, caller=caller.canonical, callee=callee.canonical,
                        record_type=("voicemail", "voice") if result == "Voicemail" else "voice",
-                       direction=(direction, "unknown"))
+                       direction=_alts(direction, "outgoing" if direction == "internal" else direction, "unknown"))
         d.record(fields, tr)
     return d
 
@@ -1012,7 +1014,8 @@ def webex_call_history(rng: random.Random, n: int, *, year: int = 2024, month: i
             k += 1
             tr = truth_row(k, fields[2], start_utc=begin.replace(microsecond=0), duration_s=talk,
                            caller=caller.canonical, callee=callee.canonical, record_type="voice",
-                           direction=(direction, "unknown"))
+                           direction=(direction, "outgoing" if direction_word == "ORIGINATING" else "incoming",
+                                      "unknown"))
             _fraction_starts(tr, begin)
             d.record(fields, tr)
     return d
