@@ -248,7 +248,8 @@ def freeswitch_json_flat(rng: random.Random, n: int, *, year: int = 2024, month:
     ``mod_json_cdr`` writes its variables (``encode-values``: ``2024-06-14%2013%3A05%3A07``,
     ``Jos%C3%A9``), ``start_uepoch`` microseconds since the epoch beside the local ``start_stamp``, empty
     answer stamps and ``0`` epochs for calls never answered, ``billmsec``. Every A leg's channel direction is
-    ``inbound`` (the call came into the switch), whatever the call's direction."""
+    ``inbound`` (the call came into the switch), whatever the call's direction. The start is written twice
+    (``start_stamp`` and ``start_uepoch``): the truth's ``start_key`` holds both."""
     d = Draft()
     d.junk(",".join(FS_JSON_COLUMNS))
     core = _uid(rng)
@@ -286,6 +287,7 @@ def freeswitch_json_flat(rng: random.Random, n: int, *, year: int = 2024, month:
                        caller=src.canonical, callee=dst.canonical, record_type="voice",
                        direction=(direction, "unknown"))
         _fraction_starts(tr, exact)
+        tr["start_key"] = [fields[9], fields[12]]  # the start is written twice: the local stamp and the epoch
         d.record(fields, tr)
     return d
 
