@@ -402,10 +402,13 @@ def jobs(path, concurrent, total, address, num_cpus, worker_cpus, sample_interva
 @click.option("--holdout4", is_flag=True,
               help="--independent: the fourth held-out group instead (raybench.harness.independent.holdout4, 13 "
                    "files in styles none of the earlier groups use).")
+@click.option("--holdout5", is_flag=True,
+              help="--independent: the fifth held-out group instead (raybench.harness.independent.holdout5, 15 "
+                   "files in styles none of the earlier groups use, written blind).")
 @click.option("--out", "out_dir", default=None,
               help="Working folder (default results/dedupe-eval, or results/independent-eval, "
-                   "results/independent-holdout, results/independent-holdout2, results/independent-holdout3 or "
-                   "results/independent-holdout4).")
+                   "results/independent-holdout, results/independent-holdout2, results/independent-holdout3, "
+                   "results/independent-holdout4 or results/independent-holdout5).")
 @click.option("--workers", type=int, default=None, help="Actors in the pool (default: CPUs - 1).")
 @click.option("--splink", is_flag=True, help="Also run Splink (optional extra raybench[splink]) on the same rows.")
 @click.option("--bills", "bills_dir", default=None,
@@ -413,26 +416,27 @@ def jobs(path, concurrent, total, address, num_cpus, worker_cpus, sample_interva
                    "NAME.pdf.json, e.g. tests/cases/pdf): rows right, missed, silently wrong.")
 @_ray_logs_option
 def evaluate(dedupe, classifiers, per_layout, real_dir, rows, seed, independent, holdout, holdout2, holdout3, holdout4,
-             out_dir, workers, splink, bills_dir) -> None:
+             holdout5, out_dir, workers, splink, bills_dir) -> None:
     """Score the classifiers (default), or with --dedupe duplicate detection (precision/recall/F1), with
     --independent the reading of exports that raybench did not write, or with --bills the PDF bill readers."""
     import json
 
     if bills_dir:
         _evaluate_bills(bills_dir)
-        if not (dedupe or classifiers or independent or holdout or holdout2 or holdout3 or holdout4):
+        if not (dedupe or classifiers or independent or holdout or holdout2 or holdout3 or holdout4 or holdout5):
             return
-    if independent or holdout or holdout2 or holdout3 or holdout4:
+    if independent or holdout or holdout2 or holdout3 or holdout4 or holdout5:
         from raybench.harness.independent import evaluate_independent, format_table
 
-        group = ("holdout4" if holdout4 else "holdout3" if holdout3 else "holdout2" if holdout2
-                 else "holdout" if holdout else "main")
+        group = ("holdout5" if holdout5 else "holdout4" if holdout4 else "holdout3" if holdout3
+                 else "holdout2" if holdout2 else "holdout" if holdout else "main")
         try:
             result = evaluate_independent(out_dir or {"main": "results/independent-eval",
                                                       "holdout": "results/independent-holdout",
                                                       "holdout2": "results/independent-holdout2",
                                                       "holdout3": "results/independent-holdout3",
-                                                      "holdout4": "results/independent-holdout4"}[group], seed=seed,
+                                                      "holdout4": "results/independent-holdout4",
+                                                      "holdout5": "results/independent-holdout5"}[group], seed=seed,
                                           workers=workers or 1, group=group)
         except RaybenchError as exc:
             _fail(exc)

@@ -236,6 +236,20 @@ def test_scorer_a_flag_naming_the_field_excuses_it_and_only_it():
                       doubt)["wrong_fields"] == {"caller": 1}
 
 
+def test_scorer_start_written_in_two_columns():
+    doc = _doc()
+    for i, t in enumerate(doc["truth"], start=1):
+        t["start_key"] = [t["start_key"], str(int(_row(i)["epoch"]))]
+    epochs = [dict(_row(i), raw=str(int(_row(i)["epoch"]))) for i in (1, 2, 3)]
+    out = score_file(_db_with(epochs), "j", FILE_ROW, doc, {})
+    assert out["verdict"] == "right" and out["renumbered"] == 0 and out["invented"] == 0
+    shifted = [epochs[0], dict(epochs[1], row=3), dict(epochs[2], row=2)]  # matched by the epoch, not the row
+    out = score_file(_db_with(shifted), "j", FILE_ROW, doc, {})
+    assert out["verdict"] == "right" and out["renumbered"] == 2
+    out = score_file(_db_with([epochs[0], epochs[1], dict(epochs[2], raw="1700000000")]), "j", FILE_ROW, doc, {})
+    assert out["verdict"] == "silently wrong" and out["invented"] == 1
+
+
 def test_scorer_accounting_renumbering_quarantine_and_status():
     doc = _doc()
     shifted = [_row(1), dict(_row(2), row=3), dict(_row(3), row=4)]  # a footer counted as record 2

@@ -196,7 +196,8 @@ def truth_row(source_row: int, start_key: str | None, *, start_utc: datetime | N
     Args:
         source_row: the 1-based record number (junk lines excluded).
         start_key: the start as written (date and time joined by a space), unique in the file; the scorer
-            matches stored rows by it when their ``source_row`` is off.
+            matches stored rows by it when their ``source_row`` is off. A caller may replace it in the returned
+            row with a list of the texts (a start written in two columns, a stamp and an epoch).
         expect: ``store``, ``quarantine`` (deliberately unreadable) or ``either``.
         why: for an unreadable record, what makes it so.
     """

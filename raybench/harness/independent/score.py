@@ -14,7 +14,9 @@ Verdicts, first that applies:
   row equal to the truth in every canonical field or carrying a flag that names the field.
 
 Stored rows are matched to the truth by ``source_row``; where the row's ``start_raw`` is not the truth's
-start as written (a footer counted as a record shifts the numbers), by ``start_raw`` (unique per file).
+start as written (a footer counted as a record shifts the numbers), by ``start_raw`` (unique per file). A
+record whose start is written in two columns (a local stamp and an epoch) has both as its ``start_key``
+(a list): either is the start as written.
 """
 
 from __future__ import annotations
@@ -38,6 +40,13 @@ def _key(text) -> str | None:
         return None
     out = " ".join(str(text).replace("\x00", "").replace('"', "").split())
     return out or None
+
+
+def _keys(truth: dict) -> list[str]:
+    """A truth record's start as written, normalised: one key, or each of a list (a start in two columns)."""
+    raw = truth["start_key"]
+    keys = [_key(k) for k in (raw if isinstance(raw, list) else [raw])]
+    return [k for k in keys if k is not None]
 
 
 def _norm(value):
@@ -115,13 +124,13 @@ def score_file(con, job: str, file_row: dict | None, doc: dict, doubt: dict[str,
     by_row = {t["source_row"]: t for t in truth}
     by_key: dict[str, list[dict]] = {}  # a start written twice (a re-exported call) holds both records
     for t in truth:
-        if t["start_key"] is not None:
-            by_key.setdefault(_key(t["start_key"]), []).append(t)
+        for k in _keys(t):
+            by_key.setdefault(k, []).append(t)
     seen: set[int] = set()
     wrong, flagged = out["wrong_fields"], out["flagged_fields"]
     for row in stored:
         t = by_row.get(row["source_row"])
-        if t is None or (row["start_raw"] is not None and _key(row["start_raw"]) != _key(t["start_key"])):
+        if t is None or (row["start_raw"] is not None and _key(row["start_raw"]) not in _keys(t)):
             same = by_key.get(_key(row["start_raw"]), [])
             t2 = next((c for c in same if c["source_row"] not in seen), same[-1] if same else None)
             if t2 is None:
@@ -212,7 +221,7 @@ def evaluate_independent(out_dir: str, seed: int = 0, only: list[str] | None = N
         tz: ``--tz`` of the job: the zone the set's local-time files are written in.
         address: a Ray cluster to join; None starts an embedded one (or reuses a running one).
         group: ``main`` (the 26 files), ``holdout`` (:mod:`.holdout`), ``holdout2`` (:mod:`.holdout2`) or
-            ``holdout3`` (:mod:`.holdout3`) or ``holdout4`` (:mod:`.holdout4`).
+            ``holdout3`` (:mod:`.holdout3`) or ``holdout4`` (:mod:`.holdout4`) or ``holdout5`` (:mod:`.holdout5`).
 
     Returns:
         ``job``, ``seed``, ``files`` (per-file figures and verdicts), ``totals`` (:func:`summarize`),

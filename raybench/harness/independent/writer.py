@@ -13,7 +13,7 @@ import json
 import os
 import random
 
-from raybench.harness.independent import families, holdout, holdout2, holdout3, holdout4, pbx
+from raybench.harness.independent import families, holdout, holdout2, holdout3, holdout4, holdout5, pbx
 from raybench.harness.independent.families import Draft, Line
 from raybench.harness.independent.spec import FileSpec
 
@@ -128,7 +128,7 @@ def _damage(draft: Draft, spec: FileSpec, rng: random.Random) -> set[int]:
 
 
 def _encode(draft: Draft, spec: FileSpec, foreign: set[int]) -> bytes:
-    payload = getattr(draft, "payload", None)  # a workbook (holdout4.Workbook): its bytes as written
+    payload = getattr(draft, "payload", None)  # a workbook (holdout4.Workbook, also holdout5's): its bytes as written
     if payload is not None:
         return payload
     ends = [spec.newline] * len(draft.lines)
@@ -166,11 +166,12 @@ def write_file(spec: FileSpec, out_dir: str, seed: int) -> dict:
     return doc
 
 
-GROUPS = ("main", "holdout", "holdout2", "holdout3", "holdout4")
+GROUPS = ("main", "holdout", "holdout2", "holdout3", "holdout4", "holdout5")
 """``main``: :data:`FILES`; ``holdout``: :data:`raybench.harness.independent.holdout.HOLDOUT`; ``holdout2``:
 :data:`raybench.harness.independent.holdout2.HOLDOUT2`; ``holdout3``:
 :data:`raybench.harness.independent.holdout3.HOLDOUT3`; ``holdout4``:
-:data:`raybench.harness.independent.holdout4.HOLDOUT4`."""
+:data:`raybench.harness.independent.holdout4.HOLDOUT4`; ``holdout5``:
+:data:`raybench.harness.independent.holdout5.HOLDOUT5`."""
 
 
 def group_specs(group: str = "main") -> tuple[FileSpec, ...]:
@@ -180,7 +181,7 @@ def group_specs(group: str = "main") -> tuple[FileSpec, ...]:
         ValueError: ``group`` is not one of :data:`GROUPS`.
     """
     specs = {"main": FILES, "holdout": holdout.HOLDOUT, "holdout2": holdout2.HOLDOUT2,
-             "holdout3": holdout3.HOLDOUT3, "holdout4": holdout4.HOLDOUT4}
+             "holdout3": holdout3.HOLDOUT3, "holdout4": holdout4.HOLDOUT4, "holdout5": holdout5.HOLDOUT5}
     if group not in specs:
         raise ValueError(f"unknown group {group!r} (expected one of {', '.join(GROUPS)})")
     return specs[group]
@@ -192,7 +193,7 @@ def write_set(out_dir: str, seed: int = 0, only: list[str] | None = None, group:
     Args:
         group: ``main`` (the 26 files), ``holdout`` (the held-out group, :mod:`.holdout`) or ``holdout2`` (the
             second held-out group, :mod:`.holdout2`) or ``holdout3`` (the third, :mod:`.holdout3`) or
-            ``holdout4`` (the fourth, :mod:`.holdout4`).
+            ``holdout4`` (the fourth, :mod:`.holdout4`) or ``holdout5`` (the fifth, :mod:`.holdout5`).
 
     Returns:
         The truth documents, one per file (also in ``<file>.truth.json``; ``manifest.json`` lists them).
