@@ -26,10 +26,10 @@ FLOAT_WRITTEN = re.compile(r"\s*(\+?\d+)\.0+\s*")
 """A whole number written as a float (``15555550100.0``): group 1 is the number."""
 UNRESOLVED_MIN_DIGITS = 8
 """A number of at least this many digits left without a country code is flagged ``number_unresolved``
-(shorter ones are extensions and short codes, kept as written without doubt)."""
-UNRESOLVED_MIN_DIGITS_NO_PLAN = 11
-"""Where the numbering plan is unknown (layout region None), a number of at least this many digits written
-without ``+`` is flagged: it may hold a country code that cannot be confirmed (``17135550134``)."""
+(shorter ones are extensions and short codes, kept as written without doubt). The same where the numbering
+plan is unknown (layout region None): ``6025550140`` from a phone system of no stated country may be a North
+American number (``+16025550140``) or a national one elsewhere, and ``17135550134`` may hold a country code;
+either is kept as written, in doubt."""
 NULL_TOKENS = frozenset({"", "na", "n/a", "-", "--", "null", "none"})
 
 
