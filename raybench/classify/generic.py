@@ -55,11 +55,13 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
     "caller": ("from", "caller", "calling", "calling number", "calling nbr", "calling no", "src", "source",
                "a party", "a number", "anumber", "aparty", "a party number", "orig", "originating",
                "originating number", "origin", "clid", "ani", "caller id", "caller id number", "callerid",
-               "caller number", "from number", "source number", "orig number", "callingpartynumber"),
+               "caller number", "from number", "source number", "orig number", "callingpartynumber",
+               "sender", "sender number", "sent from"),
     "callee": ("to", "called", "callee", "called number", "called nbr", "called no", "dst", "destination",
                "dest", "b party", "b number", "bnumber", "bparty", "b party number", "term", "terminating",
                "terminating number", "dnis", "destination number", "to number", "npa nxx line",
                "called party", "finalcalledpartynumber", "dest number", "target number",
+               "recipient", "recipient number", "receiver", "sent to",
                "zielrufnummer", "zielnummer", "gew hlte rufnummer", "angerufene nummer"),
     "dialed": ("dialed", "dialled", "dialed number", "dialled number", "dialed digits", "number dialed",
                "digits"),
@@ -245,17 +247,15 @@ def _best(counts: dict[str, int], n: int) -> tuple[str, float] | None:
 
 
 def _direction_of(value: str) -> str | None:
-    from raybench.normalize.frame import DIRECTION_WORDS
+    """The direction a value's words say, as the normaliser reads them (:func:`raybench.normalize.frame.
+    mapped_value`): the whole value, else its first word, else its last (``SMS MO``), or None."""
+    from raybench.normalize.frame import DIRECTION_BY_WORD
 
     low = value.strip().lower()
-    for d, words in DIRECTION_WORDS.items():
-        if low in words:
-            return d
-    word = re.match(r"^([a-z]+)", low)
-    if word:
-        for d, words in DIRECTION_WORDS.items():
-            if word.group(1) in words:
-                return d
+    first, last = re.match(r"^([a-z]+)", low), re.search(r"([a-z]+)$", low)
+    for key in (low, first and first.group(1), last and last.group(1)):
+        if key and key in DIRECTION_BY_WORD:
+            return DIRECTION_BY_WORD[key]
     return None
 
 
@@ -360,6 +360,9 @@ class GenericMapping:
     doubt: frozenset[str] = field(default_factory=frozenset)
     display_names: bool = False
     """True when a party column holds display names with the number in brackets (read as the number)."""
+    direction_in: str | None = None
+    """The record-type column, where no column is the direction and that one's words also say it
+    (``moc``/``mtc``, ``mSOriginating``, ``Voice MO``): the direction is read from it too."""
 
     def by_field(self, name: str) -> str | None:
         """The column mapped to field ``name``, or None."""
@@ -549,6 +552,9 @@ def _choose_direction(m: _Mapper) -> None:
         how = m.named(p, "direction", "record_type")
         if p.direction_share < (0.5 if m.named(p, "direction") == 1.0 else 0.8):
             continue
+        if (m.named(p, "record_type") and not m.named(p, "direction")
+                and sum(1 for v in p.values if _reads_record_type(v)) >= 0.5 * p.n):
+            continue  # a record type written with its direction ('SMS MO'): read for both (_direction_in_record_type)
         # a column of one direction word over calls made both ways is not the call's direction (FreeSWITCH's
         # channel direction is 'inbound' for a phone's call out, carrier-formats.md 1.7)
         if len(p.directions) < 2 and m.named(p, "direction") < 1.0:
@@ -597,15 +603,17 @@ def _order_parties_by_direction(m: _Mapper, raw: dict[str, list[str]]) -> None:
     m.take(pb, "callee", VALUES_STRONG, why)
 
 
-def _choose_record_type(m: _Mapper) -> None:
+def _reads_record_type(v: str) -> bool:
+    """A value that is, or begins with, a record-type word of the trade (``SMS MO``, ``Voice``)."""
     from raybench.classify.descriptors import VOCABULARY
 
     words = {_norm(w) for ws in VOCABULARY.values() for w in ws}
+    low = _norm(v)
+    return bool(low) and (low in words or low.split()[0] in words)
 
-    def reads(v: str) -> bool:
-        low = _norm(v)
-        return bool(low) and (low in words or low.split()[0] in words)
 
+def _choose_record_type(m: _Mapper) -> None:
+    reads = _reads_record_type
     for p in sorted(m.free(), key=lambda q: -m.named(q, "record_type")):
         if p.party_share > 0.5 or not p.n or p.distinct > max(12, p.n // 2):
             continue
@@ -620,6 +628,25 @@ def _choose_record_type(m: _Mapper) -> None:
         if m.named(p, "record_type") == 1.0 and p.n and p.party_share <= 0.5 and p.distinct <= max(12, p.n // 2):
             m.take(p, "record_type", BY_POSITION, "named as the record type; its words are not the trade's")
             return
+
+
+DIRECTION_IN_TYPE_SHARE = 0.1
+"""Share of a record-type column's values that must be direction words (``moc``, ``mtc``) for the direction
+to be read from it where no column is the direction (the rest read ``unknown``, flagged ``direction_known``:
+a column that names the direction of some calls leaves the others' in doubt)."""
+
+
+def _direction_in_record_type(m: _Mapper) -> str | None:
+    """The record-type column, when no column was taken for the direction and at least
+    :data:`DIRECTION_IN_TYPE_SHARE` of its values are direction words (a carrier's ``Type of Call`` writes
+    ``moc``/``mtc`` and the 3GPP record names, ``SMSc`` beside ``mSOriginatingSMSinMSC``); else None."""
+    if "direction" in m.fields.values():
+        return None
+    p = next((q for q in m.profiles if m.fields[q.name] == "record_type"), None)
+    if p is None or p.direction_share < DIRECTION_IN_TYPE_SHARE:
+        return None
+    m.evidence[p.name] = m.evidence.get(p.name, "") + "; its words say the direction too"
+    return p.name
 
 
 def _epoch_gap_ratio(m: _Mapper, p: ColumnProfile, raw: dict[str, list[str]]) -> float | None:
@@ -752,6 +779,7 @@ def map_generic(names: tuple[str, ...], columns: list[list[str]]) -> GenericMapp
     _choose_direction(m)
     _order_parties_by_direction(m, raw)
     _choose_record_type(m)
+    direction_in = _direction_in_record_type(m)
     unit, doubtful = _choose_duration(m, raw)
     fields = {n: ("ignore" if f == "skip" else f) for n, f in m.fields.items()}
     for n, f in m.fields.items():
@@ -783,7 +811,7 @@ def map_generic(names: tuple[str, ...], columns: list[list[str]]) -> GenericMapp
         "voice" if "duration" in fields.values() else None)
     display = any(p.display_share > 0 for p in profiles if fields[p.name] in PARTY_FIELDS)
     return GenericMapping(fields, m.confidence, m.evidence, start, unit, region, tz, rt_default, frozenset(doubt),
-                          display)
+                          display, direction_in)
 
 
 def _region(profiles: list[ColumnProfile], fields: dict[str, str]) -> str | None:
@@ -823,7 +851,7 @@ def generic_layout(mapping: GenericMapping, names: tuple[str, ...], *, has_heade
             start = _replace(start, day_first_formats=())
     if "partner" in mapping.doubt:
         guessed |= {"caller", "callee"}
-    direction_col = col("direction")
+    direction_col = col("direction") or mapping.direction_in
     record_col = col("record_type")
     start_col = mapping.start.column
     if record_col is not None:  # the trade's record-type words (descriptors.VOCABULARY), the model for the rest

@@ -37,12 +37,16 @@ def _text(col: str | None) -> pl.Expr:
 
 
 DIRECTION_WORDS = {
-    "outgoing": ("outgoing", "out", "orig", "originating", "originated", "mo", "moc", "outbound", "o"),
-    "incoming": ("incoming", "in", "term", "terminating", "terminated", "mt", "mtc", "inbound", "i"),
-    "forwarded": ("forwarded", "forward", "fwd", "cf", "cfu", "routed", "redirected"),
+    "outgoing": ("outgoing", "out", "orig", "originating", "originated", "mo", "moc", "outbound", "o",
+                 "msoriginating", "msoriginatingsmsinmsc", "mocallrecord", "mosmsrecord"),
+    "incoming": ("incoming", "in", "term", "terminating", "terminated", "mt", "mtc", "inbound", "i",
+                 "msterminating", "msterminatingsmsinmsc", "mtcallrecord", "mtsmsrecord"),
+    "forwarded": ("forwarded", "forward", "fwd", "cf", "cfu", "routed", "redirected", "callforwarding"),
 }
 """Direction words of the trade (3GPP mobile-originated/-terminated, switch originating/terminating,
-billing in/out), read when a layout's value map does not know a direction code (``Term``, ``Orig``)."""
+billing in/out), read when a layout's value map does not know a direction code (``Term``, ``Orig``). The
+3GPP MSC record names (TS 32.298 ``mSOriginating``, ``mSTerminatingSMSinMSC``, ``callForwarding``, ...;
+carrier-formats.md 1.2: T-Mobile's ``Type of Call``) are written in one word, compared without case."""
 
 DIRECTION_BY_WORD = {w: d for d, words in DIRECTION_WORDS.items() for w in words}
 """Each direction word of :data:`DIRECTION_WORDS` -> its canonical direction (``mo`` -> ``out``)."""
