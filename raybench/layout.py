@@ -107,6 +107,9 @@ class Layout:
             ``internal``, whatever the direction column says (Avaya SMDR ``Is Internal`` = 1).
         region: default region for national numbers (``US``), None when the numbering plan is unknown.
         region_cc_column: a column holding the country calling code to read national numbers with.
+        not_nanp: with ``region`` None, the file's own numbers show they are not North American (the
+            generic reader's profile): a ten-digit number of North American shape among them is a national
+            number as written, not in doubt (``number_unresolved``).
         numbers_are_msisdn: False for layouts whose party ids are pseudonyms (bandicoot), so the number
             rules do not apply.
         pbx_parties: a phone system's log: a party may be an extension, a dialplan target, an IP address
@@ -161,6 +164,7 @@ class Layout:
     direction_internal: tuple[str, str] | None = None
     region: str | None = "US"
     region_cc_column: str | None = None
+    not_nanp: bool = False
     numbers_are_msisdn: bool = True
     pbx_parties: bool = False
     voicemail_prefix: str | None = None

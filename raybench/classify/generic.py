@@ -360,6 +360,9 @@ class GenericMapping:
     doubt: frozenset[str] = field(default_factory=frozenset)
     display_names: bool = False
     """True when a party column holds display names with the number in brackets (read as the number)."""
+    not_nanp: bool = False
+    """``region`` is None because the file's phone numbers are mostly not North American (not for want of
+    numbers): ten digits of North American shape among them are national numbers, not in doubt."""
     direction_in: str | None = None
     """The record-type column, where no column is the direction and that one's words also say it
     (``moc``/``mtc``, ``mSOriginating``, ``Voice MO``): the direction is read from it too."""
@@ -472,7 +475,7 @@ def _date_order(m: _Mapper, p: ColumnProfile, spec: StartSpec, values: list[str]
 
     from raybench.profile.formats import read_counts_start
 
-    if not spec.formats or not re.match(r"^%[md][/\-]%[md]", spec.formats[0]):
+    if not spec.formats or not re.match(r"^%[md][/\-]?%[md]", spec.formats[0]):
         return spec  # a dotted date (15.10.2024) is day-first: the European writing, never month.day
     fmt = spec.formats[0]
     other = fmt.replace("%m", "\0").replace("%d", "%m").replace("\0", "%d")
@@ -486,6 +489,18 @@ def _date_order(m: _Mapper, p: ColumnProfile, spec: StartSpec, values: list[str]
         spec, formats=(other,), day_first_formats=(fmt,))
 
 
+ZERO_PADDED_SHARE = 0.5
+"""Share of a fixed-length digit column's values with a leading zero above which it is a zero-padded
+quantity (``00428`` seconds, a fixed-width CDR field) rather than extensions (which a PBX numbers from 1-9)."""
+
+
+def _zero_padded(p: ColumnProfile) -> bool:
+    """A column of digits of one length, at least :data:`ZERO_PADDED_SHARE` of them with a leading zero."""
+    digits = [v for v in p.values if _INT.match(v) and len(v) >= 3]
+    return (p.same_length >= 0.9 and len(digits) >= 0.9 * p.n > 0
+            and sum(1 for v in digits if v[0] == "0") >= ZERO_PADDED_SHARE * len(digits))
+
+
 def _choose_parties(m: _Mapper) -> None:
     def party_like(p: ColumnProfile, named: bool) -> bool:
         if p.uuid_share > 0.5 or _stamp_share(p) >= 0.9:
@@ -497,7 +512,7 @@ def _choose_parties(m: _Mapper) -> None:
                                                                 and p.party_share >= 0.9):
             return True
         return (p.ext_share >= 0.9 and p.same_length >= 0.9 and p.distinct >= max(4, p.n // 4)
-                and all(len(v) >= 3 for v in p.values))
+                and all(len(v) >= 3 for v in p.values) and not _zero_padded(p))
 
     for f in ("caller", "callee", "dialed", "partner", "subscriber"):
         for p in m.free():
@@ -610,6 +625,46 @@ def _reads_record_type(v: str) -> bool:
     words = {_norm(w) for ws in VOCABULARY.values() for w in ws}
     low = _norm(v)
     return bool(low) and (low in words or low.split()[0] in words)
+
+
+_DIALED_FORM = re.compile(r"^(?:1[2-9]\d{2}[2-9]\d{6}|[89]1?[2-9]\d{2}[2-9]\d{6}|011\d{7,15})$")
+"""An external number as a phone's user dials it in North America: with the long-distance ``1``, an
+outside-line access digit (``9``, ``8``) or the international prefix ``011`` in front (PBX CDR and SMDR
+``dialed-num`` fields, carrier-formats.md 1.9)."""
+_RECEIVED_FORM = re.compile(r"^[2-9]\d{2}[2-9]\d{6}$")
+"""An external number as caller ID delivers it to a PBX: the ten national digits, no prefix."""
+
+
+def _order_parties_by_dialing(m: _Mapper, raw: dict[str, list[str]]) -> None:
+    """The A/B order of two party columns taken by position, where no direction decides it, set by how
+    their external numbers are written: the column whose external numbers carry a dialing prefix
+    (:data:`_DIALED_FORM`, at least 3 and 80 % of them) while the other's are plain national numbers
+    (:data:`_RECEIVED_FORM`, 80 %) holds what was dialed: the B-number. The columns are swapped if need be,
+    and stay in doubt (flagged ``guessed_caller``/``guessed_callee``): it is a reading of habits, not a
+    statement of the file."""
+    a = next((c for c, f in m.fields.items() if f == "caller" and m.confidence.get(c) == BY_POSITION), None)
+    b = next((c for c, f in m.fields.items() if f == "callee" and m.confidence.get(c) == BY_POSITION), None)
+    if a is None or b is None or "direction" in m.fields.values():
+        return
+
+    def forms(column: str) -> tuple[int, int]:
+        values = [_SEPARATORS.sub("", v.strip()) for v in raw[column]]
+        return (sum(1 for v in values if _DIALED_FORM.match(v)), sum(1 for v in values if _RECEIVED_FORM.match(v)))
+
+    (a_dialed, a_received), (b_dialed, b_received) = forms(a), forms(b)
+
+    def dialed_side(d: int, r: int, od: int, orr: int) -> bool:
+        return d >= 3 and d >= 0.8 * (d + r) and orr >= 0.8 * (od + orr) and orr >= 1
+
+    pa = next(p for p in m.profiles if p.name == a)
+    pb = next(p for p in m.profiles if p.name == b)
+    if dialed_side(a_dialed, a_received, b_dialed, b_received):
+        pa, pb = pb, pa
+    elif not dialed_side(b_dialed, b_received, a_dialed, a_received):
+        return
+    why = "external numbers dialled with a prefix are the B-number's; caller ID's ten digits the A-number's (a guess)"
+    m.take(pa, "caller", BY_POSITION, why)
+    m.take(pb, "callee", BY_POSITION, why)
 
 
 def _choose_record_type(m: _Mapper) -> None:
@@ -732,7 +787,8 @@ def _choose_duration(m: _Mapper, raw: dict[str, list[str]]) -> tuple[DurationUni
 
     cands = [p for p in m.free() if p.named[0] is None and readable(p, 0.9) and varied(p)
              and not (p.ext_share >= 0.9 and p.same_length >= 0.9 and p.distinct > 3 and p.n > 8
-                      and min((len(v) for v in p.values), default=0) >= 3 and not any(v == "0" for v in p.values))]
+                      and min((len(v) for v in p.values), default=0) >= 3 and not any(v == "0" for v in p.values)
+                      and not _zero_padded(p))]
     if not cands:
         return "seconds", False
     # a talk time next to a total time that is never smaller (billsec after duration): the talk time
@@ -778,6 +834,7 @@ def map_generic(names: tuple[str, ...], columns: list[list[str]]) -> GenericMapp
         return None
     _choose_direction(m)
     _order_parties_by_direction(m, raw)
+    _order_parties_by_dialing(m, raw)
     _choose_record_type(m)
     direction_in = _direction_in_record_type(m)
     unit, doubtful = _choose_duration(m, raw)
@@ -799,6 +856,9 @@ def map_generic(names: tuple[str, ...], columns: list[list[str]]) -> GenericMapp
         if unread:
             doubt |= {f"unmapped_{f}" for f in ("lac", "cell_id") if f not in fields.values()}
     region = _region(profiles, fields)
+    # no region for want of North American numbers, not for want of numbers: ten digits are national
+    not_nanp = (region is None and _region(profiles, fields, threshold=0.4) is None
+                and _phone_count(profiles, fields) >= 3)
     tz = None
     if start.epoch is not None:
         tz = f"the start column holds Unix epoch {start.epoch} (UTC)"
@@ -811,18 +871,24 @@ def map_generic(names: tuple[str, ...], columns: list[list[str]]) -> GenericMapp
         "voice" if "duration" in fields.values() else None)
     display = any(p.display_share > 0 for p in profiles if fields[p.name] in PARTY_FIELDS)
     return GenericMapping(fields, m.confidence, m.evidence, start, unit, region, tz, rt_default, frozenset(doubt),
-                          display, direction_in)
+                          display, not_nanp, direction_in)
 
 
-def _region(profiles: list[ColumnProfile], fields: dict[str, str]) -> str | None:
+def _phone_count(profiles: list[ColumnProfile], fields: dict[str, str]) -> float:
+    """Sampled phone numbers in the party columns."""
+    return sum(p.phone_share * p.n for p in profiles if fields[p.name] in PARTY_FIELDS)
+
+
+def _region(profiles: list[ColumnProfile], fields: dict[str, str], threshold: float = 0.6) -> str | None:
     """``US`` when the party columns' phone numbers are nearly all North American (NANP: ``NXX NXX XXXX``,
-    with or without ``1`` / ``+1``), else None: national numbers are then kept as written."""
+    with or without ``1`` / ``+1``; at least ``threshold`` of them), else None: national numbers are then
+    kept as written."""
     phones = [(p.phone_share * p.n, p.nanp_share) for p in profiles if fields[p.name] in PARTY_FIELDS]
     total = sum(k for k, _ in phones)
     if total < 3:
         return None
     nanp = sum(k * s for k, s in phones) / total
-    return "US" if nanp >= 0.6 else None
+    return "US" if nanp >= threshold else None
 
 
 def generic_layout(mapping: GenericMapping, names: tuple[str, ...], *, has_header: bool, delimiter: str,
@@ -876,7 +942,7 @@ def generic_layout(mapping: GenericMapping, names: tuple[str, ...], *, has_heade
         # no direction column: every call's direction is 'unknown' (a phone system's call between two of
         # its own parties is still 'internal', raybench.normalize.frame)
         direction=ValueMap(direction_col, INTERNAL_WORDS, default=None) if direction_col else ValueMap(start_col, {}, "unknown"),
-        region=mapping.region, pbx_parties=True, display_name_parties=mapping.display_names, imsi=col("imsi"), imei=col("imei"), lac=col("lac"),
+        region=mapping.region, not_nanp=mapping.not_nanp, pbx_parties=True, display_name_parties=mapping.display_names, imsi=col("imsi"), imei=col("imei"), lac=col("lac"),
         cell_id=col("cell_id"), lat=col("lat"), lon=col("lon"), guessed=tuple(sorted(guessed)),
         source="raybench.classify.generic: columns mapped by the trade's names and their values "
                "(carrier-formats.md 0.2, 1.7-1.9); national numbers read as North American only where the "

@@ -13,7 +13,7 @@ import polars as pl
 from raybench.layout import Layout, ValueMap
 from raybench.normalize.durations import parse_duration
 from raybench.normalize.numbers import (EXCEL_DAMAGED, FLOAT_WRITTEN, NULL_TOKENS, UNRESOLVED_MIN_DIGITS,
-                                        NumberNormalizer)
+                                        UNRESOLVED_NO_PLAN, NumberNormalizer)
 from raybench.normalize.times import localize, parse_naive
 
 EXTENSION_PATTERN = r"^(?i:(?:ext\.?\s*)?\d{2,6}|[a-z][a-z0-9_]{0,31}(?:[+*#-][0-9a-z_]{1,16})?|[*#]\d{1,6}#?)$"
@@ -260,12 +260,13 @@ def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer,
             callee=numbers.series(first["_callee"]),
             dialed=numbers.series(first["_dialed"]),
         )
-        # a national-length number not made E.164: invalid in the layout's region, or no region known
-        # (6025550140: +1 602..., or a national number elsewhere? 13035550123: +1 303..., or not?)
-        digits = UNRESOLVED_MIN_DIGITS
+        # with a numbering plan: a national-length number it did not make E.164; without one: a number that
+        # may hold a country code, or may be North American (13035550123, 6025550140: +1 ..., or not?)
+        pattern = (f"^\\d{{{UNRESOLVED_MIN_DIGITS},}}$" if layout.region is not None else
+                   r"^\d{11,}$" if layout.not_nanp else UNRESOLVED_NO_PLAN)
         unresolved = pl.lit(False)
         for c in ("caller", "callee", "dialed"):
-            unresolved = unresolved | pl.col(c).str.contains(f"^\\d{{{digits},}}$").fill_null(False)
+            unresolved = unresolved | pl.col(c).str.contains(pattern).fill_null(False)
         first = first.with_columns(_number_unresolved=unresolved)
     else:
         first = first.with_columns(caller=pl.col("_caller"), callee=pl.col("_callee"),
