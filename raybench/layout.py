@@ -38,6 +38,9 @@ class StartSpec:
         day_first_formats: when the source does not state the date order, the day-first reading of
             ``formats``; the driver decides per file, over the whole column, which one the file uses
             (:mod:`raybench.normalize.dates`). Empty when the order is known.
+        year: for a source whose dates carry no year (Mitel SMDR's ``10/13``), the year they are read in
+            (a banner's, else the file's other evidence): ``"<year> "`` is put before the text, and
+            ``formats`` begin with ``%Y ``. None when the dates carry their year.
     """
 
     column: str
@@ -45,6 +48,7 @@ class StartSpec:
     formats: tuple[str, ...] = ()
     epoch: Literal["s", "ms", "us"] | None = None
     day_first_formats: tuple[str, ...] = ()
+    year: int | None = None
 
     @property
     def day_first(self) -> bool:
@@ -94,6 +98,8 @@ class Layout:
         tz_source: where the zone assumption comes from (a document, or "assumed").
         duration_column, duration_unit: the duration and how it is written; None when there is none.
         caller, callee: A-number and B-number columns, when the file names them so.
+        callee_else: a second column holding the B-number on the rows where ``callee`` is empty (an SMDR
+            record writes the digits dialed on calls out and the called extension on calls in).
         subscriber, partner: when the file has the target's number and the other party instead; the
             direction decides which is the caller.
         dialed: dialed-digits column, if any.
@@ -154,6 +160,7 @@ class Layout:
     duration_unit: DurationUnit = "seconds"
     caller: str | None = None
     callee: str | None = None
+    callee_else: str | None = None
     subscriber: str | None = None
     partner: str | None = None
     dialed: str | None = None

@@ -110,8 +110,12 @@ def _name_runs(header: str, runs: list[tuple[int, int]]) -> tuple[list[str], lis
     return names, [(s, e) for _, s, e in columns]
 
 
-def find_aligned(records: list[str]) -> tuple[int, bool, tuple[str, ...], tuple[tuple[int, int], ...]] | None:
+def find_aligned(records: list[str], titles: frozenset[int] = frozenset()
+                 ) -> tuple[int, bool, tuple[str, ...], tuple[tuple[int, int], ...]] | None:
     """The header of an aligned table among a file's first non-blank records.
+
+    ``titles``: indexes of records a blank line follows (a report's title, a capture program's banner
+    ``SMDR CAPTURE  PBX-MAIN  PERIOD 10/2024``): never the header, which stands right above its data.
 
     Returns:
         ``(header index, a solid rule follows it, column names, positions)``; positions run from a
@@ -123,7 +127,7 @@ def find_aligned(records: list[str]) -> tuple[int, bool, tuple[str, ...], tuple[
     lines = [r.rstrip("\r\n") for r in records]
     for h in range(min(len(lines) - MIN_DATA_LINES, MAX_LEAD + 1)):
         header = lines[h]
-        if "\t" in header or len(header.split()) < MIN_COLUMNS or _digit_share(header) > 0.2:
+        if h in titles or "\t" in header or len(header.split()) < MIN_COLUMNS or _digit_share(header) > 0.2:
             continue
         k = h + 1
         rule = bool(SOLID_RULE.match(lines[k]))
@@ -182,6 +186,20 @@ def find_headerless(records: list[str]) -> tuple[int, tuple[str, ...], tuple[tup
     return first, tuple(f"col{i + 1}" for i in range(len(runs))), positions
 
 
+def _titles(text: str, records: list[str]) -> frozenset[int]:
+    """Indexes of the first :data:`MAX_LEAD` + 1 ``records`` that a blank line follows in ``text``."""
+    lines = text.splitlines()
+    out, at = set(), 0
+    for k, record in enumerate(records[:MAX_LEAD + 1]):
+        first = record.splitlines()[0] if record else ""
+        while at < len(lines) and lines[at].rstrip("\r") != first.rstrip("\r"):
+            at += 1
+        if at + 1 < len(lines) and not lines[at + 1].strip():
+            out.add(k)
+        at += 1
+    return frozenset(out)
+
+
 def aligned_sample(text: str, max_records: int = 200) -> tuple[FileSample, tuple[tuple[int, int], ...]] | None:
     """A :class:`FileSample` of a space-aligned table, its fields cut at the found positions.
 
@@ -196,7 +214,7 @@ def aligned_sample(text: str, max_records: int = 200) -> tuple[FileSample, tuple
         table's sample has ``header`` None and its banner lines as ``banners``.
     """
     records = nonblank_records(text)
-    found = find_aligned(records)
+    found = find_aligned(records, _titles(text, records))
     if found is None:
         headerless = find_headerless(records)
         if headerless is None:

@@ -20,7 +20,7 @@ FIELDS = ("start", "start_time", "end", "duration", "caller", "callee", "subscri
 
 CANONICAL_OF: dict[str, tuple[str, ...]] = {
     "start": ("start_utc",), "start_time": ("start_utc",), "end": ("duration_s",), "duration": ("duration_s",),
-    "caller": ("caller",), "callee": ("callee",), "subscriber": ("caller", "callee"),
+    "caller": ("caller",), "callee": ("callee",), "callee_else": ("callee",), "subscriber": ("caller", "callee"),
     "partner": ("caller", "callee"), "dialed": ("dialed",), "record_type": ("record_type",),
     "direction": ("direction",), "imsi": ("imsi",), "imei": ("imei",), "lac": ("lac",), "cell_id": ("cell_id",),
     "lat": ("cell_lat",), "lon": ("cell_lon",)}

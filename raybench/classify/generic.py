@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from raybench.layout import DISPLAY_NAME_PARTY
+from raybench.normalize.frame import TRUNK_PATTERN
 
 from raybench.classify.fields import GUESS_BELOW
 from raybench.layout import DurationUnit, Layout, StartSpec, ValueMap
@@ -126,7 +127,12 @@ _INT = re.compile(r"^\d+$")
 _DEC = re.compile(r"^\d+[.,]\d+$")
 _MM_SS = re.compile(r"^\d+:[0-5]\d$")
 _HH_MM_SS = re.compile(r"^\d+:[0-5]\d:[0-5]\d$")
-_TIME_OF_DAY = re.compile(r"^([01]?\d|2[0-3])[:.]?[0-5]\d([:.]?[0-5]\d(\.\d+)?)?(\s?[AaPp][Mm])?$")
+_TIME_OF_DAY = re.compile(r"^([01]?\d|2[0-3])[:.]?[0-5]\d([:.]?[0-5]\d(\.\d+)?)?(\s?[AaPp][Mm]?)?$")
+_TRUNK = re.compile(TRUNK_PATTERN)
+"""A trunk id a phone system writes as the calling party of a call in from outside (Mitel SMDR ``T012``):
+the system's own side, like an extension."""
+_YEARLESS_DATE = re.compile(r"^\d{1,2}[/.-]\d{1,2}$")
+"""A date written without its year (``10/13``)."""
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
 _NULLS = frozenset({"", "-", "--", "na", "n/a", "null", "none"})
 _MAY_BE_DATE = re.compile(r"\d[-/.]\d|\d:\d|^\d{6}(?:\d{2})?(?:\s|$)|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
@@ -203,6 +209,8 @@ class ColumnProfile:
         id15_share, plmn_share, luhn_share: shares of 14-16 digit identifiers, of those sharing one
             5-digit prefix that can be an MCC+MNC (an IMSI column of one network), of 15-digit values
             passing the Luhn check (IMEIs).
+        yearless_share: share of dates written without their year (``10/13``).
+        trunk_share: share of trunk ids written as the party (``T012``: :data:`_TRUNK`).
         named: the field the column's name names and how surely (:func:`name_field`).
     """
 
@@ -228,6 +236,8 @@ class ColumnProfile:
     id15_share: float = 0.0
     plmn_share: float = 0.0
     luhn_share: float = 0.0
+    yearless_share: float = 0.0
+    trunk_share: float = 0.0
     named: tuple[str | None, float] = (None, 0.0)
 
     @property
@@ -236,7 +246,7 @@ class ColumnProfile:
 
     @property
     def party_share(self) -> float:
-        return self.phone_share + self.ext_share + self.sim_share
+        return self.phone_share + self.ext_share + self.sim_share + self.trunk_share
 
 
 def _best(counts: dict[str, int], n: int) -> tuple[str, float] | None:
@@ -300,6 +310,7 @@ def profile_column(name: str, index: int, raw: list[str]) -> ColumnProfile:
                                              + tuple(f for f in date_time_formats() if "T" in f)), n)
         p.date = _best(read_counts_start(series, _date_only_formats()), n)
     p.time_share = sum(1 for v in values if _TIME_OF_DAY.match(v)) / n
+    p.yearless_share = sum(1 for v in values if _YEARLESS_DATE.match(v)) / n
     durations = read_counts_duration(series, DURATION_UNITS)
     p.duration = _best(durations, n)  # type: ignore[assignment]
     p.display_share = sum(1 for v in values if _DISPLAY_NAME.match(v)) / n
@@ -308,6 +319,7 @@ def profile_column(name: str, index: int, raw: list[str]) -> ColumnProfile:
     p.phone_share = len(phones) / n
     p.nanp_share = sum(1 for c in phones if _NANP.match(c)) / max(1, len(phones))
     p.ext_share = sum(1 for c in cleaned if _EXT_DIGITS.match(c)) / n
+    p.trunk_share = sum(1 for c in cleaned if _TRUNK.match(c)) / n
     p.sim_share = sum(1 for c in cleaned if _ICCID.match(c)) / n
     long_ids = [c for c in cleaned if re.fullmatch(r"\d{14,16}", c)]
     p.id15_share = len(long_ids) / n
@@ -375,8 +387,9 @@ class GenericMapping:
 class _Mapper:
     """One file's mapping, built field by field (see :func:`map_generic`)."""
 
-    def __init__(self, profiles: list[ColumnProfile]):
+    def __init__(self, profiles: list[ColumnProfile], raw: dict[str, list[str]] | None = None):
         self.profiles = profiles
+        self.raw = raw or {}
         self.fields = {p.name: "ignore" for p in profiles}
         self.confidence: dict[str, float] = {}
         self.evidence: dict[str, str] = {}
@@ -414,7 +427,7 @@ def _instants(p: ColumnProfile, values: list[str]) -> list[float | None]:
     return [None if t is None else t.timestamp() for t in parsed.to_list()]
 
 
-def _choose_start(m: _Mapper, raw: dict[str, list[str]]) -> StartSpec | None:
+def _choose_start(m: _Mapper, raw: dict[str, list[str]], year: "YearEvidence | None" = None) -> StartSpec | None:
     stamps = [p for p in m.free() if _stamp_share(p) >= 0.9]
     named = [p for p in stamps if m.named(p, "start")]
     if named:
@@ -442,7 +455,7 @@ def _choose_start(m: _Mapper, raw: dict[str, list[str]]) -> StartSpec | None:
         # a date column and a time-of-day column
         dates = [p for p in m.free() if p.date and p.date[1] >= 0.9]
         if not dates:
-            return None
+            return _yearless_start(m, raw, year)
         best = max(dates, key=lambda p: (m.named(p, "start"), -p.index))
         times = [p for p in m.free() if p is not best and p.time_share >= 0.9]
         if not times:
@@ -464,6 +477,75 @@ def _choose_start(m: _Mapper, raw: dict[str, list[str]]) -> StartSpec | None:
     best_fmt = _best(read_counts_start(joined, tuple(f for f in date_time_formats() if "T" not in f)),
                      joined.len())
     return _date_order(m, p, StartSpec(p.name, t.name, (best_fmt[0],) if best_fmt else ()), joined.to_list())
+
+
+@dataclass(frozen=True)
+class YearEvidence:
+    """Where a file whose dates carry no year says the year (:func:`year_evidence`).
+
+    Attributes:
+        years: the years its banner lines name, in order (``PERIOD 10/2024`` -> 2024).
+        months: the months named beside a year (``10/2024`` -> 10), or empty.
+        file_year: the year of the file's modification time, the last resort (in doubt).
+    """
+
+    years: tuple[int, ...] = ()
+    months: tuple[int, ...] = ()
+    file_year: int | None = None
+
+
+_MONTH_YEAR = re.compile(r"(?<!\d)(0?[1-9]|1[0-2])[/.-]((?:19|20)\d\d)(?!\d)|(?<!\d)((?:19|20)\d\d)[/.-](0?[1-9]|1[0-2])(?!\d)")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+
+def year_evidence(banners: tuple[str, ...], file_year: int | None = None) -> YearEvidence:
+    """The years and months a file's banner lines name (a capture program's ``PERIOD 10/2024``, a report's
+    ``Call detail 2024``), with the file's own year as the last resort."""
+    years: list[int] = []
+    months: list[int] = []
+    for line in banners:
+        for found in _MONTH_YEAR.finditer(line):
+            month, year = (found.group(1), found.group(2)) if found.group(1) else (found.group(4), found.group(3))
+            months.append(int(month))
+            years.append(int(year))
+        years += [int(y) for y in _YEAR.findall(line)]
+    return YearEvidence(tuple(dict.fromkeys(years)), tuple(dict.fromkeys(months)), file_year)
+
+
+def _yearless_start(m: _Mapper, raw: dict[str, list[str]], year: YearEvidence | None) -> StartSpec | None:
+    """A date column written without its year (``10/13``) beside a time of day, read in the year the
+    banner names; the start is in doubt (``guessed_start_utc``) unless the banner names one year and every
+    sampled date falls in a month it names (a period ``10/2024`` over October's calls). With no year in the
+    banner, the file's own year is used, in doubt; with none at all, None (no start)."""
+    from raybench.profile.formats import LEAP_YEAR, read_counts_start, yearless_formats
+
+    dates = [p for p in m.free() if p.yearless_share >= 0.9]
+    if not dates or year is None or not (year.years or year.file_year):
+        return None
+    best = max(dates, key=lambda p: (m.named(p, "start"), -p.index))
+    times = [p for p in m.free() if p is not best and p.time_share >= 0.9]
+    if not times:
+        return None
+    t = max(times, key=lambda p: (m.named(p, "start_time", "start"), -abs(p.index - best.index)))
+    joined = [f"{a.strip()} {b.strip()}" for a, b in zip(raw[best.name], raw[t.name]) if a.strip() and b.strip()]
+    counts = read_counts_start(pl.Series([f"{LEAP_YEAR} {v}" for v in joined], dtype=pl.String), yearless_formats())
+    fmt = _best(counts, len(joined))
+    if fmt is None or fmt[1] < 0.9:
+        return None
+    m.take(best, "start", VALUES_ONLY, "a date column without its year")
+    m.take(t, "start_time", VALUES_ONLY, "the time of day beside the date")
+    month_first = fmt[0].startswith("%Y %m")
+    sampled = {int(re.split(r"[/.-]", v)[0 if month_first else 1]) for v in best.values if _YEARLESS_DATE.match(v)}
+    if year.years:
+        chosen = year.years[0]
+        sure = len(year.years) == 1 and bool(year.months) and sampled <= set(year.months)
+        m.evidence[best.name] += f"; the year {chosen} from the banner" + ("" if sure else " (in doubt)")
+    else:
+        chosen, sure = year.file_year, False
+        m.evidence[best.name] += f"; the year {chosen} from the file's modification time (in doubt)"
+    if not sure:
+        m.doubt.add("start")
+    return StartSpec(best.name, t.name, (fmt[0],), year=chosen)
 
 
 def _date_order(m: _Mapper, p: ColumnProfile, spec: StartSpec, values: list[str]) -> StartSpec:
@@ -501,6 +583,20 @@ def _zero_padded(p: ColumnProfile) -> bool:
             and sum(1 for v in digits if v[0] == "0") >= ZERO_PADDED_SHARE * len(digits))
 
 
+COMPLEMENT_SHARE = 0.9
+"""Share of rows on which exactly one of two columns is filled for them to be one field in two places."""
+
+
+def _complements(a: list[str], b: list[str]) -> bool:
+    """Two columns of which one is filled on each row, never both (:data:`COMPLEMENT_SHARE` of the rows,
+    each filled somewhere): one field written in two places (SMDR: the digits dialed on calls out, the
+    called extension on calls in)."""
+    filled = [(bool(x.strip()), bool(y.strip())) for x, y in zip(a, b)]
+    if not filled or not any(x for x, _ in filled) or not any(y for _, y in filled):
+        return False
+    return sum(1 for x, y in filled if x != y) >= COMPLEMENT_SHARE * len(filled)
+
+
 def _choose_parties(m: _Mapper) -> None:
     def party_like(p: ColumnProfile, named: bool) -> bool:
         if p.uuid_share > 0.5 or _stamp_share(p) >= 0.9:
@@ -511,7 +607,8 @@ def _choose_parties(m: _Mapper) -> None:
         if (p.phone_share >= 0.1 and p.party_share >= 0.9) or (p.phone_share >= 0.3 and p.sim_share >= 0.2
                                                                 and p.party_share >= 0.9):
             return True
-        return (p.ext_share >= 0.9 and p.same_length >= 0.9 and p.distinct >= max(4, p.n // 4)
+        own = p.ext_share + p.trunk_share  # extensions, and trunks on calls from outside
+        return (own >= 0.9 and (p.same_length >= 0.9 or p.trunk_share > 0) and p.distinct >= max(4, p.n // 4)
                 and all(len(v) >= 3 for v in p.values) and not _zero_padded(p))
 
     for f in ("caller", "callee", "dialed", "partner", "subscriber"):
@@ -529,6 +626,12 @@ def _choose_parties(m: _Mapper) -> None:
     if len(unnamed) >= 2:
         m.take(unnamed[0], "caller", BY_POSITION, "the first party column (the trade's usual order)")
         m.take(unnamed[1], "callee", BY_POSITION, "the second party column (the trade's usual order)")
+        later = [p for p in m.free() if p.index > unnamed[1].index and p.named[0] is None
+                 and p.party_share >= 0.9 and p.uuid_share < 0.5 and _stamp_share(p) < 0.9]
+        for p in later:
+            if _complements(m.raw[unnamed[1].name], m.raw[p.name]):
+                m.take(p, "callee_else", BY_POSITION, "the B-number where the second party column is empty")
+                break
     elif unnamed:
         m.take(unnamed[0], "partner", BY_POSITION, "the only party column")
 
@@ -806,12 +909,14 @@ def _choose_duration(m: _Mapper, raw: dict[str, list[str]]) -> tuple[DurationUni
     return unit, doubtful
 
 
-def map_generic(names: tuple[str, ...], columns: list[list[str]]) -> GenericMapping | None:
+def map_generic(names: tuple[str, ...], columns: list[list[str]], year: YearEvidence | None = None
+                ) -> GenericMapping | None:
     """Map a file's columns by their names and values.
 
     Args:
         names: the column names (``colN`` where the file has no header).
         columns: the sampled values of each column, same order.
+        year: where the file names the year, for dates written without one (:func:`year_evidence`).
 
     Returns:
         The mapping, or None when the file does not read as call records: no start (a date-time, an epoch
@@ -821,11 +926,11 @@ def map_generic(names: tuple[str, ...], columns: list[list[str]]) -> GenericMapp
 
     raw = {n: c for n, c in zip(names, columns)}
     profiles = [profile_column(n, j, c) for j, (n, c) in enumerate(zip(names, columns))]
-    m = _Mapper(profiles)
+    m = _Mapper(profiles, raw)
     for p in profiles:  # a name that says what is not a call field is kept from the values' guesses
         if p.named == ("ignore", 1.0):
             m.fields[p.name] = "skip"
-    start = _choose_start(m, raw)
+    start = _choose_start(m, raw, year)
     if start is None:
         return None
     _choose_mobile_ids(m)
@@ -937,7 +1042,8 @@ def generic_layout(mapping: GenericMapping, names: tuple[str, ...], *, has_heade
         id=GENERIC_ID, unmapped=unmapped, carrier="generic", columns=tuple(names), has_header=has_header, delimiter=delimiter or ",",
         skip_initial_space=skip_initial_space, positions=positions, start=start, tz="UTC",
         tz_source=tz_source, duration_column=col("duration"), duration_unit=mapping.duration_unit,
-        caller=col("caller"), callee=col("callee"), subscriber=col("subscriber"), partner=col("partner"),
+        caller=col("caller"), callee=col("callee"), callee_else=col("callee_else"), subscriber=col("subscriber"),
+        partner=col("partner"),
         dialed=col("dialed"), record_type=record_type,
         # no direction column: every call's direction is 'unknown' (a phone system's call between two of
         # its own parties is still 'internal', raybench.normalize.frame)
@@ -967,7 +1073,8 @@ def better_than(found, mapping: dict[str, str]) -> bool:
     return len(sure) > len({f for f in mapping.values() if f in KEY_FIELDS})
 
 
-def classify_generic(text: str, sample, top3: tuple = (), positions: tuple[tuple[int, int], ...] = ()):
+def classify_generic(text: str, sample, top3: tuple = (), positions: tuple[tuple[int, int], ...] = (),
+                     file_year: int | None = None):
     """A file no layout knows, read by its columns: a space-aligned table (:mod:`raybench.classify.aligned`)
     or the delimited ``sample``, mapped by :func:`map_generic`.
 
@@ -976,6 +1083,8 @@ def classify_generic(text: str, sample, top3: tuple = (), positions: tuple[tuple
         sample: its delimited sample (:func:`raybench.classify.sample.sample_text`).
         top3: the models' top-3, kept in the classification.
         positions: the column positions of a fixed-width ``sample`` (a ruled report's), else empty.
+        file_year: the year of the file's modification time: the last resort for dates written without
+            their year and a banner that names none (in doubt).
 
     Returns:
         ``(classification, layout, sample read)`` or None when the columns do not read as call records.
@@ -999,7 +1108,8 @@ def classify_generic(text: str, sample, top3: tuple = (), positions: tuple[tuple
     if kept and len(kept) < len(sample.rows):  # a total row (``Summe;;;;;1,39``) is not profiled
         sample = _replace(sample, rows=kept)
     names = column_names(sample)
-    mapping = map_generic(tuple(names), [sample.column(j) for j in range(len(names))])
+    mapping = map_generic(tuple(names), [sample.column(j) for j in range(len(names))],
+                          year_evidence(sample.banners, file_year))
     if mapping is None:
         return None
     layout = generic_layout(mapping, tuple(names), has_header=sample.header is not None,

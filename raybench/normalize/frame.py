@@ -137,15 +137,24 @@ def _model_record_types(df: pl.DataFrame, first: pl.DataFrame, layout: Layout, m
     )
 
 
+TRUNK_PATTERN = r"^[Tt]\d{1,4}$"
+"""A trunk id written as a party (Mitel SMDR ``T012``, the trunk a call from outside came in on)."""
+
+
 def _pbx_direction(first: pl.DataFrame, layout: Layout) -> pl.DataFrame:
     """A phone system's call between two of its own parties (extensions, SIP users, dialplan targets) is
-    ``internal``, whatever context the system wrote (``from-internal`` is also the context of calls out)."""
+    ``internal``, whatever context the system wrote (``from-internal`` is also the context of calls out).
+    A call whose calling party is one of its trunks (:data:`TRUNK_PATTERN`, Mitel SMDR ``T012``) came in
+    from outside: ``incoming`` where no direction was read, never ``internal``."""
     if not layout.pbx_parties or layout.direction is None:
         return first
+    trunk = pl.col("caller").str.contains(TRUNK_PATTERN).fill_null(False)
     both = (pl.col("caller").str.contains(EXTENSION_PATTERN).fill_null(False)
-            & pl.col("callee").str.contains(EXTENSION_PATTERN).fill_null(False))
+            & pl.col("callee").str.contains(EXTENSION_PATTERN).fill_null(False)) & ~trunk
     return first.with_columns(direction=pl.when(both & pl.col("direction").is_in(["outgoing", "unknown"]))
-                              .then(pl.lit("internal")).otherwise(pl.col("direction")))
+                              .then(pl.lit("internal"))
+                              .when(trunk & (pl.col("direction") == "unknown")).then(pl.lit("incoming"))
+                              .otherwise(pl.col("direction")))
 
 
 def _leg_ref(df: pl.DataFrame, layout: Layout) -> pl.Expr | pl.Series:
@@ -197,7 +206,8 @@ def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer,
         mapped_column(df, layout.direction, DIRECTION_BY_WORD).alias("direction"),
         _text(layout.duration_column).alias("_duration_text"),
         _text(layout.caller).alias("_caller"),
-        _text(layout.callee).alias("_callee"),
+        (pl.coalesce(_text(layout.callee), _text(layout.callee_else)) if layout.callee_else
+         else _text(layout.callee)).alias("_callee"),
         _text(layout.subscriber).alias("_subscriber"),
         _text(layout.partner).alias("_partner"),
         _text(layout.dialed).alias("_dialed"),
