@@ -557,6 +557,8 @@ def _date_order(m: _Mapper, p: ColumnProfile, spec: StartSpec, values: list[str]
 
     from raybench.profile.formats import read_counts_start
 
+    if spec.formats and spec.formats[0][:6] in _SIX_DIGIT_DATES:
+        return _six_digit_order(m, spec, values)
     if not spec.formats or not re.match(r"^%[md][/\-]?%[md]", spec.formats[0]):
         return spec  # a dotted date (15.10.2024) is day-first: the European writing, never month.day
     fmt = spec.formats[0]
@@ -569,6 +571,31 @@ def _date_order(m: _Mapper, p: ColumnProfile, spec: StartSpec, values: list[str]
     m.doubt.add("start")
     return replace(spec, day_first_formats=(other,)) if not fmt.startswith("%d") else replace(
         spec, formats=(other,), day_first_formats=(fmt,))
+
+
+_SIX_DIGIT_DATES = ("%m%d%y", "%d%m%y", "%y%m%d")
+"""Six-digit dates with no separator, in the order preferred when the sample reads as well in several:
+month-first (North American switches, carrier-formats.md 1.9), day-first, year-first."""
+
+
+def _six_digit_order(m: _Mapper, spec: StartSpec, values: list[str]) -> StartSpec:
+    """``spec`` with its six-digit date (``011525``) read in the order that reads the most sampled values;
+    where several read as many (``010325``: 3 January 2025, 1 March 2025 or 25 March 2001), the first of
+    :data:`_SIX_DIGIT_DATES` and the start in doubt (flagged ``guessed_start_utc``)."""
+    from dataclasses import replace
+
+    from raybench.profile.formats import read_counts_start
+
+    rest = spec.formats[0][6:]
+    candidates = tuple(d + rest for d in _SIX_DIGIT_DATES)
+    counts = read_counts_start(pl.Series(values, dtype=pl.String), candidates)
+    top = max(counts.values(), default=0)
+    best = [f for f in candidates if counts.get(f, 0) == top and top]
+    if not best:
+        return spec
+    if len(best) > 1:
+        m.doubt.add("start")
+    return replace(spec, formats=(best[0],), day_first_formats=())
 
 
 ZERO_PADDED_SHARE = 0.5
