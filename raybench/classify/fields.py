@@ -149,6 +149,8 @@ def mapped_layout(base: Layout, columns: tuple[str, ...], mapping: dict[str, str
     for name, vm in (("record_type", base.record_type), ("direction", base.direction)):
         if vm is not None and vmap(vm) is None:  # a descriptor column read for both, lost with its field
             missing.add(name)
+    if "end" in by_field and "duration" not in by_field and start is not None:
+        missing.discard("duration_s")  # no duration column: the end minus the start gives it (normalize.frame)
     missing = tuple(sorted(missing)) if flag_unmapped else ()
     doubt = {c for f in guessed if f in by_field for c in CANONICAL_OF.get(f, ())}
     if (base.subscriber is not None or base.partner is not None) and base.direction is not None:

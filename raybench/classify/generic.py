@@ -427,6 +427,18 @@ def _instants(p: ColumnProfile, values: list[str]) -> list[float | None]:
     return [None if t is None else t.timestamp() for t in parsed.to_list()]
 
 
+def _choose_end(m: _Mapper) -> None:
+    """A stamp column named as the end (``End Time``, ``Call end``) written like the start: the call's end,
+    from which the duration is the end minus the start where no column writes it."""
+    start = next((p for p in m.profiles if m.fields[p.name] == "start"), None)
+    if start is None or not start.datetime:
+        return
+    for p in m.free():
+        if m.named(p, "end") and p.datetime and p.datetime[0] == start.datetime[0] and p.datetime[1] >= 0.9:
+            m.take(p, "end", NAME_EXACT if m.named(p, "end") == 1.0 else NAME_WORD, "named as the end")
+            return
+
+
 def _choose_start(m: _Mapper, raw: dict[str, list[str]], year: "YearEvidence | None" = None) -> StartSpec | None:
     stamps = [p for p in m.free() if _stamp_share(p) >= 0.9]
     named = [p for p in stamps if m.named(p, "start")]
@@ -464,6 +476,7 @@ def _choose_start(m: _Mapper, raw: dict[str, list[str]], year: "YearEvidence | N
         named_both = m.named(best, "start") and m.named(t, "start_time", "start")
         m.take(best, "start", NAME_EXACT if named_both else VALUES_ONLY, "a date column")
         m.take(t, "start_time", NAME_EXACT if named_both else VALUES_ONLY, "the time of day beside the date")
+    _choose_end(m)
     p = next(q for q in m.profiles if m.fields[q.name] == "start")
     if p.epoch and p.epoch[1] >= 0.9:
         return StartSpec(p.name, epoch=p.epoch[0])  # type: ignore[arg-type]
@@ -1069,6 +1082,7 @@ def generic_layout(mapping: GenericMapping, names: tuple[str, ...], *, has_heade
         id=GENERIC_ID, unmapped=unmapped, carrier="generic", columns=tuple(names), has_header=has_header, delimiter=delimiter or ",",
         skip_initial_space=skip_initial_space, positions=positions, start=start, tz="UTC",
         tz_source=tz_source, duration_column=col("duration"), duration_unit=mapping.duration_unit,
+        end_column=col("end"),
         caller=col("caller"), callee=col("callee"), callee_else=col("callee_else"), subscriber=col("subscriber"),
         partner=col("partner"),
         dialed=col("dialed"), record_type=record_type,

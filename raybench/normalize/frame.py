@@ -296,8 +296,15 @@ def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer,
                                    start_utc=pl.lit(None, pl.Datetime("us", "UTC")),
                                    tz_flag=pl.lit(None, _S))
 
-    parsed = (parse_duration(pl.col("_duration_text"), layout.duration_unit)
-              if layout.duration_column else pl.lit(None, pl.Int64))
+    if layout.duration_column:
+        parsed = parse_duration(pl.col("_duration_text"), layout.duration_unit)
+    elif layout.end_column and start is not None:
+        # no duration written: the end minus the start, where both read (an end before the start gives
+        # none and fails end_not_before_start)
+        gap = (pl.col("_end_naive") - pl.col("_start_naive")).dt.total_seconds()
+        parsed = pl.when(gap >= 0).then(gap).otherwise(None).cast(pl.Int64)
+    else:
+        parsed = pl.lit(None, pl.Int64)
     first = first.with_columns(_duration_parsed=parsed)
     # a message takes no time: its duration is the 0 a source writes, else none (a positive value is a
     # billing unit, not seconds)
