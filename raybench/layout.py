@@ -38,6 +38,9 @@ class StartSpec:
         day_first_formats: when the source does not state the date order, the day-first reading of
             ``formats``; the driver decides per file, over the whole column, which one the file uses
             (:mod:`raybench.normalize.dates`). Empty when the order is known.
+        year: for a source whose dates carry no year (Mitel SMDR's ``10/13``), the year they are read in
+            (a banner's, else the file's other evidence): ``"<year> "`` is put before the text, and
+            ``formats`` begin with ``%Y ``. None when the dates carry their year.
     """
 
     column: str
@@ -45,6 +48,7 @@ class StartSpec:
     formats: tuple[str, ...] = ()
     epoch: Literal["s", "ms", "us"] | None = None
     day_first_formats: tuple[str, ...] = ()
+    year: int | None = None
 
     @property
     def day_first(self) -> bool:
@@ -94,6 +98,8 @@ class Layout:
         tz_source: where the zone assumption comes from (a document, or "assumed").
         duration_column, duration_unit: the duration and how it is written; None when there is none.
         caller, callee: A-number and B-number columns, when the file names them so.
+        callee_else: a second column holding the B-number on the rows where ``callee`` is empty (an SMDR
+            record writes the digits dialed on calls out and the called extension on calls in).
         subscriber, partner: when the file has the target's number and the other party instead; the
             direction decides which is the caller.
         dialed: dialed-digits column, if any.
@@ -107,6 +113,9 @@ class Layout:
             ``internal``, whatever the direction column says (Avaya SMDR ``Is Internal`` = 1).
         region: default region for national numbers (``US``), None when the numbering plan is unknown.
         region_cc_column: a column holding the country calling code to read national numbers with.
+        not_nanp: with ``region`` None, the file's own numbers show they are not North American (the
+            generic reader's profile): a ten-digit number of North American shape among them is a national
+            number as written, not in doubt (``number_unresolved``).
         numbers_are_msisdn: False for layouts whose party ids are pseudonyms (bandicoot), so the number
             rules do not apply.
         pbx_parties: a phone system's log: a party may be an extension, a dialplan target, an IP address
@@ -151,6 +160,7 @@ class Layout:
     duration_unit: DurationUnit = "seconds"
     caller: str | None = None
     callee: str | None = None
+    callee_else: str | None = None
     subscriber: str | None = None
     partner: str | None = None
     dialed: str | None = None
@@ -161,6 +171,7 @@ class Layout:
     direction_internal: tuple[str, str] | None = None
     region: str | None = "US"
     region_cc_column: str | None = None
+    not_nanp: bool = False
     numbers_are_msisdn: bool = True
     pbx_parties: bool = False
     voicemail_prefix: str | None = None

@@ -12,6 +12,13 @@ column on its left (a place name's second word). The three parts of a North Amer
 
 :func:`aligned_sample` builds the :class:`~raybench.classify.sample.FileSample` the column mapper reads
 (:mod:`raybench.classify.generic`) and the positions the fixed-width reader cuts at.
+
+A table with no header at all (a PBX's CDR link or SMDR port streams one fixed-column line per call:
+Avaya Communication Manager's customized CDR, Mitel SMDR) is found the same way from its data lines alone
+(:func:`find_headerless`): at most :data:`MAX_LEAD` banner lines (a capture program's title) above lines
+that all look like data and share their blank positions. Its columns are named ``col1..colN`` and mapped
+by their values only, so every field has a value-only confidence and what the values cannot decide (which
+party is the A-number) is flagged.
 """
 
 from __future__ import annotations
@@ -103,8 +110,12 @@ def _name_runs(header: str, runs: list[tuple[int, int]]) -> tuple[list[str], lis
     return names, [(s, e) for _, s, e in columns]
 
 
-def find_aligned(records: list[str]) -> tuple[int, bool, tuple[str, ...], tuple[tuple[int, int], ...]] | None:
+def find_aligned(records: list[str], titles: frozenset[int] = frozenset()
+                 ) -> tuple[int, bool, tuple[str, ...], tuple[tuple[int, int], ...]] | None:
     """The header of an aligned table among a file's first non-blank records.
+
+    ``titles``: indexes of records a blank line follows (a report's title, a capture program's banner
+    ``SMDR CAPTURE  PBX-MAIN  PERIOD 10/2024``): never the header, which stands right above its data.
 
     Returns:
         ``(header index, a solid rule follows it, column names, positions)``; positions run from a
@@ -116,7 +127,7 @@ def find_aligned(records: list[str]) -> tuple[int, bool, tuple[str, ...], tuple[
     lines = [r.rstrip("\r\n") for r in records]
     for h in range(min(len(lines) - MIN_DATA_LINES, MAX_LEAD + 1)):
         header = lines[h]
-        if "\t" in header or len(header.split()) < MIN_COLUMNS or _digit_share(header) > 0.2:
+        if h in titles or "\t" in header or len(header.split()) < MIN_COLUMNS or _digit_share(header) > 0.2:
             continue
         k = h + 1
         rule = bool(SOLID_RULE.match(lines[k]))
@@ -143,6 +154,52 @@ def find_aligned(records: list[str]) -> tuple[int, bool, tuple[str, ...], tuple[
     return None
 
 
+HEADERLESS_DATA_SHARE = 0.9
+"""Share of the lines after the banner that must look like data for a headerless table."""
+
+HEADERLESS_MIN_LINES = 5
+"""Fewest data lines a headerless table's positions are read from (more than a headed table's: no
+header confirms them)."""
+
+
+def find_headerless(records: list[str]) -> tuple[int, tuple[str, ...], tuple[tuple[int, int], ...]] | None:
+    """A space-aligned table with no header among a file's first non-blank records.
+
+    Returns:
+        ``(index of the first data line, column names col1..colN, positions)``; None when fewer than
+        :data:`HEADERLESS_MIN_LINES` lines follow the banner, fewer than :data:`HEADERLESS_DATA_SHARE` of
+        them look like data (:func:`is_data_line`), or they hold fewer than :data:`MIN_COLUMNS` columns.
+    """
+    lines = [r.rstrip("\r\n") for r in records]
+    first = next((i for i, x in enumerate(lines[:MAX_LEAD + 1]) if is_data_line(x) and "\t" not in x), None)
+    if first is None:
+        return None
+    body = lines[first:-1] if len(lines) - first > HEADERLESS_MIN_LINES else lines[first:]
+    data = [x for x in body if is_data_line(x) and "\t" not in x]
+    if len(data) < HEADERLESS_MIN_LINES or len(data) < HEADERLESS_DATA_SHARE * len(body):
+        return None
+    runs = column_runs(data)
+    if len(runs) < MIN_COLUMNS:
+        return None
+    starts = [a for a, _ in runs]
+    positions = tuple(zip(starts, starts[1:] + [max(len(x) for x in data) + 4096]))
+    return first, tuple(f"col{i + 1}" for i in range(len(runs))), positions
+
+
+def _titles(text: str, records: list[str]) -> frozenset[int]:
+    """Indexes of the first :data:`MAX_LEAD` + 1 ``records`` that a blank line follows in ``text``."""
+    lines = text.splitlines()
+    out, at = set(), 0
+    for k, record in enumerate(records[:MAX_LEAD + 1]):
+        first = record.splitlines()[0] if record else ""
+        while at < len(lines) and lines[at].rstrip("\r") != first.rstrip("\r"):
+            at += 1
+        if at + 1 < len(lines) and not lines[at + 1].strip():
+            out.add(k)
+        at += 1
+    return frozenset(out)
+
+
 def aligned_sample(text: str, max_records: int = 200) -> tuple[FileSample, tuple[tuple[int, int], ...]] | None:
     """A :class:`FileSample` of a space-aligned table, its fields cut at the found positions.
 
@@ -153,17 +210,24 @@ def aligned_sample(text: str, max_records: int = 200) -> tuple[FileSample, tuple
     Returns:
         ``(sample, positions)``; None when the text is not an aligned table. The sample's delimiter is
         the empty string, its ``header_types`` the solid rule under the header (skipped like CUCM's types
-        line), its rows only the lines that look like data (footers and rules left out).
+        line), its rows only the lines that look like data (footers and rules left out); a headerless
+        table's sample has ``header`` None and its banner lines as ``banners``.
     """
     records = nonblank_records(text)
-    found = find_aligned(records)
+    found = find_aligned(records, _titles(text, records))
     if found is None:
-        return None
-    index, rule, names, positions = found
-    header = records[index].rstrip("\r\n")
-    rule_line = records[index + 1].rstrip("\r\n") if rule else None
+        headerless = find_headerless(records)
+        if headerless is None:
+            return None
+        index, names, positions = headerless
+        header, rule, rule_line, first_data = None, False, None, index
+    else:
+        index, rule, names, positions = found
+        header = records[index].rstrip("\r\n")
+        rule_line = records[index + 1].rstrip("\r\n") if rule else None
+        first_data = index + 1 + rule
     rows = []
-    for line in records[index + 1 + rule:]:
+    for line in records[first_data:]:
         line = line.rstrip("\r\n")
         if line == header or not is_data_line(line) or len(line) < positions[-1][0] + 1:
             continue
@@ -172,6 +236,6 @@ def aligned_sample(text: str, max_records: int = 200) -> tuple[FileSample, tuple
             break
     if len(rows) < MIN_DATA_LINES:
         return None
-    sample = FileSample(text, "", False, tuple(r.rstrip("\r\n") for r in records[:index]), names, rule_line,
-                        tuple(rows), len(names))
+    sample = FileSample(text, "", False, tuple(r.rstrip("\r\n") for r in records[:index]),
+                        names if header is not None else None, rule_line, tuple(rows), len(names))
     return sample, positions

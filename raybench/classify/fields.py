@@ -20,7 +20,7 @@ FIELDS = ("start", "start_time", "end", "duration", "caller", "callee", "subscri
 
 CANONICAL_OF: dict[str, tuple[str, ...]] = {
     "start": ("start_utc",), "start_time": ("start_utc",), "end": ("duration_s",), "duration": ("duration_s",),
-    "caller": ("caller",), "callee": ("callee",), "subscriber": ("caller", "callee"),
+    "caller": ("caller",), "callee": ("callee",), "callee_else": ("callee",), "subscriber": ("caller", "callee"),
     "partner": ("caller", "callee"), "dialed": ("dialed",), "record_type": ("record_type",),
     "direction": ("direction",), "imsi": ("imsi",), "imei": ("imei",), "lac": ("lac",), "cell_id": ("cell_id",),
     "lat": ("cell_lat",), "lon": ("cell_lon",)}
@@ -149,6 +149,8 @@ def mapped_layout(base: Layout, columns: tuple[str, ...], mapping: dict[str, str
     for name, vm in (("record_type", base.record_type), ("direction", base.direction)):
         if vm is not None and vmap(vm) is None:  # a descriptor column read for both, lost with its field
             missing.add(name)
+    if "end" in by_field and "duration" not in by_field and start is not None:
+        missing.discard("duration_s")  # no duration column: the end minus the start gives it (normalize.frame)
     missing = tuple(sorted(missing)) if flag_unmapped else ()
     doubt = {c for f in guessed if f in by_field for c in CANONICAL_OF.get(f, ())}
     if (base.subscriber is not None or base.partner is not None) and base.direction is not None:

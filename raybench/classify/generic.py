@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from raybench.layout import DISPLAY_NAME_PARTY
+from raybench.normalize.frame import TRUNK_PATTERN
 
 from raybench.classify.fields import GUESS_BELOW
 from raybench.layout import DurationUnit, Layout, StartSpec, ValueMap
@@ -55,11 +56,13 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
     "caller": ("from", "caller", "calling", "calling number", "calling nbr", "calling no", "src", "source",
                "a party", "a number", "anumber", "aparty", "a party number", "orig", "originating",
                "originating number", "origin", "clid", "ani", "caller id", "caller id number", "callerid",
-               "caller number", "from number", "source number", "orig number", "callingpartynumber"),
+               "caller number", "from number", "source number", "orig number", "callingpartynumber",
+               "sender", "sender number", "sent from"),
     "callee": ("to", "called", "callee", "called number", "called nbr", "called no", "dst", "destination",
                "dest", "b party", "b number", "bnumber", "bparty", "b party number", "term", "terminating",
                "terminating number", "dnis", "destination number", "to number", "npa nxx line",
                "called party", "finalcalledpartynumber", "dest number", "target number",
+               "recipient", "recipient number", "receiver", "sent to",
                "zielrufnummer", "zielnummer", "gew hlte rufnummer", "angerufene nummer"),
     "dialed": ("dialed", "dialled", "dialed number", "dialled number", "dialed digits", "number dialed",
                "digits"),
@@ -124,7 +127,12 @@ _INT = re.compile(r"^\d+$")
 _DEC = re.compile(r"^\d+[.,]\d+$")
 _MM_SS = re.compile(r"^\d+:[0-5]\d$")
 _HH_MM_SS = re.compile(r"^\d+:[0-5]\d:[0-5]\d$")
-_TIME_OF_DAY = re.compile(r"^([01]?\d|2[0-3])[:.]?[0-5]\d([:.]?[0-5]\d(\.\d+)?)?(\s?[AaPp][Mm])?$")
+_TIME_OF_DAY = re.compile(r"^([01]?\d|2[0-3])[:.]?[0-5]\d([:.]?[0-5]\d(\.\d+)?)?(\s?[AaPp][Mm]?)?$")
+_TRUNK = re.compile(TRUNK_PATTERN)
+"""A trunk id a phone system writes as the calling party of a call in from outside (Mitel SMDR ``T012``):
+the system's own side, like an extension."""
+_YEARLESS_DATE = re.compile(r"^\d{1,2}[/.-]\d{1,2}$")
+"""A date written without its year (``10/13``)."""
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
 _NULLS = frozenset({"", "-", "--", "na", "n/a", "null", "none"})
 _MAY_BE_DATE = re.compile(r"\d[-/.]\d|\d:\d|^\d{6}(?:\d{2})?(?:\s|$)|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
@@ -201,6 +209,8 @@ class ColumnProfile:
         id15_share, plmn_share, luhn_share: shares of 14-16 digit identifiers, of those sharing one
             5-digit prefix that can be an MCC+MNC (an IMSI column of one network), of 15-digit values
             passing the Luhn check (IMEIs).
+        yearless_share: share of dates written without their year (``10/13``).
+        trunk_share: share of trunk ids written as the party (``T012``: :data:`_TRUNK`).
         named: the field the column's name names and how surely (:func:`name_field`).
     """
 
@@ -226,6 +236,8 @@ class ColumnProfile:
     id15_share: float = 0.0
     plmn_share: float = 0.0
     luhn_share: float = 0.0
+    yearless_share: float = 0.0
+    trunk_share: float = 0.0
     named: tuple[str | None, float] = (None, 0.0)
 
     @property
@@ -234,7 +246,7 @@ class ColumnProfile:
 
     @property
     def party_share(self) -> float:
-        return self.phone_share + self.ext_share + self.sim_share
+        return self.phone_share + self.ext_share + self.sim_share + self.trunk_share
 
 
 def _best(counts: dict[str, int], n: int) -> tuple[str, float] | None:
@@ -245,17 +257,15 @@ def _best(counts: dict[str, int], n: int) -> tuple[str, float] | None:
 
 
 def _direction_of(value: str) -> str | None:
-    from raybench.normalize.frame import DIRECTION_WORDS
+    """The direction a value's words say, as the normaliser reads them (:func:`raybench.normalize.frame.
+    mapped_value`): the whole value, else its first word, else its last (``SMS MO``), or None."""
+    from raybench.normalize.frame import DIRECTION_BY_WORD
 
     low = value.strip().lower()
-    for d, words in DIRECTION_WORDS.items():
-        if low in words:
-            return d
-    word = re.match(r"^([a-z]+)", low)
-    if word:
-        for d, words in DIRECTION_WORDS.items():
-            if word.group(1) in words:
-                return d
+    first, last = re.match(r"^([a-z]+)", low), re.search(r"([a-z]+)$", low)
+    for key in (low, first and first.group(1), last and last.group(1)):
+        if key and key in DIRECTION_BY_WORD:
+            return DIRECTION_BY_WORD[key]
     return None
 
 
@@ -300,6 +310,7 @@ def profile_column(name: str, index: int, raw: list[str]) -> ColumnProfile:
                                              + tuple(f for f in date_time_formats() if "T" in f)), n)
         p.date = _best(read_counts_start(series, _date_only_formats()), n)
     p.time_share = sum(1 for v in values if _TIME_OF_DAY.match(v)) / n
+    p.yearless_share = sum(1 for v in values if _YEARLESS_DATE.match(v)) / n
     durations = read_counts_duration(series, DURATION_UNITS)
     p.duration = _best(durations, n)  # type: ignore[assignment]
     p.display_share = sum(1 for v in values if _DISPLAY_NAME.match(v)) / n
@@ -308,6 +319,7 @@ def profile_column(name: str, index: int, raw: list[str]) -> ColumnProfile:
     p.phone_share = len(phones) / n
     p.nanp_share = sum(1 for c in phones if _NANP.match(c)) / max(1, len(phones))
     p.ext_share = sum(1 for c in cleaned if _EXT_DIGITS.match(c)) / n
+    p.trunk_share = sum(1 for c in cleaned if _TRUNK.match(c)) / n
     p.sim_share = sum(1 for c in cleaned if _ICCID.match(c)) / n
     long_ids = [c for c in cleaned if re.fullmatch(r"\d{14,16}", c)]
     p.id15_share = len(long_ids) / n
@@ -360,6 +372,12 @@ class GenericMapping:
     doubt: frozenset[str] = field(default_factory=frozenset)
     display_names: bool = False
     """True when a party column holds display names with the number in brackets (read as the number)."""
+    not_nanp: bool = False
+    """``region`` is None because the file's phone numbers are mostly not North American (not for want of
+    numbers): ten digits of North American shape among them are national numbers, not in doubt."""
+    direction_in: str | None = None
+    """The record-type column, where no column is the direction and that one's words also say it
+    (``moc``/``mtc``, ``mSOriginating``, ``Voice MO``): the direction is read from it too."""
 
     def by_field(self, name: str) -> str | None:
         """The column mapped to field ``name``, or None."""
@@ -369,8 +387,9 @@ class GenericMapping:
 class _Mapper:
     """One file's mapping, built field by field (see :func:`map_generic`)."""
 
-    def __init__(self, profiles: list[ColumnProfile]):
+    def __init__(self, profiles: list[ColumnProfile], raw: dict[str, list[str]] | None = None):
         self.profiles = profiles
+        self.raw = raw or {}
         self.fields = {p.name: "ignore" for p in profiles}
         self.confidence: dict[str, float] = {}
         self.evidence: dict[str, str] = {}
@@ -408,7 +427,19 @@ def _instants(p: ColumnProfile, values: list[str]) -> list[float | None]:
     return [None if t is None else t.timestamp() for t in parsed.to_list()]
 
 
-def _choose_start(m: _Mapper, raw: dict[str, list[str]]) -> StartSpec | None:
+def _choose_end(m: _Mapper) -> None:
+    """A stamp column named as the end (``End Time``, ``Call end``) written like the start: the call's end,
+    from which the duration is the end minus the start where no column writes it."""
+    start = next((p for p in m.profiles if m.fields[p.name] == "start"), None)
+    if start is None or not start.datetime:
+        return
+    for p in m.free():
+        if m.named(p, "end") and p.datetime and p.datetime[0] == start.datetime[0] and p.datetime[1] >= 0.9:
+            m.take(p, "end", NAME_EXACT if m.named(p, "end") == 1.0 else NAME_WORD, "named as the end")
+            return
+
+
+def _choose_start(m: _Mapper, raw: dict[str, list[str]], year: "YearEvidence | None" = None) -> StartSpec | None:
     stamps = [p for p in m.free() if _stamp_share(p) >= 0.9]
     named = [p for p in stamps if m.named(p, "start")]
     if named:
@@ -436,7 +467,7 @@ def _choose_start(m: _Mapper, raw: dict[str, list[str]]) -> StartSpec | None:
         # a date column and a time-of-day column
         dates = [p for p in m.free() if p.date and p.date[1] >= 0.9]
         if not dates:
-            return None
+            return _yearless_start(m, raw, year)
         best = max(dates, key=lambda p: (m.named(p, "start"), -p.index))
         times = [p for p in m.free() if p is not best and p.time_share >= 0.9]
         if not times:
@@ -445,6 +476,7 @@ def _choose_start(m: _Mapper, raw: dict[str, list[str]]) -> StartSpec | None:
         named_both = m.named(best, "start") and m.named(t, "start_time", "start")
         m.take(best, "start", NAME_EXACT if named_both else VALUES_ONLY, "a date column")
         m.take(t, "start_time", NAME_EXACT if named_both else VALUES_ONLY, "the time of day beside the date")
+    _choose_end(m)
     p = next(q for q in m.profiles if m.fields[q.name] == "start")
     if p.epoch and p.epoch[1] >= 0.9:
         return StartSpec(p.name, epoch=p.epoch[0])  # type: ignore[arg-type]
@@ -460,6 +492,75 @@ def _choose_start(m: _Mapper, raw: dict[str, list[str]]) -> StartSpec | None:
     return _date_order(m, p, StartSpec(p.name, t.name, (best_fmt[0],) if best_fmt else ()), joined.to_list())
 
 
+@dataclass(frozen=True)
+class YearEvidence:
+    """Where a file whose dates carry no year says the year (:func:`year_evidence`).
+
+    Attributes:
+        years: the years its banner lines name, in order (``PERIOD 10/2024`` -> 2024).
+        months: the months named beside a year (``10/2024`` -> 10), or empty.
+        file_year: the year of the file's modification time, the last resort (in doubt).
+    """
+
+    years: tuple[int, ...] = ()
+    months: tuple[int, ...] = ()
+    file_year: int | None = None
+
+
+_MONTH_YEAR = re.compile(r"(?<!\d)(0?[1-9]|1[0-2])[/.-]((?:19|20)\d\d)(?!\d)|(?<!\d)((?:19|20)\d\d)[/.-](0?[1-9]|1[0-2])(?!\d)")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+
+def year_evidence(banners: tuple[str, ...], file_year: int | None = None) -> YearEvidence:
+    """The years and months a file's banner lines name (a capture program's ``PERIOD 10/2024``, a report's
+    ``Call detail 2024``), with the file's own year as the last resort."""
+    years: list[int] = []
+    months: list[int] = []
+    for line in banners:
+        for found in _MONTH_YEAR.finditer(line):
+            month, year = (found.group(1), found.group(2)) if found.group(1) else (found.group(4), found.group(3))
+            months.append(int(month))
+            years.append(int(year))
+        years += [int(y) for y in _YEAR.findall(line)]
+    return YearEvidence(tuple(dict.fromkeys(years)), tuple(dict.fromkeys(months)), file_year)
+
+
+def _yearless_start(m: _Mapper, raw: dict[str, list[str]], year: YearEvidence | None) -> StartSpec | None:
+    """A date column written without its year (``10/13``) beside a time of day, read in the year the
+    banner names; the start is in doubt (``guessed_start_utc``) unless the banner names one year and every
+    sampled date falls in a month it names (a period ``10/2024`` over October's calls). With no year in the
+    banner, the file's own year is used, in doubt; with none at all, None (no start)."""
+    from raybench.profile.formats import LEAP_YEAR, read_counts_start, yearless_formats
+
+    dates = [p for p in m.free() if p.yearless_share >= 0.9]
+    if not dates or year is None or not (year.years or year.file_year):
+        return None
+    best = max(dates, key=lambda p: (m.named(p, "start"), -p.index))
+    times = [p for p in m.free() if p is not best and p.time_share >= 0.9]
+    if not times:
+        return None
+    t = max(times, key=lambda p: (m.named(p, "start_time", "start"), -abs(p.index - best.index)))
+    joined = [f"{a.strip()} {b.strip()}" for a, b in zip(raw[best.name], raw[t.name]) if a.strip() and b.strip()]
+    counts = read_counts_start(pl.Series([f"{LEAP_YEAR} {v}" for v in joined], dtype=pl.String), yearless_formats())
+    fmt = _best(counts, len(joined))
+    if fmt is None or fmt[1] < 0.9:
+        return None
+    m.take(best, "start", VALUES_ONLY, "a date column without its year")
+    m.take(t, "start_time", VALUES_ONLY, "the time of day beside the date")
+    month_first = fmt[0].startswith("%Y %m")
+    sampled = {int(re.split(r"[/.-]", v)[0 if month_first else 1]) for v in best.values if _YEARLESS_DATE.match(v)}
+    if year.years:
+        chosen = year.years[0]
+        sure = len(year.years) == 1 and bool(year.months) and sampled <= set(year.months)
+        m.evidence[best.name] += f"; the year {chosen} from the banner" + ("" if sure else " (in doubt)")
+    else:
+        chosen, sure = year.file_year, False
+        m.evidence[best.name] += f"; the year {chosen} from the file's modification time (in doubt)"
+    if not sure:
+        m.doubt.add("start")
+    return StartSpec(best.name, t.name, (fmt[0],), year=chosen)
+
+
 def _date_order(m: _Mapper, p: ColumnProfile, spec: StartSpec, values: list[str]) -> StartSpec:
     """``spec`` with the other reading of a ``NN/NN/YYYY`` date (day-first for month-first) when the sample
     reads as well both ways: the driver then decides over the whole column
@@ -469,7 +570,9 @@ def _date_order(m: _Mapper, p: ColumnProfile, spec: StartSpec, values: list[str]
 
     from raybench.profile.formats import read_counts_start
 
-    if not spec.formats or not re.match(r"^%[md][/\-]%[md]", spec.formats[0]):
+    if spec.formats and spec.formats[0][:6] in _SIX_DIGIT_DATES:
+        return _six_digit_order(m, spec, values)
+    if not spec.formats or not re.match(r"^%[md][/\-]?%[md]", spec.formats[0]):
         return spec  # a dotted date (15.10.2024) is day-first: the European writing, never month.day
     fmt = spec.formats[0]
     other = fmt.replace("%m", "\0").replace("%d", "%m").replace("\0", "%d")
@@ -483,6 +586,57 @@ def _date_order(m: _Mapper, p: ColumnProfile, spec: StartSpec, values: list[str]
         spec, formats=(other,), day_first_formats=(fmt,))
 
 
+_SIX_DIGIT_DATES = ("%m%d%y", "%d%m%y", "%y%m%d")
+"""Six-digit dates with no separator, in the order preferred when the sample reads as well in several:
+month-first (North American switches, carrier-formats.md 1.9), day-first, year-first."""
+
+
+def _six_digit_order(m: _Mapper, spec: StartSpec, values: list[str]) -> StartSpec:
+    """``spec`` with its six-digit date (``011525``) read in the order that reads the most sampled values;
+    where several read as many (``010325``: 3 January 2025, 1 March 2025 or 25 March 2001), the first of
+    :data:`_SIX_DIGIT_DATES` and the start in doubt (flagged ``guessed_start_utc``)."""
+    from dataclasses import replace
+
+    from raybench.profile.formats import read_counts_start
+
+    rest = spec.formats[0][6:]
+    candidates = tuple(d + rest for d in _SIX_DIGIT_DATES)
+    counts = read_counts_start(pl.Series(values, dtype=pl.String), candidates)
+    top = max(counts.values(), default=0)
+    best = [f for f in candidates if counts.get(f, 0) == top and top]
+    if not best:
+        return spec
+    if len(best) > 1:
+        m.doubt.add("start")
+    return replace(spec, formats=(best[0],), day_first_formats=())
+
+
+ZERO_PADDED_SHARE = 0.5
+"""Share of a fixed-length digit column's values with a leading zero above which it is a zero-padded
+quantity (``00428`` seconds, a fixed-width CDR field) rather than extensions (which a PBX numbers from 1-9)."""
+
+
+def _zero_padded(p: ColumnProfile) -> bool:
+    """A column of digits of one length, at least :data:`ZERO_PADDED_SHARE` of them with a leading zero."""
+    digits = [v for v in p.values if _INT.match(v) and len(v) >= 3]
+    return (p.same_length >= 0.9 and len(digits) >= 0.9 * p.n > 0
+            and sum(1 for v in digits if v[0] == "0") >= ZERO_PADDED_SHARE * len(digits))
+
+
+COMPLEMENT_SHARE = 0.9
+"""Share of rows on which exactly one of two columns is filled for them to be one field in two places."""
+
+
+def _complements(a: list[str], b: list[str]) -> bool:
+    """Two columns of which one is filled on each row, never both (:data:`COMPLEMENT_SHARE` of the rows,
+    each filled somewhere): one field written in two places (SMDR: the digits dialed on calls out, the
+    called extension on calls in)."""
+    filled = [(bool(x.strip()), bool(y.strip())) for x, y in zip(a, b)]
+    if not filled or not any(x for x, _ in filled) or not any(y for _, y in filled):
+        return False
+    return sum(1 for x, y in filled if x != y) >= COMPLEMENT_SHARE * len(filled)
+
+
 def _choose_parties(m: _Mapper) -> None:
     def party_like(p: ColumnProfile, named: bool) -> bool:
         if p.uuid_share > 0.5 or _stamp_share(p) >= 0.9:
@@ -493,8 +647,9 @@ def _choose_parties(m: _Mapper) -> None:
         if (p.phone_share >= 0.1 and p.party_share >= 0.9) or (p.phone_share >= 0.3 and p.sim_share >= 0.2
                                                                 and p.party_share >= 0.9):
             return True
-        return (p.ext_share >= 0.9 and p.same_length >= 0.9 and p.distinct >= max(4, p.n // 4)
-                and all(len(v) >= 3 for v in p.values))
+        own = p.ext_share + p.trunk_share  # extensions, and trunks on calls from outside
+        return (own >= 0.9 and (p.same_length >= 0.9 or p.trunk_share > 0) and p.distinct >= max(4, p.n // 4)
+                and all(len(v) >= 3 for v in p.values) and not _zero_padded(p))
 
     for f in ("caller", "callee", "dialed", "partner", "subscriber"):
         for p in m.free():
@@ -511,6 +666,12 @@ def _choose_parties(m: _Mapper) -> None:
     if len(unnamed) >= 2:
         m.take(unnamed[0], "caller", BY_POSITION, "the first party column (the trade's usual order)")
         m.take(unnamed[1], "callee", BY_POSITION, "the second party column (the trade's usual order)")
+        later = [p for p in m.free() if p.index > unnamed[1].index and p.named[0] is None
+                 and p.party_share >= 0.9 and p.uuid_share < 0.5 and _stamp_share(p) < 0.9]
+        for p in later:
+            if _complements(m.raw[unnamed[1].name], m.raw[p.name]):
+                m.take(p, "callee_else", BY_POSITION, "the B-number where the second party column is empty")
+                break
     elif unnamed:
         m.take(unnamed[0], "partner", BY_POSITION, "the only party column")
 
@@ -549,6 +710,9 @@ def _choose_direction(m: _Mapper) -> None:
         how = m.named(p, "direction", "record_type")
         if p.direction_share < (0.5 if m.named(p, "direction") == 1.0 else 0.8):
             continue
+        if (m.named(p, "record_type") and not m.named(p, "direction")
+                and sum(1 for v in p.values if _reads_record_type(v)) >= 0.5 * p.n):
+            continue  # a record type written with its direction ('SMS MO'): read for both (_direction_in_record_type)
         # a column of one direction word over calls made both ways is not the call's direction (FreeSWITCH's
         # channel direction is 'inbound' for a phone's call out, carrier-formats.md 1.7)
         if len(p.directions) < 2 and m.named(p, "direction") < 1.0:
@@ -597,15 +761,57 @@ def _order_parties_by_direction(m: _Mapper, raw: dict[str, list[str]]) -> None:
     m.take(pb, "callee", VALUES_STRONG, why)
 
 
-def _choose_record_type(m: _Mapper) -> None:
+def _reads_record_type(v: str) -> bool:
+    """A value that is, or begins with, a record-type word of the trade (``SMS MO``, ``Voice``)."""
     from raybench.classify.descriptors import VOCABULARY
 
     words = {_norm(w) for ws in VOCABULARY.values() for w in ws}
+    low = _norm(v)
+    return bool(low) and (low in words or low.split()[0] in words)
 
-    def reads(v: str) -> bool:
-        low = _norm(v)
-        return bool(low) and (low in words or low.split()[0] in words)
 
+_DIALED_FORM = re.compile(r"^(?:1[2-9]\d{2}[2-9]\d{6}|[89]1?[2-9]\d{2}[2-9]\d{6}|011\d{7,15})$")
+"""An external number as a phone's user dials it in North America: with the long-distance ``1``, an
+outside-line access digit (``9``, ``8``) or the international prefix ``011`` in front (PBX CDR and SMDR
+``dialed-num`` fields, carrier-formats.md 1.9)."""
+_RECEIVED_FORM = re.compile(r"^[2-9]\d{2}[2-9]\d{6}$")
+"""An external number as caller ID delivers it to a PBX: the ten national digits, no prefix."""
+
+
+def _order_parties_by_dialing(m: _Mapper, raw: dict[str, list[str]]) -> None:
+    """The A/B order of two party columns taken by position, where no direction decides it, set by how
+    their external numbers are written: the column whose external numbers carry a dialing prefix
+    (:data:`_DIALED_FORM`, at least 3 and 80 % of them) while the other's are plain national numbers
+    (:data:`_RECEIVED_FORM`, 80 %) holds what was dialed: the B-number. The columns are swapped if need be,
+    and stay in doubt (flagged ``guessed_caller``/``guessed_callee``): it is a reading of habits, not a
+    statement of the file."""
+    a = next((c for c, f in m.fields.items() if f == "caller" and m.confidence.get(c) == BY_POSITION), None)
+    b = next((c for c, f in m.fields.items() if f == "callee" and m.confidence.get(c) == BY_POSITION), None)
+    if a is None or b is None or "direction" in m.fields.values():
+        return
+
+    def forms(column: str) -> tuple[int, int]:
+        values = [_SEPARATORS.sub("", v.strip()) for v in raw[column]]
+        return (sum(1 for v in values if _DIALED_FORM.match(v)), sum(1 for v in values if _RECEIVED_FORM.match(v)))
+
+    (a_dialed, a_received), (b_dialed, b_received) = forms(a), forms(b)
+
+    def dialed_side(d: int, r: int, od: int, orr: int) -> bool:
+        return d >= 3 and d >= 0.8 * (d + r) and orr >= 0.8 * (od + orr) and orr >= 1
+
+    pa = next(p for p in m.profiles if p.name == a)
+    pb = next(p for p in m.profiles if p.name == b)
+    if dialed_side(a_dialed, a_received, b_dialed, b_received):
+        pa, pb = pb, pa
+    elif not dialed_side(b_dialed, b_received, a_dialed, a_received):
+        return
+    why = "external numbers dialled with a prefix are the B-number's; caller ID's ten digits the A-number's (a guess)"
+    m.take(pa, "caller", BY_POSITION, why)
+    m.take(pb, "callee", BY_POSITION, why)
+
+
+def _choose_record_type(m: _Mapper) -> None:
+    reads = _reads_record_type
     for p in sorted(m.free(), key=lambda q: -m.named(q, "record_type")):
         if p.party_share > 0.5 or not p.n or p.distinct > max(12, p.n // 2):
             continue
@@ -620,6 +826,25 @@ def _choose_record_type(m: _Mapper) -> None:
         if m.named(p, "record_type") == 1.0 and p.n and p.party_share <= 0.5 and p.distinct <= max(12, p.n // 2):
             m.take(p, "record_type", BY_POSITION, "named as the record type; its words are not the trade's")
             return
+
+
+DIRECTION_IN_TYPE_SHARE = 0.1
+"""Share of a record-type column's values that must be direction words (``moc``, ``mtc``) for the direction
+to be read from it where no column is the direction (the rest read ``unknown``, flagged ``direction_known``:
+a column that names the direction of some calls leaves the others' in doubt)."""
+
+
+def _direction_in_record_type(m: _Mapper) -> str | None:
+    """The record-type column, when no column was taken for the direction and at least
+    :data:`DIRECTION_IN_TYPE_SHARE` of its values are direction words (a carrier's ``Type of Call`` writes
+    ``moc``/``mtc`` and the 3GPP record names, ``SMSc`` beside ``mSOriginatingSMSinMSC``); else None."""
+    if "direction" in m.fields.values():
+        return None
+    p = next((q for q in m.profiles if m.fields[q.name] == "record_type"), None)
+    if p is None or p.direction_share < DIRECTION_IN_TYPE_SHARE:
+        return None
+    m.evidence[p.name] = m.evidence.get(p.name, "") + "; its words say the direction too"
+    return p.name
 
 
 def _epoch_gap_ratio(m: _Mapper, p: ColumnProfile, raw: dict[str, list[str]]) -> float | None:
@@ -705,7 +930,8 @@ def _choose_duration(m: _Mapper, raw: dict[str, list[str]]) -> tuple[DurationUni
 
     cands = [p for p in m.free() if p.named[0] is None and readable(p, 0.9) and varied(p)
              and not (p.ext_share >= 0.9 and p.same_length >= 0.9 and p.distinct > 3 and p.n > 8
-                      and min((len(v) for v in p.values), default=0) >= 3 and not any(v == "0" for v in p.values))]
+                      and min((len(v) for v in p.values), default=0) >= 3 and not any(v == "0" for v in p.values)
+                      and not _zero_padded(p))]
     if not cands:
         return "seconds", False
     # a talk time next to a total time that is never smaller (billsec after duration): the talk time
@@ -723,12 +949,14 @@ def _choose_duration(m: _Mapper, raw: dict[str, list[str]]) -> tuple[DurationUni
     return unit, doubtful
 
 
-def map_generic(names: tuple[str, ...], columns: list[list[str]]) -> GenericMapping | None:
+def map_generic(names: tuple[str, ...], columns: list[list[str]], year: YearEvidence | None = None
+                ) -> GenericMapping | None:
     """Map a file's columns by their names and values.
 
     Args:
         names: the column names (``colN`` where the file has no header).
         columns: the sampled values of each column, same order.
+        year: where the file names the year, for dates written without one (:func:`year_evidence`).
 
     Returns:
         The mapping, or None when the file does not read as call records: no start (a date-time, an epoch
@@ -738,11 +966,11 @@ def map_generic(names: tuple[str, ...], columns: list[list[str]]) -> GenericMapp
 
     raw = {n: c for n, c in zip(names, columns)}
     profiles = [profile_column(n, j, c) for j, (n, c) in enumerate(zip(names, columns))]
-    m = _Mapper(profiles)
+    m = _Mapper(profiles, raw)
     for p in profiles:  # a name that says what is not a call field is kept from the values' guesses
         if p.named == ("ignore", 1.0):
             m.fields[p.name] = "skip"
-    start = _choose_start(m, raw)
+    start = _choose_start(m, raw, year)
     if start is None:
         return None
     _choose_mobile_ids(m)
@@ -751,7 +979,9 @@ def map_generic(names: tuple[str, ...], columns: list[list[str]]) -> GenericMapp
         return None
     _choose_direction(m)
     _order_parties_by_direction(m, raw)
+    _order_parties_by_dialing(m, raw)
     _choose_record_type(m)
+    direction_in = _direction_in_record_type(m)
     unit, doubtful = _choose_duration(m, raw)
     fields = {n: ("ignore" if f == "skip" else f) for n, f in m.fields.items()}
     for n, f in m.fields.items():
@@ -771,6 +1001,9 @@ def map_generic(names: tuple[str, ...], columns: list[list[str]]) -> GenericMapp
         if unread:
             doubt |= {f"unmapped_{f}" for f in ("lac", "cell_id") if f not in fields.values()}
     region = _region(profiles, fields)
+    # no region for want of North American numbers, not for want of numbers: ten digits are national
+    not_nanp = (region is None and _region(profiles, fields, threshold=0.4) is None
+                and _phone_count(profiles, fields) >= 3)
     tz = None
     if start.epoch is not None:
         tz = f"the start column holds Unix epoch {start.epoch} (UTC)"
@@ -783,18 +1016,24 @@ def map_generic(names: tuple[str, ...], columns: list[list[str]]) -> GenericMapp
         "voice" if "duration" in fields.values() else None)
     display = any(p.display_share > 0 for p in profiles if fields[p.name] in PARTY_FIELDS)
     return GenericMapping(fields, m.confidence, m.evidence, start, unit, region, tz, rt_default, frozenset(doubt),
-                          display)
+                          display, not_nanp, direction_in)
 
 
-def _region(profiles: list[ColumnProfile], fields: dict[str, str]) -> str | None:
+def _phone_count(profiles: list[ColumnProfile], fields: dict[str, str]) -> float:
+    """Sampled phone numbers in the party columns."""
+    return sum(p.phone_share * p.n for p in profiles if fields[p.name] in PARTY_FIELDS)
+
+
+def _region(profiles: list[ColumnProfile], fields: dict[str, str], threshold: float = 0.6) -> str | None:
     """``US`` when the party columns' phone numbers are nearly all North American (NANP: ``NXX NXX XXXX``,
-    with or without ``1`` / ``+1``), else None: national numbers are then kept as written."""
+    with or without ``1`` / ``+1``; at least ``threshold`` of them), else None: national numbers are then
+    kept as written."""
     phones = [(p.phone_share * p.n, p.nanp_share) for p in profiles if fields[p.name] in PARTY_FIELDS]
     total = sum(k for k, _ in phones)
     if total < 3:
         return None
     nanp = sum(k * s for k, s in phones) / total
-    return "US" if nanp >= 0.6 else None
+    return "US" if nanp >= threshold else None
 
 
 def generic_layout(mapping: GenericMapping, names: tuple[str, ...], *, has_header: bool, delimiter: str,
@@ -823,7 +1062,7 @@ def generic_layout(mapping: GenericMapping, names: tuple[str, ...], *, has_heade
             start = _replace(start, day_first_formats=())
     if "partner" in mapping.doubt:
         guessed |= {"caller", "callee"}
-    direction_col = col("direction")
+    direction_col = col("direction") or mapping.direction_in
     record_col = col("record_type")
     start_col = mapping.start.column
     if record_col is not None:  # the trade's record-type words (descriptors.VOCABULARY), the model for the rest
@@ -843,12 +1082,14 @@ def generic_layout(mapping: GenericMapping, names: tuple[str, ...], *, has_heade
         id=GENERIC_ID, unmapped=unmapped, carrier="generic", columns=tuple(names), has_header=has_header, delimiter=delimiter or ",",
         skip_initial_space=skip_initial_space, positions=positions, start=start, tz="UTC",
         tz_source=tz_source, duration_column=col("duration"), duration_unit=mapping.duration_unit,
-        caller=col("caller"), callee=col("callee"), subscriber=col("subscriber"), partner=col("partner"),
+        end_column=col("end"),
+        caller=col("caller"), callee=col("callee"), callee_else=col("callee_else"), subscriber=col("subscriber"),
+        partner=col("partner"),
         dialed=col("dialed"), record_type=record_type,
         # no direction column: every call's direction is 'unknown' (a phone system's call between two of
         # its own parties is still 'internal', raybench.normalize.frame)
         direction=ValueMap(direction_col, INTERNAL_WORDS, default=None) if direction_col else ValueMap(start_col, {}, "unknown"),
-        region=mapping.region, pbx_parties=True, display_name_parties=mapping.display_names, imsi=col("imsi"), imei=col("imei"), lac=col("lac"),
+        region=mapping.region, not_nanp=mapping.not_nanp, pbx_parties=True, display_name_parties=mapping.display_names, imsi=col("imsi"), imei=col("imei"), lac=col("lac"),
         cell_id=col("cell_id"), lat=col("lat"), lon=col("lon"), guessed=tuple(sorted(guessed)),
         source="raybench.classify.generic: columns mapped by the trade's names and their values "
                "(carrier-formats.md 0.2, 1.7-1.9); national numbers read as North American only where the "
@@ -873,7 +1114,8 @@ def better_than(found, mapping: dict[str, str]) -> bool:
     return len(sure) > len({f for f in mapping.values() if f in KEY_FIELDS})
 
 
-def classify_generic(text: str, sample, top3: tuple = (), positions: tuple[tuple[int, int], ...] = ()):
+def classify_generic(text: str, sample, top3: tuple = (), positions: tuple[tuple[int, int], ...] = (),
+                     file_year: int | None = None):
     """A file no layout knows, read by its columns: a space-aligned table (:mod:`raybench.classify.aligned`)
     or the delimited ``sample``, mapped by :func:`map_generic`.
 
@@ -882,6 +1124,8 @@ def classify_generic(text: str, sample, top3: tuple = (), positions: tuple[tuple
         sample: its delimited sample (:func:`raybench.classify.sample.sample_text`).
         top3: the models' top-3, kept in the classification.
         positions: the column positions of a fixed-width ``sample`` (a ruled report's), else empty.
+        file_year: the year of the file's modification time: the last resort for dates written without
+            their year and a banner that names none (in doubt).
 
     Returns:
         ``(classification, layout, sample read)`` or None when the columns do not read as call records.
@@ -905,7 +1149,8 @@ def classify_generic(text: str, sample, top3: tuple = (), positions: tuple[tuple
     if kept and len(kept) < len(sample.rows):  # a total row (``Summe;;;;;1,39``) is not profiled
         sample = _replace(sample, rows=kept)
     names = column_names(sample)
-    mapping = map_generic(tuple(names), [sample.column(j) for j in range(len(names))])
+    mapping = map_generic(tuple(names), [sample.column(j) for j in range(len(names))],
+                          year_evidence(sample.banners, file_year))
     if mapping is None:
         return None
     layout = generic_layout(mapping, tuple(names), has_header=sample.header is not None,

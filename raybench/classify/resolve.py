@@ -112,7 +112,7 @@ def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers
     if result.abstained:
         from raybench.classify.generic import classify_generic
 
-        generic = classify_generic(sample.text, sample, result.top3)  # no layout: the columns' names and values
+        generic = classify_generic(sample.text, sample, result.top3, file_year=_file_year(path))  # no layout: the columns' names and values
         if generic is not None:
             found, layout, used = generic
             return found, _identity(facts, layout, used, found.confidence, "values")
@@ -151,7 +151,7 @@ def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers
     except UnknownLayoutError as exc:
         from raybench.classify.generic import classify_generic
 
-        generic = classify_generic(sample.text, sample, result.top3)  # the models' layout does not fit it
+        generic = classify_generic(sample.text, sample, result.top3, file_year=_file_year(path))  # the models' layout does not fit it
         if generic is not None:
             found, layout, used = generic
             return found, _identity(facts, layout, used, found.confidence, "values")
@@ -191,7 +191,8 @@ def _resolve_ruled(path: str, facts, sample: FileSample, clf: Classifiers
     mapping = repair.mapping
     from raybench.classify.generic import better_than, classify_generic
 
-    generic = classify_generic(sample.text, rsample, ((base.id, 0.0),), positions=positions)
+    generic = classify_generic(sample.text, rsample, ((base.id, 0.0),), positions=positions,
+                               file_year=_file_year(path))
     if generic is not None and better_than(generic[0], mapping):  # the columns' names and values read more
         found, layout, used = generic
         return found, _identity(facts, layout, used, found.confidence, "values")
@@ -212,6 +213,17 @@ def _resolve_ruled(path: str, facts, sample: FileSample, clf: Classifiers
     confidence = round(min(used), 3) if used else 0.0
     result = FileClassification(base.id, base.carrier, confidence, ((base.id, confidence),), cols, "ruled")
     return result, _identity(facts, layout, rsample, confidence, "ruled")
+
+
+def _file_year(path: str) -> int | None:
+    """The year of the file's modification time (local), or None when it cannot be read."""
+    import os
+    from datetime import datetime
+
+    try:
+        return datetime.fromtimestamp(os.path.getmtime(path)).year
+    except OSError:
+        return None
 
 
 def _file_facts(path: str) -> tuple[str, int, object, bool]:

@@ -13,7 +13,7 @@ import polars as pl
 from raybench.layout import Layout, ValueMap
 from raybench.normalize.durations import parse_duration
 from raybench.normalize.numbers import (EXCEL_DAMAGED, FLOAT_WRITTEN, NULL_TOKENS, UNRESOLVED_MIN_DIGITS,
-                                        UNRESOLVED_MIN_DIGITS_NO_PLAN, NumberNormalizer)
+                                        UNRESOLVED_NO_PLAN, NumberNormalizer)
 from raybench.normalize.times import localize, parse_naive
 
 EXTENSION_PATTERN = r"^(?i:(?:ext\.?\s*)?\d{2,6}|[a-z][a-z0-9_]{0,31}(?:[+*#-][0-9a-z_]{1,16})?|[*#]\d{1,6}#?)$"
@@ -37,12 +37,16 @@ def _text(col: str | None) -> pl.Expr:
 
 
 DIRECTION_WORDS = {
-    "outgoing": ("outgoing", "out", "orig", "originating", "originated", "mo", "moc", "outbound", "o"),
-    "incoming": ("incoming", "in", "term", "terminating", "terminated", "mt", "mtc", "inbound", "i"),
-    "forwarded": ("forwarded", "forward", "fwd", "cf", "cfu", "routed", "redirected"),
+    "outgoing": ("outgoing", "out", "orig", "originating", "originated", "mo", "moc", "outbound", "o",
+                 "msoriginating", "msoriginatingsmsinmsc", "mocallrecord", "mosmsrecord"),
+    "incoming": ("incoming", "in", "term", "terminating", "terminated", "mt", "mtc", "inbound", "i",
+                 "msterminating", "msterminatingsmsinmsc", "mtcallrecord", "mtsmsrecord"),
+    "forwarded": ("forwarded", "forward", "fwd", "cf", "cfu", "routed", "redirected", "callforwarding"),
 }
 """Direction words of the trade (3GPP mobile-originated/-terminated, switch originating/terminating,
-billing in/out), read when a layout's value map does not know a direction code (``Term``, ``Orig``)."""
+billing in/out), read when a layout's value map does not know a direction code (``Term``, ``Orig``). The
+3GPP MSC record names (TS 32.298 ``mSOriginating``, ``mSTerminatingSMSinMSC``, ``callForwarding``, ...;
+carrier-formats.md 1.2: T-Mobile's ``Type of Call``) are written in one word, compared without case."""
 
 DIRECTION_BY_WORD = {w: d for d, words in DIRECTION_WORDS.items() for w in words}
 """Each direction word of :data:`DIRECTION_WORDS` -> its canonical direction (``mo`` -> ``out``)."""
@@ -133,15 +137,24 @@ def _model_record_types(df: pl.DataFrame, first: pl.DataFrame, layout: Layout, m
     )
 
 
+TRUNK_PATTERN = r"^[Tt]\d{1,4}$"
+"""A trunk id written as a party (Mitel SMDR ``T012``, the trunk a call from outside came in on)."""
+
+
 def _pbx_direction(first: pl.DataFrame, layout: Layout) -> pl.DataFrame:
     """A phone system's call between two of its own parties (extensions, SIP users, dialplan targets) is
-    ``internal``, whatever context the system wrote (``from-internal`` is also the context of calls out)."""
+    ``internal``, whatever context the system wrote (``from-internal`` is also the context of calls out).
+    A call whose calling party is one of its trunks (:data:`TRUNK_PATTERN`, Mitel SMDR ``T012``) came in
+    from outside: ``incoming`` where no direction was read, never ``internal``."""
     if not layout.pbx_parties or layout.direction is None:
         return first
+    trunk = pl.col("caller").str.contains(TRUNK_PATTERN).fill_null(False)
     both = (pl.col("caller").str.contains(EXTENSION_PATTERN).fill_null(False)
-            & pl.col("callee").str.contains(EXTENSION_PATTERN).fill_null(False))
+            & pl.col("callee").str.contains(EXTENSION_PATTERN).fill_null(False)) & ~trunk
     return first.with_columns(direction=pl.when(both & pl.col("direction").is_in(["outgoing", "unknown"]))
-                              .then(pl.lit("internal")).otherwise(pl.col("direction")))
+                              .then(pl.lit("internal"))
+                              .when(trunk & (pl.col("direction") == "unknown")).then(pl.lit("incoming"))
+                              .otherwise(pl.col("direction")))
 
 
 def _leg_ref(df: pl.DataFrame, layout: Layout) -> pl.Expr | pl.Series:
@@ -193,7 +206,8 @@ def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer,
         mapped_column(df, layout.direction, DIRECTION_BY_WORD).alias("direction"),
         _text(layout.duration_column).alias("_duration_text"),
         _text(layout.caller).alias("_caller"),
-        _text(layout.callee).alias("_callee"),
+        (pl.coalesce(_text(layout.callee), _text(layout.callee_else)) if layout.callee_else
+         else _text(layout.callee)).alias("_callee"),
         _text(layout.subscriber).alias("_subscriber"),
         _text(layout.partner).alias("_partner"),
         _text(layout.dialed).alias("_dialed"),
@@ -256,12 +270,13 @@ def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer,
             callee=numbers.series(first["_callee"]),
             dialed=numbers.series(first["_dialed"]),
         )
-        # with a numbering plan: a national-length number it did not make E.164; without one: a number
-        # long enough to hold a country code that was not written with + (13035550123: +1 303..., or not?)
-        digits = UNRESOLVED_MIN_DIGITS if layout.region is not None else UNRESOLVED_MIN_DIGITS_NO_PLAN
+        # with a numbering plan: a national-length number it did not make E.164; without one: a number that
+        # may hold a country code, or may be North American (13035550123, 6025550140: +1 ..., or not?)
+        pattern = (f"^\\d{{{UNRESOLVED_MIN_DIGITS},}}$" if layout.region is not None else
+                   r"^\d{11,}$" if layout.not_nanp else UNRESOLVED_NO_PLAN)
         unresolved = pl.lit(False)
         for c in ("caller", "callee", "dialed"):
-            unresolved = unresolved | pl.col(c).str.contains(f"^\\d{{{digits},}}$").fill_null(False)
+            unresolved = unresolved | pl.col(c).str.contains(pattern).fill_null(False)
         first = first.with_columns(_number_unresolved=unresolved)
     else:
         first = first.with_columns(caller=pl.col("_caller"), callee=pl.col("_callee"),
@@ -281,8 +296,15 @@ def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer,
                                    start_utc=pl.lit(None, pl.Datetime("us", "UTC")),
                                    tz_flag=pl.lit(None, _S))
 
-    parsed = (parse_duration(pl.col("_duration_text"), layout.duration_unit)
-              if layout.duration_column else pl.lit(None, pl.Int64))
+    if layout.duration_column:
+        parsed = parse_duration(pl.col("_duration_text"), layout.duration_unit)
+    elif layout.end_column and start is not None:
+        # no duration written: the end minus the start, where both read (an end before the start gives
+        # none and fails end_not_before_start)
+        gap = (pl.col("_end_naive") - pl.col("_start_naive")).dt.total_seconds()
+        parsed = pl.when(gap >= 0).then(gap).otherwise(None).cast(pl.Int64)
+    else:
+        parsed = pl.lit(None, pl.Int64)
     first = first.with_columns(_duration_parsed=parsed)
     # a message takes no time: its duration is the 0 a source writes, else none (a positive value is a
     # billing unit, not seconds)

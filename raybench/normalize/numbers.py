@@ -27,9 +27,12 @@ FLOAT_WRITTEN = re.compile(r"\s*(\+?\d+)\.0+\s*")
 UNRESOLVED_MIN_DIGITS = 8
 """A number of at least this many digits left without a country code is flagged ``number_unresolved``
 (shorter ones are extensions and short codes, kept as written without doubt)."""
-UNRESOLVED_MIN_DIGITS_NO_PLAN = 11
-"""Where the numbering plan is unknown (layout region None), a number of at least this many digits written
-without ``+`` is flagged: it may hold a country code that cannot be confirmed (``17135550134``)."""
+UNRESOLVED_NO_PLAN = r"^(?:\d{11,}|[2-9]\d{2}[2-9]\d{6})$"
+"""Where the numbering plan is unknown (layout region None), the numbers kept as written that are in doubt
+(``number_unresolved``): 11 digits or more (``17135550134`` may hold a country code that cannot be
+confirmed), and ten digits of North American shape (``6025550140`` from a phone system of no stated country
+may be ``+16025550140`` or a national number elsewhere). Ten digits no North American number can have
+(``4790000001``: an exchange code cannot begin with 0) are a national number as written, not in doubt."""
 NULL_TOKENS = frozenset({"", "na", "n/a", "-", "--", "null", "none"})
 
 

@@ -27,7 +27,10 @@ def states_offset(fmt: str) -> bool:
 
 def strptime_naive(text: pl.Expr, fmt: str) -> pl.Expr:
     """``text`` read with one strptime format as a naive Datetime; a value with an offset comes out as
-    naive UTC."""
+    naive UTC. With ``%p``, a time that ends in one letter ``A``/``P`` (``01:05P``, ``1:05p``: SMDR
+    printouts and carrier bills) is read as ``AM``/``PM``."""
+    if "%p" in fmt:
+        text = text.str.replace(r"(\d ?)([AaPp])$", "${1}${2}M")
     if "%z" in fmt or "%:z" in fmt:
         return text.str.strptime(pl.Datetime("us", "UTC"), fmt, strict=False).dt.replace_time_zone(None)
     return text.str.strptime(_NAIVE, fmt, strict=False)
@@ -37,11 +40,13 @@ def parse_naive(raw: pl.Expr, spec: StartSpec) -> pl.Expr:
     """Expression: raw start text -> naive Datetime (null when no format fits).
 
     Epoch sources (``spec.epoch``: s, ms or us since 1970-01-01 UTC) and values with a UTC offset come out
-    as naive UTC.
+    as naive UTC. A spec with a ``year`` reads ``"<year> <text>"`` (its formats begin with ``%Y ``).
     """
     text = raw.str.strip_chars()
     if spec.epoch is not None:
         return (text.cast(pl.Int64, strict=False) * EPOCH_SCALE_US[spec.epoch]).cast(_NAIVE)
+    if spec.year is not None:  # dates written without their year: the year the source gives elsewhere
+        text = pl.concat_str([pl.lit(f"{spec.year} "), text])
     tries = [strptime_naive(text, fmt) for fmt in spec.formats]
     return pl.coalesce(tries) if len(tries) > 1 else tries[0]
 

@@ -109,9 +109,10 @@ def read_local(path: str, *, chunk_bytes: int = 4 << 20, tz: str | None = None,
             raise InputFileError(path, str(task.row.get("error")))
         rows: list[dict] = []
         items = descriptors(task)
-        numbers = NumberNormalizer(task.layout.region)
+        layouts = task.layouts()
+        numbers = {key: NumberNormalizer(lay.region) for key, lay in layouts.items()}
         for item in items:
-            result = read_chunk(item, task.layout, numbers=numbers)
+            result = read_chunk(item, layouts[item.layout_key], numbers=numbers[item.layout_key])
             if result.records_seen != item.n_records:
                 raise InputFileError(path, f"chunk {item.chunk_id}: {result.records_seen} records read, "
                                            f"{item.n_records} planned")

@@ -22,7 +22,7 @@ from raybench.layout import Layout
 from raybench.normalize.numbers import NumberNormalizer
 from raybench.pipeline import checkpoint, formats
 from raybench.pipeline.options import IngestOptions
-from raybench.pipeline.task import FileTask, layout_key, new_task
+from raybench.pipeline.task import FileTask, new_task
 from raybench.pipeline.transform import process_chunk
 from raybench.read.chunk import ChunkDescriptor
 
@@ -190,7 +190,7 @@ def plan_job(sink, job: str, run_no: int, files: list[str], options: IngestOptio
     items = [item for t in cdr_tasks for item in chunk_descriptors(t, job) if item.chunk_id not in t.committed]
     sink.expect_chunks(items)
     return JobPlan(job=job, run_no=run_no, tasks=tasks, items=items,
-                   layouts={layout_key(t.layout): t.layout for t in cdr_tasks if t.layout},
+                   layouts={k: lay for t in cdr_tasks for k, lay in t.layouts().items()},
                    chunks_skipped=sum(len(t.committed) for t in cdr_tasks),
                    total_rows=sum(i.n_records for i in items))
 

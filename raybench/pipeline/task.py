@@ -31,6 +31,8 @@ class FileTask:
         format: the format module that reads its chunks (:data:`raybench.pipeline.formats.FORMATS`).
         suspect: why a file read in full must not be taken as complete (a bill's scanned pages): status
             suspect.
+        sheet_layouts: sheet name -> layout, for a workbook's sheets read with another layout than
+            ``layout`` (a ``Messages`` sheet beside a ``Voice`` one); empty for every other file.
     """
 
     path: str
@@ -46,6 +48,13 @@ class FileTask:
     method: str | None = None
     format: str = "delimited"
     suspect: str | None = None
+    sheet_layouts: dict[str, Layout] = field(default_factory=dict)
+
+    def layouts(self) -> dict[str, Layout]:
+        """:func:`layout_key` -> layout of every layout the file's chunks are read with."""
+        out = {layout_key(self.layout): self.layout} if self.layout is not None else {}
+        out.update({layout_key(lay): lay for lay in self.sheet_layouts.values()})
+        return out
 
 
 def new_task(path: str, job: str) -> FileTask:

@@ -26,6 +26,20 @@ _DATES_NAMED = ("%d-%b-%Y", "%d %b %Y", "%b %d %Y", "%d-%b-%y", "%b %d, %Y")
 _TIMES = ("%H:%M:%S", "%H:%M", "%H:%M:%S%.f", "%I:%M:%S %p", "%I:%M %p", "%I:%M:%S%p", "%I:%M%p", "%H%M%S", "%H%M",
           "%H.%M.%S")
 
+DATES_NO_YEAR = ("%m/%d", "%d/%m", "%m-%d", "%d.%m")
+"""Dates written without their year (Mitel SMDR ``10/13``, month first as North American switches print
+them): read only with a year given elsewhere (:attr:`raybench.layout.StartSpec.year`)."""
+
+LEAP_YEAR = 2000
+"""The year put before a year-less date while its format is chosen (a leap year: ``02/29`` reads)."""
+
+
+def yearless_formats() -> tuple[str, ...]:
+    """Every candidate ``"%Y <date> <time>"`` format for a date written without its year, read as
+    ``"<year> <date> <time>"``."""
+    return tuple(f"%Y {d} {t}" for d in DATES_NO_YEAR for t in _TIMES)
+
+
 DURATION_UNITS: tuple[DurationUnit, ...] = ("seconds", "seconds_decimal", "mm_ss", "hh_mm_ss", "minutes", "ms",
                                              "hms_words")
 """Duration encodings tried, in order of preference when two read as many values."""

@@ -2,13 +2,16 @@
 (calamine) through polars' reader library, every cell as text (numbers are never typed, so leading zeros
 and ``+`` stay and an Excel-damaged ``9.12678E+11`` stays visible to the ``number_lossy`` rule).
 
-Every sheet is considered. A sheet whose first :data:`MAX_BANNER_ROWS` + 1 non-blank rows hold a known
-layout's header is read: rows before the header are ``banner``, the header is ``header``, later rows
-equal to it are ``repeated_header``, rows with one filled cell matching
-:data:`raybench.read.junk.FOOTER_PATTERNS` are ``footer``, empty rows are ``blank``; every other row is a
-record, numbered across the workbook's sheets in order. A sheet without a known header is skipped and
-counted once as ``sheet_no_known_header``; one with another layout's header than the file's (the first
-found) as ``sheet_other_layout``.
+Every sheet is considered, and every sheet that holds a table of calls is read, each with its own layout
+(a production's ``Voice`` and ``Messages`` sheets have different columns). A sheet whose first
+:data:`MAX_BANNER_ROWS` + 1 non-blank rows hold a known layout's header is read with that layout; any other
+sheet is offered to ``read_table`` (the ingest driver passes the generic column reader,
+:mod:`raybench.classify.generic`: the columns' names and values), which finds its header and its layout or
+says it holds no call table (a cover sheet of notes, a summary). Rows before the header are ``banner``,
+the header is ``header``, later rows equal to it are ``repeated_header``, rows with one filled cell
+matching :data:`raybench.read.junk.FOOTER_PATTERNS` are ``footer``, empty rows are ``blank``; every other
+row is a record, numbered across the workbook's sheets in order. A sheet with no call table is skipped and
+counted once as ``sheet_no_known_header``.
 
 The driver plans (:func:`plan_xlsx`) sheet by sheet; actors read row ranges of a sheet
 (:func:`read_xlsx_chunk`).
@@ -17,7 +20,8 @@ The driver plans (:func:`plan_xlsx`) sheet by sheet; actors read row ranges of a
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Callable
 
 from raybench.errors import InputFileError
 from raybench.read.chunk import ChunkDescriptor
@@ -69,6 +73,8 @@ class SheetChunk:
     first_row: int
     n_records: int
     context: str
+    layout: object = None
+    """The layout the sheet is read with."""
 
 
 @dataclass
@@ -76,12 +82,13 @@ class XlsxPlan:
     """What planning a workbook found.
 
     Attributes:
-        layout: the layout of the first sheet with a known header.
-        chunks: row ranges in workbook order.
+        layout: the layout of the first sheet read.
+        chunks: row ranges in workbook order (each with its sheet's layout).
         n_records: records in the workbook.
-        lines_skipped: junk rows per reason, and skipped sheets (``sheet_no_known_header``,
-            ``sheet_other_layout``).
+        lines_skipped: junk rows per reason, and skipped sheets (``sheet_no_known_header``).
         sheets: names of the sheets read.
+        layouts: sheet name -> the layout it is read with.
+        confidence: the lowest confidence of the sheets' layouts (1.0 for a known header).
     """
 
     layout: object
@@ -89,6 +96,8 @@ class XlsxPlan:
     n_records: int
     lines_skipped: dict[str, int]
     sheets: list[str]
+    layouts: dict = field(default_factory=dict)
+    confidence: float = 1.0
 
 
 def _texts(row: tuple) -> list[str]:
@@ -126,23 +135,63 @@ def _rows(reader, sheet: str, skip: int = 0, n: int | None = None) -> list[tuple
     return sheet_data.to_polars().rows()
 
 
-def plan_xlsx(path: str, layouts: tuple, rows_per_chunk: int) -> XlsxPlan:
-    """Read every sheet once and cut the sheets with a known header into row ranges.
+TABLE_ROWS = 48
+"""Non-blank rows of a sheet without a known header that ``read_table`` is shown."""
+
+TableReader = Callable[[list[list[str]]], "tuple[object, int | None, int, float] | None"]
+"""``read_table(rows)``: a sheet's first non-blank rows (cells as text) -> ``(layout, header index or None,
+index of the first data row, confidence)`` within those rows, or None when they hold no call table."""
+
+
+def _known_header(rows: list[tuple], layouts: tuple):
+    """``(row index, layout)`` of the known CDR header among a sheet's first rows, or None."""
+    from raybench.identify.sniff import header_layouts
+
+    seen = 0
+    for i, row in enumerate(rows):
+        if not any(c is not None and str(c).strip() for c in row):
+            continue
+        hits = [lay for lay in header_layouts(list(row), layouts) if lay.kind == "cdr"]
+        if len(hits) == 1:
+            return i, hits[0]
+        seen += 1
+        if seen > MAX_BANNER_ROWS:
+            return None
+    return None
+
+
+def _table(rows: list[tuple], read_table: TableReader | None):
+    """``(header index or None, first data row, layout, confidence)`` in sheet rows, by ``read_table``."""
+    if read_table is None:
+        return None
+    kept = [i for i, row in enumerate(rows) if any(c is not None and str(c).strip() for c in row)][:TABLE_ROWS]
+    found = read_table([_texts(rows[i]) for i in kept])
+    if found is None:
+        return None
+    layout, header, data, confidence = found
+    if data >= len(kept):
+        return None
+    return (None if header is None else kept[header]), kept[data], layout, confidence
+
+
+def plan_xlsx(path: str, layouts: tuple, rows_per_chunk: int, read_table: TableReader | None = None) -> XlsxPlan:
+    """Read every sheet once and cut the sheets that hold a call table into row ranges.
 
     Args:
         path: the workbook.
-        layouts: candidate layouts.
+        layouts: candidate layouts (their exact headers).
         rows_per_chunk: records in one chunk (the last of a sheet may hold fewer).
+        read_table: finds the table and its layout on a sheet without a known header (:data:`TableReader`);
+            None reads known headers only.
 
     Returns:
-        The plan; the layout is that of the first sheet with a known header.
+        The plan; each sheet read has its own layout (``layouts``), the plan's ``layout`` is the first's.
 
     Raises:
         InputFileError: not a readable workbook, or one that unzips past :data:`MAX_UNZIPPED_BYTES`.
-        UnknownLayoutError: no sheet has a known header (the message lists the sheets).
+        UnknownLayoutError: no sheet holds a call table (the message lists the sheets).
     """
     from raybench.errors import UnknownLayoutError
-    from raybench.identify.sniff import header_layouts
 
     check_unzipped_size(path)
     reader = _reader(path)
@@ -150,6 +199,8 @@ def plan_xlsx(path: str, layouts: tuple, rows_per_chunk: int) -> XlsxPlan:
     chunks: list[SheetChunk] = []
     skipped: dict[str, int] = {}
     sheets: list[str] = []
+    by_sheet: dict[str, object] = {}
+    confidence = 1.0
     row_no = 1
 
     def count(why: str) -> None:
@@ -160,38 +211,35 @@ def plan_xlsx(path: str, layouts: tuple, rows_per_chunk: int) -> XlsxPlan:
             rows = _rows(reader, sheet)
         except Exception as exc:
             raise InputFileError(path, f"sheet {sheet!r}: cannot read: {str(exc).splitlines()[0]}") from None
-        header_at, found, seen = None, None, 0
-        for i, row in enumerate(rows):
-            if not any(c is not None and str(c).strip() for c in row):
+        known = _known_header(rows, layouts)
+        if known is not None:
+            header_at, found = known
+            data_at, sure = header_at + 1, 1.0
+        else:
+            table = _table(rows, read_table)
+            if table is None:
+                count("sheet_no_known_header")
                 continue
-            hits = [lay for lay in header_layouts(list(row), layouts) if lay.kind == "cdr"]
-            if len(hits) == 1:
-                header_at, found = i, hits[0]
-                break
-            seen += 1
-            if seen > MAX_BANNER_ROWS:
-                break
-        if found is None:
-            count("sheet_no_known_header")
-            continue
-        if layout is not None and found.id != layout.id:
-            count("sheet_other_layout")
-            continue
+            header_at, data_at, found, sure = table
         layout = layout or found
+        by_sheet[sheet] = found
+        confidence = min(confidence, sure)
         sheets.append(sheet)
-        for row in rows[:header_at]:
+        lead = header_at if header_at is not None else data_at
+        for row in rows[:lead]:
             count("blank" if row_reason(row, []) == "blank" else "banner")
-        count("header")
-        header = _texts(rows[header_at])
+        if header_at is not None:
+            count("header")
+        header = _texts(rows[header_at]) if header_at is not None else []
         context = json.dumps({"header": header, "width": len(found.columns)})
         chunk = None
-        for i in range(header_at + 1, len(rows)):
+        for i in range(data_at, len(rows)):
             why = row_reason(rows[i], header)
             if why:
                 count(why)
                 continue
             if chunk is None or chunk.n_records >= rows_per_chunk:
-                chunk = SheetChunk(sheet, i, i + 1, row_no, 0, context)
+                chunk = SheetChunk(sheet, i, i + 1, row_no, 0, context, found)
                 chunks.append(chunk)
             chunk.row_end = i + 1
             chunk.n_records += 1
@@ -199,8 +247,8 @@ def plan_xlsx(path: str, layouts: tuple, rows_per_chunk: int) -> XlsxPlan:
         del rows
     if layout is None:
         names = ", ".join(repr(s) for s in reader.sheet_names)
-        raise UnknownLayoutError(path, f"no sheet has a known header (sheets: {names})")
-    return XlsxPlan(layout, chunks, row_no - 1, skipped, sheets)
+        raise UnknownLayoutError(path, f"no sheet has a known header or a table of calls (sheets: {names})")
+    return XlsxPlan(layout, chunks, row_no - 1, skipped, sheets, by_sheet, confidence)
 
 
 def read_xlsx_chunk(item: ChunkDescriptor) -> ReadRows:

@@ -308,11 +308,11 @@ class DuckDBSink:
         self.con.execute(f"DELETE FROM files WHERE ingest_job = ? AND path = ? AND status IN ({marks})",
                          [row["ingest_job"], row["path"], *UNFINISHED_FILE_STATUSES])
         values = [row.get(c) for c in FILES_COLUMNS]
-        skipped = row.get("lines_skipped") or {}
+        skipped = row.get("lines_skipped")  # a file read with nothing skipped has an empty map, not NULL
         values[FILES_COLUMNS.index("lines_skipped")] = None
         placeholders = ", ".join("?" for _ in FILES_COLUMNS)
         self.con.execute(f"INSERT INTO files VALUES ({placeholders})", values)
-        if skipped:
+        if skipped is not None:
             self.con.execute(
                 "UPDATE files SET lines_skipped = MAP(?::VARCHAR[], ?::BIGINT[]) "
                 "WHERE ingest_job = ? AND path = ? AND status IS NOT DISTINCT FROM ?",

@@ -73,6 +73,12 @@ NUMBER_PATTERN = r"^(\+?\d{3,20}|[*#]\d{1,6}#?)$"
 """A party number after cleaning: 3 to 20 digits with an optional ``+`` (short codes, national,
 international with an exit prefix), or a ``*``/``#`` service code."""
 
+MASKED_NUMBER_PATTERN = r"^\+?\d{4,}[xX*#]{1,6}$"
+"""A party number whose last digits the issuer masked (``030555012xxx``, ``+4930555012***``: itemised bills
+redact the far end for privacy, e.g. the German *Einzelverbindungsnachweis*, TKG section 11). It is the
+party as given: stored as written, flagged ``number_masked`` (its hidden digits are unknown), never
+``number_format``: a masked column is a column of phone numbers, so it does not make the file suspect."""
+
 PBX_PARTY_PATTERN = (r"^(?i:ext\.?\s*\d{1,8}|[a-z][a-z0-9_]{0,31}(?:[+*#-][0-9a-z_]{1,16})?"
                      r"|(?:\d{1,3}\.){3}\d{1,3}|(?:sips?:)?[^@\s]+@[^@\s]+)$")
 """What a phone system writes as a party besides numbers (:attr:`raybench.layout.Layout.pbx_parties`): an
@@ -87,11 +93,19 @@ def _numbers_well_formed(layout: Layout) -> pl.Expr:
     for col in PARTIES:
         value = pl.col(col)
         fine = (value.is_null() | value.str.contains(NUMBER_PATTERN)
+                | value.str.contains(MASKED_NUMBER_PATTERN)
                 | value.str.to_lowercase().is_in(list(WITHHELD_TOKENS)))
         if layout.pbx_parties:
             fine = fine | value.str.contains(PBX_PARTY_PATTERN)
         ok = ok & fine
     return ok | pl.col("_number_lossy")  # a lossy number is reported by number_lossy alone
+
+
+def _numbers_unmasked(layout: Layout) -> pl.Expr:
+    ok = pl.lit(True)
+    for col in PARTIES:
+        ok = ok & ~pl.col(col).str.contains(MASKED_NUMBER_PATTERN).fill_null(False)
+    return ok
 
 
 def _helper_false(name: str) -> Callable[[Layout], pl.Expr]:
@@ -139,6 +153,10 @@ RULES: tuple[Rule, ...] = (
          "withheld marker such as 'anonymous', or (phone systems) an extension or dialplan target",
          lambda lo: lo.kind == "cdr" and lo.numbers_are_msisdn,
          _numbers_well_formed, "soft", PARTIES),
+    Rule("number_masked", "no party number has digits masked by the issuer (030555012xxx: stored as written, "
+         "its hidden digits unknown)",
+         lambda lo: lo.kind == "cdr" and lo.numbers_are_msisdn,
+         _numbers_unmasked, "soft", PARTIES),
     Rule("number_repaired", "no number was written as a float (15555550100.0: read as the integer)",
          lambda lo: lo.kind == "cdr" and lo.numbers_are_msisdn,
          _helper_false("_number_repaired"), "soft", PARTIES),

@@ -64,7 +64,7 @@ def test_every_case_has_its_expectation():
     ("broken.pdf", b"%PDF-1.7\n\x00garbage that is no PDF", "not a readable PDF"),
     ("notes.pdf", None, "no known table header on the first 1 pages"),
     ("broken.xlsx", b"PK\x03\x04 not really a zip", "not a readable XLSX workbook"),
-    ("notes.xlsx", None, "no sheet has a known header (sheets: 'Read Me')"),
+    ("notes.xlsx", None, "no sheet has a known header or a table of calls (sheets: 'Read Me')"),
 ])
 def test_unreadable_pdf_or_workbook_fails_with_a_one_line_error(tmp_path, name, content, error):
     path = tmp_path / name

@@ -98,6 +98,9 @@ CASES: dict[str, tuple[Layout, dict, dict, list[str]]] = {
                         ["number_repaired"]),
     "number_unresolved": (TMOBILE, {"Called Number": "3105550199"}, {"Called Number": "0405550100"},
                           ["number_unresolved"]),
+    # a masked far end is the party as given: flagged masked, not number_format (not 'not a number')
+    "number_masked": (TMOBILE, {"Called Number": "13105550199"}, {"Called Number": "1310555xxx"},
+                      ["number_masked"]),
 }
 
 HARD = {"start_present", "start_parse", "start_range", "number_lossy"}

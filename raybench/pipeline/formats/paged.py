@@ -17,18 +17,23 @@ from raybench.read.rows import ReadRows
 
 def record_plan(task: FileTask, options, layout: Layout, plan, dialect: str, encoding: str) -> FileTask:
     """Record a paged file's layout (``options.tz`` applied) and plan in ``task`` and its ``files`` row
-    (``encoding`` the format's name, ``pdf`` or ``xlsx``; ``confidence`` 1: the header or bill layout
-    matched exactly)."""
+    (``encoding`` the format's name, ``pdf`` or ``xlsx``; ``confidence`` the plan's, 1 where the header or
+    bill layout matched exactly). A workbook's sheets read with other layouts than the first
+    (``plan.layouts``) go to ``task.sheet_layouts``, the zone applied to each."""
     path = task.path
     if options.tz:
         layout = layout.with_tz(options.tz)
     task.layout, task.data_path = layout, path
+    for sheet, other in getattr(plan, "layouts", {}).items():
+        if other is not plan.layout:
+            task.sheet_layouts[sheet] = other.with_tz(options.tz) if options.tz else other
     record_zone(task.row, layout)
     sha = file_sha256(path)
     task.plan = FilePlan(chunks=plan.chunks, sha256=sha, size_bytes=os.path.getsize(path),
                          n_records=plan.n_records, lines_skipped=dict(plan.lines_skipped))
     task.row.update(bytes=task.plan.size_bytes, encoding=encoding, dialect=dialect,
-                    layout=layout.id, carrier=layout.carrier, kind=layout.kind, confidence=1.0, sha256=sha,
+                    layout=layout.id, carrier=layout.carrier, kind=layout.kind,
+                    confidence=getattr(plan, "confidence", 1.0), sha256=sha,
                     rows_read=plan.n_records, lines_skipped=dict(plan.lines_skipped))
     return task
 
@@ -42,12 +47,17 @@ def failed(task: FileTask, exc: InputFileError) -> FileTask:
 def descriptors(task: FileTask, job: str, encoding: str) -> list[ChunkDescriptor]:
     """The page (PDF) or sheet-row (XLSX: ``sheet``, rows in ``page_start``/``page_end``) ranges of a
     planned file as descriptors; their byte range is empty and their ``encoding`` the format's name
-    (``pdf``, ``xlsx``)."""
+    (``pdf``, ``xlsx``); each names its sheet's layout (``task.sheet_layouts``, else the file's)."""
     assert task.plan is not None and task.layout is not None
-    path, key = os.path.abspath(task.data_path), layout_key(task.layout)
+    path = os.path.abspath(task.data_path)
+
+    def layout_of(c) -> Layout:
+        return task.sheet_layouts.get(getattr(c, "sheet", ""), task.layout)  # type: ignore[return-value]
+
     return [ChunkDescriptor(
         chunk_id=f"{task.plan.sha256[:12]}:{i}", format=task.format, path=path, source_file=task.path,
-        sha256=task.plan.sha256, ingest_job=job, layout=task.layout.id, layout_key=key, first_row=c.first_row,
+        sha256=task.plan.sha256, ingest_job=job, layout=layout_of(c).id, layout_key=layout_key(layout_of(c)),
+        first_row=c.first_row,
         n_records=c.n_records, encoding=encoding,
         page_start=getattr(c, "page_start", getattr(c, "row_start", 0)),
         page_end=getattr(c, "page_end", getattr(c, "row_end", 0)),
