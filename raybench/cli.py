@@ -17,6 +17,29 @@ from raybench.errors import ConfigError, RaybenchError, TargetMissedError
 INTERRUPTED_EXIT = 130
 """Exit status after Ctrl-C (128 + SIGINT), as a shell reports it."""
 
+INDEPENDENT_GROUPS = ("independent", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6")
+"""``raybench evaluate --group`` choices: ``independent`` is the set's 26 files (``write_set`` group ``main``),
+the others its held-out groups (:data:`raybench.harness.independent.writer.GROUPS`)."""
+
+
+def independent_group(group: str | None, aliases: dict[str, bool]) -> str | None:
+    """The group ``raybench evaluate`` scores, from ``--group`` and the older ``--holdoutN`` flags.
+
+    Args:
+        group: ``--group`` (one of :data:`INDEPENDENT_GROUPS`) or None.
+        aliases: flag name (``holdout`` ... ``holdout6``) -> whether it was given.
+
+    Returns:
+        The group name, or None when neither ``--group`` nor an alias was given.
+
+    Raises:
+        click.UsageError: two different groups asked for (``--group holdout2 --holdout5``, or two flags).
+    """
+    asked = {name for name, on in aliases.items() if on} | ({group} if group else set())
+    if len(asked) > 1:
+        raise click.UsageError(f"one group at a time, got {', '.join(sorted(asked))}")
+    return next(iter(asked), None)
+
 
 def _fail(exc: RaybenchError, code: int | None = None) -> None:
     """Print ``exc`` as one line and exit: ``code``, else 1 for a missed target, 130 for an interrupted
@@ -390,53 +413,46 @@ def jobs(path, concurrent, total, address, num_cpus, worker_cpus, sample_interva
 @click.option("--independent", is_flag=True,
               help="Ingest the independent carrier-like set (raybench.harness.independent) and give each file a "
                    "verdict: right / suspect / quarantined / failed / silently wrong.")
-@click.option("--holdout", is_flag=True,
-              help="--independent: the held-out group instead (raybench.harness.independent.holdout, 12 files in "
-                   "styles the 26 do not use).")
-@click.option("--holdout2", is_flag=True,
-              help="--independent: the second held-out group instead (raybench.harness.independent.holdout2, 12 "
-                   "files in styles neither the 26 nor the first held-out group use).")
-@click.option("--holdout3", is_flag=True,
-              help="--independent: the third held-out group instead (raybench.harness.independent.holdout3, 11 "
-                   "files in styles none of the earlier groups use).")
-@click.option("--holdout4", is_flag=True,
-              help="--independent: the fourth held-out group instead (raybench.harness.independent.holdout4, 13 "
-                   "files in styles none of the earlier groups use).")
-@click.option("--holdout5", is_flag=True,
-              help="--independent: the fifth held-out group instead (raybench.harness.independent.holdout5, 15 "
-                   "files in styles none of the earlier groups use, written blind).")
+@click.option("--group", "group_name", type=click.Choice(INDEPENDENT_GROUPS), default=None,
+              help="--independent: which group of the set (implies --independent): independent (the 26 files), "
+                   "holdout ... holdout6 (the held-out groups, raybench.harness.independent.holdout*, written in "
+                   "styles the earlier groups do not use; never to tune on). --holdout ... --holdout6 are "
+                   "aliases.")
+@click.option("--holdout", is_flag=True, hidden=True, help="Alias of --group holdout.")
+@click.option("--holdout2", is_flag=True, hidden=True, help="Alias of --group holdout2.")
+@click.option("--holdout3", is_flag=True, hidden=True, help="Alias of --group holdout3.")
+@click.option("--holdout4", is_flag=True, hidden=True, help="Alias of --group holdout4.")
+@click.option("--holdout5", is_flag=True, hidden=True, help="Alias of --group holdout5.")
+@click.option("--holdout6", is_flag=True, hidden=True, help="Alias of --group holdout6.")
 @click.option("--out", "out_dir", default=None,
-              help="Working folder (default results/dedupe-eval, or results/independent-eval, "
-                   "results/independent-holdout, results/independent-holdout2, results/independent-holdout3, "
-                   "results/independent-holdout4 or results/independent-holdout5).")
+              help="Working folder (default results/dedupe-eval, or results/independent-eval for the "
+                   "independent group, results/independent-GROUP for a held-out group).")
 @click.option("--workers", type=int, default=None, help="Actors in the pool (default: CPUs - 1).")
 @click.option("--splink", is_flag=True, help="Also run Splink (optional extra raybench[splink]) on the same rows.")
 @click.option("--bills", "bills_dir", default=None,
               help="Score the PDF readers on the bills in this folder (NAME.pdf with its expected rows in "
                    "NAME.pdf.json, e.g. tests/cases/pdf): rows right, missed, silently wrong.")
 @_ray_logs_option
-def evaluate(dedupe, classifiers, per_layout, real_dir, rows, seed, independent, holdout, holdout2, holdout3, holdout4,
-             holdout5, out_dir, workers, splink, bills_dir) -> None:
+def evaluate(dedupe, classifiers, per_layout, real_dir, rows, seed, independent, group_name, holdout, holdout2,
+             holdout3, holdout4, holdout5, holdout6, out_dir, workers, splink, bills_dir) -> None:
     """Score the classifiers (default), or with --dedupe duplicate detection (precision/recall/F1), with
     --independent the reading of exports that raybench did not write, or with --bills the PDF bill readers."""
     import json
 
+    group_name = independent_group(group_name, {"holdout": holdout, "holdout2": holdout2, "holdout3": holdout3,
+                                                "holdout4": holdout4, "holdout5": holdout5, "holdout6": holdout6})
+    independent = independent or group_name is not None
     if bills_dir:
         _evaluate_bills(bills_dir)
-        if not (dedupe or classifiers or independent or holdout or holdout2 or holdout3 or holdout4 or holdout5):
+        if not (dedupe or classifiers or independent):
             return
-    if independent or holdout or holdout2 or holdout3 or holdout4 or holdout5:
+    if independent:
         from raybench.harness.independent import evaluate_independent, format_table
 
-        group = ("holdout5" if holdout5 else "holdout4" if holdout4 else "holdout3" if holdout3
-                 else "holdout2" if holdout2 else "holdout" if holdout else "main")
+        group = "main" if group_name in (None, "independent") else group_name
         try:
-            result = evaluate_independent(out_dir or {"main": "results/independent-eval",
-                                                      "holdout": "results/independent-holdout",
-                                                      "holdout2": "results/independent-holdout2",
-                                                      "holdout3": "results/independent-holdout3",
-                                                      "holdout4": "results/independent-holdout4",
-                                                      "holdout5": "results/independent-holdout5"}[group], seed=seed,
+            result = evaluate_independent(out_dir or ("results/independent-eval" if group == "main"
+                                                      else f"results/independent-{group}"), seed=seed,
                                           workers=workers or 1, group=group)
         except RaybenchError as exc:
             _fail(exc)

@@ -175,6 +175,12 @@ def nec_smdr(rng: random.Random, n: int, *, year: int = 2024, month: int = 7) ->
     stations = [str(201 + k) for k in range(14)]
     times = instants(rng, n, year, month)
     broken = set(rng.sample(range(3, n - 1), 7))
+
+    def day_s(t: datetime) -> int:
+        local = to_local(t)
+        return 3600 * local.hour + 60 * local.minute + local.second
+
+    late = max((i for i in range(n) if i not in broken), key=lambda i: day_s(times[i]))
     page = 0
     for i, t in enumerate(times):
         if i % 20 == 0:
@@ -183,6 +189,8 @@ def nec_smdr(rng: random.Random, n: int, *, year: int = 2024, month: int = 7) ->
             d.junk(header)
         local = to_local(t)
         dur = voice_duration(rng) if rng.random() < 0.92 else 0
+        if i == late:  # the latest call of a day runs past midnight: its end reads earlier than its start
+            dur = 86400 - day_s(t) + rng.randint(60, 900)
         end = local + timedelta(seconds=dur)
         sta, trk = rng.choice(stations), f"{rng.randint(1, 24):03d}"
         digits = nanp_digits(rng)
