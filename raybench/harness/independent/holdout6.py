@@ -608,7 +608,7 @@ def android_calllog(rng: random.Random, n: int, *, year: int = 2024, month: int 
                   "1" if rng.random() < 0.05 else "0"]
         tr = truth_row(i + 1, str(ms), start_utc=start, duration_s=dur, caller=caller, callee=callee,
                        record_type=(rtype, "voice"), direction=(direction, "unknown"))
-        _accept_starts(tr, start, start.replace(microsecond=0))
+        _accept_starts(tr, *_fraction_readings(start))
         d.record(fields, tr, text=csv_line(fields))
     return d
 
@@ -657,7 +657,10 @@ def ios_callhistory(rng: random.Random, n: int, *, year: int = 2024, month: int 
                   "com.apple.Telephony" if ctype == 1 else "com.apple.FaceTime",
                   f"{rng.getrandbits(128):032X}"]
         tr = truth_row(i + 1, zdate_txt, start_utc=start, duration_s=_seconds_alts(dur_f), caller=caller,
-                       callee=callee, record_type="voice", direction="outgoing" if originated else "incoming")
+                       callee=callee, record_type=("voice", "other") if ctype == 8 else "voice",
+                       direction="outgoing" if originated else "incoming")
+        if ctype == 8:
+            _ambiguous(tr, record_type="a FaceTime video call: voice or other")
         _accept_starts(tr, *_fraction_readings(start))
         line = csv_line(fields)
         if i == bad:  # a recovered deleted row: the date and duration are NULL
@@ -730,7 +733,9 @@ def hipath_charges(rng: random.Random, n: int, *, year: int = 2024, month: int =
                        callee=callee, record_type="voice", direction=(direction, "unknown"))
         _accept_starts(tr, *_unstated(local, BERLIN))
         _ambiguous(tr, start_utc="the PBX's zone (Berlin) is not stated",
-                   direction="the code column has no legend")
+                   direction="the code column has no legend",
+                   caller="which side is the caller follows the code column, which has no legend",
+                   callee="which side is the callee follows the code column, which has no legend")
         text = _hip_line(fields)
         if i == nul_at:
             text = "\x00" * rng.randint(16, 48) + text
