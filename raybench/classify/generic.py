@@ -78,9 +78,9 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
                     "verbindungsart"),
     "imsi": ("imsi",),
     "imei": ("imei",),
-    "lac": ("lac", "location area", "location area code"),
+    "lac": ("lac", "location area", "location area code", "tac", "lac tac"),
     "cell_id": ("cell", "cell id", "cellid", "ci", "cgi", "bts", "site", "antenna", "antenna id", "tower",
-                "cell site", "first cell", "cell tower"),
+                "cell site", "first cell", "cell tower", "cid", "eci", "cid eci"),
     "lat": ("lat", "latitude"),
     "lon": ("lon", "lng", "long", "longitude"),
     "ignore": ("uuid", "id", "callid", "call id", "uniqueid", "unique id", "account", "accountcode",
@@ -91,6 +91,7 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
                "note", "notes", "userfield", "amaflags", "lastapp", "lastdata", "dstchannel", "comment",
                "bleg uuid", "sip user agent", "read codec", "write codec", "progresssec", "answersec",
                "waitsec", "country", "country code", "switch", "state", "zone", "plan", "feature", "tax",
+               "azimuth", "address", "bearing",
                "tarif", "betrag", "betrag eur", "preis", "kosten"),
 }
 """Normalised column names (:func:`raybench.identify.sniff.normalize_header`) -> the field they name in
@@ -175,10 +176,20 @@ def name_field(name: str | None) -> tuple[str | None, float]:
             if low in names:
                 return f, 1.0
     for low in spellings:
-        for word in low.split():
-            if word in _WORD_FIELD:
-                return _WORD_FIELD[word], 0.6
+        hits = [_WORD_FIELD[w] for w in low.split() if w in _WORD_FIELD]
+        if hits:
+            words = [w for w in low.split() if w in _WORD_FIELD]
+            # a vague word (``Tower``, ``Number``) beside a more specific one: the specific one names it.
+            # ``1st Tower LAC/TAC`` is the tower's location area, ``1st Tower Azimuth`` no cell id at all,
+            # ``Number called`` the B-number
+            specific = [f for w, f in zip(words, hits) if w not in VAGUE_WORDS]
+            return (specific[0] if specific else hits[0]), 0.6
     return None, 0.0
+
+
+VAGUE_WORDS = frozenset({"tower", "cell", "site", "antenna", "bts", "number"})
+"""Words naming what a column is about rather than what it holds of it (``Tower LAT``, ``Number called``):
+a name's other field word, if any, says the field (:func:`name_field`)."""
 
 
 _CAMEL_BREAK = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -637,12 +648,55 @@ def _complements(a: list[str], b: list[str]) -> bool:
     return sum(1 for x, y in filled if x != y) >= COMPLEMENT_SHARE * len(filled)
 
 
+COUNTER_SHARE = 0.9
+"""Share of a column's consecutive sampled values that must rise by 1 to 10 for it to be a record counter."""
+COUNTER_MIN_VALUES = 8
+"""Sampled values a counter needs: a few calls from extensions in ascending order (2011, 2012, 2013) happen,
+eight in a row do not."""
+
+
+def _counter(p: ColumnProfile) -> bool:
+    """A column of integers that count up from row to row (a database row id, a sequence number): at least
+    :data:`COUNTER_SHARE` of consecutive sampled values (at least :data:`COUNTER_MIN_VALUES`) rise by 1 to 10. Extensions and phone numbers do
+    not: the calls of a phone system are not made in the order of its extensions."""
+    ints = [int(v) for v in p.values if _INT.match(v)]
+    if len(ints) < COUNTER_MIN_VALUES or len(ints) < 0.9 * p.n:
+        return False
+    steps = [b - a for a, b in zip(ints, ints[1:])]
+    return sum(1 for d in steps if 1 <= d <= 10) >= COUNTER_SHARE * len(steps)
+
+
+_WITHHELD_WORDS = frozenset({"anonymous", "unknown", "private", "restricted", "unavailable", "withheld"})
+
+
+def _dialplan_share(p: ColumnProfile) -> float:
+    """Share of values a phone system writes as a party besides numbers: SIP users and dialplan targets
+    written in lower case or with digits or a host (``s``, ``hangup``, ``sip100``, ``alice@pbx``), and the
+    withheld markers in any case (``Anonymous``). Capitalised words (``London``, ``Mobile``, ``USA``: a
+    bill's destination names) are not parties."""
+    def party(v: str) -> bool:
+        return bool(_SIP_USER.match(v)) and (v.islower() or "@" in v or any(c.isdigit() for c in v)
+                                            or v.lower() in _WITHHELD_WORDS)
+    return sum(1 for v in p.values if party(v)) / max(1, p.n)
+
+
+def _addressed_share(p: ColumnProfile) -> float:
+    """Share of values that are SIP users with a host or with digits (``alice@pbx``, ``sip100``): a column
+    named only by a word (``User Location``, ``Number Type``) whose values are words (``US``, ``user``) is
+    not a party column."""
+    return sum(1 for v in p.values if _SIP_USER.match(v) and ("@" in v or any(c.isdigit() for c in v))) / max(1, p.n)
+
+
 def _choose_parties(m: _Mapper) -> None:
-    def party_like(p: ColumnProfile, named: bool) -> bool:
+    def party_like(p: ColumnProfile, named: float) -> bool:
         if p.uuid_share > 0.5 or _stamp_share(p) >= 0.9:
             return False
-        if named:
-            return p.party_share + p.sip_share >= 0.6
+        if named == 1.0:  # dialplan targets (``s``, ``hangup``) are lower case; ``London``, ``USA`` are places
+            return p.party_share + _dialplan_share(p) >= 0.6
+        if named:  # named by one of its words only (``User Location``): the values must be parties
+            return p.party_share + _addressed_share(p) >= 0.6
+        if _counter(p):
+            return False  # a record id counting up row by row (``325860, 325861``), not extensions
         # by values alone: phone numbers, or a column of extensions of one length with many values
         if (p.phone_share >= 0.1 and p.party_share >= 0.9) or (p.phone_share >= 0.3 and p.sim_share >= 0.2
                                                                 and p.party_share >= 0.9):
@@ -652,15 +706,17 @@ def _choose_parties(m: _Mapper) -> None:
                 and all(len(v) >= 3 for v in p.values) and not _zero_padded(p))
 
     for f in ("caller", "callee", "dialed", "partner", "subscriber"):
-        for p in m.free():
+        if f in ("partner", "subscriber") and {"caller", "callee"} <= set(m.fields.values()):
+            break  # both parties named: a user or account column beside them is not a third party
+        named = [p for p in m.free() if m.named(p, f) and party_like(p, m.named(p, f))]
+        if named:  # the column named exactly before one named by a word (``Calling number``, ``Calling line ID``)
+            p = max(named, key=lambda q: (m.named(q, f), -q.index))
             how = m.named(p, f)
-            if how and party_like(p, True):
-                m.take(p, f, NAME_EXACT if how == 1.0 else NAME_WORD, f"named as the {f}")
-                break
+            m.take(p, f, NAME_EXACT if how == 1.0 else NAME_WORD, f"named as the {f}")
     taken = {f for f in m.fields.values() if f in PARTY_FIELDS}
     if taken & {"caller", "callee", "partner"}:
         return
-    unnamed = [p for p in m.free() if p.named[0] in (None,) and party_like(p, False)]
+    unnamed = [p for p in m.free() if p.named[0] in (None,) and party_like(p, 0.0)]
     if not any(p.phone_share >= 0.4 for p in unnamed):
         return
     if len(unnamed) >= 2:
@@ -928,7 +984,7 @@ def _choose_duration(m: _Mapper, raw: dict[str, list[str]]) -> tuple[DurationUni
         nonzero = [v for v in p.values if v.strip("0:. ")]
         return len(set(nonzero)) >= max(3, 0.6 * len(nonzero))
 
-    cands = [p for p in m.free() if p.named[0] is None and readable(p, 0.9) and varied(p)
+    cands = [p for p in m.free() if p.named[0] is None and readable(p, 0.9) and varied(p) and not _counter(p)
              and not (p.ext_share >= 0.9 and p.same_length >= 0.9 and p.distinct > 3 and p.n > 8
                       and min((len(v) for v in p.values), default=0) >= 3 and not any(v == "0" for v in p.values)
                       and not _zero_padded(p))]
@@ -1063,6 +1119,10 @@ def generic_layout(mapping: GenericMapping, names: tuple[str, ...], *, has_heade
     if "partner" in mapping.doubt:
         guessed |= {"caller", "callee"}
     direction_col = col("direction") or mapping.direction_in
+    if direction_col is None and guessed & {"caller", "callee"}:
+        # no direction column: a call between two extensions is read 'internal' from its parties
+        # (raybench.normalize.frame), as sure as the columns they were taken from
+        guessed.add("direction")
     record_col = col("record_type")
     start_col = mapping.start.column
     if record_col is not None:  # the trade's record-type words (descriptors.VOCABULARY), the model for the rest
@@ -1143,10 +1203,16 @@ def classify_generic(text: str, sample, top3: tuple = (), positions: tuple[tuple
         return None
     from dataclasses import replace as _replace
 
-    from raybench.read.junk import is_footer
+    from raybench.read.junk import is_footer, is_heading
 
-    kept = tuple(r for r in sample.rows if not is_footer(sample.delimiter.join(r)))
-    if kept and len(kept) < len(sample.rows):  # a total row (``Summe;;;;;1,39``) is not profiled
+    def junk(r: tuple[str, ...]) -> bool:  # a total row (``Summe;;;;;1,39``), a section's heading or header
+        text = sample.delimiter.join(r)
+        return (is_footer(text) or not any(f.strip() for f in r)
+                or (sample.header is not None and (tuple(f.strip() for f in r) == tuple(sample.header)
+                                                   or is_heading(text))))
+
+    kept = tuple(r for r in sample.rows if not junk(r))
+    if kept and len(kept) < len(sample.rows):  # not profiled
         sample = _replace(sample, rows=kept)
     names = column_names(sample)
     mapping = map_generic(tuple(names), [sample.column(j) for j in range(len(names))],

@@ -8,6 +8,8 @@ sources are never flagged.
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from raybench.layout import StartSpec
@@ -23,6 +25,17 @@ def states_offset(fmt: str) -> bool:
     """True for a format whose values carry their UTC offset (``%z``, ``%:z``, a literal ``Z``): the times
     are instants, read as UTC, whatever zone a layout assumes."""
     return "%z" in fmt or "%:z" in fmt or fmt.endswith("Z")
+
+
+_UTC_NAME = re.compile(r"(?i)(?<![a-z])(?:utc|gmt)(?![a-z])(?!\s*[+-]\s*\d)")
+
+
+def name_states_utc(name: str | None) -> bool:
+    """True when a column's name says its times are UTC: the word ``UTC`` or ``GMT`` in it, not followed by
+    an offset (``Seizure Dt Tm (GMT)``, ``Start Time (UTC)``, ``date_utc``; not ``Time (GMT+1)``). A switch
+    or carrier export that names the zone in its header states it (carrier-formats.md 1.1, AT&T's
+    ``Conn. Time (UTC)``; 1.2, T-Mobile's ``(UTC)`` columns)."""
+    return bool(name) and _UTC_NAME.search(name.replace("_", " ")) is not None
 
 
 def strptime_naive(text: pl.Expr, fmt: str) -> pl.Expr:

@@ -15,7 +15,7 @@ import polars as pl
 
 from raybench.layout import Layout
 from raybench.normalize.durations import parse_duration
-from raybench.normalize.times import parse_naive, states_offset
+from raybench.normalize.times import name_states_utc, parse_naive, states_offset
 from raybench.profile.formats import (DURATION_UNITS, date_time_formats, plausible, read_counts_duration,
                                       read_counts_epoch, read_counts_start)
 from raybench.profile.zones import ZoneEvidence, prove_offset
@@ -91,6 +91,10 @@ def _decide_start(frame: pl.DataFrame, layout: Layout, out: dict) -> Layout:
     start = layout.start
     if start is None or start.epoch is not None or start.column not in frame.columns:
         return layout
+    named = next((c for c in (start.column, start.time_column) if name_states_utc(c)), None)
+    if named is not None and layout.tz_basis in ("assumed", "--tz"):
+        # the file's own header names the zone: it beats a layout's assumption and --tz alike
+        layout = _stated_utc(layout, f"the start column's name says UTC ('{named}')")
     values = _start_text(frame, layout)
     if values.is_empty():
         return layout

@@ -10,7 +10,8 @@ One scheme, shared by the driver and the workers (so ``source_row`` and the plan
 - After the lead, a record is junk when :meth:`JunkRules.reason` says so: ``blank`` (only spaces, tabs,
   form feeds), ``empty_row`` (only delimiters: ``,,,,,,``), ``repeated_header`` / ``header_types`` / ``banner`` (exactly the text of the file's
   header, types line or a banner line; a banner holding numbers, with any numbers: ``Page 2``, ``export 2 of 2``), ``footer`` (:data:`FOOTER_PATTERNS`: ``Page N of M``, totals,
-  ``*** End of Report ***``, ``*** CONTINUED ***``, ``Proprietary`` / ``Confidential`` notices, row counts).
+  ``*** End of Report ***``, ``*** CONTINUED ***``, ``Proprietary`` / ``Confidential`` notices, row counts),
+  ``heading`` (a section heading written as a row, :data:`HEADING_PATTERN`: ``Calls to mobiles,,,,,``).
 - The planner (:func:`raybench.read.partition.plan_file`) applies the rule to every record, so its record
   counts and ``source_row`` numbers exclude junk and ``lines_skipped`` counts it; the worker applies the
   same rule to the records of its chunk and drops them (:func:`drop_junk`). Both only look at
@@ -81,6 +82,31 @@ def is_footer(text: str) -> bool:
     """True when the record ``text`` is a footer line (:data:`FOOTER_PATTERNS`, matched whole: a page
     line, a total row, an end-of-report line, a notice)."""
     return _FOOTER_RE.fullmatch(text) is not None
+
+
+HEADING_PATTERN = r'[ \t"]*[A-Za-z][^0-9,;|\t\r\n"]{0,60}"?[ \t]*[,;|\t](?:[ \t"]*[,;|\t])+[ \t"\r]*'
+"""A section heading written as a row: a few words in the first field, no digits, and every other field
+empty (``Calls to mobiles,,,,,``: an itemised bill with one section per call kind, each under its heading
+and its own header row). Not a call: no start, no party. Counted as ``heading`` in a file with a header."""
+
+_HEADING_RE = re.compile(HEADING_PATTERN, re.ASCII)
+_HEADING_LINE = re.compile(rb"(?m)^" + HEADING_PATTERN.encode() + rb"$")
+_HEADING_RE2 = "(?m)^" + HEADING_PATTERN + "$"
+
+
+def is_heading(text: str) -> bool:
+    """True when the record ``text`` is a section heading (:data:`HEADING_PATTERN`, matched whole)."""
+    return _HEADING_RE.fullmatch(text) is not None
+
+
+def heading_offsets(block: bytes) -> list[int]:
+    """Offsets of the lines of ``block`` (an ASCII-compatible encoding) that may be section headings: one
+    RE2 pass (pyarrow) says whether there is any before Python's regex looks for where."""
+    arr = pa.Array.from_buffers(pa.large_binary(), 1, [None, pa.py_buffer(
+        pa.array([0, len(block)], pa.int64()).buffers()[1]), pa.py_buffer(block)])
+    if not pc.match_substring_regex(arr, _HEADING_RE2)[0].as_py():
+        return []
+    return [m.start() for m in _HEADING_LINE.finditer(block)]
 
 
 ANCHORS = (b"page", b"total", b"row", b"record", b"contin", b"more", b"propriet", b"confidential", b"internal",
@@ -171,6 +197,8 @@ class JunkRules:
             return "banner"  # the banner again on a later page or export, with that one's number
         if _FOOTER_RE.fullmatch(text):
             return "footer"
+        if self.header and _HEADING_RE.fullmatch(text):
+            return "heading"
         return None
 
     def candidate_offsets(self, block: bytes, encoding: str) -> list[int]:
@@ -186,6 +214,8 @@ class JunkRules:
                     out.append(at)
                     at = low.find(word, at + 1)
             out.extend(m.start() for m in _END_OF.finditer(low))
+        if self.header:
+            out.extend(heading_offsets(block))
         for text in _search_bytes(self, encoding):
             at = block.find(text)
             while at != -1:
@@ -270,6 +300,8 @@ def drop_junk(records: list[str], rules: JunkRules | None) -> tuple[list[str], d
 
     s = pl.Series("r", records, dtype=pl.String)
     cand = s.str.to_lowercase().str.contains(_ANCHOR_POLARS) | s.str.contains(r"^[ \t\f\v\r,;|\"]")
+    if rules.header:
+        cand = cand | s.str.contains("^" + HEADING_PATTERN + "$")
     exact = list(_exact_of(rules))
     if exact:
         cand = cand | s.is_in(exact)

@@ -1,0 +1,94 @@
+"""General capabilities prompted by held-out group 5 (issue 13): each asserted on small inputs written here,
+not on the held-out files."""
+
+from __future__ import annotations
+
+import pytest
+
+from raybench.classify.generic import map_generic, name_field
+from raybench.normalize.times import name_states_utc
+from raybench.read.junk import JunkRules, drop_junk, heading_offsets
+
+STARTS = [f"2024-09-15 {9 + i:02d}:0{i}:10" for i in range(8)]
+
+
+def test_a_row_id_that_counts_up_is_neither_a_party_nor_a_duration():
+    ids = [str(325860 + i) for i in range(8)]
+    a = ["200", "+16465550114", "+17735550127", "203", "+14155550109", "205", "+12065550133", "209"]
+    b = ["+13035550141", "210", "207", "204", "212", "+13125550190", "201", "+16175550102"]
+    secs = ["357", "610", "34", "57", "4072", "95", "12", "230"]
+    m = map_generic(("col1", "col2", "col3", "col4", "col5"), [ids, STARTS, secs, a, b])
+    assert m is not None
+    assert (m.by_field("caller"), m.by_field("callee"), m.by_field("duration")) == ("col4", "col5", "col3")
+    assert m.fields["col1"] == "ignore"
+
+
+def test_extensions_in_ascending_order_over_a_few_rows_are_still_parties():
+    # five calls from 2011-2015 in a row: a counter needs eight values rising
+    ext = ["2011", "2012", "2013", "2014", "2015"]
+    far = ["13125550147", "4155550188", "6175550111", "3035550102", "2065550111"]
+    m = map_generic(("col1", "col2", "col3", "col4"), [ext, far, STARTS[:5], ["95", "40", "12", "630", "9"]])
+    assert m is not None and m.by_field("caller") == "col1"
+
+
+def test_a_column_named_by_a_party_word_holding_words_is_not_a_party():
+    n = 4
+    m = map_generic(
+        ("User Location", "UPN", "Caller ID", "Number Type", "Destination Number", "Start time", "Duration"),
+        [["US"] * n, ["nestorw@contoso.example"] * n, ["+13125550143", "+14155550115", "+13125550177", "+12065550114"],
+         ["user", "user", "service", "user"], ["+16465550135", "+13125550143", "+18005550199", "+13125550177"],
+         STARTS[:n], ["5254", "180", "61", "4325"]])
+    assert m is not None
+    assert (m.by_field("caller"), m.by_field("callee")) == ("Caller ID", "Destination Number")
+    assert m.by_field("subscriber") is None and m.by_field("partner") is None
+
+
+def test_the_exactly_named_party_column_wins_over_one_named_by_a_word():
+    n = 4
+    nums = ["4104", "4102", "4107", "4101"]
+    m = map_generic(("Start time", "Duration", "Calling line ID", "Calling number", "Called number"),
+                    [STARTS[:n], ["43", "12", "7", "90"], ["+13125550100"] * n, nums, ["4102", "4104", "4101", "4107"]])
+    assert m is not None and m.by_field("caller") == "Calling number"
+
+
+def test_a_bills_destination_names_are_not_parties_even_under_a_party_name():
+    n = 5
+    m = map_generic(("Date", "Time", "Number called", "Destination", "Duration"),
+                    [["14/03/2025"] * n, ["08:15:00", "09:00:01", "10:11:12", "11:00:00", "12:30:00"],
+                     ["01632 960777", "020 7946 0333", "07700 900444", "01632 960310", "020 7946 0412"],
+                     ["Drama Town", "London", "Mobile", "USA", "London"], ["00:04:10", "00:00:12", "01:02:40",
+                                                                           "00:09:01", "00:12:00"]])
+    assert m is not None
+    assert m.by_field("callee") == "Number called" and m.fields["Destination"] == "ignore"
+
+
+@pytest.mark.parametrize("name, want", [
+    ("1st Tower LAC/TAC", ("lac", 0.6)), ("1st Tower CID/ECI", ("cell_id", 0.6)), ("Last Tower LAT", ("lat", 0.6)),
+    ("1st Tower LONG", ("lon", 0.6)), ("1st Tower Azimuth", ("ignore", 0.6)), ("Number called", ("callee", 0.6)),
+    ("First Serving Cell Site", ("cell_id", 0.6)), ("Calling Number", ("caller", 1.0)),
+])
+def test_a_vague_word_beside_a_specific_one_lets_the_specific_one_name_the_column(name, want):
+    assert name_field(name) == want
+
+
+@pytest.mark.parametrize("name, want", [
+    ("Seizure Dt Tm (GMT)", True), ("Start Time (UTC)", True), ("date_utc", True), ("Time (GMT+1)", False),
+    ("Time GMT +01:00", False), ("UTCOffset", False), ("Outcome", False), ("Start Time", False),
+])
+def test_utc_or_gmt_in_a_column_name_states_the_zone(name, want):
+    assert name_states_utc(name) is want
+
+
+def test_section_headings_written_as_rows_are_counted_not_read():
+    rules = JunkRules(header="Date,Time,Number called,Destination,Duration,Cost")
+    assert rules.reason("Calls to mobiles,,,,,") == "heading"
+    assert rules.reason('"International calls","","",""') == "heading"
+    assert rules.reason("Calls to 0800 numbers,,,,,") is None  # digits: not read as a heading
+    assert rules.reason("14/03/2025,,,,,") is None
+    assert rules.reason("Calls to mobiles") is None  # one field: no delimiters to say the row is empty
+    assert JunkRules(header=None).reason("Calls to mobiles,,,,,") is None  # headerless: no sections
+    block = b"Date,Time\n14/03/2025,08:15\nCalls to mobiles,,,,,\r\n15/03/2025,09:00\nX;;\n"
+    assert heading_offsets(block) == [block.index(b"Calls"), block.index(b"X;;")]
+    assert heading_offsets(b"14/03/2025,08:15,,,\n") == []
+    kept, skipped = drop_junk(["14/03/2025,08:15,1,2,3,4", "Calls to mobiles,,,,,"], rules)
+    assert kept == ["14/03/2025,08:15,1,2,3,4"] and skipped == {"heading": 1}
