@@ -37,9 +37,17 @@ DELIMITERS = (",", ";", "|", "\t")
 """Separators tried on header lines, in order."""
 
 
-@lru_cache(maxsize=1 << 16)
+NORMALIZE_HEADER_CACHE = 4096
+"""Header names :func:`normalize_header` keeps normalized (least recently used go first). A bound: the
+service's runner lives across thousands of jobs, and every distinct name of every file it read stayed in
+an unbounded (or 65,536-entry) cache (docs/service.md "Soak"); the layouts' own names are a few hundred."""
+
+
+@lru_cache(maxsize=NORMALIZE_HEADER_CACHE)
 def normalize_header(name: str) -> str:
-    """``'Conn. Time (UTC)'`` -> ``'conn time utc'``: lower case, punctuation to spaces, spaces collapsed."""
+    """``'Conn. Time (UTC)'`` -> ``'conn time utc'``: lower case, punctuation to spaces, spaces collapsed.
+
+    Cached for the last :data:`NORMALIZE_HEADER_CACHE` distinct names."""
     return " ".join(re.sub(r"[^0-9a-z]+", " ", name.lower()).split())
 
 

@@ -11,9 +11,13 @@ buffers needed. Three allocators hold freed memory in these processes:
   ``mallopt(3)``, "M_MMAP_THRESHOLD"), so later large buffers come from the heap and stay there;
 * **Arrow's pool** (mimalloc in pyarrow's wheels): ``MemoryPool.release_unused()`` hands its free pages
   back;
+* **DuckDB's own jemalloc** (its Linux builds link one, its symbols prefixed ``duckdb_je_``): what
+  DuckDB frees stays with it as dirty pages until jemalloc's decay purges them, and without jemalloc's
+  background threads (DuckDB's ``allocator_background_threads``, off by default) decay runs only when
+  the same arena allocates again; ``arena.<all>.purge`` (jemalloc's ``mallctl(3)``) returns them now;
 * **DuckDB's buffer pool**: blocks stay cached up to ``memory_limit`` (a bound, not a leak).
 
-:func:`release_memory` does the first two; :data:`MALLOC_ENV` fixes glibc's thresholds for the processes
+:func:`release_memory` does the first three; :data:`MALLOC_ENV` fixes glibc's thresholds for the processes
 of an embedded Ray session (set before Ray starts, every process it starts inherits it).
 """
 
@@ -23,6 +27,7 @@ import ctypes
 import ctypes.util
 import logging
 import os
+import sys
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +56,59 @@ def _malloc_trim():
     return _libc or None
 
 
+_MALLCTL_ARENAS_ALL = 4096
+"""jemalloc's index for "every arena" in ``arena.<i>.purge`` (``MALLCTL_ARENAS_ALL``, jemalloc.h)."""
+
+_je = None
+
+
+def _duckdb_mallctl():
+    """DuckDB's jemalloc ``mallctl`` (``duckdb_je_mallctl`` in its extension module), or None where DuckDB
+    is not loaded in this process or was built without jemalloc (not Linux)."""
+    global _je
+    if _je is None:
+        module = sys.modules.get("_duckdb")  # never imported here: a process without DuckDB has nothing to give
+        if module is None or not getattr(module, "__file__", None):
+            return None
+        try:
+            fn = ctypes.CDLL(module.__file__).duckdb_je_mallctl
+        except (OSError, AttributeError):
+            _je = False
+        else:
+            fn.argtypes = [ctypes.c_char_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_size_t), ctypes.c_void_p,
+                           ctypes.c_size_t]
+            fn.restype = ctypes.c_int
+            _je = fn
+    return _je or None
+
+
+def duckdb_allocator_bytes() -> dict[str, int]:
+    """What DuckDB's jemalloc holds in this process, bytes (its ``stats.*``, ``mallctl(3)``):
+    ``allocated`` (in DuckDB's use), ``active`` (pages of those), ``resident`` (physical memory it
+    holds, freed pages not yet purged included), ``retained`` (address space kept, not memory). Empty
+    where DuckDB is not loaded here or has no jemalloc."""
+    mallctl = _duckdb_mallctl()
+    if mallctl is None:
+        return {}
+    epoch, size = ctypes.c_uint64(1), ctypes.c_size_t(8)
+    mallctl(b"epoch", ctypes.byref(epoch), ctypes.byref(size), ctypes.byref(epoch), 8)  # refresh the stats
+    out = {}
+    for name in ("allocated", "active", "resident", "retained"):
+        value, size = ctypes.c_size_t(0), ctypes.c_size_t(ctypes.sizeof(ctypes.c_size_t))
+        if mallctl(f"stats.{name}".encode(), ctypes.byref(value), ctypes.byref(size), None, 0) == 0:
+            out[name] = value.value
+    return out
+
+
+def purge_duckdb_allocator() -> bool:
+    """Return the freed pages of every arena of DuckDB's jemalloc to the system now
+    (``arena.<MALLCTL_ARENAS_ALL>.purge``). False where there is no such allocator here."""
+    mallctl = _duckdb_mallctl()
+    if mallctl is None:
+        return False
+    return mallctl(f"arena.{_MALLCTL_ARENAS_ALL}.purge".encode(), None, None, None, 0) == 0
+
+
 def rss_bytes() -> int:
     """This process's resident set size, bytes (``/proc/self/statm``; 0 where there is none)."""
     try:
@@ -61,11 +119,12 @@ def rss_bytes() -> int:
 
 
 def release_memory() -> dict:
-    """Hand the free memory of Arrow's default pool and of glibc's heap back to the system.
+    """Hand the free memory of Arrow's default pool, of glibc's heap and of DuckDB's jemalloc (where
+    DuckDB is loaded in this process) back to the system.
 
     Returns:
-        ``rss_before_bytes``, ``rss_after_bytes`` and ``trimmed`` (whether ``malloc_trim`` ran: glibc
-        only).
+        ``rss_before_bytes``, ``rss_after_bytes``, ``trimmed`` (whether ``malloc_trim`` ran: glibc only)
+        and ``duckdb_purged`` (whether DuckDB's jemalloc was purged).
     """
     before = rss_bytes()
     try:
@@ -77,4 +136,6 @@ def release_memory() -> dict:
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
-    return {"rss_before_bytes": before, "rss_after_bytes": rss_bytes(), "trimmed": trim is not None}
+    purged = purge_duckdb_allocator()
+    return {"rss_before_bytes": before, "rss_after_bytes": rss_bytes(), "trimmed": trim is not None,
+            "duckdb_purged": purged}

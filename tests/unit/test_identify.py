@@ -10,7 +10,7 @@ from raybench.catalog import ATT_MOBILITY_VOICE, BUILTIN, TMOBILE
 from raybench.errors import InputFileError, UnknownLayoutError
 from raybench.identify.encoding import detect_encoding
 from raybench.identify.file import identify_file
-from raybench.identify.sniff import identify_text, normalize_header
+from raybench.identify.sniff import NORMALIZE_HEADER_CACHE, identify_text, normalize_header
 
 ATT_HEADER = ",".join(ATT_MOBILITY_VOICE.columns)
 
@@ -89,6 +89,16 @@ def test_identify_real_files(real_dir, name, layout_id, kind, carrier, method, c
     assert ident.identification.confidence == confidence
     # identify_text gives the same answer on the decoded text
     assert identify_text(path.read_text(), BUILTIN).layout.id == layout_id
+
+
+def test_normalize_header_cache_is_bounded_and_still_right_after_eviction():
+    # a long-lived process (the service's runner) sees a new header name per file: the cache must not keep
+    # them all, and a name evicted from it must normalize the same when it comes again
+    for i in range(2 * NORMALIZE_HEADER_CACHE):
+        assert normalize_header(f"Col.{i} (UTC)") == f"col {i} utc"
+    assert 0 < normalize_header.cache_info().currsize <= NORMALIZE_HEADER_CACHE
+    assert normalize_header("Col.0 (UTC)") == "col 0 utc"  # evicted long ago, computed again
+    assert normalize_header("Conn. Time (UTC)") == "conn time utc"
 
 
 def test_identify_text_header_variants():

@@ -1,11 +1,13 @@
 """The service's parts that need no server: settings, tokens, the rate limiter, path confinement, the
-job table's state changes, and the shipped Serve config and RayService manifest."""
+job table's state changes, the shipped Serve config and RayService manifest, and the hand-back of
+DuckDB's freed memory."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+import duckdb
 import pytest
 import yaml
 
@@ -13,6 +15,7 @@ from raybench.errors import ConfigError
 from raybench.service.auth import RateLimiter, Tokens, add_token, token_hash
 from raybench.service.config import ServiceConfig
 from raybench.service.inputs import confine, spool_suffix
+from raybench.service.memory import duckdb_allocator_bytes, purge_duckdb_allocator, release_memory
 from raybench.service.store import JobStore
 
 REPO = Path(__file__).resolve().parents[2]
@@ -110,3 +113,23 @@ def test_shipped_serve_config_and_rayservice_manifest(tmp_path):
     served = yaml.safe_load(manifest["spec"]["serveConfigV2"])
     ServeDeploySchema.model_validate(served)
     assert set(served["applications"][0]["args"]) <= set(ServiceConfig.__dataclass_fields__)
+
+
+def test_duckdb_jemalloc_figures_and_purge_give_its_freed_pages_back():
+    # DuckDB keeps what it frees as dirty pages of its own jemalloc (not glibc's: malloc_trim cannot reach
+    # it); the runner purges them after each job (raybench.service.memory, docs/service.md "Soak")
+    con = duckdb.connect()
+    con.execute("SET threads = 1")
+    con.execute("CREATE TABLE t AS SELECT range AS i, md5(range::VARCHAR) AS s FROM range(1000000)")
+    held = duckdb_allocator_bytes()
+    assert held["allocated"] > 20 << 20  # the table's blocks and strings, by jemalloc's own count
+    con.execute("DROP TABLE t")
+    con.execute("CHECKPOINT")
+    freed = duckdb_allocator_bytes()
+    assert freed["allocated"] < held["allocated"] // 4
+    assert purge_duckdb_allocator() is True
+    after = duckdb_allocator_bytes()
+    # no dirty page left: what stays resident is in use (its pages) plus jemalloc's own metadata
+    assert after["resident"] - after["active"] < 16 << 20
+    assert release_memory()["duckdb_purged"] is True
+    con.close()

@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""Probe the job runner's memory: N small jobs through one :class:`raybench.service.runner.JobRunner` held
+in this process (its chunk actors in a local Ray session), and where this process's memory grows per job,
+by source (issue 17, docs/service.md "Soak").
+
+    RAY_AUTH_MODE=disabled .venv/bin/python scripts/probe_runner_memory.py --jobs 300 --every 50
+
+Every ``--every`` jobs (after the first ``--warmup`` jobs) it records, for this process: PSS, RSS and
+anonymous memory (``/proc/self/smaps_rollup``); glibc's heap in use, free in the heap and in its own
+mappings (``mallinfo2(3)``); what DuckDB says it holds (``duckdb_memory()``) and what its jemalloc holds (:func:`raybench.service.memory.duckdb_allocator_bytes`:
+in DuckDB's use, resident); Python's traced memory
+(``tracemalloc``, with ``--tracemalloc``: it slows Python down, so off by default) and the object counts
+of the types that grew (``gc.get_objects``). At the end: each figure's least-squares slope per 1,000
+jobs after warm-up, and, with ``--tracemalloc``, the source lines whose memory grew most. Named queries
+(``--queries K``: K of them after each batch) run in the runner as in the service. The environment of
+``raybench serve`` (:data:`raybench.service.memory.MALLOC_ENV`) is set before this process starts (it
+starts itself again with it). A script, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import csv
+import ctypes
+import gc
+import json
+import os
+import sys
+import tempfile
+import time
+import tracemalloc
+
+import numpy as np
+
+from raybench.service import memory
+from raybench.service.memory import MALLOC_ENV, duckdb_allocator_bytes
+
+FINAL = ("done", "failed", "suspect", "cancelled")
+
+
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
+                                                     "fsmblks", "uordblks", "fordblks", "keepcost")]
+
+
+def mallinfo2() -> dict[str, int]:
+    """glibc's heap figures, bytes: ``in_use`` (allocated blocks, heap and arenas), ``free`` (freed,
+    kept in the heap and arenas), ``mmapped`` (blocks in their own mappings). Empty off glibc < 2.33."""
+    try:
+        fn = ctypes.CDLL("libc.so.6").mallinfo2
+    except (OSError, AttributeError):
+        return {}
+    fn.restype = _MallInfo2
+    m = fn()
+    return {"in_use": m.uordblks, "free": m.fordblks, "mmapped": m.hblkhd}
+
+
+def rollup() -> dict[str, int]:
+    """This process's ``Rss``, ``Pss`` and ``Anonymous`` memory, bytes (``/proc/self/smaps_rollup``)."""
+    out = {}
+    with open("/proc/self/smaps_rollup") as f:
+        for line in f:
+            key, _, rest = line.partition(":")
+            if key in ("Rss", "Pss", "Anonymous"):
+                out[key.lower()] = int(rest.split()[0]) * 1024
+    return out
+
+
+def type_counts() -> collections.Counter:
+    """Live objects tracked by the garbage collector, by type name."""
+    return collections.Counter(type(o).__name__ for o in gc.get_objects())
+
+
+def query_subjects(path: str) -> tuple[str, str, str, str]:
+    """A number, a second number, a cell and a day (of the first record) from a generated AT&T file (as
+    ``scripts/soak_service.py`` asks)."""
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    number = rows[0]["Originating Number"].split()[0]
+    other = next(r["Terminating Number"].split()[0] for r in rows if r["Terminating Number"].split()[0] != number)
+    month, day, year = rows[0]["Conn. Date"].split("/")
+    return number, other, rows[0]["Cell ID"], f"{year}-{month}-{day}"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--jobs", type=int, default=300)
+    ap.add_argument("--rows", type=int, default=100, help="records per small job")
+    ap.add_argument("--batch", type=int, default=10, help="jobs submitted at once, waited for together")
+    ap.add_argument("--warmup", type=int, default=50, help="jobs before the first reference sample")
+    ap.add_argument("--every", type=int, default=50, help="jobs between two samples")
+    ap.add_argument("--queries", type=int, default=6, help="named queries asked after each batch")
+    ap.add_argument("--tracemalloc", action="store_true", help="trace Python's allocations (slow)")
+    ap.add_argument("--setting", action="append", default=[], metavar="KEY=VALUE",
+                    help="a service setting (raybench.service.config.ServiceConfig), e.g. workers=1")
+    ap.add_argument("--no-duckdb-purge", action="store_true",
+                    help="the runner does not purge DuckDB's jemalloc after a job (the figures before it did)")
+    ap.add_argument("--out", default=None, help="JSON of the samples")
+    args = ap.parse_args()
+    if any(os.environ.get(k) != v for k, v in MALLOC_ENV.items()):  # glibc reads them at the first malloc
+        os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, **MALLOC_ENV})
+
+    import ray
+
+    from raybench.generate.production import generate_file
+    from raybench.service.runner import JobRunner
+    from raybench.service.store import JobStore
+
+    work = tempfile.mkdtemp(prefix="raybench-probe-")
+    files = [generate_file("att_mobility_voice", os.path.join(work, "gen"), rows=args.rows, seed=5000 + i).path
+             for i in range(args.jobs)]
+    number, other, cell, day = query_subjects(files[0])
+    ray.init(address="local", num_cpus=2, include_dashboard=False, logging_level="ERROR", log_to_driver=False)
+    settings = dict(s.split("=", 1) for s in args.setting)
+    config = {"db": os.path.join(work, "results.duckdb"), **settings}
+    if args.no_duckdb_purge:
+        memory.purge_duckdb_allocator = lambda: False
+    runner = JobRunner(config)
+    store = JobStore(os.path.join(work, "results.duckdb.service", "jobs.sqlite"))
+    queries = [("calls", {"number": number}), ("top-contacts", {"number": number}),
+               ("shared-contacts", {"number": number, "other": other}), ("timeline", {"number": number, "day": day}),
+               ("cell", {"cell": cell, "limit": 100}), ("counts", {})]
+    samples, snaps, counts0 = [], [], None
+    query_errors: collections.Counter = collections.Counter()
+    t0 = time.monotonic()
+    done = 0
+    print(f"{'jobs':>6}{'PSS':>9}{'RSS':>9}{'anon':>9}{'malloc used':>13}{'malloc free':>13}{'mmapped':>9}"
+          f"{'duckdb':>9}{'je used':>9}{'je res':>9}{'python':>9}  (MiB)", flush=True)
+    while done < args.jobs:
+        ids = [store.submit([{"path": p}], [p], {}, None)["id"] for p in files[done:done + args.batch]]
+        runner.wake()
+        while any(store.get(j)["status"] not in FINAL for j in ids):
+            time.sleep(0.05)
+        bad = [store.get(j) for j in ids if store.get(j)["status"] != "done"]
+        if bad:
+            print(f"job {bad[0]['id']} {bad[0]['status']}: {bad[0]['error']}", flush=True)
+        done += len(ids)
+        for k in range(args.queries):
+            name, params = queries[k % len(queries)]
+            answer = asyncio.run(runner.query(name, params))
+            if "error" in answer:
+                query_errors[answer["error"][:100]] += 1
+        if done == args.warmup and args.tracemalloc:
+            tracemalloc.start(8)
+        if done >= args.warmup and (done - args.warmup) % args.every == 0:
+            gc.collect()
+            ready = runner.ready()
+            s = {"jobs": done, "t_s": round(time.monotonic() - t0, 1), **rollup(),
+                 **{f"malloc_{k}": v for k, v in mallinfo2().items()},
+                 "duckdb": (ready.get("memory") or {}).get("duckdb_bytes"),
+                 **{f"je_{k}": v for k, v in duckdb_allocator_bytes().items() if k in ("allocated", "resident")},
+                 "python": tracemalloc.get_traced_memory()[0] if tracemalloc.is_tracing() else None}
+            samples.append(s)
+            counts = type_counts()
+            if counts0 is None:
+                counts0 = counts
+            if tracemalloc.is_tracing():
+                snaps.append(tracemalloc.take_snapshot().filter_traces(
+                    [tracemalloc.Filter(False, tracemalloc.__file__)]))
+            mib = lambda v: f"{v / 2**20:9.1f}" if v is not None else f"{'-':>9}"  # noqa: E731
+            print(f"{done:>6}{mib(s['pss'])}{mib(s['rss'])}{mib(s['anonymous'])}    {mib(s.get('malloc_in_use'))}"
+                  f"    {mib(s.get('malloc_free'))}{mib(s.get('malloc_mmapped'))}{mib(s['duckdb'])}"
+                  f"{mib(s.get('je_allocated'))}{mib(s.get('je_resident'))}{mib(s['python'])}",
+                  flush=True)
+    print(f"{done} jobs in {time.monotonic() - t0:.0f} s; query errors: {dict(query_errors) or 'none'}")
+    slopes = {}
+    if len(samples) >= 3:
+        jobs = np.array([s["jobs"] for s in samples], dtype=float)
+        for key in ("pss", "rss", "anonymous", "malloc_in_use", "malloc_free", "malloc_mmapped", "duckdb", "je_allocated",
+                    "je_resident", "python"):
+            ys = [s.get(key) for s in samples]
+            if all(y is not None for y in ys):
+                slopes[key] = float(np.polyfit(jobs, np.array(ys, dtype=float), 1)[0]) * 1000
+        print("growth per 1,000 jobs after warm-up (MiB): " + ", ".join(
+            f"{k} {v / 2**20:+.1f}" for k, v in slopes.items())
+              + f"; PSS share {100 * slopes['pss'] / samples[0]['pss']:.1f}%")
+    grown = [(k, v - counts0.get(k, 0)) for k, v in type_counts().items() if v - counts0.get(k, 0) > 0]
+    print("object types that grew after warm-up: " + ", ".join(
+        f"{k} +{n}" for k, n in sorted(grown, key=lambda kv: -kv[1])[:12]))
+    if len(snaps) >= 2:
+        print("source lines whose Python memory grew most after warm-up:")
+        for stat in snaps[-1].compare_to(snaps[0], "traceback")[:12]:
+            frame = stat.traceback[-1]
+            print(f"  {stat.size_diff / 1024:+9.1f} KiB {stat.count_diff:+7d} blocks  {frame.filename}:{frame.lineno}")
+    if args.out:
+        with open(args.out, "w") as f:
+            json.dump({"samples": samples, "slopes_bytes_per_1000_jobs": slopes, "query_errors": dict(query_errors)},
+                      f, indent=1)
+    ray.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
