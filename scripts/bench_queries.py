@@ -95,7 +95,7 @@ def _rows_sql(first: int, n: int, file_rows: int, partners: int, seed: int) -> s
            CASE WHEN outgoing THEN target ELSE partner END, CASE WHEN outgoing THEN partner ELSE target END,
            NULL, NULL, NULL, cell::VARCHAR, '3' || (cell % 97)::VARCHAR, NULL,
            40 + cell / 1000.0, -74 - cell / 1000.0,
-           CASE WHEN hash(i, {seed}, 7) % 100 = 0 AND i > 0 THEN 'r' || (i - 1) END, 'bench'
+           CASE WHEN hash(i, {seed}, 7) % 100 = 0 AND i > 0 THEN 'r' || (i - 1) END, 'bench', NULL, NULL
     FROM g"""
 
 

@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pyarrow as pa
 
 from raybench.errors import ConfigError
+from raybench.query.summary import summary_fresh
 
 DEFAULT_REGION = "US"
 """Numbering plan for numbers given without a country code (as in :mod:`raybench.normalize.numbers`)."""
@@ -101,15 +102,25 @@ class _Catalog:
 
     legs: str  # the call_legs table, or an empty stand-in when dedupe never ran
     indexed: bool  # cdr has PARTY_INDEXES
+    summary: bool  # the summary tables are fresh (raybench.query.summary)
 
 
 def _catalog(con) -> _Catalog:
-    legs, indexes = con.execute(
-        "SELECT (SELECT count(*) FROM duckdb_tables() WHERE table_name = 'call_legs' "
-        "        AND database_name = current_database() AND schema_name = current_schema()), "
+    tables, indexes = con.execute(
+        "SELECT (SELECT list(table_name) FROM duckdb_tables() "
+        "        WHERE database_name = current_database() AND schema_name = current_schema()), "
         "       (SELECT list(index_name) FROM duckdb_indexes() WHERE table_name = 'cdr' "
         "        AND database_name = current_database())").fetchall()[0]
-    return _Catalog("call_legs" if legs else _NO_LEGS, all(n in (indexes or []) for n, _ in PARTY_INDEXES))
+    tables = set(tables or [])
+    return _Catalog("call_legs" if "call_legs" in tables else _NO_LEGS,
+                    all(n in (indexes or []) for n, _ in PARTY_INDEXES), summary_fresh(con, tables))
+
+
+def uses_summary(con) -> bool:
+    """True when the queries would answer from the summary tables (they are fresh, see
+    :func:`raybench.query.summary.summary_fresh`): ``top-contacts`` and ``shared-contacts`` without a
+    window, ``counts`` of all numbers over whole UTC days or without a window."""
+    return _catalog(con).summary
 
 
 def has_party_indexes(con) -> bool:
@@ -177,10 +188,16 @@ def of_number(cat: _Catalog, forms: tuple[str, ...], cols: str, where: str = "tr
     f = _in(forms)
     if not cat.indexed:
         return f"SELECT {cols} FROM cdr c WHERE (c.caller IN {f} OR c.callee IN {f}) AND {where}"
-    return (f"WITH _by_caller AS MATERIALIZED (SELECT * FROM cdr WHERE caller IN {f}), "
-            f"_by_callee AS MATERIALIZED (SELECT * FROM cdr WHERE callee IN {f}) "
+    # only the columns used: each row found is fetched from its row group column by column
+    used = ", ".join(sorted(set(_COLUMN.findall(cols + " " + where)) | {"caller", "callee"}))
+    return (f"WITH _by_caller AS MATERIALIZED (SELECT {used} FROM cdr WHERE caller IN {f}), "
+            f"_by_callee AS MATERIALIZED (SELECT {used} FROM cdr WHERE callee IN {f}) "
             f"SELECT {cols} FROM _by_caller c WHERE {where} UNION ALL "
             f"SELECT {cols} FROM _by_callee c WHERE (c.caller IS NULL OR c.caller NOT IN {f}) AND {where}")
+
+
+_COLUMN = re.compile(r"\bc\.([a-z_]+)\b")
+"""A column of ``cdr`` named in an :func:`of_number` projection or filter (always as ``c.column``)."""
 
 
 def _twice(cat: _Catalog, params: list) -> list:
@@ -257,6 +274,26 @@ def _contacts_of(cat: _Catalog, forms: tuple[str, ...], window: str) -> str:
     return of_number(cat, forms, cols, f"{window} AND c.duplicate_of IS NULL")
 
 
+def _summary_contacts(forms: tuple[str, ...]) -> str:
+    """SQL over the summary tables (:mod:`raybench.query.summary`): the number's contacts over all time as
+    ``contact, calls, records, duration_s, first_utc, last_utc``, the same values as :func:`top_contacts`
+    computes from ``cdr``. A record whose caller and callee are both forms of the number counts once, with
+    its callee as the contact (as in :func:`of_number`)."""
+    f = _in(forms)
+    return f"""
+        WITH g AS (SELECT contact, sum(records) AS records, sum(single_calls) AS singles,
+                          sum(duration_s) AS duration_s, min(first_utc) AS first_utc, max(last_utc) AS last_utc
+                   FROM contacts WHERE number IN {f} AND NOT (side = 2 AND contact IN {f}) GROUP BY contact),
+             legs AS (SELECT contact, count(DISTINCT call_id) AS calls FROM (
+                          SELECT callee AS contact, call_id FROM summary_legs WHERE caller IN {f}
+                          UNION ALL
+                          SELECT caller, call_id FROM summary_legs WHERE callee IN {f} AND caller NOT IN {f})
+                      WHERE contact IS NOT NULL GROUP BY contact)
+        SELECT g.contact, (g.singles + coalesce(legs.calls, 0))::BIGINT AS calls, g.records::BIGINT AS records,
+               g.duration_s, g.first_utc, g.last_utc
+        FROM g LEFT JOIN legs ON legs.contact = g.contact"""
+
+
 def top_contacts(con, number: str, start: Instant = None, end: Instant = None, *, limit: int | None = 10,
                  region: str | None = DEFAULT_REGION) -> pa.Table:
     """The parties ``number`` was in contact with most, in ``[start, end)`` (duplicates left out).
@@ -269,6 +306,11 @@ def top_contacts(con, number: str, start: Instant = None, end: Instant = None, *
     cat = _catalog(con)
     forms = number_forms(number, region)
     window, wp = _window(start, end, "c.start_utc")
+    if cat.summary and not wp:
+        sql = f"""
+        SELECT * FROM ({_summary_contacts(forms)})
+        ORDER BY calls DESC, duration_s DESC NULLS LAST, contact{_limit(limit)}"""
+        return _arrow(con, sql, [])
     sql = f"""
         WITH mine AS ({_contacts_of(cat, forms, window)})
         SELECT m.contact, count(DISTINCT coalesce(l.call_id, m.record_id)) AS calls, count(*) AS records,
@@ -292,6 +334,15 @@ def shared_contacts(con, number: str, other: str, start: Instant = None, end: In
     cat = _catalog(con)
     a, b = number_forms(number, region), number_forms(other, region)
     window, wp = _window(start, end, "c.start_utc")
+    if cat.summary and not wp:
+        sql = f"""
+        WITH ca AS ({_summary_contacts(a)}), cb AS ({_summary_contacts(b)})
+        SELECT ca.contact, ca.calls AS calls_number, cb.calls AS calls_other,
+               least(ca.first_utc, cb.first_utc) AS first_utc, greatest(ca.last_utc, cb.last_utc) AS last_utc
+        FROM ca JOIN cb ON ca.contact = cb.contact
+        WHERE ca.contact NOT IN {_in(a)} AND ca.contact NOT IN {_in(b)}
+        ORDER BY ca.calls + cb.calls DESC, ca.contact{_limit(limit)}"""
+        return _arrow(con, sql, [])
     legs = cat.legs
     per = """SELECT s.contact, count(DISTINCT coalesce(l.call_id, s.record_id)) AS calls,
                     min(s.start_utc) AS first_utc, max(s.start_utc) AS last_utc
@@ -376,6 +427,27 @@ def cell_calls(con, cell: str, start: Instant = None, end: Instant = None, *, ca
     return _arrow(con, sql, [cell, *ep, *wp])
 
 
+def _midnight(t: dt.datetime) -> bool:
+    return t.time() == dt.time(0)
+
+
+def _summary_counts(start: Instant, end: Instant) -> tuple[str, list]:
+    """SQL and its parameters over ``day_counts`` and ``summary_legs`` (:mod:`raybench.query.summary`):
+    :func:`counts` of all numbers in a window of whole UTC days (bounds at 00:00 UTC, or none)."""
+    days, dp = _window(start, end, "day")
+    legs, lp = _window(start, end, "start_utc")
+    return f"""
+        WITH d AS (SELECT coalesce(sum(records), 0) AS records, coalesce(sum(duplicates), 0) AS duplicates,
+                          coalesce(sum(unique_records), 0) AS unique_records,
+                          coalesce(sum(single_calls), 0) AS singles
+                   FROM day_counts WHERE {days}),
+             l AS (SELECT count(DISTINCT call_id) AS calls FROM summary_legs WHERE {legs})
+        SELECT d.records::BIGINT AS records, d.duplicates::BIGINT AS duplicates,
+               d.unique_records::BIGINT AS unique_records, (d.singles + l.calls)::BIGINT AS calls,
+               l.calls::BIGINT AS multi_leg_calls
+        FROM d, l""", [t.date() for t in dp] + lp
+
+
 def counts(con, number: str | None = None, start: Instant = None, end: Instant = None, *,
            region: str | None = DEFAULT_REGION) -> pa.Table:
     """How many records, copies and calls there are (of ``number`` when given) in ``[start, end)``.
@@ -387,6 +459,8 @@ def counts(con, number: str | None = None, start: Instant = None, end: Instant =
     """
     cat = _catalog(con)
     window, wp = _window(start, end, "c.start_utc")
+    if not number and cat.summary and all(_midnight(t) for t in wp):
+        return _arrow(con, *_summary_counts(start, end))
     if number:
         rows, wp = of_number(cat, number_forms(number, region), "c.record_id, c.duplicate_of", window), _twice(cat, wp)
     else:

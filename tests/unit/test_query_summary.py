@@ -1,0 +1,184 @@
+"""The summary tables (raybench.query.summary) against the queries over ``cdr``, with verdicts set by the real
+duplicate detector (raybench.dedupe), over two jobs.
+
+Job 1 (UTC, 2024-03-05): A->B and its copy 1 s later in another file (r2); A->C forwarded by C to D (a
+call of two legs, r3 r4); two legs of one call with the same parties (r5 r6: A->B, the far ends differ);
+D->A without a duration; A calling itself written as national digits (r9); a call of two legs across
+midnight (r10 A->E at 23:59:59, r11 E->F forwarded at 00:00:01); B->C the next day.
+Job 2: A->B one second *before* r1 (s1: r1 and r2 become its copies, so a record job 1 counted stops
+being counted); D->G forwarded at r4's time (s2: a third leg of r3's call); a copy of r12 (s3); B->H.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import duckdb
+import pytest
+
+from raybench.dedupe import dedupe_job
+from raybench.query import calls as q
+from raybench.query import summary
+from raybench.schema import ALL_DDL, CDR_SCHEMA
+
+T0 = datetime(2024, 3, 5, 10, 0, 0, tzinfo=timezone.utc)
+A, B, C, D = "+12125550101", "+13125550102", "+14155550103", "+16175550104"
+E, F, G, H = "+17185550105", "+12025550106", "+13055550107", "+15125550108"
+A_NATIONAL = "2125550101"
+MIDNIGHT = datetime(2024, 3, 6, tzinfo=timezone.utc)
+
+# record_id, file, row, caller, callee, start (seconds after T0, or a datetime), duration_s, direction, leg_ref
+JOB1 = [
+    ("r1", "a.csv", 1, A, B, 0, 60, "outgoing", None),
+    ("r2", "b.csv", 1, A, B, 1, 60, "outgoing", None),
+    ("r3", "a.csv", 2, A, C, 1000, 45, "outgoing", None),
+    ("r4", "a.csv", 3, C, D, 1001, 40, "forwarded", None),
+    ("r5", "a.csv", 4, A, B, 2000, 30, "outgoing", "SIP/agent1"),
+    ("r6", "a.csv", 5, A, B, 2000, 25, "outgoing", "SIP/agent2"),
+    ("r8", "a.csv", 6, D, A, 3000, None, "incoming", None),
+    ("r9", "a.csv", 7, A, A_NATIONAL, 5000, 10, "outgoing", None),
+    ("r10", "a.csv", 8, A, E, MIDNIGHT - timedelta(seconds=1), 100, "outgoing", None),
+    ("r11", "a.csv", 9, E, F, MIDNIGHT + timedelta(seconds=1), 90, "forwarded", None),
+    ("r12", "a.csv", 10, B, C, MIDNIGHT + timedelta(hours=10), 30, "outgoing", None),
+]
+JOB2 = [
+    ("s1", "c.csv", 1, A, B, -1, 60, "outgoing", None),
+    ("s2", "c.csv", 2, D, G, 1002, 35, "forwarded", None),
+    ("s3", "c.csv", 3, B, C, MIDNIGHT + timedelta(hours=10, seconds=1), 30, "outgoing", None),
+    ("s4", "c.csv", 4, B, H, MIDNIGHT + timedelta(days=1), 5, "outgoing", None),
+]
+NUMBERS = [A, B, C, D, E, F, G, H, A_NATIONAL, "(212) 555-0101"]
+DAYS = ["2024-03-05", "2024-03-06", "2024-03-07", "2024-03-08"]
+
+
+def add(con, job: str, rows) -> None:
+    for rid, file, row, caller, callee, start, dur, direction, leg_ref in rows:
+        values = {n: None for n in CDR_SCHEMA.names}
+        values.update(record_id=rid, source_file=file, source_sha256=f"sha-{file}", source_row=row, carrier="generic",
+                      layout="x", record_type="voice", direction=direction,
+                      start_utc=start if isinstance(start, datetime) else T0 + timedelta(seconds=start),
+                      duration_s=dur, caller=caller, callee=callee, ingest_job=job, leg_ref=leg_ref)
+        con.execute(f"INSERT INTO cdr VALUES ({', '.join('?' for _ in values)})", list(values.values()))
+
+
+def finalize(con, job: str) -> dict:
+    """What the finalizer does after a job's rows are stored: note, find duplicates, fold in."""
+    before = summary.capture_before(con, job)
+    dedupe_job(con, job)
+    return summary.update_after(con, before)
+
+
+def answers(con) -> dict:
+    """Every answer the summary serves: top and shared contacts of each number, counts over days."""
+    out = {}
+    for n in NUMBERS:
+        out["top", n] = q.top_contacts(con, n, limit=None)
+        for m in NUMBERS[:5] + NUMBERS[-2:]:
+            out["shared", n, m] = q.shared_contacts(con, n, m)
+    out["counts"] = q.counts(con)
+    for i, lo in enumerate(DAYS):
+        for hi in DAYS[i + 1:] + ["2024-03-09"]:
+            out["counts", lo, hi] = q.counts(con, None, lo, hi)
+        out["counts from", lo] = q.counts(con, None, lo)
+        out["counts to", lo] = q.counts(con, None, None, lo)
+    return out
+
+
+def from_cdr(con) -> dict:
+    """The same answers with the summary out of the way (dropped in a transaction rolled back)."""
+    con.execute("BEGIN TRANSACTION")
+    summary.drop_summary(con)
+    assert not q.uses_summary(con)
+    out = answers(con)
+    con.execute("ROLLBACK")
+    return out
+
+
+def assert_same(con) -> None:
+    assert q.uses_summary(con)
+    got, want = answers(con), from_cdr(con)
+    for key, table in want.items():
+        assert got[key].equals(table), (key, got[key].to_pylist(), table.to_pylist())
+
+
+@pytest.fixture
+def con():
+    c = duckdb.connect(":memory:")
+    c.execute("SET TimeZone = 'UTC'")
+    for ddl in ALL_DDL:
+        c.execute(ddl)
+    add(c, "j1", JOB1)
+    yield c
+    c.close()
+
+
+def test_first_job_builds_the_summary_equal_to_the_queries_over_cdr(con):
+    out = finalize(con, "j1")
+    assert out["how"] == "rebuild"
+    assert summary.summary_state(con)["fresh"]
+    # the verdicts the production is built for
+    assert dict(con.execute("SELECT record_id, duplicate_of FROM cdr WHERE duplicate_of IS NOT NULL").fetchall()) == {"r2": "r1"}
+    assert sorted(con.execute("SELECT record_id, call_id FROM call_legs").fetchall()) == [
+        ("r10", "r10"), ("r11", "r10"), ("r3", "r3"), ("r4", "r3"), ("r5", "r5"), ("r6", "r5")]
+    assert_same(con)
+    # by hand: A and B in two calls (r1; r5+r6 one call of two legs), three records, 60+30+25 s
+    top = {r["contact"]: r for r in q.top_contacts(con, A, limit=None).to_pylist()}
+    assert (top[B]["calls"], top[B]["records"], top[B]["duration_s"]) == (2, 3, 115)
+    assert top[D]["duration_s"] is None and top[D]["records"] == 1
+    assert top[A_NATIONAL]["records"] == 1 and A not in top  # a self call counted once, callee as contact
+    # the call across midnight counts on each day, once over both
+    assert q.counts(con, None, "2024-03-05", "2024-03-06").to_pylist()[0]["multi_leg_calls"] == 3
+    assert q.counts(con, None, "2024-03-06", "2024-03-07").to_pylist()[0]["multi_leg_calls"] == 1
+    assert q.counts(con, None, "2024-03-05", "2024-03-07").to_pylist()[0] == {
+        "records": 11, "duplicates": 1, "unique_records": 10, "calls": 7, "multi_leg_calls": 3}
+
+
+def test_second_job_is_a_delta_that_stays_equal_when_earlier_rows_become_copies(con):
+    finalize(con, "j1")
+    add(con, "j2", JOB2)
+    out = finalize(con, "j2")
+    assert out["how"] == "delta"
+    assert out["pairs_recounted"] == 1  # (A, B): r1 stopped being counted
+    dup = dict(con.execute("SELECT record_id, duplicate_of FROM cdr WHERE duplicate_of IS NOT NULL").fetchall())
+    assert dup == {"r1": "s1", "r2": "s1", "s3": "r12"}
+    assert ("s2", "r3") in con.execute("SELECT record_id, call_id FROM call_legs").fetchall()
+    assert_same(con)
+    top = {r["contact"]: r for r in q.top_contacts(con, A, limit=None).to_pylist()}
+    assert (top[B]["calls"], top[B]["records"], top[B]["first_utc"]) == (2, 3, T0 - timedelta(seconds=1))
+    # the delta left the same tables a rebuild gives
+    delta = {t: sorted(con.execute(f"SELECT * EXCLUDE (jobs, updated_utc, how) FROM {t}" if t == "summary_state"
+                                   else f"SELECT * FROM {t}").fetchall(), key=repr) for t in summary.TABLES}
+    summary.rebuild_summary(con)
+    for t, rows in delta.items():
+        again = con.execute(f"SELECT * EXCLUDE (jobs, updated_utc, how) FROM {t}" if t == "summary_state"
+                            else f"SELECT * FROM {t}").fetchall()
+        assert sorted(again, key=repr) == rows, t
+
+
+def test_a_summary_not_brought_up_to_date_is_not_used_and_the_next_job_rebuilds_it(con):
+    finalize(con, "j1")
+    add(con, "jx", JOB2[3:])  # rows written without the finalizer
+    assert not summary.summary_fresh(con) and not q.uses_summary(con)
+    assert q.top_contacts(con, B).column("contact").to_pylist() == [A, C, H]  # from cdr
+    add(con, "j2", JOB2[:3])
+    assert finalize(con, "j2")["how"] == "rebuild"
+    assert_same(con)
+
+
+def test_a_job_folded_in_twice_rebuilds(con):
+    finalize(con, "j1")
+    assert finalize(con, "j1")["how"] == "rebuild"  # a finalizer run again for the same job
+    assert_same(con)
+
+
+def test_windows_the_summary_does_not_cover_are_read_from_cdr(con):
+    finalize(con, "j1")
+    add(con, "j2", JOB2)
+    finalize(con, "j2")
+    con.execute("UPDATE day_counts SET records = records + 100")  # a wrong summary, to see who answers
+    # a window of whole UTC days: the summary; another window, or a number: cdr
+    assert q.counts(con, None, "2024-03-05", "2024-03-06").column("records").to_pylist()[0] > 100
+    assert q.counts(con, None, "2024-03-05T10:00:00Z", "2024-03-06").column("records").to_pylist()[0] == 10
+    assert q.counts(con, A).column("records").to_pylist()[0] == 9  # r1-r3, r5, r6, r8-r10, s1
+    con.execute("UPDATE contacts SET records = records + 100")
+    assert q.top_contacts(con, A, "2024-03-05", "2024-03-06").column("records").to_pylist()[0] == 3
