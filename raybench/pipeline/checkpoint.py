@@ -17,8 +17,9 @@ import json
 
 from raybench.errors import ConfigError
 
-RESUMABLE_OPTIONS = ("chunk_bytes", "tz")
-"""Options a resumed job takes from its manifest: they decide the chunk plan and the stored values."""
+RESUMABLE_OPTIONS = ("chunk_bytes", "tz", "sink", "parts_path")
+"""Options a resumed job takes from its manifest: they decide the chunk plan and the stored values, and
+where its committed rows are (the sink, and the Parquet sink's parts not loaded yet)."""
 
 
 def start_job(con, job: str, paths: list[str], options: dict) -> int:

@@ -13,8 +13,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from raybench.errors import IngestError
+from raybench.errors import ConfigError, IngestError
 from raybench.pipeline import checkpoint
+from raybench.pipeline.options import IngestOptions, validate_options
 from raybench.pipeline.worker import worker_schema
 from raybench.sink.duckdb_sink import DuckDBSink
 from raybench.sink.parquet_parts import (PART_REPORT_SCHEMA, default_parts_root, orphan_parts, read_parts,
@@ -146,3 +147,14 @@ def test_read_parts_reads_the_columns_asked(tmp_path):
     got = read_parts([r1.column("part_path")[0].as_py(), r2.column("part_path")[0].as_py()], ["source_row", "reasons"])
     assert got.column_names == ["source_row", "reasons"]
     assert sorted(got.column("source_row").to_pylist()) == [1, 2, 3, 4, 5]
+
+
+def test_an_unknown_sink_is_refused_naming_the_option(tmp_path):
+    with pytest.raises(ConfigError, match=r"'--sink': 'lake' must be one of duckdb, parquet"):
+        validate_options(IngestOptions(db=str(tmp_path / "x.duckdb"), sink="lake"))
+
+
+def test_a_resumed_job_takes_its_sink_and_parts_from_the_manifest():
+    options = IngestOptions(db="x.duckdb")  # --sink not given again: the default
+    checkpoint.apply_manifest_options(options, {"sink": "parquet", "parts_path": "/shared/parts", "tz": None})
+    assert (options.sink, options.parts_path) == ("parquet", "/shared/parts")
