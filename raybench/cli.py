@@ -109,13 +109,20 @@ def main() -> None:
               help="Seconds between samples of every Ray process (CPU, RSS, PSS).")
 @click.option("--memory-budget", default="2GiB", show_default=True,
               help="PSS the whole job may take (driver, workers, object store); sizes the pool with the CPUs; 'none': no budget.")
+@click.option("--sink", type=click.Choice(["duckdb", "parquet"]), default="duckdb", show_default=True,
+              help="duckdb: workers return rows, the driver writes them; parquet: workers write Parquet parts, "
+                   "the driver commits them per chunk and loads them into the database at the end.")
+@click.option("--parts", "parts_path", default=None, metavar="PATH|URI",
+              help="Where the parquet sink's workers write (shared by every node; s3://... through pyarrow); "
+                   "default DB.parts.")
 @click.option("--job-id", default=None, hidden=True, help="Job id (the harness names its jobs).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON (files, totals, metrics) instead.")
 @click.option("--metrics-port", type=click.IntRange(1, 65535), default=None,
               help="Serve Prometheus metrics at http://HOST:PORT/metrics while the ingest runs (docs/monitoring.md).")
 @_ray_logs_option
 def ingest(paths, db, address, workers, num_cpus, worker_cpus, chunk_size, tz, results, no_progress, resume, commit_rows,
-           batch_timeout_s, faults, object_store, sample_interval_s, memory_budget, job_id, as_json, metrics_port) -> None:
+           batch_timeout_s, faults, object_store, sample_interval_s, memory_budget, sink, parts_path, job_id, as_json,
+           metrics_port) -> None:
     """Ingest CDR files (or folders of them) into a DuckDB database."""
     from raybench.faults.plan import parse_fault_pairs
     from raybench.pipeline.job import IngestOptions, require_inputs, run_ingest
@@ -132,7 +139,7 @@ def ingest(paths, db, address, workers, num_cpus, worker_cpus, chunk_size, tz, r
                                 progress=not no_progress, resume=resume, commit_rows=parse_count(commit_rows),
                                 batch_timeout_s=batch_timeout_s, faults=parse_fault_pairs(faults),
                                 object_store_bytes=_size(object_store) if object_store else None, job_id=job_id,
-                                sample_interval_s=sample_interval_s,
+                                sample_interval_s=sample_interval_s, sink=sink, parts_path=parts_path,
                                 memory_budget_bytes=None if memory_budget.lower() in ("none", "0") else _size(memory_budget))
         if metrics_port:
             from raybench.monitor.metrics import serve_metrics

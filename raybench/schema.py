@@ -8,6 +8,7 @@ Tables (see ../shared/design.md, "Canonical schema"):
 * ``cell_sites``: one row per cell of a cell-site (tower) list (:data:`CELL_SITES_COLUMNS`).
 * ``chunks`` and ``ingest_jobs``: the checkpoint and the job manifest a restarted driver resumes from
   (:data:`CHUNKS_DDL`, :data:`INGEST_JOBS_DDL`).
+* ``chunk_parts``: the Parquet sink's ledger of which file holds which chunk (:data:`CHUNK_PARTS_DDL`).
 
 Units are in the names: ``duration_s`` seconds, ``bytes`` bytes, times are UTC instants.
 """
@@ -117,6 +118,16 @@ CREATE TABLE IF NOT EXISTS chunks (
 """The checkpoint: one row per chunk per commit, written in the same transaction as the chunk's rows.
 A chunk is committed when its ``rows_written`` add up to ``n_records`` (:mod:`raybench.pipeline.checkpoint`)."""
 
+CHUNK_PARTS_DDL = """
+CREATE TABLE IF NOT EXISTS chunk_parts (
+    ingest_job VARCHAR, chunk_id VARCHAR, source_sha256 VARCHAR, part_path VARCHAR, attempt INTEGER,
+    rows BIGINT, rows_quarantined BIGINT, part_bytes BIGINT, loaded BOOLEAN, committed_utc TIMESTAMPTZ
+)"""
+"""The Parquet sink's ledger (:mod:`raybench.sink.parquet_parts`): which Parquet file holds each chunk's
+rows, one row per chunk, written in the same transaction as the chunk's ``chunks`` row. A file under the
+parts folder that is not named here (a retried attempt's) is never read. ``loaded`` is set when the
+file's rows are copied into ``cdr`` and ``quarantine``, in the same transaction as the copy."""
+
 INGEST_JOBS_DDL = """
 CREATE TABLE IF NOT EXISTS ingest_jobs (
     ingest_job VARCHAR, status VARCHAR, started_utc TIMESTAMPTZ, finished_utc TIMESTAMPTZ,
@@ -135,4 +146,4 @@ MIGRATIONS = (
 )
 """Columns added since the first release, for databases written by an older raybench."""
 
-ALL_DDL = (CDR_DDL, QUARANTINE_DDL, FILES_DDL, CELL_SITES_DDL, CHUNKS_DDL, INGEST_JOBS_DDL) + MIGRATIONS
+ALL_DDL = (CDR_DDL, QUARANTINE_DDL, FILES_DDL, CELL_SITES_DDL, CHUNKS_DDL, CHUNK_PARTS_DDL, INGEST_JOBS_DDL) + MIGRATIONS

@@ -33,7 +33,8 @@ class WorkerFaults:
         self.crash_rows = sorted(part.get("crash_on_rows") or ())
         self.crash_times = int(part.get("crash_times", 1))
         self.hog_rows = sorted(part.get("hog_on_rows") or ())
-        self.active = bool(self.raise_rows or self.crash_rows or self.hog_rows)
+        self.crash_after_rows = sorted(part.get("crash_after_output_on_rows") or ())
+        self.active = bool(self.raise_rows or self.crash_rows or self.hog_rows or self.crash_after_rows)
 
     @staticmethod
     def _hit(rows: list[int], item) -> int | None:
@@ -55,6 +56,14 @@ class WorkerFaults:
             _hog()
         if (row := self._hit(self.raise_rows, item)) is not None and try_no <= self.raise_times:
             raise InjectedFault(f"injected fault in the batch holding row {row} (try {try_no})")
+
+
+    def after_output(self, item, attempt: int) -> None:
+        """End the process (``os._exit(71)``) when a ``crash_after_output_on_rows`` row is in the chunk and
+        ``attempt <= crash_times``: the chunk's output is made (with the Parquet sink, its file written)
+        but never returned, as a worker that dies between writing and reporting."""
+        if self.crash_after_rows and self._hit(self.crash_after_rows, item) is not None and attempt <= self.crash_times:
+            os._exit(71)
 
 
 def _hog() -> None:

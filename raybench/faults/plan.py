@@ -9,6 +9,9 @@ KEY=VALUE`` (repeat)::
     raise_times: 1               # ... on its first attempt only (a transient error); "always" = poison
     crash_on_rows: [2500]        # the worker process exits (os._exit) inside the batch holding these rows
     crash_times: 1               # ... on its first attempt only; "always" = a poison batch
+    crash_after_output_on_rows: [2500]  # the worker process exits after it made the batch's output (with
+                                 #   --sink parquet: after writing its Parquet part) and before returning
+                                 #   it; crash_times attempts (default: the first only)
     hog_on_rows: [9000]          # the worker allocates memory until Ray's OOM killer ends it (first
                                  #   attempt only); pair with memory_usage_threshold
     memory_usage_threshold: 0.6  # Ray's memory monitor threshold (fraction of the node's memory) for an
@@ -54,6 +57,7 @@ class FaultPlan(Section):
     raise_times: int = 1
     crash_on_rows: tuple[int, ...] = ()
     crash_times: int = 1
+    crash_after_output_on_rows: tuple[int, ...] = ()
     hog_on_rows: tuple[int, ...] = ()
     memory_usage_threshold: float | None = None
     memory_headroom: int | None = None
@@ -80,6 +84,7 @@ class FaultPlan(Section):
         """The keys a worker acts on, as a plain dict (sent to the actors)."""
         return {"raise_on_rows": list(self.raise_on_rows), "raise_times": self.raise_times,
                 "crash_on_rows": list(self.crash_on_rows), "crash_times": self.crash_times,
+                "crash_after_output_on_rows": list(self.crash_after_output_on_rows),
                 "hog_on_rows": list(self.hog_on_rows)}
 
     def to_dict(self) -> dict:
@@ -88,7 +93,7 @@ class FaultPlan(Section):
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.model_dump().items()
                 if v != getattr(default, k)}
 
-    @field_validator("raise_on_rows", "crash_on_rows", "hog_on_rows", mode="before")
+    @field_validator("raise_on_rows", "crash_on_rows", "crash_after_output_on_rows", "hog_on_rows", mode="before")
     @classmethod
     def _rows(cls, value):
         try:

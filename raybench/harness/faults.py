@@ -136,11 +136,11 @@ def run_with_faults(scenario: Scenario, paths: list[str], run_dir: str, job: str
 def recover_s_max(events: list[dict], retry_gap_s_max: float | None, plan: FaultPlan | None) -> float | None:
     """The longest recovery of a fault run, seconds: the largest ``recover_s`` of its fault events (a kill
     to the next actor registration; a driver death to the resumed driver's first batch) and, when the
-    plan makes workers die of themselves (``crash_on_rows``, ``hog_on_rows``: no event carries a time),
+    plan makes workers die of themselves (``crash_on_rows``, ``crash_after_output_on_rows``, ``hog_on_rows``: no event carries a time),
     ``retry_gap_s_max``, the longest gap between two attempts at a batch. An injected kill's retry gap is
     left out: it starts when the batch started, before the kill. None when nothing recovered."""
     recover = [e["recover_s"] for e in events if e.get("recover_s") is not None]
-    if plan is not None and (plan.crash_on_rows or plan.hog_on_rows) and retry_gap_s_max is not None:
+    if plan is not None and (plan.crash_on_rows or plan.crash_after_output_on_rows or plan.hog_on_rows) and retry_gap_s_max is not None:
         recover.append(retry_gap_s_max)
     return max(recover, default=None)
 

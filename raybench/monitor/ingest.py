@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import json
 import threading
 import time
 from dataclasses import dataclass, field, fields
@@ -52,8 +53,11 @@ def observe_block(block) -> None:
     try:
         import pyarrow.compute as pc
 
-        n = block.num_rows
         m.LAST_PROGRESS.set(time.time())
+        if "part_path" in block.column_names:  # the Parquet sink's reports (raybench.sink.parquet_parts)
+            _observe_reports(block)
+            return
+        n = block.num_rows
         if not n:
             return
         m.ROWS_TOTAL.labels("read").inc(n)
@@ -81,6 +85,17 @@ def observe_block(block) -> None:
         import logging
 
         logging.getLogger(__name__).debug("could not count a block", exc_info=True)
+
+
+def _observe_reports(block) -> None:
+    """:func:`observe_block` of the Parquet sink's reports: their counts, not their rows."""
+    for r in block.to_pylist():
+        m.ROWS_TOTAL.labels("read").inc(r["rows"])
+        m.ROWS_TOTAL.labels("quarantined").inc(r["rows_quarantined"])
+        m.ROWS_TOTAL.labels("stored").inc(r["rows"] - r["rows_quarantined"])
+        m.ROWS_TOTAL.labels("flagged").inc(r["rows_flagged"])
+        for reason, count in json.loads(r["reason_counts"] or "{}").items():
+            m.ROWS_QUARANTINED_BY_REASON.labels(reason_id(reason)).inc(count)
 
 
 @dataclass

@@ -17,8 +17,9 @@ import json
 
 from raybench.errors import ConfigError
 
-RESUMABLE_OPTIONS = ("chunk_bytes", "tz")
-"""Options a resumed job takes from its manifest: they decide the chunk plan and the stored values."""
+RESUMABLE_OPTIONS = ("chunk_bytes", "tz", "sink", "parts_path")
+"""Options a resumed job takes from its manifest: they decide the chunk plan and the stored values, and
+where its committed rows are (the sink, and the Parquet sink's parts not loaded yet)."""
 
 
 def start_job(con, job: str, paths: list[str], options: dict) -> int:
@@ -94,6 +95,7 @@ def forget_uncommitted(con, job: str, sha256: str, keep: set[str]) -> int:
                 f"DELETE FROM {table} WHERE ingest_job = ? AND source_sha256 = ? AND source_row BETWEEN ? AND ?",
                 [job, sha256, first_row, first_row + n - 1]).fetchone()[0]
         con.execute("DELETE FROM chunks WHERE ingest_job = ? AND chunk_id = ?", [job, chunk_id])
+        con.execute("DELETE FROM chunk_parts WHERE ingest_job = ? AND chunk_id = ?", [job, chunk_id])
     return deleted
 
 
@@ -124,9 +126,9 @@ def delete_stored_rows(con, where: str, params: list) -> int:
         Rows deleted from ``cdr``, ``quarantine`` and ``cell_sites`` (checkpoint rows are not records).
     """
     deleted = 0
-    for table in ("cdr", "quarantine", "cell_sites", "chunks"):
+    for table in ("cdr", "quarantine", "cell_sites", "chunks", "chunk_parts"):
         n = con.execute(f"DELETE FROM {table} WHERE {where}", params).fetchone()[0]
-        deleted += n if table != "chunks" else 0
+        deleted += n if table not in ("chunks", "chunk_parts") else 0
     return deleted
 
 

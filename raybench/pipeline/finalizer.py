@@ -1,4 +1,4 @@
-"""The finalizer: once every chunk is in the sink, join cell sites, find duplicates, count each file's
+"""The finalizer: once every chunk is in the sink, load the Parquet sink's parts, join cell sites, find duplicates, count each file's
 rows back from the tables, give each file its verdict (:mod:`raybench.pipeline.verdict`), write the
 ``files`` rows, mark the manifest ``done``, and build the job's results."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from raybench.dedupe import dedupe_job
 from raybench.faults.plan import FaultPlan
@@ -28,16 +28,20 @@ log = logging.getLogger(__name__)
 class JobFinal:
     """What :func:`finalize_job` found: ``rows`` (the job's ``files`` rows), ``joined`` (rows given
     coordinates from ``cell_sites``), ``dedupe`` (:func:`raybench.dedupe.dedupe_job`'s summary, or
-    ``{"error": ...}``) and ``coverage`` (:func:`raybench.validate.coverage.validation_coverage`)."""
+    ``{"error": ...}``), ``coverage`` (:func:`raybench.validate.coverage.validation_coverage`) and
+    ``sink`` (the sink's kind; for the Parquet sink :meth:`raybench.sink.duckdb_sink.DuckDBSink.load_parts`'s
+    summary)."""
 
     rows: list[dict]
     joined: int
     dedupe: dict
     coverage: dict
+    sink: dict = field(default_factory=lambda: {"kind": "duckdb"})
 
 
 def finalize_job(sink, plan: JobPlan, phase=None, set_phase=None) -> JobFinal:
-    """The finalizer, once every chunk is in ``sink`` (flushed): join cell sites, find duplicates,
+    """The finalizer, once every chunk is in ``sink`` (flushed): load the Parquet sink's committed parts
+    into ``cdr`` and ``quarantine`` (phase ``load_parts``), join cell sites, find duplicates,
     count each file's rows back from the tables, give each its verdict, write the ``files`` rows and
     mark the manifest ``done``.
 
@@ -50,12 +54,15 @@ def finalize_job(sink, plan: JobPlan, phase=None, set_phase=None) -> JobFinal:
 
     Raises:
         the dedupe's exception when an interrupt was requested (Ctrl-C during duplicate detection);
-        a database error.
+        a database error; IngestError: the Parquet parts could not be loaded (nothing of them loaded).
     """
     phase = phase or (lambda name: None)
     set_phase = set_phase or (lambda name: None)
     job = plan.job
     sink.con.execute(f"SET memory_limit = '{DEDUPE_MEMORY_LIMIT}'")  # joins and sorts from here on
+    parts = sink.load_parts(job)  # the Parquet sink: committed parts into cdr and quarantine, once
+    if parts is not None:
+        phase("load_parts")
     joined = sink.join_cell_sites()
     phase("finalize")
     # duplicates and call legs over the stored rows (raybench.dedupe): cdr.duplicate_of, duplicates, call_legs
@@ -72,7 +79,8 @@ def finalize_job(sink, plan: JobPlan, phase=None, set_phase=None) -> JobFinal:
     coverage = validation_coverage(sink.con, job, sum(r["rows_read"] or 0 for r in rows),
                                    sum(r["rows_stored"] or 0 for r in rows))
     checkpoint.finish_job(sink.con, job, "done")
-    return JobFinal(rows=rows, joined=joined, dedupe=dedupe, coverage=coverage)
+    sink.remove_parts(job)  # loaded, and the job is done: its part files are no longer needed
+    return JobFinal(rows=rows, joined=joined, dedupe=dedupe, coverage=coverage, sink=parts or {"kind": "duckdb"})
 
 
 def _dedupe(sink, job: str) -> dict:
@@ -143,7 +151,7 @@ def job_results(plan: JobPlan, final: JobFinal, options: IngestOptions, *, sink,
         "phases_s": phases_s, "metrics": metrics, "dedupe": final.dedupe,
         "checkpoint": {"run": plan.run_no, "chunks_skipped": plan.chunks_skipped, "chunks_run": len(plan.items),
                        "commits": sink.commits, "rows_dropped_duplicate": sink.rows_dropped_duplicate},
-        "faults": faults.to_dict(),
+        "faults": faults.to_dict(), "sink": final.sink,
         "classification": _classification_summary(plan.tasks),
     }
 

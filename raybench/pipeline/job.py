@@ -4,8 +4,10 @@ Flow (docs/design.md, "The pipeline")::
 
     planner (driver): paths -> each file sniffed and planned by its format's module -> chunk descriptors
     runner (Ray):     Ray Data stream of descriptors -> map_batches(IngestWorker, ActorPoolStrategy)
-                      -> each output block written to DuckDB by the driver
-    finalizer:        cell sites joined, duplicates found, rows counted back, file verdicts, results
+                      -> each output block written to DuckDB by the driver (--sink duckdb), or each
+                         chunk written as Parquet by its worker and only the file committed (--sink parquet)
+    finalizer:        Parquet parts loaded, cell sites joined, duplicates found, rows counted back,
+                      file verdicts, results
 
 A file that cannot be read gets a ``files`` row with ``status='failed'`` and a one-line error; the job
 goes on. This module only wires the three parts (:mod:`raybench.pipeline.planner`,
@@ -33,6 +35,7 @@ from raybench.pipeline.planner import (INPUT_SUFFIXES, JobPlan, chunk_descriptor
 from raybench.pipeline.runner import Runner, init_ray, pool_size
 from raybench.pipeline.task import FileTask, layout_key
 from raybench.sink.duckdb_sink import DuckDBSink
+from raybench.sink.parquet_parts import default_parts_root
 from raybench.timing import PhaseTimer
 
 __all__ = ["INPUT_SUFFIXES", "MAX_SAMPLE_INTERVAL_S", "MIN_CHUNK_BYTES", "MIN_SAMPLE_INTERVAL_S", "MIN_WORKER_CPUS",
@@ -77,11 +80,15 @@ def _run_ingest(paths: list[str], options: IngestOptions) -> dict:
     t0 = time.perf_counter()
     validate_options(options)
     sink = DuckDBSink(options.db, flush_rows=options.commit_rows)
+    if options.sink == "parquet" and not options.parts_path:
+        options.parts_path = default_parts_root(options.db)  # in the manifest as resolved
     try:
-        job, paths, run_no = open_job(sink, paths, options)
+        job, paths, run_no = open_job(sink, paths, options)  # a resumed job's sink from its manifest
     except BaseException:
         sink.close()
         raise
+    if options.sink == "parquet":
+        sink.use_parts(options.parts_path or default_parts_root(options.db))
     faults = options.faults or FaultPlan()
     if faults.driver_crash_after_commits and run_no == 1:
         sink.on_commit = _crash_driver_after(faults.driver_crash_after_commits)

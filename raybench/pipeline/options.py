@@ -12,6 +12,7 @@ from raybench.config import Section, validate, zone
 from raybench.faults.plan import FaultPlan
 from raybench.pipeline.budget import DEFAULT_BUDGET_BYTES, check_budget
 from raybench.read.partition import BLOCK_BYTES_DEFAULT
+from raybench.sink.parquet_parts import SINKS
 
 MIN_CHUNK_BYTES = 4 << 10
 """Smallest ``chunk_bytes`` accepted (4 KiB): smaller chunks only add per-batch overhead."""
@@ -49,6 +50,11 @@ class IngestOptions:
             costs about 8 ms of CPU per process).
         memory_budget_bytes: PSS the whole job may take (driver, workers, object store); the pool is
             sized from the CPUs and this (:mod:`raybench.pipeline.budget`); None: from the CPUs alone.
+        sink: ``duckdb`` (workers return their rows, the driver writes them) or ``parquet`` (workers
+            write Parquet parts, the driver commits which file holds which chunk and loads them at the
+            end; :mod:`raybench.sink.parquet_parts`). A resumed job takes it from its manifest.
+        parts_path: folder or URI the Parquet sink's workers write under (every node must reach it);
+            None: ``<db>.parts``.
     """
 
     db: str
@@ -68,6 +74,8 @@ class IngestOptions:
     faults: FaultPlan | None = None
     sample_interval_s: float = 0.5
     memory_budget_bytes: int | None = DEFAULT_BUDGET_BYTES
+    sink: str = "duckdb"
+    parts_path: str | None = None
 
 
 def _bounded(low: float, high: float = float("inf"), *, high_included: bool = False, unit: str = ""):
@@ -101,6 +109,7 @@ class IngestOptionsSection(Section):
     chunk_bytes: int = Field(alias="--chunk-size")
     results: str | None = Field(alias="--results")
     address: str | None = Field(alias="--address")
+    sink: str = Field(alias="--sink")
 
     _tz = field_validator("tz", mode="before")(lambda v: zone(v))
     _counts = field_validator("num_cpus", "workers", "commit_rows")(_bounded(1))
@@ -108,6 +117,13 @@ class IngestOptionsSection(Section):
         _bounded(MIN_SAMPLE_INTERVAL_S, MAX_SAMPLE_INTERVAL_S, high_included=True, unit=" s"))
     _cpus = field_validator("worker_cpus")(_bounded(MIN_WORKER_CPUS))
     _chunk = field_validator("chunk_bytes")(_bounded(MIN_CHUNK_BYTES, unit=" bytes"))
+
+    @field_validator("sink")
+    @classmethod
+    def _sink(cls, value):
+        if value not in SINKS:
+            raise ValueError(f"{value!r} must be one of {', '.join(SINKS)}")
+        return value
 
     @field_validator("batch_timeout_s")
     @classmethod

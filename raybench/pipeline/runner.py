@@ -20,7 +20,7 @@ import time
 import ray
 from ray.data import ActorPoolStrategy, DataContext
 
-from raybench.dedupe.stream import DedupeStream
+from raybench.dedupe.stream import KEY_COLUMNS, DedupeStream
 from raybench.errors import ConfigError, IngestError, RaybenchError
 from raybench.faults.driver import ActorKiller
 from raybench.faults.plan import FaultPlan
@@ -32,6 +32,7 @@ from raybench.pipeline.planner import JobPlan
 from raybench.pipeline.worker import IngestWorker
 from raybench.ray_logs import configure_ray_logs, quiet_ray_init, ray_init_kwargs
 from raybench.read.chunk import descriptor_table
+from raybench.sink.parquet_parts import is_part_report, read_parts, report_rows
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +161,7 @@ def run_pool(plan: JobPlan, sink, options: IngestOptions, phase, coordinator) ->
     """
     faults = options.faults or FaultPlan()
     n = pool_size(options)
-    ds = _dataset(plan, options, coordinator, n)
+    ds = _dataset(plan, options, coordinator, n, sink.parts.root if sink.parts is not None else None)
     progress = _Progress(options.progress, plan.total_rows)
     # dedupe keys and candidate pairs built as batches arrive (raybench.dedupe.stream)
     sink.dedupe_stream = stream = DedupeStream(sink.con, [d.sha256 for d in plan.items])
@@ -186,9 +187,10 @@ def run_pool(plan: JobPlan, sink, options: IngestOptions, phase, coordinator) ->
     return {"sink_write_s": sink_s, "pool_size": n, "kills": killer.kills if killer is not None else None}
 
 
-def _dataset(plan: JobPlan, options: IngestOptions, coordinator, n: int):
+def _dataset(plan: JobPlan, options: IngestOptions, coordinator, n: int, parts_root: str | None = None):
     """The job's Ray Data stream: one block per chunk descriptor (an Arrow row of
-    :data:`raybench.read.chunk.CHUNK_SCHEMA`), mapped by a pool of ``n`` :class:`IngestWorker` actors."""
+    :data:`raybench.read.chunk.CHUNK_SCHEMA`), mapped by a pool of ``n`` :class:`IngestWorker` actors
+    (which, given ``parts_root``, write their rows there and return the files' reports)."""
     ctx = DataContext.get_current()
     ctx.enable_progress_bars = False
     ctx.print_on_execution_start = False
@@ -199,7 +201,8 @@ def _dataset(plan: JobPlan, options: IngestOptions, coordinator, n: int):
     # (a DeveloperAPI of Ray Data 2.60) does it here and keeps one block per chunk, as written.
     return ray.data.from_blocks(blocks).map_batches(
         IngestWorker,
-        fn_constructor_kwargs={"layouts": plan.layouts, "coordinator": coordinator, "faults": faults.worker_part()},
+        fn_constructor_kwargs={"layouts": plan.layouts, "coordinator": coordinator, "faults": faults.worker_part(),
+                               "parts_root": parts_root},
         batch_size=1,
         batch_format="pyarrow",
         compute=ActorPoolStrategy(size=n),
@@ -211,7 +214,8 @@ def _dataset(plan: JobPlan, options: IngestOptions, coordinator, n: int):
 def _drain(blocks, sink, progress, killer, phase, stream) -> float:
     """Write every output block to ``sink`` as it comes, and hand it to the dedupe ``stream``
     (:class:`raybench.dedupe.stream.DedupeStream`); starts the fault clocks at the first block.
-    Returns the seconds spent in the sink."""
+    With the Parquet sink a block is the parts' reports: the stream gets the key columns read back from
+    the parts. Returns the seconds spent in the sink (reading keys back included)."""
     sink_s = 0.0
     first = True
     for block in blocks:
@@ -223,9 +227,12 @@ def _drain(blocks, sink, progress, killer, phase, stream) -> float:
         observe_block(block)  # rows by outcome, live (raybench.monitor.ingest)
         t = time.perf_counter()
         sink.add(block)
+        rows = block
+        if is_part_report(block) and block.num_rows and not stream.refused:
+            rows = read_parts(block.column("part_path").to_pylist(), list(KEY_COLUMNS))
         sink_s += time.perf_counter() - t
-        stream.add(block)
-        progress.advance(block.num_rows, sink.rows_committed)
+        stream.add(rows)
+        progress.advance(report_rows(block), sink.rows_committed)
     return sink_s
 
 

@@ -17,6 +17,10 @@ same way on the next attempt instead of being run again, so a poison batch canno
 
 Every output row carries its ``chunk_id`` (:func:`worker_schema`), so the driver commits chunks whole
 and drops a chunk delivered twice (:mod:`raybench.sink.duckdb_sink`).
+
+With the Parquet sink (``parts_root`` given) the worker writes a chunk's rows as one Parquet file per
+attempt under that root and returns only the file's report (:mod:`raybench.sink.parquet_parts`); a file
+that cannot be written fails the task (the job fails, saying why: no row is silently lost).
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from raybench.pipeline import formats
 from raybench.pipeline.transform import OUTPUT_SCHEMA, process_chunk, quarantine_all
 from raybench.read.chunk import ChunkDescriptor, descriptors_of
 from raybench.read.junk import JunkRules
+from raybench.sink.parquet_parts import PART_REPORT_SCHEMA, write_part
 
 WORKER_TRIES = 2
 """In-process tries of a chunk whose processing raised, before it is quarantined as a batch."""
@@ -55,10 +60,15 @@ class IngestWorker:
         layouts: layout id -> layout for every file of the job (zone overrides applied).
         coordinator: the coordinator actor handle, or None to skip metrics (and the poison guard).
         faults: the worker part of a fault plan (:meth:`raybench.faults.plan.FaultPlan.worker_part`).
+        parts_root: the Parquet sink's folder or URI: each chunk's rows are written there and only the
+            file's report (:data:`raybench.sink.parquet_parts.PART_REPORT_SCHEMA`) is returned; None
+            returns the rows.
     """
 
-    def __init__(self, layouts: dict[str, Layout], coordinator=None, faults: dict | None = None):
+    def __init__(self, layouts: dict[str, Layout], coordinator=None, faults: dict | None = None,
+                 parts_root: str | None = None):
         self.layouts = layouts
+        self.parts_root = parts_root
         self.coordinator = coordinator
         self.worker_id = f"worker-{uuid.uuid4().hex[:8]}"
         self._numbers: dict[str | None, NumberNormalizer] = {}
@@ -81,8 +91,19 @@ class IngestWorker:
         return self._classifiers
 
     def __call__(self, batch: pa.Table) -> pa.Table:
-        tables = [self._one(item) for item in descriptors_of(batch)]
-        return pa.concat_tables(tables) if tables else worker_schema().empty_table()
+        tables = [self._deliver(item) for item in descriptors_of(batch)]
+        if tables:
+            return pa.concat_tables(tables)
+        return PART_REPORT_SCHEMA.empty_table() if self.parts_root else worker_schema().empty_table()
+
+    def _deliver(self, item: ChunkDescriptor) -> pa.Table:
+        """One chunk's rows, or with the Parquet sink the report of the file they were written to; the
+        ``crash_after_output_on_rows`` fault ends the process here, the output made but not returned."""
+        table, attempt = self._one(item)
+        if self.parts_root:
+            table = write_part(table, self.parts_root, item.ingest_job, item.chunk_id, attempt)
+        self.faults.after_output(item, attempt)
+        return table
 
     def process(self, item: ChunkDescriptor, layout: Layout | None = None) -> pa.Table:
         """One chunk descriptor's rows (:func:`worker_schema`), outside Ray Data (an actor kept across
@@ -90,7 +111,7 @@ class IngestWorker:
         ``layout_key`` for later chunks; None uses one given before or at construction."""
         if layout is not None:
             self.layouts[item.layout_key] = layout
-        return self._one(item)
+        return self._one(item)[0]
 
     def warm(self) -> None:
         """Load the models now, not at the first chunk (a service's actors start warm)."""
@@ -106,7 +127,8 @@ class IngestWorker:
         except Exception:  # metrics must not stop the work; the guard is off for this chunk
             return 1
 
-    def _one(self, item: ChunkDescriptor) -> pa.Table:
+    def _one(self, item: ChunkDescriptor) -> tuple[pa.Table, int]:
+        """One chunk's rows (:func:`worker_schema`) and Ray's attempt number at it."""
         chunk_id = item.chunk_id
         attempt = self._attempt(chunk_id)
         t0 = time.perf_counter()
@@ -139,7 +161,7 @@ class IngestWorker:
                 "rows": table.num_rows, "latency_s": latency_s, "file": item.source_file,
                 "rule_counts": rule_counts, "error": error, "rss_bytes": rss, "pss_bytes": pss,
                 "attempt": attempt, "retried_error": transient if error is None else None})
-        return table
+        return table, attempt
 
     def _run(self, item: ChunkDescriptor, layout: Layout) -> tuple[pa.Table, dict]:
         """Read and process one chunk: its rows and rule counts.

@@ -14,6 +14,11 @@ commit writes its rows and, in the same transaction, how many rows of each chunk
 ``chunks``): a crashed driver leaves whole commits only, and a restarted one skips the chunks whose rows
 all committed (:mod:`raybench.pipeline.checkpoint`). A chunk delivered twice (more rows than its plan)
 is dropped and counted in :attr:`DuckDBSink.rows_dropped_duplicate`.
+
+With the Parquet sink (:meth:`DuckDBSink.use_parts`, :mod:`raybench.sink.parquet_parts`) the workers
+write the rows themselves and send one report per chunk; a commit then writes the reports into
+``chunk_parts`` and their chunks into ``chunks``, in one transaction, and :meth:`DuckDBSink.load_parts`
+copies the committed parts into ``cdr`` and ``quarantine`` after the last batch.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ import pyarrow.compute as pc
 
 from raybench.errors import IngestError
 from raybench.schema import ALL_DDL, CDR_SCHEMA, FILES_COLUMNS
+from raybench.sink.parquet_parts import PartsLedger, is_part_report, load_parts, orphan_parts, remove_parts
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +98,10 @@ class DuckDBSink:
         self.rows_committed = 0
         """Rows (``cdr`` and ``quarantine``) this sink committed with their chunks' checkpoint."""
         self.rows_dropped_duplicate = 0
+        self.parts: PartsLedger | None = None
+        """The Parquet sink's ledger (:meth:`use_parts`); None: rows come to the driver."""
+        self.parts_loaded: dict | None = None
+        """What :meth:`load_parts` loaded (None before it ran)."""
         self.on_commit: Callable[[int], None] | None = None
         """Called with the number of commits so far after each commit (fault injection hooks in here)."""
         from raybench.query.snapshot import snapshot_interval_s
@@ -119,13 +129,27 @@ class DuckDBSink:
         for i in items:
             self._expected[i.chunk_id] = (i.ingest_job, i.sha256, i.first_row, i.n_records)
 
+    def use_parts(self, root: str) -> None:
+        """Take the Parquet sink's reports (workers write their rows under ``root``, a folder or URI)
+        instead of rows, from now on."""
+        self.parts = PartsLedger(root)
+
     def add(self, table: pa.Table) -> None:
         """Queue a worker's output rows; they are written in groups of about ``flush_rows`` rows, or
         sooner once the queue holds ``flush_bytes`` bytes (one large insert is about twice as fast as
         many small ones). Call :meth:`flush` at the end.
 
         Rows of a chunk that would exceed the chunk's planned record count (a chunk delivered twice)
-        are dropped, with a warning."""
+        are dropped, with a warning.
+
+        A Parquet sink's report block (:func:`raybench.sink.parquet_parts.is_part_report`) is admitted by
+        :attr:`parts` instead (one report per chunk; a second one is refused and counted as dropped)."""
+        if self.parts is not None and is_part_report(table):
+            refused = self.parts.admit(table, self._expected, self._received)
+            self.rows_dropped_duplicate += refused
+            if self.parts.pending_rows + self._pending_rows >= self.flush_rows:
+                self.flush()
+            return
         if table.num_rows and "chunk_id" in table.column_names:
             table = self._admit(table)
         if table.num_rows:
@@ -157,15 +181,19 @@ class DuckDBSink:
     def flush(self) -> tuple[int, int]:
         """Write the queued rows and their chunks' counts in one transaction. Returns ``(rows stored in
         cdr, rows stored in quarantine)``."""
-        if not self._pending:
+        reports = self.parts.take() if self.parts is not None else []
+        if not self._pending and not reports:
             return 0, 0
-        table = pa.concat_tables(self._pending)
+        table = pa.concat_tables(self._pending) if self._pending else CDR_SCHEMA.empty_table()
         chunks = dict(self._pending_chunks)
+        chunks.update((r["chunk_id"], r["rows"]) for r in reports)
         self._pending, self._pending_rows, self._pending_bytes = [], 0, 0
         self._pending_chunks.clear()
         self.con.begin()
         try:
             out = self.write(table)
+            if reports:
+                self.parts.insert(self.con, reports)
             if chunks:
                 rows = [(self._expected[c][0], c, self._expected[c][1], self._expected[c][2],
                          self._expected[c][3], n) for c, n in chunks.items()]
@@ -175,7 +203,7 @@ class DuckDBSink:
             self.con.rollback()
             raise
         self.commits += 1
-        self.rows_committed += table.num_rows
+        self.rows_committed += table.num_rows + sum(r["rows"] for r in reports)
         if self.snapshot_interval_s and time.monotonic() - self._snapshot_t >= self.snapshot_interval_s:
             self.snapshot()
         if self.on_commit is not None:
@@ -184,7 +212,7 @@ class DuckDBSink:
 
     def discard(self) -> int:
         """Drop the queued rows without writing them (a cancelled job). Returns rows dropped."""
-        n = self._pending_rows
+        n = self._pending_rows + (self.parts.discard() if self.parts is not None else 0)
         self._pending, self._pending_rows, self._pending_bytes = [], 0, 0
         self._pending_chunks.clear()
         return n
@@ -223,6 +251,37 @@ class DuckDBSink:
             self.con.execute("INSERT INTO quarantine SELECT * FROM _q_batch")
             self.con.unregister("_q_batch")
         return good.num_rows, bad.num_rows
+
+    def load_parts(self, job: str) -> dict | None:
+        """With the Parquet sink: copy the job's committed parts into ``cdr`` and ``quarantine``
+        (:func:`raybench.sink.parquet_parts.load_parts`, one transaction) and return the sink's summary:
+        ``kind``, ``parts_root``, ``parts`` and ``rows_cdr``/``rows_quarantine`` loaded, ``load_s``,
+        ``parts_committed`` and ``part_bytes_committed`` by this run, ``parts_orphaned`` (files of attempts
+        whose report never came, never read). None with the DuckDB sink.
+
+        Raises:
+            IngestError: a part cannot be read or holds other rows than reported (nothing loaded).
+        """
+        if self.parts is None:
+            return None
+        loaded = load_parts(self.con, job)
+        self.parts_loaded = {
+            "kind": "parquet", "parts_root": self.parts.root, "parts_loaded": loaded["parts"],
+            "rows_cdr": loaded["rows_cdr"], "rows_quarantine": loaded["rows_quarantine"], "load_s": loaded["wall_s"],
+            "parts_committed": self.parts.parts_committed, "part_bytes_committed": self.parts.part_bytes_committed,
+            "reports_refused": self.parts.reports_refused,
+            "parts_orphaned": len(orphan_parts(self.con, self.parts.root, job))}
+        return self.parts_loaded
+
+    def remove_parts(self, job: str) -> None:
+        """With the Parquet sink, once the job is done: delete its parts folder (its rows are in ``cdr``
+        and ``quarantine``). A failure is logged, never fatal."""
+        if self.parts is None:
+            return
+        try:
+            remove_parts(self.parts.root, job)
+        except OSError as exc:
+            log.warning("could not remove the parts of job %s under %s: %s", job, self.parts.root, exc)
 
     def write_cell_sites(self, table: pa.Table, ingest_job: str) -> tuple[int, int]:
         """Store a cell-site list's rows (``cell_id``, ``cell_lat``, ``cell_lon``) in ``cell_sites``;

@@ -28,7 +28,7 @@ def test_fault_pairs_are_parsed():
 
 
 @pytest.mark.parametrize("doc, message", [
-    ({"kill_everything": 1}, "fault key 'faults.kill_everything' is not known; allowed: crash_on_rows"),
+    ({"kill_everything": 1}, "fault key 'faults.kill_everything' is not known; allowed: crash_after_output_on_rows, crash_on_rows"),
     ({"raise_on_rows": [0]}, "fault key 'faults.raise_on_rows': [0] is not a valid value"),
     ({"kill_actor_every_s": -1}, "fault key 'faults.kill_actor_every_s': -1 is not a valid value"),
     ({"memory_usage_threshold": 1.5}, "fault key 'faults.memory_usage_threshold': 1.5 is not a valid value"),
