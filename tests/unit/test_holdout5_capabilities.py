@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from raybench.classify.generic import map_generic, name_field
+from raybench.classify.sample import sample_text, two_row_header
 from raybench.normalize.times import name_states_utc
 from raybench.read.junk import JunkRules, drop_junk, heading_offsets
 
@@ -92,3 +93,19 @@ def test_section_headings_written_as_rows_are_counted_not_read():
     assert heading_offsets(b"14/03/2025,08:15,,,\n") == []
     kept, skipped = drop_junk(["14/03/2025,08:15,1,2,3,4", "Calls to mobiles,,,,,"], rules)
     assert kept == ["14/03/2025,08:15,1,2,3,4"] and skipped == {"heading": 1}
+
+
+def test_a_group_row_over_the_field_row_gives_each_name_its_group():
+    group = ["Call", "", "From", "", "To", "", "Duration", "", "Result"]
+    names = ["Date/Time", "Direction", "Name", "Number", "Name", "Number", "Ring", "Talk", "Result"]
+    data = ["2025-03-03 08:02:11", "Outbound", "Front Desk", "2101", "", "(312) 555-0177", "00:00:06", "00:04:09",
+            "Answered"]
+    assert two_row_header(group, names, data) == (
+        "Date/Time (Call)", "Direction (Call)", "Name (From)", "Number (From)", "Name (To)", "Number (To)",
+        "Ring (Duration)", "Talk (Duration)", "Result")
+    assert two_row_header(names, data, data) is None  # a header over data is not a group row
+    assert two_row_header(["Call", "", "2024"] + [""] * 6, names, data) is None  # a banner with a year
+    text = "\n".join(",".join(r) for r in ([group, names] + [data] * 3)) + "\n"
+    sample = sample_text(text)
+    assert sample.header[3] == "Number (From)" and sample.group_row == ",".join(group)
+    assert sample.header_line == ",".join(names) and len(sample.rows) == 3
