@@ -3,11 +3,13 @@ not on the held-out files."""
 
 from __future__ import annotations
 
+import polars as pl
 import pytest
 
 from raybench.classify.generic import map_generic, name_field
 from raybench.classify.sample import sample_text, two_row_header
 from raybench.normalize.times import name_states_utc
+from raybench.profile.formats import date_formats, read_counts_start, second_clock
 from raybench.read.junk import JunkRules, drop_junk, heading_offsets
 
 STARTS = [f"2024-09-15 {9 + i:02d}:0{i}:10" for i in range(8)]
@@ -109,3 +111,19 @@ def test_a_group_row_over_the_field_row_gives_each_name_its_group():
     sample = sample_text(text)
     assert sample.header[3] == "Number (From)" and sample.group_row == ",".join(group)
     assert sample.header_line == ",".join(names) and len(sample.rows) == 3
+
+
+def test_a_second_clock_reads_what_the_first_leaves_unread():
+    values = pl.Series(["14 Jun 2024 12:01:29 pm", "14 Jun 2024 2:25:22 pm", "16 Jun 2024 05:26:33",
+                        "16 Jun 2024 13:18:04"])
+    candidates = ("%d %b %Y %I:%M:%S %p", "%d %b %Y %H:%M:%S", "%m/%d/%Y %H:%M:%S")
+    assert second_clock(values, "%d %b %Y %H:%M:%S", candidates) == "%d %b %Y %I:%M:%S %p"
+    assert second_clock(values, "%d %b %Y %I:%M:%S %p", candidates) == "%d %b %Y %H:%M:%S"
+    assert second_clock(values[2:], "%d %b %Y %H:%M:%S", candidates) is None  # nothing left unread
+
+
+def test_dates_with_a_weekday_or_a_month_name_are_date_formats():
+    counts = read_counts_start(pl.Series(["Tue 07/16/2024", "Wed 07/17/2024"]), date_formats())
+    assert counts.get("%a %m/%d/%Y") == 2
+    assert read_counts_start(pl.Series(["Mon 07/16/2024"]), ("%a %m/%d/%Y",)) == {}  # the 16th was a Tuesday
+    assert read_counts_start(pl.Series(["14 Jun 2024", "16 Jun 2024"]), date_formats()).get("%d %b %Y") == 2
