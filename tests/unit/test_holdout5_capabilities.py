@@ -8,8 +8,10 @@ import pytest
 
 from raybench.classify.generic import map_generic, name_field
 from raybench.classify.sample import sample_text, two_row_header
+from raybench.layout import Layout, StartSpec
 from raybench.normalize.times import name_states_utc
 from raybench.profile.formats import date_formats, read_counts_start, second_clock
+from raybench.read.fixed import cut_record, key_columns, trimmed
 from raybench.read.junk import JunkRules, drop_junk, heading_offsets
 
 STARTS = [f"2024-09-15 {9 + i:02d}:0{i}:10" for i in range(8)]
@@ -127,3 +129,19 @@ def test_dates_with_a_weekday_or_a_month_name_are_date_formats():
     assert counts.get("%a %m/%d/%Y") == 2
     assert read_counts_start(pl.Series(["Mon 07/16/2024"]), ("%a %m/%d/%Y",)) == {}  # the 16th was a Tuesday
     assert read_counts_start(pl.Series(["14 Jun 2024", "16 Jun 2024"]), date_formats()).get("%d %b %Y") == 2
+
+
+def test_a_fixed_width_line_trimmed_of_its_blanks_is_whole_but_one_cut_inside_a_party_is_not():
+    layout = Layout(id="t", carrier="t", columns=("Date", "Ext", "Number", "Duration", "Acc code"),
+                    positions=((0, 9), (9, 15), (15, 36), (36, 46), (46, 60)), has_header=True,
+                    start=StartSpec("Date", None, ("%m/%d/%y",)), duration_column="Duration", caller="Ext",
+                    callee="Number")
+    keys = key_columns(layout)
+    assert keys == (frozenset({0, 1, 2, 3}), frozenset({1, 2}))
+    whole = "07/01/25 201   17735550119          01:41:03"
+    assert layout.record_chars == 47 and len(whole) == 44
+    assert trimmed(len(whole), layout, keys)
+    assert cut_record(whole, layout) == ["07/01/25", "201", "17735550119", "01:41:03", ""]
+    assert not trimmed(len("07/01/25 201   1773555"), layout, keys)  # ends inside the number
+    assert not trimmed(len("07/01/25 201   17735550119"), layout, keys)  # the duration column never reached
+    assert cut_record("07/01/25 201   1773555", layout) is None
