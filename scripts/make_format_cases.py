@@ -146,6 +146,43 @@ def xlsx_cases() -> None:
     book.close()
 
 
+def two_row_header_case() -> None:
+    """A hosted PBX's call report as Excel (issue 13, held-out 5): a title row, a group row over the field
+    row (merged cells), the start as a date-time cell, ring and talk times as time cells, a totals row."""
+    from datetime import datetime, time
+
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(CASES / "xlsx" / "h5_two_row_header.xlsx"))
+    sheet = book.add_worksheet("Calls")
+    stamp = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+    clock = book.add_format({"num_format": "[h]:mm:ss"})
+    sheet.write_string(0, 0, "Call Report - Harbor Clinic - 03/01/2025 to 03/31/2025")
+    for col, group in ((0, "Call"), (2, "From"), (4, "To"), (6, "Duration")):
+        sheet.merge_range(2, col, 2, col + 1, group)
+    sheet.write_string(2, 8, "Result")
+    sheet.write_row(3, 0, ["Date/Time", "Direction", "Name", "Number", "Name", "Number", "Ring", "Talk", "Result"])
+    calls = [
+        (datetime(2025, 3, 3, 8, 2, 11), "Outbound", "Front Desk", "2101", "", "(312) 555-0177", time(0, 0, 6),
+         time(0, 4, 9), "Answered"),
+        (datetime(2025, 3, 3, 9, 40, 0), "Inbound", "", "(773) 555-0150", "Dr. Ortiz", "2103", time(0, 0, 14),
+         time(1, 2, 30), "Answered"),
+        (datetime(2025, 3, 4, 13, 5, 7), "Outbound", "Billing", "2102", "", "(212) 555-0199", time(0, 0, 21),
+         time(0, 0, 0), "No Answer"),
+        (datetime(2025, 3, 5, 17, 59, 59), "Inbound", "", "(646) 555-0140", "Front Desk", "2101", time(0, 0, 3),
+         time(0, 12, 45), "Answered"),
+    ]
+    for i, (start, way, a_name, a_no, b_name, b_no, ring, talk, result) in enumerate(calls, start=4):
+        sheet.write_datetime(i, 0, start, stamp)
+        sheet.write_row(i, 1, [way, a_name, a_no, b_name, b_no])
+        sheet.write_datetime(i, 6, datetime.combine(datetime(1899, 12, 31), ring), clock)
+        sheet.write_datetime(i, 7, datetime.combine(datetime(1899, 12, 31), talk), clock)
+        sheet.write_string(i, 8, result)
+    sheet.write_row(8, 0, ["Total", "4 calls"])
+    sheet.write_datetime(8, 7, datetime(1899, 12, 31, 1, 19, 24), clock)
+    book.close()
+
+
 def fixed_cases() -> None:
     lines = [
         "SWITCH 01   CALL DETAIL REPORT   OFFICE 5ESS-01",
@@ -166,4 +203,5 @@ def fixed_cases() -> None:
 if __name__ == "__main__":
     pdf_cases()
     xlsx_cases()
+    two_row_header_case()
     fixed_cases()

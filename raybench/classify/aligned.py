@@ -229,7 +229,9 @@ def aligned_sample(text: str, max_records: int = 200) -> tuple[FileSample, tuple
     rows = []
     for line in records[first_data:]:
         line = line.rstrip("\r\n")
-        if line == header or not is_data_line(line) or len(line) < positions[-1][0] + 1:
+        # a line whose trailing blanks were trimmed (empty last columns) is a row if it reaches past the
+        # middle of the table: its missing columns are empty
+        if line == header or not is_data_line(line) or len(line) <= positions[len(positions) // 2][0]:
             continue
         rows.append(tuple(line[a:b].strip() for a, b in positions))
         if len(rows) >= max_records:

@@ -496,11 +496,15 @@ def _choose_start(m: _Mapper, raw: dict[str, list[str]], year: "YearEvidence | N
         return _date_order(m, p, StartSpec(p.name, None, (p.datetime[0],) if p.datetime else ()), p.values)
     joined = pl.Series([f"{a.strip()} {b.strip()}" for a, b in zip(raw[p.name], raw[t.name])
                         if a.strip() and b.strip()], dtype=pl.String)
-    from raybench.profile.formats import date_time_formats, read_counts_start
+    from raybench.profile.formats import date_time_formats, read_counts_start, second_clock
 
-    best_fmt = _best(read_counts_start(joined, tuple(f for f in date_time_formats() if "T" not in f)),
-                     joined.len())
-    return _date_order(m, p, StartSpec(p.name, t.name, (best_fmt[0],) if best_fmt else ()), joined.to_list())
+    candidates = tuple(f for f in date_time_formats() if "T" not in f)
+    best_fmt = _best(read_counts_start(joined, candidates), joined.len())
+    formats: tuple[str, ...] = (best_fmt[0],) if best_fmt else ()
+    if best_fmt and best_fmt[1] < 0.98:  # a 12 h clock beside a 24 h one (two exports pasted together)
+        other = second_clock(joined, best_fmt[0], candidates)
+        formats += (other,) if other else ()
+    return _date_order(m, p, StartSpec(p.name, t.name, formats), joined.to_list())
 
 
 @dataclass(frozen=True)

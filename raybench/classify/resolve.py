@@ -27,8 +27,8 @@ def _read_start(path: str) -> bytes:
 
 def _lead(sample: FileSample) -> tuple[str, ...]:
     lead = ("banner",) * len(sample.banners)
-    if sample.header is not None:
-        lead += ("header",) + (("header_types",) if sample.header_types else ())
+    if sample.header is not None:  # a two-row header's group row is a header line too
+        lead += ("header",) * (2 if sample.group_row is not None else 1) + (("header_types",) if sample.header_types else ())
     return lead
 
 

@@ -14,6 +14,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from raybench.read.junk import is_types_line
+
 SAMPLE_CHARS = 4096
 """Characters of decoded text the classifiers look at (the "first kilobytes")."""
 
@@ -38,6 +40,9 @@ class FileSample:
         header_types: the SQL types line after the header, if any.
         rows: the data records' fields (up to :data:`MAX_RECORDS`; the last may be cut short).
         width: the usual number of fields per record.
+        group_row: the record text of a group row above the header (a two-row header: ``Call,,From,,To``
+            over ``Date/Time,Direction,Name,Number,Name,Number``), or None; the header's names then carry
+            their group (:func:`two_row_header`).
     """
 
     text: str
@@ -48,13 +53,14 @@ class FileSample:
     header_types: str | None
     rows: tuple[tuple[str, ...], ...]
     width: int
+    group_row: str | None = None
 
     @property
     def header_line(self) -> str | None:
         """The header record's text as written (for the junk rules), or None."""
         if self.header is None:
             return None
-        return nonblank_records(self.text)[len(self.banners)]
+        return nonblank_records(self.text)[len(self.banners) + (1 if self.group_row is not None else 0)]
 
     def column(self, index: int) -> list[str]:
         """Values of column ``index`` in the sample's data records (missing fields are empty)."""
@@ -94,6 +100,33 @@ def _split(record: str, delimiter: str, skip: bool) -> tuple[str, ...]:
     except csv.Error:
         return (record,)
     return tuple(rows[0]) if len(rows) == 1 else (record,)
+
+
+def two_row_header(group: list[str], names: list[str], data: list[str]) -> tuple[str, ...] | None:
+    """The header of a table whose column names sit under a row of groups (a hosted PBX's Excel report:
+    ``Call,,From,,To,,Duration,,Result`` over ``Date/Time,Direction,Name,Number,Name,Number,Ring,Talk,
+    Result``), or None when ``group`` is not such a row.
+
+    A group row has no digits, at least two groups, and empty cells after some of them (a group spans
+    the cells to the next one); the names row fills at least 90 % of the width with few digits, under
+    every group; the row after it is data (clearly more digits). Each name is written with its group
+    after it, ``Number (From)``, unless the two are the same: the name says the field, the group whose.
+    """
+    width = len(names)
+    filled = [bool(g.strip()) for g in group]
+    if (width < 3 or len(group) > width or sum(filled) < 2 or sum(filled) >= width or _digit_share(tuple(group))
+            or sum(1 for n in names if n.strip()) < 0.9 * width or _digit_share(tuple(names)) > 0.1
+            or _digit_share(tuple(data)) < _digit_share(tuple(names)) + 0.2 or not filled[0]):
+        return None
+    if any(f and not names[j].strip() for j, f in enumerate(filled)):
+        return None
+    out, current = [], ""
+    for j, name in enumerate(names):
+        if j < len(group) and group[j].strip():
+            current = group[j].strip()
+        name = name.strip()
+        out.append(name if not current or current.lower() == name.lower() else f"{name} ({current})")
+    return tuple(out)
 
 
 def _digit_share(fields: tuple[str, ...]) -> float:
@@ -170,10 +203,13 @@ def sample_text(text: str) -> FileSample:
     header: tuple[str, ...] | None = None
     header_types = None
     body = split[start:]
+    if len(body) >= 3 and not is_types_line(records[start + 1], delimiter):
+        merged = two_row_header(body[0], body[1], body[2])
+        if merged is not None:
+            rows = tuple(tuple(f.strip() for f in r) for r in body[2:2 + MAX_RECORDS])
+            return FileSample(text, delimiter, skip, banners, merged, None, rows, width, records[start])
     if len(body) >= 2:
         first, second = body[0], body[1]
-        from raybench.read.junk import is_types_line
-
         types_next = is_types_line(records[start + 1], delimiter)
         if types_next or (_digit_share(first) <= 0.34 and _digit_share(second) >= _digit_share(first) + 0.2):
             header = tuple(f.strip() for f in first)

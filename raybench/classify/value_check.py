@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from raybench.normalize.durations import parse_duration
-from raybench.profile.formats import DURATION_UNITS, date_time_formats, read_counts_start
+from raybench.profile.formats import DURATION_UNITS, date_formats, date_time_formats, read_counts_start
 
 SHARE = 0.9
 """Share of a column's sampled values that must read as a date (time, duration) for it to count as one."""
@@ -75,7 +75,7 @@ def _duration_share(values: pl.Series) -> float:
 
 
 def _date_only_formats() -> tuple[str, ...]:
-    return tuple(dict.fromkeys(f.split(" ")[0] for f in date_time_formats() if "T" not in f))
+    return date_formats()  # with their spaces: ``%d %b %Y``, ``%a %m/%d/%Y``
 
 
 def check_timing_columns(names: tuple[str, ...], columns: list[list[str]], mapping: dict[str, str]) -> TimingRepair:

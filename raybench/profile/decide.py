@@ -17,6 +17,7 @@ from raybench.layout import Layout
 from raybench.normalize.durations import parse_duration
 from raybench.normalize.times import name_states_utc, parse_naive, states_offset
 from raybench.profile.formats import (DURATION_UNITS, date_time_formats, plausible, read_counts_duration,
+                                      second_clock,
                                       read_counts_epoch, read_counts_start)
 from raybench.profile.zones import ZoneEvidence, prove_offset
 
@@ -116,10 +117,21 @@ def _decide_start(frame: pl.DataFrame, layout: Layout, out: dict) -> Layout:
         entry["unread"] = _unread(values, plausible(parse_naive(pl.col("v"), chosen)))
         return _stated_utc(replace(layout, start=chosen), f"the start column holds Unix epoch {unit} (UTC)")
     if best is None or counts[best] <= own:
-        return layout
-    entry.update(format=[best], source="profile", read=dict(sorted(counts.items(), key=lambda kv: -kv[1])[:5],
-                                                             layout=own))
-    chosen = replace(start, formats=(best,), day_first_formats=())
+        other = second_clock(values, start.formats[0], tuple(counts)) if len(start.formats) == 1 else None
+        if other is None:
+            return layout
+        both = replace(start, formats=start.formats + (other,))  # the layout's clock and another
+        entry.update(format=list(both.formats), source="profile", read=dict(counts, layout=own))
+        entry["unread"] = _unread(values, plausible(parse_naive(pl.col("v"), both)))
+        return replace(layout, start=both)
+    chosen_formats: tuple[str, ...] = (best,)
+    if counts[best] < KEEP_SHARE * values.len():  # a 12 h clock beside a 24 h one in the same column
+        other = second_clock(values, best, tuple(counts))
+        if other is not None:
+            chosen_formats = (best, other)
+    entry.update(format=list(chosen_formats), source="profile",
+                 read=dict(sorted(counts.items(), key=lambda kv: -kv[1])[:5], layout=own))
+    chosen = replace(start, formats=chosen_formats, day_first_formats=())
     entry["unread"] = _unread(values, plausible(parse_naive(pl.col("v"), chosen)))
     if states_offset(best):  # ISO 8601's Z or +hh:mm: instants, read as UTC whatever was assumed or --tz
         return _stated_utc(replace(layout, start=chosen), "the start times carry their UTC offset (ISO 8601)")

@@ -23,6 +23,9 @@ _DATES_UNSEPARATED = ("%m%d%y", "%d%m%y", "%m%d%Y", "%d%m%Y")
 """Six- and eight-digit dates with the year last (switch reports: ``121523`` for 12/15/23,
 carrier-formats.md 1.9); tried after the year-first ones."""
 _DATES_NAMED = ("%d-%b-%Y", "%d %b %Y", "%b %d %Y", "%d-%b-%y", "%b %d, %Y")
+_DATES_WEEKDAY = ("%a %m/%d/%Y", "%a %d/%m/%Y", "%a %Y-%m-%d", "%a, %d %b %Y", "%a %d %b %Y", "%a %b %d %Y")
+"""Dates after their weekday's name (``Mon 07/15/2024``: phone services' call logs; ``Mon Sep 16 2024``:
+C's ``ctime`` order, SBC logs); chrono checks that the weekday is the date's."""
 _TIMES = ("%H:%M:%S", "%H:%M", "%H:%M:%S%.f", "%I:%M:%S %p", "%I:%M %p", "%I:%M:%S%p", "%I:%M%p", "%H%M%S", "%H%M",
           "%H.%M.%S")
 
@@ -45,10 +48,16 @@ DURATION_UNITS: tuple[DurationUnit, ...] = ("seconds", "seconds_decimal", "mm_ss
 """Duration encodings tried, in order of preference when two read as many values."""
 
 
+def date_formats() -> tuple[str, ...]:
+    """Every candidate date-only format, month-first before day-first: the dates of
+    :func:`date_time_formats`."""
+    return _DATES_YEAR_FIRST + _DATES_YEAR_LAST + _DATES_NAMED + _DATES_WEEKDAY + _DATES_UNSEPARATED
+
+
 def date_time_formats(day_first_region: bool = False) -> tuple[str, ...]:
     """Every candidate ``"<date> <time>"`` format (and the ISO ``T`` form), month-first before day-first
     unless ``day_first_region``."""
-    dates = _DATES_YEAR_FIRST + _DATES_YEAR_LAST + _DATES_NAMED + _DATES_UNSEPARATED
+    dates = date_formats()
     if day_first_region:
         dates = tuple(sorted(dates, key=lambda d: 0 if d.startswith("%d") else 1))
     out = [f"{d} {t}" for d in dates for t in _TIMES]
@@ -75,6 +84,31 @@ def plausible(parsed: pl.Expr) -> pl.Expr:
 
     return parsed.is_not_null() & parsed.is_between(datetime(EARLIEST_YEAR, 1, 1),
                                                     datetime(datetime.now().year + 2, 1, 1))
+
+
+def second_clock(values: pl.Series, best: str, candidates: tuple[str, ...]) -> str | None:
+    """The format that reads most of the ``values`` the format ``best`` leaves unread, when it differs from
+    ``best`` only in the time of day (a 12 h clock beside a 24 h one: two exports of one phone system pasted
+    together, ``1:05:07 pm`` then ``13:05:07``); None when no such format reads any. A value reads with at
+    most one of the two (``%p`` needs its AM/PM), so using both never changes a reading."""
+    date = _date_part(best)
+    if date is None:
+        return None
+    text = values.str.strip_chars()
+    unread = text.filter(~plausible(pl.DataFrame({"v": text}).select(strptime_naive(pl.col("v"), best)).to_series()))
+    if unread.is_empty():
+        return None
+    others = tuple(f for f in candidates if f != best and _date_part(f) == date)
+    counts = read_counts_start(unread, others)
+    return max(counts, key=lambda f: counts[f]) if counts else None
+
+
+def _date_part(fmt: str) -> str | None:
+    """The date of a ``"<date> <time>"`` format (its time one of :data:`_TIMES`), or None."""
+    for t in sorted(_TIMES, key=len, reverse=True):
+        if fmt.endswith(" " + t):
+            return fmt[: -len(t) - 1]
+    return None
 
 
 def read_counts_start(values: pl.Series, candidates: tuple[str, ...]) -> dict[str, int]:

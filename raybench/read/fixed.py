@@ -14,10 +14,37 @@ from raybench.read.junk import JunkRules, drop_junk
 from raybench.read.records import split_records
 
 
-def cut_record(record: str, layout: Layout) -> list[str] | None:
+def key_columns(layout: Layout) -> tuple[frozenset[int], frozenset[int]]:
+    """Indices of the columns a call is read from: ``(all of them, the party columns among them)`` (start,
+    its time, duration; caller, callee, dialed, other party, subscriber)."""
+    parties = {layout.caller, layout.callee, layout.callee_else, layout.dialed, layout.partner, layout.subscriber}
+    names = parties | {layout.start.column if layout.start else None,
+                       layout.start.time_column if layout.start else None, layout.duration_column}
+    index = {c: i for i, c in enumerate(layout.columns)}
+    return (frozenset(index[c] for c in names if c in index), frozenset(index[c] for c in parties if c in index))
+
+
+def trimmed(length: int, layout: Layout, keys: tuple[frozenset[int], frozenset[int]] | None = None) -> bool:
+    """True when a record of ``length`` characters, shorter than :attr:`Layout.record_chars`, is a whole
+    record whose trailing blanks an editor or a transfer removed: it reaches into the last column a call is
+    read from (:func:`key_columns`) and does not end inside a party column (there, the end is a number cut
+    short: ``212 555`` of ``212 555 0199``; a stamp or duration cut short does not read, and is flagged).
+    The columns after its end are empty."""
+    every, parties = key_columns(layout) if keys is None else keys
+    spans = layout.positions
+    if not every or not spans:
+        return False
+    if length <= max(spans[i][0] for i in every if i < len(spans)):
+        return False
+    return not any(spans[i][0] < length < spans[i][1] for i in parties if i < len(spans))
+
+
+def cut_record(record: str, layout: Layout, keys: tuple[frozenset[int], frozenset[int]] | None = None
+               ) -> list[str] | None:
     """The fields of one fixed-width record (spaces around each removed), or None when the record is
-    shorter than :attr:`Layout.record_chars` (its last column may be cut short or empty)."""
-    if len(record) < layout.record_chars:
+    shorter than :attr:`Layout.record_chars` (its last column may be cut short or empty) and not a record
+    trimmed of its trailing blanks (:func:`trimmed`, whose missing columns are empty)."""
+    if len(record) < layout.record_chars and not trimmed(len(record.rstrip("\r")), layout, keys):
         return None
     return [record[a:b].strip() for a, b in layout.positions]
 
@@ -46,9 +73,10 @@ def read_fixed_frame(data: bytes, encoding: str, layout: Layout, first_row: int,
         for why, k in junk_counts.items():
             skipped[why] = skipped.get(why, 0) + k
     rows = ReadRows()
+    keys = key_columns(layout)
     for i, record in enumerate(records):
         row = first_row + i
-        cells = cut_record(record, layout) if "\ufffd" not in record else None
+        cells = cut_record(record, layout, keys) if "\ufffd" not in record else None
         if cells is None:
             rows.bad.append((row, record, "encoding" if "\ufffd" in record else "record_length"))
             continue

@@ -20,6 +20,7 @@ The driver plans (:func:`plan_xlsx`) sheet by sheet; actors read row ranges of a
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -100,8 +101,19 @@ class XlsxPlan:
     confidence: float = 1.0
 
 
+_EXCEL_TIME = re.compile(r"^1899-12-3[01][ T](\d\d:\d\d:\d\d(?:\.\d+)?)$")
+"""A time cell (a fraction of a day: a duration or a time of day) as the workbook reader writes it, on the
+day of Excel's epoch (1899-12-30/31, ECMA-376 Part 1, 18.17.4.1): the time is what the cell holds."""
+
+
+def _cell_text(c) -> str:
+    text = "" if c is None else str(c)
+    found = _EXCEL_TIME.match(text)
+    return found.group(1) if found else text
+
+
 def _texts(row: tuple) -> list[str]:
-    cells = ["" if c is None else str(c) for c in row]
+    cells = [_cell_text(c) for c in row]
     while cells and not cells[-1].strip():
         cells.pop()
     return cells
@@ -117,6 +129,8 @@ def row_reason(row: tuple, header: list[str]) -> str | None:
     if [c.strip() for c in cells] == [h.strip() for h in header]:
         return "repeated_header"
     if len(filled) == 1 and _FOOTER.reason(filled[0].strip()) == "footer":
+        return "footer"
+    if _FOOTER.reason(",".join(c.strip() for c in cells)) == "footer":  # ``Total,55 calls,,,16:48:14``
         return "footer"
     return None
 

@@ -3,10 +3,15 @@ not on the held-out files."""
 
 from __future__ import annotations
 
+import polars as pl
 import pytest
 
 from raybench.classify.generic import map_generic, name_field
+from raybench.classify.sample import sample_text, two_row_header
+from raybench.layout import Layout, StartSpec
 from raybench.normalize.times import name_states_utc
+from raybench.profile.formats import date_formats, read_counts_start, second_clock
+from raybench.read.fixed import cut_record, key_columns, trimmed
 from raybench.read.junk import JunkRules, drop_junk, heading_offsets
 
 STARTS = [f"2024-09-15 {9 + i:02d}:0{i}:10" for i in range(8)]
@@ -92,3 +97,51 @@ def test_section_headings_written_as_rows_are_counted_not_read():
     assert heading_offsets(b"14/03/2025,08:15,,,\n") == []
     kept, skipped = drop_junk(["14/03/2025,08:15,1,2,3,4", "Calls to mobiles,,,,,"], rules)
     assert kept == ["14/03/2025,08:15,1,2,3,4"] and skipped == {"heading": 1}
+
+
+def test_a_group_row_over_the_field_row_gives_each_name_its_group():
+    group = ["Call", "", "From", "", "To", "", "Duration", "", "Result"]
+    names = ["Date/Time", "Direction", "Name", "Number", "Name", "Number", "Ring", "Talk", "Result"]
+    data = ["2025-03-03 08:02:11", "Outbound", "Front Desk", "2101", "", "(312) 555-0177", "00:00:06", "00:04:09",
+            "Answered"]
+    assert two_row_header(group, names, data) == (
+        "Date/Time (Call)", "Direction (Call)", "Name (From)", "Number (From)", "Name (To)", "Number (To)",
+        "Ring (Duration)", "Talk (Duration)", "Result")
+    assert two_row_header(names, data, data) is None  # a header over data is not a group row
+    assert two_row_header(["Call", "", "2024"] + [""] * 6, names, data) is None  # a banner with a year
+    text = "\n".join(",".join(r) for r in ([group, names] + [data] * 3)) + "\n"
+    sample = sample_text(text)
+    assert sample.header[3] == "Number (From)" and sample.group_row == ",".join(group)
+    assert sample.header_line == ",".join(names) and len(sample.rows) == 3
+
+
+def test_a_second_clock_reads_what_the_first_leaves_unread():
+    values = pl.Series(["14 Jun 2024 12:01:29 pm", "14 Jun 2024 2:25:22 pm", "16 Jun 2024 05:26:33",
+                        "16 Jun 2024 13:18:04"])
+    candidates = ("%d %b %Y %I:%M:%S %p", "%d %b %Y %H:%M:%S", "%m/%d/%Y %H:%M:%S")
+    assert second_clock(values, "%d %b %Y %H:%M:%S", candidates) == "%d %b %Y %I:%M:%S %p"
+    assert second_clock(values, "%d %b %Y %I:%M:%S %p", candidates) == "%d %b %Y %H:%M:%S"
+    assert second_clock(values[2:], "%d %b %Y %H:%M:%S", candidates) is None  # nothing left unread
+
+
+def test_dates_with_a_weekday_or_a_month_name_are_date_formats():
+    counts = read_counts_start(pl.Series(["Tue 07/16/2024", "Wed 07/17/2024"]), date_formats())
+    assert counts.get("%a %m/%d/%Y") == 2
+    assert read_counts_start(pl.Series(["Mon 07/16/2024"]), ("%a %m/%d/%Y",)) == {}  # the 16th was a Tuesday
+    assert read_counts_start(pl.Series(["14 Jun 2024", "16 Jun 2024"]), date_formats()).get("%d %b %Y") == 2
+
+
+def test_a_fixed_width_line_trimmed_of_its_blanks_is_whole_but_one_cut_inside_a_party_is_not():
+    layout = Layout(id="t", carrier="t", columns=("Date", "Ext", "Number", "Duration", "Acc code"),
+                    positions=((0, 9), (9, 15), (15, 36), (36, 46), (46, 60)), has_header=True,
+                    start=StartSpec("Date", None, ("%m/%d/%y",)), duration_column="Duration", caller="Ext",
+                    callee="Number")
+    keys = key_columns(layout)
+    assert keys == (frozenset({0, 1, 2, 3}), frozenset({1, 2}))
+    whole = "07/01/25 201   17735550119          01:41:03"
+    assert layout.record_chars == 47 and len(whole) == 44
+    assert trimmed(len(whole), layout, keys)
+    assert cut_record(whole, layout) == ["07/01/25", "201", "17735550119", "01:41:03", ""]
+    assert not trimmed(len("07/01/25 201   1773555"), layout, keys)  # ends inside the number
+    assert not trimmed(len("07/01/25 201   17735550119"), layout, keys)  # the duration column never reached
+    assert cut_record("07/01/25 201   1773555", layout) is None

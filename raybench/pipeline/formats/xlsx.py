@@ -45,8 +45,8 @@ def read_table(rows: list[list[str]]):
         return None
     result, layout, _ = found
     lead = len(sample.banners)
-    header = lead if sample.header is not None else None
-    data = lead + (1 if header is not None else 0)
+    header = lead + (1 if sample.group_row is not None else 0) if sample.header is not None else None  # below its groups
+    data = header + 1 if header is not None else lead
     return layout, header, data, result.confidence
 
 
