@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from raybench.dedupe import dedupe_job
 from raybench.faults.plan import FaultPlan
@@ -18,6 +18,7 @@ from raybench.pipeline.options import IngestOptions
 from raybench.pipeline.planner import JobPlan
 from raybench.pipeline.task import FileTask
 from raybench.pipeline.verdict import file_verdict, rows_flagged
+from raybench.query import summary as query_summary
 from raybench.sink.duckdb_sink import DEDUPE_MEMORY_LIMIT, files_rows
 from raybench.validate.coverage import validation_coverage
 
@@ -28,12 +29,15 @@ log = logging.getLogger(__name__)
 class JobFinal:
     """What :func:`finalize_job` found: ``rows`` (the job's ``files`` rows), ``joined`` (rows given
     coordinates from ``cell_sites``), ``dedupe`` (:func:`raybench.dedupe.dedupe_job`'s summary, or
-    ``{"error": ...}``) and ``coverage`` (:func:`raybench.validate.coverage.validation_coverage`)."""
+    ``{"error": ...}``), ``coverage`` (:func:`raybench.validate.coverage.validation_coverage`) and
+    ``summary`` (:func:`raybench.query.summary.update_after`'s summary of the query summary tables, or
+    ``{"error": ...}``)."""
 
     rows: list[dict]
     joined: int
     dedupe: dict
     coverage: dict
+    summary: dict = field(default_factory=dict)
 
 
 def finalize_job(sink, plan: JobPlan, phase=None, set_phase=None) -> JobFinal:
@@ -60,8 +64,12 @@ def finalize_job(sink, plan: JobPlan, phase=None, set_phase=None) -> JobFinal:
     phase("finalize")
     # duplicates and call legs over the stored rows (raybench.dedupe): cdr.duplicate_of, duplicates, call_legs
     set_phase("dedupe")  # the samplers go on through dedupe: its memory counts too
+    before = _summary_before(sink, job)
     dedupe = _dedupe(sink, job)
     phase("dedupe")
+    # the query summary tables (raybench.query.summary) follow the stored rows and their new verdicts
+    summary = _summary_after(sink, before)
+    phase("summary")
     set_phase("finalize")
     counts = sink.counts(job)
     for task in plan.tasks:
@@ -72,7 +80,38 @@ def finalize_job(sink, plan: JobPlan, phase=None, set_phase=None) -> JobFinal:
     coverage = validation_coverage(sink.con, job, sum(r["rows_read"] or 0 for r in rows),
                                    sum(r["rows_stored"] or 0 for r in rows))
     checkpoint.finish_job(sink.con, job, "done")
-    return JobFinal(rows=rows, joined=joined, dedupe=dedupe, coverage=coverage)
+    return JobFinal(rows=rows, joined=joined, dedupe=dedupe, coverage=coverage, summary=summary)
+
+
+def _summary_before(sink, job: str):
+    """:func:`raybench.query.summary.capture_before`, or None when it failed (logged)."""
+    try:
+        return query_summary.capture_before(sink.con, job)
+    except Exception as exc:
+        if interrupt_requested():
+            raise
+        log.error("query summary: noting the state before duplicate detection failed: %s: %s",
+                  type(exc).__name__, exc)
+        return None
+
+
+def _summary_after(sink, before) -> dict:
+    """Fold the job into the query summary tables (:func:`raybench.query.summary.update_after`). A failure
+    is reported, not fatal: the tables are dropped, so the queries read ``cdr`` (exact, slower) until the
+    next job rebuilds them."""
+    try:
+        if before is None:
+            raise RuntimeError("the state before duplicate detection was not noted")
+        return query_summary.update_after(sink.con, before)
+    except Exception as exc:
+        if interrupt_requested():
+            raise
+        log.error("query summary: %s: %s; dropping it (the queries read cdr)", type(exc).__name__, exc)
+        try:
+            query_summary.drop_summary(sink.con)
+        except Exception as drop_exc:  # the tables stay, stale: summary_state's counts no longer match
+            log.error("query summary: dropping it failed too: %s", drop_exc)
+        return {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0]}"}
 
 
 def _dedupe(sink, job: str) -> dict:
@@ -140,7 +179,7 @@ def job_results(plan: JobPlan, final: JobFinal, options: IngestOptions, *, sink,
     return {
         "job": plan.job, "db": options.db, "options": asdict(options), "files": final.rows, "totals": totals,
         "wall_s": wall_s, "rows_per_s": totals["rows_read"] / wall_s if wall_s > 0 else None,
-        "phases_s": phases_s, "metrics": metrics, "dedupe": final.dedupe,
+        "phases_s": phases_s, "metrics": metrics, "dedupe": final.dedupe, "query_summary": final.summary,
         "checkpoint": {"run": plan.run_no, "chunks_skipped": plan.chunks_skipped, "chunks_run": len(plan.items),
                        "commits": sink.commits, "rows_dropped_duplicate": sink.rows_dropped_duplicate},
         "faults": faults.to_dict(),
