@@ -696,7 +696,8 @@ def query(name, db, server, token, number, other, cell, carrier, start, end, tz,
     raybench query counts --db cdr.duckdb [--number N]
 
     `raybench query index --db FILE` builds ART indexes on cdr.caller and cdr.callee (the number queries
-    then read two index lookups instead of a scan; later ingests into FILE insert more slowly): for a
+    then read two index lookups instead of a scan; later ingests into FILE insert more slowly), and the
+    query summary tables when they are missing or stale (each ingest keeps them after that): for a
     database no ingest is writing; docs/queries.md has the figures.
     """
     import json
@@ -758,6 +759,7 @@ def _query_index(db: str) -> None:
 
     from raybench.errors import QueryError
     from raybench.query.calls import PARTY_INDEXES, create_party_indexes
+    from raybench.query.summary import rebuild_summary, summary_fresh
 
     if not os.path.isfile(db):
         _fail(QueryError(f"{db}: no such database file"))
@@ -769,10 +771,13 @@ def _query_index(db: str) -> None:
         return
     t0 = _time.perf_counter()
     try:
+        built = None if summary_fresh(con) else rebuild_summary(con)  # the finalizer keeps it after each job
         create_party_indexes(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()
+    if built:
+        click.echo(f"{db}: query summary rebuilt in {built['wall_s']:.1f} s ({built['contacts']:,} contacts rows)")
     click.echo(f"{db}: indexes {', '.join(n for n, _ in PARTY_INDEXES)} ready in {_time.perf_counter() - t0:.1f} s")
 
 

@@ -17,6 +17,13 @@ opening the file, with its own buffer pool empty; the OS page cache stays warm):
   (:func:`raybench.query.calls.create_party_indexes`; the queries then read two index lookups);
 * ``party``: ``sorted`` plus a party table (one row per number-side, sorted by number; only the
   ``calls`` query shape is measured on it, with its own SQL);
+* ``arrival+summary``: with the query summary tables (:mod:`raybench.query.summary`), built by
+  :func:`~raybench.query.summary.rebuild_summary` at the finalizer's memory limit; each appended commit is
+  then folded in as the finalizer does after a job (timed apart as ``summary_s``). The sink's own layout
+  after an ingest (it drops the ART indexes when it opens a file to write);
+* ``arrival+art+summary``: both, what the queries get once ``raybench query index`` ran on it (its appends
+  are not folded into the summary: with the indexes in memory the fold does not fit the finalizer's
+  256MB, and the sink drops the indexes before any job writes);
 
 it prints the time and peak PSS of building the layout, the time (median of 3) and peak PSS of appending
 one commit of 250k rows into it (what every later ingest pays), the file size. Then, in one process with
@@ -43,7 +50,7 @@ import psutil
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
-LAYOUTS = ("arrival", "sorted", "arrival+art", "sorted+art", "party")
+LAYOUTS = ("arrival", "sorted", "arrival+art", "sorted+art", "party", "arrival+summary", "arrival+art+summary")
 COMMIT_ROWS = 250_000
 APPENDS = 3
 """Commits appended (and removed again) per layout; the median is reported."""
@@ -74,7 +81,7 @@ def build_base(path: str, rows: int, file_rows: int, seed: int) -> float:
     return time.perf_counter() - t0
 
 
-def _rows_sql(first: int, n: int, file_rows: int, partners: int, seed: int) -> str:
+def _rows_sql(first: int, n: int, file_rows: int, partners: int, seed: int, job: str = "bench") -> str:
     """INSERT of rows ``first .. first+n`` of the synthetic production (see the module docstring)."""
     span_us = 90 * 86400 * 1_000_000
     return f"""
@@ -95,7 +102,7 @@ def _rows_sql(first: int, n: int, file_rows: int, partners: int, seed: int) -> s
            CASE WHEN outgoing THEN target ELSE partner END, CASE WHEN outgoing THEN partner ELSE target END,
            NULL, NULL, NULL, cell::VARCHAR, '3' || (cell % 97)::VARCHAR, NULL,
            40 + cell / 1000.0, -74 - cell / 1000.0,
-           CASE WHEN hash(i, {seed}, 7) % 100 = 0 AND i > 0 THEN 'r' || (i - 1) END, 'bench', NULL, NULL
+           CASE WHEN hash(i, {seed}, 7) % 100 = 0 AND i > 0 THEN 'r' || (i - 1) END, '{job}', NULL, NULL
     FROM g"""
 
 
@@ -144,7 +151,9 @@ def prepare_layout(base: str, path: str, layout: str, rows: int, file_rows: int,
     """Copy the base into ``path`` in ``layout``; time it, then time one appended commit."""
     import duckdb
 
+    from raybench.query import summary as query_summary
     from raybench.query.calls import create_party_indexes
+    from raybench.sink.duckdb_sink import DEDUPE_MEMORY_LIMIT
 
     if os.path.exists(path):
         os.remove(path)
@@ -158,7 +167,11 @@ def prepare_layout(base: str, path: str, layout: str, rows: int, file_rows: int,
             con.execute("CREATE TABLE cdr_sorted AS SELECT * FROM cdr ORDER BY start_utc")
             con.execute("DROP TABLE cdr")
             con.execute("ALTER TABLE cdr_sorted RENAME TO cdr")
-        if layout.endswith("+art"):
+        if layout.endswith("+summary"):  # as the finalizer would (a first job on a stored table)
+            con.execute(f"SET memory_limit = '{DEDUPE_MEMORY_LIMIT}'")
+            out["summary_build"] = query_summary.rebuild_summary(con)
+            con.execute(f"SET memory_limit = '{build_memory}'")
+        if "+art" in layout:
             create_party_indexes(con)
         if layout == "party":
             con.execute(PARTY_DDL.format(src="cdr"))
@@ -172,14 +185,25 @@ def prepare_layout(base: str, path: str, layout: str, rows: int, file_rows: int,
         con.execute("SET memory_limit = '128MB'")
     partners = max(1000, rows // 50)
 
+    summary_s: list[float] = []
+
     def append():  # one more commit, as the sink writes it (a later job's rows)
         con.begin()
-        con.execute(_rows_sql(rows, COMMIT_ROWS, file_rows, partners, seed + 1))
+        con.execute(_rows_sql(rows, COMMIT_ROWS, file_rows, partners, seed + 1, "bench-append"))
         if layout == "party":
             con.execute(PARTY_DDL.format(src=f"(SELECT * FROM cdr WHERE rowid >= {rows})")
                         .replace("CREATE OR REPLACE TABLE party AS", "INSERT INTO party"))
         con.commit()
         con.execute("CHECKPOINT")
+        if layout == "arrival+summary":  # the finalizer folds the job in after its (here: no) dedupe
+            con.execute(f"SET memory_limit = '{DEDUPE_MEMORY_LIMIT}'")
+            t0 = time.perf_counter()
+            before = query_summary.capture_before(con, "bench-append")
+            assert before.fresh
+            query_summary.update_after(con, before)
+            con.execute("CHECKPOINT")
+            summary_s.append(time.perf_counter() - t0)
+            con.execute("SET memory_limit = '128MB'")
 
     appends = []
     for _ in range(APPENDS):
@@ -195,10 +219,17 @@ def prepare_layout(base: str, path: str, layout: str, rows: int, file_rows: int,
         con.execute(f"DELETE FROM cdr WHERE record_id IN (SELECT 'r' || i FROM range({rows}, {rows + COMMIT_ROWS}) t(i))")
         if layout == "party":
             con.execute(f"DELETE FROM party WHERE record_id IN (SELECT 'r' || i FROM range({rows}, {rows + COMMIT_ROWS}) t(i))")
+        if layout == "arrival+summary":  # back to the base's summary (untimed)
+            con.execute(f"SET memory_limit = '{build_memory}'")
+            query_summary.rebuild_summary(con)
+            con.execute("SET memory_limit = '128MB'")
         con.execute("CHECKPOINT")
     out["append_s_all"] = [a[0] for a in appends]
     out["append_s"] = sorted(out["append_s_all"])[len(appends) // 2] if appends else float("nan")
     out["append_mem"] = {"pss_growth_mib": max((a[1]["pss_growth_mib"] for a in appends), default=float("nan"))}
+    if summary_s:  # inside append_s too
+        out["summary_s_all"] = summary_s
+        out["summary_s"] = sorted(summary_s)[len(summary_s) // 2]
     con.close()
     out["file_mib"] = os.path.getsize(path) / 2**20
     return out
@@ -304,7 +335,7 @@ def snapshot_costs(path: str) -> dict:
         os.remove(target)
     t0 = time.perf_counter()
     con.execute(f"ATTACH '{target}' AS snap")
-    con.execute(f"COPY FROM DATABASE {con.execute('SELECT current_database()').fetchone()[0]} TO snap")
+    con.execute(f"COPY FROM DATABASE \"{con.execute('SELECT current_database()').fetchone()[0]}\" TO snap")
     con.execute("DETACH snap")
     attach_s = time.perf_counter() - t0
     con.close()
@@ -403,6 +434,11 @@ def main() -> None:
               f"file {r['file_mib']:.0f} MiB", flush=True)
         if "append_error" in r:
             print(f"  append failed: {r['append_error']}", flush=True)
+        if "summary_build" in r:
+            b = r["summary_build"]
+            print(f"  summary: rebuild {b['wall_s']:.1f} s ({b['contacts']:,} contacts rows, {b['legs']:,} legs); "
+                  f"folding in a job of {COMMIT_ROWS:,} rows {r.get('summary_s', float('nan')):.2f} s "
+                  f"(of the append; {', '.join(f'{x:.2f}' for x in r.get('summary_s_all', []))})", flush=True)
     paths = {layout: os.path.join(args.out, f"{layout}.duckdb") for layout in results["layouts"]}
     print("queries (layouts in turn) ...", flush=True)
     per_layout = _run_child("--child", "queries", "--path", json.dumps(paths), *common)

@@ -18,6 +18,7 @@ from raybench.pipeline.options import IngestOptions
 from raybench.pipeline.planner import JobPlan
 from raybench.pipeline.task import FileTask
 from raybench.pipeline.verdict import file_verdict, rows_flagged
+from raybench.query import summary as query_summary
 from raybench.sink.duckdb_sink import DEDUPE_MEMORY_LIMIT, files_rows
 from raybench.validate.coverage import validation_coverage
 
@@ -30,13 +31,15 @@ class JobFinal:
     coordinates from ``cell_sites``), ``dedupe`` (:func:`raybench.dedupe.dedupe_job`'s summary, or
     ``{"error": ...}``), ``coverage`` (:func:`raybench.validate.coverage.validation_coverage`) and
     ``sink`` (the sink's kind; for the Parquet sink :meth:`raybench.sink.duckdb_sink.DuckDBSink.load_parts`'s
-    summary)."""
+    summary) and ``summary`` (:func:`raybench.query.summary.update_after`'s summary of the query summary
+    tables, or ``{"error": ...}``)."""
 
     rows: list[dict]
     joined: int
     dedupe: dict
     coverage: dict
     sink: dict = field(default_factory=lambda: {"kind": "duckdb"})
+    summary: dict = field(default_factory=dict)
 
 
 def finalize_job(sink, plan: JobPlan, phase=None, set_phase=None) -> JobFinal:
@@ -67,8 +70,12 @@ def finalize_job(sink, plan: JobPlan, phase=None, set_phase=None) -> JobFinal:
     phase("finalize")
     # duplicates and call legs over the stored rows (raybench.dedupe): cdr.duplicate_of, duplicates, call_legs
     set_phase("dedupe")  # the samplers go on through dedupe: its memory counts too
+    before = _summary_before(sink, job)
     dedupe = _dedupe(sink, job)
     phase("dedupe")
+    # the query summary tables (raybench.query.summary) follow the stored rows and their new verdicts
+    summary = _summary_after(sink, before)
+    phase("summary")
     set_phase("finalize")
     counts = sink.counts(job)
     for task in plan.tasks:
@@ -80,7 +87,39 @@ def finalize_job(sink, plan: JobPlan, phase=None, set_phase=None) -> JobFinal:
                                    sum(r["rows_stored"] or 0 for r in rows))
     checkpoint.finish_job(sink.con, job, "done")
     sink.remove_parts(job)  # loaded, and the job is done: its part files are no longer needed
-    return JobFinal(rows=rows, joined=joined, dedupe=dedupe, coverage=coverage, sink=parts or {"kind": "duckdb"})
+    return JobFinal(rows=rows, joined=joined, dedupe=dedupe, coverage=coverage, sink=parts or {"kind": "duckdb"},
+                    summary=summary)
+
+
+def _summary_before(sink, job: str):
+    """:func:`raybench.query.summary.capture_before`, or None when it failed (logged)."""
+    try:
+        return query_summary.capture_before(sink.con, job)
+    except Exception as exc:
+        if interrupt_requested():
+            raise
+        log.error("query summary: noting the state before duplicate detection failed: %s: %s",
+                  type(exc).__name__, exc)
+        return None
+
+
+def _summary_after(sink, before) -> dict:
+    """Fold the job into the query summary tables (:func:`raybench.query.summary.update_after`). A failure
+    is reported, not fatal: the tables are dropped, so the queries read ``cdr`` (exact, slower) until the
+    next job rebuilds them."""
+    try:
+        if before is None:
+            raise RuntimeError("the state before duplicate detection was not noted")
+        return query_summary.update_after(sink.con, before)
+    except Exception as exc:
+        if interrupt_requested():
+            raise
+        log.error("query summary: %s: %s; dropping it (the queries read cdr)", type(exc).__name__, exc)
+        try:
+            query_summary.drop_summary(sink.con)
+        except Exception as drop_exc:  # the tables stay, stale: summary_state's counts no longer match
+            log.error("query summary: dropping it failed too: %s", drop_exc)
+        return {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0]}"}
 
 
 def _dedupe(sink, job: str) -> dict:
@@ -148,7 +187,7 @@ def job_results(plan: JobPlan, final: JobFinal, options: IngestOptions, *, sink,
     return {
         "job": plan.job, "db": options.db, "options": asdict(options), "files": final.rows, "totals": totals,
         "wall_s": wall_s, "rows_per_s": totals["rows_read"] / wall_s if wall_s > 0 else None,
-        "phases_s": phases_s, "metrics": metrics, "dedupe": final.dedupe,
+        "phases_s": phases_s, "metrics": metrics, "dedupe": final.dedupe, "query_summary": final.summary,
         "checkpoint": {"run": plan.run_no, "chunks_skipped": plan.chunks_skipped, "chunks_run": len(plan.items),
                        "commits": sink.commits, "rows_dropped_duplicate": sink.rows_dropped_duplicate},
         "faults": faults.to_dict(), "sink": final.sink,

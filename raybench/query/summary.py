@@ -226,15 +226,20 @@ def update_after(con, before: Before) -> dict:
             UNION (SELECT * FROM _sum_post_dup EXCEPT SELECT * FROM _sum_pre_dup)
             UNION SELECT record_id FROM (SELECT * FROM _sum_pre_legs EXCEPT SELECT * FROM _sum_post_legs)
             UNION SELECT record_id FROM (SELECT * FROM _sum_post_legs EXCEPT SELECT * FROM _sum_pre_legs)""")
-        con.execute("""CREATE OR REPLACE TEMP TABLE _sum_d AS
-            SELECT c.record_id, c.start_utc, c.caller, c.callee, c.duration_s,
-                   coalesce(c.ingest_job = $job, false) AS new,
-                   pd.record_id IS NOT NULL AS pre_copy, pl.call_id AS pre_call,
-                   c.duplicate_of IS NOT NULL AS post_copy, ql.call_id AS post_call
-            FROM cdr c LEFT JOIN _sum_pre_dup pd ON pd.record_id = c.record_id
-                       LEFT JOIN _sum_pre_legs pl ON pl.record_id = c.record_id
-                       LEFT JOIN _sum_post_legs ql ON ql.record_id = c.record_id
-            WHERE c.ingest_job = $job OR c.record_id IN (SELECT record_id FROM _sum_t)""", p)
+        # the job's records (none of them counted before), then earlier records whose state changed
+        d = """SELECT c.record_id, c.start_utc, c.caller, c.callee, c.duration_s, {new} AS new,
+                      pd.record_id IS NOT NULL AS pre_copy, pl.call_id AS pre_call,
+                      c.duplicate_of IS NOT NULL AS post_copy, ql.call_id AS post_call
+               FROM {rows} c LEFT JOIN {pre_dup} pd ON pd.record_id = c.record_id
+                             LEFT JOIN {pre_legs} pl ON pl.record_id = c.record_id
+                             LEFT JOIN _sum_post_legs ql ON ql.record_id = c.record_id"""
+        con.execute("CREATE OR REPLACE TEMP TABLE _sum_d AS " + d.format(
+            new="true", rows="(SELECT * FROM cdr WHERE ingest_job = $job)", pre_dup=_NO_DUPS, pre_legs=_NO_LEGS), p)
+        if con.execute("SELECT count(*) FROM _sum_t").fetchall()[0][0]:
+            con.execute("INSERT INTO _sum_d " + d.format(
+                new="false", rows="(SELECT * FROM cdr WHERE record_id IN (SELECT record_id FROM _sum_t) "
+                                  "AND ingest_job IS DISTINCT FROM $job)",
+                pre_dup="_sum_pre_dup", pre_legs="_sum_pre_legs"), p)
         # each record as it was counted (sign -1; the job's records were not) and as it is (+1)
         con.execute("""CREATE OR REPLACE TEMP TABLE _sum_x AS
             SELECT record_id, start_utc, caller, callee, duration_s, -1 AS sign, pre_copy AS copy,
@@ -289,14 +294,16 @@ def _apply_legs(con) -> None:
 
 def _apply_contacts(con, legs: str) -> None:
     # the pairs counted again from cdr: out with their rows, in with their counts
-    pair = ("((side = 1 AND (number, contact) IN (SELECT (caller, callee) FROM _sum_pairs)) OR "
-            "(side = 2 AND (contact, number) IN (SELECT (caller, callee) FROM _sum_pairs)))")
-    con.execute(f"DELETE FROM contacts WHERE {pair}")
-    con.execute(f"INSERT INTO contacts {_contacts_sql('(c.caller, c.callee) IN (SELECT (caller, callee) FROM _sum_pairs)', legs)}")
+    recount = con.execute("SELECT count(*) FROM _sum_pairs").fetchall()[0][0] > 0
+    if recount:
+        pair = ("((side = 1 AND (number, contact) IN (SELECT (caller, callee) FROM _sum_pairs)) OR "
+                "(side = 2 AND (contact, number) IN (SELECT (caller, callee) FROM _sum_pairs)))")
+        con.execute(f"DELETE FROM contacts WHERE {pair}")
+        con.execute(f"INSERT INTO contacts {_contacts_sql('(c.caller, c.callee) IN (SELECT (caller, callee) FROM _sum_pairs)', legs)}")
     # every other pair: what its records add (a record newly counted) and calls moved between single and legs
-    con.execute("""CREATE OR REPLACE TEMP TABLE _sum_add AS
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _sum_add AS
         WITH x AS (SELECT * FROM _sum_x WHERE caller IS NOT NULL AND callee IS NOT NULL AND NOT copy
-                       AND (caller, callee) NOT IN (SELECT (caller, callee) FROM _sum_pairs)),
+                       {"AND (caller, callee) NOT IN (SELECT (caller, callee) FROM _sum_pairs)" if recount else ""}),
              s AS (SELECT caller AS number, 1::TINYINT AS side, callee AS contact, * EXCLUDE (caller, callee) FROM x
                    UNION ALL SELECT callee, 2::TINYINT, caller, * EXCLUDE (caller, callee) FROM x),
         SELECT number, side, contact,
@@ -306,19 +313,17 @@ def _apply_contacts(con, legs: str) -> None:
                min(start_utc) FILTER (WHERE sign = 1 AND (new OR pre_copy)) AS first_utc,
                max(start_utc) FILTER (WHERE sign = 1 AND (new OR pre_copy)) AS last_utc
         FROM s GROUP BY number, side, contact""")
-    con.execute("""UPDATE contacts SET records = contacts.records + a.records,
+    con.execute("""MERGE INTO contacts USING (SELECT * FROM _sum_add ORDER BY number, contact, side) a
+                   ON contacts.number = a.number AND contacts.side = a.side AND contacts.contact = a.contact
+                   WHEN MATCHED THEN UPDATE SET records = contacts.records + a.records,
                        single_calls = contacts.single_calls + a.single_calls,
                        duration_s = CASE WHEN a.duration_s IS NULL THEN contacts.duration_s
                                          WHEN contacts.duration_s IS NULL THEN a.duration_s
                                          ELSE contacts.duration_s + a.duration_s END,
                        first_utc = least(contacts.first_utc, a.first_utc),
                        last_utc = greatest(contacts.last_utc, a.last_utc)
-                   FROM _sum_add a
-                   WHERE contacts.number = a.number AND contacts.side = a.side AND contacts.contact = a.contact""")
-    con.execute("""INSERT INTO contacts
-                   SELECT a.* FROM _sum_add a ANTI JOIN contacts c
-                       ON c.number = a.number AND c.side = a.side AND c.contact = a.contact
-                   WHERE a.records > 0 ORDER BY a.number, a.contact, a.side""")
+                   WHEN NOT MATCHED AND a.records > 0 THEN INSERT VALUES (a.number, a.side, a.contact, a.records,
+                       a.single_calls, a.duration_s, a.first_utc, a.last_utc)""")
     con.execute("DELETE FROM contacts WHERE records = 0")
 
 

@@ -14,6 +14,8 @@ from raybench.harness.dedupe_eval import score_dedupe
 from raybench.generate.duplicates import COPY_KINDS, DuplicateRates, generate_duplicates
 from raybench.generate.production import generate_file
 from raybench.pipeline.job import IngestOptions, run_ingest
+from raybench.query import calls as q
+from raybench.query import summary as query_summary
 
 pytestmark = pytest.mark.usefixtures("ray_local")
 
@@ -105,7 +107,38 @@ def test_across_jobs(tmp_path, production):
     _ingest([first], db, tmp_path / "r1.json")
     out = _ingest([second], db, tmp_path / "r2.json")
     assert out["dedupe"]["duplicates"] > 0 and out["dedupe"]["clusters_renamed"] > 0
+    # the query summary was folded in as a delta, recounting the pairs of the renamed clusters' records
+    s = out["query_summary"]
+    assert s["how"] == "delta" and s["pairs_recounted"] > 0 and s["records_changed"] > out["totals"]["rows_stored"]
     con = duckdb.connect(str(db))
     files = [(g.path, g.truth_path) for g in base + companions]
     _check(score_dedupe(con, files), files)
+    _summary_equals_cdr(con)
     con.close()
+
+
+def _summary_equals_cdr(con) -> None:
+    """The summary's answers (top contacts of the busiest numbers, counts of each day) are the same as
+    the queries over cdr (the summary dropped in a transaction rolled back)."""
+    con.execute("SET TimeZone = 'UTC'")
+    assert q.uses_summary(con)
+    numbers = [r[0] for r in con.execute("""SELECT n FROM (SELECT caller AS n FROM cdr UNION ALL SELECT callee FROM cdr)
+                                            WHERE n IS NOT NULL GROUP BY n ORDER BY count(*) DESC, n LIMIT 20""").fetchall()]
+    days = [r[0].isoformat() for r in con.execute(
+        "SELECT DISTINCT timezone('UTC', start_utc)::DATE AS d FROM cdr WHERE start_utc IS NOT NULL ORDER BY d").fetchall()]
+
+    def answers():
+        out = {("top", n): q.top_contacts(con, n, limit=None) for n in numbers}
+        out.update({("shared", a, b): q.shared_contacts(con, a, b) for a, b in zip(numbers, numbers[1:])})
+        out.update({("counts", d): q.counts(con, None, d, e) for d, e in zip(days, days[1:])})
+        out["counts"] = q.counts(con)
+        return out
+
+    got = answers()
+    con.execute("BEGIN TRANSACTION")
+    query_summary.drop_summary(con)
+    want = answers()
+    con.execute("ROLLBACK")
+    assert sum(t.num_rows for t in got.values()) > 100
+    for key, table in want.items():
+        assert got[key].equals(table), key

@@ -244,12 +244,15 @@ def test_cli_query(tmp_path):
     assert out.exit_code == 2 and "needs --other" in out.output
     out = runner.invoke(main, ["query", "calls", "--db", str(tmp_path / "none.duckdb"), "--number", A])
     assert out.exit_code == 2 and "no such database" in out.output
-    before = runner.invoke(main, ["query", "top-contacts", "--db", db, "--number", A, "--json"]).stdout
+    asked = [["top-contacts", "--number", A], ["shared-contacts", "--number", A, "--other", C], ["counts"],
+             ["counts", "--from", "2024-03-10", "--to", "2024-03-11"]]
+    before = [runner.invoke(main, ["query", *a, "--db", db, "--json"]).stdout for a in asked]
     out = runner.invoke(main, ["query", "index", "--db", db])
     assert out.exit_code == 0 and "cdr_caller, cdr_callee ready" in out.output, out.output
+    assert "query summary rebuilt" in out.output
     with duckdb.connect(db, read_only=True) as c:
-        assert q.has_party_indexes(c)
-    assert runner.invoke(main, ["query", "top-contacts", "--db", db, "--number", A, "--json"]).stdout == before
+        assert q.has_party_indexes(c) and q.uses_summary(c)
+    assert [runner.invoke(main, ["query", *a, "--db", db, "--json"]).stdout for a in asked] == before
 
 
 def test_json_rows_write_times_in_utc_and_decimals_as_numbers(con):
