@@ -123,9 +123,18 @@ def print_ingest_summary(out: dict, console: Console | None = None) -> None:
         *([f"peak PSS in phase {phase}", _gib(v)] for phase, v in (m.get("pss_bytes_peak_by_phase") or {}).items()),
         ["CPU mean (% of one core)", f"{m.get('cpu_pct_mean', 0):.0f}"],
         *concurrency_rows(m),
+        *_sink_rows(out.get("sink") or {}),
         ["errors", str(len(m.get("errors", [])))],
     ]  # the results path follows on a line of its own (raybench.cli), whole for copying
     show(console, "metrics", ["metric", "value"], lines, key_value=True)
+
+
+def _sink_rows(sink: dict) -> list[list[Cell]]:
+    """The Parquet sink's line of the summary (none for the DuckDB sink)."""
+    if sink.get("kind") != "parquet":
+        return []
+    return [["parquet sink: parts loaded / orphaned, load_s",
+             f"{sink['parts_loaded']} / {sink['parts_orphaned']}, {sink['load_s']:.2f}"]]
 
 
 def print_scenario_summary(outcome: dict, console: Console | None = None) -> None:

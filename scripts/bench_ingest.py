@@ -16,7 +16,12 @@ the plain pass. For the raybench runs also the driver's share of the CPU used (t
 after the last batch. Exits 1 when the accounting does not add up (rows read = stored + quarantined =
 the file's records). Not a test: run it by hand, on a quiet machine, and say the load (it is printed).
 
+``--sinks duckdb,parquet`` runs cold and warm once per sink (``raybench ingest --sink``; the warm runs
+each on a fresh cluster), prints the Parquet sink's load into DuckDB and part bytes, and exits 1 unless
+the stores of the two sinks hold the same values (:func:`raybench.harness.stores.compare_stores`).
+
     RAY_AUTH_MODE=disabled .venv/bin/python scripts/bench_ingest.py --rows 1000000 [--no-warm] [--num-cpus 2]
+        [--sinks duckdb,parquet]
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from raybench.generate.production import GENERATOR_VERSION, file_name, generate_
 from raybench.harness.peers import marked_processes
 from raybench.harness.peers import measure as peers_measure
 from raybench.harness.run import default_cache_dir
+from raybench.harness.stores import compare_stores, stores_differ
 
 GIB = 2**30
 
@@ -119,6 +125,7 @@ def main() -> None:
     parser.add_argument("--memory-budget", default=None, help="passed to raybench ingest")
     parser.add_argument("--no-warm", action="store_true", help="skip the warm run")
     parser.add_argument("--json", default=None, help="also write the figures to this JSON file")
+    parser.add_argument("--sinks", default="duckdb", help="comma-separated: duckdb, parquet (raybench ingest --sink)")
     args = parser.parse_args()
 
     folder = os.path.join(default_cache_dir(), f"bench-v{GENERATOR_VERSION}")
@@ -142,29 +149,39 @@ def main() -> None:
         rows = base_result["rows_read"]
         runs["plain pass (polars+DuckDB)"] = (base, None)
         load.append(os.getloadavg()[0])
-        cold = _ingest(bin_dir, path, tmp, "cold", env,
-                       extra + (["--num-cpus", str(args.num_cpus)] if args.num_cpus else []))
-        _check("cold", cold[1], rows)
-        runs["raybench cold (embedded Ray)"] = cold
-        load.append(os.getloadavg()[0])
+        sinks = [s.strip() for s in args.sinks.split(",") if s.strip()]
         cluster = None
-        if not args.no_warm:
+        for sink in sinks:
+            tag = "" if sink == "duckdb" else f" [{sink}]"
+            cold = _ingest(bin_dir, path, tmp, f"cold-{sink}", env,
+                           extra + ["--sink", sink] + (["--num-cpus", str(args.num_cpus)] if args.num_cpus else []))
+            _check("cold", cold[1], rows)
+            runs["raybench cold (embedded Ray)" + tag] = cold
+            load.append(os.getloadavg()[0])
+        for sink in sinks if not args.no_warm else []:
+            tag = "" if sink == "duckdb" else f" [{sink}]"
             cluster = Cluster(bin_dir, env, args.num_cpus)
             try:
-                warm = _ingest(bin_dir, path, tmp, "warm", env, extra + ["--address", cluster.address],
-                               marker=cluster.temp_dir)
+                warm = _ingest(bin_dir, path, tmp, f"warm-{sink}", env,
+                               extra + ["--sink", sink, "--address", cluster.address], marker=cluster.temp_dir)
             finally:
                 cluster.stop()
             _check("warm", warm[1], rows)
-            runs["raybench warm (cluster up)"] = warm
+            runs["raybench warm (cluster up)" + tag] = warm
             load.append(os.getloadavg()[0])
+        differ = None
+        if len(sinks) > 1:
+            report = compare_stores(os.path.join(tmp, f"cold-{sinks[0]}.duckdb"), os.path.join(tmp, f"cold-{sinks[1]}.duckdb"))
+            differ = stores_differ(report)
+            store_line = "; ".join(f"{t} {r.get('rows_a')}/{r.get('rows_b')} rows, {r.get('only_a', 0) + r.get('only_b', 0)} differ"
+                                   for t, r in report.items())
 
     print(f"file: {path} ({size / 2**20:.0f} MiB, {rows} rows, layout att_mobility_voice)")
     print(f"machine: {os.cpu_count()} CPUs, {psutil.virtual_memory().total / GIB:.0f} GiB; load average (1 min) "
           f"before/between runs: {', '.join(f'{x:.1f}' for x in load)}")
     if cluster is not None:
         print(f"warm cluster: ray start --head took {cluster.start_s:.1f} s (not counted)")
-    print(f"{'':30}{'wall_s':>9}{'rows_per_s':>12}{'x plain':>9}{'peak_PSS_GiB':>14}{'driver_CPU_share':>18}")
+    print(f"{'':40}{'wall_s':>9}{'rows_per_s':>12}{'x plain':>9}{'peak_PSS_GiB':>14}{'driver_CPU_share':>18}")
     figures = {}
     for name, (m, result) in runs.items():
         share = ""
@@ -173,7 +190,7 @@ def main() -> None:
             if mm.get("cpu_pct_mean"):
                 share = f"{mm['driver_cpu_pct_mean'] / mm['cpu_pct_mean']:.0%}"
         ratio = m["wall_s"] / base["wall_s"]
-        print(f"{name:30}{m['wall_s']:>9.1f}{rows / m['wall_s']:>12,.0f}{ratio:>9.2f}{m['pss_bytes_peak'] / GIB:>14.2f}"
+        print(f"{name:40}{m['wall_s']:>9.1f}{rows / m['wall_s']:>12,.0f}{ratio:>9.2f}{m['pss_bytes_peak'] / GIB:>14.2f}"
               f"{share:>18}")
         figures[name] = {"wall_s": m["wall_s"], "ratio_to_plain": ratio, "pss_bytes_peak": m["pss_bytes_peak"],
                          "driver_cpu_share": share or None}
@@ -186,9 +203,14 @@ def main() -> None:
               + f"; dedupe after the last batch {dd.get('wall_s', 0):.1f} s"
               + (f" (streamed during the batches: {dd['stream']['wall_s']:.1f} s, used: {dd['stream']['used']})"
                  if dd.get("stream") else "")
-              + f"; sink writes {mm.get('sink_write_s', 0):.1f} s")
-    cold_ratio = figures["raybench cold (embedded Ray)"]["ratio_to_plain"]
-    warm_ratio = figures.get("raybench warm (cluster up)", {}).get("ratio_to_plain")
+              + f"; sink writes {mm.get('sink_write_s', 0):.1f} s"
+              + (f"; parts {result['sink']['parts_loaded']} ({result['sink']['part_bytes_committed'] / 2**20:.0f} MiB), "
+                 f"loaded into DuckDB in {result['sink']['load_s']:.1f} s"
+                 if (result.get("sink") or {}).get("kind") == "parquet" else ""))
+    if differ is not None:
+        print(f"stores, {sinks[0]} sink / {sinks[1]} sink (cold runs): {store_line}")
+    cold_ratio = figures[next(k for k in figures if k.startswith("raybench cold"))]["ratio_to_plain"]
+    warm_ratio = next((v["ratio_to_plain"] for k, v in figures.items() if k.startswith("raybench warm")), None)
     print(f"targets: cold <= 3x plain: {'met' if cold_ratio <= 3 else 'MISSED'} ({cold_ratio:.2f}x)"
           + (f"; warm <= 1.5x plain: {'met' if warm_ratio <= 1.5 else 'MISSED'} ({warm_ratio:.2f}x)"
              if warm_ratio is not None else ""))
@@ -196,7 +218,10 @@ def main() -> None:
         with open(args.json, "w") as f:
             json.dump({"rows": rows, "load": load, "figures": figures,
                        "phases": {k: r["phases_s"] for k, (m, r) in runs.items() if r},
-                       "dedupe": {k: r.get("dedupe") for k, (m, r) in runs.items() if r}}, f, indent=1, default=str)
+                       "dedupe": {k: r.get("dedupe") for k, (m, r) in runs.items() if r},
+                       "sink": {k: r.get("sink") for k, (m, r) in runs.items() if r}}, f, indent=1, default=str)
+    if differ:
+        sys.exit(f"the {sinks[0]} and {sinks[1]} sinks stored different values: {differ} rows differ")
 
 
 if __name__ == "__main__":

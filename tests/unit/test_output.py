@@ -201,3 +201,13 @@ def test_ray_data_quiet_config_only_raises_the_console_level():
     assert ours["loggers"] == DEFAULT_CONFIG["loggers"]
     assert {k: v for k, v in ours["handlers"]["console"].items() if k != "level"} == {
         k: v for k, v in DEFAULT_CONFIG["handlers"]["console"].items() if k != "level"}
+
+
+def test_the_summary_says_what_the_parquet_sink_loaded():
+    out = dict(_ingest_out(), sink={"kind": "parquet", "parts_loaded": 33, "parts_orphaned": 1, "load_s": 0.318})
+    console = Console(file=io.StringIO(), width=80)
+    print_ingest_summary(out, console)
+    assert "  parquet sink: parts loaded / orphaned, load_s: 33 / 1, 0.32" in console.file.getvalue().splitlines()
+    console = Console(file=io.StringIO(), width=80)
+    print_ingest_summary(dict(_ingest_out(), sink={"kind": "duckdb"}), console)
+    assert "parquet sink" not in console.file.getvalue()
