@@ -29,6 +29,7 @@ import polars as pl
 
 from raybench.layout import DISPLAY_NAME_PARTY
 from raybench.normalize.frame import TRUNK_PATTERN
+from raybench.normalize.numbers import TEL_URI
 
 from raybench.classify.descriptors import VOCABULARY
 from raybench.classify.fields import GUESS_BELOW
@@ -138,7 +139,7 @@ _YEARLESS_DATE = re.compile(r"^\d{1,2}[/.-]\d{1,2}$")
 """A date written without its year (``10/13``)."""
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
 _NULLS = frozenset({"", "-", "--", "na", "n/a", "null", "none"})
-_MAY_BE_DATE = re.compile(r"\d[-/.]\d|\d:\d|^\d{6}(?:\d{2})?(?:\s|$)|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+_MAY_BE_DATE = re.compile(r"\d[-/.]\d|\d:\d|^\d{6}(?:\d{2})?(?:\s|$)|^\d{14}(?:\.\d+)?$|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 """A value the date formats are worth trying on (a separated date or time, six or eight digits, a month
 name): the candidate formats are not tried on columns of names, codes or plain numbers."""
 _ICCID = re.compile(r"^89\d{17,18}$")
@@ -293,11 +294,14 @@ _MASKED = re.compile(r"^(\+?\d{4,})([xX*#]{1,6})$")
 
 def _number_of_display(value: str) -> str:
     """The number inside a display-name party (:data:`_DISPLAY_NAME`), a masked number with its masked
-    digits as zeros (:data:`_MASKED`), else ``value``: the column's values are profiled by it (the value is
+    digits as zeros (:data:`_MASKED`), the number of a ``tel:`` URI, else ``value``: the column's values are profiled by it (the value is
     stored as written)."""
     found = _DISPLAY_NAME.match(value)
     if found:
         return found.group(1)
+    uri = TEL_URI.fullmatch(value)
+    if uri:  # tel:+13125550125 (RFC 3966): the number, as the normaliser reads it
+        return uri.group(1)
     masked = _MASKED.match(value)
     return masked.group(1) + "0" * len(masked.group(2)) if masked else value
 

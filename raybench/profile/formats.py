@@ -24,7 +24,7 @@ _DATES_UNSEPARATED = ("%m%d%y", "%d%m%y", "%m%d%Y", "%d%m%Y")
 carrier-formats.md 1.9); tried after the year-first ones."""
 _DATES_NAMED = ("%d-%b-%Y", "%d %b %Y", "%b %d %Y", "%d-%b-%y", "%b %d, %Y")
 _TIMES = ("%H:%M:%S", "%H:%M", "%H:%M:%S%.f", "%I:%M:%S %p", "%I:%M %p", "%I:%M:%S%p", "%I:%M%p", "%H%M%S", "%H%M",
-          "%H.%M.%S")
+          "%H.%M.%S", "%I:%M:%S%.f %p")
 
 DATES_NO_YEAR = ("%m/%d", "%d/%m", "%m-%d", "%d.%m")
 """Dates written without their year (Mitel SMDR ``10/13``, month first as North American switches print
@@ -56,7 +56,14 @@ def date_time_formats(day_first_region: bool = False) -> tuple[str, ...]:
     out += [f"%Y-%m-%d{sep}{t}Z" for sep in ("T", " ") for t in ("%H:%M:%S", "%H:%M:%S%.f")]  # ISO 8601 UTC
     out += [f"%Y-%m-%d{sep}{t}%:z" for sep in ("T", " ") for t in ("%H:%M:%S", "%H:%M:%S%.f")]  # with offset
     out += list(RFC2822_FORMATS)
+    out += list(COMPACT_FORMATS)
     return tuple(out)
+
+
+COMPACT_FORMATS = ("%Y%m%d%H%M%S%.f",)
+"""A date-time written as one run of digits, year first, with or without a fraction after a point
+(``20240715130507.123``: BroadWorks accounting's ``startTime``, ASN.1 GeneralizedTime without its zone;
+the fraction is optional in chrono's ``%.f``)."""
 
 
 RFC2822_FORMATS = ("%a, %d %b %Y %H:%M:%S %z", "%d %b %Y %H:%M:%S %z")
