@@ -128,6 +128,10 @@ class Layout:
         zone_evidence: ``(column, kind)`` of a column whose values prove the zone of the local start
             times: ``"epoch_prefix"`` (the integer part is the Unix time at the start, Asterisk
             ``uniqueid``), ``"uuid_v1"`` (a time-based UUID minted at the start, FreeSWITCH ``uuid``).
+        tz_column: a column naming each row's own zone (an IANA name, ``UTC``/``GMT`` or a UTC offset:
+            :func:`raybench.normalize.times.row_zone`): each row's local start is read in its zone; a row
+            whose cell names none is read in ``tz`` and flagged ``zone_row_read``. Set by the value
+            profile (:func:`raybench.profile.zones.find_row_zone_column`).
         leg: ``(column, regular expression)``: the column naming the far end of a leg and the pattern
             whose group 1 is the name without a per-channel sequence (Asterisk ``SIP/1001-0000005d`` ->
             ``SIP/1001``); stored as ``cdr.leg_ref``.
@@ -185,6 +189,7 @@ class Layout:
     end_column: str | None = None
     positions: tuple[tuple[int, int], ...] = ()
     zone_evidence: tuple[str, str] | None = None
+    tz_column: str | None = None
     leg: tuple[str, str] | None = None
     unmapped: tuple[str, ...] = ()
     guessed: tuple[str, ...] = ()

@@ -29,7 +29,9 @@ import polars as pl
 
 from raybench.layout import DISPLAY_NAME_PARTY
 from raybench.normalize.frame import TRUNK_PATTERN
+from raybench.normalize.numbers import TEL_URI
 
+from raybench.classify.descriptors import VOCABULARY
 from raybench.classify.fields import GUESS_BELOW
 from raybench.layout import DurationUnit, Layout, StartSpec, ValueMap
 
@@ -70,7 +72,8 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
                 "counterpart", "correspondent", "correspondent id", "other number", "contact", "peer",
                 "remote number", "far end"),
     "subscriber": ("msisdn", "subscriber", "target", "billed number", "station", "ext", "extension",
-                   "own number", "local number", "user", "account number", "mobile number", "line number"),
+                   "own number", "local number", "user", "account number", "mobile number", "line number",
+                   "service number", "service no", "service id", "mobile service number"),
     "direction": ("direction", "dir", "in out", "io", "call direction", "inout", "in or out", "orig term",
                   "mobile role", "role"),
     "record_type": ("type", "call type", "record type", "service", "usage type", "event", "event type", "kind",
@@ -136,7 +139,7 @@ _YEARLESS_DATE = re.compile(r"^\d{1,2}[/.-]\d{1,2}$")
 """A date written without its year (``10/13``)."""
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
 _NULLS = frozenset({"", "-", "--", "na", "n/a", "null", "none"})
-_MAY_BE_DATE = re.compile(r"\d[-/.]\d|\d:\d|^\d{6}(?:\d{2})?(?:\s|$)|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+_MAY_BE_DATE = re.compile(r"\d[-/.]\d|\d:\d|^\d{6}(?:\d{2})?(?:\s|$)|^\d{14}(?:\.\d+)?$|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 """A value the date formats are worth trying on (a separated date or time, six or eight digits, a month
 name): the candidate formats are not tried on columns of names, codes or plain numbers."""
 _ICCID = re.compile(r"^89\d{17,18}$")
@@ -291,11 +294,14 @@ _MASKED = re.compile(r"^(\+?\d{4,})([xX*#]{1,6})$")
 
 def _number_of_display(value: str) -> str:
     """The number inside a display-name party (:data:`_DISPLAY_NAME`), a masked number with its masked
-    digits as zeros (:data:`_MASKED`), else ``value``: the column's values are profiled by it (the value is
+    digits as zeros (:data:`_MASKED`), the number of a ``tel:`` URI, else ``value``: the column's values are profiled by it (the value is
     stored as written)."""
     found = _DISPLAY_NAME.match(value)
     if found:
         return found.group(1)
+    uri = TEL_URI.fullmatch(value)
+    if uri:  # tel:+13125550125 (RFC 3966): the number, as the normaliser reads it
+        return uri.group(1)
     masked = _MASKED.match(value)
     return masked.group(1) + "0" * len(masked.group(2)) if masked else value
 
@@ -879,6 +885,8 @@ def _choose_record_type(m: _Mapper) -> None:
         if read >= (0.5 if m.named(p, "record_type") else 0.9):
             m.take(p, "record_type", NAME_WORD if m.named(p, "record_type") else VALUES_ONLY, "record-type words")
             return
+    if _choose_record_type_by_messages(m):
+        return
     # a column named as the record type whose words are mostly not the trade's (``Inland``, ``Mobilfunk``,
     # ``SMS``): it is still the record type, read in doubt (flagged guessed) rather than every row assumed
     # a voice call
@@ -886,6 +894,56 @@ def _choose_record_type(m: _Mapper) -> None:
         if m.named(p, "record_type") == 1.0 and p.n and p.party_share <= 0.5 and p.distinct <= max(12, p.n // 2):
             m.take(p, "record_type", BY_POSITION, "named as the record type; its words are not the trade's")
             return
+
+
+MESSAGE_TYPES = ("sms", "mms")
+"""Record types that are not calls: a column that says so on some rows tells the messages from the calls."""
+MESSAGE_ROWS_MIN = 2
+"""Rows whose value is a message word (:data:`MESSAGE_TYPES`) a column needs to be read as the record type."""
+
+
+_MESSAGE_WORDS = frozenset(_norm(w) for t in MESSAGE_TYPES for w in VOCABULARY[t])
+
+
+def _message_word(v: str) -> bool:
+    """A value that is, or begins with, a message record-type word (``SMS to mobile``, ``SMS nacional``,
+    ``MMS``)."""
+    low = _norm(v)
+    return bool(low) and (low in _MESSAGE_WORDS or low.split()[0] in _MESSAGE_WORDS)
+
+
+def _choose_record_type_by_messages(m: _Mapper) -> bool:
+    """A bill's description column (``Description``: ``SMS to mobile`` beside ``National call``; ``Tipo``:
+    ``SMS`` beside ``Longa distância``): a column of few distinct values, not parties, where at least
+    :data:`MESSAGE_ROWS_MIN` rows say a message type, is the record type, whatever its name: without it
+    those messages would be stored as voice calls. Its other values are read by the trade's words and the
+    record-type model, each row flagged where the model typed it or nothing did (``record_type_inferred``,
+    ``record_type_known``). True when a column was taken."""
+    for p in m.free():
+        if p.party_share > 0.5 or p.direction_share > 0.5 or p.distinct > max(12, p.n // 2) or _stamp_share(p) >= 0.5:
+            continue
+        if p.duration is not None and p.duration[1] >= 0.5:
+            continue
+        if sum(1 for v in p.values if _message_word(v)) >= MESSAGE_ROWS_MIN:
+            m.take(p, "record_type", VALUES_ONLY, "some rows say a message type (SMS/MMS): the record type")
+            return True
+    return False
+
+
+def _subscriber_beside_callee(m: _Mapper) -> None:
+    """A bill's own line (``Service Number``) beside the number it called (``Called Number``) and no other
+    party: the line is the A-number. With a direction column the rows could run both ways, so the order
+    is in doubt (confidence :data:`BY_POSITION`: flagged ``guessed_caller``/``guessed_callee``)."""
+    fields = set(m.fields.values())
+    if "caller" in fields or "partner" in fields or "callee" not in fields or "subscriber" not in fields:
+        return
+    p = next(q for q in m.profiles if m.fields[q.name] == "subscriber")
+    if "direction" in fields:
+        m.take(p, "caller", BY_POSITION, "the line billed, beside the number called, calls made both ways (a guess)")
+        callee = next(q for q in m.profiles if m.fields[q.name] == "callee")
+        m.take(callee, "callee", BY_POSITION, m.evidence.get(callee.name, "named as the callee") + "; order a guess")
+        return
+    m.take(p, "caller", m.confidence.get(p.name, NAME_WORD), "the line billed, beside the number it called: the A-number")
 
 
 DIRECTION_IN_TYPE_SHARE = 0.1
@@ -1038,6 +1096,7 @@ def map_generic(names: tuple[str, ...], columns: list[list[str]], year: YearEvid
     if not any(f in PARTY_FIELDS for f in m.fields.values()):
         return None
     _choose_direction(m)
+    _subscriber_beside_callee(m)
     _order_parties_by_direction(m, raw)
     _order_parties_by_dialing(m, raw)
     _choose_record_type(m)

@@ -2,7 +2,7 @@
 
 Encodings (../shared/reference/carrier-formats.md 0.2): integer seconds; decimal seconds (``137.0``,
 rounded to the nearest second); ``MM:SS`` where minutes may pass
-59 (AT&T ``ET``); ``HH:MM:SS``; billed minutes, whole or decimal (billing exports: ``68.9`` is 4134 s); milliseconds (rounded to the
+59 (AT&T ``ET``); ``HH:MM:SS``, with a fraction of a second rounded (``00:02:17.482``, contact-centre exports); billed minutes, whole or decimal (billing exports: ``68.9`` is 4134 s); milliseconds (rounded to the
 nearest second); hours, minutes and seconds in words (``2m 05s``, ``1h 3m``, ``45 sec``: phone call logs). An empty value is null; a value that does not fit the encoding is null and flagged.
 """
 
@@ -33,11 +33,11 @@ def parse_duration(raw: pl.Expr, unit: DurationUnit) -> pl.Expr:
         parts = text.str.extract_groups(r"^(\d+):([0-5]\d)$")
         return (parts.struct.field("1").cast(pl.Int64, strict=False) * 60
                 + parts.struct.field("2").cast(pl.Int64, strict=False))
-    if unit == "hh_mm_ss":
-        parts = text.str.extract_groups(r"^(\d+):([0-5]\d):([0-5]\d)$")
+    if unit == "hh_mm_ss":  # a fraction of a second after the seconds (00:02:17.482) is rounded
+        parts = text.str.extract_groups(r"^(\d+):([0-5]\d):([0-5]\d(?:\.\d+)?)$")
         return (parts.struct.field("1").cast(pl.Int64, strict=False) * 3600
                 + parts.struct.field("2").cast(pl.Int64, strict=False) * 60
-                + parts.struct.field("3").cast(pl.Int64, strict=False))
+                + parts.struct.field("3").cast(pl.Float64, strict=False).round(0).cast(pl.Int64))
     if unit == "hms_words":  # 2m 05s, 1h 3m, 45 sec, 3 min 20 sec: at least one part
         parts = text.str.to_lowercase().str.extract_groups(
             r"^(?:(\d+)\s*h(?:rs?|ours?)?\s*)?(?:(\d+)\s*m(?:in(?:s|utes?)?)?\s*)?(?:(\d+)\s*s(?:ecs?|econds?)?)?$")

@@ -14,7 +14,7 @@ from raybench.layout import Layout, ValueMap
 from raybench.normalize.durations import parse_duration
 from raybench.normalize.numbers import (EXCEL_DAMAGED, FLOAT_WRITTEN, NULL_TOKENS, UNRESOLVED_MIN_DIGITS,
                                         UNRESOLVED_NO_PLAN, NumberNormalizer)
-from raybench.normalize.times import localize, parse_naive
+from raybench.normalize.times import localize, localize_rows, parse_naive, row_zone
 
 EXTENSION_PATTERN = r"^(?i:(?:ext\.?\s*)?\d{2,6}|[a-z][a-z0-9_]{0,31}(?:[+*#-][0-9a-z_]{1,16})?|[*#]\d{1,6}#?)$"
 """A party inside a phone system: an extension (``1001``, ``Ext.610``: at most 6 digits, shorter than any
@@ -173,6 +173,23 @@ def _row_flags(df: pl.DataFrame, layout: Layout) -> list[pl.Series | pl.Expr]:
             else pl.lit(False).alias(f"_flag_{flag}") for flag, column, pattern in layout.row_flags]
 
 
+def _localize_start(df: pl.DataFrame, layout: Layout) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """``(start_utc, tz_flag, row zone)`` for ``_start_naive``: in the layout's zone, or with a per-row zone
+    column (:attr:`~raybench.layout.Layout.tz_column`), each row in the zone its cell names (null row zone:
+    the cell names none, read in ``layout.tz``)."""
+    naive = pl.col("_start_naive")
+    if not layout.tz_column or layout.tz_column not in df.columns:
+        start_utc, tz_flag = localize(naive, layout.tz)
+        return start_utc, tz_flag, pl.lit(None, _S)
+    cells = df[layout.tz_column].unique().drop_nulls().to_list()
+    read = {c: row_zone(c) for c in cells}
+    read = {c: z for c, z in read.items() if z is not None}
+    zones = (pl.Series(df[layout.tz_column]).replace_strict(read, default=None, return_dtype=_S)
+             if read else pl.Series([None] * df.height, dtype=_S))
+    start_utc, tz_flag = localize_rows(naive, pl.lit(zones), sorted(set(read.values())), layout.tz)
+    return start_utc, tz_flag, pl.lit(zones)
+
+
 def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer,
                     record_types=None) -> pl.DataFrame:
     """Normalise a frame of source columns (from :func:`raybench.read.records.read_chunk_frame`) to canonical values.
@@ -183,7 +200,7 @@ def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer,
     (Float64), ``source_row``, ``raw``. Helper columns: ``_start_naive``, ``_end_naive``,
     ``_duration_text``, ``_duration_parsed``, ``_number_lossy``, ``_number_repaired`` (a party written
     as a float), ``_number_unresolved`` (a national-length number left without a country code),
-    ``_lat_text``, ``_record_type_model`` (the record-type model's confidence on rows it typed) and one
+    ``_lat_text``, ``_zone_unread`` (a per-row zone column names no zone on the row), ``_record_type_model`` (the record-type model's confidence on rows it typed) and one
     ``_flag_<id>`` per :attr:`~raybench.layout.Layout.row_flags` entry.
 
     Args:
@@ -286,7 +303,8 @@ def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer,
     if start is not None:
         naive = parse_naive(pl.col("start_raw"), start)
         first = first.with_columns(_start_naive=naive)
-        start_utc, tz_flag = localize(pl.col("_start_naive"), layout.tz)
+        start_utc, tz_flag, row_zone_expr = _localize_start(df, layout)
+        first = first.with_columns(_row_zone=row_zone_expr)
         end_naive = parse_naive(pl.col("_end_text"), start) if layout.end_column else pl.lit(None)
         first = first.with_columns(start_utc=start_utc, tz_flag=tz_flag,
                                    _end_naive=end_naive.cast(pl.Datetime("us")))
@@ -312,7 +330,10 @@ def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer,
     sector = (pl.when(pl.col("cell_id").str.len_chars() >= 2).then(pl.col("cell_id").str.slice(0, 1))
               if layout.sector_from_cell else pl.lit(None, _S))
     return first.with_columns(
-        tz_assumed=pl.lit(layout.tz),
+        tz_assumed=(pl.col("_row_zone").fill_null(pl.lit(layout.tz)) if layout.tz_column and start is not None
+                    else pl.lit(layout.tz)),
+        _zone_unread=(pl.col("_row_zone").is_null() if layout.tz_column and start is not None
+                      else pl.lit(False)),
         # out of range (negative, over a day) is no duration: stored null, flagged duration_range
         duration_s=pl.when(no_duration | ~pl.col("_duration_parsed").is_between(0, MAX_DURATION_S))
         .then(None).otherwise(pl.col("_duration_parsed")).cast(pl.Int32),

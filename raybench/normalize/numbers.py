@@ -34,10 +34,14 @@ confirmed), and ten digits of North American shape (``6025550140`` from a phone 
 may be ``+16025550140`` or a national number elsewhere). Ten digits no North American number can have
 (``4790000001``: an exchange code cannot begin with 0) are a national number as written, not in doubt."""
 NULL_TOKENS = frozenset({"", "na", "n/a", "-", "--", "null", "none"})
+TEL_URI = re.compile(r"(?i)tel:(\+?[\d\-.()\s]+)(?:;[^\s]*)?")
+"""A number written as a ``tel:`` URI (RFC 3966: ``tel:+13125550125``, ``tel:+1-312-555-0125;ext=7``, as
+contact-centre exports write ANI/DNIS): group 1 is the number, its parameters dropped."""
 
 
 def clean_number(raw: str | None) -> str | None:
-    """Strip visual separators: ``'(555) 010-0123'`` -> ``'5550100123'``; null tokens -> None.
+    """Strip visual separators: ``'(555) 010-0123'`` -> ``'5550100123'``; a ``tel:`` URI -> its number
+    (:data:`TEL_URI`); null tokens -> None.
 
     Values that are not dialable digits after cleaning (``anonymous``, ``*86``, pseudonyms) are returned
     stripped but otherwise as given.
@@ -49,6 +53,8 @@ def clean_number(raw: str | None) -> str | None:
         return None
     if (whole := FLOAT_WRITTEN.fullmatch(value)) is not None:
         return whole.group(1)
+    if (uri := TEL_URI.fullmatch(value)) is not None:
+        value = uri.group(1).strip()
     if IPV4.fullmatch(value):  # a SIP peer's address (FreeSWITCH, Asterisk), not a dotted number
         return value
     cleaned = _SEPARATORS.sub("", value)

@@ -9,6 +9,7 @@ sources are never flagged.
 from __future__ import annotations
 
 import re
+import zoneinfo
 
 import polars as pl
 
@@ -64,8 +65,11 @@ def parse_naive(raw: pl.Expr, spec: StartSpec) -> pl.Expr:
     return pl.coalesce(tries) if len(tries) > 1 else tries[0]
 
 
+_FIXED_OFFSET = re.compile(r"^([+-])(\d{2}):(\d{2})$")
+
+
 def localize(naive: pl.Expr, tz: str) -> tuple[pl.Expr, pl.Expr]:
-    """Read naive wall-clock times in ``tz``.
+    """Read naive wall-clock times in ``tz`` (an IANA zone, ``UTC``, or a fixed offset ``+hh:mm``).
 
     Returns:
         ``(start_utc, tz_flag)``: a ``Datetime(us, UTC)`` expression and a String expression
@@ -73,6 +77,11 @@ def localize(naive: pl.Expr, tz: str) -> tuple[pl.Expr, pl.Expr]:
     """
     if tz == "UTC":
         return naive.dt.replace_time_zone("UTC"), pl.lit(None, dtype=pl.String)
+    fixed = _FIXED_OFFSET.match(tz)
+    if fixed:  # a fixed UTC offset (row_zone's '+hh:mm'): no DST, nothing ambiguous
+        minutes = (int(fixed.group(2)) * 60 + int(fixed.group(3))) * (1 if fixed.group(1) == "+" else -1)
+        return ((naive - pl.duration(minutes=minutes)).dt.replace_time_zone("UTC"),
+                pl.lit(None, dtype=pl.String))
     early = naive.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
     late = naive.dt.replace_time_zone(tz, ambiguous="latest", non_existent="null")
     gap = (naive + pl.duration(hours=1)).dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
@@ -81,4 +90,58 @@ def localize(naive: pl.Expr, tz: str) -> tuple[pl.Expr, pl.Expr]:
     flag = (pl.when(nonexistent).then(pl.lit("dst_nonexistent"))
             .when(early != late).then(pl.lit("dst_ambiguous"))
             .otherwise(pl.lit(None, dtype=pl.String)))
+    return start, flag
+
+
+_OFFSET = re.compile(r"^(?:(?:UTC|GMT)\s*)?([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
+_UTC_WORDS = frozenset({"utc", "gmt", "z", "zulu", "etc/utc", "etc/gmt", "universal"})
+
+
+def row_zone(text: str | None) -> str | None:
+    """The zone one row's zone cell names, as polars can read it, or None when it names none.
+
+    Read: an IANA zone name (``America/Chicago``, checked against the system's tz database by
+    :mod:`zoneinfo`), ``UTC``/``GMT``/``Z`` (-> ``UTC``), a UTC offset (``+02:00``, ``-0500``, ``+2``,
+    ``UTC+05:30``, ``GMT-3``; at most 14 h, minutes 00/15/30/45) -> ``+hh:mm``. An abbreviation such as
+    ``EST`` or ``IST`` names no one zone (IST is India, Ireland or Israel) and is not read.
+    """
+    if text is None:
+        return None
+    value = text.strip()
+    if not value:
+        return None
+    if value.lower() in _UTC_WORDS:
+        return "UTC"
+    m = _OFFSET.match(value)
+    if m:
+        sign, hours, minutes = m.group(1), int(m.group(2)), int(m.group(3) or 0)
+        if hours > 14 or minutes not in (0, 15, 30, 45):
+            return None
+        return "UTC" if hours == minutes == 0 else f"{sign}{hours:02d}:{minutes:02d}"
+    if "/" not in value or not re.fullmatch(r"[A-Za-z_]+(?:/[A-Za-z0-9_+\-]+){1,2}", value):
+        return None
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+    return value
+
+
+def localize_rows(naive: pl.Expr, zones: pl.Expr, distinct: list[str], fallback: str) -> tuple[pl.Expr, pl.Expr]:
+    """Read naive wall-clock times each in its own row's zone (a per-row zone column).
+
+    Args:
+        naive: the naive start times.
+        zones: each row's zone as :func:`row_zone` reads it (null where the row names none).
+        distinct: the distinct non-null values of ``zones`` in this frame.
+        fallback: the zone for rows that name none (the layout's; such rows are flagged by the rules).
+
+    Returns:
+        ``(start_utc, tz_flag)`` as :func:`localize`.
+    """
+    start, flag = localize(naive, fallback)
+    for zone in distinct:
+        s, f = localize(naive, zone)
+        start = pl.when(zones == zone).then(s).otherwise(start)
+        flag = pl.when(zones == zone).then(f).otherwise(flag)
     return start, flag

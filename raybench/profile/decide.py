@@ -19,7 +19,7 @@ from raybench.normalize.times import name_states_utc, parse_naive, states_offset
 from raybench.profile.formats import (DURATION_UNITS, date_time_formats, plausible, read_counts_duration,
                                       second_clock,
                                       read_counts_epoch, read_counts_start)
-from raybench.profile.zones import ZoneEvidence, prove_offset
+from raybench.profile.zones import ZoneEvidence, find_row_zone_column, prove_offset
 
 SAMPLE_CHUNKS = 3
 SAMPLE_BYTES = 256 << 10
@@ -190,6 +190,26 @@ def _decide_zone(frame: pl.DataFrame, layout: Layout) -> tuple[Layout, ZoneEvide
     return layout, evidence
 
 
+def _decide_row_zone(frame: pl.DataFrame, layout: Layout, out: dict) -> Layout:
+    """A column naming each row's zone (:func:`raybench.profile.zones.find_row_zone_column`) gives each row's
+    local start its zone. Not where the start values are instants already (epoch, an offset in the value) or
+    the start column's own name says UTC: then the zone column says where the user was, not how the time is
+    written. The row's own statement beats a layout's zone, stated by its documentation, assumed or --tz."""
+    start = layout.start
+    if start is None or start.epoch is not None or any(states_offset(f) for f in start.formats):
+        return layout
+    own = tuple(c for c in (start.column, start.time_column) if c)
+    if any(name_states_utc(c) for c in own):
+        return layout
+    found = find_row_zone_column(frame, skip=own)
+    if found is None:
+        return layout
+    out["zone"] = {"column": found.column, "format": "row_zone", "values": found.values,
+                   "read": {"row_zone": found.read}, "zones": list(found.zones), "source": "profile"}
+    said = f" (--tz {layout.tz} not used)" if layout.tz_basis == "--tz" else ""
+    return replace(layout, tz_column=found.column, tz_source=found.describe() + said)
+
+
 def profile_file(path: str, encoding: str, layout: Layout, chunks, junk=None) -> FileProfile:
     """Decide the formats and zone of one planned delimited or fixed-width file.
 
@@ -212,4 +232,5 @@ def profile_file(path: str, encoding: str, layout: Layout, chunks, junk=None) ->
     layout = _decide_start(frame, layout, formats)
     layout = _decide_duration(frame, layout, formats)
     layout, zone = _decide_zone(frame, layout)
+    layout = _decide_row_zone(frame, layout, formats)
     return FileProfile(layout, formats, zone)

@@ -27,7 +27,7 @@ _DATES_WEEKDAY = ("%a %m/%d/%Y", "%a %d/%m/%Y", "%a %Y-%m-%d", "%a, %d %b %Y", "
 """Dates after their weekday's name (``Mon 07/15/2024``: phone services' call logs; ``Mon Sep 16 2024``:
 C's ``ctime`` order, SBC logs); chrono checks that the weekday is the date's."""
 _TIMES = ("%H:%M:%S", "%H:%M", "%H:%M:%S%.f", "%I:%M:%S %p", "%I:%M %p", "%I:%M:%S%p", "%I:%M%p", "%H%M%S", "%H%M",
-          "%H.%M.%S")
+          "%H.%M.%S", "%I:%M:%S%.f %p")
 
 DATES_NO_YEAR = ("%m/%d", "%d/%m", "%m-%d", "%d.%m")
 """Dates written without their year (Mitel SMDR ``10/13``, month first as North American switches print
@@ -65,7 +65,14 @@ def date_time_formats(day_first_region: bool = False) -> tuple[str, ...]:
     out += [f"%Y-%m-%d{sep}{t}Z" for sep in ("T", " ") for t in ("%H:%M:%S", "%H:%M:%S%.f")]  # ISO 8601 UTC
     out += [f"%Y-%m-%d{sep}{t}%:z" for sep in ("T", " ") for t in ("%H:%M:%S", "%H:%M:%S%.f")]  # with offset
     out += list(RFC2822_FORMATS)
+    out += list(COMPACT_FORMATS)
     return tuple(out)
+
+
+COMPACT_FORMATS = ("%Y%m%d%H%M%S%.f",)
+"""A date-time written as one run of digits, year first, with or without a fraction after a point
+(``20240715130507.123``: BroadWorks accounting's ``startTime``, ASN.1 GeneralizedTime without its zone;
+the fraction is optional in chrono's ``%.f``)."""
 
 
 RFC2822_FORMATS = ("%a, %d %b %Y %H:%M:%S %z", "%d %b %Y %H:%M:%S %z")

@@ -14,8 +14,12 @@ whole quarter hour, each within :data:`TOLERANCE_S` of it, and the file has at l
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
 import polars as pl
+
+from raybench.normalize.times import row_zone
 
 AGREE_SHARE = 0.9
 TOLERANCE_S = 120
@@ -103,3 +107,60 @@ def prove_offset(naive_starts: pl.Series, evidence: pl.Series, column: str, kind
         return ZoneEvidence(None, n, agreeing, column, kind)
     return ZoneEvidence(int(offset), n, agreeing, column, kind)
 
+
+
+ROW_ZONE_SHARE = 0.98
+"""A column is a per-row zone column when at least this share of its non-empty sampled values name a zone."""
+ROW_ZONE_MIN_VALUES = 2
+"""... and it has at least this many non-empty sampled values."""
+@dataclass(frozen=True)
+class RowZoneColumn:
+    """A column whose every row names the zone of that row's local start (a cloud PBX's ``timezone``; an
+    SBC's ``GMT`` field).
+
+    Attributes:
+        column: its name; values: non-empty sampled values; read: those :func:`row_zone` reads;
+        zones: the distinct zones read, most frequent first.
+    """
+
+    column: str
+    values: int
+    read: int
+    zones: tuple[str, ...]
+
+    def describe(self) -> str:
+        """``"stated: each row's zone in column 'timezone' (51 of 51 sampled rows; America/Chicago, ...)"``."""
+        shown = ", ".join(self.zones[:5]) + (", ..." if len(self.zones) > 5 else "")
+        return (f"stated: each row's zone in column '{self.column}' ({self.read} of {self.values} sampled rows; "
+                f"{shown})")
+
+
+def find_row_zone_column(frame: pl.DataFrame, skip: tuple[str, ...] = ()) -> RowZoneColumn | None:
+    """The column of ``frame`` (String columns) whose values name each row's zone, or None.
+
+    A column qualifies when at least :data:`ROW_ZONE_SHARE` of its :data:`ROW_ZONE_MIN_VALUES` or more
+    non-empty values are zones (:func:`row_zone`); a column of bare signed hours (``+2``) must also not be
+    read as a number elsewhere, so only values with a letter, a ``:`` or four offset digits count. Columns
+    in ``skip`` (the start's own) are not considered. The first qualifying column in frame order wins.
+    """
+    for name in frame.columns:
+        if name in skip or name in ("source_row", "raw") or frame.schema[name] != pl.String:
+            continue
+        values = frame[name].str.strip_chars()
+        values = values.filter(values.is_not_null() & (values != ""))
+        if values.len() < ROW_ZONE_MIN_VALUES:
+            continue
+        distinct = values.unique().to_list()
+        if len(distinct) > 200:
+            continue
+        zone_of = {v: row_zone(v) for v in distinct
+                   if re.search(r"[A-Za-z:]|^[+-]\d{4}$", v)}
+        read_mask = values.replace_strict(zone_of, default=None, return_dtype=pl.String).is_not_null()
+        read = int(read_mask.sum())
+        if read < ROW_ZONE_SHARE * values.len():
+            continue
+        counts = values.filter(read_mask).replace_strict(zone_of, return_dtype=pl.String).value_counts()
+        counts = counts.sort([counts.columns[1], counts.columns[0]], descending=[True, False])
+        zones = tuple(counts[counts.columns[0]].to_list())
+        return RowZoneColumn(name, values.len(), read, zones)
+    return None

@@ -35,6 +35,9 @@ def _parse(values: list[str | None], unit: str) -> list[int | None]:
     ("hh_mm_ss", "25:00:00", 90000),
     ("hh_mm_ss", "01:60:00", None),
     ("hh_mm_ss", "01:00:60", None),
+    ("hh_mm_ss", "00:02:17.482", 137),  # a fraction of a second is rounded
+    ("hh_mm_ss", "01:00:45.718", 3646),
+    ("hh_mm_ss", "00:00:59.5x", None),
     ("hh_mm_ss", "10:00", None),
     ("minutes", "3", 180),
     ("minutes", "0", 0),

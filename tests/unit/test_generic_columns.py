@@ -333,3 +333,28 @@ def test_a_sparse_first_row_with_no_header_below_stays_a_row():
                                                 for d in range(5, 9)))
     sample = sample_text(text)
     assert sample.banners == ()  # no full header below it: the sparse record is not a preamble
+
+
+def _bill(desc: list[str], direction: list[str] | None = None):
+    names = ("Service Number", "Date", "Called Number", "Description", "Duration") + (("Direction",) if direction else ())
+    values = [["0412 555 010"] * len(desc), ["15/03/2024 09:0%d:00" % i for i in range(len(desc))],
+              ["0412 555 0%02d" % (20 + i) for i in range(len(desc))], desc,
+              ["" if d.startswith("SMS") else "0:01:05" for d in desc]] + ([direction] if direction else [])
+    return map_generic(names, values)
+
+
+def test_a_service_number_beside_the_called_number_is_the_a_number():
+    mapping = _bill(["National call", "SMS to mobile", "National call", "Call to mobile"])
+    assert mapping.fields["Service Number"] == "caller" and mapping.fields["Called Number"] == "callee"
+    assert mapping.confidence["Service Number"] >= 0.6  # the names say it: not a guess
+    # with a direction column the rows may run both ways: the order is a guess
+    mapping = _bill(["National call"] * 4, ["Out", "In", "Out", "In"])
+    assert mapping.fields["Service Number"] == "caller" and mapping.confidence["Service Number"] < 0.6
+
+
+def test_a_description_column_that_says_sms_on_some_rows_is_the_record_type():
+    mapping = _bill(["National call", "SMS to mobile", "Longa distância", "SMS", "National call", "Local móvel"])
+    assert mapping.fields["Description"] == "record_type"
+    # one message row is not enough to read a column of free text as the record type
+    mapping = _bill(["National call", "SMS to mobile", "Longa distância", "Local móvel", "National call"])
+    assert mapping.fields["Description"] != "record_type" and mapping.record_type_default == "voice"

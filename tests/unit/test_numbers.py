@@ -24,6 +24,9 @@ from raybench.normalize.numbers import EXCEL_DAMAGED, NULL_TOKENS, NumberNormali
     (" 2125550123.00 ", "2125550123"),
     ("192.168.1.3", "192.168.1.3"),  # a SIP peer's address, not 19216813
     ("212.555.0123.5", "21255501235"),  # four groups that cannot be an address: separators
+    ("tel:+13125550125", "+13125550125"),  # an RFC 3966 tel URI is its number
+    ("TEL:+1-312-555-0125;ext=7", "+13125550125"),
+    ("sip:1001@pbx.example", "sip:1001@pbx.example"),  # a SIP URI is a party as written
 ])
 def test_clean_number_strips_separators_only(raw, want):
     assert clean_number(raw) == want
@@ -81,6 +84,7 @@ def test_excel_damaged_pattern(raw, damaged):
     ("9.12678E+11", "9.12678E+11"),
     # too short to be a number of the plan
     ("911", "911"),
+    ("tel:3125550125", "+13125550125"),
 ])
 def test_normalizer_us(raw, want):
     assert NumberNormalizer("US").one(raw) == want

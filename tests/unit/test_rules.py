@@ -4,6 +4,7 @@ normaliser (records_frame -> normalize_frame -> apply_rules) with built-in layou
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 
 import polars as pl
@@ -89,6 +90,9 @@ CASES: dict[str, tuple[Layout, dict, dict, list[str]]] = {
     "record_type_known": (VERIZON_BILLING, {"Usage Type": "Text Msg"}, {"Usage Type": "Fax"},
                           ["record_type_known"]),
     "direction_known": (SPRINT_CDMA, {"M_R": "3"}, {"M_R": "9"}, ["direction_known"]),
+    # a per-row zone column (here the Sprint NEID column stands in for it): a row naming no zone is flagged
+    "zone_row_read": (replace(SPRINT_CDMA, tz_column="NEID"), {"NEID": "America/Chicago"}, {"NEID": "7"},
+                      ["zone_row_read"]),
     "imsi_format": (TMOBILE, {"IMSI": "310260"}, {"IMSI": "31026012345678901"}, ["imsi_format"]),
     "imei_format": (ATT_MOBILITY_VOICE, {"IMEI": "3520990017614801"}, {"IMEI": "35-209900-176148"},
                     ["imei_format"]),
