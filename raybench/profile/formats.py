@@ -64,8 +64,14 @@ def date_time_formats(day_first_region: bool = False) -> tuple[str, ...]:
     out += [f"%Y-%m-%dT{t}" for t in ("%H:%M:%S", "%H:%M:%S%.f")]
     out += [f"%Y-%m-%d{sep}{t}Z" for sep in ("T", " ") for t in ("%H:%M:%S", "%H:%M:%S%.f")]  # ISO 8601 UTC
     out += [f"%Y-%m-%d{sep}{t}%:z" for sep in ("T", " ") for t in ("%H:%M:%S", "%H:%M:%S%.f")]  # with offset
-    out += list(RFC2822_FORMATS)
+    out += list(RFC2822_FORMATS) + list(CLOCK_FIRST_FORMATS)
     return tuple(out)
+
+
+CLOCK_FIRST_FORMATS = ("%H:%M:%S%.f UTC %a %b %d %Y", "%H:%M:%S UTC %a %b %d %Y")
+"""The time of day first, then the zone, the weekday and the date (``13:05:07.123  UTC Mon Sep 16 2024``):
+Cisco IOS's ``show clock`` order, which AudioCodes' SBC CDRs and other network elements' logs also write.
+The zone is written, so the times are instants (:func:`raybench.normalize.times.states_offset`)."""
 
 
 RFC2822_FORMATS = ("%a, %d %b %Y %H:%M:%S %z", "%d %b %Y %H:%M:%S %z")

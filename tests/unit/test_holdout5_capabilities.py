@@ -9,8 +9,8 @@ import pytest
 from raybench.classify.generic import map_generic, name_field
 from raybench.classify.sample import sample_text, two_row_header
 from raybench.layout import Layout, StartSpec
-from raybench.normalize.times import name_states_utc
-from raybench.profile.formats import date_formats, read_counts_start, second_clock
+from raybench.normalize.times import name_states_utc, states_offset
+from raybench.profile.formats import date_formats, date_time_formats, read_counts_start, second_clock
 from raybench.read.fixed import cut_record, key_columns, trimmed
 from raybench.read.junk import JunkRules, drop_junk, heading_offsets
 
@@ -51,7 +51,7 @@ def test_a_column_named_by_a_party_word_holding_words_is_not_a_party():
 def test_the_exactly_named_party_column_wins_over_one_named_by_a_word():
     n = 4
     nums = ["4104", "4102", "4107", "4101"]
-    m = map_generic(("Start time", "Duration", "Calling line ID", "Calling number", "Called number"),
+    m = map_generic(("Start time", "Duration", "Calling DID", "Calling number", "Called number"),
                     [STARTS[:n], ["43", "12", "7", "90"], ["+13125550100"] * n, nums, ["4102", "4104", "4101", "4107"]])
     assert m is not None and m.by_field("caller") == "Calling number"
 
@@ -145,3 +145,24 @@ def test_a_fixed_width_line_trimmed_of_its_blanks_is_whole_but_one_cut_inside_a_
     assert not trimmed(len("07/01/25 201   1773555"), layout, keys)  # ends inside the number
     assert not trimmed(len("07/01/25 201   17735550119"), layout, keys)  # the duration column never reached
     assert cut_record("07/01/25 201   1773555", layout) is None
+
+
+def test_a_stamp_written_time_first_with_its_zone_is_an_instant():
+    values = pl.Series(["08:01:02.120  UTC Mon Mar 03 2025", "00:00:09.004  UTC Tue Mar 04 2025"])
+    counts = read_counts_start(values, date_time_formats())
+    assert counts.get("%H:%M:%S%.f UTC %a %b %d %Y") == 2
+    assert states_offset("%H:%M:%S%.f UTC %a %b %d %Y") and not states_offset("%m/%d/%Y %H:%M:%S")
+
+
+def test_sip_uris_with_a_number_are_parties_and_ports_and_addresses_are_not():
+    n = 4
+    m = map_generic(("SourcePort", "DestIp", "SrcURI", "DstURI", "Durat", "SetupTime"),
+                    [["5061", "5060", "5061", "5060"], ["10.0.0.5"] * n,
+                     ["+13125550161@sip.example", "3125550161@203.0.113.20", "+17735550150@sip.example",
+                      "7735550150@203.0.113.20"],
+                     ["+16465550120@sip.example", "6465550120@203.0.113.20", "+13125550162@sip.example",
+                      "3125550162@203.0.113.20"], ["75", "75", "0", "0"],
+                     ["08:01:02.120  UTC Mon Mar 03 2025", "08:01:02.310  UTC Mon Mar 03 2025",
+                      "23:59:58.004  UTC Mon Mar 03 2025", "23:59:58.150  UTC Mon Mar 03 2025"]])
+    assert m is not None and (m.by_field("caller"), m.by_field("callee")) == ("SrcURI", "DstURI")
+    assert m.tz_stated is not None
