@@ -10,6 +10,7 @@ from raybench.classify.generic import map_generic, name_field
 from raybench.classify.sample import sample_text, two_row_header
 from raybench.layout import Layout, StartSpec
 from raybench.normalize.times import name_states_utc, states_offset
+from raybench.pipeline.local import read_local
 from raybench.profile.formats import date_formats, date_time_formats, read_counts_start, second_clock
 from raybench.read.fixed import cut_record, key_columns, trimmed
 from raybench.read.junk import JunkRules, drop_junk, heading_offsets
@@ -166,3 +167,25 @@ def test_sip_uris_with_a_number_are_parties_and_ports_and_addresses_are_not():
                       "23:59:58.004  UTC Mon Mar 03 2025", "23:59:58.150  UTC Mon Mar 03 2025"]])
     assert m is not None and (m.by_field("caller"), m.by_field("callee")) == ("SrcURI", "DstURI")
     assert m.tz_stated is not None
+
+
+GMT_RETURN = (
+    "Network Element Name,Mobile Directory Number,Dialed Digit Number,Call Direction,Seizure Dt Tm (GMT),"
+    "Seizure Duration,First Serving Cell Site,First Serving Cell Face,Calling Party Number,Called Party Number,"
+    "Elapsed Time\n"
+    "ELGNILXR2,3125550188,,MT,03/02/2025 14:05:38,4,311,1,6305550101,3125550188,62\n"
+    "ELGNILXR2,3125550188,8475550123,MO,03/02/2025 15:10:00,6,311,2,3125550188,8475550123,301\n"
+    "ELGNILXR2,3125550188,,MT,03/02/2025 18:44:19,5,97,3,7735550150,3125550188,18\n"
+    "SKOKILAV1,3125550188,2245550199,MO,03/03/2025 09:00:07,3,402,1,3125550188,2245550199,1220\n"
+    "SKOKILAV1,3125550188,,MT,03/03/2025 11:31:52,7,402,2,8155550142,3125550188,45\n")
+
+
+def test_gmt_in_a_model_matched_layouts_start_name_states_the_zone_over_tz(tmp_path):
+    # a Verizon switch return the models read as sprint_cdma (zone assumed): its header names the zone
+    path = tmp_path / "vzw_return.csv"
+    path.write_text(GMT_RETURN)
+    read = read_local(str(path), ingest_job="job-gmt", tz="America/Chicago")
+    assert read.file["tz"] == "UTC"
+    assert read.file["tz_source"].startswith("stated: the start column's name says UTC ('Seizure Dt Tm (GMT)')")
+    rows = sorted(read.rows, key=lambda r: r["source_row"])
+    assert rows[0]["start_utc"].strftime("%Y-%m-%dT%H:%M:%S") == "2025-03-02T14:05:38"  # not 5 h later
