@@ -54,12 +54,13 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
                  "secs", "seconds", "sec", "elapsed", "et", "length", "min", "mins", "minutes", "min t",
                  "usage", "call length", "airtime", "air time", "conversation", "duration sec", "duration s",
                  "duration ms", "duration min", "billable", "billed min", "call duration", "time used",
-                 "dauer", "verbindungsdauer", "gespr chsdauer", "gespraechsdauer"),
+                 "dauer", "verbindungsdauer", "gespr chsdauer", "gespraechsdauer", "elapsed time"),
     "caller": ("from", "caller", "calling", "calling number", "calling nbr", "calling no", "src", "source",
                "a party", "a number", "anumber", "aparty", "a party number", "orig", "originating",
                "originating number", "origin", "clid", "ani", "caller id", "caller id number", "callerid",
                "caller number", "from number", "source number", "orig number", "callingpartynumber",
-               "sender", "sender number", "sent from"),
+               "sender", "sender number", "sent from", "calling line id", "calling line", "cli",
+               "calling party"),
     "callee": ("to", "called", "callee", "called number", "called nbr", "called no", "dst", "destination",
                "dest", "b party", "b number", "bnumber", "bparty", "b party number", "term", "terminating",
                "terminating number", "dnis", "destination number", "to number", "npa nxx line",
@@ -94,7 +95,7 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
                "note", "notes", "userfield", "amaflags", "lastapp", "lastdata", "dstchannel", "comment",
                "bleg uuid", "sip user agent", "read codec", "write codec", "progresssec", "answersec",
                "waitsec", "country", "country code", "switch", "state", "zone", "plan", "feature", "tax",
-               "azimuth", "address", "bearing",
+               "azimuth", "address", "bearing", "port", "transport",
                "tarif", "betrag", "betrag eur", "preis", "kosten"),
 }
 """Normalised column names (:func:`raybench.identify.sniff.normalize_header`) -> the field they name in
@@ -184,13 +185,14 @@ def name_field(name: str | None) -> tuple[str | None, float]:
             words = [w for w in low.split() if w in _WORD_FIELD]
             # a vague word (``Tower``, ``Number``) beside a more specific one: the specific one names it.
             # ``1st Tower LAC/TAC`` is the tower's location area, ``1st Tower Azimuth`` no cell id at all,
-            # ``Number called`` the B-number
+            # ``Number called`` the B-number; of several specific words, the last (the head of an English
+            # noun phrase): ``Source Port`` and ``Dest IP`` are not parties, ``User Location`` no user
             specific = [f for w, f in zip(words, hits) if w not in VAGUE_WORDS]
-            return (specific[0] if specific else hits[0]), 0.6
+            return (specific[-1] if specific else hits[0]), 0.6
     return None, 0.0
 
 
-VAGUE_WORDS = frozenset({"tower", "cell", "site", "antenna", "bts", "number"})
+VAGUE_WORDS = frozenset({"tower", "cell", "site", "antenna", "bts", "number", "party", "time", "date"})
 """Words naming what a column is about rather than what it holds of it (``Tower LAT``, ``Number called``):
 a name's other field word, if any, says the field (:func:`name_field`)."""
 
@@ -292,15 +294,21 @@ _MASKED = re.compile(r"^(\+?\d{4,})([xX*#]{1,6})$")
 """A number whose last digits are masked (``030555012xxx``: German itemised bills, privacy redaction)."""
 
 
+_URI_NUMBER = re.compile(r"^(?:sips?:)?(\+?\d{3,15})@[\w.-]+$")
+"""A SIP URI whose user part is a number (``+13125550123@sip.example``, ``sip:3125550123@203.0.113.20``:
+SBC and SIP proxy records): profiled by the number (stored as written)."""
+
+
 def _number_of_display(value: str) -> str:
-    """The number inside a display-name party (:data:`_DISPLAY_NAME`), a masked number with its masked
-    digits as zeros (:data:`_MASKED`), the number of a ``tel:`` URI, else ``value``: the column's values are profiled by it (the value is
+    """The number inside a display-name party (:data:`_DISPLAY_NAME`), a SIP URI (:data:`_URI_NUMBER`) or a
+    ``tel:`` URI, a masked number with its masked digits as zeros (:data:`_MASKED`), else ``value``: the
+    column's values are profiled by it (the value is
     stored as written)."""
     found = _DISPLAY_NAME.match(value)
     if found:
         return found.group(1)
-    uri = TEL_URI.fullmatch(value)
-    if uri:  # tel:+13125550125 (RFC 3966): the number, as the normaliser reads it
+    uri = TEL_URI.fullmatch(value) or _URI_NUMBER.match(value)
+    if uri:  # tel:+13125550125 (RFC 3966) or sip:3125550123@host: the number, as the normaliser reads it
         return uri.group(1)
     masked = _MASKED.match(value)
     return masked.group(1) + "0" * len(masked.group(2)) if masked else value

@@ -23,9 +23,9 @@ EPOCH_SCALE_US = {"s": 1_000_000, "ms": 1_000, "us": 1}
 
 
 def states_offset(fmt: str) -> bool:
-    """True for a format whose values carry their UTC offset (``%z``, ``%:z``, a literal ``Z``): the times
-    are instants, read as UTC, whatever zone a layout assumes."""
-    return "%z" in fmt or "%:z" in fmt or fmt.endswith("Z")
+    """True for a format whose values carry their UTC offset (``%z``, ``%:z``, a literal ``Z`` or ``UTC``):
+    the times are instants, read as UTC, whatever zone a layout assumes."""
+    return "%z" in fmt or "%:z" in fmt or fmt.endswith("Z") or " UTC " in f" {fmt} "
 
 
 _UTC_NAME = re.compile(r"(?i)(?<![a-z])(?:utc|gmt)(?![a-z])(?!\s*[+-]\s*\d)")

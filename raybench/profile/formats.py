@@ -64,7 +64,7 @@ def date_time_formats(day_first_region: bool = False) -> tuple[str, ...]:
     out += [f"%Y-%m-%dT{t}" for t in ("%H:%M:%S", "%H:%M:%S%.f")]
     out += [f"%Y-%m-%d{sep}{t}Z" for sep in ("T", " ") for t in ("%H:%M:%S", "%H:%M:%S%.f")]  # ISO 8601 UTC
     out += [f"%Y-%m-%d{sep}{t}%:z" for sep in ("T", " ") for t in ("%H:%M:%S", "%H:%M:%S%.f")]  # with offset
-    out += list(RFC2822_FORMATS)
+    out += list(RFC2822_FORMATS) + list(CLOCK_FIRST_FORMATS)
     out += list(COMPACT_FORMATS)
     return tuple(out)
 
@@ -73,6 +73,12 @@ COMPACT_FORMATS = ("%Y%m%d%H%M%S%.f",)
 """A date-time written as one run of digits, year first, with or without a fraction after a point
 (``20240715130507.123``: BroadWorks accounting's ``startTime``, ASN.1 GeneralizedTime without its zone;
 the fraction is optional in chrono's ``%.f``)."""
+
+
+CLOCK_FIRST_FORMATS = ("%H:%M:%S%.f UTC %a %b %d %Y", "%H:%M:%S UTC %a %b %d %Y")
+"""The time of day first, then the zone, the weekday and the date (``13:05:07.123  UTC Mon Sep 16 2024``):
+Cisco IOS's ``show clock`` order, which AudioCodes' SBC CDRs and other network elements' logs also write.
+The zone is written, so the times are instants (:func:`raybench.normalize.times.states_offset`)."""
 
 
 RFC2822_FORMATS = ("%a, %d %b %Y %H:%M:%S %z", "%d %b %Y %H:%M:%S %z")

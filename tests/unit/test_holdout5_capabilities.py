@@ -9,8 +9,9 @@ import pytest
 from raybench.classify.generic import map_generic, name_field
 from raybench.classify.sample import sample_text, two_row_header
 from raybench.layout import Layout, StartSpec
-from raybench.normalize.times import name_states_utc
-from raybench.profile.formats import date_formats, read_counts_start, second_clock
+from raybench.normalize.times import name_states_utc, states_offset
+from raybench.pipeline.local import read_local
+from raybench.profile.formats import date_formats, date_time_formats, read_counts_start, second_clock
 from raybench.read.fixed import cut_record, key_columns, trimmed
 from raybench.read.junk import JunkRules, drop_junk, heading_offsets
 
@@ -51,7 +52,7 @@ def test_a_column_named_by_a_party_word_holding_words_is_not_a_party():
 def test_the_exactly_named_party_column_wins_over_one_named_by_a_word():
     n = 4
     nums = ["4104", "4102", "4107", "4101"]
-    m = map_generic(("Start time", "Duration", "Calling line ID", "Calling number", "Called number"),
+    m = map_generic(("Start time", "Duration", "Calling DID", "Calling number", "Called number"),
                     [STARTS[:n], ["43", "12", "7", "90"], ["+13125550100"] * n, nums, ["4102", "4104", "4101", "4107"]])
     assert m is not None and m.by_field("caller") == "Calling number"
 
@@ -145,3 +146,46 @@ def test_a_fixed_width_line_trimmed_of_its_blanks_is_whole_but_one_cut_inside_a_
     assert not trimmed(len("07/01/25 201   1773555"), layout, keys)  # ends inside the number
     assert not trimmed(len("07/01/25 201   17735550119"), layout, keys)  # the duration column never reached
     assert cut_record("07/01/25 201   1773555", layout) is None
+
+
+def test_a_stamp_written_time_first_with_its_zone_is_an_instant():
+    values = pl.Series(["08:01:02.120  UTC Mon Mar 03 2025", "00:00:09.004  UTC Tue Mar 04 2025"])
+    counts = read_counts_start(values, date_time_formats())
+    assert counts.get("%H:%M:%S%.f UTC %a %b %d %Y") == 2
+    assert states_offset("%H:%M:%S%.f UTC %a %b %d %Y") and not states_offset("%m/%d/%Y %H:%M:%S")
+
+
+def test_sip_uris_with_a_number_are_parties_and_ports_and_addresses_are_not():
+    n = 4
+    m = map_generic(("SourcePort", "DestIp", "SrcURI", "DstURI", "Durat", "SetupTime"),
+                    [["5061", "5060", "5061", "5060"], ["10.0.0.5"] * n,
+                     ["+13125550161@sip.example", "3125550161@203.0.113.20", "+17735550150@sip.example",
+                      "7735550150@203.0.113.20"],
+                     ["+16465550120@sip.example", "6465550120@203.0.113.20", "+13125550162@sip.example",
+                      "3125550162@203.0.113.20"], ["75", "75", "0", "0"],
+                     ["08:01:02.120  UTC Mon Mar 03 2025", "08:01:02.310  UTC Mon Mar 03 2025",
+                      "23:59:58.004  UTC Mon Mar 03 2025", "23:59:58.150  UTC Mon Mar 03 2025"]])
+    assert m is not None and (m.by_field("caller"), m.by_field("callee")) == ("SrcURI", "DstURI")
+    assert m.tz_stated is not None
+
+
+GMT_RETURN = (
+    "Network Element Name,Mobile Directory Number,Dialed Digit Number,Call Direction,Seizure Dt Tm (GMT),"
+    "Seizure Duration,First Serving Cell Site,First Serving Cell Face,Calling Party Number,Called Party Number,"
+    "Elapsed Time\n"
+    "ELGNILXR2,3125550188,,MT,03/02/2025 14:05:38,4,311,1,6305550101,3125550188,62\n"
+    "ELGNILXR2,3125550188,8475550123,MO,03/02/2025 15:10:00,6,311,2,3125550188,8475550123,301\n"
+    "ELGNILXR2,3125550188,,MT,03/02/2025 18:44:19,5,97,3,7735550150,3125550188,18\n"
+    "SKOKILAV1,3125550188,2245550199,MO,03/03/2025 09:00:07,3,402,1,3125550188,2245550199,1220\n"
+    "SKOKILAV1,3125550188,,MT,03/03/2025 11:31:52,7,402,2,8155550142,3125550188,45\n")
+
+
+def test_gmt_in_a_model_matched_layouts_start_name_states_the_zone_over_tz(tmp_path):
+    # a Verizon switch return the models read as sprint_cdma (zone assumed): its header names the zone
+    path = tmp_path / "vzw_return.csv"
+    path.write_text(GMT_RETURN)
+    read = read_local(str(path), ingest_job="job-gmt", tz="America/Chicago")
+    assert read.file["tz"] == "UTC"
+    assert read.file["tz_source"].startswith("stated: the start column's name says UTC ('Seizure Dt Tm (GMT)')")
+    rows = sorted(read.rows, key=lambda r: r["source_row"])
+    assert rows[0]["start_utc"].strftime("%Y-%m-%dT%H:%M:%S") == "2025-03-02T14:05:38"  # not 5 h later
