@@ -95,6 +95,9 @@ def main() -> int:
     ap.add_argument("--tracemalloc", action="store_true", help="trace Python's allocations (slow)")
     ap.add_argument("--setting", action="append", default=[], metavar="KEY=VALUE",
                     help="a service setting (raybench.service.config.ServiceConfig), e.g. workers=1")
+    ap.add_argument("--memray", default=None, metavar="FILE",
+                    help="record every allocation after warm-up into FILE (memray, with native stacks); "
+                         "then: memray flamegraph --leaks FILE")
     ap.add_argument("--no-duckdb-purge", action="store_true",
                     help="the runner does not purge DuckDB's jemalloc after a job (the figures before it did)")
     ap.add_argument("--out", default=None, help="JSON of the samples")
@@ -144,6 +147,11 @@ def main() -> int:
                 query_errors[answer["error"][:100]] += 1
         if done == args.warmup and args.tracemalloc:
             tracemalloc.start(8)
+        if done == args.warmup and args.memray:
+            import memray  # a dev tool (pip install memray), asked for with --memray only
+
+            tracker = memray.Tracker(args.memray, native_traces=True, trace_python_allocators=False)
+            tracker.__enter__()
         if done >= args.warmup and (done - args.warmup) % args.every == 0:
             gc.collect()
             ready = runner.ready()
@@ -164,6 +172,8 @@ def main() -> int:
                   f"    {mib(s.get('malloc_free'))}{mib(s.get('malloc_mmapped'))}{mib(s['duckdb'])}"
                   f"{mib(s.get('je_allocated'))}{mib(s.get('je_resident'))}{mib(s['python'])}",
                   flush=True)
+    if args.memray:
+        tracker.__exit__(None, None, None)
     print(f"{done} jobs in {time.monotonic() - t0:.0f} s; query errors: {dict(query_errors) or 'none'}")
     slopes = {}
     if len(samples) >= 3:
