@@ -311,10 +311,11 @@ def main() -> int:
         print(f"{key:28}{v['pss_bytes_after_warmup'] / 2**20:>17.1f} MiB{v['pss_bytes_last'] / 2**20:>8.1f} MiB"
               f"{v['slope_bytes_per_1000_jobs'] / 2**20:>12.1f} MiB{100 * v['growth_share_per_1000_jobs']:>8.1f}%")
     print("leaking (over 5% per 1,000 jobs after warm-up): " + (", ".join(leaking) or "none"))
-    print("runner between batches (RSS / DuckDB's own count / DuckDB's jemalloc resident, MiB; reopens): " + "; ".join(
+    print("runner between batches (RSS / DuckDB's own count / DuckDB's jemalloc resident / glibc in use, MiB; reopens): " + "; ".join(
         f"{m['jobs_done']} jobs {m.get('rss_bytes', 0) / 2**20:.0f} / "
         + (f"{m['duckdb_bytes'] / 2**20:.1f}" if m.get("duckdb_bytes") is not None else "- (a query held the cursor)")
         + (f" / {m['duckdb_resident_bytes'] / 2**20:.1f}" if m.get("duckdb_resident_bytes") is not None else "")
+        + (f" / {m['malloc_in_use_bytes'] / 2**20:.1f}" if m.get("malloc_in_use_bytes") is not None else "")
         + (f"; {m['duckdb_reopens']}" if m.get("duckdb_reopens") is not None else "")
         for m in runner_memory))
     print("PSS by mapping, first and last sample after warm-up (MiB heap/shm/file):")

@@ -109,6 +109,27 @@ def purge_duckdb_allocator() -> bool:
     return mallctl(f"arena.{_MALLCTL_ARENAS_ALL}.purge".encode(), None, None, None, 0) == 0
 
 
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
+                                                     "fsmblks", "uordblks", "fordblks", "keepcost")]
+
+
+def glibc_heap_bytes() -> dict[str, int]:
+    """glibc malloc's figures for this process, bytes (``mallinfo2(3)``, glibc 2.33+): ``in_use``
+    (allocated blocks in the heap and arenas), ``free`` (freed blocks kept there), ``mmapped`` (blocks
+    in their own mappings). Empty off glibc or before 2.33."""
+    name = ctypes.util.find_library("c")
+    try:
+        fn = ctypes.CDLL(name).mallinfo2 if name else None
+    except (OSError, AttributeError):
+        fn = None
+    if fn is None:
+        return {}
+    fn.restype = _MallInfo2
+    m = fn()
+    return {"in_use": m.uordblks, "free": m.fordblks, "mmapped": m.hblkhd}
+
+
 def rss_bytes() -> int:
     """This process's resident set size, bytes (``/proc/self/statm``; 0 where there is none)."""
     try:

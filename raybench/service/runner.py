@@ -219,9 +219,9 @@ class JobRunner:
     def ready(self) -> dict:
         """``ok`` (the scheduling thread runs), ``workers`` (actor pids), ``active`` (job ids), ``memory``
         (this process's RSS, what DuckDB's ``duckdb_memory()`` says it holds and what DuckDB's jemalloc
-        holds resident, bytes; ``duckdb_reopens``: times the database was closed and opened again,
+        holds resident, glibc's heap in use, bytes; ``duckdb_reopens``: times the database was closed and opened again,
         :meth:`_reopen`)."""
-        from raybench.service.memory import duckdb_allocator_bytes, rss_bytes
+        from raybench.service.memory import duckdb_allocator_bytes, glibc_heap_bytes, rss_bytes
 
         duck = None  # the query cursor is one thread's at a time: no figure while a query holds it
         if self._query_lock.acquire(blocking=False):
@@ -236,6 +236,7 @@ class JobRunner:
                 "workers": list(self.worker_pids), "active": list(self._active),
                 "memory": {"rss_bytes": rss_bytes(), "duckdb_bytes": duck,
                            "duckdb_resident_bytes": duckdb_allocator_bytes().get("resident"),
+                           "malloc_in_use_bytes": glibc_heap_bytes().get("in_use"),
                            "duckdb_reopens": self._reopens}}
 
     def check_health(self) -> None:
