@@ -780,7 +780,7 @@ def _query_index(db: str) -> None:
 @click.option("--commit-rows", default="250000", show_default=True, help="Rows per commit (checkpoint) at most.")
 @click.option("--templates", "templates_dir", default=None,
               help="Templates folder jobs are read with (default STATE/templates; POST /v1/templates adds to it).")
-@click.option("--reopen-every", "reopen_every_jobs", type=click.IntRange(min=1), default=100, show_default=True,
+@click.option("--reopen-every", "reopen_every_jobs", type=click.IntRange(min=1), default=50, show_default=True,
               help="Jobs after which the runner reopens its DuckDB when idle (gives DuckDB's memory back).")
 @_ray_logs_option
 def serve_command(db, address, host, port, state_dir, spool, tokens, roots, max_concurrent_jobs, max_queued_jobs,

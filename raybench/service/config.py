@@ -67,7 +67,7 @@ class ServiceConfig:
     commit_rows: int = 250_000
     batch_timeout_s: float = 600.0
     templates_dir: str | None = None
-    reopen_every_jobs: int = 100
+    reopen_every_jobs: int = 50
 
     @property
     def jobs_db(self) -> str:

@@ -41,6 +41,16 @@ Arrow allocates through glibc too (``ARROW_DEFAULT_MEMORY_POOL=system``): mimall
 thread, and ``release_unused`` collects only the calling thread's, so the pages of Arrow's own worker
 threads stayed with the process."""
 
+RAY_ENV = {"RAY_enable_task_events": "0", "RAY_enable_metrics_collection": "0"}
+"""Ray's settings (as environment variables, read by each Ray process at its start) for the service's
+embedded session: no task events. Every task and actor call (each chunk, each call of the runner from an
+HTTP replica) is reported to the GCS, which keeps up to 100,000 task attempts
+(``task_events_max_num_task_in_gcs``, about 500 bytes each) and tracks the ones it drops past that: the
+gcs_server grew with every job (docs/service.md "Soak"). They feed Ray's state API and dashboard, which
+the embedded session does not start (``include_dashboard=False``). And no Ray metrics (its own
+OpenCensus views in every Ray process, read by the dashboard's agent): the service's metrics are
+raybench's own (:mod:`raybench.monitor.metrics`, ``GET /metrics``)."""
+
 _libc = None
 
 

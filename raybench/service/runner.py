@@ -59,6 +59,10 @@ DUCKDB_KEEP_BYTES = 32 << 20
 """DuckDB memory (its buffer pool: cached blocks of the tables, work memory) the runner keeps after a job;
 above it the cache is evicted down to it (docs/service.md "Soak")."""
 
+REOPEN_DRAIN_CHUNKS = 2
+"""Chunks left (queued and in flight) of every active job under which, once the runner's DuckDB is due to
+be reopened, no job starts until they end (:meth:`JobRunner._admit`)."""
+
 RELEASE_EVERY_S = 1.0
 """Shortest time between two hand-backs of free memory in a chunk actor (:mod:`raybench.service.memory`)."""
 
@@ -281,13 +285,23 @@ class JobRunner:
             if not self._active and self._jobs_on_con >= self.config.reopen_every_jobs:
                 self._reopen()
             self._give_back()
+        elif not self._active and self._jobs_on_con >= self.config.reopen_every_jobs:  # e.g. after a failed plan
+            self._reopen()
         if self._dirty and not self._active and now - self._snapshot_t >= SNAPSHOT_EVERY_S:
             self._snapshot()
         return busy or bool(self._in_flight)
 
     def _admit(self) -> bool:
-        """Start one queued job when there is room (one per step, so dispatch goes on between plans)."""
+        """Start one queued job when there is room (one per step, so dispatch goes on between plans).
+
+        Once ``reopen_every_jobs`` jobs have ended on the connection, none starts while every active job
+        is within :data:`REOPEN_DRAIN_CHUNKS` chunks of its end: they end, the database is reopened
+        (:meth:`_reopen`), and the queue goes on. A stream of jobs that never leaves the runner idle would
+        otherwise never reopen it; a longer job is never waited for (the reopen waits for it instead)."""
         if len(self._active) >= self.config.max_concurrent_jobs:
+            return False
+        if self._active and self._jobs_on_con >= self.config.reopen_every_jobs and all(
+                len(a.pending) + a.in_flight <= REOPEN_DRAIN_CHUNKS for a in self._active.values()):
             return False
         row = self.store.claim_next()
         if row is None:
