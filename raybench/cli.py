@@ -808,10 +808,12 @@ def _query_index(db: str) -> None:
 @click.option("--commit-rows", default="250000", show_default=True, help="Rows per commit (checkpoint) at most.")
 @click.option("--templates", "templates_dir", default=None,
               help="Templates folder jobs are read with (default STATE/templates; POST /v1/templates adds to it).")
+@click.option("--reopen-every", "reopen_every_jobs", type=click.IntRange(min=1), default=50, show_default=True,
+              help="Jobs after which the runner reopens its DuckDB when idle (gives DuckDB's memory back).")
 @_ray_logs_option
 def serve_command(db, address, host, port, state_dir, spool, tokens, roots, max_concurrent_jobs, max_queued_jobs,
                   submit_rate_per_min, submit_burst, upload_max, xlsx_max_unzipped, request_timeout_s, workers,
-                  worker_cpus, num_cpus, chunk_size, commit_rows, templates_dir) -> None:
+                  worker_cpus, num_cpus, chunk_size, commit_rows, templates_dir, reopen_every_jobs) -> None:
     """Run the ingestion service (Ray Serve + FastAPI) until Ctrl-C or SIGTERM; API at /v1, docs at /docs."""
     from raybench.service.config import ServiceConfig
     from raybench.service.server import serve_forever
@@ -825,7 +827,7 @@ def serve_command(db, address, host, port, state_dir, spool, tokens, roots, max_
             "upload_max_bytes": _size(upload_max), "xlsx_max_unzipped_bytes": _size(xlsx_max_unzipped),
             "request_timeout_s": request_timeout_s, "workers": workers, "worker_cpus": worker_cpus,
             "chunk_bytes": _size(chunk_size), "commit_rows": parse_count(commit_rows),
-            "templates_dir": templates_dir})
+            "templates_dir": templates_dir, "reopen_every_jobs": reopen_every_jobs})
         serve_forever(config, address=address, num_cpus=num_cpus,
                       on_ready=lambda url: click.echo(f"raybench serve: ready at {url} (docs at {url}/docs)",
                                                       err=True))

@@ -7,11 +7,13 @@ by source (issue 17, docs/service.md "Soak").
 
 Every ``--every`` jobs (after the first ``--warmup`` jobs) it records, for this process: PSS, RSS and
 anonymous memory (``/proc/self/smaps_rollup``); glibc's heap in use, free in the heap and in its own
-mappings (``mallinfo2(3)``); what DuckDB says it holds (``duckdb_memory()``) and what its jemalloc holds (:func:`raybench.service.memory.duckdb_allocator_bytes`:
-in DuckDB's use, resident); Python's traced memory
-(``tracemalloc``, with ``--tracemalloc``: it slows Python down, so off by default) and the object counts
-of the types that grew (``gc.get_objects``). At the end: each figure's least-squares slope per 1,000
-jobs after warm-up, and, with ``--tracemalloc``, the source lines whose memory grew most. Named queries
+mappings (:func:`raybench.service.memory.glibc_heap_bytes`); what DuckDB says it holds
+(``duckdb_memory()``) and what its jemalloc holds (in DuckDB's use, resident:
+:func:`raybench.service.memory.duckdb_allocator_bytes`); Python's traced memory (``tracemalloc``, with
+``--tracemalloc``: it slows Python down, so off by default) and the object counts of the types that grew
+(``gc.get_objects``). At the end: each figure's least-squares slope per 1,000 jobs after warm-up, and,
+with ``--tracemalloc``, the source lines whose memory grew most; ``--memray FILE`` records every
+allocation after warm-up, with native stacks, for ``memray flamegraph --leaks FILE``. Named queries
 (``--queries K``: K of them after each batch) run in the runner as in the service. The environment of
 ``raybench serve`` (:data:`raybench.service.memory.MALLOC_ENV`) is set before this process starts (it
 starts itself again with it). A script, not a test.
@@ -23,7 +25,6 @@ import argparse
 import asyncio
 import collections
 import csv
-import ctypes
 import gc
 import json
 import os
@@ -35,26 +36,9 @@ import tracemalloc
 import numpy as np
 
 from raybench.service import memory
-from raybench.service.memory import MALLOC_ENV, duckdb_allocator_bytes
+from raybench.service.memory import MALLOC_ENV, duckdb_allocator_bytes, glibc_heap_bytes
 
 FINAL = ("done", "failed", "suspect", "cancelled")
-
-
-class _MallInfo2(ctypes.Structure):
-    _fields_ = [(name, ctypes.c_size_t) for name in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
-                                                     "fsmblks", "uordblks", "fordblks", "keepcost")]
-
-
-def mallinfo2() -> dict[str, int]:
-    """glibc's heap figures, bytes: ``in_use`` (allocated blocks, heap and arenas), ``free`` (freed,
-    kept in the heap and arenas), ``mmapped`` (blocks in their own mappings). Empty off glibc < 2.33."""
-    try:
-        fn = ctypes.CDLL("libc.so.6").mallinfo2
-    except (OSError, AttributeError):
-        return {}
-    fn.restype = _MallInfo2
-    m = fn()
-    return {"in_use": m.uordblks, "free": m.fordblks, "mmapped": m.hblkhd}
 
 
 def rollup() -> dict[str, int]:
@@ -84,6 +68,11 @@ def query_subjects(path: str) -> tuple[str, str, str, str]:
     return number, other, rows[0]["Cell ID"], f"{year}-{month}-{day}"
 
 
+def mib(v) -> str:
+    """Bytes as MiB in 9 columns; ``-`` for None."""
+    return f"{v / 2**20:9.1f}" if v is not None else f"{'-':>9}"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--jobs", type=int, default=300)
@@ -95,6 +84,9 @@ def main() -> int:
     ap.add_argument("--tracemalloc", action="store_true", help="trace Python's allocations (slow)")
     ap.add_argument("--setting", action="append", default=[], metavar="KEY=VALUE",
                     help="a service setting (raybench.service.config.ServiceConfig), e.g. workers=1")
+    ap.add_argument("--memray", default=None, metavar="FILE",
+                    help="record every allocation after warm-up into FILE (memray, with native stacks); "
+                         "then: memray flamegraph --leaks FILE")
     ap.add_argument("--no-duckdb-purge", action="store_true",
                     help="the runner does not purge DuckDB's jemalloc after a job (the figures before it did)")
     ap.add_argument("--out", default=None, help="JSON of the samples")
@@ -144,11 +136,16 @@ def main() -> int:
                 query_errors[answer["error"][:100]] += 1
         if done == args.warmup and args.tracemalloc:
             tracemalloc.start(8)
+        if done == args.warmup and args.memray:
+            import memray  # a dev tool (pip install memray), asked for with --memray only
+
+            tracker = memray.Tracker(args.memray, native_traces=True, trace_python_allocators=False)
+            tracker.__enter__()
         if done >= args.warmup and (done - args.warmup) % args.every == 0:
             gc.collect()
             ready = runner.ready()
             s = {"jobs": done, "t_s": round(time.monotonic() - t0, 1), **rollup(),
-                 **{f"malloc_{k}": v for k, v in mallinfo2().items()},
+                 **{f"malloc_{k}": v for k, v in glibc_heap_bytes().items()},
                  "duckdb": (ready.get("memory") or {}).get("duckdb_bytes"),
                  **{f"je_{k}": v for k, v in duckdb_allocator_bytes().items() if k in ("allocated", "resident")},
                  "python": tracemalloc.get_traced_memory()[0] if tracemalloc.is_tracing() else None}
@@ -159,11 +156,12 @@ def main() -> int:
             if tracemalloc.is_tracing():
                 snaps.append(tracemalloc.take_snapshot().filter_traces(
                     [tracemalloc.Filter(False, tracemalloc.__file__)]))
-            mib = lambda v: f"{v / 2**20:9.1f}" if v is not None else f"{'-':>9}"  # noqa: E731
             print(f"{done:>6}{mib(s['pss'])}{mib(s['rss'])}{mib(s['anonymous'])}    {mib(s.get('malloc_in_use'))}"
                   f"    {mib(s.get('malloc_free'))}{mib(s.get('malloc_mmapped'))}{mib(s['duckdb'])}"
                   f"{mib(s.get('je_allocated'))}{mib(s.get('je_resident'))}{mib(s['python'])}",
                   flush=True)
+    if args.memray:
+        tracker.__exit__(None, None, None)
     print(f"{done} jobs in {time.monotonic() - t0:.0f} s; query errors: {dict(query_errors) or 'none'}")
     slopes = {}
     if len(samples) >= 3:

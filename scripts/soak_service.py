@@ -16,7 +16,8 @@ query) is reported. Every
 the runner and worker actors, by their command line), the PSS and the number of jobs done so far. After
 the first ``--warmup`` share of the jobs, a least-squares line of each process's PSS against jobs done
 gives its growth per 1,000 jobs, as a share of its PSS at the end of warm-up: a process whose PSS grows
-more than 5% per 1,000 jobs is reported as leaking. The stored rows are checked (each record once).
+more than 5% per 1,000 jobs is reported as leaking; the same slope of its anonymous memory alone
+(``heap``, every 10th sample; as a share of the PSS after warm-up) is printed beside it. The stored rows are checked (each record once).
 Writes the samples and figures as JSON and, with ``--plot``, a PNG of PSS against jobs done per process.
 A script, not a test.
 """
@@ -286,6 +287,9 @@ def main() -> int:
     warm_jobs = int(args.warmup * (args.jobs + args.large))
     figures = slopes(sampler.samples, warm_jobs)
     leaking = sorted(k for k, v in figures.items() if v["leaking"])
+    # the same slope of the anonymous memory alone (every SPLIT_EVERY-th sample): PSS counts a share of each
+    # shared library's pages, which grows when other processes of the machine that mapped them end
+    heap = slopes({k: [(0.0, j, sp["heap"]) for j, sp in rows] for k, rows in sampler.splits.items()}, warm_jobs)
     split_change = {}
     for key, rows in sampler.splits.items():
         after = [(j, sp) for j, sp in rows if j >= warm_jobs]
@@ -298,7 +302,7 @@ def main() -> int:
            "accounting_exact": n == distinct and n + quarantined == expected,
            "status_query_mean_s": round(list_s / max(1, list_calls), 4), "warmup_jobs": warm_jobs,
            "named_queries_ms": asker.figures(), "runner_memory": runner_memory, "named_query_errors": asker.errors,
-           "per_process": figures, "leaking": leaking, "pss_split_after_warmup": split_change, "load_1m_end": os.getloadavg()[0],
+           "per_process": figures, "leaking": leaking, "heap_per_process": heap, "pss_split_after_warmup": split_change, "load_1m_end": os.getloadavg()[0],
            "samples": {k: v for k, v in sampler.samples.items()}}
     print(f"{done_count[0]} of {out['jobs']} jobs done in {wall_s:.0f} s ({out['jobs_per_min']} jobs/min), "
           f"statuses {statuses}; rows {n} stored ({distinct} distinct) + {quarantined} quarantined of {expected}: "
@@ -306,14 +310,21 @@ def main() -> int:
     print("named queries while the jobs wrote (client side, ms): " + "; ".join(
         f"{k} n={v['calls']} p50 {v.get('p50')} p95 {v.get('p95')} p99 {v.get('p99')}"
         for k, v in out["named_queries_ms"].items()) + (f"; errors {asker.errors}" if asker.errors else ""))
-    print(f"{'process':28}{'PSS after warm-up':>20}{'PSS last':>12}{'per 1,000 jobs':>16}{'share':>9}")
+    print(f"{'process':28}{'PSS after warm-up':>20}{'PSS last':>12}{'per 1,000 jobs':>16}{'share':>9}"
+          f"{'heap per 1,000':>16}{'share':>8}")
     for key, v in sorted(figures.items(), key=lambda kv: -kv[1]["pss_bytes_after_warmup"]):
+        h = heap.get(key)
         print(f"{key:28}{v['pss_bytes_after_warmup'] / 2**20:>17.1f} MiB{v['pss_bytes_last'] / 2**20:>8.1f} MiB"
-              f"{v['slope_bytes_per_1000_jobs'] / 2**20:>12.1f} MiB{100 * v['growth_share_per_1000_jobs']:>8.1f}%")
+              f"{v['slope_bytes_per_1000_jobs'] / 2**20:>12.1f} MiB{100 * v['growth_share_per_1000_jobs']:>8.1f}%"
+              + (f"{h['slope_bytes_per_1000_jobs'] / 2**20:>12.1f} MiB"
+                 f"{100 * h['slope_bytes_per_1000_jobs'] / v['pss_bytes_after_warmup']:>7.1f}%" if h else ""))
     print("leaking (over 5% per 1,000 jobs after warm-up): " + (", ".join(leaking) or "none"))
-    print("runner between batches (RSS / DuckDB's own count, MiB): " + "; ".join(
+    print("runner between batches (RSS / DuckDB's own count / DuckDB's jemalloc resident / glibc in use, MiB; reopens): " + "; ".join(
         f"{m['jobs_done']} jobs {m.get('rss_bytes', 0) / 2**20:.0f} / "
         + (f"{m['duckdb_bytes'] / 2**20:.1f}" if m.get("duckdb_bytes") is not None else "- (a query held the cursor)")
+        + (f" / {m['duckdb_resident_bytes'] / 2**20:.1f}" if m.get("duckdb_resident_bytes") is not None else "")
+        + (f" / {m['malloc_in_use_bytes'] / 2**20:.1f}" if m.get("malloc_in_use_bytes") is not None else "")
+        + (f"; {m['duckdb_reopens']}" if m.get("duckdb_reopens") is not None else "")
         for m in runner_memory))
     print("PSS by mapping, first and last sample after warm-up (MiB heap/shm/file):")
     for key, v in sorted(split_change.items(), key=lambda kv: -sum(kv[1]["last_bytes"].values()))[:8]:

@@ -42,6 +42,9 @@ class ServiceConfig:
         batch_timeout_s: longest wait for one chunk before it is quarantined as ``worker_error``.
         templates_dir: folder of the templates jobs are read with (:mod:`raybench.classify.templates`;
             ``POST /v1/templates`` adds to it); None: ``STATE/templates``.
+        reopen_every_jobs: jobs ended on one DuckDB connection after which the runner closes the database
+            and opens it again at its next moment with no job active (DuckDB's C++ state grows with the
+            jobs and is given back only with the database; docs/service.md "Soak").
     """
 
     db: str
@@ -64,6 +67,7 @@ class ServiceConfig:
     commit_rows: int = 250_000
     batch_timeout_s: float = 600.0
     templates_dir: str | None = None
+    reopen_every_jobs: int = 50
 
     @property
     def jobs_db(self) -> str:
@@ -128,7 +132,7 @@ class ServiceConfig:
     def check(self) -> None:
         """Raises ConfigError for a value out of bounds, naming the setting."""
         for name in ("max_concurrent_jobs", "max_queued_jobs", "submit_burst", "upload_max_bytes",
-                     "xlsx_max_unzipped_bytes", "chunk_bytes", "commit_rows"):
+                     "xlsx_max_unzipped_bytes", "chunk_bytes", "commit_rows", "reopen_every_jobs"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"service setting {name} must be at least 1, got {getattr(self, name)}")
         for name in ("submit_rate_per_min", "request_timeout_s", "worker_cpus", "batch_timeout_s"):

@@ -41,6 +41,16 @@ Arrow allocates through glibc too (``ARROW_DEFAULT_MEMORY_POOL=system``): mimall
 thread, and ``release_unused`` collects only the calling thread's, so the pages of Arrow's own worker
 threads stayed with the process."""
 
+RAY_ENV = {"RAY_enable_task_events": "0", "RAY_enable_metrics_collection": "0"}
+"""Ray's settings (as environment variables, read by each Ray process at its start) for the service's
+embedded session: no task events. Every task and actor call (each chunk, each call of the runner from an
+HTTP replica) is reported to the GCS, which keeps up to 100,000 task attempts
+(``task_events_max_num_task_in_gcs``, about 500 bytes each) and tracks the ones it drops past that: the
+gcs_server grew with every job (docs/service.md "Soak"). They feed Ray's state API and dashboard, which
+the embedded session does not start (``include_dashboard=False``). And no Ray metrics (its own
+OpenCensus views in every Ray process, read by the dashboard's agent): the service's metrics are
+raybench's own (:mod:`raybench.monitor.metrics`, ``GET /metrics``)."""
+
 _libc = None
 
 
@@ -107,6 +117,27 @@ def purge_duckdb_allocator() -> bool:
     if mallctl is None:
         return False
     return mallctl(f"arena.{_MALLCTL_ARENAS_ALL}.purge".encode(), None, None, None, 0) == 0
+
+
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
+                                                     "fsmblks", "uordblks", "fordblks", "keepcost")]
+
+
+def glibc_heap_bytes() -> dict[str, int]:
+    """glibc malloc's figures for this process, bytes (``mallinfo2(3)``, glibc 2.33+): ``in_use``
+    (allocated blocks in the heap and arenas), ``free`` (freed blocks kept there), ``mmapped`` (blocks
+    in their own mappings). Empty off glibc or before 2.33."""
+    name = ctypes.util.find_library("c")
+    try:
+        fn = ctypes.CDLL(name).mallinfo2 if name else None
+    except (OSError, AttributeError):
+        fn = None
+    if fn is None:
+        return {}
+    fn.restype = _MallInfo2
+    m = fn()
+    return {"in_use": m.uordblks, "free": m.fordblks, "mmapped": m.hblkhd}
 
 
 def rss_bytes() -> int:

@@ -59,6 +59,10 @@ DUCKDB_KEEP_BYTES = 32 << 20
 """DuckDB memory (its buffer pool: cached blocks of the tables, work memory) the runner keeps after a job;
 above it the cache is evicted down to it (docs/service.md "Soak")."""
 
+REOPEN_DRAIN_CHUNKS = 2
+"""Chunks left (queued and in flight) of every active job under which, once the runner's DuckDB is due to
+be reopened, no job starts until they end (:meth:`JobRunner._admit`)."""
+
 RELEASE_EVERY_S = 1.0
 """Shortest time between two hand-backs of free memory in a chunk actor (:mod:`raybench.service.memory`)."""
 
@@ -162,6 +166,8 @@ class JobRunner:
         self._cancel_t = 0.0
         self._snapshot_t = time.monotonic()
         self._dirty = False
+        self._jobs_on_con = 0
+        self._reopens = 0
         self._crash: str | None = None
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -216,8 +222,10 @@ class JobRunner:
 
     def ready(self) -> dict:
         """``ok`` (the scheduling thread runs), ``workers`` (actor pids), ``active`` (job ids), ``memory``
-        (this process's RSS and what DuckDB's ``duckdb_memory()`` says it holds, bytes)."""
-        from raybench.service.memory import rss_bytes
+        (this process's RSS, what DuckDB's ``duckdb_memory()`` says it holds and what DuckDB's jemalloc
+        holds resident, glibc's heap in use, bytes; ``duckdb_reopens``: times the database was closed and opened again,
+        :meth:`_reopen`)."""
+        from raybench.service.memory import duckdb_allocator_bytes, glibc_heap_bytes, rss_bytes
 
         duck = None  # the query cursor is one thread's at a time: no figure while a query holds it
         if self._query_lock.acquire(blocking=False):
@@ -230,7 +238,10 @@ class JobRunner:
                 self._query_lock.release()
         return {"ok": self._thread.is_alive() and self._crash is None, "error": self._crash,
                 "workers": list(self.worker_pids), "active": list(self._active),
-                "memory": {"rss_bytes": rss_bytes(), "duckdb_bytes": duck}}
+                "memory": {"rss_bytes": rss_bytes(), "duckdb_bytes": duck,
+                           "duckdb_resident_bytes": duckdb_allocator_bytes().get("resident"),
+                           "malloc_in_use_bytes": glibc_heap_bytes().get("in_use"),
+                           "duckdb_reopens": self._reopens}}
 
     def check_health(self) -> None:
         """Serve's health check: the scheduling thread must be alive."""
@@ -270,14 +281,27 @@ class JobRunner:
                 busy, ended = True, ended + 1
         if ended:
             a = None  # noqa: F841  (the last job's batches and plan go before the memory is handed back)
+            self._jobs_on_con += ended
+            if not self._active and self._jobs_on_con >= self.config.reopen_every_jobs:
+                self._reopen()
             self._give_back()
+        elif not self._active and self._jobs_on_con >= self.config.reopen_every_jobs:  # e.g. after a failed plan
+            self._reopen()
         if self._dirty and not self._active and now - self._snapshot_t >= SNAPSHOT_EVERY_S:
             self._snapshot()
         return busy or bool(self._in_flight)
 
     def _admit(self) -> bool:
-        """Start one queued job when there is room (one per step, so dispatch goes on between plans)."""
+        """Start one queued job when there is room (one per step, so dispatch goes on between plans).
+
+        Once ``reopen_every_jobs`` jobs have ended on the connection, none starts while every active job
+        is within :data:`REOPEN_DRAIN_CHUNKS` chunks of its end: they end, the database is reopened
+        (:meth:`_reopen`), and the queue goes on. A stream of jobs that never leaves the runner idle would
+        otherwise never reopen it; a longer job is never waited for (the reopen waits for it instead)."""
         if len(self._active) >= self.config.max_concurrent_jobs:
+            return False
+        if self._active and self._jobs_on_con >= self.config.reopen_every_jobs and all(
+                len(a.pending) + a.in_flight <= REOPEN_DRAIN_CHUNKS for a in self._active.values()):
             return False
         row = self.store.claim_next()
         if row is None:
@@ -510,6 +534,27 @@ class JobRunner:
             log.debug("runner: DuckDB's cache not trimmed: %s", exc)
         freed = release_memory()
         log.debug("runner: RSS %d -> %d bytes after a job", freed["rss_before_bytes"], freed["rss_after_bytes"])
+
+    def _reopen(self) -> None:
+        """Close the database and open it again, between jobs (none active), queries held off meanwhile.
+
+        DuckDB's C++ state of a database grows with the jobs and queries it served and is given back only
+        with the database: the eviction queue's nodes and the ``BlockHandle`` of every block it ever
+        registered (kept alive by the queue's weak references), the pages its jemalloc freed
+        (docs/service.md "Soak"). The rows are committed: nothing is lost, and readers of the snapshot
+        are not affected. Opening waits up to :data:`DB_OPEN_WAIT_S` for the file's lock, as at start;
+        a failure stops the scheduling thread (the health check fails and Serve starts a new runner).
+        """
+        t0 = time.perf_counter()
+        with self._query_lock:
+            self._query_con.close()
+            self.con.close()
+            self.con = _open_db(self.config.db)
+            self._query_con = self.con.cursor()
+            self._query_con.execute("SET SESSION TimeZone = 'UTC'")
+        log.info("runner: DuckDB reopened after %d jobs in %.3f s", self._jobs_on_con, time.perf_counter() - t0)
+        self._jobs_on_con = 0
+        self._reopens += 1
 
     def _snapshot(self) -> None:
         from raybench.query.snapshot import publish_snapshot, snapshot_interval_s

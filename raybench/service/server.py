@@ -47,11 +47,12 @@ def serve_forever(config: ServiceConfig, *, address: str | None = None, num_cpus
         kwargs["address"] = address
     else:
         kwargs.update(address="local", include_dashboard=False, num_cpus=num_cpus)
-        # glibc's malloc thresholds for every process of the embedded session (they inherit this
-        # process's environment): a large job's buffers are given back (raybench.service.memory)
-        from raybench.service.memory import MALLOC_ENV
+        # glibc's malloc thresholds and Ray's task events off for every process of the embedded session
+        # (they inherit this process's environment): a large job's buffers are given back, the GCS keeps
+        # no record per task (raybench.service.memory)
+        from raybench.service.memory import MALLOC_ENV, RAY_ENV
 
-        for key, value in MALLOC_ENV.items():
+        for key, value in {**MALLOC_ENV, **RAY_ENV}.items():
             os.environ.setdefault(key, value)
     stop = threading.Event()
     previous = {s: signal.signal(s, lambda *_: stop.set()) for s in (signal.SIGTERM, signal.SIGINT)}

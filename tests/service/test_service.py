@@ -29,9 +29,11 @@ UPLOAD_MAX = 1 << 20
 def svc(service_dir):
     root = service_dir / "root"
     root.mkdir()
+    # --reopen-every 1: the runner's DuckDB is closed and opened again whenever it is idle after a job, so
+    # the jobs below write (and cancel, retry) through connections opened between them
     service = start_service(service_dir, "--root", str(root), "--max-concurrent-jobs", "2", "--max-queued", "2",
                             "--upload-max", str(UPLOAD_MAX), "--xlsx-max-unzipped", "1MiB", "--workers", "1",
-                            "--worker-cpus", "0.5")
+                            "--worker-cpus", "0.5", "--reopen-every", "1")
     service.root = root
     service.gen = service_dir / "gen"
     yield service

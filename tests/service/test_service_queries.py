@@ -14,6 +14,8 @@ by hand from these rows (see the comments).
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from servicekit import start_service, wait_job
@@ -52,12 +54,19 @@ def svc(service_dir):
     (root / "prod").mkdir(parents=True)
     (root / "prod" / "a.csv").write_text("\n".join([HEADER] + [_line(*r) for r in A_ROWS]) + "\n")
     (root / "prod" / "b.csv").write_text("\n".join([HEADER] + [_line(*r) for r in B_ROWS]) + "\n")
-    service = start_service(service_dir, "--root", str(root), "--workers", "1", "--worker-cpus", "0.5")
+    # --reopen-every 1: the runner closes and opens its DuckDB again after the job (runner._reopen), so
+    # every query below reads through a connection opened after the rows were written
+    service = start_service(service_dir, "--root", str(root), "--workers", "1", "--worker-cpus", "0.5",
+                            "--reopen-every", "1")
     with service.client() as c:
         r = c.post("/v1/jobs", json={"paths": [str(root / "prod")]})
         assert r.status_code == 202, r.text
         state = wait_job(c, r.json()["job_id"])
         assert state["status"] == "done" and state["rows_stored"] == 9, state
+        deadline = time.monotonic() + 30
+        while c.get("/readyz").json()["runner_memory"]["duckdb_reopens"] < 1:  # just after the job's end
+            assert time.monotonic() < deadline, "the runner did not reopen its database after the job"
+            time.sleep(0.2)
     yield service
     service.stop()
 
