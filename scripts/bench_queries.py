@@ -147,7 +147,7 @@ def _timed(fn) -> tuple[float, dict]:
 
 
 def prepare_layout(base: str, path: str, layout: str, rows: int, file_rows: int, seed: int,
-                   build_memory: str = "128MB") -> dict:
+                   build_memory: str = "128MB", appends_n: int = APPENDS) -> dict:
     """Copy the base into ``path`` in ``layout``; time it, then time one appended commit."""
     import duckdb
 
@@ -205,8 +205,12 @@ def prepare_layout(base: str, path: str, layout: str, rows: int, file_rows: int,
             summary_s.append(time.perf_counter() - t0)
             con.execute("SET memory_limit = '128MB'")
 
+    if layout == "arrival+summary":
+        con.close()
+        shutil.copyfile(path, path + ".built")
+        con = duckdb.connect(path, config={"memory_limit": "128MB", "preserve_insertion_order": False})
     appends = []
-    for _ in range(APPENDS):
+    for _ in range(appends_n):
         try:
             appends.append(_timed(append))
         except duckdb.Error as exc:  # at 10M rows with the ART indexes: out of the sink's 128MB
@@ -219,13 +223,15 @@ def prepare_layout(base: str, path: str, layout: str, rows: int, file_rows: int,
         con.execute(f"DELETE FROM cdr WHERE record_id IN (SELECT 'r' || i FROM range({rows}, {rows + COMMIT_ROWS}) t(i))")
         if layout == "party":
             con.execute(f"DELETE FROM party WHERE record_id IN (SELECT 'r' || i FROM range({rows}, {rows + COMMIT_ROWS}) t(i))")
-        if layout == "arrival+summary":  # back to the base's summary (untimed)
-            con.execute(f"SET memory_limit = '{build_memory}'")
-            query_summary.rebuild_summary(con)
-            con.execute("SET memory_limit = '128MB'")
         con.execute("CHECKPOINT")
+        if layout == "arrival+summary":  # back to the file as built (its summary without the commit)
+            con.close()
+            shutil.copyfile(path + ".built", path)
+            con = duckdb.connect(path, config={"memory_limit": "128MB", "preserve_insertion_order": False})
     out["append_s_all"] = [a[0] for a in appends]
     out["append_s"] = sorted(out["append_s_all"])[len(appends) // 2] if appends else float("nan")
+    if os.path.exists(path + ".built"):
+        os.remove(path + ".built")
     out["append_mem"] = {"pss_growth_mib": max((a[1]["pss_growth_mib"] for a in appends), default=float("nan"))}
     if summary_s:  # inside append_s too
         out["summary_s_all"] = summary_s
@@ -371,7 +377,7 @@ def writer(path: str, rows: int, file_rows: int, seed: int, seconds: float, read
 def _child(args) -> None:
     if args.child == "layout":
         out = prepare_layout(args.base, args.path, args.layout, args.rows, args.file_rows, args.seed,
-                             args.build_memory)
+                             args.build_memory, args.appends)
     elif args.child == "queries":
         out = measure_queries(json.loads(args.path), args.reps, args.seed)
     elif args.child == "snapshot":
@@ -403,6 +409,7 @@ def main() -> None:
                     help="Layout the writer inserts into (the sink writes without the query indexes).")
     ap.add_argument("--build-memory", default="128MB",
                     help="DuckDB memory limit while a layout is built (appends run at the sink's 128MB).")
+    ap.add_argument("--appends", type=int, default=APPENDS, help="Commits appended per layout (median reported).")
     ap.add_argument("--json", dest="json_out", default=None, help="Also write the figures here.")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--base", default=None, help=argparse.SUPPRESS)
@@ -420,7 +427,7 @@ def main() -> None:
         print(f"building {args.rows:,} rows ...", flush=True)
         print(f"  {build_base(base + '.tmp', args.rows, args.file_rows, args.seed):.1f} s", flush=True)
         os.replace(base + ".tmp", base)
-    common = ["--build-memory", args.build_memory, "--rows", str(args.rows), "--file-rows", str(args.file_rows), "--seed", str(args.seed),
+    common = ["--appends", str(args.appends), "--build-memory", args.build_memory, "--rows", str(args.rows), "--file-rows", str(args.file_rows), "--seed", str(args.seed),
               "--reps", str(args.reps), "--base", base]
     results: dict = {"rows": args.rows, "file_rows": args.file_rows, "reps": args.reps,
                      "cpus": os.cpu_count(), "load_1m_start": os.getloadavg()[0], "layouts": {}}
@@ -429,7 +436,7 @@ def main() -> None:
         print(f"layout {layout} ...", flush=True)
         results["layouts"][layout] = r = _run_child("--child", "layout", "--layout", layout, "--path", path, *common)
         print(f"  build {r['build_s']:.1f} s (+{r['build_mem'].get('pss_growth_mib', 0):.0f} MiB PSS), "
-              f"append {COMMIT_ROWS:,} rows {r['append_s']:.2f} s (median of {APPENDS}: "
+              f"append {COMMIT_ROWS:,} rows {r['append_s']:.2f} s (median of {args.appends}: "
               f"{', '.join(f'{x:.2f}' for x in r['append_s_all'])}; +{r['append_mem']['pss_growth_mib']:.0f} MiB), "
               f"file {r['file_mib']:.0f} MiB", flush=True)
         if "append_error" in r:

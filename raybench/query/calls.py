@@ -12,6 +12,9 @@ Every query reads ``cdr`` (and ``call_legs`` when duplicate detection has run). 
 * **Duplicates** (``cdr.duplicate_of IS NOT NULL``: a copy of a call already stored) are left out unless
   ``include_duplicates``; counts of *calls* fold the legs of one call (``call_legs.call_id``) into one.
 * Results are ordered deterministically (by start, then source file and row, or by count then number).
+* **Summary tables** (:mod:`raybench.query.summary`): while fresh, ``top-contacts`` and ``shared-contacts``
+  without a window and ``counts`` of all numbers over whole UTC days read them instead of ``cdr``, with
+  the same rows (:func:`uses_summary`).
 
 The same functions serve the CLI (``raybench query NAME``) and, later, the service
 (``GET /v1/calls`` and the others named in :data:`QUERIES`): :func:`run_query` takes the query's name
