@@ -115,13 +115,17 @@ def main() -> None:
 @click.option("--parts", "parts_path", default=None, metavar="PATH|URI",
               help="Where the parquet sink's workers write (shared by every node; s3://... through pyarrow); "
                    "default DB.parts.")
+@click.option("--parts-load", type=click.Choice(["commit", "end"]), default="commit", show_default=True,
+              help="When the parquet sink's committed parts are loaded into the database: after each commit "
+                   "(while the workers work) or after the last batch.")
 @click.option("--job-id", default=None, hidden=True, help="Job id (the harness names its jobs).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON (files, totals, metrics) instead.")
 @click.option("--metrics-port", type=click.IntRange(1, 65535), default=None,
               help="Serve Prometheus metrics at http://HOST:PORT/metrics while the ingest runs (docs/monitoring.md).")
 @_ray_logs_option
 def ingest(paths, db, address, workers, num_cpus, worker_cpus, chunk_size, tz, results, no_progress, resume, commit_rows,
-           batch_timeout_s, faults, object_store, sample_interval_s, memory_budget, sink, parts_path, job_id, as_json,
+           batch_timeout_s, faults, object_store, sample_interval_s, memory_budget, sink, parts_path, parts_load, job_id,
+           as_json,
            metrics_port) -> None:
     """Ingest CDR files (or folders of them) into a DuckDB database."""
     from raybench.faults.plan import parse_fault_pairs
@@ -140,6 +144,7 @@ def ingest(paths, db, address, workers, num_cpus, worker_cpus, chunk_size, tz, r
                                 batch_timeout_s=batch_timeout_s, faults=parse_fault_pairs(faults),
                                 object_store_bytes=_size(object_store) if object_store else None, job_id=job_id,
                                 sample_interval_s=sample_interval_s, sink=sink, parts_path=parts_path,
+                                parts_load=parts_load,
                                 memory_budget_bytes=None if memory_budget.lower() in ("none", "0") else _size(memory_budget))
         if metrics_port:
             from raybench.monitor.metrics import serve_metrics

@@ -88,7 +88,7 @@ def _run_ingest(paths: list[str], options: IngestOptions) -> dict:
         sink.close()
         raise
     if options.sink == "parquet":
-        sink.use_parts(options.parts_path or default_parts_root(options.db))
+        sink.use_parts(options.parts_path or default_parts_root(options.db), options.parts_load)
     faults = options.faults or FaultPlan()
     if faults.driver_crash_after_commits and run_no == 1:
         sink.on_commit = _crash_driver_after(faults.driver_crash_after_commits)

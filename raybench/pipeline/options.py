@@ -12,7 +12,7 @@ from raybench.config import Section, validate, zone
 from raybench.faults.plan import FaultPlan
 from raybench.pipeline.budget import DEFAULT_BUDGET_BYTES, check_budget
 from raybench.read.partition import BLOCK_BYTES_DEFAULT
-from raybench.sink.parquet_parts import SINKS
+from raybench.sink.parquet_parts import PARTS_LOADS, SINKS
 
 MIN_CHUNK_BYTES = 4 << 10
 """Smallest ``chunk_bytes`` accepted (4 KiB): smaller chunks only add per-batch overhead."""
@@ -55,6 +55,8 @@ class IngestOptions:
             end; :mod:`raybench.sink.parquet_parts`). A resumed job takes it from its manifest.
         parts_path: folder or URI the Parquet sink's workers write under (every node must reach it);
             None: ``<db>.parts``.
+        parts_load: when the Parquet sink's committed parts are copied into ``cdr``: ``commit`` (after
+            each commit, while the workers work) or ``end`` (after the last batch).
     """
 
     db: str
@@ -76,6 +78,7 @@ class IngestOptions:
     memory_budget_bytes: int | None = DEFAULT_BUDGET_BYTES
     sink: str = "duckdb"
     parts_path: str | None = None
+    parts_load: str = "commit"
 
 
 def _bounded(low: float, high: float = float("inf"), *, high_included: bool = False, unit: str = ""):
@@ -110,6 +113,7 @@ class IngestOptionsSection(Section):
     results: str | None = Field(alias="--results")
     address: str | None = Field(alias="--address")
     sink: str = Field(alias="--sink")
+    parts_load: str = Field(alias="--parts-load")
 
     _tz = field_validator("tz", mode="before")(lambda v: zone(v))
     _counts = field_validator("num_cpus", "workers", "commit_rows")(_bounded(1))
@@ -123,6 +127,13 @@ class IngestOptionsSection(Section):
     def _sink(cls, value):
         if value not in SINKS:
             raise ValueError(f"{value!r} must be one of {', '.join(SINKS)}")
+        return value
+
+    @field_validator("parts_load")
+    @classmethod
+    def _parts_load(cls, value):
+        if value not in PARTS_LOADS:
+            raise ValueError(f"{value!r} must be one of {', '.join(PARTS_LOADS)}")
         return value
 
     @field_validator("batch_timeout_s")

@@ -17,8 +17,10 @@ is dropped and counted in :attr:`DuckDBSink.rows_dropped_duplicate`.
 
 With the Parquet sink (:meth:`DuckDBSink.use_parts`, :mod:`raybench.sink.parquet_parts`) the workers
 write the rows themselves and send one report per chunk; a commit then writes the reports into
-``chunk_parts`` and their chunks into ``chunks``, in one transaction, and :meth:`DuckDBSink.load_parts`
-copies the committed parts into ``cdr`` and ``quarantine`` after the last batch.
+``chunk_parts`` and their chunks into ``chunks``, in one transaction; the committed parts are copied
+into ``cdr`` and ``quarantine`` right after each commit, in a transaction of their own (``load_at``
+``commit``, the default: the driver loads while the workers work), or all after the last batch (``end``);
+:meth:`DuckDBSink.load_parts` loads what is left either way.
 """
 
 from __future__ import annotations
@@ -101,7 +103,9 @@ class DuckDBSink:
         self.parts: PartsLedger | None = None
         """The Parquet sink's ledger (:meth:`use_parts`); None: rows come to the driver."""
         self.parts_loaded: dict | None = None
-        """What :meth:`load_parts` loaded (None before it ran)."""
+        """The Parquet sink's summary once :meth:`load_parts` ran (None before)."""
+        self.parts_load_at = "commit"
+        self._loaded = {"parts": 0, "rows_cdr": 0, "rows_quarantine": 0, "wall_s": 0.0}
         self.on_commit: Callable[[int], None] | None = None
         """Called with the number of commits so far after each commit (fault injection hooks in here)."""
         from raybench.query.snapshot import snapshot_interval_s
@@ -129,10 +133,12 @@ class DuckDBSink:
         for i in items:
             self._expected[i.chunk_id] = (i.ingest_job, i.sha256, i.first_row, i.n_records)
 
-    def use_parts(self, root: str) -> None:
+    def use_parts(self, root: str, load_at: str = "commit") -> None:
         """Take the Parquet sink's reports (workers write their rows under ``root``, a folder or URI)
-        instead of rows, from now on."""
+        instead of rows, from now on; ``load_at``: ``commit`` copies the committed parts into ``cdr``
+        after each commit, ``end`` only in :meth:`load_parts`."""
         self.parts = PartsLedger(root)
+        self.parts_load_at = load_at
 
     def add(self, table: pa.Table) -> None:
         """Queue a worker's output rows; they are written in groups of about ``flush_rows`` rows, or
@@ -204,6 +210,8 @@ class DuckDBSink:
             raise
         self.commits += 1
         self.rows_committed += table.num_rows + sum(r["rows"] for r in reports)
+        if reports and self.parts_load_at == "commit":  # a transaction of its own: the checkpoint is in
+            self._load(reports[0]["ingest_job"])
         if self.snapshot_interval_s and time.monotonic() - self._snapshot_t >= self.snapshot_interval_s:
             self.snapshot()
         if self.on_commit is not None:
@@ -253,25 +261,36 @@ class DuckDBSink:
         return good.num_rows, bad.num_rows
 
     def load_parts(self, job: str) -> dict | None:
-        """With the Parquet sink: copy the job's committed parts into ``cdr`` and ``quarantine``
-        (:func:`raybench.sink.parquet_parts.load_parts`, one transaction) and return the sink's summary:
-        ``kind``, ``parts_root``, ``parts`` and ``rows_cdr``/``rows_quarantine`` loaded, ``load_s``,
-        ``parts_committed`` and ``part_bytes_committed`` by this run, ``parts_orphaned`` (files of attempts
-        whose report never came, never read). None with the DuckDB sink.
+        """With the Parquet sink, after the last batch: copy the job's committed parts not loaded yet into
+        ``cdr`` and ``quarantine`` (:func:`raybench.sink.parquet_parts.load_parts`, one transaction) and
+        return the sink's summary: ``kind``, ``parts_root``, ``load_at``; ``parts_loaded``,
+        ``rows_cdr``, ``rows_quarantine`` and ``load_s`` by this run (at its commits and now);
+        ``load_after_batches_s`` (now only); ``parts_committed`` and ``part_bytes_committed`` by this
+        run; ``reports_refused``; ``parts_orphaned`` (files of attempts whose report never came, never
+        read). None with the DuckDB sink.
 
         Raises:
             IngestError: a part cannot be read or holds other rows than reported (nothing loaded).
         """
         if self.parts is None:
             return None
-        loaded = load_parts(self.con, job)
+        t = self._load(job)
+        loaded = self._loaded
         self.parts_loaded = {
-            "kind": "parquet", "parts_root": self.parts.root, "parts_loaded": loaded["parts"],
-            "rows_cdr": loaded["rows_cdr"], "rows_quarantine": loaded["rows_quarantine"], "load_s": loaded["wall_s"],
+            "kind": "parquet", "parts_root": self.parts.root, "load_at": self.parts_load_at,
+            "parts_loaded": loaded["parts"], "rows_cdr": loaded["rows_cdr"],
+            "rows_quarantine": loaded["rows_quarantine"], "load_s": loaded["wall_s"], "load_after_batches_s": t,
             "parts_committed": self.parts.parts_committed, "part_bytes_committed": self.parts.part_bytes_committed,
             "reports_refused": self.parts.reports_refused,
             "parts_orphaned": len(orphan_parts(self.con, self.parts.root, job))}
         return self.parts_loaded
+
+    def _load(self, job: str) -> float:
+        """Load the job's committed parts not loaded yet; add them to the totals. Returns seconds."""
+        got = load_parts(self.con, job)
+        for key in self._loaded:
+            self._loaded[key] += got[key]
+        return got["wall_s"]
 
     def remove_parts(self, job: str) -> None:
         """With the Parquet sink, once the job is done: delete its parts folder (its rows are in ``cdr``

@@ -14,8 +14,10 @@ checkpoint (:meth:`raybench.sink.duckdb_sink.DuckDBSink.flush`). Whatever retrie
 once: the file of an attempt whose report never arrived (its worker died after writing it) is named
 nowhere and never read (:func:`orphan_parts` counts such files).
 
-DuckDB stays the way to query. After the last batch :func:`load_parts` copies the committed files' rows
-into ``cdr`` and ``quarantine`` in one transaction that also marks them ``loaded``; views over the files
+DuckDB stays the way to query. :func:`load_parts` copies committed files' rows into ``cdr`` and
+``quarantine`` in one transaction that also marks them ``loaded``: after each commit (``--parts-load
+commit``, the default) or only after the last batch (``end``), and in any case once more after the last
+batch for what is left (a resumed job's earlier parts); views over the files
 were not chosen because duplicate detection and the cell-site join UPDATE ``cdr`` (a view cannot be
 updated), and DuckLake 1.5.5 does not load in duckdb 2.0.1. :func:`remove_parts` then deletes the job's
 folder. The service stays on the DuckDB sink (its warm actors return rows).
@@ -44,6 +46,10 @@ log = logging.getLogger(__name__)
 SINKS = ("duckdb", "parquet")
 """``--sink`` values: ``duckdb`` (the driver writes every row; the default) or ``parquet`` (workers write
 Parquet parts, the driver commits and loads them)."""
+
+PARTS_LOADS = ("commit", "end")
+"""``--parts-load`` values: copy the committed parts into ``cdr`` after each commit (the driver loads
+while the workers work) or only after the last batch."""
 
 PART_REPORT_SCHEMA = pa.schema([
     ("chunk_id", pa.string()),

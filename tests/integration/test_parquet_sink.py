@@ -50,10 +50,10 @@ def duckdb_store(production, tmp_path_factory, ray_local):
     return db
 
 
-@pytest.mark.parametrize("uri", [False, True], ids=["local-folder", "file-uri"])
-def test_a_parquet_sink_job_stores_what_a_duckdb_sink_job_stores(production, duckdb_store, tmp_path, uri):
+@pytest.mark.parametrize("uri, load", [(False, "commit"), (True, "end")], ids=["local-folder", "file-uri-load-at-end"])
+def test_a_parquet_sink_job_stores_what_a_duckdb_sink_job_stores(production, duckdb_store, tmp_path, uri, load):
     parts = f"file://{tmp_path / 'parts'}" if uri else None  # a URI goes through pyarrow's filesystems
-    out, db = _ingest(production, tmp_path, sink="parquet", parts_path=parts)
+    out, db = _ingest(production, tmp_path, sink="parquet", parts_path=parts, parts_load=load)
     report = compare_stores(duckdb_store, db)
     assert stores_differ(report) == 0, report
     assert report["cdr"]["rows_a"] > 29_000 and report["quarantine"]["rows_a"] > 100
@@ -61,8 +61,8 @@ def test_a_parquet_sink_job_stores_what_a_duckdb_sink_job_stores(production, duc
     sink = out["sink"]
     chunks = out["checkpoint"]["chunks_run"]
     assert chunks > 20
-    assert (sink["kind"], sink["parts_loaded"], sink["parts_committed"], sink["parts_orphaned"]) == (
-        "parquet", chunks, chunks, 0)
+    assert (sink["kind"], sink["load_at"], sink["parts_loaded"], sink["parts_committed"], sink["parts_orphaned"]) == (
+        "parquet", load, chunks, chunks, 0)
     assert sink["rows_cdr"] == out["totals"]["rows_stored"] and sink["rows_quarantine"] == out["totals"]["rows_quarantined"]
     assert out["dedupe"]["stream"]["used"]  # keys streamed from the parts as they committed
     with duckdb.connect(db, read_only=True) as con:
@@ -92,14 +92,18 @@ def _cli(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
                           timeout=timeout, env=env)
 
 
-def test_a_crashed_parquet_driver_resumes_with_the_sink_of_its_manifest(production, duckdb_store, tmp_path):
+@pytest.mark.parametrize("load", ["end", "commit"])
+def test_a_crashed_parquet_driver_resumes_with_the_sink_of_its_manifest(production, duckdb_store, tmp_path, load):
     db, results = str(tmp_path / "x.duckdb"), str(tmp_path / "resume.json")
-    crashed = _cli("ingest", production.path, "--db", db, "--sink", "parquet", "--chunk-size", str(CHUNK),
-                   "--commit-rows", "4000", "--num-cpus", "2", "--no-progress", "--fault", "driver_crash_after_commits=2")
+    crashed = _cli("ingest", production.path, "--db", db, "--sink", "parquet", "--parts-load", load, "--chunk-size",
+                   str(CHUNK), "--commit-rows", "4000", "--num-cpus", "2", "--no-progress",
+                   "--fault", "driver_crash_after_commits=2")
     assert crashed.returncode == 137, crashed.stderr[-2000:]
     with duckdb.connect(db, read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM cdr").fetchone()[0] == 0  # parts committed, none loaded yet
         parts, rows = con.execute("SELECT count(*), sum(rows) FROM chunk_parts").fetchone()
+        loaded = con.execute("SELECT coalesce(sum(rows), 0) FROM chunk_parts WHERE loaded").fetchone()[0]
+        stored = con.execute("SELECT (SELECT count(*) FROM cdr) + (SELECT count(*) FROM quarantine)").fetchone()[0]
+        assert stored == loaded == (0 if load == "end" else rows)  # loaded with each commit, or not yet
         assert con.execute("SELECT sum(rows_written) FROM chunks").fetchone()[0] == rows
         job = con.execute("SELECT ingest_job FROM ingest_jobs").fetchone()[0]
     assert 8000 <= rows < 30_000
@@ -108,7 +112,8 @@ def test_a_crashed_parquet_driver_resumes_with_the_sink_of_its_manifest(producti
     out = json.load(open(results))
     assert out["sink"]["kind"] == "parquet"  # from the manifest: --sink was not given again
     assert out["checkpoint"]["chunks_skipped"] == parts
-    assert out["sink"]["parts_loaded"] == parts + out["checkpoint"]["chunks_run"]  # both runs' parts, once
+    # this run loads its own parts, and the first run's when it had left them for the end: each once
+    assert out["sink"]["parts_loaded"] == (parts if load == "end" else 0) + out["checkpoint"]["chunks_run"]
     assert _exact(db, production)["exact"]
     assert stores_differ(compare_stores(duckdb_store, db)) == 0
     assert not os.path.exists(os.path.join(db + ".parts", job))

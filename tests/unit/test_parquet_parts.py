@@ -63,10 +63,10 @@ def test_the_default_root_is_beside_the_database_and_absolute(tmp_path, monkeypa
     assert default_parts_root("out/cdr.duckdb") == str(tmp_path / "out" / "cdr.duckdb.parts")
 
 
-def _sink(tmp_path, root) -> DuckDBSink:
+def _sink(tmp_path, root, load_at: str = "end") -> DuckDBSink:
     sink = DuckDBSink(str(tmp_path / "cdr.duckdb"), flush_rows=1_000_000)
     sink.snapshot_interval_s = 0.0
-    sink.use_parts(root)
+    sink.use_parts(root, load_at)
     return sink
 
 
@@ -96,10 +96,28 @@ def test_a_chunk_counts_once_whatever_attempts_wrote(tmp_path, uri):
     assert con.execute("SELECT flags FROM cdr WHERE source_row = 6").fetchone()[0] == ["duration_long"]
     assert con.execute("SELECT start_utc, duration_s FROM cdr WHERE source_row = 7").fetchone() == (
         dt.datetime(2024, 3, 10, 7, 30, 7, tzinfo=dt.timezone.utc), 49)
-    assert sink.load_parts(JOB)["parts_loaded"] == 0  # loaded once: a second load copies nothing
+    assert sink.load_parts(JOB)["parts_loaded"] == 2  # loaded once: a second load copies nothing more
     assert con.execute("SELECT count(*) FROM cdr").fetchone()[0] == 6
     sink.remove_parts(JOB)
     assert not os.path.exists(tmp_path / "parts" / JOB)
+    sink.close()
+
+
+def test_loading_at_each_commit_loads_what_that_commit_named(tmp_path):
+    sink = _sink(tmp_path, str(tmp_path / "parts"), load_at="commit")
+    sink.expect_chunks(_plan(("c:0", 1, 4), ("c:1", 5, 3)))
+    sink.add(write_part(_rows("c:0", 1, 4, bad={3}), sink.parts.root, JOB, "c:0", 1))
+    sink.flush()
+    con = sink.con
+    assert con.execute("SELECT count(*) FROM cdr").fetchone()[0] == 3  # loaded with the commit
+    assert con.execute("SELECT chunk_id, loaded FROM chunk_parts").fetchall() == [("c:0", True)]
+    sink.add(write_part(_rows("c:1", 5, 3), sink.parts.root, JOB, "c:1", 1))
+    sink.flush()
+    summary = sink.load_parts(JOB)  # after the last batch: nothing left
+    assert (summary["load_at"], summary["parts_loaded"], summary["rows_cdr"], summary["rows_quarantine"]) == (
+        "commit", 2, 6, 1)
+    assert con.execute("SELECT count(*) FROM cdr").fetchone()[0] == 6
+    assert con.execute("SELECT count(*) FROM quarantine").fetchone()[0] == 1
     sink.close()
 
 
