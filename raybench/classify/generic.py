@@ -23,6 +23,7 @@ FreeSWITCH); ``NPA NXX LINE`` is a North American number in three fields (1.9, `
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -125,6 +126,7 @@ exceptions: bandicoot's Telenor sample writes ``B_PARTY`` first, carrier-formats
 _PHONE = re.compile(r"^(?:\+\d{7,15}|(?:00|011)\d{7,15}|\d{10,15})$")
 _NANP = re.compile(r"^(?:\+?1)?[2-9]\d{2}[2-9]\d{6}$")
 _EXT_DIGITS = re.compile(r"^\d{2,6}$")
+_NATIONAL_SHORT = re.compile(r"^[1-9]\d{7,8}$")
 _SIP_USER = re.compile(r"^(?i:[a-z][a-z0-9_.-]{0,31}(?:@[\w.-]+)?|anonymous|unknown|private|restricted)$")
 _SEPARATORS = re.compile(r"[\s\-.()]")
 _INT = re.compile(r"^\d+$")
@@ -171,6 +173,9 @@ def name_field(name: str | None) -> tuple[str | None, float]:
     if not name:
         return None, 0.0
     spellings = [_norm(name)]
+    folded = _fold_accents(name)
+    if folded != name and _norm(folded) not in spellings:  # Número destino, Duração: their unaccented words
+        spellings.append(_norm(folded))
     camel = _CAMEL_BREAK.sub(" ", name.strip())  # StartTime, DateCreated: web APIs' names, words run together
     if camel != name.strip():
         spellings.append(_norm(camel))
@@ -188,6 +193,37 @@ def name_field(name: str | None) -> tuple[str | None, float]:
             specific = [f for w, f in zip(words, hits) if w not in VAGUE_WORDS]
             return (specific[0] if specific else hits[0]), 0.6
     return None, 0.0
+
+
+def _fold_accents(name: str) -> str:
+    """``name`` with its letters' accents removed (``Número`` -> ``Numero``, ``Duração`` -> ``Duracao``):
+    Unicode NFKD, combining marks dropped. The normaliser turns a letter outside ASCII into a space, so
+    the vocabulary of Spanish, Portuguese and French exports is listed unaccented and read this way."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+
+
+ROMANCE_HEADER_WORDS: dict[str, tuple[str, ...]] = {
+    "start": ("fecha", "fecha y hora", "fecha hora", "fecha inicio", "data e hora", "data hora", "data inicio",
+              "date et heure", "date heure", "data ora"),
+    "start_time": ("hora", "hora inicio", "heure", "ora"),
+    "duration": ("duracion", "duracao", "duree", "durata", "tiempo", "duracion min", "duracion seg",
+                 "duracao min", "duree min"),
+    "caller": ("origen", "origem", "numero origen", "numero de origen", "numero origem", "numero de origem",
+               "llamante", "chamador", "appelant", "numero appelant"),
+    "callee": ("destino", "numero destino", "numero de destino", "numero llamado", "numero marcado",
+               "numero chamado", "destinatario", "appele", "numero appele", "numero compose"),
+    "record_type": ("tipo", "tipo de llamada", "tipo llamada", "tipo de chamada", "tipo chamada", "servicio",
+                    "servico", "type d appel"),
+    "ignore": ("importe", "valor", "coste", "costo", "precio", "tarifa", "montant", "prix", "cout"),
+}
+"""Column names of Spanish, Portuguese, French and Italian bills and call logs, unaccented
+(:func:`_fold_accents`), added to :data:`HEADER_WORDS` (``Fecha``, ``Hora``, ``Número destino``, ``Tipo de
+llamada``, ``Duración (min)``, ``Importe (€)``; ``Origem``, ``Destino``, ``Duração``)."""
+for _f, _names in ROMANCE_HEADER_WORDS.items():
+    HEADER_WORDS[_f] = HEADER_WORDS[_f] + tuple(n for n in _names if n not in HEADER_WORDS[_f])
+    for _n in _names:
+        if " " not in _n:
+            _WORD_FIELD.setdefault(_n, _f)
 
 
 VAGUE_WORDS = frozenset({"tower", "cell", "site", "antenna", "bts", "number"})
@@ -225,6 +261,8 @@ class ColumnProfile:
             passing the Luhn check (IMEIs).
         yearless_share: share of dates written without their year (``10/13``).
         trunk_share: share of trunk ids written as the party (``T012``: :data:`_TRUNK`).
+        national_share: share of 8- or 9-digit numbers (national numbers of Spain, Belgium, Norway ...
+            written without a trunk prefix: ``612 555 012``); read as parties only in a column named so.
         named: the field the column's name names and how surely (:func:`name_field`).
     """
 
@@ -252,6 +290,7 @@ class ColumnProfile:
     luhn_share: float = 0.0
     yearless_share: float = 0.0
     trunk_share: float = 0.0
+    national_share: float = 0.0
     named: tuple[str | None, float] = (None, 0.0)
 
     @property
@@ -337,6 +376,7 @@ def profile_column(name: str, index: int, raw: list[str]) -> ColumnProfile:
     p.nanp_share = sum(1 for c in phones if _NANP.match(c)) / max(1, len(phones))
     p.ext_share = sum(1 for c in cleaned if _EXT_DIGITS.match(c)) / n
     p.trunk_share = sum(1 for c in cleaned if _TRUNK.match(c)) / n
+    p.national_share = sum(1 for c in cleaned if _NATIONAL_SHORT.match(c)) / n
     p.sim_share = sum(1 for c in cleaned if _ICCID.match(c)) / n
     long_ids = [c for c in cleaned if re.fullmatch(r"\d{14,16}", c)]
     p.id15_share = len(long_ids) / n
@@ -698,7 +738,8 @@ def _choose_parties(m: _Mapper) -> None:
         if p.uuid_share > 0.5 or _stamp_share(p) >= 0.9:
             return False
         if named == 1.0:  # dialplan targets (``s``, ``hangup``) are lower case; ``London``, ``USA`` are places
-            return p.party_share + _dialplan_share(p) >= 0.6
+            # a column named as a party may hold national numbers of 8 or 9 digits (Spain's 612 555 012)
+            return p.party_share + _dialplan_share(p) + p.national_share >= 0.6
         if named:  # named by one of its words only (``User Location``): the values must be parties
             return p.party_share + _addressed_share(p) >= 0.6
         if _counter(p):
