@@ -31,6 +31,7 @@ import polars as pl
 from raybench.layout import DISPLAY_NAME_PARTY
 from raybench.normalize.frame import TRUNK_PATTERN
 from raybench.normalize.numbers import TEL_URI
+from raybench.normalize.times import ZONE_SUFFIX, row_zone
 
 from raybench.classify.descriptors import VOCABULARY
 from raybench.classify.fields import GUESS_BELOW
@@ -263,6 +264,7 @@ class ColumnProfile:
         trunk_share: share of trunk ids written as the party (``T012``: :data:`_TRUNK`).
         national_share: share of 8- or 9-digit numbers (national numbers of Spain, Belgium, Norway ...
             written without a trunk prefix: ``612 555 012``); read as parties only in a column named so.
+        zone_suffix: the date-times end in their zone (``... PM EDT``): ``datetime`` is read without it.
         named: the field the column's name names and how surely (:func:`name_field`).
     """
 
@@ -291,6 +293,7 @@ class ColumnProfile:
     yearless_share: float = 0.0
     trunk_share: float = 0.0
     national_share: float = 0.0
+    zone_suffix: bool = False
     named: tuple[str | None, float] = (None, 0.0)
 
     @property
@@ -365,6 +368,8 @@ def profile_column(name: str, index: int, raw: list[str]) -> ColumnProfile:
         p.datetime = _best(read_counts_start(series, tuple(f for f in date_time_formats() if "T" not in f)
                                              + tuple(f for f in date_time_formats() if "T" in f)), n)
         p.date = _best(read_counts_start(series, _date_only_formats()), n)
+    if (not p.datetime or p.datetime[1] < 0.9) and (not p.epoch or p.epoch[1] < 0.9):
+        _zone_suffixed(p, values)
     p.time_share = sum(1 for v in values if _TIME_OF_DAY.match(v)) / n
     p.yearless_share = sum(1 for v in values if _YEARLESS_DATE.match(v)) / n
     durations = read_counts_duration(series, DURATION_UNITS)
@@ -398,6 +403,34 @@ def profile_column(name: str, index: int, raw: list[str]) -> ColumnProfile:
     p.directions = frozenset(d for d in dirs if d)
     p.uuid_share = sum(1 for v in values if _UUID.match(v)) / n
     return p
+
+
+ZONE_SUFFIX_SHARE = 0.9
+"""Share of a column's values that must end in a zone (:data:`raybench.normalize.times.ZONE_SUFFIX`) and
+read as date-times without it for the column to be a start written with its zone."""
+
+
+def _zone_suffixed(p: ColumnProfile, values: list[str]) -> None:
+    """Date-times that each end in their zone (``07/15/2024 02:05:07 PM EDT``, ``2024-07-15 13:05:07 +0200``):
+    ``p.datetime`` is their reading without it and ``p.zone_suffix`` True, when at least
+    :data:`ZONE_SUFFIX_SHARE` of the values end in a zone :func:`raybench.normalize.times.row_zone` reads."""
+    from raybench.profile.formats import date_time_formats, read_counts_start
+
+    suffix = re.compile(ZONE_SUFFIX)
+    cut, zoned = [], 0
+    for v in values:
+        m = suffix.search(v)
+        if m and row_zone(m.group(1)) is not None:
+            zoned += 1
+            cut.append(v[:m.start()])
+        else:
+            cut.append(v)
+    if zoned < ZONE_SUFFIX_SHARE * len(values):
+        return
+    best = _best(read_counts_start(pl.Series(cut, dtype=pl.String),
+                                   tuple(f for f in date_time_formats() if "T" not in f and "%z" not in f)), len(values))
+    if best is not None and best[1] >= 0.9:
+        p.datetime, p.zone_suffix = best, True
 
 
 @dataclass(frozen=True)
@@ -539,7 +572,9 @@ def _choose_start(m: _Mapper, raw: dict[str, list[str]], year: "YearEvidence | N
         return StartSpec(p.name, epoch=p.epoch[0])  # type: ignore[arg-type]
     t = next((q for q in m.profiles if m.fields[q.name] == "start_time"), None)
     if t is None:
-        return _date_order(m, p, StartSpec(p.name, None, (p.datetime[0],) if p.datetime else ()), p.values)
+        values = [re.sub(ZONE_SUFFIX, "", v) for v in p.values] if p.zone_suffix else p.values
+        return _date_order(m, p, StartSpec(p.name, None, (p.datetime[0],) if p.datetime else (),
+                                           zone_suffix=p.zone_suffix), values)
     joined = pl.Series([f"{a.strip()} {b.strip()}" for a, b in zip(raw[p.name], raw[t.name])
                         if a.strip() and b.strip()], dtype=pl.String)
     from raybench.profile.formats import date_time_formats, read_counts_start
@@ -1161,7 +1196,9 @@ def map_generic(names: tuple[str, ...], columns: list[list[str]], year: YearEvid
     not_nanp = (region is None and _region(profiles, fields, threshold=0.4) is None
                 and _phone_count(profiles, fields) >= 3)
     tz = None
-    if start.epoch is not None:
+    if start.zone_suffix:
+        tz = "each start ends in its zone (an abbreviation or offset: EDT, +0200); read in it"
+    elif start.epoch is not None:
         tz = f"the start column holds Unix epoch {start.epoch} (UTC)"
     elif start.formats and states_offset(start.formats[0]):
         tz = "the start times carry their UTC offset (ISO 8601, RFC 2822)"
