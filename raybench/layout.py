@@ -41,6 +41,9 @@ class StartSpec:
         year: for a source whose dates carry no year (Mitel SMDR's ``10/13``), the year they are read in
             (a banner's, else the file's other evidence): ``"<year> "`` is put before the text, and
             ``formats`` begin with ``%Y ``. None when the dates carry their year.
+        zone_suffix: each start ends in its own zone (``07/15/2024 02:05:07 PM EDT``, ``... +0200``): the
+            zone (:data:`raybench.normalize.times.ZONE_SUFFIX`) is cut off before ``formats`` are tried and
+            each row's start is read in it.
     """
 
     column: str
@@ -49,6 +52,7 @@ class StartSpec:
     epoch: Literal["s", "ms", "us"] | None = None
     day_first_formats: tuple[str, ...] = ()
     year: int | None = None
+    zone_suffix: bool = False
 
     @property
     def day_first(self) -> bool:

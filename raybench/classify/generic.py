@@ -23,6 +23,7 @@ FreeSWITCH); ``NPA NXX LINE`` is a North American number in three fields (1.9, `
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -30,6 +31,7 @@ import polars as pl
 from raybench.layout import DISPLAY_NAME_PARTY
 from raybench.normalize.frame import TRUNK_PATTERN
 from raybench.normalize.numbers import TEL_URI
+from raybench.normalize.times import ZONE_SUFFIX, row_zone
 
 from raybench.classify.descriptors import VOCABULARY
 from raybench.classify.fields import GUESS_BELOW
@@ -126,6 +128,7 @@ exceptions: bandicoot's Telenor sample writes ``B_PARTY`` first, carrier-formats
 _PHONE = re.compile(r"^(?:\+\d{7,15}|(?:00|011)\d{7,15}|\d{10,15})$")
 _NANP = re.compile(r"^(?:\+?1)?[2-9]\d{2}[2-9]\d{6}$")
 _EXT_DIGITS = re.compile(r"^\d{2,6}$")
+_NATIONAL_SHORT = re.compile(r"^[1-9]\d{7,8}$")
 _SIP_USER = re.compile(r"^(?i:[a-z][a-z0-9_.-]{0,31}(?:@[\w.-]+)?|anonymous|unknown|private|restricted)$")
 _SEPARATORS = re.compile(r"[\s\-.()]")
 _INT = re.compile(r"^\d+$")
@@ -172,6 +175,9 @@ def name_field(name: str | None) -> tuple[str | None, float]:
     if not name:
         return None, 0.0
     spellings = [_norm(name)]
+    folded = _fold_accents(name)
+    if folded != name and _norm(folded) not in spellings:  # Número destino, Duração: their unaccented words
+        spellings.append(_norm(folded))
     camel = _CAMEL_BREAK.sub(" ", name.strip())  # StartTime, DateCreated: web APIs' names, words run together
     if camel != name.strip():
         spellings.append(_norm(camel))
@@ -190,6 +196,37 @@ def name_field(name: str | None) -> tuple[str | None, float]:
             specific = [f for w, f in zip(words, hits) if w not in VAGUE_WORDS]
             return (specific[-1] if specific else hits[0]), 0.6
     return None, 0.0
+
+
+def _fold_accents(name: str) -> str:
+    """``name`` with its letters' accents removed (``Número`` -> ``Numero``, ``Duração`` -> ``Duracao``):
+    Unicode NFKD, combining marks dropped. The normaliser turns a letter outside ASCII into a space, so
+    the vocabulary of Spanish, Portuguese and French exports is listed unaccented and read this way."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+
+
+ROMANCE_HEADER_WORDS: dict[str, tuple[str, ...]] = {
+    "start": ("fecha", "fecha y hora", "fecha hora", "fecha inicio", "data e hora", "data hora", "data inicio",
+              "date et heure", "date heure", "data ora"),
+    "start_time": ("hora", "hora inicio", "heure", "ora"),
+    "duration": ("duracion", "duracao", "duree", "durata", "tiempo", "duracion min", "duracion seg",
+                 "duracao min", "duree min"),
+    "caller": ("origen", "origem", "numero origen", "numero de origen", "numero origem", "numero de origem",
+               "llamante", "chamador", "appelant", "numero appelant"),
+    "callee": ("destino", "numero destino", "numero de destino", "numero llamado", "numero marcado",
+               "numero chamado", "destinatario", "appele", "numero appele", "numero compose"),
+    "record_type": ("tipo", "tipo de llamada", "tipo llamada", "tipo de chamada", "tipo chamada", "servicio",
+                    "servico", "type d appel"),
+    "ignore": ("importe", "valor", "coste", "costo", "precio", "tarifa", "montant", "prix", "cout"),
+}
+"""Column names of Spanish, Portuguese, French and Italian bills and call logs, unaccented
+(:func:`_fold_accents`), added to :data:`HEADER_WORDS` (``Fecha``, ``Hora``, ``Número destino``, ``Tipo de
+llamada``, ``Duración (min)``, ``Importe (€)``; ``Origem``, ``Destino``, ``Duração``)."""
+for _f, _names in ROMANCE_HEADER_WORDS.items():
+    HEADER_WORDS[_f] = HEADER_WORDS[_f] + tuple(n for n in _names if n not in HEADER_WORDS[_f])
+    for _n in _names:
+        if " " not in _n:
+            _WORD_FIELD.setdefault(_n, _f)
 
 
 VAGUE_WORDS = frozenset({"tower", "cell", "site", "antenna", "bts", "number", "party", "time", "date"})
@@ -227,6 +264,9 @@ class ColumnProfile:
             passing the Luhn check (IMEIs).
         yearless_share: share of dates written without their year (``10/13``).
         trunk_share: share of trunk ids written as the party (``T012``: :data:`_TRUNK`).
+        national_share: share of 8- or 9-digit numbers (national numbers of Spain, Belgium, Norway ...
+            written without a trunk prefix: ``612 555 012``); read as parties only in a column named so.
+        zone_suffix: the date-times end in their zone (``... PM EDT``): ``datetime`` is read without it.
         named: the field the column's name names and how surely (:func:`name_field`).
     """
 
@@ -254,6 +294,8 @@ class ColumnProfile:
     luhn_share: float = 0.0
     yearless_share: float = 0.0
     trunk_share: float = 0.0
+    national_share: float = 0.0
+    zone_suffix: bool = False
     named: tuple[str | None, float] = (None, 0.0)
 
     @property
@@ -334,6 +376,8 @@ def profile_column(name: str, index: int, raw: list[str]) -> ColumnProfile:
         p.datetime = _best(read_counts_start(series, tuple(f for f in date_time_formats() if "T" not in f)
                                              + tuple(f for f in date_time_formats() if "T" in f)), n)
         p.date = _best(read_counts_start(series, _date_only_formats()), n)
+    if (not p.datetime or p.datetime[1] < 0.9) and (not p.epoch or p.epoch[1] < 0.9):
+        _zone_suffixed(p, values)
     p.time_share = sum(1 for v in values if _TIME_OF_DAY.match(v)) / n
     p.yearless_share = sum(1 for v in values if _YEARLESS_DATE.match(v)) / n
     durations = read_counts_duration(series, DURATION_UNITS)
@@ -345,6 +389,7 @@ def profile_column(name: str, index: int, raw: list[str]) -> ColumnProfile:
     p.nanp_share = sum(1 for c in phones if _NANP.match(c)) / max(1, len(phones))
     p.ext_share = sum(1 for c in cleaned if _EXT_DIGITS.match(c)) / n
     p.trunk_share = sum(1 for c in cleaned if _TRUNK.match(c)) / n
+    p.national_share = sum(1 for c in cleaned if _NATIONAL_SHORT.match(c)) / n
     p.sim_share = sum(1 for c in cleaned if _ICCID.match(c)) / n
     long_ids = [c for c in cleaned if re.fullmatch(r"\d{14,16}", c)]
     p.id15_share = len(long_ids) / n
@@ -366,6 +411,34 @@ def profile_column(name: str, index: int, raw: list[str]) -> ColumnProfile:
     p.directions = frozenset(d for d in dirs if d)
     p.uuid_share = sum(1 for v in values if _UUID.match(v)) / n
     return p
+
+
+ZONE_SUFFIX_SHARE = 0.9
+"""Share of a column's values that must end in a zone (:data:`raybench.normalize.times.ZONE_SUFFIX`) and
+read as date-times without it for the column to be a start written with its zone."""
+
+
+def _zone_suffixed(p: ColumnProfile, values: list[str]) -> None:
+    """Date-times that each end in their zone (``07/15/2024 02:05:07 PM EDT``, ``2024-07-15 13:05:07 +0200``):
+    ``p.datetime`` is their reading without it and ``p.zone_suffix`` True, when at least
+    :data:`ZONE_SUFFIX_SHARE` of the values end in a zone :func:`raybench.normalize.times.row_zone` reads."""
+    from raybench.profile.formats import date_time_formats, read_counts_start
+
+    suffix = re.compile(ZONE_SUFFIX)
+    cut, zoned = [], 0
+    for v in values:
+        m = suffix.search(v)
+        if m and row_zone(m.group(1)) is not None:
+            zoned += 1
+            cut.append(v[:m.start()])
+        else:
+            cut.append(v)
+    if zoned < ZONE_SUFFIX_SHARE * len(values):
+        return
+    best = _best(read_counts_start(pl.Series(cut, dtype=pl.String),
+                                   tuple(f for f in date_time_formats() if "T" not in f and "%z" not in f)), len(values))
+    if best is not None and best[1] >= 0.9:
+        p.datetime, p.zone_suffix = best, True
 
 
 @dataclass(frozen=True)
@@ -507,7 +580,9 @@ def _choose_start(m: _Mapper, raw: dict[str, list[str]], year: "YearEvidence | N
         return StartSpec(p.name, epoch=p.epoch[0])  # type: ignore[arg-type]
     t = next((q for q in m.profiles if m.fields[q.name] == "start_time"), None)
     if t is None:
-        return _date_order(m, p, StartSpec(p.name, None, (p.datetime[0],) if p.datetime else ()), p.values)
+        values = [re.sub(ZONE_SUFFIX, "", v) for v in p.values] if p.zone_suffix else p.values
+        return _date_order(m, p, StartSpec(p.name, None, (p.datetime[0],) if p.datetime else (),
+                                           zone_suffix=p.zone_suffix), values)
     joined = pl.Series([f"{a.strip()} {b.strip()}" for a, b in zip(raw[p.name], raw[t.name])
                         if a.strip() and b.strip()], dtype=pl.String)
     from raybench.profile.formats import date_time_formats, read_counts_start, second_clock
@@ -710,7 +785,8 @@ def _choose_parties(m: _Mapper) -> None:
         if p.uuid_share > 0.5 or _stamp_share(p) >= 0.9:
             return False
         if named == 1.0:  # dialplan targets (``s``, ``hangup``) are lower case; ``London``, ``USA`` are places
-            return p.party_share + _dialplan_share(p) >= 0.6
+            # a column named as a party may hold national numbers of 8 or 9 digits (Spain's 612 555 012)
+            return p.party_share + _dialplan_share(p) + p.national_share >= 0.6
         if named:  # named by one of its words only (``User Location``): the values must be parties
             return p.party_share + _addressed_share(p) >= 0.6
         if _counter(p):
@@ -1132,7 +1208,9 @@ def map_generic(names: tuple[str, ...], columns: list[list[str]], year: YearEvid
     not_nanp = (region is None and _region(profiles, fields, threshold=0.4) is None
                 and _phone_count(profiles, fields) >= 3)
     tz = None
-    if start.epoch is not None:
+    if start.zone_suffix:
+        tz = "each start ends in its zone (an abbreviation or offset: EDT, +0200); read in it"
+    elif start.epoch is not None:
         tz = f"the start column holds Unix epoch {start.epoch} (UTC)"
     elif start.formats and states_offset(start.formats[0]):
         tz = "the start times carry their UTC offset (ISO 8601, RFC 2822)"

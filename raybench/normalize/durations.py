@@ -2,7 +2,7 @@
 
 Encodings (../shared/reference/carrier-formats.md 0.2): integer seconds; decimal seconds (``137.0``,
 rounded to the nearest second); ``MM:SS`` where minutes may pass
-59 (AT&T ``ET``); ``HH:MM:SS``, with a fraction of a second rounded (``00:02:17.482``, contact-centre exports); billed minutes, whole or decimal (billing exports: ``68.9`` is 4134 s); milliseconds (rounded to the
+59 (AT&T ``ET``); ``HH:MM:SS``, with a fraction of a second rounded (``00:02:17.482``, contact-centre exports); billed minutes, whole or decimal (billing exports: ``68.9`` is 4134 s; a decimal comma, ``2,2833``, is read as a point); milliseconds (rounded to the
 nearest second); hours, minutes and seconds in words (``2m 05s``, ``1h 3m``, ``45 sec``: phone call logs). An empty value is null; a value that does not fit the encoding is null and flagged.
 """
 
@@ -21,6 +21,8 @@ def parse_duration(raw: pl.Expr, unit: DurationUnit) -> pl.Expr:
         unit: how the values are written.
     """
     text = raw.str.strip_chars()
+    if unit in ("seconds_decimal", "minutes", "ms"):  # a decimal comma (2,2833: European bills) is a point
+        text = text.str.replace(r"^(\d+),(\d+)$", "${1}.${2}")
     if unit == "seconds":
         return text.cast(pl.Int64, strict=False)
     if unit == "seconds_decimal":

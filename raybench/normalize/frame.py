@@ -14,7 +14,7 @@ from raybench.layout import Layout, ValueMap
 from raybench.normalize.durations import parse_duration
 from raybench.normalize.numbers import (EXCEL_DAMAGED, FLOAT_WRITTEN, NULL_TOKENS, UNRESOLVED_MIN_DIGITS,
                                         UNRESOLVED_NO_PLAN, NumberNormalizer)
-from raybench.normalize.times import localize, localize_rows, parse_naive, row_zone
+from raybench.normalize.times import ZONE_SUFFIX, localize, localize_rows, parse_naive, row_zone
 
 EXTENSION_PATTERN = r"^(?i:(?:ext\.?\s*)?\d{2,6}|[a-z][a-z0-9_]{0,31}(?:[+*#-][0-9a-z_]{1,16})?|[*#]\d{1,6}#?)$"
 """A party inside a phone system: an extension (``1001``, ``Ext.610``: at most 6 digits, shorter than any
@@ -173,18 +173,23 @@ def _row_flags(df: pl.DataFrame, layout: Layout) -> list[pl.Series | pl.Expr]:
             else pl.lit(False).alias(f"_flag_{flag}") for flag, column, pattern in layout.row_flags]
 
 
-def _localize_start(df: pl.DataFrame, layout: Layout) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+def _localize_start(df: pl.DataFrame, layout: Layout, start_text: pl.Series) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     """``(start_utc, tz_flag, row zone)`` for ``_start_naive``: in the layout's zone, or with a per-row zone
-    column (:attr:`~raybench.layout.Layout.tz_column`), each row in the zone its cell names (null row zone:
-    the cell names none, read in ``layout.tz``)."""
+    column (:attr:`~raybench.layout.Layout.tz_column`) or a zone after each start
+    (:attr:`~raybench.layout.StartSpec.zone_suffix`; ``start_text`` is the start as written), each row in
+    the zone its cell names (null row zone: the cell names none, read in ``layout.tz``)."""
     naive = pl.col("_start_naive")
-    if not layout.tz_column or layout.tz_column not in df.columns:
+    if layout.start is not None and layout.start.zone_suffix:  # the zone after each start (... PM EDT)
+        column = start_text.str.strip_chars().str.extract(ZONE_SUFFIX, 1)
+    elif layout.tz_column and layout.tz_column in df.columns:
+        column = df[layout.tz_column]
+    else:
         start_utc, tz_flag = localize(naive, layout.tz)
         return start_utc, tz_flag, pl.lit(None, _S)
-    cells = df[layout.tz_column].unique().drop_nulls().to_list()
+    cells = column.unique().drop_nulls().to_list()
     read = {c: row_zone(c) for c in cells}
     read = {c: z for c, z in read.items() if z is not None}
-    zones = (pl.Series(df[layout.tz_column]).replace_strict(read, default=None, return_dtype=_S)
+    zones = (pl.Series(column).replace_strict(read, default=None, return_dtype=_S)
              if read else pl.Series([None] * df.height, dtype=_S))
     start_utc, tz_flag = localize_rows(naive, pl.lit(zones), sorted(set(read.values())), layout.tz)
     return start_utc, tz_flag, pl.lit(zones)
@@ -303,7 +308,7 @@ def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer,
     if start is not None:
         naive = parse_naive(pl.col("start_raw"), start)
         first = first.with_columns(_start_naive=naive)
-        start_utc, tz_flag, row_zone_expr = _localize_start(df, layout)
+        start_utc, tz_flag, row_zone_expr = _localize_start(df, layout, first["start_raw"])
         first = first.with_columns(_row_zone=row_zone_expr)
         end_naive = parse_naive(pl.col("_end_text"), start) if layout.end_column else pl.lit(None)
         first = first.with_columns(start_utc=start_utc, tz_flag=tz_flag,
@@ -324,16 +329,15 @@ def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer,
     else:
         parsed = pl.lit(None, pl.Int64)
     first = first.with_columns(_duration_parsed=parsed)
+    row_zones = start is not None and bool(layout.tz_column or start.zone_suffix)
     # a message takes no time: its duration is the 0 a source writes, else none (a positive value is a
     # billing unit, not seconds)
     no_duration = pl.col("record_type").is_in(["sms", "mms"]) & (pl.col("_duration_parsed") != 0).fill_null(True)
     sector = (pl.when(pl.col("cell_id").str.len_chars() >= 2).then(pl.col("cell_id").str.slice(0, 1))
               if layout.sector_from_cell else pl.lit(None, _S))
     return first.with_columns(
-        tz_assumed=(pl.col("_row_zone").fill_null(pl.lit(layout.tz)) if layout.tz_column and start is not None
-                    else pl.lit(layout.tz)),
-        _zone_unread=(pl.col("_row_zone").is_null() if layout.tz_column and start is not None
-                      else pl.lit(False)),
+        tz_assumed=(pl.col("_row_zone").fill_null(pl.lit(layout.tz)) if row_zones else pl.lit(layout.tz)),
+        _zone_unread=pl.col("_row_zone").is_null() if row_zones else pl.lit(False),
         # out of range (negative, over a day) is no duration: stored null, flagged duration_range
         duration_s=pl.when(no_duration | ~pl.col("_duration_parsed").is_between(0, MAX_DURATION_S))
         .then(None).otherwise(pl.col("_duration_parsed")).cast(pl.Int32),

@@ -50,6 +50,29 @@ def strptime_naive(text: pl.Expr, fmt: str) -> pl.Expr:
     return text.str.strptime(_NAIVE, fmt, strict=False)
 
 
+ZONE_ABBREVIATIONS = {
+    "UTC": "UTC", "GMT": "UTC", "Z": "UTC",
+    "EST": "-05:00", "EDT": "-04:00", "CDT": "-05:00", "MST": "-07:00", "MDT": "-06:00", "PST": "-08:00",
+    "PDT": "-07:00", "AKST": "-09:00", "AKDT": "-08:00", "HST": "-10:00", "NST": "-03:30", "NDT": "-02:30",
+    "CET": "+01:00", "CEST": "+02:00", "EET": "+02:00", "EEST": "+03:00", "WET": "UTC", "WEST": "+01:00",
+    "MSK": "+03:00", "JST": "+09:00", "KST": "+09:00", "AEST": "+10:00", "AEDT": "+11:00", "ACST": "+09:30",
+    "ACDT": "+10:30", "AWST": "+08:00", "NZST": "+12:00", "NZDT": "+13:00",
+}
+"""Zone abbreviations that name one UTC offset (a standard or a daylight time: ``EDT`` is UTC-4 wherever it
+is written). ``CST`` (US Central, China, Cuba), ``IST`` (India, Ireland, Israel), ``BST`` (British Summer,
+Bangladesh) and ``AST`` name several and are not read."""
+
+ZONE_SUFFIX = (r"\s+((?i:" + "|".join(sorted(ZONE_ABBREVIATIONS, key=len, reverse=True))
+               + r")|(?:UTC|GMT)?[+-]\d{2}:?\d{2})$")
+"""A zone after a start, past a space: an abbreviation of :data:`ZONE_ABBREVIATIONS` or an offset
+(``+0200``, ``UTC-05:00``); group 1 is the zone as written (:func:`row_zone` reads it)."""
+
+
+UNREAD_ZONE_WORD = r"\s+[A-Za-z]{3,5}$"
+"""A word of 3 to 5 letters after a start written with its zone (``CST``, ``IST``: zones it names several
+of); never ``AM``/``PM``."""
+
+
 def parse_naive(raw: pl.Expr, spec: StartSpec) -> pl.Expr:
     """Expression: raw start text -> naive Datetime (null when no format fits).
 
@@ -57,6 +80,9 @@ def parse_naive(raw: pl.Expr, spec: StartSpec) -> pl.Expr:
     as naive UTC. A spec with a ``year`` reads ``"<year> <text>"`` (its formats begin with ``%Y ``).
     """
     text = raw.str.strip_chars()
+    if spec.zone_suffix:  # each row's own zone after its start: cut off, read by the caller (localize_rows);
+        # a zone word it cannot read (CST) is cut too: the row is read in the file's zone, flagged zone_row_read
+        text = text.str.replace(ZONE_SUFFIX, "").str.replace(UNREAD_ZONE_WORD, "")
     if spec.epoch is not None:
         return (text.cast(pl.Int64, strict=False) * EPOCH_SCALE_US[spec.epoch]).cast(_NAIVE)
     if spec.year is not None:  # dates written without their year: the year the source gives elsewhere
@@ -102,8 +128,9 @@ def row_zone(text: str | None) -> str | None:
 
     Read: an IANA zone name (``America/Chicago``, checked against the system's tz database by
     :mod:`zoneinfo`), ``UTC``/``GMT``/``Z`` (-> ``UTC``), a UTC offset (``+02:00``, ``-0500``, ``+2``,
-    ``UTC+05:30``, ``GMT-3``; at most 14 h, minutes 00/15/30/45) -> ``+hh:mm``. An abbreviation such as
-    ``EST`` or ``IST`` names no one zone (IST is India, Ireland or Israel) and is not read.
+    ``UTC+05:30``, ``GMT-3``; at most 14 h, minutes 00/15/30/45) -> ``+hh:mm``; an abbreviation of
+    :data:`ZONE_ABBREVIATIONS` (``EDT``) -> its offset. An abbreviation that names several zones (``IST``
+    is India, Ireland or Israel; ``CST``) is not read.
     """
     if text is None:
         return None
@@ -112,6 +139,8 @@ def row_zone(text: str | None) -> str | None:
         return None
     if value.lower() in _UTC_WORDS:
         return "UTC"
+    if value.upper() in ZONE_ABBREVIATIONS:
+        return ZONE_ABBREVIATIONS[value.upper()]
     m = _OFFSET.match(value)
     if m:
         sign, hours, minutes = m.group(1), int(m.group(2)), int(m.group(3) or 0)

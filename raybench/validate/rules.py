@@ -132,9 +132,9 @@ RULES: tuple[Rule, ...] = (
          lambda lo: pl.col("_end_naive").is_null() | pl.col("_start_naive").is_null()
          | (pl.col("_end_naive") >= pl.col("_start_naive")),
          "soft", ("start_utc", "duration_s")),
-    Rule("zone_row_read", "the row's own zone cell (a per-row zone column) names a zone; else its start is "
-         "read in the file's zone",
-         lambda lo: lo.start is not None and lo.tz_column is not None,
+    Rule("zone_row_read", "the row's own zone (a per-row zone column, or the zone after its start) names a "
+         "zone; else its start is read in the file's zone",
+         lambda lo: lo.start is not None and (lo.tz_column is not None or lo.start.zone_suffix),
          _helper_false("_zone_unread"), "soft", ("start_utc",)),
     Rule("duration_parse", "a written duration reads in the layout's duration format",
          lambda lo: lo.duration_column is not None,

@@ -8,7 +8,8 @@ from datetime import datetime, timezone
 import polars as pl
 import pytest
 
-from raybench.normalize.times import localize, localize_rows, row_zone
+from raybench.layout import StartSpec
+from raybench.normalize.times import ZONE_SUFFIX, localize, localize_rows, parse_naive, row_zone
 from raybench.profile.zones import find_row_zone_column
 
 
@@ -17,7 +18,7 @@ from raybench.profile.zones import find_row_zone_column
     ("America/Argentina/Buenos_Aires", "America/Argentina/Buenos_Aires"),
     ("UTC", "UTC"), ("gmt", "UTC"), ("Z", "UTC"),
     ("+05:30", "+05:30"), ("-0500", "-05:00"), ("UTC+2", "+02:00"), ("GMT-03:00", "-03:00"), ("+00:00", "UTC"),
-    ("EST", None), ("IST", None), ("Mars/Olympus", None), ("+15:00", None), ("+05:20", None), ("", None),
+    ("EST", "-05:00"), ("edt", "-04:00"), ("AEST", "+10:00"), ("CST", None), ("IST", None), ("Mars/Olympus", None), ("+15:00", None), ("+05:20", None), ("", None),
     ("America", None), ("2024-01-01", None), (None, None),
 ])
 def test_row_zone(text, zone):
@@ -63,3 +64,13 @@ def test_no_zone_column_when_too_few_values_name_a_zone():
     assert find_row_zone_column(pl.DataFrame({"a": ["UTC", ""]})) is None  # too few values
     # bare signed numbers are numbers, not offsets
     assert find_row_zone_column(pl.DataFrame({"a": ["+1", "-2", "+3", "+4"]})) is None
+
+
+def test_a_zone_after_the_start_is_cut_before_the_format_and_unreadable_words_too():
+    spec = StartSpec("t", formats=("%m/%d/%Y %I:%M:%S %p",), zone_suffix=True)
+    frame = pl.DataFrame({"t": ["07/15/2024 02:05:07 PM EDT", "07/15/2024 02:05:07 PM +0200",
+                                "07/15/2024 02:05:07 PM CST", "07/15/2024 02:05:07 PM"]})
+    got = frame.select(parse_naive(pl.col("t"), spec).alias("n"))["n"].to_list()
+    assert got == [datetime(2024, 7, 15, 14, 5, 7)] * 4
+    zones = frame.select(pl.col("t").str.extract(ZONE_SUFFIX, 1).alias("z"))["z"].to_list()
+    assert [row_zone(z) for z in zones] == ["-04:00", "+02:00", None, None]
