@@ -39,6 +39,25 @@ def name_states_utc(name: str | None) -> bool:
     return bool(name) and _UTC_NAME.search(name.replace("_", " ")) is not None
 
 
+def name_states_zone(name: str | None) -> str | None:
+    """The zone a column's name states its times in: ``"UTC"`` for ``UTC``/``GMT`` (:func:`name_states_utc`),
+    a fixed-offset tz database zone for an abbreviation of :data:`ZONE_ABBREVIATIONS` in capitals that
+    names a whole-hour offset (``Time (AEST)`` -> ``Etc/GMT-10``, whose sign is POSIX's, inverted), else
+    None (``CST``, ``IST``: several zones; ``ACST``: a half hour, not a tz database zone of its own)."""
+    if name_states_utc(name):
+        return "UTC"
+    words = sorted((a for a in ZONE_ABBREVIATIONS if len(a) > 1), key=len, reverse=True)
+    found = re.search(r"(?<![A-Za-z])(" + "|".join(words) + r")(?![A-Za-z])(?!\s*[+-]\s*\d)", name or "")
+    if found is None:
+        return None
+    offset = ZONE_ABBREVIATIONS[found.group(1)]
+    if offset == "UTC":
+        return "UTC"
+    if not offset.endswith(":00"):
+        return None
+    return f"Etc/GMT{-int(offset[:3]):+d}"
+
+
 def strptime_naive(text: pl.Expr, fmt: str) -> pl.Expr:
     """``text`` read with one strptime format as a naive Datetime; a value with an offset comes out as
     naive UTC. With ``%p``, a time that ends in one letter ``A``/``P`` (``01:05P``, ``1:05p``: SMDR

@@ -15,7 +15,7 @@ import polars as pl
 
 from raybench.layout import Layout
 from raybench.normalize.durations import parse_duration
-from raybench.normalize.times import name_states_utc, parse_naive, states_offset
+from raybench.normalize.times import name_states_zone, parse_naive, states_offset
 from raybench.profile.formats import (DURATION_UNITS, date_time_formats, plausible, read_counts_duration,
                                       second_clock,
                                       read_counts_epoch, read_counts_start)
@@ -92,10 +92,15 @@ def _decide_start(frame: pl.DataFrame, layout: Layout, out: dict) -> Layout:
     start = layout.start
     if start is None or start.epoch is not None or start.column not in frame.columns:
         return layout
-    named = next((c for c in (start.column, start.time_column) if name_states_utc(c)), None)
+    named = next((c for c in (start.column, start.time_column) if name_states_zone(c)), None)
     if named is not None and layout.tz_basis in ("assumed", "--tz"):
         # the file's own header names the zone: it beats a layout's assumption and --tz alike
-        layout = _stated_utc(layout, f"the start column's name says UTC ('{named}')")
+        zone = name_states_zone(named)
+        if zone == "UTC":
+            layout = _stated_utc(layout, f"the start column's name says UTC ('{named}')")
+        elif layout.tz != zone:
+            said = f" (--tz {layout.tz} not used)" if layout.tz_basis == "--tz" else ""
+            layout = replace(layout, tz=zone, tz_source=f"stated: the start column's name says {zone} ('{named}'){said}")
     values = _start_text(frame, layout)
     if values.is_empty():
         return layout
@@ -199,7 +204,7 @@ def _decide_row_zone(frame: pl.DataFrame, layout: Layout, out: dict) -> Layout:
     if start is None or start.epoch is not None or any(states_offset(f) for f in start.formats):
         return layout
     own = tuple(c for c in (start.column, start.time_column) if c)
-    if any(name_states_utc(c) for c in own):
+    if any(name_states_zone(c) for c in own):
         return layout
     found = find_row_zone_column(frame, skip=own)
     if found is None:

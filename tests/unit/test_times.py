@@ -95,3 +95,18 @@ def test_localize_unparsed_is_null_not_flagged():
 def test_localize_rows_are_independent():
     got = _local(["2024-03-10 02:30:00", "2024-07-01 12:00:00", "2024-11-03 01:30:00"], "America/New_York")
     assert [f for _, f in got] == ["dst_nonexistent", None, "dst_ambiguous"]
+
+
+def test_a_zone_named_in_a_column_name():
+    """``(AEST)`` in a start column's name is UTC+10 (Etc/GMT-10: POSIX sign); ambiguous or half-hour
+    abbreviations and a UTC with an offset after it name none; ``UTC``/``GMT`` are UTC."""
+    from raybench.normalize.times import name_states_zone
+
+    assert name_states_zone("Time (AEST)") == "Etc/GMT-10"
+    assert name_states_zone("Call Start EDT") == "Etc/GMT+4"
+    assert name_states_zone("Seizure Dt Tm (GMT)") == "UTC"
+    assert name_states_zone("Time (GMT+1)") is None
+    assert name_states_zone("Time (CST)") is None  # US Central or China
+    assert name_states_zone("Time (ACST)") is None  # UTC+9:30
+    assert name_states_zone("Estimated start") is None  # capitals only: not the word 'Est'
+    assert name_states_zone(None) is None
