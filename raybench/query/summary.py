@@ -27,7 +27,8 @@ parties, so per-row call counts could not be added up exactly).
 
 ``summary_state``: one row: ``cdr_rows``, ``duplicates_rows``, ``call_legs_rows`` when the tables were
 last brought up to date, ``jobs`` (the ``ingest_job`` of each job folded in), ``updated_utc``, ``how``
-(``rebuild``/``delta``), ``version`` (:data:`VERSION`).
+(``rebuild``/``delta``), ``version`` (:data:`VERSION`), ``contacts_sorted`` (rows of ``contacts`` at its
+last rewrite in number order, see :data:`COMPACT_TAIL`).
 
 **Fresh** (:func:`summary_fresh`): ``summary_state`` has this version and its three counts are today's.
 Every job changes ``cdr``'s count and duplicate detection writes ``duplicates`` and ``call_legs`` with
@@ -68,7 +69,7 @@ _DDL = (
     """CREATE TABLE IF NOT EXISTS day_counts (day DATE, records BIGINT, duplicates BIGINT, unique_records BIGINT,
        single_calls BIGINT)""",
     """CREATE TABLE IF NOT EXISTS summary_state (cdr_rows BIGINT, duplicates_rows BIGINT, call_legs_rows BIGINT,
-       jobs VARCHAR[], updated_utc TIMESTAMPTZ, how VARCHAR, version INTEGER)""",
+       jobs VARCHAR[], updated_utc TIMESTAMPTZ, how VARCHAR, version INTEGER, contacts_sorted BIGINT)""",
 )
 
 _NO_LEGS = "(SELECT NULL::VARCHAR AS record_id, NULL::VARCHAR AS call_id WHERE false)"
@@ -111,11 +112,28 @@ def _legs(tables: set[str]) -> str:
     return "call_legs" if "call_legs" in tables else _NO_LEGS
 
 
-def _write_state(con, how: str, jobs_sql: str, params: dict) -> None:
+def _write_state(con, how: str, jobs_sql: str, params: dict, contacts_sorted: int) -> None:
     rows, dups, legs = _counts(con, _tables(con))
     con.execute("DELETE FROM summary_state")
-    con.execute(f"INSERT INTO summary_state VALUES ({rows}, {dups}, {legs}, {jobs_sql}, now(), '{how}', {VERSION})",
-                params)
+    con.execute("INSERT INTO summary_state (cdr_rows, duplicates_rows, call_legs_rows, jobs, updated_utc, how, "
+                f"version, contacts_sorted) VALUES ({rows}, {dups}, {legs}, {jobs_sql}, now(), '{how}', {VERSION}, "
+                f"{int(contacts_sorted)})", params)
+
+
+COMPACT_TAIL = 0.5
+"""``contacts`` is rewritten in number order when the rows added after its last sort exceed this share of
+the sorted ones. A number's rows are found by the row groups' min/max of ``number``: each job adds its new
+pairs sorted, but as rows of their own at the end, so a lookup reads a row group of every job's addition
+since the sort; rewriting whenever the table grew by half keeps that bounded at a constant cost per row."""
+
+
+def _compact_contacts(con) -> int:
+    """Rewrite ``contacts`` in number order; returns its rows."""
+    con.execute("CREATE OR REPLACE TEMP TABLE _sum_sorted AS SELECT * FROM contacts ORDER BY number, contact, side")
+    con.execute("DELETE FROM contacts")
+    con.execute("INSERT INTO contacts SELECT * FROM _sum_sorted")
+    con.execute("DROP TABLE _sum_sorted")
+    return con.execute("SELECT count(*) FROM contacts").fetchall()[0][0]
 
 
 def _contacts_sql(where: str, legs: str) -> str:
@@ -159,7 +177,7 @@ def rebuild_summary(con) -> dict:
                         FROM cdr c LEFT JOIN {legs} l ON l.record_id = c.record_id GROUP BY day ORDER BY day""")
         jobs = ("(SELECT coalesce(list(DISTINCT ingest_job ORDER BY ingest_job) FILTER "
                 "(WHERE ingest_job IS NOT NULL), []::VARCHAR[]) FROM cdr)")
-        _write_state(con, "rebuild", jobs, {})
+        _write_state(con, "rebuild", jobs, {}, con.execute("SELECT count(*) FROM contacts").fetchall()[0][0])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -207,8 +225,9 @@ def update_after(con, before: Before) -> dict:
 
     Returns:
         ``how`` (``delta``/``rebuild``), ``wall_s`` (with :func:`capture_before`'s), and for a delta
-        ``records_changed`` (records whose counted state changed, the job's included) and
-        ``pairs_recounted`` (pairs of numbers counted again from ``cdr``).
+        ``records_changed`` (records whose counted state changed, the job's included),
+        ``pairs_recounted`` (pairs of numbers counted again from ``cdr``) and ``contacts_compacted``
+        (``contacts`` rewritten in number order, :data:`COMPACT_TAIL`).
     """
     if not before.fresh:
         out = rebuild_summary(con)
@@ -259,7 +278,12 @@ def update_after(con, before: Before) -> dict:
             _apply_days(con)
             _apply_legs(con)
             _apply_contacts(con, legs)
-            _write_state(con, "delta", "list_append((SELECT jobs FROM summary_state), $job)", p)
+            n, sorted_rows = con.execute("SELECT (SELECT count(*) FROM contacts), "
+                                         "(SELECT coalesce(max(contacts_sorted), 0) FROM summary_state)").fetchall()[0]
+            compacted = n - sorted_rows > COMPACT_TAIL * sorted_rows
+            if compacted:
+                sorted_rows = _compact_contacts(con)
+            _write_state(con, "delta", "list_append((SELECT jobs FROM summary_state), $job)", p, sorted_rows)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -268,7 +292,7 @@ def update_after(con, before: Before) -> dict:
         for t in _TEMP:
             con.execute(f"DROP TABLE IF EXISTS {t}")
     return {"how": "delta", "wall_s": time.perf_counter() - t0 + before.wall_s, "records_changed": int(n_changed),
-            "pairs_recounted": int(n_pairs)}
+            "pairs_recounted": int(n_pairs), "contacts_compacted": bool(compacted)}
 
 
 def _apply_days(con) -> None:

@@ -146,11 +146,11 @@ def test_second_job_is_a_delta_that_stays_equal_when_earlier_rows_become_copies(
     top = {r["contact"]: r for r in q.top_contacts(con, A, limit=None).to_pylist()}
     assert (top[B]["calls"], top[B]["records"], top[B]["first_utc"]) == (2, 3, T0 - timedelta(seconds=1))
     # the delta left the same tables a rebuild gives
-    delta = {t: sorted(con.execute(f"SELECT * EXCLUDE (jobs, updated_utc, how) FROM {t}" if t == "summary_state"
+    delta = {t: sorted(con.execute(f"SELECT * EXCLUDE (jobs, updated_utc, how, contacts_sorted) FROM {t}" if t == "summary_state"
                                    else f"SELECT * FROM {t}").fetchall(), key=repr) for t in summary.TABLES}
     summary.rebuild_summary(con)
     for t, rows in delta.items():
-        again = con.execute(f"SELECT * EXCLUDE (jobs, updated_utc, how) FROM {t}" if t == "summary_state"
+        again = con.execute(f"SELECT * EXCLUDE (jobs, updated_utc, how, contacts_sorted) FROM {t}" if t == "summary_state"
                             else f"SELECT * FROM {t}").fetchall()
         assert sorted(again, key=repr) == rows, t
 
@@ -182,3 +182,17 @@ def test_windows_the_summary_does_not_cover_are_read_from_cdr(con):
     assert q.counts(con, A).column("records").to_pylist()[0] == 9  # r1-r3, r5, r6, r8-r10, s1
     con.execute("UPDATE contacts SET records = records + 100")
     assert q.top_contacts(con, A, "2024-03-05", "2024-03-06").column("records").to_pylist()[0] == 3
+
+
+def test_contacts_rewritten_in_number_order_once_the_unsorted_tail_is_large(con, monkeypatch):
+    finalize(con, "j1")
+    add(con, "j2", JOB2)
+    assert finalize(con, "j2")["contacts_compacted"] is False  # 4 rows added to 16 sorted
+    monkeypatch.setattr(summary, "COMPACT_TAIL", 0.0)
+    add(con, "j3", [("t1", "d.csv", 1, G, H, 7000, 12, "outgoing", None)])
+    out = finalize(con, "j3")
+    assert out["how"] == "delta" and out["contacts_compacted"] is True
+    numbers = [r[0] for r in con.execute("SELECT number FROM contacts").fetchall()]
+    assert numbers == sorted(numbers) and len(numbers) == 22
+    assert con.execute("SELECT contacts_sorted FROM summary_state").fetchall() == [(22,)]
+    assert_same(con)
