@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from raybench.errors import ConfigError
 from raybench.layout import Layout, StartSpec, ValueMap
 
 _DT = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"
@@ -466,8 +467,6 @@ def get_layout(layout_id: str) -> Layout:
     Raises:
         ConfigError: no such layout; the message lists the known ids.
     """
-    from raybench.errors import ConfigError
-
     try:
         return layouts_by_id()[layout_id]
     except KeyError:

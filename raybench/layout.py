@@ -8,7 +8,7 @@ The built-in layouts are in :mod:`raybench.catalog`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 DurationUnit = Literal["seconds", "seconds_decimal", "mm_ss", "hh_mm_ss", "minutes", "ms", "hms_words"]
@@ -240,7 +240,6 @@ class Layout:
         states or the file proves is kept."""
         if not self.tz_assumed:
             return self
-        from dataclasses import replace
 
         return replace(self, tz=tz, tz_source="--tz")
 

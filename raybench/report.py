@@ -15,6 +15,8 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
+from raybench.harness.readiness import verdict_line
+from raybench.layout import tz_basis
 from raybench.units import format_bytes, format_metric
 
 
@@ -30,7 +32,6 @@ def zone_text(row: dict) -> str:
     """``'UTC (proven)'``: a file's zone and how it was decided (stated, proven, --tz, assumed)."""
     if not row.get("tz"):
         return "-"
-    from raybench.layout import tz_basis
 
     return f"{row['tz']} ({tz_basis(row.get('tz_source') or '')})"
 
@@ -191,8 +192,6 @@ def print_readiness(verdicts: list[dict], console: Console | None = None,
     """Print the readiness criteria with their evidence (or the run that would give it), under ``title``,
     and the verdict line (:func:`raybench.harness.readiness.verdict_line`; ``single_run``: the verdicts
     are that one run's own)."""
-    from raybench.harness.readiness import verdict_line
-
     console = console or Console()
     rows = []
     for v in verdicts:

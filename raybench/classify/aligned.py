@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 
+from raybench.classify.ruled import _merge_nanp
 from raybench.classify.sample import FileSample, nonblank_records
 
 MIN_COLUMNS = 3
@@ -122,8 +123,6 @@ def find_aligned(records: list[str], titles: frozenset[int] = frozenset()
         column's first character to the next column's (the last to a large bound). None when no line
         with few digits is followed by aligned data lines of at least :data:`MIN_COLUMNS` columns.
     """
-    from raybench.classify.ruled import _merge_nanp
-
     lines = [r.rstrip("\r\n") for r in records]
     for h in range(min(len(lines) - MIN_DATA_LINES, MAX_LEAD + 1)):
         header = lines[h]

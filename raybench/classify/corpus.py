@@ -18,8 +18,13 @@ import random
 from dataclasses import dataclass, field
 from functools import cache
 
+import numpy as np
+
 from raybench.catalog import get_layout
 from raybench.classify.fields import layout_fields
+from raybench.generate.carriers import BUILDERS
+from raybench.generate.population import make_population
+from raybench.generate.production import YEAR_S, YEAR_START_S
 
 SEEDS = {"train": 0, "calibrate": 500_000, "evaluate": 1_000_000}
 """First seed of each split; file ``i`` of a split has seed ``SEEDS[split] + i``."""
@@ -151,8 +156,6 @@ class LabelledFile:
 
 @cache
 def _population(seed: int):
-    from raybench.generate.population import make_population
-
     return make_population(seed)
 
 
@@ -229,11 +232,6 @@ def layout_file(layout_id: str, seed: int, rows: int | None = None, records_seed
         records_seed: draw the records from this seed instead (same header, delimiter and encoding:
             next week's delivery of the same export).
     """
-    import numpy as np
-
-    from raybench.generate.carriers import BUILDERS
-    from raybench.generate.production import YEAR_S, YEAR_START_S
-
     rng = random.Random(f"{layout_id}:{seed}")
     layout = get_layout(layout_id)
     n = rows or rng.randrange(20, 81)

@@ -17,7 +17,7 @@ import zlib
 
 import numpy as np
 
-from raybench.classify.sample import CANDIDATE_DELIMITERS, FileSample
+from raybench.classify.sample import CANDIDATE_DELIMITERS, FileSample, nonblank_records
 
 LAYOUT_CLASSES = ("att_mobility_voice", "tmobile_cdr", "sprint_cdma", "verizon_billing_detail",
                   "asterisk_master_csv", "other")
@@ -83,8 +83,6 @@ def file_vector(sample: FileSample) -> np.ndarray:
     Returns:
         ``(FILE_DIM,)`` float32.
     """
-    from raybench.classify.sample import nonblank_records
-
     records = nonblank_records(sample.text)[:_FILE_LINES]
     body = "\n".join(shape(r[:300]) for r in records)
     words_src = " ".join(sample.header) if sample.header is not None else " ".join(records[:4])

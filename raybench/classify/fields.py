@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from raybench.errors import UnknownLayoutError
+from raybench.identify.sniff import normalize_header
 from raybench.layout import Layout, StartSpec, ValueMap
 
 FIELDS = ("start", "start_time", "end", "duration", "caller", "callee", "subscriber", "partner", "dialed",
@@ -63,8 +64,6 @@ def exact_names_first(base: Layout, columns: tuple[str, ...], mapping: dict[str,
     :func:`raybench.identify.sniff.normalize_header` writes them) mapped to that column's field, and
     the model's other claims on those fields dropped: a name the layout's own source gives is a fact,
     the model's reading of it a guess."""
-    from raybench.identify.sniff import normalize_header
-
     by_name = {normalize_header(c): f for c, f in layout_fields(base).items() if f != "ignore"}
     exact = {c: by_name[normalize_header(c)] for c in columns if normalize_header(c) in by_name}
     taken = set(exact.values())
@@ -82,8 +81,6 @@ def guessed_fields(base: Layout, mapping: dict[str, str], confidence: dict[str, 
         model_fields: column -> the field the models gave it (a field given by a name or the values is not
             the models' guess).
     """
-    from raybench.identify.sniff import normalize_header
-
     exact = {normalize_header(c) for c in layout_fields(base)}
     return {f for c, f in mapping.items() if f != "ignore" and normalize_header(c) not in exact
             and model_fields.get(c) == f and confidence.get(c, 1.0) < GUESS_BELOW}
@@ -130,7 +127,6 @@ def mapped_layout(base: Layout, columns: tuple[str, ...], mapping: dict[str, str
         if vm is None or col(vm.column) is None:
             return None
         new = col(vm.column)
-        from raybench.identify.sniff import normalize_header
 
         if normalize_header(new) == normalize_header(vm.column):
             return replace(vm, column=new)

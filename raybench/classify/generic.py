@@ -22,20 +22,47 @@ FreeSWITCH); ``NPA NXX LINE`` is a North American number in three fields (1.9, `
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from dataclasses import replace as _replace
 
 import polars as pl
 
-from raybench.layout import DISPLAY_NAME_PARTY
-from raybench.normalize.frame import TRUNK_PATTERN
-from raybench.normalize.numbers import TEL_URI
-from raybench.normalize.times import ZONE_SUFFIX, row_zone
-
+from raybench.classify.aligned import aligned_sample
 from raybench.classify.descriptors import VOCABULARY
-from raybench.classify.fields import GUESS_BELOW
-from raybench.layout import DurationUnit, Layout, StartSpec, ValueMap
+from raybench.classify.fields import CANONICAL_OF, GUESS_BELOW
+from raybench.classify.models import ColumnMapping, FileClassification, column_names
+from raybench.classify.value_check import _date_only_formats
+from raybench.identify.sniff import normalize_header
+from raybench.layout import (
+    DISPLAY_NAME_PARTY,
+    DurationUnit,
+    Layout,
+    StartSpec,
+    ValueMap,
+)
+from raybench.normalize.frame import DIRECTION_BY_WORD, TRUNK_PATTERN
+from raybench.normalize.numbers import TEL_URI
+from raybench.normalize.times import (
+    EPOCH_SCALE_US,
+    ZONE_SUFFIX,
+    row_zone,
+    states_offset,
+    strptime_naive,
+)
+from raybench.profile.formats import (
+    DURATION_UNITS,
+    LEAP_YEAR,
+    date_time_formats,
+    read_counts_duration,
+    read_counts_epoch,
+    read_counts_start,
+    second_clock,
+    yearless_formats,
+)
+from raybench.read.junk import is_footer, is_heading
 
 GENERIC_ID = "generic_cdr"
 """Layout id of a file read by its columns' names and values (``files.layout``)."""
@@ -163,8 +190,6 @@ def _luhn(digits: str) -> bool:
 
 
 def _norm(name: str) -> str:
-    from raybench.identify.sniff import normalize_header
-
     return normalize_header(name)
 
 
@@ -317,8 +342,6 @@ def _best(counts: dict[str, int], n: int) -> tuple[str, float] | None:
 def _direction_of(value: str) -> str | None:
     """The direction a value's words say, as the normaliser reads them (:func:`raybench.normalize.frame.
     mapped_value`): the whole value, else its first word, else its last (``SMS MO``), or None."""
-    from raybench.normalize.frame import DIRECTION_BY_WORD
-
     low = value.strip().lower()
     first, last = re.match(r"^([a-z]+)", low), re.search(r"([a-z]+)$", low)
     for key in (low, first and first.group(1), last and last.group(1)):
@@ -358,10 +381,6 @@ def _number_of_display(value: str) -> str:
 
 def profile_column(name: str, index: int, raw: list[str]) -> ColumnProfile:
     """Profile one column from its sampled values (see :class:`ColumnProfile`)."""
-    from raybench.profile.formats import (DURATION_UNITS, date_time_formats, read_counts_duration,
-                                          read_counts_epoch, read_counts_start)
-    from raybench.classify.value_check import _date_only_formats
-
     values = [v.strip() for v in raw if v.strip().lower() not in _NULLS]
     p = ColumnProfile(name, index, values, named=name_field(None if re.fullmatch(r"col\d+", name) else name))
     if not values:
@@ -422,8 +441,6 @@ def _zone_suffixed(p: ColumnProfile, values: list[str]) -> None:
     """Date-times that each end in their zone (``07/15/2024 02:05:07 PM EDT``, ``2024-07-15 13:05:07 +0200``):
     ``p.datetime`` is their reading without it and ``p.zone_suffix`` True, when at least
     :data:`ZONE_SUFFIX_SHARE` of the values end in a zone :func:`raybench.normalize.times.row_zone` reads."""
-    from raybench.profile.formats import date_time_formats, read_counts_start
-
     suffix = re.compile(ZONE_SUFFIX)
     cut, zoned = [], 0
     for v in values:
@@ -512,8 +529,6 @@ def _stamp_share(p: ColumnProfile) -> float:
 
 def _instants(p: ColumnProfile, values: list[str]) -> list[float | None]:
     """Seconds since the epoch of each value of a stamp column (None where it does not read or is 0)."""
-    from raybench.normalize.times import EPOCH_SCALE_US, strptime_naive
-
     s = pl.Series([v.strip() for v in values], dtype=pl.String)
     if p.epoch and p.epoch[1] >= 0.9:
         parsed = (s.cast(pl.Int64, strict=False) * EPOCH_SCALE_US[p.epoch[0]]).cast(pl.Datetime("us"))
@@ -585,7 +600,6 @@ def _choose_start(m: _Mapper, raw: dict[str, list[str]], year: "YearEvidence | N
                                            zone_suffix=p.zone_suffix), values)
     joined = pl.Series([f"{a.strip()} {b.strip()}" for a, b in zip(raw[p.name], raw[t.name])
                         if a.strip() and b.strip()], dtype=pl.String)
-    from raybench.profile.formats import date_time_formats, read_counts_start, second_clock
 
     candidates = tuple(f for f in date_time_formats() if "T" not in f)
     best_fmt = _best(read_counts_start(joined, candidates), joined.len())
@@ -634,8 +648,6 @@ def _yearless_start(m: _Mapper, raw: dict[str, list[str]], year: YearEvidence | 
     banner names; the start is in doubt (``guessed_start_utc``) unless the banner names one year and every
     sampled date falls in a month it names (a period ``10/2024`` over October's calls). With no year in the
     banner, the file's own year is used, in doubt; with none at all, None (no start)."""
-    from raybench.profile.formats import LEAP_YEAR, read_counts_start, yearless_formats
-
     dates = [p for p in m.free() if p.yearless_share >= 0.9]
     if not dates or year is None or not (year.years or year.file_year):
         return None
@@ -670,10 +682,6 @@ def _date_order(m: _Mapper, p: ColumnProfile, spec: StartSpec, values: list[str]
     reads as well both ways: the driver then decides over the whole column
     (:mod:`raybench.normalize.dates`); the start is in doubt until it does (flagged ``guessed_start_utc``:
     a column where every date fits both orders keeps the first reading)."""
-    from dataclasses import replace
-
-    from raybench.profile.formats import read_counts_start
-
     if spec.formats and spec.formats[0][:6] in _SIX_DIGIT_DATES:
         return _six_digit_order(m, spec, values)
     if not spec.formats or not re.match(r"^%[md][/\-]?%[md]", spec.formats[0]):
@@ -699,10 +707,6 @@ def _six_digit_order(m: _Mapper, spec: StartSpec, values: list[str]) -> StartSpe
     """``spec`` with its six-digit date (``011525``) read in the order that reads the most sampled values;
     where several read as many (``010325``: 3 January 2025, 1 March 2025 or 25 March 2001), the first of
     :data:`_SIX_DIGIT_DATES` and the start in doubt (flagged ``guessed_start_utc``)."""
-    from dataclasses import replace
-
-    from raybench.profile.formats import read_counts_start
-
     rest = spec.formats[0][6:]
     candidates = tuple(d + rest for d in _SIX_DIGIT_DATES)
     counts = read_counts_start(pl.Series(values, dtype=pl.String), candidates)
@@ -913,8 +917,6 @@ def _order_parties_by_direction(m: _Mapper, raw: dict[str, list[str]]) -> None:
 
 def _reads_record_type(v: str) -> bool:
     """A value that is, or begins with, a record-type word of the trade (``SMS MO``, ``Voice``)."""
-    from raybench.classify.descriptors import VOCABULARY
-
     words = {_norm(w) for ws in VOCABULARY.values() for w in ws}
     low = _norm(v)
     return bool(low) and (low in words or low.split()[0] in words)
@@ -1053,8 +1055,6 @@ def _epoch_gap_ratio(m: _Mapper, p: ColumnProfile, raw: dict[str, list[str]]) ->
     """The median of ``value / gap`` over rows with two or more epoch stamps, where the gap is the one
     from a stamp to the row's last stamp (end - start, end - answer) whose ratio is nearest 1 or 1000:
     about 1 for a duration in seconds, 1000 in milliseconds; None without two epoch stamps."""
-    import math
-
     stamps = [q for q in m.profiles if q.epoch and q.epoch[1] >= 0.9]
     if len(stamps) < 2:
         return None
@@ -1164,8 +1164,6 @@ def map_generic(names: tuple[str, ...], columns: list[list[str]], year: YearEvid
         The mapping, or None when the file does not read as call records: no start (a date-time, an epoch
         or a date with a time of day), or no party column.
     """
-    from raybench.normalize.times import states_offset
-
     raw = {n: c for n, c in zip(names, columns)}
     profiles = [profile_column(n, j, c) for j, (n, c) in enumerate(zip(names, columns))]
     m = _Mapper(profiles, raw)
@@ -1249,8 +1247,6 @@ def generic_layout(mapping: GenericMapping, names: tuple[str, ...], *, has_heade
     applies). Fields under :data:`~raybench.classify.fields.GUESS_BELOW`, a duration unit in doubt, and
     an A/B order no direction decides are flagged ``guessed_<column>`` on every row.
     """
-    from raybench.classify.fields import CANONICAL_OF
-
     col = mapping.by_field
     guessed: set[str] = set()
     for c, f in mapping.fields.items():
@@ -1262,7 +1258,6 @@ def generic_layout(mapping: GenericMapping, names: tuple[str, ...], *, has_heade
     if "start" in mapping.doubt:
         guessed.add("start_utc")
         if positions:  # the driver decides the date order over a delimited column only
-            from dataclasses import replace as _replace
 
             start = _replace(start, day_first_formats=())
     if "partner" in mapping.doubt:
@@ -1275,7 +1270,6 @@ def generic_layout(mapping: GenericMapping, names: tuple[str, ...], *, has_heade
     record_col = col("record_type")
     start_col = mapping.start.column
     if record_col is not None:  # the trade's record-type words (descriptors.VOCABULARY), the model for the rest
-        from raybench.classify.descriptors import VOCABULARY
 
         words = {w: t for t, ws in VOCABULARY.items() for w in ws}
         record_type = ValueMap(record_col, words, default=None)
@@ -1340,9 +1334,6 @@ def classify_generic(text: str, sample, top3: tuple = (), positions: tuple[tuple
         ``(classification, layout, sample read)`` or None when the columns do not read as call records.
         The classification's confidence is the lowest of its start, party and duration columns'.
     """
-    from raybench.classify.aligned import aligned_sample
-    from raybench.classify.models import ColumnMapping, FileClassification, column_names
-
     if sample.width < 3 and not positions:
         found = aligned_sample(text)
         if found is None:
@@ -1350,9 +1341,7 @@ def classify_generic(text: str, sample, top3: tuple = (), positions: tuple[tuple
         sample, positions = found
     if sample.width < 3:
         return None
-    from dataclasses import replace as _replace
 
-    from raybench.read.junk import is_footer, is_heading
 
     def junk(r: tuple[str, ...]) -> bool:  # a total row (``Summe;;;;;1,39``), a section's heading or header
         text = sample.delimiter.join(r)

@@ -18,7 +18,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from raybench.classify.sample import FileSample
+from raybench.catalog import get_layout
+from raybench.classify.features import column_vector, descriptor_vector, file_vector
+from raybench.classify.fields import layout_fields
+from raybench.classify.sample import FileSample, decode_sample, sample_text
 from raybench.errors import ConfigError
 
 MODEL_DIR = os.path.join(os.path.dirname(__file__), "onnx")
@@ -141,7 +144,7 @@ class Classifiers:
     def session(self, model: str):
         """The ONNX Runtime session of ``model``, created on first use with :attr:`threads` threads."""
         if model not in self._sessions:
-            import onnxruntime as ort
+            import onnxruntime as ort  # local: heavy: only when a model is loaded
 
             options = ort.SessionOptions()
             options.intra_op_num_threads = self.threads
@@ -164,8 +167,6 @@ class Classifiers:
 
     def classify_bytes(self, data: bytes) -> FileClassification:
         """:meth:`classify_sample` of a file's first bytes."""
-        from raybench.classify.sample import decode_sample, sample_text
-
         return self.classify_sample(sample_text(decode_sample(data)))
 
     def classify_sample(self, sample: FileSample) -> FileClassification:
@@ -174,9 +175,6 @@ class Classifiers:
         Abstains (layout ``unknown``, no mapping) when the top layout is ``other``, its probability is
         below the calibrated threshold, or the carrier model names another carrier than the layout's.
         """
-        from raybench.catalog import get_layout
-        from raybench.classify.features import file_vector
-
         x = file_vector(sample)[None, :]
         p_layout = self.probabilities("file_layout", x)[0]
         p_carrier = self.probabilities("file_carrier", x)[0]
@@ -203,10 +201,6 @@ class Classifiers:
         Only the fields that layout reads are allowed; each is given to at most one column (the most
         probable first); the rest are ``ignore``.
         """
-        from raybench.catalog import get_layout
-        from raybench.classify.features import column_vector
-        from raybench.classify.fields import layout_fields
-
         names = column_names(sample)
         headers = sample.header if sample.header is not None and len(sample.header) == sample.width else None
         X = np.vstack([column_vector(headers[j] if headers else None, sample.column(j), layout_id, j)
@@ -250,8 +244,6 @@ class Classifiers:
 
         Unique values not seen before by this instance go through one ONNX call and are cached.
         """
-        from raybench.classify.features import descriptor_vector
-
         new = [v for v in dict.fromkeys(values) if v not in self._rt_cache]
         if new:
             probs = self.probabilities("record_type", np.vstack([descriptor_vector(v) for v in new]))

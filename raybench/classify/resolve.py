@@ -10,13 +10,35 @@ a layout, the ONNX models' layout and column mapping are used if their confidenc
 
 from __future__ import annotations
 
+import codecs
+import os
 from dataclasses import replace
+from datetime import datetime
 
-from raybench.classify.models import Classifiers, ColumnMapping, FileClassification, UNKNOWN, column_names
-from raybench.classify.sample import FileSample
+from raybench.catalog import get_layout
+from raybench.classify.fields import (
+    exact_names_first,
+    guessed_fields,
+    layout_fields,
+    mapped_layout,
+)
+from raybench.classify.generic import better_than, classify_generic
+from raybench.classify.models import (
+    UNKNOWN,
+    Classifiers,
+    ColumnMapping,
+    FileClassification,
+    column_names,
+    default_classifiers,
+)
+from raybench.classify.ruled import NANP_PARTS, ruled_sample, station_mapping
+from raybench.classify.sample import FileSample, decode_sample, sample_text
+from raybench.classify.templates import load_templates, match_template
+from raybench.classify.value_check import check_timing_columns
 from raybench.errors import UnknownLayoutError
+from raybench.identify.encoding import detect_encoding
 from raybench.identify.file import SAMPLE_BYTES, FileIdentity, identify_file
-from raybench.identify.sniff import Identification
+from raybench.identify.sniff import Identification, normalize_header
 from raybench.layout import Layout
 
 
@@ -42,8 +64,6 @@ def _identity(facts: tuple[str, int, object, bool], layout: Layout, sample: File
 
 
 def _rules_columns(layout: Layout) -> tuple[ColumnMapping, ...]:
-    from raybench.classify.fields import layout_fields
-
     fields = layout_fields(layout)
     return tuple(ColumnMapping(i, n, fields.get(n, "ignore"), 1.0) for i, n in enumerate(layout.columns))
 
@@ -75,12 +95,6 @@ def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers
         InputFileError: the file cannot be read (empty, binary, missing); UnknownLayoutError is not
             raised here: an unknown file comes back with ``layout == 'unknown'``.
     """
-    from raybench.classify.fields import exact_names_first, guessed_fields, mapped_layout
-    from raybench.classify.models import default_classifiers
-    from raybench.classify.sample import decode_sample, sample_text
-    from raybench.classify.templates import match_template
-    from raybench.classify.value_check import check_timing_columns
-
     identity: FileIdentity | None = None
     rules_reason = ""
     try:
@@ -94,8 +108,6 @@ def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers
              (identity.path, identity.size_bytes, identity.encoding, identity.cr_only))
     template = match_template(sample, tuple(templates))
     if template is not None:
-        from raybench.identify.sniff import normalize_header
-
         layout = template.to_layout(sample, path)
         by_norm = {normalize_header(c): f for c, f in template.columns.items()}
         cols = tuple(ColumnMapping(i, n, by_norm.get(normalize_header(n), "ignore"), 1.0)
@@ -110,14 +122,11 @@ def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers
         return ruled
     result = clf.classify_sample(sample)
     if result.abstained:
-        from raybench.classify.generic import classify_generic
-
         generic = classify_generic(sample.text, sample, result.top3, file_year=_file_year(path))  # no layout: the columns' names and values
         if generic is not None:
             found, layout, used = generic
             return found, _identity(facts, layout, used, found.confidence, "values")
         return replace(result, reason=f"{rules_reason}; models: {result.reason}"), None
-    from raybench.catalog import get_layout
 
     names = column_names(sample)
     base = get_layout(result.layout)
@@ -128,7 +137,6 @@ def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers
         if positional:
             # a headerless format with its own field count: its documented order is the fact (the column
             # model would choose among the start, answer and end stamps by their values)
-            from raybench.classify.fields import layout_fields
 
             by_position = layout_fields(base)
             model_fields = {n: by_position.get(base.columns[i], "ignore") if i < len(base.columns) else "ignore"
@@ -149,8 +157,6 @@ def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers
                                flag_unmapped=True,
                                guessed=guessed_fields(base, mapping, confidence, model_fields))
     except UnknownLayoutError as exc:
-        from raybench.classify.generic import classify_generic
-
         generic = classify_generic(sample.text, sample, result.top3, file_year=_file_year(path))  # the models' layout does not fit it
         if generic is not None:
             found, layout, used = generic
@@ -165,11 +171,6 @@ def _resolve_ruled(path: str, facts, sample: FileSample, clf: Classifiers
     """A fixed-width report whose header a rule of dashes underlines (:mod:`raybench.classify.ruled`),
     read as the generic switch report (``switch_fixed_detail``) at the rule's positions, its columns
     mapped by exact names, then the column model, then their values; None when the file has no rule."""
-    from raybench.catalog import get_layout
-    from raybench.classify.fields import exact_names_first, guessed_fields, mapped_layout
-    from raybench.classify.ruled import NANP_PARTS, ruled_sample, station_mapping
-    from raybench.classify.value_check import check_timing_columns
-
     found = ruled_sample(sample.text)
     if found is None:
         return None
@@ -189,7 +190,6 @@ def _resolve_ruled(path: str, facts, sample: FileSample, clf: Classifiers
         base, mapping = get_layout("station_fixed_detail"), station
     repair = check_timing_columns(names, [rsample.column(j) for j in range(len(names))], mapping)
     mapping = repair.mapping
-    from raybench.classify.generic import better_than, classify_generic
 
     generic = classify_generic(sample.text, rsample, ((base.id, 0.0),), positions=positions,
                                file_year=_file_year(path))
@@ -217,9 +217,6 @@ def _resolve_ruled(path: str, facts, sample: FileSample, clf: Classifiers
 
 def _file_year(path: str) -> int | None:
     """The year of the file's modification time (local), or None when it cannot be read."""
-    import os
-    from datetime import datetime
-
     try:
         return datetime.fromtimestamp(os.path.getmtime(path)).year
     except OSError:
@@ -228,11 +225,6 @@ def _file_year(path: str) -> int | None:
 
 def _file_facts(path: str) -> tuple[str, int, object, bool]:
     """``(path, size, encoding, cr_only)`` of a file the rules could not identify (read as they would)."""
-    import codecs
-    import os
-
-    from raybench.identify.encoding import detect_encoding
-
     data = _read_start(path)
     encoding = detect_encoding(data)
     text = codecs.getincrementaldecoder(encoding.name)(errors="replace").decode(data[encoding.bom_bytes:])
@@ -248,8 +240,6 @@ def resolve_identity(path: str, layouts: tuple[Layout, ...], *, templates=None,
         UnknownLayoutError: rules, templates and models found no layout; the one-line message has the
             models' top-3.
     """
-    from raybench.classify.templates import load_templates
-
     result, identity = resolve(path, layouts, templates=load_templates() if templates is None else templates,
                                classifiers=classifiers)
     if identity is None:

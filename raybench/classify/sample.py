@@ -14,7 +14,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from raybench.read.junk import is_types_line
+from raybench.identify.encoding import detect_encoding
+from raybench.read.junk import is_blank, is_types_line
+from raybench.read.records import split_records
 
 SAMPLE_CHARS = 4096
 """Characters of decoded text the classifiers look at (the "first kilobytes")."""
@@ -76,8 +78,6 @@ def decode_sample(data: bytes) -> str:
     Returns:
         At most :data:`SAMPLE_CHARS` characters, BOM removed, bare CR line ends turned into LF.
     """
-    from raybench.identify.encoding import detect_encoding
-
     encoding = detect_encoding(data)
     decoder = codecs.getincrementaldecoder(encoding.name)(errors="replace")
     text = decoder.decode(data[encoding.bom_bytes:encoding.bom_bytes + 4 * SAMPLE_CHARS + 4], final=False)
@@ -88,9 +88,6 @@ def decode_sample(data: bytes) -> str:
 
 def nonblank_records(text: str) -> list[str]:
     """The first records of ``text`` (newline outside quotes ends one), blank ones left out."""
-    from raybench.read.junk import is_blank
-    from raybench.read.records import split_records
-
     return [r for r in split_records(text) if not is_blank(r)][:MAX_RECORDS + 8]
 
 

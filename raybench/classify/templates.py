@@ -25,6 +25,7 @@ import os
 from dataclasses import dataclass, replace
 from typing import get_args
 
+import yaml
 from pydantic import field_validator
 
 from raybench.catalog import get_layout, layouts_by_id
@@ -165,8 +166,6 @@ def load_templates(folder: str | None = None) -> tuple[Template, ...]:
     Raises:
         ConfigError: a template that does not parse.
     """
-    import yaml
-
     folder = templates_dir(folder)
     if not os.path.isdir(folder):
         return ()
@@ -200,8 +199,6 @@ def propose_template(sample: FileSample, layout_id: str, mapping: list[tuple[str
     Raises:
         ConfigError: the file has no header line.
     """
-    from raybench.catalog import get_layout
-
     if sample.header is None:
         raise ConfigError("templates match on the header line, and this file has none")
     layout = get_layout(layout_id)

@@ -24,8 +24,24 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from raybench.classify.features import LAYOUT_CLASSES
-from raybench.classify.models import MODEL_DIR  # the models' folder belongs to loading; training writes it
+from raybench.classify.corpus import SEEDS, corpus
+from raybench.classify.descriptors import descriptor_corpus
+from raybench.classify.features import (
+    COLUMN_DIM,
+    DESCRIPTOR_DIM,
+    FILE_DIM,
+    LAYOUT_CLASSES,
+    column_vector,
+    descriptor_vector,
+    file_vector,
+)
+from raybench.classify.fields import FIELDS
+from raybench.classify.models import (
+    MODEL_DIR,  # the models' folder belongs to loading; training writes it
+    Classifiers,
+)
+from raybench.classify.sample import decode_sample, sample_text
+from raybench.schema import RECORD_TYPES
 
 CARD_NAME = "model_card.json"
 CARRIER_CLASSES = ("att", "tmobile", "sprint", "verizon", "asterisk", "unknown")
@@ -54,7 +70,9 @@ class TrainConfig:
 
 
 def _fit(X, y: list[str], classes: tuple[str, ...], C: float):
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.linear_model import (
+        LogisticRegression,  # local: heavy: only model training
+    )
 
     model = LogisticRegression(C=C, max_iter=2000, tol=1e-5)
     model.fit(X, np.array([classes.index(v) for v in y]))
@@ -62,8 +80,10 @@ def _fit(X, y: list[str], classes: tuple[str, ...], C: float):
 
 
 def _export(model, dim: int, path: str) -> None:
-    from skl2onnx import to_onnx
-    from skl2onnx.common.data_types import FloatTensorType
+    from skl2onnx import to_onnx  # local: heavy: only model training
+    from skl2onnx.common.data_types import (
+        FloatTensorType,  # local: heavy: only model training
+    )
 
     onx = to_onnx(model, initial_types=[("features", FloatTensorType([None, dim]))],
                   options={id(model): {"zipmap": False}}, target_opset={"": 17, "ai.onnx.ml": 3})
@@ -73,9 +93,6 @@ def _export(model, dim: int, path: str) -> None:
 
 def file_rows(files) -> tuple[list, list, list]:
     """Samples of labelled files, and their file vectors: ``(samples, vectors, files)``."""
-    from raybench.classify.features import file_vector
-    from raybench.classify.sample import decode_sample, sample_text
-
     samples = [sample_text(decode_sample(f.data)) for f in files]
     return samples, [file_vector(s) for s in samples], list(files)
 
@@ -87,8 +104,6 @@ def column_rows(samples, files, layouts=None) -> tuple[list[np.ndarray], list[st
         samples, files: as from :func:`file_rows`.
         layouts: the layout each file is read as (default: its true layout).
     """
-    from raybench.classify.features import column_vector
-
     X, y = [], []
     for i, (sample, f) in enumerate(zip(samples, files)):
         if f.layout == "other" or sample.width != len(f.fields):
@@ -131,15 +146,10 @@ def train(out_dir: str = MODEL_DIR, config: TrainConfig = TrainConfig(), *, eval
     Returns:
         The model card (also written to ``out_dir/model_card.json``).
     """
-    import scipy.sparse as sp
-    import sklearn
-    import skl2onnx
+    import scipy.sparse as sp  # local: heavy: only model training
+    import skl2onnx  # local: heavy: only model training
+    import sklearn  # local: heavy: only model training
 
-    from raybench.classify.corpus import SEEDS, corpus
-    from raybench.classify.descriptors import descriptor_corpus
-    from raybench.classify.features import (COLUMN_DIM, DESCRIPTOR_DIM, FILE_DIM, descriptor_vector)
-    from raybench.classify.fields import FIELDS
-    from raybench.schema import RECORD_TYPES
 
     t0 = time.perf_counter()
     os.makedirs(out_dir, exist_ok=True)
@@ -199,10 +209,6 @@ def _write_card(out_dir: str, card: dict) -> None:
 
 def _calibrate(out_dir: str, card: dict, config: TrainConfig, log) -> None:
     """Set each model's abstention threshold from the calibration split (through the exported ONNX)."""
-    from raybench.classify.corpus import SEEDS, corpus
-    from raybench.classify.descriptors import descriptor_corpus
-    from raybench.classify.models import Classifiers
-
     clf = Classifiers(model_dir=out_dir, thresholds={"file_layout": 0.0, "record_type": 0.0})
     files = corpus("calibrate", config.calibrate_per_layout, config.calibrate_others)
     conf, correct = [], []

@@ -15,9 +15,10 @@ from __future__ import annotations
 import logging
 import time
 
-from raybench.timing import PhaseTimer
+import duckdb
 
 from raybench.dedupe.rules import DedupeOptions, number_key
+from raybench.timing import PhaseTimer
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +35,8 @@ def splink_available() -> bool:
 
 
 def _settings(o: DedupeOptions):
-    import splink.comparison_library as cl
-    from splink import SettingsCreator, block_on
+    import splink.comparison_library as cl  # local: optional extra: only --splink
+    from splink import SettingsCreator, block_on  # local: optional extra: only --splink
 
     t = o.tolerance_s
     d = "(start_s_l - start_s_r)"
@@ -84,9 +85,12 @@ def run_splink(db_path: str, *, threshold: float = 0.9, options: DedupeOptions |
     Raises:
         ImportError: Splink is not installed.
     """
-    import duckdb
-    import splink
-    from splink import DuckDBAPI, Linker, block_on
+    import splink  # local: optional extra: only --splink
+    from splink import (  # local: optional extra: only --splink
+        DuckDBAPI,
+        Linker,
+        block_on,
+    )
 
     o = options or DedupeOptions()
     timer = PhaseTimer(digits=3)

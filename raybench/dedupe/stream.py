@@ -26,10 +26,12 @@ from __future__ import annotations
 import logging
 import time
 
+import duckdb
+import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from raybench.dedupe.rules import DedupeOptions, KIND_RANK, kind_sql, record_key
+from raybench.dedupe.rules import KIND_RANK, DedupeOptions, kind_sql, record_key
 from raybench.dedupe.tables import create_tables
 
 log = logging.getLogger(__name__)
@@ -63,8 +65,6 @@ def _keys_sql() -> str:
 def _number_key(col: str):
     """polars: :func:`raybench.dedupe.rules.number_key` (the last 10 of the digits as a number, plus
     10^10 times how many; null without a digit)."""
-    import polars as pl
-
     d = pl.col(col).cast(pl.String).str.replace_all("[^0-9]", "")
     k = d.str.slice(-10)
     return pl.when(d != "").then(k.cast(pl.Int64) + k.str.len_chars().cast(pl.Int64) * 10_000_000_000)
@@ -75,8 +75,6 @@ def key_columns(table: pa.Table) -> pa.Table:
     ``k`` (:func:`raybench.dedupe.rules.record_key` of a 32-digit hex id; null otherwise, left to the
     SQL's MD5 fallback), ``a`` and ``b`` (number keys of caller and callee); the SQL of the batch path
     spent most of its index step in these (regular expressions in DuckDB)."""
-    import polars as pl
-
     df = pl.from_arrow(table)
     df = df.filter(pl.col("reasons").list.len() == 0)
     rid = pl.col("record_id")
@@ -212,7 +210,6 @@ class DedupeStream:
         path runs after the last batch, ``refused`` says why) and never fails the job; Ctrl-C goes on."""
         if not self._pending:
             return
-        import duckdb
 
         try:
             self._join_pending()

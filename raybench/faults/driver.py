@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+
+import ray
 
 from raybench.faults.plan import FaultPlan
 
@@ -48,8 +51,6 @@ class ActorKiller:
         self._thread.join(timeout=35)
 
     def _run(self) -> None:
-        import ray
-
         if self.plan.kill_node_after_s and not self._stop.wait(self.plan.kill_node_after_s):
             event = self._kill_node()
             if event is not None:
@@ -75,10 +76,6 @@ class ActorKiller:
         """Kill a node while one of its workers has a batch in flight (the loss that costs work), polling
         every :data:`NODE_POLL_S` for up to :data:`NODE_BUSY_WAIT_S`; then any node other than the
         driver's. Returns the coordinator's event, or None."""
-        import time
-
-        import ray
-
         deadline = time.monotonic() + NODE_BUSY_WAIT_S
         while not self._stop.is_set():
             busy_only = time.monotonic() < deadline

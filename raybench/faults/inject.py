@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
+import psutil
+
 HOG_STEP_BYTES = 64 << 20
 """The memory hog grows by this much per step (64 MiB), touching every page."""
 
@@ -67,9 +70,6 @@ class WorkerFaults:
 
 
 def _hog() -> None:
-    import numpy as np
-    import psutil
-
     held = []
     total = 0
     while psutil.virtual_memory().available > HOG_SPARE_BYTES + HOG_STEP_BYTES:

@@ -23,8 +23,10 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import polars as pl
 
 from raybench.errors import ConfigError
+from raybench.generate.carriers import TRUTH_SCHEMA
 from raybench.generate.production import GeneratedFile
 
 BILL_LAYOUTS = ("att_wireless_bill", "tmobile_bill")
@@ -53,7 +55,7 @@ class _Writer:
     """Pages of text lines; the page header and footer are drawn when a page is opened and closed."""
 
     def __init__(self, layout: str, pages: int, period: tuple[date, date]):
-        import pymupdf
+        import pymupdf  # local: heavy: only PDF inputs
 
         self._pymupdf = pymupdf
         self.doc = pymupdf.open()
@@ -237,10 +239,6 @@ def generate_carrier_bill(out_dir: str, *, layout: str, pages: int, seed: int = 
     Raises:
         ConfigError: an unknown layout, or pages < 3.
     """
-    import polars as pl
-
-    from raybench.generate.carriers import TRUTH_SCHEMA
-
     if layout not in BILL_LAYOUTS or pages < 3:
         raise ConfigError(f"a carrier bill needs a layout in {', '.join(BILL_LAYOUTS)} and pages >= 3; got "
                           f"{layout!r}, {pages}")

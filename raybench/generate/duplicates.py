@@ -35,7 +35,8 @@ import numpy as np
 import polars as pl
 
 from raybench.catalog import get_layout
-from raybench.generate.carriers import TRUTH_SCHEMA
+from raybench.generate.carriers import TRUTH_SCHEMA, _dashed, _local
+from raybench.generate.fixed_report import BANNER, header_line, report_text
 from raybench.generate.production import GeneratedFile
 
 DUP_TRUTH_SCHEMA = {"dup_kind": pl.String, "dup_of_file": pl.String, "dup_of_row": pl.Int64,
@@ -74,7 +75,6 @@ class DuplicateRates:
 def _read_source(g: GeneratedFile) -> pl.DataFrame:
     layout = get_layout(g.layout)
     if layout.fixed_width:  # the generator's report: records are the lines that are not its junk
-        from raybench.generate.fixed_report import BANNER, header_line
 
         junk = {BANNER, header_line(layout), ""}
         with open(g.path, encoding="utf-8") as f:
@@ -105,8 +105,6 @@ def _write(path: str, source: pl.DataFrame, truth: pl.DataFrame, layout_id: str,
            header=True) -> GeneratedFile:
     layout = get_layout(layout_id)
     if layout.fixed_width:
-        from raybench.generate.fixed_report import report_text
-
         text = report_text(source, layout, 1, True, ragged="\0")
     else:
         text = source.write_csv(include_header=header, separator=layout.delimiter,
@@ -155,8 +153,6 @@ def _tmobile(t: pl.DataFrame, start: pl.Series, *, kind_override: list | None = 
 
 def _verizon(t: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Verizon billing source rows and truth for voice rows ``t``."""
-    from raybench.generate.carriers import _dashed, _local
-
     secs = t["start_utc"].dt.epoch("s").to_numpy()
     utc = pl.Series(((secs - secs % 60) * 1_000_000)).cast(pl.Datetime("us", "UTC"))
     naive, flag = _local(utc, _TZ)

@@ -19,9 +19,13 @@ import os
 
 import numpy as np
 import polars as pl
+import pyarrow.parquet as pq
 
+from raybench.catalog import get_layout
 from raybench.errors import ConfigError
-from raybench.generate.production import GeneratedFile
+from raybench.generate.carriers import TRUTH_SCHEMA, att
+from raybench.generate.population import make_population
+from raybench.generate.production import YEAR_S, YEAR_START_S, GeneratedFile
 
 PAGE_W, PAGE_H = 792.0, 1224.0
 """Page size in points (11 x 17 inches, portrait)."""
@@ -134,13 +138,8 @@ def generate_pdf_bill(out_dir: str, *, pages: int, seed: int = 0, defect_rate: f
     Raises:
         ConfigError: pages < 1, or a rate outside [0, 1).
     """
-    import pymupdf
-    import pyarrow.parquet as pq
+    import pymupdf  # local: heavy: only PDF inputs
 
-    from raybench.catalog import get_layout
-    from raybench.generate.carriers import TRUTH_SCHEMA, att
-    from raybench.generate.population import make_population
-    from raybench.generate.production import YEAR_S, YEAR_START_S
 
     if pages < 1 or not 0 <= defect_rate < 1:
         raise ConfigError(f"pages must be >= 1 and defect_rate in [0, 1); got pages={pages}, "

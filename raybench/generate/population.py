@@ -41,7 +41,7 @@ class Population:
 
 def make_population(seed: int) -> Population:
     """The population of the production with this seed (deterministic)."""
-    from faker import Faker
+    from faker import Faker  # local: heavy: only the generator's names
 
     rng = np.random.default_rng([seed, 7])
     numbers = np.array([f"{npa}5550{line:03d}" for npa in AREA_CODES for line in range(100, 200)], dtype=object)

@@ -14,10 +14,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
+import pyarrow.parquet as pq
 
 from raybench.catalog import GENERATED_LAYOUTS, get_layout
 from raybench.errors import ConfigError
 from raybench.generate.carriers import BUILDERS, DEFECT_NUMBER_COLUMN, TRUTH_SCHEMA
+from raybench.generate.fixed_report import report_text
+from raybench.generate.population import make_population
+from raybench.generate.xlsx_export import XlsxProduction
 
 GENERATOR_VERSION = 1
 """Bumped whenever the bytes a seed produces change (the scenario cache keys on it)."""
@@ -115,8 +119,6 @@ def generate_file(layout_id: str, out_dir: str, *, rows: int, seed: int = 0, def
         raise ConfigError(f"an XLSX sheet holds at most 1048575 records, asked for {rows}")
     if rows < 1 or not 0 <= defect_rate < 1:
         raise ConfigError(f"rows must be >= 1 and defect_rate in [0, 1); got rows={rows}, defect_rate={defect_rate}")
-    from raybench.generate.population import make_population
-    import pyarrow.parquet as pq
 
     layout = get_layout(layout_id)
     if os.path.exists(out_dir) and not os.path.isdir(out_dir):
@@ -137,8 +139,6 @@ def generate_file(layout_id: str, out_dir: str, *, rows: int, seed: int = 0, def
     ragged = f'x"{sep}"EXTRA' if quote_style == "always" else f"x{sep}EXTRA"
     book = None
     if fmt == "xlsx":
-        from raybench.generate.xlsx_export import XlsxProduction
-
         book = XlsxProduction(tmp, layout.columns, _RAGGED)
     try:
         with (open(tmp, "wb") if book is None else contextlib.nullcontext()) as out:
@@ -153,8 +153,6 @@ def generate_file(layout_id: str, out_dir: str, *, rows: int, seed: int = 0, def
                 if book is not None:
                     book.write(source)
                 elif layout.fixed_width:
-                    from raybench.generate.fixed_report import report_text
-
                     out.write(report_text(source, layout, i * chunk_rows + 1, i == 0, _RAGGED).encode("utf-8"))
                     truth = truth.with_columns(pl.col("quarantine_reason").replace("field_count", "record_length"))
                 if book is None and not layout.fixed_width:

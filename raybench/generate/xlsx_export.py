@@ -25,7 +25,7 @@ class XlsxProduction:
     """
 
     def __init__(self, path: str, columns: tuple[str, ...], ragged: str):
-        import xlsxwriter
+        import xlsxwriter  # local: only when an XLSX is written
 
         self._book = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_numbers": False})
         cover = self._book.add_worksheet("Read Me")

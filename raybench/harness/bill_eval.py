@@ -19,11 +19,11 @@ import json
 import tempfile
 from pathlib import Path
 
+from raybench.pipeline.local import descriptors, plan, read_chunk
+from raybench.read.partition import BLOCK_BYTES_DEFAULT
+
 
 def _rows(path: Path) -> tuple[dict, list[dict]]:
-    from raybench.pipeline.local import descriptors, plan, read_chunk
-    from raybench.read.partition import BLOCK_BYTES_DEFAULT
-
     with tempfile.TemporaryDirectory() as staging:
         task = plan(str(path), staging, chunk_bytes=BLOCK_BYTES_DEFAULT, ingest_job="job-eval")
         if task.plan is None:

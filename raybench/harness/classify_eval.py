@@ -26,6 +26,16 @@ import time
 
 import numpy as np
 
+from raybench.catalog import BUILTIN
+from raybench.classify.corpus import MODEL_LAYOUTS, SEEDS, corpus, layout_file
+from raybench.classify.descriptors import HELD_OUT, descriptor_corpus
+from raybench.classify.models import Classifiers
+from raybench.classify.resolve import resolve
+from raybench.classify.sample import decode_sample, sample_text
+from raybench.classify.templates import match_template, parse_template, propose_template
+from raybench.errors import InputFileError
+from raybench.identify.sniff import normalize_header
+
 REAL_CASES = {
     "bandicoot_ego.csv": "bandicoot_csv",
     "bandicoot_antennas.csv": "bandicoot_antennas",
@@ -84,11 +94,6 @@ def evaluate_models(*, per_layout: int = 100, others: int = 150, descriptor_vari
     Returns:
         Figures by name (see the module docstring), each a float or a small dict, plus ``targets``.
     """
-    from raybench.classify.corpus import SEEDS, corpus
-    from raybench.classify.descriptors import HELD_OUT, descriptor_corpus
-    from raybench.classify.models import Classifiers
-    from raybench.classify.sample import decode_sample, sample_text
-
     t0 = time.perf_counter()
     clf = Classifiers(model_dir=model_dir)
     files = corpus("evaluate", per_layout, others)
@@ -160,10 +165,6 @@ def evaluate_models(*, per_layout: int = 100, others: int = 150, descriptor_vari
 
 def _template_rate(clf, n: int) -> dict:
     """Propose templates from held-out files with a header and match next week's deliveries."""
-    from raybench.classify.corpus import MODEL_LAYOUTS, SEEDS, layout_file
-    from raybench.classify.sample import decode_sample, sample_text
-    from raybench.classify.templates import match_template, parse_template, propose_template
-
     proposed, deliveries = [], []
     seed = SEEDS["evaluate"] + 50_000
     while len(proposed) < n and seed < SEEDS["evaluate"] + 60_000:
@@ -184,8 +185,6 @@ def _template_rate(clf, n: int) -> dict:
         hit = match_template(sample, tuple(proposed))
         matched += hit is not None
         if hit is not None:
-            from raybench.identify.sniff import normalize_header
-
             by_norm = {normalize_header(c): v for c, v in hit.columns.items()}
             got = [by_norm.get(normalize_header(h), "ignore") for h in sample.header]
             cols += len(f.fields)
@@ -195,11 +194,6 @@ def _template_rate(clf, n: int) -> dict:
 
 
 def _real_cases(clf, real_dir: str) -> dict:
-    from raybench.catalog import BUILTIN
-    from raybench.classify.resolve import resolve
-    from raybench.classify.sample import decode_sample, sample_text
-    from raybench.errors import InputFileError
-
     out = {}
     for name, want in REAL_CASES.items():
         path = os.path.join(real_dir, name)

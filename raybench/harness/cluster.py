@@ -9,12 +9,19 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+
+import psutil
+import ray
+
+from raybench.errors import IngestError
 
 START_TIMEOUT_S = 300
 """Longest one ``ray start`` may take, seconds."""
@@ -27,8 +34,6 @@ def stop_ray_processes(temp_dir: str, timeout_s: float = 10.0, gcs_port: int | N
     Returns:
         Processes signalled.
     """
-    import psutil
-
     def ours(args) -> bool:
         return any(temp_dir in a or (gcs_port is not None and a.startswith("--address=")
                                      and a.endswith(f":{gcs_port}")) for a in args)
@@ -53,8 +58,6 @@ def stop_ray_processes(temp_dir: str, timeout_s: float = 10.0, gcs_port: int | N
 
 def free_port() -> int:
     """A TCP port free on this machine now (for ``ray start``'s ports)."""
-    import socket
-
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -105,10 +108,6 @@ def start_local_cluster(nodes: int = 1, cpus_per_node: int | None = None, object
         IngestError: ``ray start`` failed (its last error line) or took over ``START_TIMEOUT_S``, or a node
             did not come up within 120 s.
     """
-    import tempfile
-
-    from raybench.errors import IngestError
-
     ray_bin = os.path.join(os.path.dirname(sys.executable), "ray")
     port = free_port()
     temp_dir = tempfile.mkdtemp(prefix="rb-cluster-", dir="/tmp")  # short: Ray's socket paths are limited
@@ -170,10 +169,6 @@ def _wait_for_nodes(address: str, nodes: int, timeout_s: float = 120.0) -> None:
     Raises:
         IngestError: fewer were alive after ``timeout_s``.
     """
-    import ray
-
-    from raybench.errors import IngestError
-
     ray.init(address=address, log_to_driver=False)
     try:
         deadline = time.monotonic() + timeout_s

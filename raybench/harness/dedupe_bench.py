@@ -8,8 +8,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 
-from raybench.generate.duplicates import DuplicateRates
+import duckdb
+
+from raybench.dedupe.splink_compare import run_splink
+from raybench.generate.duplicates import DuplicateRates, generate_duplicates
+from raybench.generate.production import generate_file
+from raybench.harness.dedupe_eval import score_dedupe
+from raybench.pipeline.job import IngestOptions, run_ingest
 
 DEFAULT_LAYOUTS = ("att_mobility_voice", "tmobile_cdr", "sprint_cdma", "verizon_billing_detail",
                    "asterisk_master_csv")
@@ -42,15 +49,6 @@ def evaluate_dedupe(rows: int, out_dir: str, *, seed: int = 0, layouts: tuple[st
         ``validation_coverage``, ``generate_s``, ``score_s``; with ``splink``, ``splink`` (``score``,
         ``wall_s``, ``phases_s``, ``records``, ``pairs_scored``, ``threshold``, ``splink_version``).
     """
-    import time
-
-    import duckdb
-
-    from raybench.harness.dedupe_eval import score_dedupe
-    from raybench.generate.duplicates import generate_duplicates
-    from raybench.generate.production import generate_file
-    from raybench.pipeline.job import IngestOptions, run_ingest
-
     data = os.path.join(out_dir, "data")
     db = os.path.join(out_dir, "cdr.duckdb")
     shutil.rmtree(data, ignore_errors=True)
@@ -81,8 +79,6 @@ def evaluate_dedupe(rows: int, out_dir: str, *, seed: int = 0, layouts: tuple[st
         con.close()
     splink_result = None
     if splink:
-        from raybench.dedupe.splink_compare import run_splink
-
         sp = run_splink(db, threshold=splink_threshold, seed=seed)
         con = duckdb.connect(db)
         try:
@@ -105,8 +101,8 @@ def evaluate_dedupe(rows: int, out_dir: str, *, seed: int = 0, layouts: tuple[st
 
 def print_dedupe_evaluation(result: dict, console=None) -> None:
     """Print the tables of :func:`evaluate_dedupe`'s result."""
-    from rich.console import Console
-    from rich.table import Table
+    from rich.console import Console  # local: only on a terminal: the progress bar
+    from rich.table import Table  # local: only on a terminal: the progress bar
 
     console = console or Console()
     s = result["score"]

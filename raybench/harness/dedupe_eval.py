@@ -15,6 +15,7 @@ import os
 
 import polars as pl
 
+from raybench.dedupe.tables import create_tables
 from raybench.generate.duplicates import COPY_KINDS, LEG_KINDS, NEGATIVE_KINDS
 
 
@@ -59,8 +60,6 @@ def score_dedupe(con, files: list[tuple[str, str]], ingest_jobs: list[str] | Non
         ``false_pairs``), ``legs`` (``labelled``, ``linked``, ``recall``), ``tz_offsets`` (``copies_found``,
         ``offset_correct``: the flagged hours equal the injected ones) and ``records`` (scored rows).
     """
-    from raybench.dedupe.tables import create_tables
-
     create_tables(con, migrate=False)  # scoring changes nothing stored
     _truth_table(con, files)
     where = ""

@@ -17,7 +17,9 @@ import subprocess
 import sys
 import time
 
+from raybench.errors import IngestError
 from raybench.faults.plan import FaultPlan
+from raybench.harness.cluster import start_local_cluster
 from raybench.harness.scenario import Scenario
 
 DRIVER_RUN_TIMEOUT_S = 3600
@@ -83,12 +85,8 @@ def run_with_faults(scenario: Scenario, paths: list[str], run_dir: str, job: str
     Raises:
         IngestError: a driver run failed other than by the injected fault, or the job did not finish.
     """
-    from raybench.errors import IngestError
-
     cluster = None
     if scenario.nodes > 1 and address is None:
-        from raybench.harness.cluster import start_local_cluster
-
         cluster = start_local_cluster(scenario.nodes, scenario.num_cpus or 1, scenario.object_store_bytes)
         address = cluster.address
     try:

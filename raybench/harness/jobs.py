@@ -13,6 +13,10 @@ import shlex
 import sys
 import time
 
+from ray.job_submission import JobStatus, JobSubmissionClient
+
+from raybench.errors import IngestError
+
 JOB_TIMEOUT_S = 900
 
 AGENT_WAIT_S = 60.0
@@ -48,10 +52,6 @@ def run_jobs(path: str, *, concurrent: int, total: int, out_dir: str, address: s
         ``jobs_per_min`` (succeeded jobs / wall minutes), ``concurrent_jobs_succeeded`` (succeeded jobs
         of the first wave, which all ran at once), ``job_wall_s`` (per job, submit to end).
     """
-    from ray.job_submission import JobStatus, JobSubmissionClient
-
-    from raybench.errors import IngestError
-
     try:
         client = JobSubmissionClient(address)
     except Exception as exc:  # Ray raises ConnectionError, RuntimeError or its RpcError here

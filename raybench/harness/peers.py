@@ -115,10 +115,6 @@ def measure_ingest(path: str, db: str, results: str, *, workers: int | None = No
     Raises:
         SystemExit: the ingest failed; the message has the command and the end of its output.
     """
-    import json
-    import os
-    import sys
-
     cmd = [os.path.join(os.path.dirname(sys.executable), "raybench"), "ingest", path, "--db", db,
            "--results", results, "--no-progress"] + (["--workers", str(workers)] if workers else [])
     m = measure(cmd, env)

@@ -8,7 +8,10 @@ not met: readiness is shown, not assumed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
+
+from raybench.errors import ConfigError
 
 GIB = 2**30
 
@@ -89,10 +92,6 @@ def results_files(paths: list[str]) -> list[str]:
     Raises:
         ConfigError: a path that does not exist, or a folder without any results file.
     """
-    from pathlib import Path
-
-    from raybench.errors import ConfigError
-
     out: list[str] = []
     for p in paths:
         path = Path(p)

@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import html
 import io
+import os
 
+from raybench.harness.history import TREND_METRICS
+from raybench.harness.readiness import verdict_line
 from raybench.monitor.panels import PANELS, Panel, format_value
+from raybench.units import humanize_metric
 
 PLOTS = tuple(p.id for p in PANELS) + ("latency", "stages", "trend")
 """Ids of the ``<figure>`` elements a run page holds (``plot-<id>``): one per plan panel, then the batch
@@ -31,10 +35,10 @@ def _svg(fig) -> str:
 
 
 def _figure(plot_id: str, title: str, draw, caption: str | None = None) -> str:
-    import matplotlib
+    import matplotlib  # local: heavy: only the HTML report's plots
 
     matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # local: heavy: only the HTML report's plots
 
     fig, ax = plt.subplots(figsize=(7, 3.2))
     try:
@@ -134,7 +138,6 @@ def _panel_series(panel: Panel, outcome: dict, history: list[dict]) -> tuple[str
         return "line", t, [x.get("net_bytes_per_s", 0.0) for x in ticks]
     if panel.id == "accuracy":
         files = [r for r in ingest.get("files") or [] if r.get("confidence") is not None]
-        import os
 
         return "bar", [os.path.basename(r["path"])[:28] for r in files], [float(r["confidence"]) for r in files]
     runs = [*history, {"metrics": outcome.get("metrics") or {}}]
@@ -192,12 +195,11 @@ def _panel_figure(panel: Panel, outcome: dict, history: list[dict]) -> str:
 def _trend_figure(runs: list[dict], title: str) -> str:
     """One small plot per :data:`raybench.harness.history.TREND_METRICS` over ``runs`` (oldest first),
     each in its unit."""
-    import matplotlib
+    import matplotlib  # local: heavy: only the HTML report's plots
 
     matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # local: heavy: only the HTML report's plots
 
-    from raybench.harness.history import TREND_METRICS
 
     fig, axes = plt.subplots(2, 4, figsize=(11, 4.6))
     try:
@@ -230,9 +232,6 @@ def _trend_figure(runs: list[dict], title: str) -> str:
 def _comparison(outcome: dict, history: list[dict]) -> str:
     """The table comparing this run with the previous run of the scenario (or a line saying there is
     none)."""
-    from raybench.harness.history import TREND_METRICS
-    from raybench.units import humanize_metric
-
     if not history:
         return "<p>No earlier run of this scenario in the results folder.</p>"
     prev = history[-1]
@@ -267,8 +266,6 @@ def _fmt(v) -> str:
 def _fmtm(metric: str, v) -> str:
     """``v`` as :func:`raybench.units.humanize_metric` shows metric ``metric`` (``2.00 GiB``, ``12.3 s``,
     ``1,234 rows/s``, ``99.50%``)."""
-    from raybench.units import humanize_metric
-
     return html.escape(humanize_metric(metric, v))
 
 
@@ -319,8 +316,6 @@ def render_run(outcome: dict, history: list[dict] | None = None) -> str:
                         for v in outcome.get("readiness") or []], ["criterion", "value", "run", "verdict"])
     verdict_p = ""
     if outcome.get("readiness"):
-        from raybench.harness.readiness import verdict_line
-
         verdict_p = f"<p>{html.escape(verdict_line(outcome['readiness'], single_run=name)[0])}</p>"
     context = _table([[k, _fmt(outcome.get(k))] for k in ("raybench_version", "git_sha", "created_utc")]
                      + [[k, _fmtm(k, v) if k.endswith("_bytes") else _fmt(v)]

@@ -2,14 +2,43 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
 import subprocess
+import sys
 import time
 
+import duckdb
+import polars as pl
+import psutil
+import pyarrow.parquet as pq
+
 from raybench import __version__
+from raybench.errors import ConfigError
+from raybench.generate.carrier_bill import bill_file_name, generate_carrier_bill
+from raybench.generate.duplicates import generate_duplicates
+from raybench.generate.pdf_bill import generate_pdf_bill, pdf_file_name
+from raybench.generate.production import (
+    GENERATOR_VERSION,
+    GeneratedFile,
+    file_name,
+    generate_file,
+)
+from raybench.harness.accounting import exact_accounting
+from raybench.harness.accuracy import score_file
+from raybench.harness.cluster import local_cluster
+from raybench.harness.dedupe_eval import score_dedupe
+from raybench.harness.faults import run_with_faults
+from raybench.harness.history import earlier_runs
+from raybench.harness.peers import run_peers
+from raybench.harness.readiness import assess
+from raybench.harness.report_html import render_run, render_suite
 from raybench.harness.scenario import Scenario, load_scenario
+from raybench.harness.service_load import run_service_load
+from raybench.pipeline.job import IngestOptions, new_job_id, run_ingest
+from raybench.service.store import JobStore
 
 SCHEMA_VERSION = 1
 
@@ -25,8 +54,6 @@ def generate_inputs(scenario: Scenario, cache_dir: str) -> list:
     Returns:
         :class:`raybench.generate.production.GeneratedFile` per layout.
     """
-    from raybench.generate.production import GENERATOR_VERSION, GeneratedFile, file_name, generate_file
-
     folder = os.path.join(cache_dir, f"gen-v{GENERATOR_VERSION}")
     made = []
     for layout in scenario.layouts:
@@ -40,10 +67,6 @@ def generate_inputs(scenario: Scenario, cache_dir: str) -> list:
     if scenario.pdf_pages and scenario.pdf_layout != "att_mobility_voice":
         made += _carrier_bills(scenario, folder)
     elif scenario.pdf_pages:
-        import pyarrow.parquet as pq
-
-        from raybench.generate.pdf_bill import generate_pdf_bill, pdf_file_name
-
         for seed in range(scenario.seed, scenario.seed + scenario.files):
             path = os.path.join(folder, pdf_file_name(scenario.pdf_pages, seed, scenario.defect_rate))
             if os.path.exists(path) and os.path.exists(path + ".truth.parquet"):
@@ -59,11 +82,6 @@ def generate_inputs(scenario: Scenario, cache_dir: str) -> list:
 
 def _carrier_bills(scenario, folder: str) -> list:
     """The scenario's bills as carriers print them (:mod:`raybench.generate.carrier_bill`), cached."""
-    import pyarrow.parquet as pq
-
-    from raybench.generate.carrier_bill import bill_file_name, generate_carrier_bill
-    from raybench.generate.production import GeneratedFile
-
     made = []
     for seed in range(scenario.seed, scenario.seed + scenario.files):
         path = os.path.join(folder, bill_file_name(scenario.pdf_layout, scenario.pdf_pages, seed))
@@ -79,9 +97,6 @@ def _carrier_bills(scenario, folder: str) -> list:
 def _companions(base, folder: str, seed: int) -> list:
     """Labelled copies and hard negatives of one generated file (:mod:`raybench.generate.duplicates`),
     cached beside it."""
-    from raybench.generate.duplicates import generate_duplicates
-    from raybench.generate.production import GeneratedFile
-
     out = os.path.join(folder, "companions-" + os.path.basename(base.path))
     listing = os.path.join(out, "companions.json")
     if os.path.exists(listing):
@@ -103,8 +118,6 @@ def _git_sha() -> str | None:
 
 
 def _machine() -> dict:
-    import psutil
-
     return {"hostname": platform.node(), "platform": platform.platform(), "python": platform.python_version(),
             "cpus": os.cpu_count(), "memory_bytes": psutil.virtual_memory().total}
 
@@ -197,11 +210,6 @@ def run_scenario(path: str, *, address: str | None = None, out_dir: str = "resul
     Raises:
         ConfigError: a bad scenario.
     """
-    import duckdb
-
-    from raybench.harness.accuracy import score_file
-    from raybench.pipeline.job import IngestOptions, new_job_id, run_ingest
-
     scenario = load_scenario(path)
     generated = generate_inputs(scenario, cache_dir or default_cache_dir())
     job = new_job_id()
@@ -212,8 +220,6 @@ def run_scenario(path: str, *, address: str | None = None, out_dir: str = "resul
     db = os.path.join(run_dir, "cdr.duckdb")
     fault_report = None
     if scenario.has_faults or scenario.nodes > 1:
-        from raybench.harness.faults import run_with_faults
-
         ingest, fault_report = run_with_faults(scenario, [g.path for g in generated], run_dir, job, address)
     else:
         options = IngestOptions(db=db, address=address, workers=scenario.workers, num_cpus=scenario.num_cpus,
@@ -225,8 +231,6 @@ def run_scenario(path: str, *, address: str | None = None, out_dir: str = "resul
                if scenario.scale_cpus or scenario.scale_nodes else None)
     peers = None
     if scenario.peers:
-        from raybench.harness.peers import run_peers
-
         peers = run_peers([g.path for g in generated])
     con = duckdb.connect(db)  # scoring writes temporary tables only
     try:
@@ -235,13 +239,10 @@ def run_scenario(path: str, *, address: str | None = None, out_dir: str = "resul
         worker_errors = con.execute("SELECT count(*) FROM quarantine WHERE ingest_job = ? AND "
                                     "len(list_filter(reasons, lambda r: starts_with(r, 'worker_error'))) > 0",
                                     [job]).fetchone()[0]
-        from raybench.harness.accounting import exact_accounting
 
         accounting = exact_accounting(con, {g.path: g.truth_path for g in generated})
         duplicates = None
         if scenario.duplicates:
-            from raybench.harness.dedupe_eval import score_dedupe
-
             duplicates = score_dedupe(con, [(g.path, g.truth_path) for g in generated], ingest_jobs=[job])
     finally:
         con.close()
@@ -274,7 +275,6 @@ def run_scenario(path: str, *, address: str | None = None, out_dir: str = "resul
         "duplicates": duplicates,
         "passed": all(t["passed"] for t in targets),
     }
-    from raybench.harness.readiness import assess
 
     outcome["readiness"] = assess([(scenario.name, metrics)])
     outcome["results_path"] = os.path.join(run_dir, "results.json")
@@ -282,8 +282,6 @@ def run_scenario(path: str, *, address: str | None = None, out_dir: str = "resul
     outcome["report_path"] = os.path.join(run_dir, "report.html")
     with open(outcome["results_path"], "w") as f:
         json.dump(outcome, f, indent=1, default=str)
-    from raybench.harness.history import earlier_runs
-    from raybench.harness.report_html import render_run
 
     with open(outcome["report_path"], "w") as f:  # compared with the earlier runs of the scenario in out_dir
         f.write(render_run(outcome, earlier_runs(out_dir, scenario.name, exclude=outcome["results_path"])))
@@ -294,15 +292,6 @@ def _run_service_scenario(scenario: Scenario, path: str, generated: list, run_di
     """A service scenario (:mod:`raybench.harness.service_load`): the outcome as :func:`run_scenario`
     writes it, ``service`` holding the load run (Locust's stats, the job table) and ``accounting`` the
     exact-accounting check over the files the users uploaded."""
-    import hashlib
-
-    import duckdb
-
-    from raybench.harness.accounting import exact_accounting
-    from raybench.harness.readiness import assess
-    from raybench.harness.service_load import run_service_load
-    from raybench.service.store import JobStore
-
     load = run_service_load([g.path for g in generated], run_dir, scenario.service)
     metrics = dict(load["metrics"])
     store = JobStore(os.path.join(load["service"]["db"] + ".service", "jobs.sqlite"))
@@ -339,7 +328,6 @@ def _run_service_scenario(scenario: Scenario, path: str, generated: list, run_di
     outcome["report_path"] = os.path.join(run_dir, "report.html")
     with open(outcome["results_path"], "w") as f:
         json.dump(outcome, f, indent=1, default=str)
-    from raybench.harness.report_html import render_run
 
     with open(outcome["report_path"], "w") as f:
         f.write(render_run(outcome))
@@ -355,8 +343,6 @@ def run_suite(paths: list[str], *, address: str | None = None, out_dir: str = "r
         ``{"schema_version", "raybench_version", "git_sha", "machine", "runs": [outcome...], "passed",
         "results_path", "report_path"}``.
     """
-    from raybench.harness.report_html import render_suite
-
     suite_dir = os.path.join(out_dir, "suite-" + time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()))
     os.makedirs(suite_dir, exist_ok=True)
     runs = []
@@ -389,8 +375,6 @@ def _scale_out(scenario: Scenario, generated: list, run_dir: str, address: str |
         ConfigError: ``scale_cpus`` with ``--address`` (it needs embedded Ray).
         RuntimeError: a run failed.
     """
-    from raybench.errors import ConfigError
-
     if address and scenario.scale_cpus:
         raise ConfigError("scale_cpus runs embedded Ray at each CPU count; run it without --address")
     paths = [g.path for g in generated]
@@ -402,8 +386,6 @@ def _scale_out(scenario: Scenario, generated: list, run_dir: str, address: str |
         out.append({"mode": "cpus", "nodes": 1, "cpus": cpus, "workers": workers, **r})
     per_node = scenario.num_cpus or 1
     for nodes in sorted(scenario.scale_nodes):
-        from raybench.harness.cluster import local_cluster
-
         with local_cluster(nodes=nodes, cpus_per_node=per_node, object_store_bytes=scenario.object_store_bytes) as c:
             r = _scale_run(paths, run_dir, f"{nodes}node", scenario, ["--address", c.address])
         out.append({"mode": "nodes", "nodes": nodes, "cpus": nodes * per_node,
@@ -416,8 +398,6 @@ def _scale_out(scenario: Scenario, generated: list, run_dir: str, address: str |
 
 
 def _scale_run(paths: list[str], run_dir: str, tag: str, scenario: Scenario, extra: list[str]) -> dict:
-    import sys
-
     results = os.path.join(run_dir, f"scale-{tag}.json")
     cmd = [sys.executable, "-m", "raybench", "ingest", *paths, "--db", os.path.join(run_dir, f"scale-{tag}.duckdb"),
            "--chunk-size", str(scenario.chunk_bytes), "--results", results, "--no-progress", *extra]
@@ -437,8 +417,6 @@ def write_timeseries(metrics: dict, path: str) -> str | None:
     Returns:
         The path, or None when there were no samples.
     """
-    import polars as pl
-
     ticks = metrics.get("timeseries") or []
     if not ticks:
         return None

@@ -10,6 +10,7 @@ from submission to its end.
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import os
 import signal
 import socket
@@ -19,9 +20,13 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+import httpx
 import psutil
 
+from raybench.errors import IngestError, ServiceError
 from raybench.metrics.processes import tree_pss_bytes
+from raybench.metrics.stats import percentiles
+from raybench.service.client import ServiceClient
 
 READY_TIMEOUT_S = 180.0
 """Longest wait for a starting service's ``/readyz`` (Ray and Serve start in 10-30 s on 2 cores)."""
@@ -105,8 +110,6 @@ def start_service(work_dir: str, *extra: str, db: str | None = None, port: int |
     Raises:
         IngestError: it exited, or was not ready in ``ready_timeout_s`` (the end of its log attached).
     """
-    from raybench.errors import IngestError
-
     os.makedirs(work_dir, exist_ok=True)
     db = db or os.path.join(work_dir, "cdr.duckdb")
     port = port or free_port()
@@ -119,7 +122,6 @@ def start_service(work_dir: str, *extra: str, db: str | None = None, port: int |
                                 start_new_session=True)
     service = ServiceProcess(f"http://127.0.0.1:{port}", proc, db, db + ".service",
                              os.path.join(db + ".service", "spool"), log, args)
-    import httpx
 
     deadline = time.monotonic() + ready_timeout_s
     while time.monotonic() < deadline:
@@ -176,12 +178,6 @@ def drive_jobs(url: str, files: list[str], *, concurrent: int, token: str | None
         done jobs: from the submission call to the poll that saw the end), ``errors`` (``HTTP <code>`` or
         the exception's name -> count).
     """
-    import concurrent.futures as cf
-
-    from raybench.errors import ServiceError
-    from raybench.metrics.stats import percentiles
-    from raybench.service.client import ServiceClient
-
     def one(path: str):
         with ServiceClient(url, token) as client:
             try:

@@ -19,6 +19,10 @@ import subprocess
 import sys
 import time
 
+from raybench.errors import ConfigError
+from raybench.harness.service import PssSampler, max_overlap_done, start_service
+from raybench.service.store import JobStore
+
 
 def _locust_bin() -> list[str]:
     exe = os.path.join(os.path.dirname(sys.executable), "locust")
@@ -38,10 +42,6 @@ def run_service_load(files: list[str], run_dir: str, settings: dict) -> dict:
         ConfigError: Locust is not installed (``pip install -e '.[bench]'``).
         IngestError: the service did not start.
     """
-    from raybench.errors import ConfigError
-    from raybench.harness.service import PssSampler, max_overlap_done, start_service
-    from raybench.service.store import JobStore
-
     try:
         subprocess.run([*_locust_bin(), "--version"], capture_output=True, check=True, timeout=120)
     except (OSError, subprocess.CalledProcessError):

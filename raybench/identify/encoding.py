@@ -10,6 +10,8 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass
 
+from charset_normalizer import from_bytes
+
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16-le"),
@@ -59,8 +61,6 @@ def detect_encoding(sample: bytes) -> Encoding:
         return Encoding("utf-8", 0, "utf-8")
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes
-
     best = from_bytes(sample).best()
     # Western single-byte code pages decode one another's bytes, and charset-normalizer often ranks a
     # sibling first on (near) ties: cp1250 for 'Señor' (read 'Seńor'), cp775 for Excel's curly quotes,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import stat
 from dataclasses import dataclass
 
 from raybench.errors import InputFileError
@@ -49,8 +50,6 @@ def identify_file(path: str, layouts: tuple[Layout, ...]) -> FileIdentity:
         InputFileError: the file cannot be opened, is not a regular file, is empty or is binary.
         UnknownLayoutError: no layout matches.
     """
-    import stat
-
     try:
         if not stat.S_ISREG(os.stat(path).st_mode) and not os.path.isdir(path):
             raise InputFileError(path, "not a regular file (a pipe, device or socket)")

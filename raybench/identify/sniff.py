@@ -22,6 +22,7 @@ from functools import lru_cache
 from raybench.errors import UnknownLayoutError
 from raybench.layout import Layout
 from raybench.read.junk import JunkRules, is_blank, is_types_line
+from raybench.read.records import split_records
 
 PROBE_RECORDS = 20
 """How many records a headerless probe checks."""
@@ -254,8 +255,6 @@ def identify_text(text: str, layouts: tuple[Layout, ...], path: str = "<text>") 
     Raises:
         UnknownLayoutError: no layout matched, or several did; the message shows the first line.
     """
-    from raybench.read.records import split_records
-
     lines = [r for r in split_records(text) if not is_blank(r)][:MAX_BANNER_RECORDS + 2]
     found: list[tuple[int, Identification]] = []
     for layout in layouts:

@@ -39,7 +39,9 @@ def build_dashboard() -> dict:
     from grafana_foundation_sdk.builders import common as common_b
     from grafana_foundation_sdk.builders import dashboard as dash_b
     from grafana_foundation_sdk.builders import prometheus, timeseries
-    from grafana_foundation_sdk.cog.encoder import JSONEncoder
+    from grafana_foundation_sdk.cog.encoder import (
+        JSONEncoder,  # local: optional (test extra): only the Grafana export
+    )
     from grafana_foundation_sdk.models import common as common_m
     from grafana_foundation_sdk.models import dashboard as dash_m
 

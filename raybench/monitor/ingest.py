@@ -18,10 +18,14 @@ from __future__ import annotations
 import collections
 import contextlib
 import json
+import logging
 import threading
 import time
 from dataclasses import dataclass, field, fields
 
+import pyarrow.compute as pc
+
+from raybench.errors import IngestInterrupted
 from raybench.monitor import metrics as m
 
 TARGET_FIXED_S = 1800 - 1_000_000 * (1800 - 300) / 900_000
@@ -51,8 +55,6 @@ def observe_block(block) -> None:
     a flag). Sets ``raybench_last_progress_timestamp_seconds``. Never raises: a metric must not stop
     an ingest."""
     try:
-        import pyarrow.compute as pc
-
         m.LAST_PROGRESS.set(time.time())
         if "part_path" in block.column_names:  # the Parquet sink's reports (raybench.sink.parquet_parts)
             _observe_reports(block)
@@ -82,7 +84,6 @@ def observe_block(block) -> None:
                 flagged = pc.and_(flagged, pc.invert(bad))
             m.ROWS_TOTAL.labels("flagged").inc(int(pc.sum(flagged).as_py() or 0))
     except Exception:  # noqa: BLE001 - counted metrics are best effort, the rows are what matters
-        import logging
 
         logging.getLogger(__name__).debug("could not count a block", exc_info=True)
 
@@ -149,7 +150,6 @@ class IngestWatch:
             self.record.status = status
             m.INGESTS_TOTAL.labels(status).inc()
         except Exception:  # noqa: BLE001
-            import logging
 
             logging.getLogger(__name__).warning("could not record the job's metrics", exc_info=True)
         return results
@@ -180,8 +180,6 @@ def watch_ingest(options=None):
     try:
         yield watch
     except BaseException as exc:
-        from raybench.errors import IngestInterrupted
-
         record.status = "interrupted" if isinstance(exc, (IngestInterrupted, KeyboardInterrupt)) else "failed"
         record.error = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:300]
         m.INGESTS_TOTAL.labels(record.status).inc()

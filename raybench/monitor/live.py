@@ -15,6 +15,7 @@ import threading
 import time
 
 import psutil
+from prometheus_client.parser import text_string_to_metric_families
 
 from raybench.monitor import metrics as m
 from raybench.monitor.panels import PANELS, format_value
@@ -29,8 +30,6 @@ Samples = dict[tuple[str, tuple], float]
 
 def parse_exposition(text: str | bytes) -> Samples:
     """Prometheus' text format parsed into :data:`Samples` (with ``prometheus_client``'s parser)."""
-    from prometheus_client.parser import text_string_to_metric_families
-
     if isinstance(text, bytes):
         text = text.decode()
     out: Samples = {}

@@ -18,8 +18,18 @@ import threading
 import time
 
 import psutil
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    start_http_server,
+)
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+
+from raybench.metrics.processes import ProcessSampler, is_ray_process
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 """The registry every raybench metric is in."""
@@ -124,8 +134,6 @@ class NodeCollector:
     """
 
     def __init__(self, driver_pids: tuple[int, ...] | None = None, pss_every_s: float = 5.0):
-        from raybench.metrics.processes import ProcessSampler
-
         self.driver_pids = set(driver_pids or (os.getpid(),))
         self.pss_every_s = pss_every_s
         self._sampler = ProcessSampler(tuple(self.driver_pids), session_wide=True)
@@ -143,8 +151,6 @@ class NodeCollector:
         return dict(out)
 
     def _processes(self) -> list[tuple[int, str, int]]:
-        from raybench.metrics.processes import is_ray_process
-
         me = psutil.Process()
         try:
             parent = me.parent()
@@ -245,8 +251,6 @@ def register_node_collector(driver_pids: tuple[int, ...] | None = None) -> NodeC
 def exposition() -> tuple[bytes, str]:
     """``(body, content type)`` of ``/metrics``: every metric of :data:`REGISTRY` in Prometheus' text
     format."""
-    from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-
     return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
 
 
@@ -259,7 +263,5 @@ def serve_metrics(port: int, addr: str = "0.0.0.0") -> None:
     Raises:
         OSError: the port is taken.
     """
-    from prometheus_client import start_http_server
-
     register_node_collector()
     start_http_server(port, addr=addr, registry=REGISTRY)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from raybench.units import format_bytes
+
 GIB = 2**30
 MIB = 2**20
 
@@ -103,8 +105,6 @@ PANEL_BY_ID = {p.id: p for p in PANELS}
 def format_value(unit: str, value: float | None) -> str:
     """``value`` for a person in ``unit``: ``1.14 GiB``, ``12.5 MiB/s``, ``667 rows/s``, ``93.0%``,
     ``12 jobs``, ``3.2 s``; ``-`` when None or NaN."""
-    from raybench.units import format_bytes
-
     if value is None or value != value:
         return "-"
     if unit == "bytes":

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import collections
 import html
+import json
+import sqlite3
 import threading
 import time
 from typing import Callable
@@ -22,7 +24,9 @@ from typing import Callable
 from fastapi import APIRouter, Body, Query
 from fastapi.responses import HTMLResponse
 
+from raybench.monitor.ingest import recent_jobs
 from raybench.monitor.live import PanelSampler
+from raybench.monitor.panels import PANELS
 
 ALERTS_KEPT = 500
 """Alerts the receiver keeps (the oldest go first)."""
@@ -83,8 +87,6 @@ class SqliteAlertStore:
     """
 
     def __init__(self, path: str, keep: int = ALERTS_KEPT):
-        import sqlite3
-
         self.path, self.keep = path, keep
         with sqlite3.connect(path, timeout=30) as con:
             con.execute("PRAGMA journal_mode=WAL")
@@ -93,9 +95,6 @@ class SqliteAlertStore:
 
     def add(self, payload: dict) -> int:
         """Keep the alerts of one Alertmanager webhook payload (:func:`alert_records`). Returns how many."""
-        import json
-        import sqlite3
-
         alerts = alert_records(payload)
         with sqlite3.connect(self.path, timeout=30) as con:
             con.executemany("INSERT INTO alerts (status, alert) VALUES (?, ?)",
@@ -105,9 +104,6 @@ class SqliteAlertStore:
 
     def list(self, status: str | None = None, limit: int = 100) -> list[dict]:
         """The latest alerts, newest first; only those with ``status`` if given."""
-        import json
-        import sqlite3
-
         with sqlite3.connect(self.path, timeout=30) as con:
             rows = con.execute("SELECT alert FROM alerts WHERE ? IS NULL OR status = ? ORDER BY id DESC LIMIT ?",
                                [status, status, limit]).fetchall()
@@ -129,8 +125,6 @@ def monitor_router(jobs: Callable[[], list[dict]] | None = None, sampler: PanelS
         alerts: where received alerts are kept, or a function returning it (as ``sampler``); default: a
             new :class:`AlertStore` (in memory; a :class:`SqliteAlertStore` for several replicas).
     """
-    from raybench.monitor.ingest import recent_jobs
-
     jobs = jobs or recent_jobs
     made: dict = {}
 
@@ -192,8 +186,6 @@ def job_row(job: dict) -> dict:
 def dashboard_html(poll_ms: int = 1000) -> str:
     """The dashboard page: a card per panel (value, warning and critical thresholds, an SVG line of its
     series with the thresholds drawn), the job list and the latest alerts, refreshed every ``poll_ms``."""
-    from raybench.monitor.panels import PANELS
-
     cards = "".join(
         f'<section class="panel" id="panel-{p.id}" data-level="none" data-points="0">'
         f'<h2>{html.escape(p.title)}</h2><div class="value">-</div>'

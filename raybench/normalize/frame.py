@@ -8,13 +8,27 @@ validation rules read.
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
-from raybench.layout import Layout, ValueMap
+from raybench.layout import DISPLAY_NAME_PARTY, Layout, ValueMap
 from raybench.normalize.durations import parse_duration
-from raybench.normalize.numbers import (EXCEL_DAMAGED, FLOAT_WRITTEN, NULL_TOKENS, UNRESOLVED_MIN_DIGITS,
-                                        UNRESOLVED_NO_PLAN, NumberNormalizer)
-from raybench.normalize.times import ZONE_SUFFIX, localize, localize_rows, parse_naive, row_zone
+from raybench.normalize.numbers import (
+    EXCEL_DAMAGED,
+    FLOAT_WRITTEN,
+    NULL_TOKENS,
+    UNRESOLVED_MIN_DIGITS,
+    UNRESOLVED_NO_PLAN,
+    NumberNormalizer,
+)
+from raybench.normalize.times import (
+    ZONE_SUFFIX,
+    localize,
+    localize_rows,
+    parse_naive,
+    row_zone,
+)
 
 EXTENSION_PATTERN = r"^(?i:(?:ext\.?\s*)?\d{2,6}|[a-z][a-z0-9_]{0,31}(?:[+*#-][0-9a-z_]{1,16})?|[*#]\d{1,6}#?)$"
 """A party inside a phone system: an extension (``1001``, ``Ext.610``: at most 6 digits, shorter than any
@@ -54,8 +68,6 @@ DIRECTION_BY_WORD = {w: d for d, words in DIRECTION_WORDS.items() for w in words
 
 def _loose_key(value: str) -> str:
     """A value-map key without punctuation, spaces collapsed (lower case)."""
-    import re
-
     return re.sub(r"[^\w]+", " ", value.lower()).strip()
 
 
@@ -267,7 +279,6 @@ def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer,
             _caller=lines.list.eval(pl.element().filter(~is_ann)).list.first().str.strip_chars(),
         )
     if layout.display_name_parties:  # 'Alice Moreau (101)' -> '101' (layout.DISPLAY_NAME_PARTY)
-        from raybench.layout import DISPLAY_NAME_PARTY
 
         first = first.with_columns(**{c: pl.coalesce(pl.col(c).str.extract(DISPLAY_NAME_PARTY, 1).str.strip_chars(),
                                                      pl.col(c)) for c in ("_caller", "_callee")})

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+import phonenumbers
 import polars as pl
 
 _SEPARATORS = re.compile(r"[\s\-.()/]")
@@ -85,8 +86,6 @@ class NumberNormalizer:
         return out
 
     def _normalize(self, raw: str) -> str | None:
-        import phonenumbers
-
         value = clean_number(raw)
         if value is None or not _DIALABLE.fullmatch(value):
             return value

@@ -16,10 +16,18 @@ import polars as pl
 from raybench.layout import Layout
 from raybench.normalize.durations import parse_duration
 from raybench.normalize.times import name_states_zone, parse_naive, states_offset
-from raybench.profile.formats import (DURATION_UNITS, date_time_formats, plausible, read_counts_duration,
-                                      second_clock,
-                                      read_counts_epoch, read_counts_start)
+from raybench.profile.formats import (
+    DURATION_UNITS,
+    date_time_formats,
+    plausible,
+    read_counts_duration,
+    read_counts_epoch,
+    read_counts_start,
+    second_clock,
+)
 from raybench.profile.zones import ZoneEvidence, find_row_zone_column, prove_offset
+from raybench.read.fixed import read_fixed_frame
+from raybench.read.records import read_chunk_frame
 
 SAMPLE_CHUNKS = 3
 SAMPLE_BYTES = 256 << 10
@@ -48,9 +56,6 @@ class FileProfile:
 
 
 def _sample_frame(path: str, encoding: str, layout: Layout, chunks, junk) -> pl.DataFrame:
-    from raybench.read.fixed import read_fixed_frame
-    from raybench.read.records import read_chunk_frame
-
     if not chunks:
         return pl.DataFrame()
     picks = sorted({0, len(chunks) // 2, len(chunks) - 1})[:SAMPLE_CHUNKS]

@@ -10,6 +10,8 @@ parsing-notes.md 1.3 (the date formats DuckDB's sniffer tries).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import polars as pl
 
 from raybench.layout import DurationUnit
@@ -93,8 +95,6 @@ EARLIEST_YEAR = 1990
 def plausible(parsed: pl.Expr) -> pl.Expr:
     """True where a parsed naive start is a time a call record can have: from :data:`EARLIEST_YEAR` to
     next year (the validation rule ``start_range`` is the exact bound, on the UTC instant)."""
-    from datetime import datetime
-
     return parsed.is_not_null() & parsed.is_between(datetime(EARLIEST_YEAR, 1, 1),
                                                     datetime(datetime.now().year + 2, 1, 1))
 

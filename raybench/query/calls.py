@@ -30,9 +30,11 @@ from dataclasses import dataclass
 from typing import Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import phonenumbers
 import pyarrow as pa
 
 from raybench.errors import ConfigError
+from raybench.normalize.numbers import NumberNormalizer, clean_number
 from raybench.query.summary import summary_fresh
 
 DEFAULT_REGION = "US"
@@ -58,10 +60,6 @@ def number_forms(number: str, region: str | None = DEFAULT_REGION) -> tuple[str,
     Raises:
         ConfigError: nothing dialable is left after cleaning.
     """
-    import phonenumbers
-
-    from raybench.normalize.numbers import NumberNormalizer, clean_number
-
     cleaned = clean_number(number)
     if cleaned is None or not _FORM.fullmatch(cleaned):
         raise ConfigError(f"number {number!r}: not a phone number (digits, optionally with + and separators)")

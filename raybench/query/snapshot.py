@@ -30,6 +30,8 @@ import subprocess
 import time
 from dataclasses import dataclass
 
+import duckdb
+
 from raybench.errors import QueryError
 
 log = logging.getLogger(__name__)
@@ -110,8 +112,6 @@ class QuerySource:
 
 
 def _connect(path: str):
-    import duckdb
-
     con = duckdb.connect(path, read_only=True)
     con.execute("SET TimeZone = 'UTC'")
     return con
@@ -123,8 +123,6 @@ def open_for_query(db: str) -> QuerySource:
     Raises:
         QueryError: no such file; or it is held by a writer and has no snapshot yet.
     """
-    import duckdb
-
     if not os.path.isfile(db):
         raise QueryError(f"{db}: no such database file")
     try:

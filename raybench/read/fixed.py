@@ -12,6 +12,7 @@ from __future__ import annotations
 from raybench.layout import Layout
 from raybench.read.junk import JunkRules, drop_junk
 from raybench.read.records import split_records
+from raybench.read.rows import ReadRows
 
 
 def key_columns(layout: Layout) -> tuple[frozenset[int], frozenset[int]]:
@@ -65,8 +66,6 @@ def read_fixed_frame(data: bytes, encoding: str, layout: Layout, first_row: int,
         ``layout.columns`` plus ``source_row`` and ``raw``; ``bad`` holds ``(source_row, raw, reason)``
         with reason ``record_length`` (too short) or ``encoding`` (undecodable bytes).
     """
-    from raybench.read.rows import ReadRows
-
     text = data.decode(encoding, errors="replace")
     records, junk_counts = drop_junk(split_records(text), junk)
     if skipped is not None:

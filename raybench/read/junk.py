@@ -28,6 +28,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -295,8 +297,6 @@ def drop_junk(records: list[str], rules: JunkRules | None) -> tuple[list[str], d
     """
     if rules is None or not records:
         return records, {}
-    import numpy as np
-    import polars as pl
 
     s = pl.Series("r", records, dtype=pl.String)
     cand = s.str.to_lowercase().str.contains(_ANCHOR_POLARS) | s.str.contains(r"^[ \t\f\v\r,;|\"]")

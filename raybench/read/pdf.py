@@ -33,8 +33,8 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 
-from raybench.errors import InputFileError
-from raybench.identify.sniff import normalize_header
+from raybench.errors import InputFileError, UnknownLayoutError
+from raybench.identify.sniff import header_text_layouts, normalize_header
 from raybench.read.chunk import ChunkDescriptor
 from raybench.read.junk import FOOTER_PATTERNS, NOTICE_RE, JunkRules
 from raybench.read.rows import ReadRows
@@ -325,7 +325,7 @@ def read_page(lines: list[list[Word]], page: int, state: TableState) -> tuple[Pa
 
 
 def _open(path: str):
-    import pymupdf
+    import pymupdf  # local: heavy: only PDF inputs
 
     try:
         doc = pymupdf.open(path, filetype="pdf")
@@ -348,9 +348,6 @@ def identify_pdf(path: str, layouts: tuple) -> tuple:
         InputFileError: not a readable PDF, or encrypted.
         UnknownLayoutError: no known table header (a scanned PDF without a text layer has none).
     """
-    from raybench.errors import UnknownLayoutError
-    from raybench.identify.sniff import header_text_layouts
-
     doc = _open(path)
     try:
         for p in range(min(IDENTIFY_PAGES, doc.page_count)):

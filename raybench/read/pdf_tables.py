@@ -63,7 +63,7 @@ def _words_in(words, bbox) -> str:
 def find_table(path: str) -> FoundTable | None:
     """The longest run of tables with one header across the pages of ``path``; None when the finder
     sees none with at least :data:`MIN_ROWS` rows under a header of two or more names."""
-    import pymupdf
+    import pymupdf  # local: heavy: only PDF inputs
 
     runs: dict[tuple[str, ...], tuple[tuple[str, ...], list[tuple[str, ...]], list[int]]] = {}
     try:

@@ -9,9 +9,12 @@ the record holds a quote, by ``str.split`` otherwise.
 from __future__ import annotations
 
 import csv
+import io
+import re
 from dataclasses import dataclass, field
 
-import re
+import numpy as np
+import polars as pl
 
 from raybench.layout import Layout
 from raybench.read.junk import JunkRules, drop_junk
@@ -170,8 +173,6 @@ def parse_chunk(data: bytes, encoding: str, layout: Layout, first_row: int,
 def records_frame(records: ChunkRecords, layout: Layout):
     """The accepted records of :func:`parse_chunk` as a polars frame: String columns named after the
     layout's columns, plus ``source_row`` (Int64) and ``raw`` (String)."""
-    import polars as pl
-
     columns = list(zip(*records.rows)) if records.rows else [()] * len(layout.columns)
     data = {name: pl.Series(name, values, dtype=pl.String) for name, values in zip(layout.columns, columns)}
     data["source_row"] = pl.Series("source_row", records.source_rows, dtype=pl.Int64)
@@ -195,11 +196,6 @@ def read_chunk_frame(data: bytes, encoding: str, layout: Layout, first_row: int,
         ``(frame, bad)``: String columns named after ``layout.columns`` plus ``source_row`` (Int64) and
         ``raw`` (String); ``bad`` as in :class:`ChunkRecords`.
     """
-    import io
-
-    import numpy as np
-    import polars as pl
-
     text = data.decode(encoding, errors="replace")
     records, junk_counts = drop_junk(split_records(text), junk)
     if skipped is not None:

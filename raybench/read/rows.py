@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import polars as pl
+
 
 @dataclass
 class ReadRows:
@@ -46,8 +48,6 @@ class ReadRows:
     def frame(self, columns: tuple[str, ...]):
         """The accepted records as a polars frame: String columns named ``columns``, plus ``source_row``
         (Int64) and ``raw`` (String), as :func:`raybench.read.records.read_chunk_frame` returns."""
-        import polars as pl
-
         width = len(columns)
         cols = list(zip(*self.cells)) if self.cells else [()] * width
         data = {name: pl.Series(name, list(values), dtype=pl.String) for name, values in zip(columns, cols)}

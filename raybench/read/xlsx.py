@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
 from dataclasses import dataclass, field
 from typing import Callable
 
-from raybench.errors import InputFileError
+from raybench.errors import InputFileError, UnknownLayoutError
+from raybench.identify.sniff import header_layouts
 from raybench.read.chunk import ChunkDescriptor
 from raybench.read.junk import JunkRules
 from raybench.read.rows import ReadRows
@@ -52,8 +54,6 @@ def check_unzipped_size(path: str, max_bytes: int = MAX_UNZIPPED_BYTES) -> int |
     Raises:
         InputFileError: the parts add up to more (naming both sizes).
     """
-    import zipfile
-
     try:
         with zipfile.ZipFile(path) as z:
             total = sum(i.file_size for i in z.infolist())
@@ -136,7 +136,7 @@ def row_reason(row: tuple, header: list[str]) -> str | None:
 
 
 def _reader(path: str):
-    import fastexcel
+    import fastexcel  # local: only XLSX inputs
 
     try:
         return fastexcel.read_excel(path)
@@ -159,8 +159,6 @@ index of the first data row, confidence)`` within those rows, or None when they 
 
 def _known_header(rows: list[tuple], layouts: tuple):
     """``(row index, layout)`` of the known CDR header among a sheet's first rows, or None."""
-    from raybench.identify.sniff import header_layouts
-
     seen = 0
     for i, row in enumerate(rows):
         if not any(c is not None and str(c).strip() for c in row):
@@ -205,8 +203,6 @@ def plan_xlsx(path: str, layouts: tuple, rows_per_chunk: int, read_table: TableR
         InputFileError: not a readable workbook, or one that unzips past :data:`MAX_UNZIPPED_BYTES`.
         UnknownLayoutError: no sheet holds a call table (the message lists the sheets).
     """
-    from raybench.errors import UnknownLayoutError
-
     check_unzipped_size(path)
     reader = _reader(path)
     layout = None

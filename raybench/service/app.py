@@ -62,7 +62,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from raybench.errors import ConfigError, InputFileError
 from raybench.service.auth import Principal, RateLimiter, Tokens
 from raybench.service.config import ServiceConfig
-from raybench.service.inputs import SpoolWriter, TooLarge, check_workbook, confine, upload_id
+from raybench.service.inputs import (
+    SpoolWriter,
+    TooLarge,
+    check_workbook,
+    confine,
+    upload_id,
+)
 from raybench.service.runner import JobRunner
 from raybench.service.store import FINAL_STATUSES, STATUSES, JobStore
 
@@ -93,7 +99,19 @@ api = FastAPI(title="raybench ingestion service", version="1",
 _replica: dict = {}
 """This HTTP replica's state for the monitoring routes (set by :class:`Ingress`)."""
 
-from raybench.monitor.routes import monitor_router  # noqa: E402
+import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from raybench.classify.templates import load_templates, parse_template
+from raybench.monitor.live import PanelSampler
+from raybench.monitor.routes import (
+    SqliteAlertStore,
+    monitor_router,  # noqa: E402
+)
+from raybench.service.memory import release_memory
+from raybench.service.metrics import CONTENT_TYPE, render
 
 # POST/GET /v1/alerts (Alertmanager's webhook), GET /v1/dashboard/data, GET /dashboard
 api.include_router(monitor_router(jobs=lambda: _replica["store"].list(limit=50), sampler=lambda: _replica["sampler"],
@@ -168,16 +186,12 @@ class Ingress:
         self.store = JobStore(self.config.jobs_db)
         self.limiter = RateLimiter(self.config.submit_rate_per_min, self.config.submit_burst)
         self.runner = runner
-        from raybench.monitor.live import PanelSampler
-        from raybench.monitor.routes import SqliteAlertStore
 
         _replica.update(store=self.store, alerts=SqliteAlertStore(os.path.join(self.config.state_dir, "alerts.sqlite")),
                         sampler=PanelSampler(read=self._metrics_text))
 
     def _metrics_text(self) -> bytes:
         """The job table's metrics, then the runner's (its ingests' registry): what ``/metrics`` serves."""
-        from raybench.service.metrics import render
-
         return render(self.store) + self.runner.metrics_text.remote().result(timeout_s=READY_TIMEOUT_S)
 
     def _auth(self, authorization: str | None, scope: str) -> Principal:
@@ -209,8 +223,6 @@ class Ingress:
     @api.get("/metrics")
     async def metrics(self):
         """Prometheus text (:mod:`raybench.service.metrics`)."""
-        from raybench.service.metrics import CONTENT_TYPE, render
-
         try:  # the ingests' metrics live in the runner (raybench.monitor.metrics.REGISTRY)
             ingests = await asyncio.wait_for(self.runner.metrics_text.remote(), READY_TIMEOUT_S)
         except Exception:  # the job table's figures still answer; up{job="raybench-service"} stays 1
@@ -248,7 +260,6 @@ class Ingress:
             raise ApiError(422, f"{os.path.basename(label)}: {exc.reason}") from None
         rec = self.store.add_upload(upload_id(sha), sha, name, writer.size_bytes, path)
         if writer.size_bytes >= RELEASE_AFTER_UPLOAD_BYTES:  # the body's blocks go back to the system
-            from raybench.service.memory import release_memory
 
             await asyncio.to_thread(release_memory)
         return {"upload_id": rec["id"], "sha256": rec["sha256"], "bytes": rec["bytes"], "name": rec["name"]}
@@ -267,8 +278,6 @@ class Ingress:
             raise ApiError(503, f"the queue is full ({self.config.max_queued_jobs} jobs waiting)",
                            {"Retry-After": str(RETRY_AFTER_QUEUE_FULL_S)})
         if body.tz:
-            from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
             try:
                 ZoneInfo(body.tz)
             except (ZoneInfoNotFoundError, ValueError):
@@ -351,12 +360,6 @@ class Ingress:
     async def add_template(self, body: dict, authorization: str | None = Header(None)) -> dict:
         """Store a template (the YAML keys of :mod:`raybench.classify.templates`, as JSON) after
         validating it: 422 with a one-line error naming the bad key. Later jobs read with it."""
-        import re
-
-        import yaml
-
-        from raybench.classify.templates import parse_template
-
         self._auth(authorization, "admin")
         name = str(body.get("name") or "")
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", name) or name.endswith((".", "-")):
@@ -377,8 +380,6 @@ class Ingress:
     @api.get("/v1/templates")
     async def list_templates(self, authorization: str | None = Header(None)) -> dict:
         """The templates jobs are read with."""
-        from raybench.classify.templates import load_templates
-
         self._auth(authorization, "read")
         try:
             found = load_templates(self.config.templates_dir)

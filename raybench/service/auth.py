@@ -21,10 +21,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
 import threading
 import time
 from dataclasses import dataclass
+
+import yaml
 
 from raybench.errors import ConfigError
 
@@ -71,7 +74,6 @@ class Tokens:
         self._by_hash: dict[str, Principal] = {}
         if path is None:
             return
-        import yaml
 
         try:
             with open(path) as f:
@@ -118,10 +120,6 @@ def add_token(path: str, name: str, scopes: list[str]) -> str:
     Raises:
         ConfigError: a scope outside :data:`SCOPES`, or ``name`` already in the file.
     """
-    import os
-
-    import yaml
-
     bad = [s for s in scopes if s not in SCOPES]
     if bad or not scopes:
         raise ConfigError(f"--scopes: {bad[0] if bad else '(none)'} is not one of {', '.join(SCOPES)}")

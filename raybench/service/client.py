@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import time
 from typing import Callable, Iterator
+from urllib.parse import quote
 
 import httpx
 
 from raybench.errors import ServiceError
+from raybench.service.store import FINAL_STATUSES
 
 UPLOAD_BLOCK_BYTES = 1 << 20
 """Bytes read from a file per block sent (uploads stream; the file is never read whole)."""
@@ -88,8 +90,6 @@ class ServiceClient:
         Raises:
             ServiceError: an unknown query name, or the service refused it (400 naming the parameter).
         """
-        from urllib.parse import quote
-
         given = {k: v for k, v in params.items() if v is not None}
         path = {"calls": lambda: "/v1/calls", "counts": lambda: "/v1/counts",
                 "top-contacts": lambda: f"/v1/contacts/{quote(given.pop('number'), safe='')}",
@@ -117,8 +117,6 @@ class ServiceClient:
         Raises:
             ServiceError: ``timeout_s`` passed first.
         """
-        from raybench.service.store import FINAL_STATUSES
-
         t0 = time.monotonic()
         while True:
             state = self.job(job_id)

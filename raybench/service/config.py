@@ -7,6 +7,7 @@ import os
 from dataclasses import asdict, dataclass, field, fields
 
 from raybench.errors import ConfigError
+from raybench.units import parse_bytes
 
 UPLOAD_MAX_BYTES = 1 << 30
 """Default cap of one upload (1 GiB): past it the service answers 413 and reads no further."""
@@ -149,7 +150,5 @@ class ServiceConfig:
 
 
 def _int(value) -> int:
-    from raybench.units import parse_bytes
-
     text = str(value).strip()
     return int(text) if text.lstrip("-").isdigit() else parse_bytes(text)

@@ -14,6 +14,8 @@ import uuid
 from pathlib import PurePosixPath
 
 from raybench.errors import ConfigError
+from raybench.pipeline.job import INPUT_SUFFIXES
+from raybench.read.xlsx import check_unzipped_size
 
 
 class TooLarge(Exception):
@@ -50,8 +52,6 @@ def upload_id(sha256: str) -> str:
 
 def spool_suffix(name: str | None) -> str:
     """The file ending a spooled upload keeps: the name's, when it is a known input ending, else none."""
-    from raybench.pipeline.job import INPUT_SUFFIXES
-
     suffix = os.path.splitext(os.path.basename((name or "").replace("\\", "/")))[1].lower()
     return suffix if suffix in INPUT_SUFFIXES else ""
 
@@ -113,6 +113,5 @@ def check_workbook(path: str, max_unzipped_bytes: int) -> None:
     with open(path, "rb") as f:
         if f.read(4) != b"PK\x03\x04":
             return
-    from raybench.read.xlsx import check_unzipped_size
 
     check_unzipped_size(path, max_unzipped_bytes)

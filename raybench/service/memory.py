@@ -29,6 +29,8 @@ import logging
 import os
 import sys
 
+import pyarrow as pa
+
 log = logging.getLogger(__name__)
 
 MALLOC_ENV = {"MALLOC_ARENA_MAX": "2", "MALLOC_MMAP_THRESHOLD_": str(1 << 20),
@@ -159,8 +161,6 @@ def release_memory() -> dict:
     """
     before = rss_bytes()
     try:
-        import pyarrow as pa
-
         pa.default_memory_pool().release_unused()
     except Exception:  # noqa: BLE001  (giving memory back is help, never a failure)
         log.debug("pyarrow release_unused failed", exc_info=True)

@@ -23,7 +23,9 @@ its committed rows kept for a retry. A cancelled job's rows are removed (see :me
 
 from __future__ import annotations
 
+import asyncio
 import collections
+import json
 import logging
 import os
 import shutil
@@ -32,8 +34,50 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+import duckdb
+import pyarrow as pa
+import ray
+
+from raybench.classify.models import Classifiers
+from raybench.classify.suggest import mapping_suggestion
+from raybench.errors import ConfigError, IngestError
+from raybench.faults.plan import FaultPlan
+from raybench.metrics.stats import percentiles
+from raybench.monitor.ingest import observe_block, record_job
+from raybench.monitor.metrics import exposition, register_node_collector
+from raybench.pipeline import checkpoint
+from raybench.pipeline.interrupt import committed_rows, mark_stopped
+from raybench.pipeline.job import (
+    IngestOptions,
+    JobFinal,
+    expand_paths,
+    finalize_job,
+    job_results,
+    job_totals,
+    open_job,
+    plan_job,
+    write_results,
+)
+from raybench.pipeline.transform import quarantine_all
+from raybench.pipeline.worker import IngestWorker
+from raybench.query.calls import json_rows, run_query
+from raybench.query.snapshot import publish_snapshot, snapshot_interval_s
+from raybench.ray_logs import configure_ray_logs
 from raybench.service.config import ServiceConfig
+from raybench.service.memory import (
+    duckdb_allocator_bytes,
+    glibc_heap_bytes,
+    release_memory,
+    rss_bytes,
+)
 from raybench.service.store import JobStore
+from raybench.sink.duckdb_sink import (
+    INGEST_MEMORY_LIMIT,
+    DuckDBSink,
+    files_rows,
+    open_database,
+)
+from raybench.timing import PhaseTimer
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +118,6 @@ class ChunkWorker:
     """A warm ingest actor: :class:`raybench.pipeline.worker.IngestWorker` kept across jobs."""
 
     def __init__(self):
-        from raybench.pipeline.worker import IngestWorker
-
         self.worker = IngestWorker({}, coordinator=None)
         self.worker.warm()
         self._released_t = 0.0
@@ -93,8 +135,6 @@ class ChunkWorker:
         """
         now = time.monotonic()
         if now - self._released_t >= RELEASE_EVERY_S:
-            from raybench.service.memory import release_memory
-
             self._released_t = now
             release_memory()
         return self.worker.process(item, layout)
@@ -132,10 +172,6 @@ class JobRunner:
     """
 
     def __init__(self, config: dict):
-        import ray
-
-        from raybench.ray_logs import configure_ray_logs
-
         configure_ray_logs()
         self.config = ServiceConfig.from_args(config)
         # the planner reads templates from $RAYBENCH_TEMPLATES (raybench.classify.templates.templates_dir):
@@ -173,7 +209,6 @@ class JobRunner:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="raybench-runner", daemon=True)
         self._thread.start()
-        from raybench.monitor.metrics import register_node_collector
 
         register_node_collector()  # PSS per process kind of this node's session, CPU, disk, network
 
@@ -181,8 +216,6 @@ class JobRunner:
     def metrics_text(self) -> bytes:
         """The ingests' Prometheus metrics (:data:`raybench.monitor.metrics.REGISTRY`): rows, files,
         latency, PSS per process kind, node; ``GET /metrics`` serves them after the job table's."""
-        from raybench.monitor.metrics import exposition
-
         return exposition()[0]
 
     async def query(self, name: str, params: dict) -> dict:
@@ -194,16 +227,9 @@ class JobRunner:
             one line}`` for a bad parameter (a :class:`raybench.errors.ConfigError`, naming it); or
             ``{"error", "status": 503}`` when DuckDB ran out of its memory limit (jobs finalizing beside).
         """
-        import asyncio
-
         return await asyncio.to_thread(self._query, name, params)
 
     def _query(self, name: str, params: dict) -> dict:
-        from raybench.errors import ConfigError
-        from raybench.query.calls import json_rows, run_query
-
-        import duckdb
-
         t0 = time.perf_counter()
         try:
             with self._query_lock:
@@ -225,8 +251,6 @@ class JobRunner:
         (this process's RSS, what DuckDB's ``duckdb_memory()`` says it holds and what DuckDB's jemalloc
         holds resident, glibc's heap in use, bytes; ``duckdb_reopens``: times the database was closed and opened again,
         :meth:`_reopen`)."""
-        from raybench.service.memory import duckdb_allocator_bytes, glibc_heap_bytes, rss_bytes
-
         duck = None  # the query cursor is one thread's at a time: no figure while a query holds it
         if self._query_lock.acquire(blocking=False):
             try:
@@ -310,11 +334,6 @@ class JobRunner:
         return True
 
     def _start(self, row: dict) -> None:
-        from raybench.pipeline.interrupt import committed_rows
-        from raybench.pipeline.job import IngestOptions, expand_paths, open_job, plan_job
-        from raybench.timing import PhaseTimer
-        from raybench.sink.duckdb_sink import DuckDBSink
-
         job = row["id"]
         opts = row["options"] or {}
         options = IngestOptions(db=self.config.db, job_id=job, chunk_bytes=int(opts.get("chunk_bytes") or
@@ -371,10 +390,6 @@ class JobRunner:
                 slots -= 1
 
     def _collect(self) -> bool:
-        import ray
-
-        from raybench.monitor.ingest import observe_block
-
         if not self._in_flight:
             return False
         refs = list(self._in_flight)
@@ -410,10 +425,6 @@ class JobRunner:
         return bool(ready or expired)
 
     def _finish(self, a: _Active) -> None:
-        from raybench.faults.plan import FaultPlan
-        from raybench.pipeline.job import finalize_job, job_results, write_results
-        from raybench.sink.duckdb_sink import INGEST_MEMORY_LIMIT
-
         try:
             a.sink.flush()
             a.timer.mark("batches")
@@ -426,7 +437,6 @@ class JobRunner:
                                   "token": a.row["token"]}
             path = os.path.join(self.config.results_dir, f"{a.job}.json")
             write_results(results, path)
-            from raybench.monitor.ingest import record_job
 
             record_job(results)  # files, confidence, batch latency, PSS peaks, time against target
             status, error = job_status(final.rows)
@@ -441,9 +451,6 @@ class JobRunner:
     def _with_suggestions(self, rows: list[dict]) -> list[dict]:
         """The ``files`` rows, with ``mapping`` (:func:`raybench.classify.suggest.mapping_suggestion`)
         on each file that failed because no layout matched, or ended suspect."""
-        from raybench.classify.models import Classifiers
-        from raybench.classify.suggest import mapping_suggestion
-
         out = []
         for row in rows:
             row = dict(row)
@@ -461,11 +468,6 @@ class JobRunner:
     def _recover_done(self, a: _Active) -> None:
         """A job DuckDB holds as done while the job table says otherwise (the runner died between the
         two): its figures from the ``files`` rows; the results JSON when it was written."""
-        import json
-
-        from raybench.pipeline.job import JobFinal, job_totals
-        from raybench.sink.duckdb_sink import files_rows
-
         rows = files_rows(a.sink.con, a.job)
         path = os.path.join(self.config.results_dir, f"{a.job}.json")
         if os.path.exists(path):
@@ -481,9 +483,6 @@ class JobRunner:
         """Stop a cancelled job: its queued rows are dropped and every row it committed is deleted
         (``cdr``, ``quarantine``, ``cell_sites``, the checkpoint), its ``files`` rows end ``aborted`` and
         its manifest ``cancelled``: the same files submitted again are read in full."""
-        from raybench.pipeline import checkpoint
-        from raybench.pipeline.interrupt import mark_stopped
-
         try:
             a.sink.discard()
             checkpoint.delete_stored_rows(a.sink.con, "ingest_job = ?", [a.job])
@@ -496,8 +495,6 @@ class JobRunner:
             self._release(a)
 
     def _fail(self, a: _Active, exc: Exception) -> None:
-        from raybench.pipeline.interrupt import mark_stopped
-
         error = f"{type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0]}"
         log.error("job %s failed: %s", a.job, error)
         try:
@@ -519,9 +516,6 @@ class JobRunner:
     def _give_back(self) -> None:
         """After a job ends: its Arrow batches and DuckDB's work memory back to the system
         (:func:`raybench.service.memory.release_memory`; docs/service.md "Soak")."""
-        from raybench.service.memory import release_memory
-        from raybench.sink.duckdb_sink import INGEST_MEMORY_LIMIT
-
         try:  # DuckDB keeps the blocks a job read cached up to memory_limit: above the keep, let them go
             cached = self.con.execute("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()").fetchall()[0][0]
             if cached > DUCKDB_KEEP_BYTES:
@@ -557,8 +551,6 @@ class JobRunner:
         self._reopens += 1
 
     def _snapshot(self) -> None:
-        from raybench.query.snapshot import publish_snapshot, snapshot_interval_s
-
         self._snapshot_t, self._dirty = time.monotonic(), False
         if not snapshot_interval_s():
             return
@@ -582,26 +574,17 @@ def job_status(files: list[dict]) -> tuple[str, str | None]:
 
 
 def _job_metrics(a: _Active, workers: int) -> dict:
-    from raybench.metrics.stats import percentiles
-
     return {"batches": len(a.latencies_s), "batch_latency_s": percentiles(a.latencies_s) if a.latencies_s else {},
             "pool_size": workers, "sink_write_s": None, "errors": []}
 
 
 def _quarantined(item: dict, layout, why: str):
-    import pyarrow as pa
-
-    from raybench.pipeline.transform import quarantine_all
-
     table = quarantine_all(item, layout, f"worker_error: {why}")
     return table.append_column("chunk_id", pa.array([item.chunk_id] * table.num_rows, pa.string()))
 
 
 def _open_db(path: str):
     """The runner's DuckDB connection, waiting up to :data:`DB_OPEN_WAIT_S` for a dying runner's lock."""
-    from raybench.errors import IngestError
-    from raybench.sink.duckdb_sink import open_database
-
     deadline = time.monotonic() + DB_OPEN_WAIT_S
     while True:
         try:

@@ -9,7 +9,16 @@ import os
 import signal
 import threading
 
+import psutil
+import ray
+from ray import serve
+
+from raybench.errors import IngestError, RaybenchError
+from raybench.ray_logs import configure_ray_logs, quiet_ray_init, ray_init_kwargs
+from raybench.service.app import build_app
+from raybench.service.auth import Tokens
 from raybench.service.config import ServiceConfig
+from raybench.service.memory import MALLOC_ENV, RAY_ENV
 
 log = logging.getLogger(__name__)
 
@@ -32,14 +41,6 @@ def serve_forever(config: ServiceConfig, *, address: str | None = None, num_cpus
     Raises:
         ConfigError: a bad setting; IngestError: Ray or Serve could not start.
     """
-    import ray
-    from ray import serve
-
-    from raybench.errors import IngestError
-    from raybench.ray_logs import configure_ray_logs, quiet_ray_init, ray_init_kwargs
-    from raybench.service.app import build_app
-    from raybench.service.auth import Tokens
-
     Tokens(config.tokens)  # a bad tokens file is an error before Ray starts
     configure_ray_logs()
     kwargs = ray_init_kwargs()
@@ -50,7 +51,6 @@ def serve_forever(config: ServiceConfig, *, address: str | None = None, num_cpus
         # glibc's malloc thresholds and Ray's task events off for every process of the embedded session
         # (they inherit this process's environment): a large job's buffers are given back, the GCS keeps
         # no record per task (raybench.service.memory)
-        from raybench.service.memory import MALLOC_ENV, RAY_ENV
 
         for key, value in {**MALLOC_ENV, **RAY_ENV}.items():
             os.environ.setdefault(key, value)
@@ -64,8 +64,6 @@ def serve_forever(config: ServiceConfig, *, address: str | None = None, num_cpus
                                       "request_timeout_s": config.request_timeout_s})
             serve.run(build_app(config.to_args()), name=APP_NAME, route_prefix="/", blocking=False)
         except Exception as exc:
-            from raybench.errors import RaybenchError
-
             if isinstance(exc, RaybenchError):
                 raise
             raise IngestError(f"the service could not start: {type(exc).__name__}: "
@@ -78,8 +76,6 @@ def serve_forever(config: ServiceConfig, *, address: str | None = None, num_cpus
         for s, handler in previous.items():
             signal.signal(s, handler)
         if ray.is_initialized():
-            import psutil
-
             below = psutil.Process().children(recursive=True) if not address else []
             try:
                 serve.shutdown()

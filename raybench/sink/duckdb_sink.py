@@ -32,12 +32,22 @@ import time
 from collections import defaultdict
 from typing import Callable
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from raybench.errors import IngestError
+from raybench.pipeline.checkpoint import delete_stored_rows
+from raybench.query.calls import drop_party_indexes
+from raybench.query.snapshot import publish_snapshot, snapshot_interval_s
 from raybench.schema import ALL_DDL, CDR_SCHEMA, FILES_COLUMNS
-from raybench.sink.parquet_parts import PartsLedger, is_part_report, load_parts, orphan_parts, remove_parts
+from raybench.sink.parquet_parts import (
+    PartsLedger,
+    is_part_report,
+    load_parts,
+    orphan_parts,
+    remove_parts,
+)
 
 log = logging.getLogger(__name__)
 
@@ -108,8 +118,6 @@ class DuckDBSink:
         self._loaded = {"parts": 0, "rows_cdr": 0, "rows_quarantine": 0, "wall_s": 0.0}
         self.on_commit: Callable[[int], None] | None = None
         """Called with the number of commits so far after each commit (fault injection hooks in here)."""
-        from raybench.query.snapshot import snapshot_interval_s
-
         self.snapshot_interval_s = snapshot_interval_s()
         """Seconds between the read-only snapshots this writer publishes for queries (0: none); see
         :mod:`raybench.query.snapshot`."""
@@ -120,7 +128,6 @@ class DuckDBSink:
             self.snapshot_interval_s = 0.0
             return
         self.snapshot()  # what earlier jobs committed, readable while this one writes
-        from raybench.query.calls import drop_party_indexes
 
         if dropped := drop_party_indexes(self.con):
             log.warning("%s: dropped the query indexes %s before writing (with them every commit is slower, and "
@@ -230,7 +237,6 @@ class DuckDBSink:
         off. A failed copy is logged, never fatal: the rows are committed all the same."""
         if not self.snapshot_interval_s:
             return
-        from raybench.query.snapshot import publish_snapshot
 
         try:
             self.snapshots_s.append(publish_snapshot(self.con, self.path)["wall_s"])
@@ -374,8 +380,6 @@ class DuckDBSink:
         Returns:
             Rows deleted from ``cdr``, ``quarantine`` and ``cell_sites`` together.
         """
-        from raybench.pipeline.checkpoint import delete_stored_rows
-
         return delete_stored_rows(self.con, "source_sha256 = ? AND ingest_job IS DISTINCT FROM ?", [sha256, keep_job])
 
     def write_file_row(self, row: dict) -> None:
@@ -408,8 +412,6 @@ def _open(path: str, memory_limit: str = INGEST_MEMORY_LIMIT):
     Raises:
         IngestError: see :class:`DuckDBSink`.
     """
-    import duckdb
-
     if os.path.isfile(path) and os.path.getsize(path) > 0:
         with open(path, "rb") as f:
             head = f.read(12)
@@ -432,8 +434,6 @@ def open_database(path: str):
     Raises:
         IngestError: the file cannot be opened (locked by another process) or is not a DuckDB database.
     """
-    from raybench.query.calls import drop_party_indexes
-
     con = _open(path)
     drop_party_indexes(con)
     return con

@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from raybench.layout import StartSpec
-from raybench.normalize.times import localize, parse_naive
+from raybench.normalize.times import localize, name_states_zone, parse_naive
 
 ISO = StartSpec("t", None, ("%Y-%m-%d %H:%M:%S",))
 UTC = timezone.utc
@@ -100,8 +100,6 @@ def test_localize_rows_are_independent():
 def test_a_zone_named_in_a_column_name():
     """``(AEST)`` in a start column's name is UTC+10 (Etc/GMT-10: POSIX sign); ambiguous or half-hour
     abbreviations and a UTC with an offset after it name none; ``UTC``/``GMT`` are UTC."""
-    from raybench.normalize.times import name_states_zone
-
     assert name_states_zone("Time (AEST)") == "Etc/GMT-10"
     assert name_states_zone("Call Start EDT") == "Etc/GMT+4"
     assert name_states_zone("Seizure Dt Tm (GMT)") == "UTC"

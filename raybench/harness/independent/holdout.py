@@ -37,14 +37,25 @@ from __future__ import annotations
 import math
 import random
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
+from raybench.harness.independent import pbx
 from raybench.harness.independent.families import Draft, voice_duration
-from raybench.harness.independent.spec import FileSpec
 from raybench.harness.independent.parties import (
-    MONTHS, LOCAL_ZONE, Party, as_written, from_local, imei, imsi, instants, nanp_digits, to_local, truth_row,
-    uk_party, us_party,
+    MONTHS,
+    Party,
+    as_written,
+    from_local,
+    imei,
+    imsi,
+    instants,
+    nanp_digits,
+    to_local,
+    truth_row,
+    uk_party,
+    us_party,
 )
+from raybench.harness.independent.spec import FileSpec
 
 PACIFIC = "America/Los_Angeles"
 """The zone of the one file written outside :data:`~.parties.LOCAL_ZONE` (its uniqueid proves it)."""
@@ -332,8 +343,6 @@ def asterisk_pacific(rng: random.Random, n: int, *, year: int = 2024, month: int
     Chicago: ``uniqueid`` (the UTC epoch the channel was created) is the only proof. After a power loss a
     page of NULs (4096 bytes) stands where lost records were, and the next record follows it on the same
     line; the file ends inside its last record, with no line end (that record is unreadable)."""
-    from raybench.harness.independent import pbx
-
     d = pbx.asterisk(rng, n, columns=17, zone=PACIFIC, targets=False, year=year, month=month)
     records = [line for line in d.lines if line.kind == "record"]
     records[len(records) // 2].text = "\x00" * 4096 + records[len(records) // 2].text

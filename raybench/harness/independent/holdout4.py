@@ -55,7 +55,17 @@ from datetime import datetime, timedelta, timezone
 
 from raybench.harness.independent.families import Draft, Line, voice_duration
 from raybench.harness.independent.parties import (
-    Party, as_written, from_local, imei, imsi, instants, iso_utc, nanp_digits, to_local, truth_row, us_party,
+    Party,
+    as_written,
+    from_local,
+    imei,
+    imsi,
+    instants,
+    iso_utc,
+    nanp_digits,
+    to_local,
+    truth_row,
+    us_party,
 )
 from raybench.harness.independent.spec import FileSpec
 
@@ -118,7 +128,7 @@ def tmobile_workbook(rng: random.Random, n: int, *, year: int = 2024, month: int
     1st LAC, 1st Cell ID``; sheet 3 ``Messages``: ``Type of Message, Date/Time (UTC), Sender, Recipient,
     IMSI, IMEI``. Stamps ``07/14/2024 13:05:07`` as text cells, durations as number cells, numbers as text
     ``13125550123``. Records are numbered over the Voice rows, then the Messages rows."""
-    import xlsxwriter
+    import xlsxwriter  # local: only when an XLSX is written
 
     wb_draft = Workbook()
     target = us_party(nanp_digits(rng), "11")

@@ -71,7 +71,17 @@ from urllib.parse import quote
 from raybench.harness.independent.families import Draft, Line, voice_duration
 from raybench.harness.independent.holdout4 import Workbook
 from raybench.harness.independent.parties import (
-    Party, as_written, from_local, imei, imsi, instants, iso_utc, nanp_digits, to_local, truth_row, us_party,
+    Party,
+    as_written,
+    from_local,
+    imei,
+    imsi,
+    instants,
+    iso_utc,
+    nanp_digits,
+    to_local,
+    truth_row,
+    us_party,
 )
 from raybench.harness.independent.spec import FileSpec
 
@@ -759,7 +769,7 @@ def hosted_pbx_workbook(rng: random.Random, n: int, *, year: int = 2024, month: 
     (a serial number formatted ``mm/dd/yyyy h:mm:ss AM/PM``; local, not stated), ring and talk as time cells
     (fractions of a day formatted ``[h]:mm:ss``), numbers as text ``(312) 555-0123`` and extensions ``2001``,
     and a ``Total`` row whose talk cell is a ``SUM`` formula."""
-    import xlsxwriter
+    import xlsxwriter  # local: only when an XLSX is written
 
     wb = Workbook()
     buf = io.BytesIO()

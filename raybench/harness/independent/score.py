@@ -25,8 +25,12 @@ import json
 import os
 from datetime import datetime, timezone
 
+import duckdb
+
 from raybench.harness.independent.parties import LOCAL_ZONE
 from raybench.harness.independent.writer import write_set
+from raybench.pipeline.job import IngestOptions, run_ingest
+from raybench.validate import rules
 
 VERDICTS = ("right", "suspect", "quarantined", "failed", "silently wrong")
 FIELDS = ("start_utc", "duration_s", "caller", "callee", "record_type", "direction", "imsi", "imei", "cell_id",
@@ -79,8 +83,6 @@ def accepts_start(truth, got) -> bool:
 
 def flag_fields() -> dict[str, tuple[str, ...]]:
     """Rule id -> canonical fields its flag puts in doubt (empty where the reader has no flags yet)."""
-    from raybench.validate import rules
-
     return dict(getattr(rules, "FLAG_FIELDS", {}))
 
 
@@ -187,8 +189,6 @@ def score_file(con, job: str, file_row: dict | None, doc: dict, doubt: dict[str,
 
 def score_db(db: str, job: str, files: list[dict], docs: list[dict]) -> list[dict]:
     """Score every truth document against the job's tables in ``db`` (``files``: the job's files rows)."""
-    import duckdb
-
     doubt = flag_fields()
     by_name = {os.path.basename(r["path"]): r for r in files}
     con = duckdb.connect(db, read_only=True)
@@ -228,8 +228,6 @@ def evaluate_independent(out_dir: str, seed: int = 0, only: list[str] | None = N
         ``job``, ``seed``, ``files`` (per-file figures and verdicts), ``totals`` (:func:`summarize`),
         ``results_path``.
     """
-    from raybench.pipeline.job import IngestOptions, run_ingest
-
     os.environ.setdefault("RAY_AUTH_MODE", "disabled")
     set_dir = os.path.join(out_dir, "set")
     docs = write_set(set_dir, seed=seed, only=only, group=group)

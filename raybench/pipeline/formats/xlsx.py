@@ -4,7 +4,12 @@ a sheet with a known header is read with that layout, any other by its columns' 
 
 from __future__ import annotations
 
+import csv
+import io
+
 from raybench.catalog import BUILTIN
+from raybench.classify.generic import classify_generic
+from raybench.classify.sample import sample_text
 from raybench.errors import InputFileError
 from raybench.pipeline.formats import paged
 from raybench.pipeline.task import FileTask
@@ -29,12 +34,6 @@ def read_table(rows: list[list[str]]):
         ``(layout, header index or None, first data row index, confidence)`` within ``rows``, or None when
         the rows hold no call table (notes, a summary).
     """
-    import csv
-    import io
-
-    from raybench.classify.generic import classify_generic
-    from raybench.classify.sample import sample_text
-
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(rows)
     sample = sample_text(buf.getvalue())
