@@ -115,7 +115,7 @@ def main() -> None:
 @click.option("--parts", "parts_path", default=None, metavar="PATH|URI",
               help="Where the parquet sink's workers write (shared by every node; s3://... through pyarrow); "
                    "default DB.parts.")
-@click.option("--parts-load", type=click.Choice(["commit", "end"]), default="commit", show_default=True,
+@click.option("--parts-load", type=click.Choice(["commit", "end"]), default="end", show_default=True,
               help="When the parquet sink's committed parts are loaded into the database: after each commit "
                    "(while the workers work) or after the last batch.")
 @click.option("--job-id", default=None, hidden=True, help="Job id (the harness names its jobs).")

@@ -78,7 +78,7 @@ class IngestOptions:
     memory_budget_bytes: int | None = DEFAULT_BUDGET_BYTES
     sink: str = "duckdb"
     parts_path: str | None = None
-    parts_load: str = "commit"
+    parts_load: str = "end"
 
 
 def _bounded(low: float, high: float = float("inf"), *, high_included: bool = False, unit: str = ""):

@@ -19,7 +19,7 @@ With the Parquet sink (:meth:`DuckDBSink.use_parts`, :mod:`raybench.sink.parquet
 write the rows themselves and send one report per chunk; a commit then writes the reports into
 ``chunk_parts`` and their chunks into ``chunks``, in one transaction; the committed parts are copied
 into ``cdr`` and ``quarantine`` right after each commit, in a transaction of their own (``load_at``
-``commit``, the default: the driver loads while the workers work), or all after the last batch (``end``);
+``commit``: the driver loads while the workers work), or all after the last batch (``end``, the default);
 :meth:`DuckDBSink.load_parts` loads what is left either way.
 """
 
@@ -114,7 +114,7 @@ class DuckDBSink:
         """The Parquet sink's ledger (:meth:`use_parts`); None: rows come to the driver."""
         self.parts_loaded: dict | None = None
         """The Parquet sink's summary once :meth:`load_parts` ran (None before)."""
-        self.parts_load_at = "commit"
+        self.parts_load_at = "end"
         self._loaded = {"parts": 0, "rows_cdr": 0, "rows_quarantine": 0, "wall_s": 0.0}
         self.on_commit: Callable[[int], None] | None = None
         """Called with the number of commits so far after each commit (fault injection hooks in here)."""
@@ -140,7 +140,7 @@ class DuckDBSink:
         for i in items:
             self._expected[i.chunk_id] = (i.ingest_job, i.sha256, i.first_row, i.n_records)
 
-    def use_parts(self, root: str, load_at: str = "commit") -> None:
+    def use_parts(self, root: str, load_at: str = "end") -> None:
         """Take the Parquet sink's reports (workers write their rows under ``root``, a folder or URI)
         instead of rows, from now on; ``load_at``: ``commit`` copies the committed parts into ``cdr``
         after each commit, ``end`` only in :meth:`load_parts`."""

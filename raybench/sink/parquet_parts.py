@@ -16,7 +16,7 @@ nowhere and never read (:func:`orphan_parts` counts such files).
 
 DuckDB stays the way to query. :func:`load_parts` copies committed files' rows into ``cdr`` and
 ``quarantine`` in one transaction that also marks them ``loaded``: after each commit (``--parts-load
-commit``, the default) or only after the last batch (``end``), and in any case once more after the last
+commit``) or only after the last batch (``end``, the default: measured faster, docs/optimization.md), and in any case once more after the last
 batch for what is left (a resumed job's earlier parts); views over the files
 were not chosen because duplicate detection and the cell-site join UPDATE ``cdr`` (a view cannot be
 updated), and DuckLake 1.5.5 does not load in duckdb 2.0.1. :func:`remove_parts` then deletes the job's
