@@ -2,6 +2,9 @@
 
 A :class:`raybench.errors.RaybenchError` is printed on one line and exits with status 2 (a missed
 scenario target exits with status 1); anything else is a bug and shows its traceback.
+
+Each command imports what it runs inside its own function: ``raybench --help`` and a command that needs
+no Ray must not pay for importing Ray, polars, DuckDB and the models (0.06 s against seconds).
 """
 
 from __future__ import annotations
