@@ -94,6 +94,15 @@ def _bounded(low: float, high: float = float("inf"), *, high_included: bool = Fa
     return check
 
 
+def _one_of(choices: tuple[str, ...]):
+    """A validator: the value one of ``choices``."""
+    def check(value):
+        if value not in choices:
+            raise ValueError(f"{value!r} must be one of {', '.join(choices)}")
+        return value
+    return check
+
+
 class IngestOptionsSection(Section):
     """The values of :class:`IngestOptions` that can be wrong, each checked as the one config path does
     (:func:`raybench.config.validate`); the keys are named by their CLI flags in messages. Every field
@@ -122,19 +131,8 @@ class IngestOptionsSection(Section):
     _cpus = field_validator("worker_cpus")(_bounded(MIN_WORKER_CPUS))
     _chunk = field_validator("chunk_bytes")(_bounded(MIN_CHUNK_BYTES, unit=" bytes"))
 
-    @field_validator("sink")
-    @classmethod
-    def _sink(cls, value):
-        if value not in SINKS:
-            raise ValueError(f"{value!r} must be one of {', '.join(SINKS)}")
-        return value
-
-    @field_validator("parts_load")
-    @classmethod
-    def _parts_load(cls, value):
-        if value not in PARTS_LOADS:
-            raise ValueError(f"{value!r} must be one of {', '.join(PARTS_LOADS)}")
-        return value
+    _sink = field_validator("sink")(_one_of(SINKS))
+    _parts_load = field_validator("parts_load")(_one_of(PARTS_LOADS))
 
     @field_validator("batch_timeout_s")
     @classmethod
