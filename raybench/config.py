@@ -75,6 +75,15 @@ def size(value: Any) -> int | None:
         raise ValueError(str(exc)) from None
 
 
+def one_of(choices: tuple[str, ...]):
+    """A validator: the value must be one of ``choices``; raises ``ValueError`` naming the value and them."""
+    def check(value):
+        if value not in choices:
+            raise ValueError(f"{value!r} must be one of {', '.join(choices)}")
+        return value
+    return check
+
+
 def count(value: Any) -> int | None:
     """A validator's count (``10k``, ``1M``); None stays None; raises ``ValueError`` naming the value."""
     if value is None:

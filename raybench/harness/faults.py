@@ -20,7 +20,7 @@ import time
 from raybench.errors import IngestError
 from raybench.faults.plan import FaultPlan
 from raybench.harness.cluster import start_local_cluster
-from raybench.harness.scenario import Scenario
+from raybench.harness.scenario import Scenario, sink_flags
 
 DRIVER_RUN_TIMEOUT_S = 3600
 """Longest a driver subprocess may run before the harness gives up on it."""
@@ -29,7 +29,8 @@ DRIVER_RUN_TIMEOUT_S = 3600
 def _ingest_cmd(scenario: Scenario, paths: list[str], db: str, results: str, address: str | None,
                 job: str | None, faults: bool) -> list[str]:
     cmd = [sys.executable, "-m", "raybench", "ingest", *paths, "--db", db, "--results", results, "--no-progress",
-           "--chunk-size", str(scenario.chunk_bytes), "--commit-rows", str(scenario.commit_rows)]
+           "--chunk-size", str(scenario.chunk_bytes), "--commit-rows", str(scenario.commit_rows),
+           *sink_flags(scenario)]
     for flag, value in (("--address", address), ("--job-id", job), ("--workers", scenario.workers),
                         ("--tz", scenario.tz)):
         if value is not None:

@@ -35,7 +35,7 @@ from raybench.harness.history import earlier_runs
 from raybench.harness.peers import run_peers
 from raybench.harness.readiness import assess
 from raybench.harness.report_html import render_run, render_suite
-from raybench.harness.scenario import Scenario, load_scenario
+from raybench.harness.scenario import Scenario, load_scenario, sink_flags
 from raybench.harness.service_load import run_service_load
 from raybench.pipeline.job import IngestOptions, new_job_id, run_ingest
 from raybench.service.store import JobStore
@@ -225,6 +225,8 @@ def run_scenario(path: str, *, address: str | None = None, out_dir: str = "resul
         options = IngestOptions(db=db, address=address, workers=scenario.workers, num_cpus=scenario.num_cpus,
                                 chunk_bytes=scenario.chunk_bytes, tz=scenario.tz, job_id=job,
                                 object_store_bytes=scenario.object_store_bytes, commit_rows=scenario.commit_rows,
+                                sink=scenario.sink, parts_load=scenario.parts_load,
+                                memory_budget_bytes=scenario.memory_budget_bytes,
                                 results=os.path.join(run_dir, "ingest.json"))
         ingest = run_ingest([g.path for g in generated], options)
     scaling = (_scale_out(scenario, generated, run_dir, address)
@@ -400,7 +402,8 @@ def _scale_out(scenario: Scenario, generated: list, run_dir: str, address: str |
 def _scale_run(paths: list[str], run_dir: str, tag: str, scenario: Scenario, extra: list[str]) -> dict:
     results = os.path.join(run_dir, f"scale-{tag}.json")
     cmd = [sys.executable, "-m", "raybench", "ingest", *paths, "--db", os.path.join(run_dir, f"scale-{tag}.duckdb"),
-           "--chunk-size", str(scenario.chunk_bytes), "--results", results, "--no-progress", *extra]
+           "--chunk-size", str(scenario.chunk_bytes), "--results", results, "--no-progress",
+           *sink_flags(scenario), *extra]
     done = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, RAY_AUTH_MODE=os.environ.get(
         "RAY_AUTH_MODE", "disabled")))
     if done.returncode != 0:

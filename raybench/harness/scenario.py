@@ -7,7 +7,8 @@ A scenario is YAML::
     generate: {layouts: [att_mobility_voice, ...], rows: 1000, seed: 11, defect_rate: 0.02, files: 1,
                format: csv, pdf_pages: null,
                duplicates: false}   # true: also labelled copies and hard negatives of each file
-    ingest: {workers: null, chunk_size: 4MiB, tz: null, num_cpus: null, object_store: null}
+    ingest: {workers: null, chunk_size: 4MiB, tz: null, num_cpus: null, object_store: null,
+             sink: duckdb, parts_load: end, memory_budget: 2GiB}
     peers: false          # also run a plain polars+DuckDB pass and DuckDB read_csv on the same files
     scale_cpus: []        # e.g. [1, 2, 4]: the same ingest at each CPU count, for scaling efficiency
     scale_nodes: []       # e.g. [1, 2]: the same ingest on a local `ray start` cluster of each node count
@@ -18,7 +19,10 @@ A scenario is YAML::
 (default true: first run the same ingest without faults, for the slowdown). ``ingest.nodes`` (default 1)
 runs the ingest on a local cluster of that many Ray nodes (``ray start --head``, then ``ray start
 --address`` for each other node), which
-``kill_node_after_s`` needs; ``ingest.commit_rows`` sets the rows per commit (checkpoint).
+``kill_node_after_s`` needs; ``ingest.commit_rows`` sets the rows per commit (checkpoint). ``ingest.sink``
+(``duckdb``, the default, or ``parquet``) and ``ingest.parts_load`` (``end`` or ``commit``) are
+``raybench ingest``'s ``--sink`` and ``--parts-load`` (:mod:`raybench.sink.parquet_parts`);
+``ingest.memory_budget`` is ``--memory-budget`` (a size, or ``none`` for no budget; default 2GiB).
     targets: {wall_s: "<= 120", pss_bytes_peak: "<= 2GiB", field_accuracy: ">= 1.0"}
 
 A ``service`` section makes it a service scenario (:mod:`raybench.harness.service_load`): the generated
@@ -48,9 +52,11 @@ import yaml
 from pydantic import field_validator
 
 from raybench.catalog import GENERATED_LAYOUTS
-from raybench.config import Section, count, size, validate, zone
+from raybench.config import Section, count, one_of, size, validate, zone
 from raybench.errors import ConfigError
 from raybench.faults.plan import FaultPlan, parse_fault_plan
+from raybench.pipeline.budget import DEFAULT_BUDGET_BYTES
+from raybench.sink.parquet_parts import PARTS_LOADS, SINKS
 from raybench.units import parse_bytes
 
 PDF_LAYOUTS = ("att_mobility_voice", "att_wireless_bill", "tmobile_bill")
@@ -160,6 +166,10 @@ class Scenario:
     commit_rows: int = 250_000
     duplicates: bool = False
     nodes: int = 1
+    sink: str = "duckdb"
+    parts_load: str = "end"
+    memory_budget_bytes: int | None = DEFAULT_BUDGET_BYTES
+    """``ingest.memory_budget`` in bytes; None: no budget."""
     faults: FaultPlan | None = None
     kill_driver_after_s: float | None = None
     fault_reference: bool = True
@@ -235,10 +245,22 @@ class IngestSection(Section):
     object_store: int | None = None
     commit_rows: int = 250_000
     nodes: int = 1
+    sink: str = "duckdb"
+    parts_load: str = "end"
+    memory_budget: int | None = DEFAULT_BUDGET_BYTES
 
     _tz = field_validator("tz", mode="before")(lambda v: zone(v))
     _sizes = field_validator("chunk_size", "object_store", mode="before")(lambda v: size(v))
     _count = field_validator("commit_rows", mode="before")(lambda v: count(v))
+    _sink = field_validator("sink")(one_of(SINKS))
+    _parts_load = field_validator("parts_load")(one_of(PARTS_LOADS))
+
+    @field_validator("memory_budget", mode="before")
+    @classmethod
+    def _budget(cls, value):
+        if value is None or str(value).strip().lower() in ("none", "0"):
+            return None
+        return size(value)
 
     @field_validator("nodes")
     @classmethod
@@ -318,6 +340,12 @@ class ScenarioDoc(Section):
         return {} if value is None else value
 
 
+def sink_flags(scenario: Scenario) -> list[str]:
+    """``raybench ingest`` flags for the scenario's sink and memory budget (what a subprocess run needs)."""
+    budget = "none" if scenario.memory_budget_bytes is None else str(scenario.memory_budget_bytes)
+    return ["--sink", scenario.sink, "--parts-load", scenario.parts_load, "--memory-budget", budget]
+
+
 def parse_target(metric: str, text: str | int | float) -> Target:
     """``("wall_s", "<= 60")`` -> ``Target("wall_s", "<=", 60.0)``; sizes like ``2GiB`` are bytes.
 
@@ -372,5 +400,6 @@ def load_scenario(path: str) -> Scenario:
         peers=checked.peers, scale_cpus=checked.scale_cpus, scale_nodes=checked.scale_nodes,
         targets=targets, source=doc, fmt=gen.format, pdf_pages=gen.pdf_pages, pdf_layout=gen.pdf_layout,
         commit_rows=ing.commit_rows, nodes=ing.nodes, faults=faults, duplicates=gen.duplicates,
+        sink=ing.sink, parts_load=ing.parts_load, memory_budget_bytes=ing.memory_budget,
         kill_driver_after_s=harness_faults.kill_driver_after_s, fault_reference=harness_faults.reference,
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from pydantic import ConfigDict, Field, field_validator
 
-from raybench.config import Section, validate, zone
+from raybench.config import Section, one_of, validate, zone
 from raybench.faults.plan import FaultPlan
 from raybench.pipeline.budget import DEFAULT_BUDGET_BYTES, check_budget
 from raybench.read.partition import BLOCK_BYTES_DEFAULT
@@ -94,15 +94,6 @@ def _bounded(low: float, high: float = float("inf"), *, high_included: bool = Fa
     return check
 
 
-def _one_of(choices: tuple[str, ...]):
-    """A validator: the value one of ``choices``."""
-    def check(value):
-        if value not in choices:
-            raise ValueError(f"{value!r} must be one of {', '.join(choices)}")
-        return value
-    return check
-
-
 class IngestOptionsSection(Section):
     """The values of :class:`IngestOptions` that can be wrong, each checked as the one config path does
     (:func:`raybench.config.validate`); the keys are named by their CLI flags in messages. Every field
@@ -131,8 +122,8 @@ class IngestOptionsSection(Section):
     _cpus = field_validator("worker_cpus")(_bounded(MIN_WORKER_CPUS))
     _chunk = field_validator("chunk_bytes")(_bounded(MIN_CHUNK_BYTES, unit=" bytes"))
 
-    _sink = field_validator("sink")(_one_of(SINKS))
-    _parts_load = field_validator("parts_load")(_one_of(PARTS_LOADS))
+    _sink = field_validator("sink")(one_of(SINKS))
+    _parts_load = field_validator("parts_load")(one_of(PARTS_LOADS))
 
     @field_validator("batch_timeout_s")
     @classmethod

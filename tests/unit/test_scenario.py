@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from raybench.errors import ConfigError
-from raybench.harness.scenario import load_scenario, parse_target
+from raybench.harness.scenario import load_scenario, parse_target, sink_flags
 
 SCENARIOS = sorted((Path(__file__).resolve().parents[2] / "scenarios").glob("*.yaml"))
 
@@ -49,6 +49,20 @@ def test_counts_and_sizes_are_parsed(tmp_path):
     assert s.targets[0].limit == 2 * 2**30 and s.name == "s"
 
 
+def test_sink_and_memory_budget_reach_the_ingest_flags(tmp_path):
+    p = tmp_path / "s.yaml"
+    p.write_text("ingest: {sink: parquet, parts_load: commit, memory_budget: 1GiB}\n")
+    s = load_scenario(str(p))
+    assert (s.sink, s.parts_load, s.memory_budget_bytes) == ("parquet", "commit", 2**30)
+    assert sink_flags(s) == ["--sink", "parquet", "--parts-load", "commit", "--memory-budget", str(2**30)]
+    p.write_text("ingest: {memory_budget: none}\n")
+    s = load_scenario(str(p))
+    assert (s.sink, s.parts_load, s.memory_budget_bytes) == ("duckdb", "end", None)
+    assert sink_flags(s)[-2:] == ["--memory-budget", "none"]
+    p.write_text("generate: {rows: 10}\n")
+    assert load_scenario(str(p)).memory_budget_bytes == 2 * 2**30
+
+
 @pytest.mark.parametrize("text, message", [
     ("colour: red\n", "scenario key 'colour' is not known; allowed: description, faults, generate"),
     ("generate: {rowz: 5}\n", "scenario key 'generate.rowz' is not known; allowed: defect_rate, duplicates, files, format, "
@@ -64,6 +78,9 @@ def test_counts_and_sizes_are_parsed(tmp_path):
     ("targets: {wall_s: 'about 5'}\n", "targets.wall_s: 'about 5' must be '<op> <value>'"),
     ("generate: {defect_rate: 2}\n", "scenario key 'generate.defect_rate': 2.0 must be in [0, 1)"),
     ("- a\n- b\n", "a scenario is a mapping"),
+    ("ingest: {sink: postgres}\n", "scenario key 'ingest.sink': 'postgres' must be one of duckdb, parquet"),
+    ("ingest: {parts_load: later}\n", "scenario key 'ingest.parts_load': 'later' must be one of commit, end"),
+    ("ingest: {memory_budget: lots}\n", "scenario key 'ingest.memory_budget'"),
 ])
 def test_bad_scenarios_name_the_key(tmp_path, text, message):
     p = tmp_path / "bad.yaml"
