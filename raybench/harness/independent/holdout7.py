@@ -53,10 +53,34 @@ fraction of a second is accepted cut or rounded; a duration is the talk time or 
 gives both; a bill that names its line only in a banner has that line or nothing as the caller. Where a
 value is left open by the source itself, the record's truth says so in ``ambiguous`` (field -> why).
 
-First look (once, before anybody changed raybench for this group; 2026-12-02, main at 3eb11a7): see
-``/work/notes/h13c.md`` and the table below.
+First look (once, before anybody changed raybench for this group; 2026-12-02). No truth was changed after
+it: every difference it shows is raybench's reading, checked against the bytes. 3 of 15 right, 5 silently
+wrong, 7 failed (no layout matches).
 
-FIRST-LOOK-TABLE
+Command: ``cd /work/wt/h13c && PYTHONPATH=/work/wt/h13c RAY_AUTH_MODE=disabled nice -n 19
+/work/main/.venv/bin/python -m raybench evaluate --group holdout7 --out /tmp/h7-first`` (seed 0, job
+job-20261202T191322Z-34b030, raybench at main 3eb11a7; run once, no truth changed after it)::
+
+    file                            layout read as          exp/got          rec stor quar  verdict         values wrong, no flag
+    hold7_01_dialpad_calls.csv      tmobile_cdr             ok/ok             44   44    0  right           - (duration, parties, type, imei flagged on all 44)
+    hold7_02_connect_ctr.jsonl      -                       ok/failed         52    0    0  failed          - (no layout for JSON Lines)
+    hold7_03_yeastar_cdr.csv        generic_cdr             ok/ok             60   60    0  right           -
+    hold7_04_grandstream_ucm.csv    asterisk_master_csv     suspect/suspect   44   40    4  right           -
+    hold7_05_lync_sqlcmd.txt        -                       ok/failed         55    0    0  failed          - (no layout)
+    hold7_06_fi_erittely.csv        -                       ok/failed         59    0    0  failed          - (no layout)
+    hold7_07_jp_meisai.csv          verizon_billing_detail  ok/ok             59   59    0  silently wrong  duration_s 59 (the fee column read as minutes)
+    hold7_08_analytics_hidden.xlsx  generic_cdr             ok/ok             51   51    0  silently wrong  start_utc 51 (stated New York zone ignored, +1 h), callee 39, caller 12
+    hold7_09_cube_accounting.csv    generic_cdr             ok/ok             58   58    0  silently wrong  58 rows match no record: start = the record's unix time (the disconnect), unflagged
+    hold7_10_uk_disclosure.csv      tmobile_cdr             ok/suspect        47    0   51  silently wrong  accounting: 47 start_parse (+0100) + 4 signature lines counted as records
+    hold7_11_nextiva_history.csv    generic_cdr             ok/ok             42   42    0  silently wrong  duration_s 10 ("3,958" read as 3.958 s -> 4)
+    hold7_12_portal_usage.xls       -                       ok/failed         43    0    0  failed          - (HTML table: no layout)
+    hold7_13_radius_detail.log      -                       ok/failed         43    0    0  failed          - (attribute blocks: no layout)
+    hold7_14_fr_detail.csv          -                       ok/failed         50    0    0  failed          - (no layout)
+    hold7_15_dk_unicode.txt         -                       ok/failed         60    0    0  failed          - (no layout)
+
+    files 15: right 3, suspect 0, quarantined 0, failed 7, silently wrong 5; right 20%
+    records 767: stored 354, quarantined 55; unflagged wrong field values 171 (plus 58 CUBE rows
+    matching no record and the UK file's 4 footer lines counted as records)
 """
 
 from __future__ import annotations
