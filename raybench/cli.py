@@ -20,7 +20,8 @@ from raybench.errors import ConfigError, RaybenchError, TargetMissedError
 INTERRUPTED_EXIT = 130
 """Exit status after Ctrl-C (128 + SIGINT), as a shell reports it."""
 
-INDEPENDENT_GROUPS = ("independent", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6")
+INDEPENDENT_GROUPS = ("independent", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6",
+                      "holdout7")
 """``raybench evaluate --group`` choices: ``independent`` is the set's 26 files (``write_set`` group ``main``),
 the others its held-out groups (:data:`raybench.harness.independent.writer.GROUPS`)."""
 
@@ -430,7 +431,7 @@ def jobs(path, concurrent, total, address, num_cpus, worker_cpus, sample_interva
                    "verdict: right / suspect / quarantined / failed / silently wrong.")
 @click.option("--group", "group_name", type=click.Choice(INDEPENDENT_GROUPS), default=None,
               help="--independent: which group of the set (implies --independent): independent (the 26 files), "
-                   "holdout ... holdout6 (the held-out groups, raybench.harness.independent.holdout*, written in "
+                   "holdout ... holdout7 (the held-out groups, raybench.harness.independent.holdout*, written in "
                    "styles the earlier groups do not use; never to tune on). --holdout ... --holdout6 are "
                    "aliases.")
 @click.option("--holdout", is_flag=True, hidden=True, help="Alias of --group holdout.")

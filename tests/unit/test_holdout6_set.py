@@ -376,5 +376,5 @@ def test_group_flags_are_aliases_and_one_group_at_a_time():
     assert independent_group("holdout3", {**off, "holdout3": True}) == "holdout3"
     run = CliRunner().invoke(main, ["evaluate", "--group", "holdout2", "--holdout5"])
     assert run.exit_code == 2 and "one group at a time" in run.output
-    run = CliRunner().invoke(main, ["evaluate", "--group", "holdout7"])
+    run = CliRunner().invoke(main, ["evaluate", "--group", "holdout9"])
     assert run.exit_code == 2 and "holdout6" in run.output

@@ -222,7 +222,7 @@ def evaluate_independent(out_dir: str, seed: int = 0, only: list[str] | None = N
         address: a Ray cluster to join; None starts an embedded one (or reuses a running one).
         group: ``main`` (the 26 files), ``holdout`` (:mod:`.holdout`), ``holdout2`` (:mod:`.holdout2`) or
             ``holdout3`` (:mod:`.holdout3`) or ``holdout4`` (:mod:`.holdout4`) or ``holdout5`` (:mod:`.holdout5`)
-            or ``holdout6`` (:mod:`.holdout6`).
+            or ``holdout6`` (:mod:`.holdout6`) or ``holdout7`` (:mod:`.holdout7`).
 
     Returns:
         ``job``, ``seed``, ``files`` (per-file figures and verdicts), ``totals`` (:func:`summarize`),

@@ -1,5 +1,5 @@
 """One file of the independent evaluation set (:class:`FileSpec`), apart from :mod:`.writer` so that the
-held-out groups (:mod:`.holdout` ... :mod:`.holdout6`) can declare their files without importing the writer
+held-out groups (:mod:`.holdout` ... :mod:`.holdout7`) can declare their files without importing the writer
 that writes them."""
 
 from __future__ import annotations

@@ -13,7 +13,17 @@ import json
 import os
 import random
 
-from raybench.harness.independent import families, holdout, holdout2, holdout3, holdout4, holdout5, holdout6, pbx
+from raybench.harness.independent import (
+    families,
+    holdout,
+    holdout2,
+    holdout3,
+    holdout4,
+    holdout5,
+    holdout6,
+    holdout7,
+    pbx,
+)
 from raybench.harness.independent.families import Draft, Line
 from raybench.harness.independent.spec import FileSpec
 
@@ -166,13 +176,14 @@ def write_file(spec: FileSpec, out_dir: str, seed: int) -> dict:
     return doc
 
 
-GROUPS = ("main", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6")
+GROUPS = ("main", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7")
 """``main``: :data:`FILES`; ``holdout``: :data:`raybench.harness.independent.holdout.HOLDOUT`; ``holdout2``:
 :data:`raybench.harness.independent.holdout2.HOLDOUT2`; ``holdout3``:
 :data:`raybench.harness.independent.holdout3.HOLDOUT3`; ``holdout4``:
 :data:`raybench.harness.independent.holdout4.HOLDOUT4`; ``holdout5``:
 :data:`raybench.harness.independent.holdout5.HOLDOUT5`; ``holdout6``:
-:data:`raybench.harness.independent.holdout6.HOLDOUT6`."""
+:data:`raybench.harness.independent.holdout6.HOLDOUT6`; ``holdout7``:
+:data:`raybench.harness.independent.holdout7.HOLDOUT7`."""
 
 
 def group_specs(group: str = "main") -> tuple[FileSpec, ...]:
@@ -183,7 +194,7 @@ def group_specs(group: str = "main") -> tuple[FileSpec, ...]:
     """
     specs = {"main": FILES, "holdout": holdout.HOLDOUT, "holdout2": holdout2.HOLDOUT2,
              "holdout3": holdout3.HOLDOUT3, "holdout4": holdout4.HOLDOUT4, "holdout5": holdout5.HOLDOUT5,
-             "holdout6": holdout6.HOLDOUT6}
+             "holdout6": holdout6.HOLDOUT6, "holdout7": holdout7.HOLDOUT7}
     if group not in specs:
         raise ValueError(f"unknown group {group!r} (expected one of {', '.join(GROUPS)})")
     return specs[group]
@@ -196,7 +207,7 @@ def write_set(out_dir: str, seed: int = 0, only: list[str] | None = None, group:
         group: ``main`` (the 26 files), ``holdout`` (the held-out group, :mod:`.holdout`) or ``holdout2`` (the
             second held-out group, :mod:`.holdout2`) or ``holdout3`` (the third, :mod:`.holdout3`) or
             ``holdout4`` (the fourth, :mod:`.holdout4`) or ``holdout5`` (the fifth, :mod:`.holdout5`) or
-            ``holdout6`` (the sixth, :mod:`.holdout6`).
+            ``holdout6`` (the sixth, :mod:`.holdout6`) or ``holdout7`` (the seventh, :mod:`.holdout7`).
 
     Returns:
         The truth documents, one per file (also in ``<file>.truth.json``; ``manifest.json`` lists them).
