@@ -113,9 +113,10 @@ def main() -> None:
               help="Seconds between samples of every Ray process (CPU, RSS, PSS).")
 @click.option("--memory-budget", default="2GiB", show_default=True,
               help="PSS the whole job may take (driver, workers, object store); sizes the pool with the CPUs; 'none': no budget.")
-@click.option("--sink", type=click.Choice(["duckdb", "parquet"]), default="duckdb", show_default=True,
+@click.option("--sink", type=click.Choice(["auto", "duckdb", "parquet"]), default="auto", show_default=True,
               help="duckdb: workers return rows, the driver writes them; parquet: workers write Parquet parts, "
-                   "the driver commits them per chunk and loads them into the database at the end.")
+                   "the driver commits them per chunk and loads them into the database at the end; auto: "
+                   "parquet for inputs of 256 MiB or more (with --address only when --parts is given), else duckdb.")
 @click.option("--parts", "parts_path", default=None, metavar="PATH|URI",
               help="Where the parquet sink's workers write (shared by every node; s3://... through pyarrow); "
                    "default DB.parts.")

@@ -8,7 +8,7 @@ A scenario is YAML::
                format: csv, pdf_pages: null,
                duplicates: false}   # true: also labelled copies and hard negatives of each file
     ingest: {workers: null, chunk_size: 4MiB, tz: null, num_cpus: null, object_store: null,
-             sink: duckdb, parts_load: end, memory_budget: 2GiB}
+             sink: auto, parts_load: end, memory_budget: 2GiB}
     peers: false          # also run a plain polars+DuckDB pass and DuckDB read_csv on the same files
     scale_cpus: []        # e.g. [1, 2, 4]: the same ingest at each CPU count, for scaling efficiency
     scale_nodes: []       # e.g. [1, 2]: the same ingest on a local `ray start` cluster of each node count
@@ -20,7 +20,7 @@ A scenario is YAML::
 runs the ingest on a local cluster of that many Ray nodes (``ray start --head``, then ``ray start
 --address`` for each other node), which
 ``kill_node_after_s`` needs; ``ingest.commit_rows`` sets the rows per commit (checkpoint). ``ingest.sink``
-(``duckdb``, the default, or ``parquet``) and ``ingest.parts_load`` (``end`` or ``commit``) are
+(``auto``, the default, ``duckdb`` or ``parquet``) and ``ingest.parts_load`` (``end`` or ``commit``) are
 ``raybench ingest``'s ``--sink`` and ``--parts-load`` (:mod:`raybench.sink.parquet_parts`);
 ``ingest.memory_budget`` is ``--memory-budget`` (a size, or ``none`` for no budget; default 2GiB).
     targets: {wall_s: "<= 120", pss_bytes_peak: "<= 2GiB", field_accuracy: ">= 1.0"}
@@ -166,7 +166,7 @@ class Scenario:
     commit_rows: int = 250_000
     duplicates: bool = False
     nodes: int = 1
-    sink: str = "duckdb"
+    sink: str = "auto"
     parts_load: str = "end"
     memory_budget_bytes: int | None = DEFAULT_BUDGET_BYTES
     """``ingest.memory_budget`` in bytes; None: no budget."""
@@ -245,7 +245,7 @@ class IngestSection(Section):
     object_store: int | None = None
     commit_rows: int = 250_000
     nodes: int = 1
-    sink: str = "duckdb"
+    sink: str = "auto"
     parts_load: str = "end"
     memory_budget: int | None = DEFAULT_BUDGET_BYTES
 

@@ -50,9 +50,11 @@ class IngestOptions:
             costs about 8 ms of CPU per process).
         memory_budget_bytes: PSS the whole job may take (driver, workers, object store); the pool is
             sized from the CPUs and this (:mod:`raybench.pipeline.budget`); None: from the CPUs alone.
-        sink: ``duckdb`` (workers return their rows, the driver writes them) or ``parquet`` (workers
+        sink: ``duckdb`` (workers return their rows, the driver writes them), ``parquet`` (workers
             write Parquet parts, the driver commits which file holds which chunk and loads them at the
-            end; :mod:`raybench.sink.parquet_parts`). A resumed job takes it from its manifest.
+            end; :mod:`raybench.sink.parquet_parts`) or ``auto`` (the default: parquet for an input of
+            256 MiB or more whose parts the workers can reach, else duckdb;
+            :func:`raybench.pipeline.job.resolve_sink`). A resumed job takes it from its manifest.
         parts_path: folder or URI the Parquet sink's workers write under (every node must reach it);
             None: ``<db>.parts``.
         parts_load: when the Parquet sink's committed parts are copied into ``cdr``: ``commit`` (after
@@ -76,7 +78,7 @@ class IngestOptions:
     faults: FaultPlan | None = None
     sample_interval_s: float = 0.5
     memory_budget_bytes: int | None = DEFAULT_BUDGET_BYTES
-    sink: str = "duckdb"
+    sink: str = "auto"
     parts_path: str | None = None
     parts_load: str = "end"
 

@@ -340,7 +340,8 @@ class JobRunner:
                                                                                self.config.chunk_bytes),
                                 tz=opts.get("tz"), progress=False, commit_rows=self.config.commit_rows,
                                 workers=len(self.workers), worker_cpus=self.config.worker_cpus,
-                                batch_timeout_s=self.config.batch_timeout_s)
+                                batch_timeout_s=self.config.batch_timeout_s,
+                                sink="duckdb")  # its warm actors return their rows to the runner
         t0 = time.perf_counter()
         timer = PhaseTimer()
         sink = DuckDBSink(self.config.db, flush_rows=self.config.commit_rows, con=self.con)

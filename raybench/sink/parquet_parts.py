@@ -43,9 +43,10 @@ from raybench.schema import CDR_SCHEMA, QUARANTINE_COLUMNS
 
 log = logging.getLogger(__name__)
 
-SINKS = ("duckdb", "parquet")
-"""``--sink`` values: ``duckdb`` (the driver writes every row; the default) or ``parquet`` (workers write
-Parquet parts, the driver commits and loads them)."""
+SINKS = ("auto", "duckdb", "parquet")
+"""``--sink`` values: ``duckdb`` (the driver writes every row), ``parquet`` (workers write Parquet parts,
+the driver commits and loads them) or ``auto`` (the default: :func:`raybench.pipeline.job.resolve_sink`
+picks one of the two per job)."""
 
 PARTS_LOADS = ("commit", "end")
 """``--parts-load`` values: copy the committed parts into ``cdr`` after each commit (the driver loads

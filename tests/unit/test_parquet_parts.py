@@ -15,6 +15,7 @@ import pytest
 
 from raybench.errors import ConfigError, IngestError
 from raybench.pipeline import checkpoint
+from raybench.pipeline.job import AUTO_PARQUET_BYTES, resolve_sink
 from raybench.pipeline.options import IngestOptions, validate_options
 from raybench.pipeline.worker import worker_schema
 from raybench.sink.duckdb_sink import DuckDBSink
@@ -168,7 +169,7 @@ def test_read_parts_reads_the_columns_asked(tmp_path):
 
 
 def test_an_unknown_sink_is_refused_naming_the_option(tmp_path):
-    with pytest.raises(ConfigError, match=r"'--sink': 'lake' must be one of duckdb, parquet"):
+    with pytest.raises(ConfigError, match=r"'--sink': 'lake' must be one of auto, duckdb, parquet"):
         validate_options(IngestOptions(db=str(tmp_path / "x.duckdb"), sink="lake"))
 
 
@@ -176,3 +177,26 @@ def test_a_resumed_job_takes_its_sink_and_parts_from_the_manifest():
     options = IngestOptions(db="x.duckdb")  # --sink not given again: the default
     checkpoint.apply_manifest_options(options, {"sink": "parquet", "parts_path": "/shared/parts", "tz": None})
     assert (options.sink, options.parts_path) == ("parquet", "/shared/parts")
+
+
+def test_auto_sink_takes_parquet_for_a_large_local_input_only(tmp_path):
+    small, large = tmp_path / "small.csv", tmp_path / "large.csv"
+    small.write_bytes(b"x" * 1000)
+    with open(large, "wb") as f:  # sparse: the size is what counts
+        f.truncate(AUTO_PARQUET_BYTES)
+
+    def resolved(paths, **kw):
+        o = IngestOptions(db=str(tmp_path / "x.duckdb"), **kw)
+        return resolve_sink(o, [str(p) for p in paths]), o.sink
+
+    assert resolved([small]) == ("duckdb", "duckdb")
+    assert resolved([large]) == ("parquet", "parquet")
+    assert resolved([tmp_path]) == ("parquet", "parquet")  # a folder counts its data files
+    # a cluster's nodes may not reach DB.parts: only with --parts
+    assert resolved([large], address="ray://head:10001") == ("duckdb", "duckdb")
+    assert resolved([large], address="ray://head:10001", parts_path="s3://b/p") == ("parquet", "parquet")
+    assert resolved([large], sink="duckdb") == ("duckdb", "duckdb")  # a sink asked for is kept
+    assert resolved([small], sink="parquet") == ("parquet", "parquet")
+    assert resolved([tmp_path / "missing.csv"]) == ("duckdb", "duckdb")
+    o = IngestOptions(db=str(tmp_path / "x.duckdb"))
+    assert resolve_sink(o, [str(small)], parquet_bytes=1000) == "parquet"

@@ -57,7 +57,7 @@ def test_sink_and_memory_budget_reach_the_ingest_flags(tmp_path):
     assert sink_flags(s) == ["--sink", "parquet", "--parts-load", "commit", "--memory-budget", str(2**30)]
     p.write_text("ingest: {memory_budget: none}\n")
     s = load_scenario(str(p))
-    assert (s.sink, s.parts_load, s.memory_budget_bytes) == ("duckdb", "end", None)
+    assert (s.sink, s.parts_load, s.memory_budget_bytes) == ("auto", "end", None)
     assert sink_flags(s)[-2:] == ["--memory-budget", "none"]
     p.write_text("generate: {rows: 10}\n")
     assert load_scenario(str(p)).memory_budget_bytes == 2 * 2**30
@@ -78,7 +78,7 @@ def test_sink_and_memory_budget_reach_the_ingest_flags(tmp_path):
     ("targets: {wall_s: 'about 5'}\n", "targets.wall_s: 'about 5' must be '<op> <value>'"),
     ("generate: {defect_rate: 2}\n", "scenario key 'generate.defect_rate': 2.0 must be in [0, 1)"),
     ("- a\n- b\n", "a scenario is a mapping"),
-    ("ingest: {sink: postgres}\n", "scenario key 'ingest.sink': 'postgres' must be one of duckdb, parquet"),
+    ("ingest: {sink: postgres}\n", "scenario key 'ingest.sink': 'postgres' must be one of auto, duckdb, parquet"),
     ("ingest: {parts_load: later}\n", "scenario key 'ingest.parts_load': 'later' must be one of commit, end"),
     ("ingest: {memory_budget: lots}\n", "scenario key 'ingest.memory_budget'"),
 ])
