@@ -30,7 +30,11 @@ from dataclasses import replace as _replace
 
 import polars as pl
 
-from raybench.classify.aligned import aligned_sample
+from raybench.classify.aligned import (
+    ENDS_INSIDE_SHARE,
+    aligned_sample,
+    share_ending_inside,
+)
 from raybench.classify.descriptors import VOCABULARY
 from raybench.classify.fields import CANONICAL_OF, GUESS_BELOW
 from raybench.classify.models import ColumnMapping, FileClassification, column_names
@@ -62,6 +66,7 @@ from raybench.profile.formats import (
     second_clock,
     yearless_formats,
 )
+from raybench.read.fixed import key_columns
 from raybench.read.junk import is_footer, is_heading
 
 GENERIC_ID = "generic_cdr"
@@ -100,10 +105,10 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
                "digits"),
     "partner": ("from to", "number", "other party", "remote", "remote party", "party", "phone", "phone number",
                 "counterpart", "correspondent", "correspondent id", "other number", "contact", "peer",
-                "remote number", "far end"),
+                "remote number", "far end", "dialed cli", "dialled cli", "digits cli"),
     "subscriber": ("msisdn", "subscriber", "target", "billed number", "station", "ext", "extension",
                    "own number", "local number", "user", "account number", "mobile number", "line number",
-                   "service number", "service no", "service id", "mobile service number"),
+                   "service number", "service no", "service id", "mobile service number", "sta", "stn"),
     "direction": ("direction", "dir", "in out", "io", "call direction", "inout", "in or out", "orig term",
                   "mobile role", "role"),
     "record_type": ("type", "call type", "record type", "service", "usage type", "event", "event type", "kind",
@@ -542,9 +547,20 @@ def _instants(p: ColumnProfile, values: list[str]) -> list[float | None]:
 
 def _choose_end(m: _Mapper) -> None:
     """A stamp column named as the end (``End Time``, ``Call end``) written like the start: the call's end,
-    from which the duration is the end minus the start where no column writes it."""
+    from which the duration is the end minus the start where no column writes it. Beside a start written
+    as a date column and a time column, an end column of times of day (NEC SMDR ``START``/``END``) is the
+    end on the start's date (:attr:`raybench.layout.Layout.end_time_of_day`)."""
     start = next((p for p in m.profiles if m.fields[p.name] == "start"), None)
-    if start is None or not start.datetime:
+    if start is None:
+        return
+    if any(f == "start_time" for f in m.fields.values()):
+        for p in m.free():
+            if m.named(p, "end") and p.time_share >= 0.9:
+                m.take(p, "end", NAME_EXACT if m.named(p, "end") == 1.0 else NAME_WORD,
+                       "named as the end: a time of day on the start's date")
+                return
+        return
+    if not start.datetime:
         return
     for p in m.free():
         if m.named(p, "end") and p.datetime and p.datetime[0] == start.datetime[0] and p.datetime[1] >= 0.9:
@@ -1126,6 +1142,9 @@ def _choose_duration(m: _Mapper, raw: dict[str, list[str]]) -> tuple[DurationUni
         m.take(best, "duration", NAME_EXACT if m.named(best, "duration") == 1.0 else NAME_WORD,
                f"named as the duration, {why}")
         return unit, doubtful
+    if "end" in m.fields.values():  # a named end: the duration is the end minus the start, not a guess
+        return "seconds", False
+
     def varied(p: ColumnProfile) -> bool:  # calls' lengths differ: a port, a code or a flag repeats
         nonzero = [v for v in p.values if v.strip("0:. ")]
         return len(set(nonzero)) >= max(3, 0.6 * len(nonzero))
@@ -1216,7 +1235,7 @@ def map_generic(names: tuple[str, ...], columns: list[list[str]], year: YearEvid
              if f in ("start", "start_time")):
         tz = "the start column's name says UTC"
     rt_default = None if "record_type" in fields.values() else (
-        "voice" if "duration" in fields.values() else None)
+        "voice" if {"duration", "end"} & set(fields.values()) else None)
     display = any(p.display_share > 0 for p in profiles if fields[p.name] in PARTY_FIELDS)
     return GenericMapping(fields, m.confidence, m.evidence, start, unit, region, tz, rt_default, frozenset(doubt),
                           display, not_nanp, direction_in)
@@ -1285,7 +1304,7 @@ def generic_layout(mapping: GenericMapping, names: tuple[str, ...], *, has_heade
         id=GENERIC_ID, unmapped=unmapped, carrier="generic", columns=tuple(names), has_header=has_header, delimiter=delimiter or ",",
         skip_initial_space=skip_initial_space, positions=positions, start=start, tz="UTC",
         tz_source=tz_source, duration_column=col("duration"), duration_unit=mapping.duration_unit,
-        end_column=col("end"),
+        end_column=col("end"), end_time_of_day=col("end") is not None and start.time_column is not None,
         caller=col("caller"), callee=col("callee"), callee_else=col("callee_else"), subscriber=col("subscriber"),
         partner=col("partner"),
         dialed=col("dialed"), record_type=record_type,
@@ -1298,6 +1317,19 @@ def generic_layout(mapping: GenericMapping, names: tuple[str, ...], *, has_heade
                "(carrier-formats.md 0.2, 1.7-1.9); national numbers read as North American only where the "
                "file's numbers are",
     )
+
+
+def _party_ends_lines(layout: Layout, text: str) -> Layout:
+    """``layout`` with :attr:`~raybench.layout.Layout.party_ends_lines` set where it is fixed-width, the
+    last column a call is read from is a party and at least :data:`~raybench.classify.aligned.
+    ENDS_INSIDE_SHARE` of the sample's lines reaching it end inside it (trimmed after its numbers)."""
+    if not layout.positions:
+        return layout
+    every, parties = key_columns(layout)
+    last = max((i for i in every if i < len(layout.positions)), default=None)
+    if last is None or last not in parties or share_ending_inside(text, layout.positions[last]) < ENDS_INSIDE_SHARE:
+        return layout
+    return replace(layout, party_ends_lines=True)
 
 
 INTERNAL_WORDS = {"internal": "internal", "intern": "internal", "extension to extension": "internal"}
@@ -1360,6 +1392,7 @@ def classify_generic(text: str, sample, top3: tuple = (), positions: tuple[tuple
     layout = generic_layout(mapping, tuple(names), has_header=sample.header is not None,
                             delimiter=sample.delimiter, skip_initial_space=sample.skip_initial_space,
                             positions=positions)
+    layout = _party_ends_lines(layout, text)
     cols = tuple(ColumnMapping(j, n, mapping.fields[n], mapping.confidence.get(n, 1.0)) for j, n in enumerate(names))
     key = [mapping.confidence[c] for c, f in mapping.fields.items()
            if f in ("start", "duration") + PARTY_FIELDS and c in mapping.confidence]
