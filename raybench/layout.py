@@ -34,7 +34,9 @@ class StartSpec:
         column: the date (or combined date-time, or epoch) column.
         time_column: a separate time-of-day column, or None when ``column`` holds both.
         formats: strptime formats tried in order on ``"<date> <time>"`` (or on ``column`` alone).
-        epoch: ``"s"``, ``"ms"`` or ``"us"`` when the column holds a Unix epoch (always UTC); None otherwise.
+        epoch: ``"s"``, ``"ms"`` or ``"us"`` when the column holds a Unix epoch (always UTC); ``"coredata"``
+            when it holds Core Data seconds since 2001-01-01 UTC with a fraction (iOS ``ZDATE``); None
+            otherwise.
         day_first_formats: when the source does not state the date order, the day-first reading of
             ``formats``; the driver decides per file, over the whole column, which one the file uses
             (:mod:`raybench.normalize.dates`). Empty when the order is known.
@@ -49,7 +51,7 @@ class StartSpec:
     column: str
     time_column: str | None = None
     formats: tuple[str, ...] = ()
-    epoch: Literal["s", "ms", "us"] | None = None
+    epoch: Literal["s", "ms", "us", "coredata"] | None = None
     day_first_formats: tuple[str, ...] = ()
     year: int | None = None
     zone_suffix: bool = False

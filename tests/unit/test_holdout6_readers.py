@@ -77,3 +77,26 @@ def test_the_share_of_lines_ending_inside_a_column():
                                            + "4471"])
     assert share_ending_inside(text, (48, 70)) == 5 / 6
     assert share_ending_inside(text, (0, 9)) == 0.0
+
+
+def test_core_data_seconds_are_read_exactly_from_2001():
+    from raybench.normalize.times import core_data_naive
+
+    got = pl.select(core_data_naive(pl.lit(pl.Series(["750578315.188139", "762962400.25", "762962400",
+                                                      "762962400.1234567", "7629", "", "1728885515"])))).to_series()
+    assert [str(t) if t else None for t in got.to_list()] == [
+        "2024-10-14 05:58:35.188139", "2025-03-06 14:00:00.250000", "2025-03-06 14:00:00",
+        "2025-03-06 14:00:00.123456",  # cut to the microsecond
+        None, None,  # a value cut short is no call's time
+        "2055-10-15 05:58:35"]  # ten digits: a Unix time in a Core Data column reads 31 years late
+
+
+def test_a_core_data_call_table_is_identified_by_its_column_names_in_any_order(tmp_path):
+    from raybench.catalog import BUILTIN
+    from raybench.identify.file import identify_file
+
+    path = tmp_path / "calls.csv"
+    path.write_text("ZADDRESS,Z_PK,ZORIGINATED,ZDURATION,ZDATE,ZEXTRA\n+13125550101,1,0,1.5,762962400.25,x\n")
+    layout = identify_file(str(path), BUILTIN).identification.layout
+    assert layout.id == "ios_callhistory"
+    assert layout.start.epoch == "coredata" and layout.tz_basis == "stated"
