@@ -35,7 +35,9 @@ class StartSpec:
         time_column: a separate time-of-day column, or None when ``column`` holds both.
         formats: strptime formats tried in order on ``"<date> <time>"`` (or on ``column`` alone).
         epoch: ``"s"``, ``"ms"`` or ``"us"`` when the column holds a Unix epoch (always UTC); ``"coredata"``
-            when it holds Core Data seconds since 2001-01-01 UTC with a fraction (iOS ``ZDATE``); None
+            when it holds Core Data seconds since 2001-01-01 UTC with a fraction (iOS ``ZDATE``);
+            ``"excel_days"`` when it holds Excel serial date-times as numbers (days since 1899-12-30, the
+            fraction the time of day: local time, read in the layout's zone like any local stamp); None
             otherwise.
         day_first_formats: when the source does not state the date order, the day-first reading of
             ``formats``; the driver decides per file, over the whole column, which one the file uses
@@ -51,7 +53,7 @@ class StartSpec:
     column: str
     time_column: str | None = None
     formats: tuple[str, ...] = ()
-    epoch: Literal["s", "ms", "us", "coredata"] | None = None
+    epoch: Literal["s", "ms", "us", "coredata", "excel_days"] | None = None
     day_first_formats: tuple[str, ...] = ()
     year: int | None = None
     zone_suffix: bool = False

@@ -100,3 +100,42 @@ def test_a_core_data_call_table_is_identified_by_its_column_names_in_any_order(t
     layout = identify_file(str(path), BUILTIN).identification.layout
     assert layout.id == "ios_callhistory"
     assert layout.start.epoch == "coredata" and layout.tz_basis == "stated"
+
+
+def test_excel_serials_read_as_local_wall_clock_rounded_to_the_second():
+    from raybench.normalize.times import excel_serial_naive
+
+    got = pl.select(excel_serial_naive(pl.lit(pl.Series(
+        ["45427.433518519", "45427.4335185185", "45721", "45720.999988426", "12345.5", "3125550123", "4.5e4"]))))
+    assert [str(t) if t else None for t in got.to_series().to_list()] == [
+        "2024-05-15 10:24:16", "2024-05-15 10:24:16", "2025-03-05 00:00:00", "2025-03-04 23:59:59",
+        None, None, None]  # 1933 is no call's start; a phone number or scientific notation is no serial
+
+
+SERIALS = ["45721.336921296", "45721.385416667", "45721.5", "45722.0", "45722.75"]
+PARTIES = (["3125550143", "8005550100", "4155550123", "8005550100", "2065550188"],
+           ["8005550100", "6175550111", "8005550100", "3035550102", "8005550100"])
+
+
+def test_a_column_of_serials_is_the_start_by_its_name_or_in_doubt_by_its_values():
+    named = map_generic(("TIMESTAMP", "ANI", "DNIS"), [SERIALS, *PARTIES])
+    assert named is not None and named.start.epoch == "excel_days" and named.confidence["TIMESTAMP"] == 0.95
+    assert named.tz_stated is None  # local serials: the zone is assumed (--tz applies)
+    unnamed = map_generic(("col1", "col2", "col3"), [SERIALS, *PARTIES])
+    assert unnamed is not None and unnamed.start.column == "col1" and unnamed.confidence["col1"] < 0.6
+    # whole numbers of five digits with no name: ids or counts, not dates
+    assert map_generic(("col1", "col2", "col3"), [["45721", "45722", "45723", "45724", "45725"], *PARTIES]) is None
+
+
+def test_a_call_time_of_lengths_beside_a_whole_start_is_the_duration_and_call_type_directions():
+    m = map_generic(("TIMESTAMP", "CALL TYPE", "ANI", "DNIS", "CALL TIME"),
+                    [SERIALS, ["Inbound", "Outbound", "Inbound", "Manual", "Inbound"], *PARTIES,
+                     ["00:02:10", "00:00:45", "01:03:30", "00:00:00", "00:12:44"]])
+    assert m is not None
+    assert (m.by_field("duration"), m.duration_unit, m.by_field("direction"), m.by_field("record_type")) == (
+        "CALL TIME", "hh_mm_ss", "CALL TYPE", None)
+    assert m.record_type_default == "voice"
+    # times of day spread over the day are no lengths
+    spread = map_generic(("TIMESTAMP", "ANI", "DNIS", "CALL TIME"),
+                         [SERIALS, *PARTIES, ["08:02:10", "10:00:45", "01:03:30", "00:10:00", "17:12:44"]])
+    assert spread is not None and spread.by_field("duration") is None
