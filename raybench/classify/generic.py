@@ -1198,9 +1198,9 @@ def _time_named_length(m: _Mapper) -> ColumnProfile | None:
     if "start_time" in m.fields.values():
         return None
     for p in m.free():
-        if m.named(p, "start_time") and p.n and all(_HH_MM_SS.match(v) for v in p.values):
-            if sum(1 for v in p.values if int(v.split(":")[0]) == 0) >= LENGTH_HOUR_SHARE * p.n:
-                return p
+        if (m.named(p, "start_time") and p.n and all(_HH_MM_SS.match(v) for v in p.values)
+                and sum(1 for v in p.values if int(v.split(":")[0]) == 0) >= LENGTH_HOUR_SHARE * p.n):
+            return p
     return None
 
 
