@@ -74,6 +74,16 @@ def _filled(lines: list[str]) -> list[int]:
     return counts
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def noisy(line: str) -> bool:
+    """A line holding a control character (DEL, C0 other than tab and line ends): line noise on a serial
+    capture garbled it. It is read like any line (and fails where it is garbled), but never sampled to
+    find the columns or profile their values."""
+    return bool(_CONTROL.search(line))
+
+
 def column_runs(lines: list[str]) -> list[tuple[int, int]]:
     """``(start, end)`` of each run of positions holding a character on more than :data:`GAP_SHARE` of
     ``lines`` (end exclusive)."""
@@ -160,7 +170,7 @@ def find_aligned(records: list[str], titles: frozenset[int] = frozenset()
         if k >= len(lines) or not is_data_line(lines[k]):
             continue
         body = lines[k:-1] if len(lines) - k > MIN_DATA_LINES else lines[k:]  # the last may be cut short
-        data = [x for x in body if is_data_line(x) and "\t" not in x]
+        data = [x for x in body if is_data_line(x) and "\t" not in x and not noisy(x)]
         if len(data) < MIN_DATA_LINES:
             continue
         runs = split_at_header(header, column_runs(data), data)
@@ -271,7 +281,8 @@ def aligned_sample(text: str, max_records: int = 200) -> tuple[FileSample, tuple
         line = line.rstrip("\r\n")
         # a line whose trailing blanks were trimmed (empty last columns) is a row if it reaches past the
         # middle of the table: its missing columns are empty
-        if line == header or not is_data_line(line) or len(line) <= positions[len(positions) // 2][0]:
+        if (line == header or not is_data_line(line) or len(line) <= positions[len(positions) // 2][0]
+                or noisy(line)):
             continue
         rows.append(tuple(line[a:b].strip() for a, b in positions))
         if len(rows) >= max_records:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from raybench.classify.aligned import column_runs, share_ending_inside, split_at_header
+from raybench.classify.aligned import column_runs, noisy, share_ending_inside, split_at_header
 from raybench.classify.generic import map_generic
 from raybench.layout import Layout, StartSpec
 from raybench.normalize.frame import normalize_frame
@@ -29,6 +29,8 @@ def test_noise_over_a_blank_does_not_merge_the_columns_the_header_names():
     assert (19, 38) in runs  # 1 line of 6 has a character at 29: DATE and START are one run
     split = split_at_header(HEADER, runs, LINES)
     assert (19, 29) in split and (30, 38) in split
+    # a line garbled with control characters is never sampled (it is still read, and quarantined)
+    assert noisy(LINES[5]) and not any(noisy(x) for x in LINES[:5]) and not noisy("a\tb")
     # a blank the header names that most lines fill is no gap: a date and time written as one value
     assert split_at_header(HEADER, [(19, 38)], [x[:29] + "X" + x[30:] for x in LINES]) == [(19, 38)]
 
