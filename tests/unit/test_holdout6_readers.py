@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import polars as pl
 
-from raybench.classify.aligned import column_runs, noisy, share_ending_inside, split_at_header
+from raybench.classify.aligned import (
+    column_runs,
+    noisy,
+    share_ending_inside,
+    split_at_header,
+)
 from raybench.classify.generic import map_generic
 from raybench.layout import Layout, StartSpec
 from raybench.normalize.frame import normalize_frame
