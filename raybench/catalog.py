@@ -444,10 +444,33 @@ INDIA_LEA_CDR = Layout(
     source="aryangupta658/CDR-Analyzer sample (an Indian law-enforcement CDR layout); cases/real/more/README.md",
 )
 
+IOS_CALLHISTORY = Layout(
+    id="ios_callhistory",
+    carrier="apple",
+    columns=("Z_PK", "ZDATE", "ZDURATION", "ZADDRESS", "ZORIGINATED", "ZCALLTYPE"),
+    header_required=("Z_PK", "ZDATE", "ZDURATION", "ZADDRESS", "ZORIGINATED"),
+    start=StartSpec("ZDATE", epoch="coredata"),
+    tz="UTC",
+    tz_source="Core Data time: seconds since 2001-01-01 00:00:00 UTC (NSDate's reference date)",
+    duration_column="ZDURATION",
+    duration_unit="seconds_decimal",
+    partner="ZADDRESS",
+    record_type=ValueMap("ZCALLTYPE", {"1": "voice", "16": "voice", "8": "other"}),
+    direction=ValueMap("ZORIGINATED", {"1": "outgoing", "0": "incoming"}),
+    region=None,
+    pbx_parties=True,
+    source="an iPhone's CallHistory.storedata ZCALLRECORD table exported to CSV with its Core Data column names "
+           "(as mobile forensics tools write it): ZDATE seconds since 2001-01-01 UTC with a fraction, ZDURATION "
+           "float seconds, ZORIGINATED 1 for a call the phone placed, ZCALLTYPE 1 phone / 8 FaceTime video / "
+           "16 FaceTime audio, ZADDRESS the other party (a number as the phone stored it, or a FaceTime e-mail "
+           "address); the handset's own number is not in the table (its side is empty)",
+)
+
 BUILTIN: tuple[Layout, ...] = (
     ATT_MOBILITY_VOICE, TMOBILE, SPRINT_CDMA, VERIZON_BILLING, ASTERISK_MASTER, BANDICOOT,
     BANDICOOT_ANTENNAS, ORANGE, TELENOR_CSV, CDRSTATS_IMPORT, CDRSTATS_CDRIMPORT, SWITCH_FIXED, STATION_FIXED,
     FREESWITCH_CDR_CSV, CUCM_CDR, CUCM_CMR, AVAYA_IPO_SMDR, THREECX_CDR, RESEARCH_MOBILITY, INDIA_LEA_CDR,
+    IOS_CALLHISTORY,
 )
 
 GENERATED_LAYOUTS = ("att_mobility_voice", "tmobile_cdr", "sprint_cdma", "verizon_billing_detail",

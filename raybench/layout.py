@@ -34,7 +34,11 @@ class StartSpec:
         column: the date (or combined date-time, or epoch) column.
         time_column: a separate time-of-day column, or None when ``column`` holds both.
         formats: strptime formats tried in order on ``"<date> <time>"`` (or on ``column`` alone).
-        epoch: ``"s"``, ``"ms"`` or ``"us"`` when the column holds a Unix epoch (always UTC); None otherwise.
+        epoch: ``"s"``, ``"ms"`` or ``"us"`` when the column holds a Unix epoch (always UTC); ``"coredata"``
+            when it holds Core Data seconds since 2001-01-01 UTC with a fraction (iOS ``ZDATE``);
+            ``"excel_days"`` when it holds Excel serial date-times as numbers (days since 1899-12-30, the
+            fraction the time of day: local time, read in the layout's zone like any local stamp); None
+            otherwise.
         day_first_formats: when the source does not state the date order, the day-first reading of
             ``formats``; the driver decides per file, over the whole column, which one the file uses
             (:mod:`raybench.normalize.dates`). Empty when the order is known.
@@ -49,7 +53,7 @@ class StartSpec:
     column: str
     time_column: str | None = None
     formats: tuple[str, ...] = ()
-    epoch: Literal["s", "ms", "us"] | None = None
+    epoch: Literal["s", "ms", "us", "coredata", "excel_days"] | None = None
     day_first_formats: tuple[str, ...] = ()
     year: int | None = None
     zone_suffix: bool = False
@@ -129,6 +133,9 @@ class Layout:
         sector_from_cell: True when the first digit of the cell number is the sector (Sprint).
         lat, lon: columns with the cell's coordinates in degrees, if any.
         end_column: an end date-time column written like the start (Sprint ``END_DATE``).
+        end_time_of_day: the end column holds only the time of day while the start is a date column and
+            a time column (NEC SMDR ``START``/``END``): the end is on the start's date, or the next day when
+            it reads earlier than the start (a call past midnight).
         zone_evidence: ``(column, kind)`` of a column whose values prove the zone of the local start
             times: ``"epoch_prefix"`` (the integer part is the Unix time at the start, Asterisk
             ``uniqueid``), ``"uuid_v1"`` (a time-based UUID minted at the start, FreeSWITCH ``uuid``).
@@ -145,6 +152,10 @@ class Layout:
             (:data:`raybench.classify.fields.GUESS_BELOW`): every row flagged ``guessed_<column>``.
         row_flags: ``(flag id, column, regular expression)``: rows whose column matches get the flag
             (Cisco recording legs); the flag ids are in :data:`raybench.validate.rules.ROW_FLAG_FIELDS`.
+        party_ends_lines: fixed-width text whose lines mostly end inside the last column a call is read
+            from, a party column (trailing blanks trimmed after numbers of varying length: NEC SMDR
+            ``DIALED/CLI`` before an empty ``ACCOUNT``): a line ending there is whole, not a number cut
+            short (decided per file by :func:`raybench.classify.aligned.share_ending_inside`).
         positions: for fixed-width text, ``(start, end)`` character offsets of each column of
             ``columns`` (0-based, end exclusive); empty for delimited layouts.
         source: where the format facts come from.
@@ -191,6 +202,8 @@ class Layout:
     lat: str | None = None
     lon: str | None = None
     end_column: str | None = None
+    end_time_of_day: bool = False
+    party_ends_lines: bool = False
     positions: tuple[tuple[int, int], ...] = ()
     zone_evidence: tuple[str, str] | None = None
     tz_column: str | None = None

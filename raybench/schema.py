@@ -25,7 +25,7 @@ descriptor with confidence; the row is stored and flagged ``record_type_known``.
 DIRECTIONS = ("outgoing", "incoming", "forwarded", "internal", "unknown")
 CARRIERS = (
     "att", "verizon", "tmobile", "sprint", "asterisk", "freeswitch", "cucm", "avaya", "3cx",
-    "bandicoot", "orange", "telenor", "research", "generic", "unknown",
+    "bandicoot", "orange", "telenor", "research", "apple", "generic", "unknown",
 )
 TZ_FLAGS = ("dst_ambiguous", "dst_nonexistent")
 

@@ -183,6 +183,42 @@ def two_row_header_case() -> None:
     book.close()
 
 
+def serial_workbook_case() -> None:
+    """A contact centre's call log saved as Excel after its cell formats were cleared (issue 13, held-out 6):
+    a title row, the start as an Excel serial number in a General cell (days since 1899-12-30, the fraction
+    the time of day), ANI/DNIS as number cells, CALL TIME text H:MM:SS (the call's length), CALL TYPE
+    Inbound/Outbound/Manual; one serial out of any call's range (12345.5 is 1933)."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(CASES / "xlsx" / "h6_excel_serial_starts.xlsx"))
+    sheet = book.add_worksheet("Call Log")
+    sheet.write_string(0, 0, "Call Log  Mar 2025")
+    sheet.write_row(1, 0, ["CALL ID", "TIMESTAMP", "CALL TYPE", "ANI", "DNIS", "CALL TIME", "DISPOSITION"])
+    calls = [  # serials as a workbook holds them: 2025-03-04 08:05:10, 09:15:00, 23:59:59, 2025-03-05 00:00:00 ...
+        (301, 45720 + (8 * 3600 + 5 * 60 + 10) / 86400, "Inbound", 3125550143, 8005550100, "00:02:10", "Resolved"),
+        (302, 45720 + (9 * 3600 + 15 * 60) / 86400, "Outbound", 8005550100, 4155550123, "00:00:45", "Sale"),
+        (303, 45720 + 86399 / 86400, "Manual", 8005550100, 6175550111, "01:03:30", "Resolved"),
+        (304, 45721.0, "Inbound", 2065550188, 8005550100, "00:00:00", "Abandon"),
+        (305, 12345.5, "Inbound", 7735550144, 8005550100, "00:12:44", "Resolved"),
+        (306, 45721.43351851852, "Outbound", 8005550100, 3035550102, "00:00:09", "No Answer"),
+        (307, 45721 + (10 * 3600) / 86400, "Inbound", 4045550166, 8005550100, "00:05:00", "Resolved"),
+        (308, 45721 + (11 * 3600 + 30 * 60) / 86400, "Outbound", 8005550100, 7135550129, "00:01:01", "Resolved"),
+        (309, 45721 + (12 * 3600 + 1) / 86400, "Inbound", 6465550122, 8005550100, "00:30:00", "Sale"),
+        (310, 45721 + (13 * 3600 + 59) / 86400, "Inbound", 6025550125, 8005550100, "00:00:59", "Resolved"),
+        (311, 45721 + (14 * 3600 + 14 * 60 + 14) / 86400, "Outbound", 8005550100, 9195550111, "00:14:14",
+         "Resolved"),
+    ]
+    for i, (call_id, serial, kind, ani, dnis, length, result) in enumerate(calls, start=2):
+        sheet.write_number(i, 0, call_id)
+        sheet.write_number(i, 1, serial)
+        sheet.write_string(i, 2, kind)
+        sheet.write_number(i, 3, ani)
+        sheet.write_number(i, 4, dnis)
+        sheet.write_string(i, 5, length)
+        sheet.write_string(i, 6, result)
+    book.close()
+
+
 def fixed_cases() -> None:
     lines = [
         "SWITCH 01   CALL DETAIL REPORT   OFFICE 5ESS-01",
@@ -204,4 +240,5 @@ if __name__ == "__main__":
     pdf_cases()
     xlsx_cases()
     two_row_header_case()
+    serial_workbook_case()
     fixed_cases()

@@ -41,6 +41,11 @@ GAP_SHARE = 0.05
 MAX_LEAD = 12
 """Non-blank lines before the header that may be the report's banner."""
 
+NOISE_SHARE = 0.2
+"""Where a header word begins inside one run of data positions, the blank before it is still the gap
+between two columns when at most this share of the data lines has a character there (line noise on a
+serial capture overwrote a few lines' blanks: NEC SMDR ``DATE START``)."""
+
 SOLID_RULE = re.compile(r"^[ \t]*[-=_]{10,}[ \t]*$")
 """A solid rule line under the header (or closing the table)."""
 
@@ -59,15 +64,30 @@ def is_data_line(line: str) -> bool:
     return len(line.split()) >= 3 and _digit_share(line) >= 0.34 and not SOLID_RULE.match(line)
 
 
-def column_runs(lines: list[str]) -> list[tuple[int, int]]:
-    """``(start, end)`` of each run of positions holding a character on more than :data:`GAP_SHARE` of
-    ``lines`` (end exclusive)."""
-    width = max(len(x) for x in lines)
-    counts = [0] * width
+def _filled(lines: list[str]) -> list[int]:
+    """How many of ``lines`` hold a character at each position."""
+    counts = [0] * max(len(x) for x in lines)
     for line in lines:
         for i, ch in enumerate(line):
             if not ch.isspace():
                 counts[i] += 1
+    return counts
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def noisy(line: str) -> bool:
+    """A line holding a control character (DEL, C0 other than tab and line ends): line noise on a serial
+    capture garbled it. It is read like any line (and fails where it is garbled), but never sampled to
+    find the columns or profile their values."""
+    return bool(_CONTROL.search(line))
+
+
+def column_runs(lines: list[str]) -> list[tuple[int, int]]:
+    """``(start, end)`` of each run of positions holding a character on more than :data:`GAP_SHARE` of
+    ``lines`` (end exclusive)."""
+    counts = _filled(lines)
     limit = GAP_SHARE * len(lines)
     runs, start = [], None
     for i, n in enumerate(counts + [0]):
@@ -77,6 +97,22 @@ def column_runs(lines: list[str]) -> list[tuple[int, int]]:
             runs.append((start, i))
             start = None
     return runs
+
+
+def split_at_header(header: str, runs: list[tuple[int, int]], lines: list[str]) -> list[tuple[int, int]]:
+    """``runs`` cut where a header word begins inside one of them and the position before it is blank on
+    all but :data:`NOISE_SHARE` of the data ``lines`` (a few lines' blanks overwritten by noise), the
+    word's position holding a character on most of them: two columns, not one."""
+    counts = _filled(lines)
+    out = []
+    for a, b in runs:
+        cuts = [m.start() for m in _TOKEN.finditer(header) if a + 1 < m.start() < b and m.start() < len(counts)
+                and counts[m.start() - 1] <= NOISE_SHARE * len(lines) and counts[m.start()] > len(lines) / 2]
+        for s in cuts:
+            out.append((a, s - 1))
+            a = s
+        out.append((a, b))
+    return out
 
 
 def _name_runs(header: str, runs: list[tuple[int, int]]) -> tuple[list[str], list[tuple[int, int]]] | None:
@@ -134,10 +170,10 @@ def find_aligned(records: list[str], titles: frozenset[int] = frozenset()
         if k >= len(lines) or not is_data_line(lines[k]):
             continue
         body = lines[k:-1] if len(lines) - k > MIN_DATA_LINES else lines[k:]  # the last may be cut short
-        data = [x for x in body if is_data_line(x) and "\t" not in x]
+        data = [x for x in body if is_data_line(x) and "\t" not in x and not noisy(x)]
         if len(data) < MIN_DATA_LINES:
             continue
-        runs = column_runs(data)
+        runs = split_at_header(header, column_runs(data), data)
         if len(runs) < MIN_COLUMNS:
             continue
         named = _name_runs(header, runs)
@@ -185,6 +221,21 @@ def find_headerless(records: list[str]) -> tuple[int, tuple[str, ...], tuple[tup
     return first, tuple(f"col{i + 1}" for i in range(len(runs))), positions
 
 
+ENDS_INSIDE_SHARE = 0.5
+"""Share of a table's data lines reaching a column that must end inside it for the lines to be trimmed
+there (:func:`share_ending_inside`)."""
+
+
+def share_ending_inside(text: str, span: tuple[int, int]) -> float:
+    """Of the data lines of ``text`` (:func:`is_data_line`) that reach into the column at ``span``
+    (``(start, end)``), the share that end inside it once their trailing blanks are cut: near 1 where the
+    lines are trimmed after that column's values (an SMDR capture's dialed digits before an empty account
+    column), near 0 where every line runs on past it."""
+    a, b = span
+    reach = [len(x.rstrip()) for x in text.splitlines() if is_data_line(x) and len(x.rstrip()) > a]
+    return sum(1 for n in reach if n < b) / len(reach) if reach else 0.0
+
+
 def _titles(text: str, records: list[str]) -> frozenset[int]:
     """Indexes of the first :data:`MAX_LEAD` + 1 ``records`` that a blank line follows in ``text``."""
     lines = text.splitlines()
@@ -230,7 +281,8 @@ def aligned_sample(text: str, max_records: int = 200) -> tuple[FileSample, tuple
         line = line.rstrip("\r\n")
         # a line whose trailing blanks were trimmed (empty last columns) is a row if it reaches past the
         # middle of the table: its missing columns are empty
-        if line == header or not is_data_line(line) or len(line) <= positions[len(positions) // 2][0]:
+        if (line == header or not is_data_line(line) or len(line) <= positions[len(positions) // 2][0]
+                or noisy(line)):
             continue
         rows.append(tuple(line[a:b].strip() for a, b in positions))
         if len(rows) >= max_records:

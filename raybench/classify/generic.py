@@ -30,7 +30,11 @@ from dataclasses import replace as _replace
 
 import polars as pl
 
-from raybench.classify.aligned import aligned_sample
+from raybench.classify.aligned import (
+    ENDS_INSIDE_SHARE,
+    aligned_sample,
+    share_ending_inside,
+)
 from raybench.classify.descriptors import VOCABULARY
 from raybench.classify.fields import CANONICAL_OF, GUESS_BELOW
 from raybench.classify.models import ColumnMapping, FileClassification, column_names
@@ -48,6 +52,7 @@ from raybench.normalize.numbers import TEL_URI
 from raybench.normalize.times import (
     EPOCH_SCALE_US,
     ZONE_SUFFIX,
+    excel_serial_naive,
     row_zone,
     states_offset,
     strptime_naive,
@@ -62,6 +67,7 @@ from raybench.profile.formats import (
     second_clock,
     yearless_formats,
 )
+from raybench.read.fixed import key_columns
 from raybench.read.junk import is_footer, is_heading
 
 GENERIC_ID = "generic_cdr"
@@ -100,10 +106,10 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
                "digits"),
     "partner": ("from to", "number", "other party", "remote", "remote party", "party", "phone", "phone number",
                 "counterpart", "correspondent", "correspondent id", "other number", "contact", "peer",
-                "remote number", "far end"),
+                "remote number", "far end", "dialed cli", "dialled cli", "digits cli"),
     "subscriber": ("msisdn", "subscriber", "target", "billed number", "station", "ext", "extension",
                    "own number", "local number", "user", "account number", "mobile number", "line number",
-                   "service number", "service no", "service id", "mobile service number"),
+                   "service number", "service no", "service id", "mobile service number", "sta", "stn"),
     "direction": ("direction", "dir", "in out", "io", "call direction", "inout", "in or out", "orig term",
                   "mobile role", "role"),
     "record_type": ("type", "call type", "record type", "service", "usage type", "event", "event type", "kind",
@@ -292,6 +298,9 @@ class ColumnProfile:
         national_share: share of 8- or 9-digit numbers (national numbers of Spain, Belgium, Norway ...
             written without a trunk prefix: ``612 555 012``); read as parties only in a column named so.
         zone_suffix: the date-times end in their zone (``... PM EDT``): ``datetime`` is read without it.
+        serial_share, serial_fraction: shares of Excel serial date-times written as numbers in a call's
+            plausible range (``45427.433518519``: :func:`raybench.normalize.times.excel_serial_naive`) and
+            of those with a time of day (a fraction).
         named: the field the column's name names and how surely (:func:`name_field`).
     """
 
@@ -321,6 +330,8 @@ class ColumnProfile:
     trunk_share: float = 0.0
     national_share: float = 0.0
     zone_suffix: bool = False
+    serial_share: float = 0.0
+    serial_fraction: float = 0.0
     named: tuple[str | None, float] = (None, 0.0)
 
     @property
@@ -398,6 +409,8 @@ def profile_column(name: str, index: int, raw: list[str]) -> ColumnProfile:
     if (not p.datetime or p.datetime[1] < 0.9) and (not p.epoch or p.epoch[1] < 0.9):
         _zone_suffixed(p, values)
     p.time_share = sum(1 for v in values if _TIME_OF_DAY.match(v)) / n
+    if not p.datetime or p.datetime[1] < 0.9:
+        _excel_serials(p, series)
     p.yearless_share = sum(1 for v in values if _YEARLESS_DATE.match(v)) / n
     durations = read_counts_duration(series, DURATION_UNITS)
     p.duration = _best(durations, n)  # type: ignore[assignment]
@@ -430,6 +443,41 @@ def profile_column(name: str, index: int, raw: list[str]) -> ColumnProfile:
     p.directions = frozenset(d for d in dirs if d)
     p.uuid_share = sum(1 for v in values if _UUID.match(v)) / n
     return p
+
+
+def _excel_serials(p: ColumnProfile, series: pl.Series) -> None:
+    """``p.serial_share`` and ``p.serial_fraction``: values that read as Excel serial date-times
+    (:func:`raybench.normalize.times.excel_serial_naive`), and of those the ones with a time of day."""
+    if not series.str.contains(r"^\d{5}(\.\d+)?$").any():
+        return
+    read = pl.select(excel_serial_naive(pl.lit(series)).is_not_null()).to_series()
+    k = int(read.sum())
+    p.serial_share = k / p.n
+    p.serial_fraction = int((read & series.str.contains(r"\.\d*[1-9]")).sum()) / k if k else 0.0
+
+
+SERIAL_FRACTION_SHARE = 0.5
+"""Share of a column's Excel serials that must carry a time of day for the column to be read as call starts
+by its values alone (whole numbers of five digits are more often ids or counts than dates)."""
+
+
+def _serial_start(m: _Mapper) -> StartSpec | None:
+    """A column of Excel serial date-times written as numbers (a workbook whose cells lost their date
+    format: ``45427.433518519``), the start where no column holds date-times: one named as the start (by a
+    start word), else one whose serials mostly carry a time of day, taken by position (in doubt, flagged
+    ``guessed_start_utc``). Read as local time in the file's zone (assumed; ``--tz`` applies)."""
+    cands = [p for p in m.free() if p.serial_share >= 0.9]
+    named = [p for p in cands if m.named(p, "start")]
+    if named:
+        best = max(named, key=lambda p: (m.named(p, "start"), -p.index))
+        m.take(best, "start", NAME_EXACT if m.named(best, "start") == 1.0 else NAME_WORD,
+               "named as the start: Excel serial date-times (days since 1899-12-30)")
+        return StartSpec(best.name, epoch="excel_days")
+    timed = [p for p in cands if p.serial_fraction >= SERIAL_FRACTION_SHARE and p.named[0] is None]
+    if not timed:
+        return None
+    m.take(timed[0], "start", BY_POSITION, "Excel serial date-times by their values (days since 1899-12-30)")
+    return StartSpec(timed[0].name, epoch="excel_days")
 
 
 ZONE_SUFFIX_SHARE = 0.9
@@ -542,9 +590,20 @@ def _instants(p: ColumnProfile, values: list[str]) -> list[float | None]:
 
 def _choose_end(m: _Mapper) -> None:
     """A stamp column named as the end (``End Time``, ``Call end``) written like the start: the call's end,
-    from which the duration is the end minus the start where no column writes it."""
+    from which the duration is the end minus the start where no column writes it. Beside a start written
+    as a date column and a time column, an end column of times of day (NEC SMDR ``START``/``END``) is the
+    end on the start's date (:attr:`raybench.layout.Layout.end_time_of_day`)."""
     start = next((p for p in m.profiles if m.fields[p.name] == "start"), None)
-    if start is None or not start.datetime:
+    if start is None:
+        return
+    if any(f == "start_time" for f in m.fields.values()):
+        for p in m.free():
+            if m.named(p, "end") and p.time_share >= 0.9:
+                m.take(p, "end", NAME_EXACT if m.named(p, "end") == 1.0 else NAME_WORD,
+                       "named as the end: a time of day on the start's date")
+                return
+        return
+    if not start.datetime:
         return
     for p in m.free():
         if m.named(p, "end") and p.datetime and p.datetime[0] == start.datetime[0] and p.datetime[1] >= 0.9:
@@ -580,7 +639,7 @@ def _choose_start(m: _Mapper, raw: dict[str, list[str]], year: "YearEvidence | N
         # a date column and a time-of-day column
         dates = [p for p in m.free() if p.date and p.date[1] >= 0.9]
         if not dates:
-            return _yearless_start(m, raw, year)
+            return _serial_start(m) or _yearless_start(m, raw, year)
         best = max(dates, key=lambda p: (m.named(p, "start"), -p.index))
         times = [p for p in m.free() if p is not best and p.time_share >= 0.9]
         if not times:
@@ -1038,6 +1097,19 @@ to be read from it where no column is the direction (the rest read ``unknown``, 
 a column that names the direction of some calls leaves the others' in doubt)."""
 
 
+def _type_words_are_directions(m: _Mapper) -> None:
+    """A column taken as the record type only by its name (``CALL TYPE``), none of whose words is a record
+    type and at least half of whose values are direction words (``Inbound``, ``Outbound``; a contact
+    centre's ``Manual``, ``Queue Callback`` beside them), is the direction: read as such (the other words
+    ``unknown``, flagged), the record type left to the default."""
+    p = next((q for q in m.profiles if m.fields[q.name] == "record_type" and m.confidence.get(q.name) == BY_POSITION),
+             None)
+    if (p is None or "direction" in m.fields.values() or p.direction_share < 0.5
+            or any(_reads_record_type(v) for v in p.values)):
+        return
+    m.take(p, "direction", VALUES_ONLY, "named as the type; its words are directions, not record types")
+
+
 def _direction_in_record_type(m: _Mapper) -> str | None:
     """The record-type column, when no column was taken for the direction and at least
     :data:`DIRECTION_IN_TYPE_SHARE` of its values are direction words (a carrier's ``Type of Call`` writes
@@ -1114,6 +1186,24 @@ def _duration_unit(m: _Mapper, p: ColumnProfile, raw: dict[str, list[str]]) -> t
     return "seconds", not named, "seconds" if named else "seconds? (no name says the unit)"
 
 
+LENGTH_HOUR_SHARE = 0.7
+"""Share of ``H:MM:SS`` values under one hour that makes a column named as a time (``CALL TIME``) the
+call's length rather than a time of day (times of day spread over the 24 hours)."""
+
+
+def _time_named_length(m: _Mapper) -> ColumnProfile | None:
+    """A column named as a time of day (``CALL TIME``: a contact centre's call length) whose values are
+    ``H:MM:SS`` with at least :data:`LENGTH_HOUR_SHARE` under one hour, where the start is a whole stamp
+    (no time column taken): the duration. None otherwise."""
+    if "start_time" in m.fields.values():
+        return None
+    for p in m.free():
+        if (m.named(p, "start_time") and p.n and all(_HH_MM_SS.match(v) for v in p.values)
+                and sum(1 for v in p.values if int(v.split(":")[0]) == 0) >= LENGTH_HOUR_SHARE * p.n):
+            return p
+    return None
+
+
 def _choose_duration(m: _Mapper, raw: dict[str, list[str]]) -> tuple[DurationUnit, bool]:
     def readable(p: ColumnProfile, share: float) -> bool:
         return (p.duration is not None and p.duration[1] >= share and p.uuid_share < 0.5
@@ -1126,6 +1216,13 @@ def _choose_duration(m: _Mapper, raw: dict[str, list[str]]) -> tuple[DurationUni
         m.take(best, "duration", NAME_EXACT if m.named(best, "duration") == 1.0 else NAME_WORD,
                f"named as the duration, {why}")
         return unit, doubtful
+    if "end" in m.fields.values():  # a named end: the duration is the end minus the start, not a guess
+        return "seconds", False
+    length = _time_named_length(m)
+    if length is not None:
+        m.take(length, "duration", VALUES_ONLY, "named as a time but the start has its own: H:MM:SS lengths")
+        return "hh_mm_ss", False
+
     def varied(p: ColumnProfile) -> bool:  # calls' lengths differ: a port, a code or a flag repeats
         nonzero = [v for v in p.values if v.strip("0:. ")]
         return len(set(nonzero)) >= max(3, 0.6 * len(nonzero))
@@ -1182,6 +1279,7 @@ def map_generic(names: tuple[str, ...], columns: list[list[str]], year: YearEvid
     _order_parties_by_direction(m, raw)
     _order_parties_by_dialing(m, raw)
     _choose_record_type(m)
+    _type_words_are_directions(m)
     direction_in = _direction_in_record_type(m)
     unit, doubtful = _choose_duration(m, raw)
     fields = {n: ("ignore" if f == "skip" else f) for n, f in m.fields.items()}
@@ -1208,6 +1306,8 @@ def map_generic(names: tuple[str, ...], columns: list[list[str]], year: YearEvid
     tz = None
     if start.zone_suffix:
         tz = "each start ends in its zone (an abbreviation or offset: EDT, +0200); read in it"
+    elif start.epoch == "excel_days":
+        tz = None  # local serials: the file's zone is assumed, as for any local stamp
     elif start.epoch is not None:
         tz = f"the start column holds Unix epoch {start.epoch} (UTC)"
     elif start.formats and states_offset(start.formats[0]):
@@ -1216,7 +1316,7 @@ def map_generic(names: tuple[str, ...], columns: list[list[str]], year: YearEvid
              if f in ("start", "start_time")):
         tz = "the start column's name says UTC"
     rt_default = None if "record_type" in fields.values() else (
-        "voice" if "duration" in fields.values() else None)
+        "voice" if {"duration", "end"} & set(fields.values()) else None)
     display = any(p.display_share > 0 for p in profiles if fields[p.name] in PARTY_FIELDS)
     return GenericMapping(fields, m.confidence, m.evidence, start, unit, region, tz, rt_default, frozenset(doubt),
                           display, not_nanp, direction_in)
@@ -1285,7 +1385,7 @@ def generic_layout(mapping: GenericMapping, names: tuple[str, ...], *, has_heade
         id=GENERIC_ID, unmapped=unmapped, carrier="generic", columns=tuple(names), has_header=has_header, delimiter=delimiter or ",",
         skip_initial_space=skip_initial_space, positions=positions, start=start, tz="UTC",
         tz_source=tz_source, duration_column=col("duration"), duration_unit=mapping.duration_unit,
-        end_column=col("end"),
+        end_column=col("end"), end_time_of_day=col("end") is not None and start.time_column is not None,
         caller=col("caller"), callee=col("callee"), callee_else=col("callee_else"), subscriber=col("subscriber"),
         partner=col("partner"),
         dialed=col("dialed"), record_type=record_type,
@@ -1298,6 +1398,19 @@ def generic_layout(mapping: GenericMapping, names: tuple[str, ...], *, has_heade
                "(carrier-formats.md 0.2, 1.7-1.9); national numbers read as North American only where the "
                "file's numbers are",
     )
+
+
+def _party_ends_lines(layout: Layout, text: str) -> Layout:
+    """``layout`` with :attr:`~raybench.layout.Layout.party_ends_lines` set where it is fixed-width, the
+    last column a call is read from is a party and at least :data:`~raybench.classify.aligned.
+    ENDS_INSIDE_SHARE` of the sample's lines reaching it end inside it (trimmed after its numbers)."""
+    if not layout.positions:
+        return layout
+    every, parties = key_columns(layout)
+    last = max((i for i in every if i < len(layout.positions)), default=None)
+    if last is None or last not in parties or share_ending_inside(text, layout.positions[last]) < ENDS_INSIDE_SHARE:
+        return layout
+    return replace(layout, party_ends_lines=True)
 
 
 INTERNAL_WORDS = {"internal": "internal", "intern": "internal", "extension to extension": "internal"}
@@ -1360,6 +1473,7 @@ def classify_generic(text: str, sample, top3: tuple = (), positions: tuple[tuple
     layout = generic_layout(mapping, tuple(names), has_header=sample.header is not None,
                             delimiter=sample.delimiter, skip_initial_space=sample.skip_initial_space,
                             positions=positions)
+    layout = _party_ends_lines(layout, text)
     cols = tuple(ColumnMapping(j, n, mapping.fields[n], mapping.confidence.get(n, 1.0)) for j, n in enumerate(names))
     key = [mapping.confidence[c] for c, f in mapping.fields.items()
            if f in ("start", "duration") + PARTY_FIELDS and c in mapping.confidence]

@@ -42,6 +42,26 @@ and flagged (``raybench.validate.rules``, rule ``duration_range``)."""
 _S = pl.String
 
 
+
+def _end_text(layout: Layout) -> pl.Expr:
+    """The end column's text; where it holds only the time of day (``layout.end_time_of_day``), the start's
+    date before it, so that it reads like the start (:func:`_end_naive` moves it past midnight)."""
+    start = layout.start
+    if layout.end_time_of_day and start is not None and start.time_column is not None:
+        return pl.concat_str([_text(start.column), _text(layout.end_column)], separator=" ")
+    return _text(layout.end_column)
+
+
+def _end_naive(layout: Layout) -> pl.Expr:
+    """The end as a naive date-time, read like the start; a time of day on the start's date
+    (``layout.end_time_of_day``) that reads earlier than the start is the next day's (a call past
+    midnight: no call recorded this way lasts a day)."""
+    end = parse_naive(pl.col("_end_text"), layout.start)
+    if not layout.end_time_of_day:
+        return end
+    return pl.when(end < pl.col("_start_naive")).then(end + pl.duration(days=1)).otherwise(end)
+
+
 def _text(col: str | None) -> pl.Expr:
     """A source column, stripped, with null tokens (``NA``, ``-``) as null."""
     if col is None:
@@ -245,7 +265,7 @@ def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer,
         _text(layout.subscriber).alias("_subscriber"),
         _text(layout.partner).alias("_partner"),
         _text(layout.dialed).alias("_dialed"),
-        _text(layout.end_column).alias("_end_text"),
+        _end_text(layout).alias("_end_text"),
         _text(layout.imsi).alias("imsi"),
         _text(layout.imei).alias("imei"),
         _text(layout.lac).alias("lac"),
@@ -321,7 +341,7 @@ def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer,
         first = first.with_columns(_start_naive=naive)
         start_utc, tz_flag, row_zone_expr = _localize_start(df, layout, first["start_raw"])
         first = first.with_columns(_row_zone=row_zone_expr)
-        end_naive = parse_naive(pl.col("_end_text"), start) if layout.end_column else pl.lit(None)
+        end_naive = _end_naive(layout) if layout.end_column else pl.lit(None)
         first = first.with_columns(start_utc=start_utc, tz_flag=tz_flag,
                                    _end_naive=end_naive.cast(pl.Datetime("us")))
     else:

@@ -19,7 +19,46 @@ _NAIVE = pl.Datetime("us")
 
 
 EPOCH_SCALE_US = {"s": 1_000_000, "ms": 1_000, "us": 1}
-"""Microseconds per unit of an epoch start column."""
+"""Microseconds per unit of a Unix epoch start column."""
+
+CORE_DATA_EPOCH_S = 978_307_200
+"""Unix time of 2001-01-01 00:00:00 UTC, the reference date Core Data (Apple's ``NSDate``) counts its
+seconds from: the ``ZDATE`` of an iPhone's ``CallHistory.storedata`` (epoch unit ``coredata``)."""
+
+_CORE_DATA_SECONDS = r"^(\d{9,10})(?:\.(\d{1,6})\d*)?$"
+"""Core Data seconds of a call: 9 or 10 integer digits (2004-03 to 2318) and a fraction (cut to the
+microsecond). Fewer digits are no call's time (a value cut short)."""
+
+
+EXCEL_UNIX_DAYS = 25_569
+"""Excel serial date of 1970-01-01 (day 0 is 1899-12-30 in the 1900 date system as Excel counts,
+ECMA-376 Part 1, 18.17.4.1)."""
+
+EXCEL_SERIAL_RANGE = (32_874, 73_051)
+"""Serials of a call's plausible start: 1990-01-01 to 2100-01-01 (end exclusive)."""
+
+_EXCEL_SERIAL = r"^(\d{5}(?:\.\d+)?)$"
+
+
+def excel_serial_naive(text: pl.Expr) -> pl.Expr:
+    """Expression: an Excel serial date-time written as a number (``45427.433518519``: whole days since
+    1899-12-30, the fraction the time of day; a General cell that lost its date format) -> naive
+    wall-clock Datetime, rounded to the second (a serial read back carries float noise of microseconds);
+    null outside :data:`EXCEL_SERIAL_RANGE` or when not a number of 5 integer digits. The serial is local
+    time, in no zone: the caller reads it in the file's zone."""
+    days = text.str.extract(_EXCEL_SERIAL, 1).cast(pl.Float64, strict=False)
+    days = pl.when(days.is_between(*EXCEL_SERIAL_RANGE, closed="left")).then(days).otherwise(None)
+    seconds = ((days - EXCEL_UNIX_DAYS) * 86_400).round(0).cast(pl.Int64)
+    return (seconds * 1_000_000).cast(_NAIVE)
+
+
+def core_data_naive(text: pl.Expr) -> pl.Expr:
+    """Expression: Core Data seconds since 2001-01-01 UTC (``750578315.188139``) -> naive UTC Datetime,
+    exact to the microsecond (the integer and the fraction read apart, no float rounding); null where the
+    text is not :data:`_CORE_DATA_SECONDS`."""
+    whole = text.str.extract(_CORE_DATA_SECONDS, 1).cast(pl.Int64, strict=False)
+    fraction = text.str.extract(_CORE_DATA_SECONDS, 2).str.pad_end(6, "0").cast(pl.Int64, strict=False)
+    return ((whole + CORE_DATA_EPOCH_S) * 1_000_000 + fraction.fill_null(0)).cast(_NAIVE)
 
 
 def states_offset(fmt: str) -> bool:
@@ -95,13 +134,18 @@ of); never ``AM``/``PM``."""
 def parse_naive(raw: pl.Expr, spec: StartSpec) -> pl.Expr:
     """Expression: raw start text -> naive Datetime (null when no format fits).
 
-    Epoch sources (``spec.epoch``: s, ms or us since 1970-01-01 UTC) and values with a UTC offset come out
-    as naive UTC. A spec with a ``year`` reads ``"<year> <text>"`` (its formats begin with ``%Y ``).
+    Epoch sources (``spec.epoch``: s, ms or us since 1970-01-01 UTC; ``coredata``, seconds since 2001-01-01
+    UTC, :func:`core_data_naive`) and values with a UTC offset come out as naive UTC; Excel serials
+    (``excel_days``, :func:`excel_serial_naive`) as naive local time. A spec with a ``year`` reads ``"<year> <text>"`` (its formats begin with ``%Y ``).
     """
     text = raw.str.strip_chars()
     if spec.zone_suffix:  # each row's own zone after its start: cut off, read by the caller (localize_rows);
         # a zone word it cannot read (CST) is cut too: the row is read in the file's zone, flagged zone_row_read
         text = text.str.replace(ZONE_SUFFIX, "").str.replace(UNREAD_ZONE_WORD, "")
+    if spec.epoch == "coredata":
+        return core_data_naive(text)
+    if spec.epoch == "excel_days":
+        return excel_serial_naive(text)
     if spec.epoch is not None:
         return (text.cast(pl.Int64, strict=False) * EPOCH_SCALE_US[spec.epoch]).cast(_NAIVE)
     if spec.year is not None:  # dates written without their year: the year the source gives elsewhere

@@ -17,10 +17,11 @@ from raybench.read.rows import ReadRows
 
 def key_columns(layout: Layout) -> tuple[frozenset[int], frozenset[int]]:
     """Indices of the columns a call is read from: ``(all of them, the party columns among them)`` (start,
-    its time, duration; caller, callee, dialed, other party, subscriber)."""
+    its time, duration, end; caller, callee, dialed, other party, subscriber)."""
     parties = {layout.caller, layout.callee, layout.callee_else, layout.dialed, layout.partner, layout.subscriber}
     names = parties | {layout.start.column if layout.start else None,
-                       layout.start.time_column if layout.start else None, layout.duration_column}
+                       layout.start.time_column if layout.start else None, layout.duration_column,
+                       layout.end_column}
     index = {c: i for i, c in enumerate(layout.columns)}
     return (frozenset(index[c] for c in names if c in index), frozenset(index[c] for c in parties if c in index))
 
@@ -29,15 +30,18 @@ def trimmed(length: int, layout: Layout, keys: tuple[frozenset[int], frozenset[i
     """True when a record of ``length`` characters, shorter than :attr:`Layout.record_chars`, is a whole
     record whose trailing blanks an editor or a transfer removed: it reaches into the last column a call is
     read from (:func:`key_columns`) and does not end inside a party column (there, the end is a number cut
-    short: ``212 555`` of ``212 555 0199``; a stamp or duration cut short does not read, and is flagged).
-    The columns after its end are empty."""
+    short: ``212 555`` of ``212 555 0199``; a stamp or duration cut short does not read, and is flagged),
+    unless that party column is the last one read and the file's lines mostly end inside it
+    (:attr:`Layout.party_ends_lines`). The columns after its end are empty."""
     every, parties = key_columns(layout) if keys is None else keys
     spans = layout.positions
     if not every or not spans:
         return False
-    if length <= max(spans[i][0] for i in every if i < len(spans)):
+    last = max(i for i in every if i < len(spans)) if any(i < len(spans) for i in every) else -1
+    if last < 0 or length <= spans[last][0]:
         return False
-    return not any(spans[i][0] < length < spans[i][1] for i in parties if i < len(spans))
+    return not any(spans[i][0] < length < spans[i][1] for i in parties if i < len(spans)
+                   and not (layout.party_ends_lines and i == last))
 
 
 def cut_record(record: str, layout: Layout, keys: tuple[frozenset[int], frozenset[int]] | None = None
