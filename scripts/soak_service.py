@@ -13,11 +13,16 @@ contacts, timeline, cell calls, counts; numbers and a cell taken from the first 
 every ``--query-every`` seconds, while the jobs write; their latency (client side, p50/p95/p99 per
 query) is reported. Every
 ``--interval`` seconds it records, per process of the service's tree (the service, Ray's own processes,
-the runner and worker actors, by their command line), the PSS and the number of jobs done so far. After
-the first ``--warmup`` share of the jobs, a least-squares line of each process's PSS against jobs done
-gives its growth per 1,000 jobs, as a share of its PSS at the end of warm-up: a process whose PSS grows
-more than 5% per 1,000 jobs is reported as leaking; the same slope of its anonymous memory alone
-(``heap``, every 10th sample; as a share of the PSS after warm-up) is printed beside it. The stored rows are checked (each record once).
+the runner and worker actors, by their command line), its PSS, USS and anonymous memory
+(``/proc/PID/smaps_rollup``) and the number of jobs done so far, and every 10th time the machine's load and
+count of other processes (other Ray sessions among them). After the first ``--warmup`` share of the jobs,
+a least-squares line of each process's PSS against jobs done gives its growth per 1,000 jobs, as a share
+of its PSS at the end of warm-up: a process whose PSS grows more than 5% per 1,000 jobs is reported as
+leaking (the check, and the exit status). The same slopes of its USS and anonymous memory (as shares of
+the same PSS) are printed beside it, with the slope of PSS's shared-file part: on a shared machine that
+part rises when other processes mapping the same libraries end (the machine's state at start, end of
+warm-up and end tells when), and USS and anonymous memory say whether the process itself grew. The
+stored rows are checked (each record once).
 Writes the samples and figures as JSON and, with ``--plot``, a PNG of PSS against jobs done per process.
 A script, not a test.
 """
@@ -50,37 +55,61 @@ def _kind(proc) -> str:
 
 
 SPLIT_EVERY = 10
-"""Every this many samples, each process's PSS is also split by mapping (:func:`pss_split`)."""
+"""Every this many samples, the machine's other processes and load are recorded (:func:`machine_state`)."""
+
+MEASURES = ("pss", "uss", "anon", "pss_file", "pss_shmem")
+"""What is sampled per process (bytes, :func:`memory_of`): PSS (the issue's check), USS (its private
+pages), anonymous memory (malloc's heap and arenas, Arrow's and DuckDB's buffers: what a leak grows), and
+PSS's shares of files (shared libraries) and of shared memory (Ray's object store)."""
 
 
-def pss_split(proc) -> dict[str, int] | None:
-    """A process's PSS (bytes) by kind of mapping: ``heap`` (anonymous memory: malloc's heap and arenas,
-    Arrow's and DuckDB's buffers), ``shm`` (shared memory files: Ray's object store is one, mapped by the
-    raylet and every worker that reads or writes an object), ``file`` (libraries and other files)."""
+def memory_of(pid: int) -> dict[str, int]:
+    """A process's memory (bytes) from ``/proc/PID/smaps_rollup`` (Linux 4.14+; the ``Pss_*`` split since
+    5.9): ``pss``, ``uss`` (``Private_Clean`` + ``Private_Dirty``), ``anon`` (``Anonymous``, its own
+    anonymous pages whoever else maps them), ``pss_file``, ``pss_shmem``. PSS counts a share of each page
+    mapped by several processes: a shared library's ``pss_file`` share rises when other processes of the
+    machine that map it end, without this process allocating anything; USS and ``anon`` do not move then.
+
+    Raises:
+        OSError: the process ended or its file cannot be read.
+    """
+    fields = {}
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 3 and parts[2] == "kB":
+                fields[parts[0].rstrip(":")] = int(parts[1]) * 1024
+    return {"pss": fields.get("Pss", 0), "uss": fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0),
+            "anon": fields.get("Anonymous", 0), "pss_file": fields.get("Pss_File", 0),
+            "pss_shmem": fields.get("Pss_Shmem", 0)}
+
+
+def machine_state(tree: set[int]) -> dict:
+    """The machine around the service: 1-minute load, the count of processes outside the service's tree
+    (``tree``: its pids), and of Ray daemons (raylet, gcs_server) among them: other people's Ray sessions,
+    whose end raises the service's PSS (shared libraries' pages are shared by fewer)."""
     import psutil
 
-    out = {"heap": 0, "shm": 0, "file": 0}
-    try:
-        maps = proc.memory_maps(grouped=True)
-    except psutil.Error:
-        return None
-    for m in maps:
-        path = m.path or ""
-        kind = "shm" if path.startswith("/dev/shm") or "plasma" in path else (
-            "file" if path.startswith("/") and not path.startswith("[") else "heap")
-        out[kind] += m.pss
-    return out
+    others, ray_daemons = 0, 0
+    for p in psutil.process_iter(["pid", "name"]):
+        if p.info["pid"] in tree:
+            continue
+        others += 1
+        if (p.info["name"] or "") in ("raylet", "gcs_server"):
+            ray_daemons += 1
+    return {"load_1m": round(os.getloadavg()[0], 2), "other_processes": others, "other_ray_daemons": ray_daemons}
 
 
 class Sampler(threading.Thread):
-    """Per process of a tree: ``(t_s, jobs_done, pss_bytes)`` samples every ``interval_s``."""
+    """Per process of a tree: ``(t_s, jobs_done, {measure: bytes})`` samples every ``interval_s``
+    (:data:`MEASURES`), and the machine's state every :data:`SPLIT_EVERY` samples."""
 
     def __init__(self, pid: int, interval_s: float, done):
         super().__init__(daemon=True)
         self.pid, self.interval_s, self.done = pid, interval_s, done
-        self.samples: dict[str, list[tuple[float, int, int]]] = {}
+        self.samples: dict[str, list[tuple[float, int, dict]]] = {}
         self.names: dict[int, str] = {}
-        self.splits: dict[str, list[tuple[int, dict]]] = {}
+        self.machine: list[dict] = []
         self.rounds = 0
         self.stop = threading.Event()
         self.t0 = time.monotonic()
@@ -106,15 +135,14 @@ class Sampler(threading.Thread):
                 return
             for p in procs:
                 try:
-                    pss = p.memory_full_info().pss
-                except psutil.Error:
+                    mem = memory_of(p.pid)
+                except OSError:
                     continue
                 key = self._key(p)
-                self.samples.setdefault(key, []).append((time.monotonic() - self.t0, self.done(), pss))
-                if self.rounds % SPLIT_EVERY == 0:
-                    split = pss_split(p)
-                    if split:
-                        self.splits.setdefault(key, []).append((self.done(), split))
+                self.samples.setdefault(key, []).append((time.monotonic() - self.t0, self.done(), mem))
+            if self.rounds % SPLIT_EVERY == 0:
+                self.machine.append({"t_s": round(time.monotonic() - self.t0, 1), "jobs_done": self.done(),
+                                     **machine_state({p.pid for p in procs})})
             self.rounds += 1
             self.stop.wait(self.interval_s)
 
@@ -285,24 +313,31 @@ def main() -> int:
     con.close()
     expected = args.jobs * args.rows + args.large * args.large_rows
     warm_jobs = int(args.warmup * (args.jobs + args.large))
-    figures = slopes(sampler.samples, warm_jobs)
+    per_measure = {m: slopes({k: [(t, j, mem[m]) for t, j, mem in rows] for k, rows in sampler.samples.items()},
+                             warm_jobs) for m in MEASURES}
+    figures = per_measure["pss"]  # the issue's check: PSS
     leaking = sorted(k for k, v in figures.items() if v["leaking"])
-    # the same slope of the anonymous memory alone (every SPLIT_EVERY-th sample): PSS counts a share of each
-    # shared library's pages, which grows when other processes of the machine that mapped them end
-    heap = slopes({k: [(0.0, j, sp["heap"]) for j, sp in rows] for k, rows in sampler.splits.items()}, warm_jobs)
-    split_change = {}
-    for key, rows in sampler.splits.items():
-        after = [(j, sp) for j, sp in rows if j >= warm_jobs]
-        if len(after) >= 2:
-            first, last = after[0][1], after[-1][1]
-            split_change[key] = {"jobs": [after[0][0], after[-1][0]], "first_bytes": first, "last_bytes": last}
+    # the same slope of USS and of anonymous memory, as shares of the PSS after warm-up: PSS counts a share
+    # of each shared library's pages, which grows when other processes of the machine that mapped them end
+    other = {m: {k: {"slope_bytes_per_1000_jobs": v["slope_bytes_per_1000_jobs"],
+                     "share_of_pss_per_1000_jobs": round(v["slope_bytes_per_1000_jobs"]
+                                                         / figures[k]["pss_bytes_after_warmup"], 4),
+                     "bytes_after_warmup": v["pss_bytes_after_warmup"], "bytes_last": v["pss_bytes_last"]}
+                 for k, v in per_measure[m].items() if k in figures and figures[k]["pss_bytes_after_warmup"]}
+             for m in MEASURES if m != "pss"}
+    over_uss = sorted(k for k, v in other["uss"].items() if v["share_of_pss_per_1000_jobs"] > LEAK_SHARE_PER_1000)
+    over_anon = sorted(k for k, v in other["anon"].items() if v["share_of_pss_per_1000_jobs"] > LEAK_SHARE_PER_1000)
+    machine = sampler.machine
+    machine_warm = next((m for m in machine if m["jobs_done"] >= warm_jobs), machine[-1] if machine else None)
     out = {"jobs": args.jobs + args.large, "statuses": statuses, "wall_s": round(wall_s, 1),
            "jobs_per_min": round(done_count[0] / (wall_s / 60), 1), "rows_stored": n, "rows_distinct": distinct,
            "rows_quarantined": quarantined, "rows_expected": expected,
            "accounting_exact": n == distinct and n + quarantined == expected,
            "status_query_mean_s": round(list_s / max(1, list_calls), 4), "warmup_jobs": warm_jobs,
            "named_queries_ms": asker.figures(), "runner_memory": runner_memory, "named_query_errors": asker.errors,
-           "per_process": figures, "leaking": leaking, "heap_per_process": heap, "pss_split_after_warmup": split_change, "load_1m_end": os.getloadavg()[0],
+           "per_process": figures, "leaking": leaking, "per_process_other_measures": other,
+           "over_threshold_by_uss": over_uss, "over_threshold_by_anon": over_anon,
+           "machine": machine, "load_1m_end": os.getloadavg()[0],
            "samples": {k: v for k, v in sampler.samples.items()}}
     print(f"{done_count[0]} of {out['jobs']} jobs done in {wall_s:.0f} s ({out['jobs_per_min']} jobs/min), "
           f"statuses {statuses}; rows {n} stored ({distinct} distinct) + {quarantined} quarantined of {expected}: "
@@ -310,15 +345,29 @@ def main() -> int:
     print("named queries while the jobs wrote (client side, ms): " + "; ".join(
         f"{k} n={v['calls']} p50 {v.get('p50')} p95 {v.get('p95')} p99 {v.get('p99')}"
         for k, v in out["named_queries_ms"].items()) + (f"; errors {asker.errors}" if asker.errors else ""))
-    print(f"{'process':28}{'PSS after warm-up':>20}{'PSS last':>12}{'per 1,000 jobs':>16}{'share':>9}"
-          f"{'heap per 1,000':>16}{'share':>8}")
+    if machine:
+        print("the machine (1-min load, processes outside the service, other Ray daemons): " + "; ".join(
+            f"{label} (job {m['jobs_done']}) {m['load_1m']} / {m['other_processes']} / {m['other_ray_daemons']}"
+            for label, m in (("start", machine[0]), ("warm-up end", machine_warm), ("end", machine[-1]))))
+    print("per 1,000 jobs after warm-up, MiB (share of the PSS after warm-up); PSS is the check:")
+    print(f"{'process':26}{'PSS after warm-up':>18}{'PSS last':>10}{'PSS slope':>18}{'USS slope':>18}"
+          f"{'anon slope':>18}{'file slope':>12}")
+
+    def cell(m, key, width):
+        v = other[m].get(key)
+        if not v:
+            return " " * width
+        text = f"{v['slope_bytes_per_1000_jobs'] / 2**20:+.1f} ({100 * v['share_of_pss_per_1000_jobs']:+.1f}%)"
+        return f"{text:>{width}}"
+
     for key, v in sorted(figures.items(), key=lambda kv: -kv[1]["pss_bytes_after_warmup"]):
-        h = heap.get(key)
-        print(f"{key:28}{v['pss_bytes_after_warmup'] / 2**20:>17.1f} MiB{v['pss_bytes_last'] / 2**20:>8.1f} MiB"
-              f"{v['slope_bytes_per_1000_jobs'] / 2**20:>12.1f} MiB{100 * v['growth_share_per_1000_jobs']:>8.1f}%"
-              + (f"{h['slope_bytes_per_1000_jobs'] / 2**20:>12.1f} MiB"
-                 f"{100 * h['slope_bytes_per_1000_jobs'] / v['pss_bytes_after_warmup']:>7.1f}%" if h else ""))
-    print("leaking (over 5% per 1,000 jobs after warm-up): " + (", ".join(leaking) or "none"))
+        pss = f"{v['slope_bytes_per_1000_jobs'] / 2**20:+.1f} ({100 * v['growth_share_per_1000_jobs']:+.1f}%)"
+        print(f"{key:26}{v['pss_bytes_after_warmup'] / 2**20:>14.1f} MiB{v['pss_bytes_last'] / 2**20:>6.1f} MiB"
+              f"{pss:>18}{cell('uss', key, 18)}{cell('anon', key, 18)}"
+              f"{other['pss_file'].get(key, {}).get('slope_bytes_per_1000_jobs', 0) / 2**20:>+12.1f}")
+    print("leaking (PSS over 5% per 1,000 jobs after warm-up): " + (", ".join(leaking) or "none"))
+    print("  over 5% by USS: " + (", ".join(over_uss) or "none") + "; by anonymous memory: "
+          + (", ".join(over_anon) or "none"))
     print("runner between batches (RSS / DuckDB's own count / DuckDB's jemalloc resident / glibc in use, MiB; reopens): " + "; ".join(
         f"{m['jobs_done']} jobs {m.get('rss_bytes', 0) / 2**20:.0f} / "
         + (f"{m['duckdb_bytes'] / 2**20:.1f}" if m.get("duckdb_bytes") is not None else "- (a query held the cursor)")
@@ -326,11 +375,6 @@ def main() -> int:
         + (f" / {m['malloc_in_use_bytes'] / 2**20:.1f}" if m.get("malloc_in_use_bytes") is not None else "")
         + (f"; {m['duckdb_reopens']}" if m.get("duckdb_reopens") is not None else "")
         for m in runner_memory))
-    print("PSS by mapping, first and last sample after warm-up (MiB heap/shm/file):")
-    for key, v in sorted(split_change.items(), key=lambda kv: -sum(kv[1]["last_bytes"].values()))[:8]:
-        f, g = v["first_bytes"], v["last_bytes"]
-        print(f"  {key:26} jobs {v['jobs'][0]}..{v['jobs'][1]}: " + ", ".join(
-            f"{k} {f[k] / 2**20:.1f} -> {g[k] / 2**20:.1f}" for k in ("heap", "shm", "file")))
     if args.out:
         with open(args.out, "w") as f:
             json.dump(out, f, indent=1)
@@ -342,8 +386,8 @@ def main() -> int:
 
         fig, ax = plt.subplots(figsize=(9, 5))
         for key, rows in sorted(sampler.samples.items()):
-            if len(rows) > 5 and max(p for _, _, p in rows) > 20 * 2**20:
-                ax.plot([j for _, j, _ in rows], [p / 2**20 for _, _, p in rows], label=key, lw=1)
+            if len(rows) > 5 and max(m["pss"] for _, _, m in rows) > 20 * 2**20:
+                ax.plot([j for _, j, _ in rows], [m["pss"] / 2**20 for _, _, m in rows], label=key, lw=1)
         ax.axvline(warm_jobs, color="grey", ls="--", lw=0.8)
         ax.set_xlabel("jobs done")
         ax.set_ylabel("PSS (MiB)")

@@ -43,15 +43,19 @@ Arrow allocates through glibc too (``ARROW_DEFAULT_MEMORY_POOL=system``): mimall
 thread, and ``release_unused`` collects only the calling thread's, so the pages of Arrow's own worker
 threads stayed with the process."""
 
-RAY_ENV = {"RAY_enable_task_events": "0", "RAY_enable_metrics_collection": "0"}
+RAY_ENV = {"RAY_enable_task_events": "0", "RAY_enable_core_worker_task_event_to_gcs": "0",
+           "RAY_enable_metrics_collection": "0"}
 """Ray's settings (as environment variables, read by each Ray process at its start) for the service's
-embedded session: no task events. Every task and actor call (each chunk, each call of the runner from an
-HTTP replica) is reported to the GCS, which keeps up to 100,000 task attempts
-(``task_events_max_num_task_in_gcs``, about 500 bytes each) and tracks the ones it drops past that: the
-gcs_server grew with every job (docs/service.md "Soak"). They feed Ray's state API and dashboard, which
-the embedded session does not start (``include_dashboard=False``). And no Ray metrics (its own
-OpenCensus views in every Ray process, read by the dashboard's agent): the service's metrics are
-raybench's own (:mod:`raybench.monitor.metrics`, ``GET /metrics``)."""
+embedded session: no task events, and no Ray metrics. Every task and actor call (each chunk, each call of
+the runner from an HTTP replica) is otherwise reported by the calling process to the GCS, which keeps up
+to 100,000 task attempts (``task_events_max_num_task_in_gcs``): measured on Ray 2.60
+(``scripts/probe_ray_daemons.py``), about 3 KiB of gcs_server's anonymous memory per actor call, growing
+alike over both halves of 12,000 calls. ``RAY_enable_task_events=0`` alone did not change it (the same
+slope as with no settings); ``RAY_enable_core_worker_task_event_to_gcs=0`` (the core worker's reports to
+the GCS, read in ``TaskEventBufferImpl::Start``) made it flat. Task events feed Ray's state API and
+dashboard, which the embedded session does not start (``include_dashboard=False``). Ray's metrics (its
+own OpenCensus views in every Ray process, read by the dashboard's agent) are not the service's: those
+are raybench's own (:mod:`raybench.monitor.metrics`, ``GET /metrics``); docs/service.md "Soak"."""
 
 _libc = None
 
