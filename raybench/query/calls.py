@@ -26,12 +26,14 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import re
+import uuid
 from dataclasses import dataclass
 from typing import Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from raybench.errors import ConfigError
 from raybench.normalize.numbers import NumberNormalizer, clean_number
@@ -104,17 +106,20 @@ class _Catalog:
     legs: str  # the call_legs table, or an empty stand-in when dedupe never ran
     indexed: bool  # cdr has PARTY_INDEXES
     summary: bool  # the summary tables are fresh (raybench.query.summary)
+    legs_indexed: bool = False  # call_legs has LEGS_INDEX: a number's legs are looked up, not joined by a scan
 
 
 def _catalog(con) -> _Catalog:
     tables, indexes = con.execute(
         "SELECT (SELECT list(table_name) FROM duckdb_tables() "
         "        WHERE database_name = current_database() AND schema_name = current_schema()), "
-        "       (SELECT list(index_name) FROM duckdb_indexes() WHERE table_name = 'cdr' "
-        "        AND database_name = current_database())").fetchall()[0]
-    tables = set(tables or [])
-    return _Catalog("call_legs" if "call_legs" in tables else _NO_LEGS,
-                    all(n in (indexes or []) for n, _ in PARTY_INDEXES), summary_fresh(con, tables))
+        "       (SELECT list(table_name || '.' || index_name) FROM duckdb_indexes() "
+        "        WHERE table_name IN ('cdr', 'call_legs') AND database_name = current_database())").fetchall()[0]
+    tables, indexes = set(tables or []), set(indexes or [])
+    legs = "call_legs" in tables
+    return _Catalog("call_legs" if legs else _NO_LEGS,
+                    all(f"cdr.{n}" in indexes for n, _ in PARTY_INDEXES), summary_fresh(con, tables),
+                    legs and f"call_legs.{LEGS_INDEX[0]}" in indexes)
 
 
 def uses_summary(con) -> bool:
@@ -156,21 +161,36 @@ are read as two index lookups (caller, then callee) instead of a scan of both co
 the measurement."""
 
 
+LEGS_INDEX = ("call_legs_record", "record_id")
+"""The ART index on ``call_legs`` that serves the legs of a number's records: ``(index name, column)``.
+With it, the queries fetch the ``call_legs`` rows of the records they found by a constant ``IN`` list
+(:func:`_with_legs`) instead of joining the whole table (200k rows at 10M records: ~20-50 ms a query)."""
+
+LEGS_LOOKUP_MAX = 2000
+"""Most record ids looked up in :data:`LEGS_INDEX` as one ``IN`` list (DuckDB scans an index for at most
+``index_scan_max_count``, 2,048, row ids); more records (a target's), and ``call_legs`` is joined whole."""
+
+
 def create_party_indexes(con) -> None:
-    """Create :data:`PARTY_INDEXES` on ``cdr`` when missing. For a database no ingest is writing: the sink
-    drops them when it opens the file (:func:`drop_party_indexes`), since an indexed ``cdr`` makes every
-    commit slower and, at 10M rows, a commit does not fit the sink's 128 MB (docs/queries.md)."""
+    """Create :data:`PARTY_INDEXES` on ``cdr`` (and :data:`LEGS_INDEX` on ``call_legs`` when it exists) when
+    missing. For a database no ingest is writing: the sink drops them when it opens the file
+    (:func:`drop_party_indexes`), since an indexed ``cdr`` makes every commit slower and, at 10M rows, a
+    commit does not fit the sink's 128 MB (docs/queries.md)."""
     for name, col in PARTY_INDEXES:
         con.execute(f"CREATE INDEX IF NOT EXISTS {name} ON cdr ({col})")
+    has_legs = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'call_legs' "
+                           "AND database_name = current_database() AND schema_name = current_schema()").fetchall()[0][0]
+    if has_legs:
+        con.execute(f"CREATE INDEX IF NOT EXISTS {LEGS_INDEX[0]} ON call_legs ({LEGS_INDEX[1]})")
 
 
 def drop_party_indexes(con) -> list[str]:
-    """Drop :data:`PARTY_INDEXES` where they exist (the sink does before it writes); returns the names
-    dropped."""
+    """Drop :data:`PARTY_INDEXES` and :data:`LEGS_INDEX` where they exist (the sink does before it
+    writes); returns the names dropped."""
     names = {r[0] for r in con.execute(
-        "SELECT index_name FROM duckdb_indexes() WHERE table_name = 'cdr' AND database_name = current_database()"
-    ).fetchall()}
-    dropped = [n for n, _ in PARTY_INDEXES if n in names]
+        "SELECT index_name FROM duckdb_indexes() WHERE table_name IN ('cdr', 'call_legs') "
+        "AND database_name = current_database()").fetchall()}
+    dropped = [n for n, _ in (*PARTY_INDEXES, LEGS_INDEX) if n in names]
     for name in dropped:
         con.execute(f"DROP INDEX {name}")
     return dropped
@@ -241,6 +261,37 @@ def _arrow(con, sql: str, params: list) -> pa.Table:
     return con.sql(sql, params=params).to_arrow_table()
 
 
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _with_legs(con, cat: _Catalog, rows_sql: str, params: list, final: str) -> pa.Table:
+    """Run ``final`` (SQL naming ``{rows}``: the records found by ``rows_sql`` with ``params``, and
+    ``{legs}``: the ``call_legs`` rows to join them with) and return its result.
+
+    Without :data:`LEGS_INDEX` (or for more than :data:`LEGS_LOOKUP_MAX` records), one statement joining
+    the whole of ``call_legs``. With it: the records are read first (an Arrow table), then ``final`` runs
+    over them with ``{legs}`` the ``call_legs`` rows of their record ids, found by an index lookup (a
+    constant ``IN`` list). The same rows either way: ``{legs}`` holds every ``call_legs`` row the join could
+    match."""
+    if not cat.legs_indexed:
+        return _arrow(con, final.format(rows=f"({rows_sql})", legs=cat.legs), params)
+    found = _arrow(con, rows_sql, params)
+    ids = [i for i in pc.unique(found.column("record_id")).to_pylist() if i is not None]
+    if len(ids) > LEGS_LOOKUP_MAX:
+        legs = cat.legs
+    elif ids:
+        legs = f"(SELECT * FROM call_legs WHERE record_id IN ({', '.join(_quote(i) for i in ids)}))"
+    else:
+        legs = _NO_LEGS
+    name = f"_found_{uuid.uuid4().hex}"
+    con.register(name, found)
+    try:
+        return _arrow(con, final.format(rows=name, legs=legs), [])
+    finally:
+        con.unregister(name)
+
+
 def calls(con, number: str, start: Instant = None, end: Instant = None, *, limit: int | None = None,
           region: str | None = DEFAULT_REGION, include_duplicates: bool = False) -> pa.Table:
     """All records of ``number`` (as caller or callee) that start in ``[start, end)``.
@@ -259,12 +310,12 @@ def calls(con, number: str, start: Instant = None, end: Instant = None, *, limit
             f"CASE WHEN c.caller IN {_in(forms)} THEN c.callee ELSE c.caller END AS other, c.dialed, c.duration_s, "
             "c.cell_id, c.lac, c.cell_lat, c.cell_lon, c.carrier, c.source_file, c.source_row, c.record_id, "
             "c.duplicate_of")
-    sql = f"""
-        WITH mine AS ({of_number(cat, forms, cols, f"{window} AND {_dups(include_duplicates, 'c')}")})
+    final = f"""
         SELECT m.*, l.call_id, l.leg, l.legs
-        FROM mine m LEFT JOIN {cat.legs} l ON l.record_id = m.record_id
+        FROM {{rows}} m LEFT JOIN {{legs}} l ON l.record_id = m.record_id
         ORDER BY m.start_utc, m.source_file, m.source_row{_limit(limit)}"""
-    return _arrow(con, sql, _twice(cat, wp))
+    rows = of_number(cat, forms, cols, f"{window} AND {_dups(include_duplicates, 'c')}")
+    return _with_legs(con, cat, rows, _twice(cat, wp), final)
 
 
 def _contacts_of(cat: _Catalog, forms: tuple[str, ...], window: str) -> str:
@@ -295,6 +346,26 @@ def _summary_contacts(forms: tuple[str, ...]) -> str:
         FROM g LEFT JOIN legs ON legs.contact = g.contact"""
 
 
+def _stored_form(con, forms: tuple[str, ...]) -> str | None:
+    """The one form of ``forms`` stored as a number in the summary's ``contacts``, or None when none or
+    several are (then only ``contacts`` side by side gives the exact answer: a record between two forms
+    of the number is a self call, see :func:`_summary_contacts`). A lookup per form in the sorted
+    ``number_contacts`` (row-group min/max), not a scan."""
+    _in(forms)  # the forms are digits and + only: written into the SQL as literals
+    probes = ", ".join(f"(SELECT 1 FROM number_contacts WHERE number = '{f}' LIMIT 1)" for f in forms)
+    found = con.execute(f"SELECT [{probes}]").fetchall()[0][0]
+    stored = [f for f, hit in zip(forms, found) if hit is not None]
+    return stored[0] if len(stored) == 1 else None
+
+
+def _number_contacts(number: str) -> str:
+    """SQL over ``number_contacts`` (:mod:`raybench.query.summary`): the contacts of a number stored in the
+    one form ``number`` (:func:`_stored_form`), the same rows and types as :func:`_summary_contacts`."""
+    return f"""
+        SELECT contact, (single_calls + leg_calls)::BIGINT AS calls, records, duration_s, first_utc, last_utc
+        FROM number_contacts WHERE number = '{number}'"""
+
+
 def top_contacts(con, number: str, start: Instant = None, end: Instant = None, *, limit: int | None = 10,
                  region: str | None = DEFAULT_REGION) -> pa.Table:
     """The parties ``number`` was in contact with most, in ``[start, end)`` (duplicates left out).
@@ -308,19 +379,19 @@ def top_contacts(con, number: str, start: Instant = None, end: Instant = None, *
     forms = number_forms(number, region)
     window, wp = _window(start, end, "c.start_utc")
     if cat.summary and not wp:
+        stored = _stored_form(con, forms)
         sql = f"""
-        SELECT * FROM ({_summary_contacts(forms)})
+        SELECT * FROM ({_number_contacts(stored) if stored else _summary_contacts(forms)})
         ORDER BY calls DESC, duration_s DESC NULLS LAST, contact{_limit(limit)}"""
         return _arrow(con, sql, [])
-    sql = f"""
-        WITH mine AS ({_contacts_of(cat, forms, window)})
+    final = f"""
         SELECT m.contact, count(DISTINCT coalesce(l.call_id, m.record_id)) AS calls, count(*) AS records,
                sum(m.duration_s) AS duration_s, min(m.start_utc) AS first_utc, max(m.start_utc) AS last_utc
-        FROM mine m LEFT JOIN {cat.legs} l ON l.record_id = m.record_id
+        FROM {{rows}} m LEFT JOIN {{legs}} l ON l.record_id = m.record_id
         WHERE m.contact IS NOT NULL
         GROUP BY m.contact
         ORDER BY calls DESC, duration_s DESC NULLS LAST, m.contact{_limit(limit)}"""
-    return _arrow(con, sql, _twice(cat, wp))
+    return _with_legs(con, cat, _contacts_of(cat, forms, window), _twice(cat, wp), final)
 
 
 def shared_contacts(con, number: str, other: str, start: Instant = None, end: Instant = None, *,
@@ -336,8 +407,11 @@ def shared_contacts(con, number: str, other: str, start: Instant = None, end: In
     a, b = number_forms(number, region), number_forms(other, region)
     window, wp = _window(start, end, "c.start_utc")
     if cat.summary and not wp:
+        sa, sb = _stored_form(con, a), _stored_form(con, b)
+        ca = _number_contacts(sa) if sa else _summary_contacts(a)
+        cb = _number_contacts(sb) if sb else _summary_contacts(b)
         sql = f"""
-        WITH ca AS ({_summary_contacts(a)}), cb AS ({_summary_contacts(b)})
+        WITH ca AS ({ca}), cb AS ({cb})
         SELECT ca.contact, ca.calls AS calls_number, cb.calls AS calls_other,
                least(ca.first_utc, cb.first_utc) AS first_utc, greatest(ca.last_utc, cb.last_utc) AS last_utc
         FROM ca JOIN cb ON ca.contact = cb.contact
@@ -466,13 +540,15 @@ def counts(con, number: str | None = None, start: Instant = None, end: Instant =
         rows, wp = of_number(cat, number_forms(number, region), "c.record_id, c.duplicate_of", window), _twice(cat, wp)
     else:
         rows = f"SELECT c.record_id, c.duplicate_of FROM cdr c WHERE {window}"
-    sql = f"""
+    final = """
         SELECT count(*) AS records, count(c.duplicate_of) AS duplicates,
                count(*) FILTER (WHERE c.duplicate_of IS NULL) AS unique_records,
                count(DISTINCT coalesce(l.call_id, c.record_id)) FILTER (WHERE c.duplicate_of IS NULL) AS calls,
                count(DISTINCT l.call_id) FILTER (WHERE c.duplicate_of IS NULL) AS multi_leg_calls
-        FROM ({rows}) c LEFT JOIN {cat.legs} l ON l.record_id = c.record_id"""
-    return _arrow(con, sql, wp)
+        FROM {rows} c LEFT JOIN {legs} l ON l.record_id = c.record_id"""
+    if not number:  # all numbers' records: more than an IN list
+        return _arrow(con, final.format(rows=f"({rows})", legs=cat.legs), wp)
+    return _with_legs(con, cat, rows, wp, final)
 
 
 @dataclass(frozen=True)
