@@ -26,14 +26,12 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import re
-import uuid
 from dataclasses import dataclass
 from typing import Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from raybench.errors import ConfigError
 from raybench.normalize.numbers import NumberNormalizer, clean_number
@@ -265,31 +263,27 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _with_legs(con, cat: _Catalog, rows_sql: str, params: list, final: str) -> pa.Table:
-    """Run ``final`` (SQL naming ``{rows}``: the records found by ``rows_sql`` with ``params``, and
-    ``{legs}``: the ``call_legs`` rows to join them with) and return its result.
+def _with_legs(con, cat: _Catalog, forms: tuple[str, ...], final: str, params: list) -> pa.Table:
+    """Run ``final`` with ``params``: SQL over the records of the number (``forms``) that joins them with
+    ``{legs}``, the ``call_legs`` rows to consider.
 
-    Without :data:`LEGS_INDEX` (or for more than :data:`LEGS_LOOKUP_MAX` records), one statement joining
-    the whole of ``call_legs``. With it: the records are read first (an Arrow table), then ``final`` runs
-    over them with ``{legs}`` the ``call_legs`` rows of their record ids, found by an index lookup (a
-    constant ``IN`` list). The same rows either way: ``{legs}`` holds every ``call_legs`` row the join could
-    match."""
-    if not cat.legs_indexed:
-        return _arrow(con, final.format(rows=f"({rows_sql})", legs=cat.legs), params)
-    found = _arrow(con, rows_sql, params)
-    ids = [i for i in pc.unique(found.column("record_id")).to_pylist() if i is not None]
-    if len(ids) > LEGS_LOOKUP_MAX:
-        legs = cat.legs
-    elif ids:
-        legs = f"(SELECT * FROM call_legs WHERE record_id IN ({', '.join(_quote(i) for i in ids)}))"
-    else:
-        legs = _NO_LEGS
-    name = f"_found_{uuid.uuid4().hex}"
-    con.register(name, found)
-    try:
-        return _arrow(con, final.format(rows=name, legs=legs), [])
-    finally:
-        con.unregister(name)
+    ``{legs}`` is the whole of ``call_legs``, except with :data:`PARTY_INDEXES` and :data:`LEGS_INDEX`: then
+    the record ids of the number (as caller or callee, any time, copies too: a superset of the records
+    ``final`` keeps) are read first by two index lookups of one column, and ``{legs}`` is the ``call_legs``
+    rows of those ids, found by an index lookup (a constant ``IN`` list) instead of a scan of the table.
+    The same rows either way: it holds every ``call_legs`` row the join can match. More than
+    :data:`LEGS_LOOKUP_MAX` records (a target's): the whole table."""
+    legs = cat.legs
+    if cat.indexed and cat.legs_indexed:
+        f = _in(forms)
+        ids = [r[0] for r in con.execute(
+            f"SELECT record_id FROM cdr WHERE caller IN {f} UNION ALL "
+            f"SELECT record_id FROM cdr WHERE callee IN {f} LIMIT {LEGS_LOOKUP_MAX + 1}").fetchall()
+            if r[0] is not None]
+        if len(ids) <= LEGS_LOOKUP_MAX:
+            legs = (f"(SELECT * FROM call_legs WHERE record_id IN ({', '.join(_quote(i) for i in sorted(set(ids)))}))"
+                    if ids else _NO_LEGS)
+    return _arrow(con, final.replace("{legs}", legs), params)
 
 
 def calls(con, number: str, start: Instant = None, end: Instant = None, *, limit: int | None = None,
@@ -310,12 +304,12 @@ def calls(con, number: str, start: Instant = None, end: Instant = None, *, limit
             f"CASE WHEN c.caller IN {_in(forms)} THEN c.callee ELSE c.caller END AS other, c.dialed, c.duration_s, "
             "c.cell_id, c.lac, c.cell_lat, c.cell_lon, c.carrier, c.source_file, c.source_row, c.record_id, "
             "c.duplicate_of")
-    final = f"""
+    sql = f"""
+        WITH mine AS ({of_number(cat, forms, cols, f"{window} AND {_dups(include_duplicates, 'c')}")})
         SELECT m.*, l.call_id, l.leg, l.legs
-        FROM {{rows}} m LEFT JOIN {{legs}} l ON l.record_id = m.record_id
+        FROM mine m LEFT JOIN {{legs}} l ON l.record_id = m.record_id
         ORDER BY m.start_utc, m.source_file, m.source_row{_limit(limit)}"""
-    rows = of_number(cat, forms, cols, f"{window} AND {_dups(include_duplicates, 'c')}")
-    return _with_legs(con, cat, rows, _twice(cat, wp), final)
+    return _with_legs(con, cat, forms, sql, _twice(cat, wp))
 
 
 def _contacts_of(cat: _Catalog, forms: tuple[str, ...], window: str) -> str:
@@ -384,14 +378,15 @@ def top_contacts(con, number: str, start: Instant = None, end: Instant = None, *
         SELECT * FROM ({_number_contacts(stored) if stored else _summary_contacts(forms)})
         ORDER BY calls DESC, duration_s DESC NULLS LAST, contact{_limit(limit)}"""
         return _arrow(con, sql, [])
-    final = f"""
+    sql = f"""
+        WITH mine AS ({_contacts_of(cat, forms, window)})
         SELECT m.contact, count(DISTINCT coalesce(l.call_id, m.record_id)) AS calls, count(*) AS records,
                sum(m.duration_s) AS duration_s, min(m.start_utc) AS first_utc, max(m.start_utc) AS last_utc
-        FROM {{rows}} m LEFT JOIN {{legs}} l ON l.record_id = m.record_id
+        FROM mine m LEFT JOIN {{legs}} l ON l.record_id = m.record_id
         WHERE m.contact IS NOT NULL
         GROUP BY m.contact
         ORDER BY calls DESC, duration_s DESC NULLS LAST, m.contact{_limit(limit)}"""
-    return _with_legs(con, cat, _contacts_of(cat, forms, window), _twice(cat, wp), final)
+    return _with_legs(con, cat, forms, sql, _twice(cat, wp))
 
 
 def shared_contacts(con, number: str, other: str, start: Instant = None, end: Instant = None, *,
@@ -537,18 +532,19 @@ def counts(con, number: str | None = None, start: Instant = None, end: Instant =
     if not number and cat.summary and all(_midnight(t) for t in wp):
         return _arrow(con, *_summary_counts(start, end))
     if number:
-        rows, wp = of_number(cat, number_forms(number, region), "c.record_id, c.duplicate_of", window), _twice(cat, wp)
+        forms = number_forms(number, region)
+        rows, wp = of_number(cat, forms, "c.record_id, c.duplicate_of", window), _twice(cat, wp)
     else:
-        rows = f"SELECT c.record_id, c.duplicate_of FROM cdr c WHERE {window}"
-    final = """
+        forms, rows = (), f"SELECT c.record_id, c.duplicate_of FROM cdr c WHERE {window}"
+    sql = f"""
         SELECT count(*) AS records, count(c.duplicate_of) AS duplicates,
                count(*) FILTER (WHERE c.duplicate_of IS NULL) AS unique_records,
                count(DISTINCT coalesce(l.call_id, c.record_id)) FILTER (WHERE c.duplicate_of IS NULL) AS calls,
                count(DISTINCT l.call_id) FILTER (WHERE c.duplicate_of IS NULL) AS multi_leg_calls
-        FROM {rows} c LEFT JOIN {legs} l ON l.record_id = c.record_id"""
+        FROM ({rows}) c LEFT JOIN {{legs}} l ON l.record_id = c.record_id"""
     if not number:  # all numbers' records: more than an IN list
-        return _arrow(con, final.format(rows=f"({rows})", legs=cat.legs), wp)
-    return _with_legs(con, cat, rows, wp, final)
+        return _arrow(con, sql.replace("{legs}", cat.legs), wp)
+    return _with_legs(con, cat, forms, sql, wp)
 
 
 @dataclass(frozen=True)

@@ -187,9 +187,7 @@ def _apply_number_contacts(con) -> int:
         UNION SELECT callee, caller FROM _sum_d WHERE caller IS NOT NULL AND callee IS NOT NULL""")
     con.execute("DELETE FROM number_contacts USING _sum_np p "
                 "WHERE number_contacts.number = p.number AND number_contacts.contact = p.contact")
-    before = con.execute("SELECT count(*) FROM number_contacts").fetchall()[0][0]
-    con.execute(f"INSERT INTO number_contacts {_number_contacts_sql('_sum_np')}")
-    return con.execute("SELECT count(*) FROM number_contacts").fetchall()[0][0] - before
+    return int(con.execute(f"INSERT INTO number_contacts {_number_contacts_sql('_sum_np')}").fetchall()[0][0])
 
 
 def _contacts_sql(where: str, legs: str) -> str:
