@@ -305,10 +305,10 @@ def test_cli_query(tmp_path):
              ["counts", "--from", "2024-03-10", "--to", "2024-03-11"]]
     before = [runner.invoke(main, ["query", *a, "--db", db, "--json"]).stdout for a in asked]
     out = runner.invoke(main, ["query", "index", "--db", db])
-    assert out.exit_code == 0 and "cdr_caller, cdr_callee ready" in out.output, out.output
+    assert out.exit_code == 0 and "cdr_caller, cdr_callee, call_legs_record ready" in out.output, out.output
     assert "query summary rebuilt" in out.output
     with duckdb.connect(db, read_only=True) as c:
-        assert q.has_party_indexes(c) and q.uses_summary(c)
+        assert q.has_party_indexes(c) and q.uses_summary(c) and q._catalog(c).legs_indexed
     assert [runner.invoke(main, ["query", *a, "--db", db, "--json"]).stdout for a in asked] == before
 
 
