@@ -768,7 +768,7 @@ def _query_index(db: str) -> None:
     import duckdb
 
     from raybench.errors import QueryError
-    from raybench.query.calls import PARTY_INDEXES, create_party_indexes
+    from raybench.query.calls import LEGS_INDEX, PARTY_INDEXES, create_party_indexes
     from raybench.query.summary import rebuild_summary, summary_fresh
 
     if not os.path.isfile(db):
@@ -788,7 +788,9 @@ def _query_index(db: str) -> None:
         con.close()
     if built:
         click.echo(f"{db}: query summary rebuilt in {built['wall_s']:.1f} s ({built['contacts']:,} contacts rows)")
-    click.echo(f"{db}: indexes {', '.join(n for n, _ in PARTY_INDEXES)} ready in {_time.perf_counter() - t0:.1f} s")
+    names = [n for n, _ in PARTY_INDEXES] + [LEGS_INDEX[0]]
+    click.echo(f"{db}: indexes {', '.join(names)} ready in {_time.perf_counter() - t0:.1f} s "
+               f"({LEGS_INDEX[0]} where duplicate detection has run)")
 
 
 @main.command(name="serve")

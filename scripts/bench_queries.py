@@ -255,7 +255,9 @@ def _params(con, seed: int) -> dict:
 
 
 def _national(e164: str) -> str:
-    return f"({e164[2:5]}) {e164[5:8]}-{e164[8:]}"  # as an analyst writes it
+    """As an analyst writes it, with its country code: the synthetic numbers (+1300...) are not valid US
+    numbers, so without ``+1`` they do not resolve to E.164 and would match nothing."""
+    return f"+1 ({e164[2:5]}) {e164[5:8]}-{e164[8:]}"
 
 
 def query_cases(p: dict) -> list[tuple[str, str, list[dict]]]:

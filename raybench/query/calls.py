@@ -104,17 +104,20 @@ class _Catalog:
     legs: str  # the call_legs table, or an empty stand-in when dedupe never ran
     indexed: bool  # cdr has PARTY_INDEXES
     summary: bool  # the summary tables are fresh (raybench.query.summary)
+    legs_indexed: bool = False  # call_legs has LEGS_INDEX: a number's legs are looked up, not joined by a scan
 
 
 def _catalog(con) -> _Catalog:
     tables, indexes = con.execute(
         "SELECT (SELECT list(table_name) FROM duckdb_tables() "
         "        WHERE database_name = current_database() AND schema_name = current_schema()), "
-        "       (SELECT list(index_name) FROM duckdb_indexes() WHERE table_name = 'cdr' "
-        "        AND database_name = current_database())").fetchall()[0]
-    tables = set(tables or [])
-    return _Catalog("call_legs" if "call_legs" in tables else _NO_LEGS,
-                    all(n in (indexes or []) for n, _ in PARTY_INDEXES), summary_fresh(con, tables))
+        "       (SELECT list(table_name || '.' || index_name) FROM duckdb_indexes() "
+        "        WHERE table_name IN ('cdr', 'call_legs') AND database_name = current_database())").fetchall()[0]
+    tables, indexes = set(tables or []), set(indexes or [])
+    legs = "call_legs" in tables
+    return _Catalog("call_legs" if legs else _NO_LEGS,
+                    all(f"cdr.{n}" in indexes for n, _ in PARTY_INDEXES), summary_fresh(con, tables),
+                    legs and f"call_legs.{LEGS_INDEX[0]}" in indexes)
 
 
 def uses_summary(con) -> bool:
@@ -156,21 +159,36 @@ are read as two index lookups (caller, then callee) instead of a scan of both co
 the measurement."""
 
 
+LEGS_INDEX = ("call_legs_record", "record_id")
+"""The ART index on ``call_legs`` that serves the legs of a number's records: ``(index name, column)``.
+With it, the queries fetch the ``call_legs`` rows of the records they found by a constant ``IN`` list
+(:func:`_with_legs`) instead of joining the whole table (200k rows at 10M records: ~20-50 ms a query)."""
+
+LEGS_LOOKUP_MAX = 2000
+"""Most record ids looked up in :data:`LEGS_INDEX` as one ``IN`` list (DuckDB scans an index for at most
+``index_scan_max_count``, 2,048, row ids); more records (a target's), and ``call_legs`` is joined whole."""
+
+
 def create_party_indexes(con) -> None:
-    """Create :data:`PARTY_INDEXES` on ``cdr`` when missing. For a database no ingest is writing: the sink
-    drops them when it opens the file (:func:`drop_party_indexes`), since an indexed ``cdr`` makes every
-    commit slower and, at 10M rows, a commit does not fit the sink's 128 MB (docs/queries.md)."""
+    """Create :data:`PARTY_INDEXES` on ``cdr`` (and :data:`LEGS_INDEX` on ``call_legs`` when it exists) when
+    missing. For a database no ingest is writing: the sink drops them when it opens the file
+    (:func:`drop_party_indexes`), since an indexed ``cdr`` makes every commit slower and, at 10M rows, a
+    commit does not fit the sink's 128 MB (docs/queries.md)."""
     for name, col in PARTY_INDEXES:
         con.execute(f"CREATE INDEX IF NOT EXISTS {name} ON cdr ({col})")
+    has_legs = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'call_legs' "
+                           "AND database_name = current_database() AND schema_name = current_schema()").fetchall()[0][0]
+    if has_legs:
+        con.execute(f"CREATE INDEX IF NOT EXISTS {LEGS_INDEX[0]} ON call_legs ({LEGS_INDEX[1]})")
 
 
 def drop_party_indexes(con) -> list[str]:
-    """Drop :data:`PARTY_INDEXES` where they exist (the sink does before it writes); returns the names
-    dropped."""
+    """Drop :data:`PARTY_INDEXES` and :data:`LEGS_INDEX` where they exist (the sink does before it
+    writes); returns the names dropped."""
     names = {r[0] for r in con.execute(
-        "SELECT index_name FROM duckdb_indexes() WHERE table_name = 'cdr' AND database_name = current_database()"
-    ).fetchall()}
-    dropped = [n for n, _ in PARTY_INDEXES if n in names]
+        "SELECT index_name FROM duckdb_indexes() WHERE table_name IN ('cdr', 'call_legs') "
+        "AND database_name = current_database()").fetchall()}
+    dropped = [n for n, _ in (*PARTY_INDEXES, LEGS_INDEX) if n in names]
     for name in dropped:
         con.execute(f"DROP INDEX {name}")
     return dropped
@@ -241,6 +259,33 @@ def _arrow(con, sql: str, params: list) -> pa.Table:
     return con.sql(sql, params=params).to_arrow_table()
 
 
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _with_legs(con, cat: _Catalog, forms: tuple[str, ...], final: str, params: list) -> pa.Table:
+    """Run ``final`` with ``params``: SQL over the records of the number (``forms``) that joins them with
+    ``{legs}``, the ``call_legs`` rows to consider.
+
+    ``{legs}`` is the whole of ``call_legs``, except with :data:`PARTY_INDEXES` and :data:`LEGS_INDEX`: then
+    the record ids of the number (as caller or callee, any time, copies too: a superset of the records
+    ``final`` keeps) are read first by two index lookups of one column, and ``{legs}`` is the ``call_legs``
+    rows of those ids, found by an index lookup (a constant ``IN`` list) instead of a scan of the table.
+    The same rows either way: it holds every ``call_legs`` row the join can match. More than
+    :data:`LEGS_LOOKUP_MAX` records (a target's): the whole table."""
+    legs = cat.legs
+    if cat.indexed and cat.legs_indexed:
+        f = _in(forms)
+        ids = [r[0] for r in con.execute(
+            f"SELECT record_id FROM cdr WHERE caller IN {f} UNION ALL "
+            f"SELECT record_id FROM cdr WHERE callee IN {f} LIMIT {LEGS_LOOKUP_MAX + 1}").fetchall()
+            if r[0] is not None]
+        if len(ids) <= LEGS_LOOKUP_MAX:
+            legs = (f"(SELECT * FROM call_legs WHERE record_id IN ({', '.join(_quote(i) for i in sorted(set(ids)))}))"
+                    if ids else _NO_LEGS)
+    return _arrow(con, final.replace("{legs}", legs), params)
+
+
 def calls(con, number: str, start: Instant = None, end: Instant = None, *, limit: int | None = None,
           region: str | None = DEFAULT_REGION, include_duplicates: bool = False) -> pa.Table:
     """All records of ``number`` (as caller or callee) that start in ``[start, end)``.
@@ -262,9 +307,9 @@ def calls(con, number: str, start: Instant = None, end: Instant = None, *, limit
     sql = f"""
         WITH mine AS ({of_number(cat, forms, cols, f"{window} AND {_dups(include_duplicates, 'c')}")})
         SELECT m.*, l.call_id, l.leg, l.legs
-        FROM mine m LEFT JOIN {cat.legs} l ON l.record_id = m.record_id
+        FROM mine m LEFT JOIN {{legs}} l ON l.record_id = m.record_id
         ORDER BY m.start_utc, m.source_file, m.source_row{_limit(limit)}"""
-    return _arrow(con, sql, _twice(cat, wp))
+    return _with_legs(con, cat, forms, sql, _twice(cat, wp))
 
 
 def _contacts_of(cat: _Catalog, forms: tuple[str, ...], window: str) -> str:
@@ -295,6 +340,26 @@ def _summary_contacts(forms: tuple[str, ...]) -> str:
         FROM g LEFT JOIN legs ON legs.contact = g.contact"""
 
 
+def _stored_form(con, forms: tuple[str, ...]) -> str | None:
+    """The one form of ``forms`` stored as a number in the summary's ``contacts``, or None when none or
+    several are (then only ``contacts`` side by side gives the exact answer: a record between two forms
+    of the number is a self call, see :func:`_summary_contacts`). A lookup per form in the sorted
+    ``number_contacts`` (row-group min/max), not a scan."""
+    _in(forms)  # the forms are digits and + only: written into the SQL as literals
+    probes = ", ".join(f"(SELECT 1 FROM number_contacts WHERE number = '{f}' LIMIT 1)" for f in forms)
+    found = con.execute(f"SELECT [{probes}]").fetchall()[0][0]
+    stored = [f for f, hit in zip(forms, found) if hit is not None]
+    return stored[0] if len(stored) == 1 else None
+
+
+def _number_contacts(number: str) -> str:
+    """SQL over ``number_contacts`` (:mod:`raybench.query.summary`): the contacts of a number stored in the
+    one form ``number`` (:func:`_stored_form`), the same rows and types as :func:`_summary_contacts`."""
+    return f"""
+        SELECT contact, (single_calls + leg_calls)::BIGINT AS calls, records, duration_s, first_utc, last_utc
+        FROM number_contacts WHERE number = '{number}'"""
+
+
 def top_contacts(con, number: str, start: Instant = None, end: Instant = None, *, limit: int | None = 10,
                  region: str | None = DEFAULT_REGION) -> pa.Table:
     """The parties ``number`` was in contact with most, in ``[start, end)`` (duplicates left out).
@@ -308,19 +373,20 @@ def top_contacts(con, number: str, start: Instant = None, end: Instant = None, *
     forms = number_forms(number, region)
     window, wp = _window(start, end, "c.start_utc")
     if cat.summary and not wp:
+        stored = _stored_form(con, forms)
         sql = f"""
-        SELECT * FROM ({_summary_contacts(forms)})
+        SELECT * FROM ({_number_contacts(stored) if stored else _summary_contacts(forms)})
         ORDER BY calls DESC, duration_s DESC NULLS LAST, contact{_limit(limit)}"""
         return _arrow(con, sql, [])
     sql = f"""
         WITH mine AS ({_contacts_of(cat, forms, window)})
         SELECT m.contact, count(DISTINCT coalesce(l.call_id, m.record_id)) AS calls, count(*) AS records,
                sum(m.duration_s) AS duration_s, min(m.start_utc) AS first_utc, max(m.start_utc) AS last_utc
-        FROM mine m LEFT JOIN {cat.legs} l ON l.record_id = m.record_id
+        FROM mine m LEFT JOIN {{legs}} l ON l.record_id = m.record_id
         WHERE m.contact IS NOT NULL
         GROUP BY m.contact
         ORDER BY calls DESC, duration_s DESC NULLS LAST, m.contact{_limit(limit)}"""
-    return _arrow(con, sql, _twice(cat, wp))
+    return _with_legs(con, cat, forms, sql, _twice(cat, wp))
 
 
 def shared_contacts(con, number: str, other: str, start: Instant = None, end: Instant = None, *,
@@ -336,8 +402,11 @@ def shared_contacts(con, number: str, other: str, start: Instant = None, end: In
     a, b = number_forms(number, region), number_forms(other, region)
     window, wp = _window(start, end, "c.start_utc")
     if cat.summary and not wp:
+        sa, sb = _stored_form(con, a), _stored_form(con, b)
+        ca = _number_contacts(sa) if sa else _summary_contacts(a)
+        cb = _number_contacts(sb) if sb else _summary_contacts(b)
         sql = f"""
-        WITH ca AS ({_summary_contacts(a)}), cb AS ({_summary_contacts(b)})
+        WITH ca AS ({ca}), cb AS ({cb})
         SELECT ca.contact, ca.calls AS calls_number, cb.calls AS calls_other,
                least(ca.first_utc, cb.first_utc) AS first_utc, greatest(ca.last_utc, cb.last_utc) AS last_utc
         FROM ca JOIN cb ON ca.contact = cb.contact
@@ -463,16 +532,19 @@ def counts(con, number: str | None = None, start: Instant = None, end: Instant =
     if not number and cat.summary and all(_midnight(t) for t in wp):
         return _arrow(con, *_summary_counts(start, end))
     if number:
-        rows, wp = of_number(cat, number_forms(number, region), "c.record_id, c.duplicate_of", window), _twice(cat, wp)
+        forms = number_forms(number, region)
+        rows, wp = of_number(cat, forms, "c.record_id, c.duplicate_of", window), _twice(cat, wp)
     else:
-        rows = f"SELECT c.record_id, c.duplicate_of FROM cdr c WHERE {window}"
+        forms, rows = (), f"SELECT c.record_id, c.duplicate_of FROM cdr c WHERE {window}"
     sql = f"""
         SELECT count(*) AS records, count(c.duplicate_of) AS duplicates,
                count(*) FILTER (WHERE c.duplicate_of IS NULL) AS unique_records,
                count(DISTINCT coalesce(l.call_id, c.record_id)) FILTER (WHERE c.duplicate_of IS NULL) AS calls,
                count(DISTINCT l.call_id) FILTER (WHERE c.duplicate_of IS NULL) AS multi_leg_calls
-        FROM ({rows}) c LEFT JOIN {cat.legs} l ON l.record_id = c.record_id"""
-    return _arrow(con, sql, wp)
+        FROM ({rows}) c LEFT JOIN {{legs}} l ON l.record_id = c.record_id"""
+    if not number:  # all numbers' records: more than an IN list
+        return _arrow(con, sql.replace("{legs}", cat.legs), wp)
+    return _with_legs(con, cat, forms, sql, wp)
 
 
 @dataclass(frozen=True)

@@ -22,13 +22,22 @@ or without a party is left out: the queries leave out a null contact).
 and party are its single calls plus its distinct ``call_id`` here (two legs of one call may have the same
 parties, so per-row call counts could not be added up exactly).
 
+``number_contacts``: ``contacts`` with the two sides together, for the queries of a number stored in
+one form only (:func:`raybench.query.calls.top_contacts`): one row per ``number`` and ``contact``,
+summing its side-1 and side-2 rows (a side-2 row whose contact is the number itself left out: a self
+call is counted once, callee as contact, as the queries count it), with ``leg_calls``: the distinct
+``call_id`` of ``summary_legs`` rows between the two (same rule). ``calls`` is ``single_calls +
+leg_calls``. Derived from ``contacts`` and ``summary_legs``: each fold recomputes the rows of every pair
+of numbers it touched.
+
 ``day_counts``: one row per UTC day of ``start_utc`` (null for records without a start): ``records``,
 ``duplicates``, ``unique_records``, ``single_calls`` (as in ``contacts``), all BIGINT.
 
 ``summary_state``: one row: ``cdr_rows``, ``duplicates_rows``, ``call_legs_rows`` when the tables were
 last brought up to date, ``jobs`` (the ``ingest_job`` of each job folded in), ``updated_utc``, ``how``
 (``rebuild``/``delta``), ``version`` (:data:`VERSION`), ``contacts_sorted`` (rows of ``contacts`` at its
-last rewrite in number order, see :data:`COMPACT_TAIL`).
+last rewrite in number order, see :data:`COMPACT_TAIL`), ``number_contacts_tail`` (rows inserted into
+``number_contacts`` since its last rewrite in number order).
 
 **Fresh** (:func:`summary_fresh`): ``summary_state`` has this version and its three counts are today's.
 Every job changes ``cdr``'s count and duplicate detection writes ``duplicates`` and ``call_legs`` with
@@ -56,20 +65,23 @@ from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
 
-VERSION = 1
+VERSION = 2
 """Layout of the summary tables; a ``summary_state`` of another version is stale (rebuilt by the next job)."""
 
-TABLES = ("contacts", "summary_legs", "day_counts", "summary_state")
+TABLES = ("contacts", "summary_legs", "number_contacts", "day_counts", "summary_state")
 
 _DDL = (
     """CREATE TABLE IF NOT EXISTS contacts (number VARCHAR, side TINYINT, contact VARCHAR, records BIGINT,
        single_calls BIGINT, duration_s HUGEINT, first_utc TIMESTAMPTZ, last_utc TIMESTAMPTZ)""",
     """CREATE TABLE IF NOT EXISTS summary_legs (record_id VARCHAR, call_id VARCHAR, start_utc TIMESTAMPTZ,
        caller VARCHAR, callee VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS number_contacts (number VARCHAR, contact VARCHAR, records BIGINT,
+       single_calls BIGINT, leg_calls BIGINT, duration_s HUGEINT, first_utc TIMESTAMPTZ, last_utc TIMESTAMPTZ)""",
     """CREATE TABLE IF NOT EXISTS day_counts (day DATE, records BIGINT, duplicates BIGINT, unique_records BIGINT,
        single_calls BIGINT)""",
     """CREATE TABLE IF NOT EXISTS summary_state (cdr_rows BIGINT, duplicates_rows BIGINT, call_legs_rows BIGINT,
-       jobs VARCHAR[], updated_utc TIMESTAMPTZ, how VARCHAR, version INTEGER, contacts_sorted BIGINT)""",
+       jobs VARCHAR[], updated_utc TIMESTAMPTZ, how VARCHAR, version INTEGER, contacts_sorted BIGINT,
+       number_contacts_tail BIGINT)""",
 )
 
 _NO_LEGS = "(SELECT NULL::VARCHAR AS record_id, NULL::VARCHAR AS call_id WHERE false)"
@@ -77,7 +89,7 @@ _NO_DUPS = "(SELECT NULL::VARCHAR AS record_id WHERE false)"
 _DAY = "timezone('UTC', {t})::DATE"
 
 _TEMP = ("_sum_pre_dup", "_sum_pre_legs", "_sum_post_dup", "_sum_post_legs", "_sum_t", "_sum_d", "_sum_x", "_sum_pairs",
-         "_sum_add")
+         "_sum_add", "_sum_np")
 
 
 def _tables(con) -> set[str]:
@@ -112,12 +124,12 @@ def _legs(tables: set[str]) -> str:
     return "call_legs" if "call_legs" in tables else _NO_LEGS
 
 
-def _write_state(con, how: str, jobs_sql: str, params: dict, contacts_sorted: int) -> None:
+def _write_state(con, how: str, jobs_sql: str, params: dict, contacts_sorted: int, number_contacts_tail: int) -> None:
     rows, dups, legs = _counts(con, _tables(con))
     con.execute("DELETE FROM summary_state")
     con.execute("INSERT INTO summary_state (cdr_rows, duplicates_rows, call_legs_rows, jobs, updated_utc, how, "
-                f"version, contacts_sorted) VALUES ({rows}, {dups}, {legs}, {jobs_sql}, now(), '{how}', {VERSION}, "
-                f"{int(contacts_sorted)})", params)
+                f"version, contacts_sorted, number_contacts_tail) VALUES ({rows}, {dups}, {legs}, {jobs_sql}, now(), "
+                f"'{how}', {VERSION}, {int(contacts_sorted)}, {int(number_contacts_tail)})", params)
 
 
 COMPACT_TAIL = 0.5
@@ -134,6 +146,48 @@ def _compact_contacts(con) -> int:
     con.execute("INSERT INTO contacts SELECT * FROM _sum_sorted")
     con.execute("DROP TABLE _sum_sorted")
     return con.execute("SELECT count(*) FROM contacts").fetchall()[0][0]
+
+
+def _compact_number_contacts(con) -> None:
+    """Rewrite ``number_contacts`` in number order."""
+    con.execute("CREATE OR REPLACE TEMP TABLE _sum_sorted AS SELECT * FROM number_contacts ORDER BY number, contact")
+    con.execute("DELETE FROM number_contacts")
+    con.execute("INSERT INTO number_contacts SELECT * FROM _sum_sorted")
+    con.execute("DROP TABLE _sum_sorted")
+
+
+def _number_contacts_sql(pairs: str | None) -> str:
+    """SELECT of ``number_contacts`` rows from ``contacts`` and ``summary_legs``, of the ``(number, contact)``
+    in the table ``pairs`` (columns ``number``, ``contact``; None: all), sorted by number."""
+    only = "" if pairs is None else f" JOIN {pairs} p ON p.number = x.number AND p.contact = x.contact"
+    return f"""
+        WITH g AS (SELECT x.number, x.contact, sum(x.records) AS records, sum(x.single_calls) AS single_calls,
+                          sum(x.duration_s) AS duration_s, min(x.first_utc) AS first_utc, max(x.last_utc) AS last_utc
+                   FROM contacts x{only}
+                   WHERE NOT (x.side = 2 AND x.contact = x.number) GROUP BY x.number, x.contact),
+             s AS (SELECT caller AS number, callee AS contact, call_id FROM summary_legs
+                   WHERE caller IS NOT NULL AND callee IS NOT NULL
+                   UNION ALL
+                   SELECT callee, caller, call_id FROM summary_legs
+                   WHERE caller IS NOT NULL AND callee IS NOT NULL AND caller <> callee),
+             l AS (SELECT x.number, x.contact, count(DISTINCT x.call_id) AS leg_calls FROM s x{only}
+                   GROUP BY x.number, x.contact)
+        SELECT g.number, g.contact, g.records::BIGINT, g.single_calls::BIGINT, coalesce(l.leg_calls, 0)::BIGINT,
+               g.duration_s::HUGEINT, g.first_utc, g.last_utc
+        FROM g LEFT JOIN l ON l.number = g.number AND l.contact = g.contact
+        ORDER BY g.number, g.contact"""
+
+
+def _apply_number_contacts(con) -> int:
+    """Recompute the ``number_contacts`` rows of every pair of numbers of a record in ``_sum_d`` (both ways
+    round: their ``contacts`` and ``summary_legs`` rows are the only ones the fold changed); returns the
+    rows inserted."""
+    con.execute("""CREATE OR REPLACE TEMP TABLE _sum_np AS
+        SELECT caller AS number, callee AS contact FROM _sum_d WHERE caller IS NOT NULL AND callee IS NOT NULL
+        UNION SELECT callee, caller FROM _sum_d WHERE caller IS NOT NULL AND callee IS NOT NULL""")
+    con.execute("DELETE FROM number_contacts USING _sum_np p "
+                "WHERE number_contacts.number = p.number AND number_contacts.contact = p.contact")
+    return int(con.execute(f"INSERT INTO number_contacts {_number_contacts_sql('_sum_np')}").fetchall()[0][0])
 
 
 def _contacts_sql(where: str, legs: str) -> str:
@@ -170,6 +224,7 @@ def rebuild_summary(con) -> dict:
         con.execute(f"""INSERT INTO summary_legs
                         SELECT l.record_id, l.call_id, c.start_utc, c.caller, c.callee
                         FROM {legs} l JOIN cdr c ON c.record_id = l.record_id WHERE c.duplicate_of IS NULL""")
+        con.execute(f"INSERT INTO number_contacts {_number_contacts_sql(None)}")
         con.execute(f"""INSERT INTO day_counts
                         SELECT {_DAY.format(t='c.start_utc')} AS day, count(*), count(c.duplicate_of),
                                count(*) FILTER (WHERE c.duplicate_of IS NULL),
@@ -177,7 +232,7 @@ def rebuild_summary(con) -> dict:
                         FROM cdr c LEFT JOIN {legs} l ON l.record_id = c.record_id GROUP BY day ORDER BY day""")
         jobs = ("(SELECT coalesce(list(DISTINCT ingest_job ORDER BY ingest_job) FILTER "
                 "(WHERE ingest_job IS NOT NULL), []::VARCHAR[]) FROM cdr)")
-        _write_state(con, "rebuild", jobs, {}, con.execute("SELECT count(*) FROM contacts").fetchall()[0][0])
+        _write_state(con, "rebuild", jobs, {}, con.execute("SELECT count(*) FROM contacts").fetchall()[0][0], 0)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -278,12 +333,19 @@ def update_after(con, before: Before) -> dict:
             _apply_days(con)
             _apply_legs(con)
             _apply_contacts(con, legs)
-            n, sorted_rows = con.execute("SELECT (SELECT count(*) FROM contacts), "
-                                         "(SELECT coalesce(max(contacts_sorted), 0) FROM summary_state)").fetchall()[0]
+            added = _apply_number_contacts(con)
+            n, sorted_rows, nc, tail = con.execute(
+                "SELECT (SELECT count(*) FROM contacts), (SELECT coalesce(max(contacts_sorted), 0) FROM summary_state), "
+                "(SELECT count(*) FROM number_contacts), "
+                "(SELECT coalesce(max(number_contacts_tail), 0) FROM summary_state)").fetchall()[0]
             compacted = n - sorted_rows > COMPACT_TAIL * sorted_rows
             if compacted:
                 sorted_rows = _compact_contacts(con)
-            _write_state(con, "delta", "list_append((SELECT jobs FROM summary_state), $job)", p, sorted_rows)
+            tail += added
+            if tail > COMPACT_TAIL * (nc - tail):
+                _compact_number_contacts(con)
+                tail = 0
+            _write_state(con, "delta", "list_append((SELECT jobs FROM summary_state), $job)", p, sorted_rows, tail)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

@@ -72,7 +72,7 @@ def con(request):
     build(c)
     if request.param == "indexed":
         q.create_party_indexes(c)
-        assert q.has_party_indexes(c)
+        assert q.has_party_indexes(c) and q._catalog(c).legs_indexed
     yield c
     c.close()
 
@@ -175,6 +175,63 @@ def test_counts_exclude_duplicates_and_fold_legs(con):
         {"records": 5, "duplicates": 0, "unique_records": 5, "calls": 4, "multi_leg_calls": 1}]
 
 
+def _sql_of(monkeypatch) -> list[str]:
+    """The SQL of every query statement run from here on."""
+    seen: list[str] = []
+    real = q._arrow
+
+    def spy(con, sql, params):
+        seen.append(sql)
+        return real(con, sql, params)
+
+    monkeypatch.setattr(q, "_arrow", spy)
+    return seen
+
+
+def test_legs_of_a_number_are_looked_up_by_its_record_ids_with_the_indexes(monkeypatch):
+    """With the ART indexes, calls/counts/top-contacts join only the call_legs rows of the number's record
+    ids (a constant IN list); above LEGS_LOOKUP_MAX records, or without the call_legs index, the whole
+    table: the same rows every way."""
+    import duckdb
+
+    c = duckdb.connect()
+    c.execute("SET TimeZone = 'UTC'")
+    build(c)
+    plain = {n: (q.calls(c, n), q.counts(c, n), q.top_contacts(c, n, "2024-03-01", "2024-04-01")) for n in (A, B, C)}
+    q.create_party_indexes(c)
+    seen = _sql_of(monkeypatch)
+    for n, want in plain.items():
+        got = (q.calls(c, n), q.counts(c, n), q.top_contacts(c, n, "2024-03-01", "2024-04-01"))
+        assert [g.equals(w) for g, w in zip(got, want)] == [True] * 3, n
+    # B's records r00-r02, r06-r08: its legs r06, r07 are among them; A's call_legs rows are looked up by A's ids
+    assert all("FROM call_legs WHERE record_id IN (" in sql for sql in seen) and len(seen) == 9
+    assert "'r00', 'r01', 'r02', 'r06', 'r07', 'r08')" in seen[3]
+    monkeypatch.setattr(q, "LEGS_LOOKUP_MAX", 5)  # B has 6 records: the whole table
+    seen.clear()
+    assert q.calls(c, B).equals(plain[B][0]) and "WHERE record_id IN (" not in seen[0]
+    monkeypatch.setattr(q, "LEGS_LOOKUP_MAX", 2000)
+    c.execute(f"DROP INDEX {q.LEGS_INDEX[0]}")
+    seen.clear()
+    assert q.calls(c, B).equals(plain[B][0]) and "WHERE record_id IN (" not in seen[0]
+
+
+def test_legs_lookup_quotes_record_ids():
+    """A record id with a quote in it is looked up as itself (the ids are written into the SQL)."""
+    import duckdb
+
+    c = duckdb.connect()
+    c.execute(CDR_DDL)
+    for ddl in DEDUPE_DDL:
+        c.execute(ddl)
+    c.execute("INSERT INTO cdr (record_id, start_utc, caller, callee) VALUES "
+              "('it''s', '2024-01-01 00:00:00+00', ?, ?), ('x', '2024-01-01 00:00:01+00', ?, ?)", [A, B, B, C])
+    c.execute("INSERT INTO call_legs VALUES ('it''s', 'it''s', 1, 2, 'j'), ('x', 'it''s', 2, 2, 'j')")
+    q.create_party_indexes(c)
+    assert q.calls(c, A).select(["record_id", "call_id", "leg"]).to_pylist() == [
+        {"record_id": "it's", "call_id": "it's", "leg": 1}]
+    assert q.counts(c, B).to_pylist()[0]["calls"] == 1
+
+
 def test_queries_without_dedupe_tables():
     """A database whose jobs never ran duplicate detection has no call_legs: nothing folds, nothing fails."""
     import duckdb
@@ -248,10 +305,10 @@ def test_cli_query(tmp_path):
              ["counts", "--from", "2024-03-10", "--to", "2024-03-11"]]
     before = [runner.invoke(main, ["query", *a, "--db", db, "--json"]).stdout for a in asked]
     out = runner.invoke(main, ["query", "index", "--db", db])
-    assert out.exit_code == 0 and "cdr_caller, cdr_callee ready" in out.output, out.output
+    assert out.exit_code == 0 and "cdr_caller, cdr_callee, call_legs_record ready" in out.output, out.output
     assert "query summary rebuilt" in out.output
     with duckdb.connect(db, read_only=True) as c:
-        assert q.has_party_indexes(c) and q.uses_summary(c)
+        assert q.has_party_indexes(c) and q.uses_summary(c) and q._catalog(c).legs_indexed
     assert [runner.invoke(main, ["query", *a, "--db", db, "--json"]).stdout for a in asked] == before
 
 

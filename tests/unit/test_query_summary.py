@@ -146,11 +146,11 @@ def test_second_job_is_a_delta_that_stays_equal_when_earlier_rows_become_copies(
     top = {r["contact"]: r for r in q.top_contacts(con, A, limit=None).to_pylist()}
     assert (top[B]["calls"], top[B]["records"], top[B]["first_utc"]) == (2, 3, T0 - timedelta(seconds=1))
     # the delta left the same tables a rebuild gives
-    delta = {t: sorted(con.execute(f"SELECT * EXCLUDE (jobs, updated_utc, how, contacts_sorted) FROM {t}" if t == "summary_state"
+    delta = {t: sorted(con.execute(f"SELECT * EXCLUDE (jobs, updated_utc, how, contacts_sorted, number_contacts_tail) FROM {t}" if t == "summary_state"
                                    else f"SELECT * FROM {t}").fetchall(), key=repr) for t in summary.TABLES}
     summary.rebuild_summary(con)
     for t, rows in delta.items():
-        again = con.execute(f"SELECT * EXCLUDE (jobs, updated_utc, how, contacts_sorted) FROM {t}" if t == "summary_state"
+        again = con.execute(f"SELECT * EXCLUDE (jobs, updated_utc, how, contacts_sorted, number_contacts_tail) FROM {t}" if t == "summary_state"
                             else f"SELECT * FROM {t}").fetchall()
         assert sorted(again, key=repr) == rows, t
 
@@ -182,6 +182,40 @@ def test_windows_the_summary_does_not_cover_are_read_from_cdr(con):
     assert q.counts(con, A).column("records").to_pylist()[0] == 9  # r1-r3, r5, r6, r8-r10, s1
     con.execute("UPDATE contacts SET records = records + 100")
     assert q.top_contacts(con, A, "2024-03-05", "2024-03-06").column("records").to_pylist()[0] == 3
+
+
+def test_a_number_stored_in_one_form_is_answered_from_number_contacts(con):
+    """B is stored in one form: its contacts come from number_contacts (both sides summed); A is stored
+    as E.164 and as national digits (r9, a self call across the two): from contacts, side by side."""
+    finalize(con, "j1")
+    add(con, "j2", JOB2)
+    finalize(con, "j2")
+    assert q._stored_form(con, q.number_forms(B)) == B and q._stored_form(con, q.number_forms(A)) is None
+    assert q._stored_form(con, q.number_forms("+19995550100")) is None  # not stored at all
+    # B-A: s1 (r1, r2 its copies), r5+r6 one call of two legs; B-C: r12 (s3 its copy); B-H: s4
+    top = {r["contact"]: r for r in q.top_contacts(con, B, limit=None).to_pylist()}
+    assert {k: (v["calls"], v["records"]) for k, v in top.items()} == {A: (2, 3), C: (1, 1), H: (1, 1)}
+    con.execute("UPDATE number_contacts SET records = records + 100 WHERE number = $b", {"b": B})
+    assert q.top_contacts(con, B).column("records").to_pylist()[0] > 100  # who answers
+    assert q.top_contacts(con, A).column("records").to_pylist()[0] < 100
+    assert q.shared_contacts(con, C, B).column("contact").to_pylist() == [A]
+
+
+def test_number_contacts_rewritten_in_number_order_once_its_tail_is_large(con, monkeypatch):
+    finalize(con, "j1")
+    monkeypatch.setattr(summary, "COMPACT_TAIL", 100.0)
+    add(con, "j2", JOB2)
+    finalize(con, "j2")
+    # the pairs j2 touched, both ways round: (A,B) (D,G) (B,C) (B,H) and back, put in again at the end
+    assert con.execute("SELECT number_contacts_tail FROM summary_state").fetchall() == [(8,)]
+    assert_same(con)
+    monkeypatch.setattr(summary, "COMPACT_TAIL", 0.0)
+    add(con, "j3", [("t1", "d.csv", 1, G, H, 7000, 12, "outgoing", None)])
+    finalize(con, "j3")
+    numbers = [r[0] for r in con.execute("SELECT number FROM number_contacts").fetchall()]
+    assert numbers == sorted(numbers)
+    assert con.execute("SELECT number_contacts_tail FROM summary_state").fetchall() == [(0,)]
+    assert_same(con)
 
 
 def test_contacts_rewritten_in_number_order_once_the_unsorted_tail_is_large(con, monkeypatch):
