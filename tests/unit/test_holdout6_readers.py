@@ -146,3 +146,19 @@ def test_a_call_time_of_lengths_beside_a_whole_start_is_the_duration_and_call_ty
     spread = map_generic(("TIMESTAMP", "ANI", "DNIS", "CALL TIME"),
                          [SERIALS, *PARTIES, ["08:02:10", "10:00:45", "01:03:30", "00:10:00", "17:12:44"]])
     assert spread is not None and spread.by_field("duration") is None
+
+
+def test_lengths_left_unread_put_every_missing_duration_in_doubt():
+    # CALL TIME mixes H:MM:SS and MM:SS: not taken as the duration, but its lengths are not ignored silently
+    m = map_generic(("TIMESTAMP", "ANI", "DNIS", "CALL TIME"),
+                    [SERIALS, *PARTIES, ["00:02:10", "12:44", "01:03:30", "00:00:00", "05:09"]])
+    assert m is not None and m.by_field("duration") is None and "unmapped_duration_s" in m.doubt
+    from raybench.classify.generic import generic_layout
+
+    layout = generic_layout(m, ("TIMESTAMP", "ANI", "DNIS", "CALL TIME"), has_header=True, delimiter=",",
+                            skip_initial_space=False)
+    assert layout.unmapped == ("duration_s",)
+    # times of day are no lengths: nothing in doubt
+    spread = map_generic(("TIMESTAMP", "ANI", "DNIS", "ANSWERED AT"),
+                         [SERIALS, *PARTIES, ["08:02:10", "10:00:45", "01:03:30", "00:10:00", "17:12:44"]])
+    assert spread is not None and "unmapped_duration_s" not in spread.doubt
