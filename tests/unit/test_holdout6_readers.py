@@ -7,10 +7,12 @@ from __future__ import annotations
 import polars as pl
 
 from raybench.classify.aligned import (
+    aligned_sample,
     column_runs,
     noisy,
     share_ending_inside,
     split_at_header,
+    trailing_columns,
 )
 from raybench.classify.generic import map_generic
 from raybench.layout import Layout, StartSpec
@@ -162,3 +164,19 @@ def test_lengths_left_unread_put_every_missing_duration_in_doubt():
     spread = map_generic(("TIMESTAMP", "ANI", "DNIS", "ANSWERED AT"),
                          [SERIALS, *PARTIES, ["08:02:10", "10:00:45", "01:03:30", "00:10:00", "17:12:44"]])
     assert spread is not None and "unmapped_duration_s" not in spread.doubt
+
+
+def test_a_header_word_past_the_last_column_is_a_column_of_its_own_not_a_second_word():
+    header = HEADER + "            ACCOUNT"
+    runs = column_runs(LINES[:5])
+    assert trailing_columns(header, runs)[-1] == (header.index("ACCOUNT"), len(header))
+    assert trailing_columns("Date       Ext No", [(0, 10), (11, 14)]) == [(0, 10), (11, 14)]  # one name
+
+
+def test_a_repeated_page_banner_is_no_sampled_row():
+    banner = "NEC SV9100   SMDR   PAGE   1   SITE 01"  # long enough to reach past the middle column
+    text = "\r\n".join([banner, HEADER + "            ACCOUNT", *LINES[:3], banner.replace("1", "2"),
+                         HEADER + "            ACCOUNT", *LINES[3:5]]) + "\r\n"
+    sample, _ = aligned_sample(text)
+    assert sample.header[-2:] == ("DIALED/CLI", "ACCOUNT")
+    assert [r[3] for r in sample.rows] == ["2025/03/04"] * 5  # no 'PAGE   2' among the dates
