@@ -27,6 +27,7 @@ import re
 
 from raybench.classify.ruled import _merge_nanp
 from raybench.classify.sample import FileSample, nonblank_records
+from raybench.read.junk import JunkRules
 
 MIN_COLUMNS = 3
 """Fewest columns an aligned table must have."""
@@ -115,6 +116,20 @@ def split_at_header(header: str, runs: list[tuple[int, int]], lines: list[str]) 
     return out
 
 
+def trailing_columns(header: str, runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``runs`` with a run for each header word past the last one that stands two or more blanks after the
+    word before it: a column that is empty on (nearly) every data line (an SMDR ``ACCOUNT`` code), not a
+    second word of the last column's name (``Ext No`` is one name)."""
+    if not runs:
+        return runs
+    words = list(_TOKEN.finditer(header))
+    out = list(runs)
+    for k, m in enumerate(words):
+        if k and m.start() > out[-1][1] and m.start() - words[k - 1].end() >= 2:
+            out.append((m.start(), m.end()))
+    return out
+
+
 def _name_runs(header: str, runs: list[tuple[int, int]]) -> tuple[list[str], list[tuple[int, int]]] | None:
     """The header's words over the runs: runs under one word are one column, a run with no word over it
     joins the column on its left; None when a word lies over no run or the first run has no word."""
@@ -173,7 +188,7 @@ def find_aligned(records: list[str], titles: frozenset[int] = frozenset()
         data = [x for x in body if is_data_line(x) and "\t" not in x and not noisy(x)]
         if len(data) < MIN_DATA_LINES:
             continue
-        runs = split_at_header(header, column_runs(data), data)
+        runs = trailing_columns(header, split_at_header(header, column_runs(data), data))
         if len(runs) < MIN_COLUMNS:
             continue
         named = _name_runs(header, runs)
@@ -277,8 +292,11 @@ def aligned_sample(text: str, max_records: int = 200) -> tuple[FileSample, tuple
         rule_line = records[index + 1].rstrip("\r\n") if rule else None
         first_data = index + 1 + rule
     rows = []
+    junk = JunkRules(header, None, tuple(r.rstrip("\r\n") for r in records[:index]))
     for line in records[first_data:]:
         line = line.rstrip("\r\n")
+        if junk.reason(line) is not None:  # the banner again on a later page (PAGE 2), a footer: not a row
+            continue
         # a line whose trailing blanks were trimmed (empty last columns) is a row if it reaches past the
         # middle of the table: its missing columns are empty
         if (line == header or not is_data_line(line) or len(line) <= positions[len(positions) // 2][0]

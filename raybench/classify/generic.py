@@ -1097,14 +1097,19 @@ to be read from it where no column is the direction (the rest read ``unknown``, 
 a column that names the direction of some calls leaves the others' in doubt)."""
 
 
+TYPE_DIRECTION_SHARE = 0.3
+"""Share of direction words in a type column none of whose words is a record type that makes it the
+direction (:func:`_type_words_are_directions`)."""
+
+
 def _type_words_are_directions(m: _Mapper) -> None:
     """A column taken as the record type only by its name (``CALL TYPE``), none of whose words is a record
-    type and at least half of whose values are direction words (``Inbound``, ``Outbound``; a contact
+    type and at least :data:`TYPE_DIRECTION_SHARE` of whose values are direction words (``Inbound``, ``Outbound``; a contact
     centre's ``Manual``, ``Queue Callback`` beside them), is the direction: read as such (the other words
     ``unknown``, flagged), the record type left to the default."""
     p = next((q for q in m.profiles if m.fields[q.name] == "record_type" and m.confidence.get(q.name) == BY_POSITION),
              None)
-    if (p is None or "direction" in m.fields.values() or p.direction_share < 0.5
+    if (p is None or "direction" in m.fields.values() or p.direction_share < TYPE_DIRECTION_SHARE
             or any(_reads_record_type(v) for v in p.values)):
         return
     m.take(p, "direction", VALUES_ONLY, "named as the type; its words are directions, not record types")
@@ -1186,20 +1191,27 @@ def _duration_unit(m: _Mapper, p: ColumnProfile, raw: dict[str, list[str]]) -> t
     return "seconds", not named, "seconds" if named else "seconds? (no name says the unit)"
 
 
-LENGTH_HOUR_SHARE = 0.7
-"""Share of ``H:MM:SS`` values under one hour that makes a column named as a time (``CALL TIME``) the
-call's length rather than a time of day (times of day spread over the 24 hours)."""
+LENGTH_HOURS = 3
+LENGTH_HOUR_SHARE = 0.9
+"""Share of ``H:MM:SS`` values under :data:`LENGTH_HOURS` hours that makes a column named as a time
+(``CALL TIME``) the call's length rather than a time of day (times of day spread over the 24 hours: about
+an eighth of them fall under 3 hours)."""
+
+
+def _reads_length(v: str) -> bool:
+    """``MM:SS``, or ``H:MM:SS`` under :data:`LENGTH_HOURS` hours: a call's length, hardly a time of day."""
+    return bool(_MM_SS.match(v) or (_HH_MM_SS.match(v) and int(v.split(":")[0]) < LENGTH_HOURS))
 
 
 def _time_named_length(m: _Mapper) -> ColumnProfile | None:
     """A column named as a time of day (``CALL TIME``: a contact centre's call length) whose values are
-    ``H:MM:SS`` with at least :data:`LENGTH_HOUR_SHARE` under one hour, where the start is a whole stamp
+    ``H:MM:SS`` with at least :data:`LENGTH_HOUR_SHARE` under :data:`LENGTH_HOURS` hours, where the start is a whole stamp
     (no time column taken): the duration. None otherwise."""
     if "start_time" in m.fields.values():
         return None
     for p in m.free():
         if (m.named(p, "start_time") and p.n and all(_HH_MM_SS.match(v) for v in p.values)
-                and sum(1 for v in p.values if int(v.split(":")[0]) == 0) >= LENGTH_HOUR_SHARE * p.n):
+                and sum(1 for v in p.values if int(v.split(":")[0]) < LENGTH_HOURS) >= LENGTH_HOUR_SHARE * p.n):
             return p
     return None
 
@@ -1289,6 +1301,10 @@ def map_generic(names: tuple[str, ...], columns: list[list[str]], year: YearEvid
     doubt = set(m.doubt)
     if doubtful:
         doubt.add("duration")
+    if not {"duration", "end"} & set(fields.values()) and any(
+            p.n and fields[p.name] == "ignore" and m.fields[p.name] != "skip"
+            and sum(1 for v in p.values if _reads_length(v)) >= 0.9 * p.n for p in profiles):
+        doubt.add("unmapped_duration_s")  # lengths left unread: every row's missing duration is in doubt
     parties = [c for c, f in fields.items() if f in ("partner", "subscriber")]
     if parties and "direction" not in fields.values():
         doubt |= {"partner"}  # which party called is what the direction says: no direction, no order

@@ -7,10 +7,12 @@ from __future__ import annotations
 import polars as pl
 
 from raybench.classify.aligned import (
+    aligned_sample,
     column_runs,
     noisy,
     share_ending_inside,
     split_at_header,
+    trailing_columns,
 )
 from raybench.classify.generic import map_generic
 from raybench.layout import Layout, StartSpec
@@ -146,3 +148,35 @@ def test_a_call_time_of_lengths_beside_a_whole_start_is_the_duration_and_call_ty
     spread = map_generic(("TIMESTAMP", "ANI", "DNIS", "CALL TIME"),
                          [SERIALS, *PARTIES, ["08:02:10", "10:00:45", "01:03:30", "00:10:00", "17:12:44"]])
     assert spread is not None and spread.by_field("duration") is None
+
+
+def test_lengths_left_unread_put_every_missing_duration_in_doubt():
+    # CALL TIME mixes H:MM:SS and MM:SS: not taken as the duration, but its lengths are not ignored silently
+    m = map_generic(("TIMESTAMP", "ANI", "DNIS", "CALL TIME"),
+                    [SERIALS, *PARTIES, ["00:02:10", "12:44", "01:03:30", "00:00:00", "05:09"]])
+    assert m is not None and m.by_field("duration") is None and "unmapped_duration_s" in m.doubt
+    from raybench.classify.generic import generic_layout
+
+    layout = generic_layout(m, ("TIMESTAMP", "ANI", "DNIS", "CALL TIME"), has_header=True, delimiter=",",
+                            skip_initial_space=False)
+    assert layout.unmapped == ("duration_s",)
+    # times of day are no lengths: nothing in doubt
+    spread = map_generic(("TIMESTAMP", "ANI", "DNIS", "ANSWERED AT"),
+                         [SERIALS, *PARTIES, ["08:02:10", "10:00:45", "01:03:30", "00:10:00", "17:12:44"]])
+    assert spread is not None and "unmapped_duration_s" not in spread.doubt
+
+
+def test_a_header_word_past_the_last_column_is_a_column_of_its_own_not_a_second_word():
+    header = HEADER + "            ACCOUNT"
+    runs = column_runs(LINES[:5])
+    assert trailing_columns(header, runs)[-1] == (header.index("ACCOUNT"), len(header))
+    assert trailing_columns("Date       Ext No", [(0, 10), (11, 14)]) == [(0, 10), (11, 14)]  # one name
+
+
+def test_a_repeated_page_banner_is_no_sampled_row():
+    banner = "NEC SV9100   SMDR   PAGE   1   SITE 01"  # long enough to reach past the middle column
+    text = "\r\n".join([banner, HEADER + "            ACCOUNT", *LINES[:3], banner.replace("1", "2"),
+                         HEADER + "            ACCOUNT", *LINES[3:5]]) + "\r\n"
+    sample, _ = aligned_sample(text)
+    assert sample.header[-2:] == ("DIALED/CLI", "ACCOUNT")
+    assert [r[3] for r in sample.rows] == ["2025/03/04"] * 5  # no 'PAGE   2' among the dates
