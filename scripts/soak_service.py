@@ -244,6 +244,9 @@ def main() -> int:
     ap.add_argument("--interval", type=float, default=1.0)
     ap.add_argument("--query-every", type=float, default=0.5, help="seconds between two named queries")
     ap.add_argument("--warmup", type=float, default=0.2, help="share of the jobs before the slope is taken")
+    ap.add_argument("--settle-s", type=float, default=0.0,
+                    help="seconds the started service idles before the first job (sampled, outside the slope): "
+                         "a fresh Ray's raylet grows for its first minutes with no calls at all")
     ap.add_argument("--out", default=None)
     ap.add_argument("--plot", default=None, help="PNG of PSS against jobs done, per process")
     args = ap.parse_args()
@@ -282,6 +285,9 @@ def main() -> int:
     sampler.start()
     asker = Asker(svc.url, args.query_every, *_query_subjects(small[0]))
     asker.start()
+    if args.settle_s > 0:
+        print(f"service up; idling {args.settle_s:.0f} s before the first job (--settle-s)", flush=True)
+        time.sleep(args.settle_s)
     t0 = time.monotonic()
     statuses: dict[str, int] = {}
     list_calls, list_s = 0, 0.0
