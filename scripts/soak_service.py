@@ -21,7 +21,9 @@ of its PSS at the end of warm-up: a process whose PSS grows more than 5% per 1,0
 leaking (the check, and the exit status). The same slopes of its USS and anonymous memory (as shares of
 the same PSS) are printed beside it, with the slope of PSS's shared-file part: on a shared machine that
 part rises when other processes mapping the same libraries end (the machine's state at start, end of
-warm-up and end tells when), and USS and anonymous memory say whether the process itself grew. The
+warm-up and end tells when), and USS and anonymous memory say whether the process itself grew.
+``--settle-s`` lets the started service idle (sampled) before the first job: a fresh Ray's raylet grows
+for its first minutes with no calls at all, which a short soak's slope counts as growth per job. The
 stored rows are checked (each record once).
 Writes the samples and figures as JSON and, with ``--plot``, a PNG of PSS against jobs done per process.
 A script, not a test.
