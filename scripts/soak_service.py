@@ -21,7 +21,9 @@ of its PSS at the end of warm-up: a process whose PSS grows more than 5% per 1,0
 leaking (the check, and the exit status). The same slopes of its USS and anonymous memory (as shares of
 the same PSS) are printed beside it, with the slope of PSS's shared-file part: on a shared machine that
 part rises when other processes mapping the same libraries end (the machine's state at start, end of
-warm-up and end tells when), and USS and anonymous memory say whether the process itself grew. The
+warm-up and end tells when), and USS and anonymous memory say whether the process itself grew.
+``--settle-s`` lets the started service idle (sampled) before the first job: a fresh Ray's raylet grows
+for its first minutes with no calls at all, which a short soak's slope counts as growth per job. The
 stored rows are checked (each record once).
 Writes the samples and figures as JSON and, with ``--plot``, a PNG of PSS against jobs done per process.
 A script, not a test.
@@ -244,6 +246,9 @@ def main() -> int:
     ap.add_argument("--interval", type=float, default=1.0)
     ap.add_argument("--query-every", type=float, default=0.5, help="seconds between two named queries")
     ap.add_argument("--warmup", type=float, default=0.2, help="share of the jobs before the slope is taken")
+    ap.add_argument("--settle-s", type=float, default=0.0,
+                    help="seconds the started service idles before the first job (sampled, outside the slope): "
+                         "a fresh Ray's raylet grows for its first minutes with no calls at all")
     ap.add_argument("--out", default=None)
     ap.add_argument("--plot", default=None, help="PNG of PSS against jobs done, per process")
     args = ap.parse_args()
@@ -282,6 +287,9 @@ def main() -> int:
     sampler.start()
     asker = Asker(svc.url, args.query_every, *_query_subjects(small[0]))
     asker.start()
+    if args.settle_s > 0:
+        print(f"service up; idling {args.settle_s:.0f} s before the first job (--settle-s)", flush=True)
+        time.sleep(args.settle_s)
     t0 = time.monotonic()
     statuses: dict[str, int] = {}
     list_calls, list_s = 0, 0.0
