@@ -97,7 +97,7 @@ def check_timing_columns(names: tuple[str, ...], columns: list[list[str]], mappi
     if not free:
         return same
     values = {j: _values(columns[j]) for j in free}
-    with_time = tuple(f for f in date_time_formats() if "T" not in f)
+    with_time = date_time_formats()  # the ISO ``T`` forms too, with their offsets (``+0100``)
     date_only = _date_only_formats()
     full = {j: _date_share(values[j], with_time) for j in free}
     dates = {j: _date_share(values[j], date_only) for j in free}

@@ -63,3 +63,17 @@ def test_a_date_column_the_models_got_right_is_given_its_time_column():
     got = check_timing_columns(NAMES, COLUMNS, mapping)
     assert got.mapping["Date"] == "start" and got.mapping["Time"] == "start_time"
     assert got.mapping["Dur"] == "ignore"  # a column the models left out is not taken for the duration
+
+
+def test_a_start_column_of_iso_stamps_with_offsets_is_found():
+    """``2024-07-13T18:59:08+0100`` (ISO 8601, an offset without a colon) reads as a date-time: the models'
+    start on a column of cell ids moves to it (issue 13, held-out 7's UK disclosure)."""
+    names = ("Kind", "Start Date/Time", "Duration (s)", "Start CGI")
+    columns = [["Outgoing Call"] * 3, ["2024-07-13T18:59:08+0100", "2024-07-14T00:11:15+01:00",
+                                        "2024-12-01T09:00:00+0000"],
+               ["20", "377", "0"], ["234-15-14534-47875", "234-15-2623-23829", "234-15-2623-23829"]]
+    wrong = {"Kind": "record_type", "Start Date/Time": "ignore", "Duration (s)": "duration", "Start CGI": "start"}
+    got = check_timing_columns(names, columns, wrong)
+    assert got.mapping["Start Date/Time"] == "start"
+    assert got.mapping["Start CGI"] == "ignore"
+    assert got.mapping["Duration (s)"] == "duration"
