@@ -4,6 +4,7 @@ with the driver's own steps (read_local), the stored values and their flags asse
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -358,3 +359,22 @@ def test_a_description_column_that_says_sms_on_some_rows_is_the_record_type():
     # one message row is not enough to read a column of free text as the record type
     mapping = _bill(["National call", "SMS to mobile", "Longa distância", "Local móvel", "National call"])
     assert mapping.fields["Description"] != "record_type" and mapping.record_type_default == "voice"
+
+
+def test_of_an_epoch_and_ios_marked_stamps_the_earliest_is_the_start():
+    """A headerless gateway accounting file (Cisco CUBE's file accounting): the record's Unix time is its
+    disconnect, the setup and disconnect follow with IOS's clock mark (``*``, ``.``) before them. The
+    marked stamps read, and the setup, never later than the others, is the start (issue 13, held-out 7)."""
+    names = ("col1", "col2", "col3", "col4", "col5")
+    setups = ["09:58:00.100", "10:15:30.900", "11:02:03.000", "12:30:00.250", "13:45:10.000", "14:00:00.500"]
+    ends = ["10:00:00.200", "10:16:33.900", "11:02:15.500", "12:31:00.250", "13:50:10.000", "14:20:00.500"]
+    epochs = [str(int(datetime(2024, 7, 14, int(e[:2]), int(e[3:5]), int(e[6:8]), tzinfo=timezone.utc).timestamp()))
+              for e in ends]
+    for mark in ("*", "."):
+        values = [epochs, [f"{mark}{s} UTC Sun Jul 14 2024" for s in setups],
+                  [f"{mark}{e} UTC Sun Jul 14 2024" for e in ends],
+                  ["+1312555014%d" % i for i in range(6)], ["+1415555018%d" % i for i in range(6)]]
+        mapping = map_generic(names, values)
+        assert mapping.fields["col2"] == "start", mark
+        assert mapping.fields["col1"] != "start" and mapping.fields["col3"] != "start"
+        assert mapping.start.formats == (f"{mark}%H:%M:%S%.f UTC %a %b %d %Y",)
