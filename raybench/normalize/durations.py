@@ -3,7 +3,8 @@
 Encodings (../shared/reference/carrier-formats.md 0.2): integer seconds; decimal seconds (``137.0``,
 rounded to the nearest second); ``MM:SS`` where minutes may pass
 59 (AT&T ``ET``); ``HH:MM:SS``, with a fraction of a second rounded (``00:02:17.482``, contact-centre exports); billed minutes, whole or decimal (billing exports: ``68.9`` is 4134 s; a decimal comma, ``2,2833``, is read as a point); milliseconds (rounded to the
-nearest second); hours, minutes and seconds in words (``2m 05s``, ``1h 3m``, ``45 sec``: phone call logs). An empty value is null; a value that does not fit the encoding is null and flagged.
+nearest second); hours, minutes and seconds in words (``2m 05s``, ``1h 3m``, ``45 sec``: phone call logs; ``2分17秒``,
+``1時間00分43秒``: Japanese and Chinese bills, ``2분 17초`` Korean ones). An empty value is null; a value that does not fit the encoding is null and flagged.
 """
 
 from __future__ import annotations
@@ -40,9 +41,10 @@ def parse_duration(raw: pl.Expr, unit: DurationUnit) -> pl.Expr:
         return (parts.struct.field("1").cast(pl.Int64, strict=False) * 3600
                 + parts.struct.field("2").cast(pl.Int64, strict=False) * 60
                 + parts.struct.field("3").cast(pl.Float64, strict=False).round(0).cast(pl.Int64))
-    if unit == "hms_words":  # 2m 05s, 1h 3m, 45 sec, 3 min 20 sec: at least one part
+    if unit == "hms_words":  # 2m 05s, 1h 3m, 45 sec, 3 min 20 sec, 2分17秒, 1時間00分43秒: at least one part
         parts = text.str.to_lowercase().str.extract_groups(
-            r"^(?:(\d+)\s*h(?:rs?|ours?)?\s*)?(?:(\d+)\s*m(?:in(?:s|utes?)?)?\s*)?(?:(\d+)\s*s(?:ecs?|econds?)?)?$")
+            r"^(?:(\d+)\s*(?:h(?:rs?|ours?)?|時間|小时|小時|시간)\s*)?(?:(\d+)\s*(?:m(?:in(?:s|utes?)?)?|分(?:钟|鐘)?|분)\s*)?"
+            r"(?:(\d+)\s*(?:s(?:ecs?|econds?)?|秒|초))?$")
         h, m, s = (parts.struct.field(k).cast(pl.Int64, strict=False) for k in ("1", "2", "3"))
         some = h.is_not_null() | m.is_not_null() | s.is_not_null()
         return pl.when(some).then(h.fill_null(0) * 3600 + m.fill_null(0) * 60 + s.fill_null(0)).otherwise(None)

@@ -66,3 +66,15 @@ def test_vectorised_rows_do_not_mix():
 def test_unknown_unit_raises():
     with pytest.raises(ValueError, match="fortnights"):
         parse_duration(pl.col("d"), "fortnights")  # type: ignore[arg-type]
+
+
+def test_durations_in_japanese_chinese_and_korean_words():
+    """``2分17秒``, ``1時間00分43秒`` (Japanese bills), ``1小时2分钟3秒``, ``2분 17초``: hours, minutes and seconds
+    in words (issue 13, held-out 7)."""
+    import polars as pl
+
+    from raybench.normalize.durations import parse_duration
+
+    values = ["2分17秒", "1時間00分43秒", "0分20秒", "3分", "1小时2分钟3秒", "2분 17초", "-", "17秒2分"]
+    got = pl.DataFrame({"v": values}).select(parse_duration(pl.col("v"), "hms_words")).to_series().to_list()
+    assert got == [137, 3643, 20, 180, 3723, 137, None, None]
