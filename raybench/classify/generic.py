@@ -47,6 +47,7 @@ from raybench.layout import (
     StartSpec,
     ValueMap,
 )
+from raybench.normalize.durations import comma_grouping
 from raybench.normalize.frame import DIRECTION_BY_WORD, TRUNK_PATTERN
 from raybench.normalize.numbers import TEL_URI
 from raybench.normalize.times import (
@@ -1182,7 +1183,12 @@ def _duration_unit(m: _Mapper, p: ColumnProfile, raw: dict[str, list[str]]) -> t
         return "ms", False, "named in milliseconds"
     if words & {"min", "mins", "minutes", "minute", "t"} and not words & {"sec", "secs", "seconds", "s"}:
         return "minutes", False, "named in minutes"
+    grouping = comma_grouping(values)
+    if grouping == "thousands" and (words & {"sec", "secs", "seconds", "s", "billsec"} or m.named(p, "duration")):
+        return "seconds_grouped", False, "seconds, a comma between thousands (3,958)"
     decimals = any(_DEC.match(v) for v in values)
+    if grouping == "ambiguous":
+        return "seconds_decimal", True, "decimal seconds? (a comma may group thousands: 3,958)"
     if words & {"sec", "secs", "seconds", "s", "billsec"}:
         return ("seconds_decimal" if decimals else "seconds"), False, "named in seconds"
     ratio = _epoch_gap_ratio(m, p, raw)

@@ -46,7 +46,7 @@ def yearless_formats() -> tuple[str, ...]:
 
 
 DURATION_UNITS: tuple[DurationUnit, ...] = ("seconds", "seconds_decimal", "mm_ss", "hh_mm_ss", "minutes", "ms",
-                                             "hms_words")
+                                             "hms_words", "seconds_grouped")
 """Duration encodings tried, in order of preference when two read as many values."""
 
 

@@ -401,3 +401,13 @@ def test_a_zone_stated_in_the_title_rows_is_the_starts_zone():
     assert (layout.caller, layout.callee) == ("Caller ID", "Dialed Number")
     plain = sample_text(text.replace("Time zone: America/New_York", "Sales team"))
     assert classify_generic(plain.text, plain)[1].tz_basis == "assumed"
+
+
+def test_seconds_with_a_comma_between_thousands_are_whole_seconds_and_in_doubt_when_mixed():
+    names = ("When", "From", "To", "Duration (sec)")
+    base = [[f"2024-08-1{i} 10:00:00" for i in range(6)], [f"+1312555014{i}" for i in range(6)],
+            [f"+1415555018{i}" for i in range(6)]]
+    grouped = map_generic(names, base + [["737", "3,958", "21", "5,297", "48", "0"]])
+    assert grouped.duration_unit == "seconds_grouped" and "duration" not in grouped.doubt
+    mixed = map_generic(names, base + [["737", "3,958", "1500", "5,297", "48", "0"]])
+    assert mixed.duration_unit != "seconds_grouped" and "duration" in mixed.doubt
