@@ -11,9 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-DurationUnit = Literal["seconds", "seconds_decimal", "mm_ss", "hh_mm_ss", "minutes", "ms", "hms_words"]
+DurationUnit = Literal["seconds", "seconds_decimal", "mm_ss", "hh_mm_ss", "minutes", "ms", "hms_words",
+                       "seconds_grouped"]
 """How a duration is written: integer seconds; decimal seconds (``137.0``); ``MM:SS`` (minutes may exceed 59); ``HH:MM:SS``; whole
-billed minutes; integer milliseconds; hours, minutes and seconds in words (``2m 05s``, ``1h 3m``, ``45 sec``)."""
+billed minutes; integer milliseconds; hours, minutes and seconds in words (``2m 05s``, ``1h 3m``, ``45 sec``);
+integer seconds with a comma between thousands (``"3,958"``, decided per file:
+:func:`raybench.normalize.durations.comma_grouping`)."""
 
 
 def tz_basis(tz_source: str) -> str:

@@ -20,8 +20,14 @@ def _pdf(path: Path, pages: list[list[tuple[str, object]]]) -> None:
     """pages: lines, each ("cells", [12 texts]) for a table line or ("text", str) for a heading/total."""
     import pymupdf
 
-    from raybench.generate.pdf_bill import (COLUMN_X, FONT_SIZE, LINE_PT, TOP, _page_footer,
-                                            _page_header)
+    from raybench.generate.pdf_bill import (
+        COLUMN_X,
+        FONT_SIZE,
+        LINE_PT,
+        TOP,
+        _page_footer,
+        _page_header,
+    )
 
     doc = pymupdf.open()
     for number, lines in enumerate(pages, 1):
@@ -219,6 +225,41 @@ def serial_workbook_case() -> None:
     book.close()
 
 
+def zone_banner_workbook_case() -> None:
+    """A hosted PBX's analytics report as XLSX (issue 13, held-out 7): a hidden first sheet of result codes,
+    a title merged over the table, ``Time zone: America/New_York`` in the second row (the stamps are
+    Eastern, said nowhere else), date-time cells; ``Caller ID`` and ``Dialed Number`` (no called-party
+    column) beside the user's ``Extension``; a ``Total`` row."""
+    from datetime import datetime
+
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(CASES / "xlsx" / "h7_zone_in_title_rows.xlsx"))
+    codes = book.add_worksheet("Codes")
+    codes.write_row(0, 0, ["Code", "Meaning"])
+    codes.write_row(1, 0, ["ANS", "Answered"])
+    sheet = book.add_worksheet("Call Detail")
+    sheet.activate()
+    codes.hide()
+    when = book.add_format({"num_format": "m/d/yyyy h:mm:ss AM/PM"})
+    sheet.merge_range(0, 0, 0, 7, "Call Detail Report - Support", book.add_format({"bold": True}))
+    sheet.write_string(1, 0, "Time zone: America/New_York")
+    sheet.write_row(3, 0, ["Start Time", "Direction", "Caller ID", "Caller Name", "Dialed Number", "Extension",
+                           "Talk Time (s)", "Result"])
+    calls = [(datetime(2024, 7, 14, 22, 29, 43), "Outbound", "1006", "Farah", "14155550188", "1006", 732, "ANS"),
+             (datetime(2024, 7, 15, 9, 0, 0), "Inbound", "+13125550111", "WIRELESS CALLER", "1007", "1007", 40, "ANS"),
+             (datetime(2024, 12, 2, 8, 15, 0), "Outbound", "1007", "Goran", "16025550108", "1007", 65, "VM"),
+             (datetime(2024, 12, 2, 10, 0, 0), "Internal", "1006", "Farah", "1004", "1006", 12, "ANS")]
+    for i, (start, kind, caller, name, dialed, ext, talk, result) in enumerate(calls, start=4):
+        sheet.write_datetime(i, 0, start, when)
+        sheet.write_row(i, 1, [kind, caller, name, dialed, ext])
+        sheet.write_number(i, 6, talk)
+        sheet.write_string(i, 7, result)
+    sheet.write_row(8, 0, ["Total", "4 calls", "", "", "", ""])
+    sheet.write_number(8, 6, 849)
+    book.close()
+
+
 def fixed_cases() -> None:
     lines = [
         "SWITCH 01   CALL DETAIL REPORT   OFFICE 5ESS-01",
@@ -241,4 +282,5 @@ if __name__ == "__main__":
     xlsx_cases()
     two_row_header_case()
     serial_workbook_case()
+    zone_banner_workbook_case()
     fixed_cases()

@@ -47,6 +47,7 @@ from raybench.layout import (
     StartSpec,
     ValueMap,
 )
+from raybench.normalize.durations import comma_grouping
 from raybench.normalize.frame import DIRECTION_BY_WORD, TRUNK_PATTERN
 from raybench.normalize.numbers import TEL_URI
 from raybench.normalize.times import (
@@ -57,6 +58,7 @@ from raybench.normalize.times import (
     states_offset,
     strptime_naive,
 )
+from raybench.profile.banner_zone import banner_zone
 from raybench.profile.formats import (
     DURATION_UNITS,
     LEAP_YEAR,
@@ -870,6 +872,8 @@ def _choose_parties(m: _Mapper) -> None:
             p = max(named, key=lambda q: (m.named(q, f), -q.index))
             how = m.named(p, f)
             m.take(p, f, NAME_EXACT if how == 1.0 else NAME_WORD, f"named as the {f}")
+        if f == "dialed":
+            _dialed_as_callee(m)
     taken = {f for f in m.fields.values() if f in PARTY_FIELDS}
     if taken & {"caller", "callee", "partner"}:
         return
@@ -1075,6 +1079,17 @@ def _choose_record_type_by_messages(m: _Mapper) -> bool:
     return False
 
 
+def _dialed_as_callee(m: _Mapper) -> None:
+    """A caller column and a dialed-number column, no callee (``Caller ID``, ``Dialed Number``: a PBX
+    report's A- and B-numbers): the number dialed is the party called, on calls made and received alike;
+    an ``Extension`` column beside them is then the user's line, not a third party."""
+    fields = set(m.fields.values())
+    if "caller" not in fields or "callee" in fields or "dialed" not in fields:
+        return
+    p = next(q for q in m.profiles if m.fields[q.name] == "dialed")
+    m.take(p, "callee", m.confidence.get(p.name, NAME_WORD), "named as the number dialed, beside the caller: the B-number")
+
+
 def _subscriber_beside_callee(m: _Mapper) -> None:
     """A bill's own line (``Service Number``) beside the number it called (``Called Number``) and no other
     party: the line is the A-number. With a direction column the rows could run both ways, so the order
@@ -1173,7 +1188,12 @@ def _duration_unit(m: _Mapper, p: ColumnProfile, raw: dict[str, list[str]]) -> t
         return "ms", False, "named in milliseconds"
     if words & {"min", "mins", "minutes", "minute", "t"} and not words & {"sec", "secs", "seconds", "s"}:
         return "minutes", False, "named in minutes"
+    grouping = comma_grouping(values)
+    if grouping == "thousands" and (words & {"sec", "secs", "seconds", "s", "billsec"} or m.named(p, "duration")):
+        return "seconds_grouped", False, "seconds, a comma between thousands (3,958)"
     decimals = any(_DEC.match(v) for v in values)
+    if grouping == "ambiguous":
+        return "seconds_decimal", True, "decimal seconds? (a comma may group thousands: 3,958)"
     if words & {"sec", "secs", "seconds", "s", "billsec"}:
         return ("seconds_decimal" if decimals else "seconds"), False, "named in seconds"
     ratio = _epoch_gap_ratio(m, p, raw)
@@ -1490,6 +1510,9 @@ def classify_generic(text: str, sample, top3: tuple = (), positions: tuple[tuple
                             delimiter=sample.delimiter, skip_initial_space=sample.skip_initial_space,
                             positions=positions)
     layout = _party_ends_lines(layout, text)
+    stated = banner_zone(tuple(sample.banners)) if layout.tz_basis == "assumed" else None
+    if stated is not None:  # the report's title rows state the zone of its times (``Time zone: America/New_York``)
+        layout = _replace(layout, tz=stated[0], tz_source=f"stated: the file's banner says {stated[0]} ('{stated[1]}')")
     cols = tuple(ColumnMapping(j, n, mapping.fields[n], mapping.confidence.get(n, 1.0)) for j, n in enumerate(names))
     key = [mapping.confidence[c] for c, f in mapping.fields.items()
            if f in ("start", "duration") + PARTY_FIELDS and c in mapping.confidence]

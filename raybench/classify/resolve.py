@@ -34,7 +34,7 @@ from raybench.classify.models import (
 from raybench.classify.ruled import NANP_PARTS, ruled_sample, station_mapping
 from raybench.classify.sample import FileSample, decode_sample, sample_text
 from raybench.classify.templates import load_templates, match_template
-from raybench.classify.value_check import check_timing_columns
+from raybench.classify.value_check import check_money_duration, check_timing_columns
 from raybench.errors import UnknownLayoutError
 from raybench.identify.encoding import detect_encoding
 from raybench.identify.file import SAMPLE_BYTES, FileIdentity, identify_file
@@ -152,6 +152,12 @@ def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers
             result = replace(result, columns=tuple(
                 replace(c, field=repair.changed[c.name][1], confidence=repair.changed[c.name][2])
                 if c.name in repair.changed else c for c in result.columns))
+        money = check_money_duration(tuple(names), [sample.column(j) for j in range(len(names))], mapping)
+        if money.changed:  # a fee column is never the duration
+            mapping = money.mapping
+            result = replace(result, columns=tuple(
+                replace(c, field=money.changed[c.name][1], confidence=1.0) if c.name in money.changed else c
+                for c in result.columns))
         layout = mapped_layout(base, names, mapping, has_header=sample.header is not None,
                                delimiter=sample.delimiter, skip_initial_space=sample.skip_initial_space, path=path,
                                flag_unmapped=True,

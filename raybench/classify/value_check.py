@@ -97,7 +97,7 @@ def check_timing_columns(names: tuple[str, ...], columns: list[list[str]], mappi
     if not free:
         return same
     values = {j: _values(columns[j]) for j in free}
-    with_time = tuple(f for f in date_time_formats() if "T" not in f)
+    with_time = date_time_formats()  # the ISO ``T`` forms too, with their offsets (``+0100``)
     date_only = _date_only_formats()
     full = {j: _date_share(values[j], with_time) for j in free}
     dates = {j: _date_share(values[j], date_only) for j in free}
@@ -150,4 +150,60 @@ def check_timing_columns(names: tuple[str, ...], columns: list[list[str]], mappi
     for name in mapping:
         if new[name] == "ignore" and mapping[name] != "ignore" and name not in changed:
             changed[name] = (mapping[name], "ignore", 0.0)
+    return TimingRepair(new, changed)
+
+
+MONEY_NAME = re.compile(
+    r"(?i)\b(?:yen|fees?|charges?|amount|costs?|price|tariff|prix|montant|co[uû]t|betrag|kosten|preis"
+    r"|geb(?:ü|ue)hr|bel(?:ø|oe)b|hinta|summa|importe|usd|eur|gbp|jpy|dkk|sek|nok)\b|[円€$£¥]|料金|金額|通話料|요금")
+"""A column name that says money: a fee, charge, amount or cost, or a currency (``通話料(円)``, ``Cost``,
+``Beløb (kr.)``, ``Charge $``). Its values are money, never a duration, however they read."""
+
+DURATION_NAME = re.compile(r"(?i)dur|length|\btime\b|\bmin|\bsec|talk|時間|时长|통화시간|dauer|varighed|kesto|tid\b|durée")
+"""A name that says a length of time (``Duration``, ``通話時間``, ``Varighed``): it is not a money column even
+when a money word is in it (``Charged duration``)."""
+
+_NULL_VALUES = frozenset({"", "-", "--", "n/a", "na", "null", "none"})
+
+
+def is_money_name(name: str | None) -> bool:
+    """True when a column's name says money (:data:`MONEY_NAME`) and not a length of time
+    (:data:`DURATION_NAME`)."""
+    return bool(name) and MONEY_NAME.search(name) is not None and DURATION_NAME.search(name) is None
+
+
+def check_money_duration(names: tuple[str, ...], columns: list[list[str]], mapping: dict[str, str]) -> TimingRepair:
+    """The ``mapping`` with a duration column whose name says money (:func:`is_money_name`: ``通話料(円)``,
+    a fee in yen) taken off the duration: the duration goes to a free column (mapped ``ignore``) whose
+    values read as durations (at least :data:`SHARE` of its non-null values; ``-`` for an SMS is null),
+    one named as a length of time first; with none, the file has no duration column.
+
+    Args:
+        names, columns, mapping: as :func:`check_timing_columns`.
+
+    Returns:
+        The repaired mapping and what changed (empty when the duration column is not a money column).
+    """
+    money = next((c for c, f in mapping.items() if f == "duration" and is_money_name(c)), None)
+    if money is None:
+        return TimingRepair(dict(mapping), {})
+    new = dict(mapping)
+    new[money] = "ignore"
+    changed = {money: ("duration", "ignore", 0.0)}
+    best: tuple | None = None
+    for j, name in enumerate(names):
+        if mapping.get(name, "ignore") != "ignore" or is_money_name(name):
+            continue
+        values = _values([v for v in columns[j] if v.strip().lower() not in _NULL_VALUES])
+        if values.is_empty():
+            continue
+        share = _duration_share(values)
+        if share < SHARE:
+            continue
+        rank = (DURATION_NAME.search(name) is not None, share, -j)
+        if best is None or rank > best[0]:
+            best = (rank, name, share)
+    if best is not None:
+        new[best[1]] = "duration"
+        changed[best[1]] = ("ignore", "duration", round(best[2], 3))
     return TimingRepair(new, changed)

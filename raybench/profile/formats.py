@@ -46,7 +46,7 @@ def yearless_formats() -> tuple[str, ...]:
 
 
 DURATION_UNITS: tuple[DurationUnit, ...] = ("seconds", "seconds_decimal", "mm_ss", "hh_mm_ss", "minutes", "ms",
-                                             "hms_words")
+                                             "hms_words", "seconds_grouped")
 """Duration encodings tried, in order of preference when two read as many values."""
 
 
@@ -77,10 +77,14 @@ COMPACT_FORMATS = ("%Y%m%d%H%M%S%.f",)
 the fraction is optional in chrono's ``%.f``)."""
 
 
-CLOCK_FIRST_FORMATS = ("%H:%M:%S%.f UTC %a %b %d %Y", "%H:%M:%S UTC %a %b %d %Y")
+CLOCK_FIRST_FORMATS = tuple(f"{mark}{t} UTC %a %b %d %Y" for mark in ("", "*", ".")
+                            for t in ("%H:%M:%S%.f", "%H:%M:%S"))
 """The time of day first, then the zone, the weekday and the date (``13:05:07.123  UTC Mon Sep 16 2024``):
 Cisco IOS's ``show clock`` order, which AudioCodes' SBC CDRs and other network elements' logs also write.
-The zone is written, so the times are instants (:func:`raybench.normalize.times.states_offset`)."""
+IOS puts its clock's mark before the time (``*13:05:07.123 UTC ...``: the clock is not authoritative;
+``.``: authoritative, not synchronised; none: synchronised, as CUBE's file accounting writes its setup,
+connect and disconnect times). The zone is written, so the times are instants
+(:func:`raybench.normalize.times.states_offset`)."""
 
 
 RFC2822_FORMATS = ("%a, %d %b %Y %H:%M:%S %z", "%d %b %Y %H:%M:%S %z")

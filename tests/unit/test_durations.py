@@ -66,3 +66,33 @@ def test_vectorised_rows_do_not_mix():
 def test_unknown_unit_raises():
     with pytest.raises(ValueError, match="fortnights"):
         parse_duration(pl.col("d"), "fortnights")  # type: ignore[arg-type]
+
+
+def test_durations_in_japanese_chinese_and_korean_words():
+    """``2分17秒``, ``1時間00分43秒`` (Japanese bills), ``1小时2分钟3秒``, ``2분 17초``: hours, minutes and seconds
+    in words (issue 13, held-out 7)."""
+    import polars as pl
+
+    from raybench.normalize.durations import parse_duration
+
+    values = ["2分17秒", "1時間00分43秒", "0分20秒", "3分", "1小时2分钟3秒", "2분 17초", "-", "17秒2分"]
+    got = pl.DataFrame({"v": values}).select(parse_duration(pl.col("v"), "hms_words")).to_series().to_list()
+    assert got == [137, 3643, 20, 180, 3723, 137, None, None]
+
+
+def test_a_comma_between_thousands_of_seconds_is_decided_per_column():
+    """``"3,958"`` in a column of seconds: thousands where every comma value is so grouped and every plain
+    value is under 1000; a decimal comma where a comma has other than three digits after it; in doubt
+    where plain values of 1000 or more stand beside grouped ones (issue 13, held-out 7)."""
+    import polars as pl
+
+    from raybench.normalize.durations import comma_grouping, parse_duration
+
+    assert comma_grouping(["737", "3,958", "21", "5,297", "12,030"]) == "thousands"
+    assert comma_grouping(['"3,958"', "999"]) == "thousands"
+    assert comma_grouping(["2,5", "3,958", "12"]) == "decimal"
+    assert comma_grouping(["1500", "3,958"]) == "ambiguous"
+    assert comma_grouping(["12", "1500"]) is None
+    got = pl.DataFrame({"v": ["3,958", "737", "1,234,567", "3,95", "3.958", ""]}).select(
+        parse_duration(pl.col("v"), "seconds_grouped")).to_series().to_list()
+    assert got == [3958, 737, 1234567, None, None, None]

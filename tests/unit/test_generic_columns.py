@@ -4,14 +4,21 @@ with the driver's own steps (read_local), the stored values and their flags asse
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from raybench.catalog import BUILTIN
 from raybench.classify.aligned import aligned_sample
-from raybench.classify.generic import GENERIC_ID, map_generic, name_field
+from raybench.classify.generic import (
+    GENERIC_ID,
+    classify_generic,
+    map_generic,
+    name_field,
+)
 from raybench.classify.resolve import resolve
+from raybench.classify.sample import sample_text
 from raybench.pipeline.local import local_verdict, read_local
 
 
@@ -358,3 +365,49 @@ def test_a_description_column_that_says_sms_on_some_rows_is_the_record_type():
     # one message row is not enough to read a column of free text as the record type
     mapping = _bill(["National call", "SMS to mobile", "Longa distância", "Local móvel", "National call"])
     assert mapping.fields["Description"] != "record_type" and mapping.record_type_default == "voice"
+
+
+def test_of_an_epoch_and_ios_marked_stamps_the_earliest_is_the_start():
+    """A headerless gateway accounting file (Cisco CUBE's file accounting): the record's Unix time is its
+    disconnect, the setup and disconnect follow with IOS's clock mark (``*``, ``.``) before them. The
+    marked stamps read, and the setup, never later than the others, is the start (issue 13, held-out 7)."""
+    names = ("col1", "col2", "col3", "col4", "col5")
+    setups = ["09:58:00.100", "10:15:30.900", "11:02:03.000", "12:30:00.250", "13:45:10.000", "14:00:00.500"]
+    ends = ["10:00:00.200", "10:16:33.900", "11:02:15.500", "12:31:00.250", "13:50:10.000", "14:20:00.500"]
+    epochs = [str(int(datetime(2024, 7, 14, int(e[:2]), int(e[3:5]), int(e[6:8]), tzinfo=UTC).timestamp()))
+              for e in ends]
+    for mark in ("*", "."):
+        values = [epochs, [f"{mark}{s} UTC Sun Jul 14 2024" for s in setups],
+                  [f"{mark}{e} UTC Sun Jul 14 2024" for e in ends],
+                  [f"+1312555014{i}" for i in range(6)], [f"+1415555018{i}" for i in range(6)]]
+        mapping = map_generic(names, values)
+        assert mapping.fields["col2"] == "start", mark
+        assert mapping.fields["col1"] != "start" and mapping.fields["col3"] != "start"
+        assert mapping.start.formats == (f"{mark}%H:%M:%S%.f UTC %a %b %d %Y",)
+
+
+def test_a_zone_stated_in_the_title_rows_is_the_starts_zone():
+    """``Time zone: America/New_York`` above the header of a table read by its columns: the layout's zone
+    is Eastern (stated), not an assumption; Caller ID beside Dialed Number: the number dialed is the
+    callee (issue 13, held-out 7)."""
+    text = ("Call Detail Report\nTime zone: America/New_York\n\n"
+            "When,Kind,Caller ID,Dialed Number,Talk Time (s)\n"
+            "2024-07-14 22:29:43,Outbound,1006,14155550188,732\n"
+            "2024-12-02 08:15:00,Inbound,+13125550111,1007,65\n"
+            "2024-12-03 09:15:00,Outbound,1008,16025550108,5\n")
+    sample = sample_text(text)
+    _, layout, _ = classify_generic(sample.text, sample)
+    assert layout.tz == "America/New_York" and layout.tz_basis == "stated"
+    assert (layout.caller, layout.callee) == ("Caller ID", "Dialed Number")
+    plain = sample_text(text.replace("Time zone: America/New_York", "Sales team"))
+    assert classify_generic(plain.text, plain)[1].tz_basis == "assumed"
+
+
+def test_seconds_with_a_comma_between_thousands_are_whole_seconds_and_in_doubt_when_mixed():
+    names = ("When", "From", "To", "Duration (sec)")
+    base = [[f"2024-08-1{i} 10:00:00" for i in range(6)], [f"+1312555014{i}" for i in range(6)],
+            [f"+1415555018{i}" for i in range(6)]]
+    grouped = map_generic(names, base + [["737", "3,958", "21", "5,297", "48", "0"]])
+    assert grouped.duration_unit == "seconds_grouped" and "duration" not in grouped.doubt
+    mixed = map_generic(names, base + [["737", "3,958", "1500", "5,297", "48", "0"]])
+    assert mixed.duration_unit != "seconds_grouped" and "duration" in mixed.doubt

@@ -22,6 +22,11 @@ TMO_ROW = "mSOriginating,12125550123,13105550199,,2024-03-15 14:05:09,150,310260
     "Grand Total 12:30:00", "Subtotal for 212-555-0123", '"Total",,,12', "*** End of Report ***",
     "END OF FILE", "-- end of the listing --", "(1234 rows affected)", "1,234 records", "Record count: 1234",
     "Rows: 12",
+    # a sign-off after the records (issue 13, held-out 7's UK disclosure)
+    '"I certify that the records above were produced from the operator\'s systems, and are a true copy."',
+    "We hereby attest that this is a complete extract", "Prepared by J. Smith, 29/07/2024",
+    'Custodian of Records:,"J. Smith, Disclosure Officer"', "Signature:,______", "Date:,29/07/2024",
+    "Date signed: 2024-07-29",
 ])
 def test_footers(line):
     assert JunkRules().reason(line) == "footer"
@@ -32,6 +37,9 @@ def test_footers(line):
     '"","1001","1002","from-internal","","SIP/1001","","Page","SIP/1002",'
     '"2024-01-01 10:00:00","","2024-01-01 10:00:09","9","8","ANSWERED","DOCUMENTATION","x",""',
     "Totality,1,2", "MO VOICE,page,3", "row,1,2", "1,2,3 records", "Weekend,Pages,2",
+    # sign-off words inside a record, or a date label followed by more than one field, are records
+    "Date:,29/07/2024,Outgoing,447700900701", "2024-07-13 10:00:00,Signed,447700900701,60",
+    "Outgoing Call,447700900701,07700900391,2024-07-13T22:00:59+0100,20,certified",
 ])
 def test_records_are_not_footers(line):
     assert JunkRules().reason(line) is None
@@ -58,7 +66,8 @@ def test_candidates_cover_every_junk_record(encoding):
     """The planner's byte search finds every record that the rule calls junk (the superset property)."""
     rules = JunkRules(header="Nº,b,c", banners=("Société – Confidential",))
     lines = ["Page 1 of 2", "  total for José", "*** END  OF\tREPORT ***", "(3 rows affected)", "Nº,b,c",
-             "Société – Confidential", "Record count: 3"]
+             "Société – Confidential", "Record count: 3", "I certify that the above is a true copy",
+             "Signature:,____", "Date:,29/07/2024", "Prepared by José"]
     for line in lines:
         data = ("1,2,3\n" + line + "\n4,5,6\n").encode(encoding)
         offsets = rules.candidate_offsets(data, encoding)

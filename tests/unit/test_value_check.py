@@ -63,3 +63,36 @@ def test_a_date_column_the_models_got_right_is_given_its_time_column():
     got = check_timing_columns(NAMES, COLUMNS, mapping)
     assert got.mapping["Date"] == "start" and got.mapping["Time"] == "start_time"
     assert got.mapping["Dur"] == "ignore"  # a column the models left out is not taken for the duration
+
+
+def test_a_start_column_of_iso_stamps_with_offsets_is_found():
+    """``2024-07-13T18:59:08+0100`` (ISO 8601, an offset without a colon) reads as a date-time: the models'
+    start on a column of cell ids moves to it (issue 13, held-out 7's UK disclosure)."""
+    names = ("Kind", "Start Date/Time", "Duration (s)", "Start CGI")
+    columns = [["Outgoing Call"] * 3, ["2024-07-13T18:59:08+0100", "2024-07-14T00:11:15+01:00",
+                                        "2024-12-01T09:00:00+0000"],
+               ["20", "377", "0"], ["234-15-14534-47875", "234-15-2623-23829", "234-15-2623-23829"]]
+    wrong = {"Kind": "record_type", "Start Date/Time": "ignore", "Duration (s)": "duration", "Start CGI": "start"}
+    got = check_timing_columns(names, columns, wrong)
+    assert got.mapping["Start Date/Time"] == "start"
+    assert got.mapping["Start CGI"] == "ignore"
+    assert got.mapping["Duration (s)"] == "duration"
+
+
+def test_a_fee_column_is_never_the_duration():
+    """The models took a fee in yen (``料金(円)``) for the duration in minutes: the duration goes to the
+    column whose values read as one (``2分17秒``), an SMS's ``-`` not counted (issue 13, held-out 7)."""
+    from raybench.classify.value_check import check_money_duration, is_money_name
+
+    names = ("通話日", "相手先", "通話時間", "料金(円)")
+    columns = [["2024/08/01"] * 4, ["0355501234"] * 4, ["2分17秒", "1時間00分43秒", "-", "0分09秒"],
+               ["44", "1210", "3", "11"]]
+    got = check_money_duration(names, columns, {"通話日": "start", "相手先": "partner", "通話時間": "ignore",
+                                                "料金(円)": "duration"})
+    assert got.mapping["料金(円)"] == "ignore" and got.mapping["通話時間"] == "duration"
+    # no column reads as durations: the file has none rather than the fee
+    got = check_money_duration(names[:2] + names[3:], [columns[0], columns[1], columns[3]],
+                               {"通話日": "start", "相手先": "partner", "料金(円)": "duration"})
+    assert "duration" not in got.mapping.values()
+    assert is_money_name("Cost") and is_money_name("Beløb (kr.)") and is_money_name("Charge $")
+    assert not is_money_name("Charged Duration") and not is_money_name("Duration (sec)")
