@@ -162,7 +162,9 @@ _INT = re.compile(r"^\d+$")
 _DEC = re.compile(r"^\d+[.,]\d+$")
 _MM_SS = re.compile(r"^\d+:[0-5]\d$")
 _HH_MM_SS = re.compile(r"^\d+:[0-5]\d:[0-5]\d$")
-_TIME_OF_DAY = re.compile(r"^([01]?\d|2[0-3])[:.]?[0-5]\d([:.]?[0-5]\d(\.\d+)?)?(\s?[AaPp][Mm]?)?$")
+_TIME_OF_DAY = re.compile(r"^([01]?\d|2[0-3])(?:[:.]?[0-5]\d([:.]?[0-5]\d(\.\d+)?)?(\s?[AaPp][Mm]?)?"
+                          r"|h[0-5]\d(?:m[0-5]\ds?|:[0-5]\d)?)$")
+"""A time of day: ``13:05``, ``13.05.07``, ``1:05 PM``, ``130507``; French ``13h05``, ``13h05m07s``."""
 _TRUNK = re.compile(TRUNK_PATTERN)
 """A trunk id a phone system writes as the calling party of a call in from outside (Mitel SMDR ``T012``):
 the system's own side, like an extension."""
@@ -223,11 +225,21 @@ def name_field(name: str | None) -> tuple[str | None, float]:
     return None, 0.0
 
 
+_UNDECOMPOSED = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "ß": "ss", "đ": "d", "ð": "d",
+                               "þ": "th", "œ": "oe", "Œ": "Oe", "ł": "l", "Ł": "L"})
+"""Letters NFKD does not split into a base letter and a mark (Danish/Norwegian ``æ ø``, German ``ß``),
+spelled as their languages spell them without them (``Klokkeslæt`` -> ``Klokkeslaet``, ``Beløb`` ->
+``Belob``)."""
+
+
 def _fold_accents(name: str) -> str:
-    """``name`` with its letters' accents removed (``Número`` -> ``Numero``, ``Duração`` -> ``Duracao``):
-    Unicode NFKD, combining marks dropped. The normaliser turns a letter outside ASCII into a space, so
-    the vocabulary of Spanish, Portuguese and French exports is listed unaccented and read this way."""
-    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    """``name`` with its letters' accents removed (``Número`` -> ``Numero``, ``Duração`` -> ``Duracao``,
+    ``Päivämäärä`` -> ``Paivamaara``, ``Klokkeslæt`` -> ``Klokkeslaet``): Unicode NFKD, combining marks
+    dropped, and the letters of :data:`_UNDECOMPOSED` respelled. The normaliser turns a letter outside
+    ASCII into a space, so the vocabulary of other languages' exports is listed unaccented and read
+    this way."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name.translate(_UNDECOMPOSED))
+                   if not unicodedata.combining(c))
 
 
 ROMANCE_HEADER_WORDS: dict[str, tuple[str, ...]] = {
@@ -254,9 +266,43 @@ for _f, _names in ROMANCE_HEADER_WORDS.items():
             _WORD_FIELD.setdefault(_n, _f)
 
 
-VAGUE_WORDS = frozenset({"tower", "cell", "site", "antenna", "bts", "number", "party", "time", "date"})
-"""Words naming what a column is about rather than what it holds of it (``Tower LAT``, ``Number called``):
-a name's other field word, if any, says the field (:func:`name_field`)."""
+GERMANIC_HEADER_WORDS: dict[str, tuple[str, ...]] = {
+    "start": ("datum uhrzeit", "datum und uhrzeit", "datum zeit", "startzeit", "anrufzeit", "zeitpunkt",
+              "datum tijd", "datum en tijd", "starttijd", "paivamaara", "pvm", "alkamisaika", "aloitusaika",
+              "datum tid", "starttid", "dato", "dato tid", "dato og tid", "dato og klokkeslaet",
+              "dato klokkeslett"),
+    "start_time": ("tijd", "tijdstip", "begintijd", "kellonaika", "klo", "aika", "tid", "klockslag",
+                   "klokkeslaet", "klokkeslett", "tidspunkt", "kl"),
+    "duration": ("gesprachsdauer", "anrufdauer", "dauer sek", "dauer min", "duur", "gespreksduur", "belduur",
+                 "kesto", "puhelun kesto", "kesto min", "langd", "samtalstid", "varaktighet", "samtalslangd",
+                 "varighed", "varighet", "samtaletid", "varighed min sek", "varighet min sek"),
+    "caller": ("anrufer", "rufnummer anrufer", "von", "beller", "afzender", "soittaja", "lahettaja", "fran",
+               "uppringare", "avsandare", "fra", "opkalder", "afsender", "anroper", "avsender"),
+    "callee": ("ziel", "nach", "gebeld nummer", "nummer gebeld", "bestemming", "ontvanger", "naar",
+               "vastaanottaja", "soitettu numero", "kohdenumero", "till", "mottagare", "uppringt nummer",
+               "til", "modtager", "opkaldt nummer", "kaldt nummer", "mottaker", "oppringt nummer"),
+    "partner": ("rufnummer", "nummer", "telefonnummer", "telefoonnummer", "numero", "puhelinnumero"),
+    "record_type": ("typ", "anrufart", "dienst", "soort", "type gesprek", "tyyppi", "palvelu", "laji",
+                    "samtalstyp", "tjanst", "opkaldstype", "tjeneste", "samtaletype"),
+    "ignore": ("gebuhr", "gebuhren", "entgelt", "bedrag", "prijs", "tarief", "hinta", "summa", "veloitus",
+               "maksu", "hinta eur", "pris", "belopp", "kostnad", "avgift", "belob", "belob kr", "takst",
+               "belop", "belop kr", "pris kr", "kosten eur"),
+}
+"""Column names of German, Dutch, Finnish, Swedish, Danish and Norwegian bills and call logs, folded
+(:func:`_fold_accents`: ``Päivämäärä`` ``paivamaara``, ``Klokkeslæt`` ``klokkeslaet``, ``Beløb (kr.)``
+``belob kr``), added to :data:`HEADER_WORDS` (``Gesprächsdauer``, ``Gebeld nummer``, ``Kellonaika``,
+``Kesto``, ``Samtalstid``, ``Varighed (min:sek)``, ``Nummer``)."""
+for _f, _names in GERMANIC_HEADER_WORDS.items():
+    HEADER_WORDS[_f] = HEADER_WORDS[_f] + tuple(n for n in _names if n not in HEADER_WORDS[_f])
+    for _n in _names:
+        if " " not in _n:
+            _WORD_FIELD.setdefault(_n, _f)
+
+
+VAGUE_WORDS = frozenset({"tower", "cell", "site", "antenna", "bts", "number", "party", "time", "date",
+                         "numero", "nummer", "rufnummer", "tid", "aika"})
+"""Words naming what a column is about rather than what it holds of it (``Tower LAT``, ``Number called``,
+``Nummer gebeld``): a name's other field word, if any, says the field (:func:`name_field`)."""
 
 
 _CAMEL_BREAK = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -1240,8 +1286,11 @@ def _region(profiles: list[ColumnProfile], fields: dict[str, str], threshold: fl
 
 
 def generic_layout(mapping: GenericMapping, names: tuple[str, ...], *, has_header: bool, delimiter: str,
-                   skip_initial_space: bool, positions: tuple[tuple[int, int], ...] = ()) -> Layout:
-    """The layout that reads a file by ``mapping``.
+                   skip_initial_space: bool, positions: tuple[tuple[int, int], ...] = (),
+                   record_values: tuple[str, ...] = ()) -> Layout:
+    """The layout that reads a file by ``mapping``; ``record_values`` are the sampled values of its
+    record-type column, each read by its words (:func:`record_type_by_words`) where the trade's English
+    descriptors do not name it.
 
     The zone is UTC where the file says so (epoch values, a ``(UTC)`` name), else assumed (``--tz``
     applies). Fields under :data:`~raybench.classify.fields.GUESS_BELOW`, a duration unit in doubt, and
@@ -1272,6 +1321,9 @@ def generic_layout(mapping: GenericMapping, names: tuple[str, ...], *, has_heade
     if record_col is not None:  # the trade's record-type words (descriptors.VOCABULARY), the model for the rest
 
         words = {w: t for t, ws in VOCABULARY.items() for w in ws}
+        for v in dict.fromkeys(v.strip() for v in record_values):
+            if v and v not in words and record_type_by_words(v) is not None:
+                words[v] = record_type_by_words(v)  # type: ignore[assignment]
         record_type = ValueMap(record_col, words, default=None)
     elif mapping.record_type_default is not None:
         record_type = ValueMap(start_col, {}, default=mapping.record_type_default)
@@ -1298,6 +1350,32 @@ def generic_layout(mapping: GenericMapping, names: tuple[str, ...], *, has_heade
                "(carrier-formats.md 0.2, 1.7-1.9); national numbers read as North American only where the "
                "file's numbers are",
     )
+
+
+RECORD_TYPE_WORDS: dict[str, str] = {
+    **dict.fromkeys(("puhelu", "puhelut", "opkald", "samtal", "samtale", "anrop", "oppringning", "anruf",
+                     "gesprach", "telefonat", "gesprek", "oproep", "appel", "appels", "llamada", "llamadas",
+                     "chamada", "chamadas", "chiamata", "chiamate", "voz", "voix", "voce", "spraak"), "voice"),
+    **dict.fromkeys(("sms", "tekstiviesti", "tekstiviestit", "textmeddelande", "sms meddelande",
+                     "tekstbesked", "tekstmelding", "kurznachricht", "mensaje", "mensagem", "messaggio"), "sms"),
+    **dict.fromkeys(("mms", "multimediaviesti", "kuvaviesti", "multimediabesked", "bildmeddelande",
+                     "bildmelding", "bildnachricht"), "mms"),
+    **dict.fromkeys(("internet", "data", "datos", "dados", "donnees", "mobiilidata", "datayhteys",
+                     "datatrafik", "datatrafikk", "daten", "datenverbindung"), "data"),
+}
+"""Words (folded, :func:`_fold_accents`, lower case) that name a record's kind in bills of other languages:
+Finnish ``Puhelu`` / ``Tekstiviesti`` / ``Multimediaviesti``, Danish ``Opkald``, Swedish ``Samtal``,
+German ``Anruf``, Dutch ``Gesprek``, French ``Appel vers mobile`` / ``Internet mobile``, Spanish
+``Llamada``. A descriptor holding words of one kind only is that kind (:func:`record_type_by_words`);
+``SMS`` beside ``Multimediaviesti`` is not read (two kinds)."""
+
+
+def record_type_by_words(value: str) -> str | None:
+    """The record type ``value``'s words name (:data:`RECORD_TYPE_WORDS`), or None when they name none or
+    more than one: ``'Appel vers mobile'`` -> ``'voice'``, ``'Tekstiviesti'`` -> ``'sms'``."""
+    words = _norm(_fold_accents(value)).split()
+    kinds = {RECORD_TYPE_WORDS[w] for w in words if w in RECORD_TYPE_WORDS}
+    return kinds.pop() if len(kinds) == 1 else None
 
 
 INTERNAL_WORDS = {"internal": "internal", "intern": "internal", "extension to extension": "internal"}
@@ -1357,9 +1435,11 @@ def classify_generic(text: str, sample, top3: tuple = (), positions: tuple[tuple
                           year_evidence(sample.banners, file_year))
     if mapping is None:
         return None
+    record_col = mapping.by_field("record_type")
     layout = generic_layout(mapping, tuple(names), has_header=sample.header is not None,
                             delimiter=sample.delimiter, skip_initial_space=sample.skip_initial_space,
-                            positions=positions)
+                            positions=positions,
+                            record_values=tuple(sample.column(names.index(record_col))) if record_col else ())
     cols = tuple(ColumnMapping(j, n, mapping.fields[n], mapping.confidence.get(n, 1.0)) for j, n in enumerate(names))
     key = [mapping.confidence[c] for c, f in mapping.fields.items()
            if f in ("start", "duration") + PARTY_FIELDS and c in mapping.confidence]

@@ -62,6 +62,9 @@ FOOTER_PATTERNS = (
     # empty cells too: ,,,,,Total Calls,20,,,)
     # ... and German bills' Summe / Zwischensumme / Gesamtsumme / Gesamt
     r"[ \t\f\v\",;|]*(?:[a-z]+[ \t]+){0,2}(?:(?:grand[ \t]*|sub[ \t-]?)?totals?|(?:zwischen|gesamt)?summe|gesamt)\b.*",
+    # ... and other languages' total rows: German Insgesamt, Dutch Totaal, Swedish and Norwegian Totalt, Danish
+    # I alt, Finnish Yhteensä (``Yhteensä;;;;;79,72``)
+    r"[ \t\f\v\",;|]*(?:[a-z]+[ \t]+){0,2}(?:insgesamt|totaal|totalt|i[ \t]+alt|yhteens(?:a|\u00e4))(?![a-z0-9_]).*",
     # *** End of Report *** / END OF FILE / -- end of the listing --
     r"[ \t\f\v*=#-]*end[ \t]+of[ \t]+(?:the[ \t]+)?(?:report|file|data|records?|listing|document|output"
     r"|transmission)\b.*",
@@ -112,7 +115,7 @@ def heading_offsets(block: bytes) -> list[int]:
 
 
 ANCHORS = (b"page", b"total", b"row", b"record", b"contin", b"more", b"propriet", b"confidential", b"internal",
-           b"summe", b"gesamt")
+           b"summe", b"gesamt", b"yhteens", b"i alt", b"i\talt")
 """Lower-case words one of which every footer holds (besides ``end of``): the candidate search."""
 
 _END_OF = re.compile(rb"end[ \t]+of")
@@ -129,7 +132,8 @@ def any_anchor(block: bytes) -> bool:
     return bool(pc.match_substring_regex(arr, _ANY_ANCHOR, ignore_case=True)[0].as_py())
 
 
-_ANCHOR_POLARS = "page|total|row|record|contin|more|propriet|confidential|internal|summe|gesamt|end[ \t]+of"
+_ANCHOR_POLARS = ("page|total|row|record|contin|more|propriet|confidential|internal|summe|gesamt|yhteens"
+                  "|i[ \t]alt|end[ \t]+of")
 _BLANK_BYTES = tuple(BLANK_CHARS.encode())
 
 SQL_TYPE = (r"\"?[ \t]*(?:unsigned[ \t]+)?(?:integer|int|bigint|smallint|tinyint|int2|int4|int8|varchar2?|"
