@@ -962,10 +962,11 @@ def _order_parties_by_direction(m: _Mapper, raw: dict[str, list[str]]) -> None:
 
 
 def _reads_record_type(v: str) -> bool:
-    """A value that is, or begins with, a record-type word of the trade (``SMS MO``, ``Voice``)."""
+    """A value that is, or begins with, a record-type word of the trade (``SMS MO``, ``Voice``), or whose
+    words name one kind in another language (``Puhelu``, ``Appel vers mobile``: :func:`record_type_by_words`)."""
     words = {_norm(w) for ws in VOCABULARY.values() for w in ws}
     low = _norm(v)
-    return bool(low) and (low in words or low.split()[0] in words)
+    return bool(low) and (low in words or low.split()[0] in words or record_type_by_words(v) is not None)
 
 
 _DIALED_FORM = re.compile(r"^(?:1[2-9]\d{2}[2-9]\d{6}|[89]1?[2-9]\d{2}[2-9]\d{6}|011\d{7,15})$")

@@ -115,7 +115,7 @@ def heading_offsets(block: bytes) -> list[int]:
 
 
 ANCHORS = (b"page", b"total", b"row", b"record", b"contin", b"more", b"propriet", b"confidential", b"internal",
-           b"summe", b"gesamt", b"yhteens", b"i alt", b"i\talt")
+           b"summe", b"gesamt", b"totaal", b"yhteens", b"i alt", b"i\talt")
 """Lower-case words one of which every footer holds (besides ``end of``): the candidate search."""
 
 _END_OF = re.compile(rb"end[ \t]+of")
@@ -132,7 +132,7 @@ def any_anchor(block: bytes) -> bool:
     return bool(pc.match_substring_regex(arr, _ANY_ANCHOR, ignore_case=True)[0].as_py())
 
 
-_ANCHOR_POLARS = ("page|total|row|record|contin|more|propriet|confidential|internal|summe|gesamt|yhteens"
+_ANCHOR_POLARS = ("page|total|row|record|contin|more|propriet|confidential|internal|summe|gesamt|totaal|yhteens"
                   "|i[ \t]alt|end[ \t]+of")
 _BLANK_BYTES = tuple(BLANK_CHARS.encode())
 
