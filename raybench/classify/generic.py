@@ -300,7 +300,7 @@ for _f, _names in GERMANIC_HEADER_WORDS.items():
 
 
 VAGUE_WORDS = frozenset({"tower", "cell", "site", "antenna", "bts", "number", "party", "time", "date",
-                         "numero", "nummer", "rufnummer", "tid", "aika"})
+                         "numero", "nummer", "rufnummer", "tid", "aika", "timestamp"})
 """Words naming what a column is about rather than what it holds of it (``Tower LAT``, ``Number called``,
 ``Nummer gebeld``): a name's other field word, if any, says the field (:func:`name_field`)."""
 
@@ -830,6 +830,19 @@ def _addressed_share(p: ColumnProfile) -> float:
     return sum(1 for v in p.values if _SIP_USER.match(v) and ("@" in v or any(c.isdigit() for c in v))) / max(1, p.n)
 
 
+PLUS_NUMBER_SHARE = 0.9
+"""Share of a column's values that must be E.164 numbers written with their ``+`` for the column to be a
+party whatever a word of its name says (:func:`_plus_numbers`)."""
+
+
+def _plus_numbers(p: ColumnProfile) -> bool:
+    """A column named by one word as not a call field (``CustomerEndpoint.Address``: a flattened JSON
+    record's endpoint address) whose values are nearly all ``+`` numbers: the values say it is a party."""
+    return (p.named[0] == "ignore" and p.named[1] < 1.0 and p.n > 0
+            and sum(1 for v in p.values if _PHONE.match(_SEPARATORS.sub("", v)) and v.startswith("+"))
+            >= PLUS_NUMBER_SHARE * p.n)
+
+
 def _choose_parties(m: _Mapper) -> None:
     def party_like(p: ColumnProfile, named: float) -> bool:
         if p.uuid_share > 0.5 or _stamp_share(p) >= 0.9:
@@ -860,7 +873,7 @@ def _choose_parties(m: _Mapper) -> None:
     taken = {f for f in m.fields.values() if f in PARTY_FIELDS}
     if taken & {"caller", "callee", "partner"}:
         return
-    unnamed = [p for p in m.free() if p.named[0] in (None,) and party_like(p, 0.0)]
+    unnamed = [p for p in m.free() if (p.named[0] is None or _plus_numbers(p)) and party_like(p, 0.0)]
     if not any(p.phone_share >= 0.4 for p in unnamed):
         return
     if len(unnamed) >= 2:
@@ -950,15 +963,39 @@ def _order_parties_by_direction(m: _Mapper, raw: dict[str, list[str]]) -> None:
         else:
             disagree += 1
     n = agree + disagree
-    if n < 4 or max(agree, disagree) < 0.9 * n:
-        return
     pa = next(p for p in m.profiles if p.name == a)
     pb = next(p for p in m.profiles if p.name == b)
+    if n < 4:
+        _own_line_by_direction(m, raw[direction], pa, pb)
+        return
+    if max(agree, disagree) < 0.9 * n:
+        return
     why = "the own side (extension, SIM) is the A-number of calls out"
     if disagree > agree:
         pa, pb = pb, pa
     m.take(pa, "caller", VALUES_STRONG, why)
     m.take(pb, "callee", VALUES_STRONG, why)
+
+
+OWN_LINE_MIN_ROWS = 8
+"""Fewest sampled rows with both parties before one number on every row is taken as the system's own line."""
+
+
+def _own_line_by_direction(m: _Mapper, directions: list[str], pa: ColumnProfile, pb: ColumnProfile) -> None:
+    """Two party columns taken by position, neither an extension, beside a direction column of calls both
+    ways: where one of them holds one number on every row and the other many (a contact centre's own
+    number beside its customers': Amazon Connect's ``SystemEndpoint`` and ``CustomerEndpoint``), the one
+    number is the system's own line (``subscriber``) and the other the remote party (``partner``): the
+    direction orders them per row, the own line the A-number of calls out and the B-number of calls in."""
+    ways = {_direction_of(d) for d in directions if d.strip()}
+    if not {"outgoing", "incoming"} <= ways:
+        return
+    for own, other in ((pa, pb), (pb, pa)):
+        if (own.n >= OWN_LINE_MIN_ROWS and own.distinct == 1 and other.n >= OWN_LINE_MIN_ROWS
+                and other.distinct >= OWN_LINE_MIN_ROWS // 2):
+            m.take(own, "subscriber", VALUES_ONLY, "one number on every row beside calls both ways: the own line")
+            m.take(other, "partner", VALUES_ONLY, "the remote party: ordered by the direction")
+            return
 
 
 def _reads_record_type(v: str) -> bool:

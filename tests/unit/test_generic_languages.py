@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from raybench.classify.generic import _fold_accents, map_generic, name_field, record_type_by_words
+from raybench.classify.generic import (
+    _fold_accents,
+    map_generic,
+    name_field,
+    record_type_by_words,
+)
 from raybench.read.junk import is_footer
 
 

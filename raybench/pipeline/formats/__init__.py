@@ -8,6 +8,7 @@ format          module                                                 its chunk
 ``xlsx``        :mod:`raybench.pipeline.formats.xlsx`                  row ranges of one sheet
 ``pdf``         :mod:`raybench.pipeline.formats.pdf`                   page ranges of an export's table
 ``pdf_bill``    :mod:`raybench.pipeline.formats.pdf_bill`               page ranges of a carrier's bill
+``jsonl``       :mod:`raybench.pipeline.formats.staged`                planned as ``delimited`` (a flat CSV)
 ==============  =====================================================  =====================================
 
 The contract (:class:`Format`):
@@ -36,8 +37,9 @@ import stat
 from pathlib import Path
 from typing import Protocol
 
-from raybench.pipeline.formats import delimited, fixed, pdf, pdf_bill, xlsx
+from raybench.pipeline.formats import delimited, fixed, pdf, pdf_bill, staged, xlsx
 from raybench.read.chunk import ChunkDescriptor
+from raybench.read.jsonl import is_json_lines
 from raybench.read.rows import ReadRows
 
 
@@ -64,7 +66,8 @@ FORMATS: dict[str, Format] = {m.NAME: m for m in (delimited, fixed, xlsx, pdf, p
 def sniff_format(path: str) -> Format:
     """The module that plans ``path``, by the file's first bytes: ``%PDF-`` is a PDF, a ZIP container
     named ``.xlsx``/``.xlsm`` a workbook (so a misnamed PDF is still read as one), anything else text
-    (a folder, pipe or device too: the text module's identification says why it cannot be read)."""
+    (a folder, pipe or device too: the text module's identification says why it cannot be read); text
+    whose first lines are each a JSON object is JSON Lines (:mod:`raybench.pipeline.formats.staged`)."""
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             return delimited  # opening a FIFO would block
@@ -76,6 +79,8 @@ def sniff_format(path: str) -> Format:
         return pdf
     if magic.startswith(b"PK\x03\x04") and Path(path).suffix.lower() in (".xlsx", ".xlsm"):
         return xlsx
+    if magic.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") and is_json_lines(path):
+        return staged
     return delimited
 
 
