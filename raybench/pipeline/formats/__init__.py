@@ -9,6 +9,7 @@ format          module                                                 its chunk
 ``pdf``         :mod:`raybench.pipeline.formats.pdf`                   page ranges of an export's table
 ``pdf_bill``    :mod:`raybench.pipeline.formats.pdf_bill`               page ranges of a carrier's bill
 ``jsonl``       :mod:`raybench.pipeline.formats.staged`                planned as ``delimited`` (a flat CSV)
+``html``        :mod:`raybench.pipeline.formats.html`                  planned as ``delimited`` (the table)
 ==============  =====================================================  =====================================
 
 The contract (:class:`Format`):
@@ -37,8 +38,17 @@ import stat
 from pathlib import Path
 from typing import Protocol
 
-from raybench.pipeline.formats import delimited, fixed, pdf, pdf_bill, staged, xlsx
+from raybench.pipeline.formats import (
+    delimited,
+    fixed,
+    html,
+    pdf,
+    pdf_bill,
+    staged,
+    xlsx,
+)
 from raybench.read.chunk import ChunkDescriptor
+from raybench.read.html_table import is_html_table
 from raybench.read.jsonl import is_json_lines
 from raybench.read.rows import ReadRows
 
@@ -67,7 +77,8 @@ def sniff_format(path: str) -> Format:
     """The module that plans ``path``, by the file's first bytes: ``%PDF-`` is a PDF, a ZIP container
     named ``.xlsx``/``.xlsm`` a workbook (so a misnamed PDF is still read as one), anything else text
     (a folder, pipe or device too: the text module's identification says why it cannot be read); text
-    whose first lines are each a JSON object is JSON Lines (:mod:`raybench.pipeline.formats.staged`)."""
+    whose first lines are each a JSON object is JSON Lines (:mod:`raybench.pipeline.formats.staged`), an
+    HTML document holding a table (an ``.xls`` a web portal wrote) :mod:`raybench.pipeline.formats.html`."""
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             return delimited  # opening a FIFO would block
@@ -81,6 +92,10 @@ def sniff_format(path: str) -> Format:
         return xlsx
     if magic.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") and is_json_lines(path):
         return staged
+    if magic.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        with open(path, "rb") as f:
+            if is_html_table(f.read(4096)):
+                return html
     return delimited
 
 
