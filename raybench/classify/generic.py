@@ -405,9 +405,10 @@ _MASKED = re.compile(r"^(\+?\d{4,})([xX*#]{1,6})$")
 """A number whose last digits are masked (``030555012xxx``: German itemised bills, privacy redaction)."""
 
 
-_URI_NUMBER = re.compile(r"^(?:sips?:)?(\+?\d{3,15})@[\w.-]+$")
+_URI_NUMBER = re.compile(r"^(?:sips?:)?(\+?\d{3,15})@[\w.-]+(?:;[\w.-]+(?:=[\w.-]+)?)*$")
 """A SIP URI whose user part is a number (``+13125550123@sip.example``, ``sip:3125550123@203.0.113.20``:
-SBC and SIP proxy records): profiled by the number (stored as written)."""
+SBC and SIP proxy records; with URI parameters too: ``+13125550123@sip.example;user=phone``): profiled by
+the number (stored as written)."""
 
 
 def _number_of_display(value: str) -> str:
@@ -843,6 +844,17 @@ def _plus_numbers(p: ColumnProfile) -> bool:
             >= PLUS_NUMBER_SHARE * p.n)
 
 
+FULL_SHARE = 0.9
+SPARSE_SHARE = 0.75
+"""A party column named exactly but filled on fewer than :data:`SPARSE_SHARE` of the rows gives way to
+one named by the field's word that is filled on at least :data:`FULL_SHARE` (:func:`_choose_parties`)."""
+
+
+def _filled(m: _Mapper, p: ColumnProfile) -> float:
+    """Share of the sampled rows whose cell in ``p`` holds a value (not empty, not ``NULL``)."""
+    return p.n / max(1, len(m.raw.get(p.name, ())) or p.n)
+
+
 def _choose_parties(m: _Mapper) -> None:
     def party_like(p: ColumnProfile, named: float) -> bool:
         if p.uuid_share > 0.5 or _stamp_share(p) >= 0.9:
@@ -868,6 +880,11 @@ def _choose_parties(m: _Mapper) -> None:
         named = [p for p in m.free() if m.named(p, f) and party_like(p, m.named(p, f))]
         if named:  # the column named exactly before one named by a word (``Calling number``, ``Calling line ID``)
             p = max(named, key=lambda q: (m.named(q, f), -q.index))
+            fuller = [q for q in named if q is not p and _filled(m, q) >= FULL_SHARE]
+            if fuller and _filled(m, p) < SPARSE_SHARE:
+                # the exact name mostly empty (Lync's FromNumber, NULL on calls between SIP users) beside
+                # a column the field's word names that every row fills (FromUri): the full one is the party
+                p = max(fuller, key=lambda q: (_filled(m, q), -q.index))
             how = m.named(p, f)
             m.take(p, f, NAME_EXACT if how == 1.0 else NAME_WORD, f"named as the {f}")
     taken = {f for f in m.fields.values() if f in PARTY_FIELDS}
@@ -1299,8 +1316,8 @@ def map_generic(names: tuple[str, ...], columns: list[list[str]], year: YearEvid
     elif any("utc" in _norm(c).split() or "gmt" in _norm(c).split() for c, f in fields.items()
              if f in ("start", "start_time")):
         tz = "the start column's name says UTC"
-    rt_default = None if "record_type" in fields.values() else (
-        "voice" if "duration" in fields.values() else None)
+    rt_default = None if "record_type" in fields.values() else (  # a duration, or an end: a timed call
+        "voice" if {"duration", "end"} & set(fields.values()) else None)
     display = any(p.display_share > 0 for p in profiles if fields[p.name] in PARTY_FIELDS)
     return GenericMapping(fields, m.confidence, m.evidence, start, unit, region, tz, rt_default, frozenset(doubt),
                           display, not_nanp, direction_in)

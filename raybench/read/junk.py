@@ -155,9 +155,18 @@ def _types_re(delimiter: str) -> re.Pattern:
     return re.compile(f"{SQL_TYPE}(?:{d}{SQL_TYPE})+", re.IGNORECASE | re.ASCII)
 
 
+_RULE_CELL = re.compile(r"[ \t]*(?:-{2,}|={2,})[ \t]*")
+
+
 def is_types_line(text: str, delimiter: str) -> bool:
-    """True when ``text`` is a line of SQL column types (``INTEGER,VARCHAR(50),...``), two or more."""
-    return bool(_types_re(delimiter).fullmatch(text.strip()))
+    """True when ``text`` is a line of SQL column types (``INTEGER,VARCHAR(50),...``), two or more, or a
+    rule of dashes under the header, one run per column (sqlcmd's ``-----|-----|---``, psql's
+    ``----+----`` with ``|`` columns are not: only the file's own delimiter separates the runs): the
+    header's underline, skipped (and counted) like a types line."""
+    if _types_re(delimiter).fullmatch(text.strip()):
+        return True
+    cells = text.strip().split(delimiter)
+    return len(cells) >= 2 and all(_RULE_CELL.fullmatch(c) for c in cells)
 
 
 @dataclass(frozen=True)

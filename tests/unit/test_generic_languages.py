@@ -62,3 +62,26 @@ def test_french_hour_mark_times_beside_a_date():
     assert m is not None
     assert (m.fields["Date"], m.fields["Heure"], m.fields["Numéro appelé"]) == ("start", "start_time", "callee")
     assert m.start.formats == ("%d/%m/%Y %Hh%M",)
+
+
+def test_a_rule_of_dashes_under_the_header_is_skipped_like_a_types_line():
+    from raybench.read.junk import is_types_line
+
+    assert is_types_line("---------|-------|----", "|")
+    assert is_types_line("INTEGER|VARCHAR(50)", "|")
+    assert not is_types_line("----", "|")  # one run: not a rule per column
+    assert not is_types_line("2025-06-02|-|--", "|")  # a data row with empty markers
+
+
+def test_a_mostly_empty_exact_party_column_gives_way_to_a_full_one():
+    names = ("Start", "End", "FromUri", "FromNumber", "ToUri")
+    starts = [f"2025-06-0{d} 09:00:00" for d in range(1, 9)]
+    ends = [f"2025-06-0{d} 09:01:00" for d in range(1, 9)]
+    uris = ["alice@corp.example", "+12125550101@corp.example;user=phone", "bob@corp.example",
+            "carol@corp.example", "dave@corp.example", "erin@corp.example", "+13105550199@corp.example",
+            "frank@corp.example"]
+    numbers = ["NULL", "+12125550101", "NULL", "NULL", "NULL", "NULL", "+13105550199", "NULL"]
+    m = map_generic(names, [starts, ends, uris, numbers, list(reversed(uris))])
+    assert m is not None
+    assert (m.fields["FromUri"], m.fields["FromNumber"]) == ("caller", "ignore")
+    assert m.record_type_default == "voice"  # an end column times the call
