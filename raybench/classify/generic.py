@@ -299,6 +299,23 @@ for _f, _names in GERMANIC_HEADER_WORDS.items():
             _WORD_FIELD.setdefault(_n, _f)
 
 
+RADIUS_HEADER_WORDS: dict[str, tuple[str, ...]] = {
+    "start": ("h323 setup time", "setup time"),
+    "answer": ("h323 connect time",),
+    "end": ("h323 disconnect time", "disconnect time"),
+    "duration": ("acct session time",),
+    "caller": ("calling station id",),
+    "callee": ("called station id",),
+    "ignore": ("acct session id", "acct status type", "nas ip address", "user name", "event timestamp",
+               "h323 disconnect cause", "h323 conf id", "acct unique session id", "record time"),
+}
+"""RADIUS accounting attributes (RFC 2865/2866: ``Calling-Station-Id``, ``Called-Station-Id``,
+``Acct-Session-Time`` in seconds) and Cisco's H.323 VSAs (``h323-setup-time``, ``h323-connect-time``,
+``h323-disconnect-time``), as FreeRADIUS detail files name them (:mod:`raybench.read.attribute_blocks`)."""
+for _f, _names in RADIUS_HEADER_WORDS.items():
+    HEADER_WORDS[_f] = HEADER_WORDS[_f] + tuple(n for n in _names if n not in HEADER_WORDS[_f])
+
+
 VAGUE_WORDS = frozenset({"tower", "cell", "site", "antenna", "bts", "number", "party", "time", "date",
                          "numero", "nummer", "rufnummer", "tid", "aika", "timestamp"})
 """Words naming what a column is about rather than what it holds of it (``Tower LAT``, ``Number called``,

@@ -10,6 +10,7 @@ format          module                                                 its chunk
 ``pdf_bill``    :mod:`raybench.pipeline.formats.pdf_bill`               page ranges of a carrier's bill
 ``jsonl``       :mod:`raybench.pipeline.formats.staged`                planned as ``delimited`` (a flat CSV)
 ``html``        :mod:`raybench.pipeline.formats.html`                  planned as ``delimited`` (the table)
+``blocks``      :mod:`raybench.pipeline.formats.blocks`                planned as ``delimited`` (a row a block)
 ==============  =====================================================  =====================================
 
 The contract (:class:`Format`):
@@ -39,6 +40,7 @@ from pathlib import Path
 from typing import Protocol
 
 from raybench.pipeline.formats import (
+    blocks,
     delimited,
     fixed,
     html,
@@ -47,6 +49,7 @@ from raybench.pipeline.formats import (
     staged,
     xlsx,
 )
+from raybench.read.attribute_blocks import is_attribute_blocks
 from raybench.read.chunk import ChunkDescriptor
 from raybench.read.html_table import is_html_table
 from raybench.read.jsonl import is_json_lines
@@ -78,7 +81,8 @@ def sniff_format(path: str) -> Format:
     named ``.xlsx``/``.xlsm`` a workbook (so a misnamed PDF is still read as one), anything else text
     (a folder, pipe or device too: the text module's identification says why it cannot be read); text
     whose first lines are each a JSON object is JSON Lines (:mod:`raybench.pipeline.formats.staged`), an
-    HTML document holding a table (an ``.xls`` a web portal wrote) :mod:`raybench.pipeline.formats.html`."""
+    HTML document holding a table (an ``.xls`` a web portal wrote) :mod:`raybench.pipeline.formats.html`,
+    blocks of indented ``Name = value`` lines (FreeRADIUS detail) :mod:`raybench.pipeline.formats.blocks`."""
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             return delimited  # opening a FIFO would block
@@ -96,6 +100,9 @@ def sniff_format(path: str) -> Format:
         with open(path, "rb") as f:
             if is_html_table(f.read(4096)):
                 return html
+    with open(path, "rb") as f:
+        if is_attribute_blocks(f.read(8192)):
+            return blocks
     return delimited
 
 
