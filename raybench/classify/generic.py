@@ -170,7 +170,9 @@ _INT = re.compile(r"^\d+$")
 _DEC = re.compile(r"^\d+[.,]\d+$")
 _MM_SS = re.compile(r"^\d+:[0-5]\d$")
 _HH_MM_SS = re.compile(r"^\d+:[0-5]\d:[0-5]\d$")
-_TIME_OF_DAY = re.compile(r"^([01]?\d|2[0-3])[:.]?[0-5]\d([:.]?[0-5]\d(\.\d+)?)?(\s?[AaPp][Mm]?)?$")
+_TIME_OF_DAY = re.compile(r"^([01]?\d|2[0-3])(?:[:.]?[0-5]\d([:.]?[0-5]\d(\.\d+)?)?(\s?[AaPp][Mm]?)?"
+                          r"|h[0-5]\d(?:m[0-5]\ds?|:[0-5]\d)?)$")
+"""A time of day: ``13:05``, ``13.05.07``, ``1:05 PM``, ``130507``; French ``13h05``, ``13h05m07s``."""
 _TRUNK = re.compile(TRUNK_PATTERN)
 """A trunk id a phone system writes as the calling party of a call in from outside (Mitel SMDR ``T012``):
 the system's own side, like an extension."""
@@ -231,11 +233,21 @@ def name_field(name: str | None) -> tuple[str | None, float]:
     return None, 0.0
 
 
+_UNDECOMPOSED = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "ß": "ss", "đ": "d", "ð": "d",
+                               "þ": "th", "œ": "oe", "Œ": "Oe", "ł": "l", "Ł": "L"})
+"""Letters NFKD does not split into a base letter and a mark (Danish/Norwegian ``æ ø``, German ``ß``),
+spelled as their languages spell them without them (``Klokkeslæt`` -> ``Klokkeslaet``, ``Beløb`` ->
+``Belob``)."""
+
+
 def _fold_accents(name: str) -> str:
-    """``name`` with its letters' accents removed (``Número`` -> ``Numero``, ``Duração`` -> ``Duracao``):
-    Unicode NFKD, combining marks dropped. The normaliser turns a letter outside ASCII into a space, so
-    the vocabulary of Spanish, Portuguese and French exports is listed unaccented and read this way."""
-    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    """``name`` with its letters' accents removed (``Número`` -> ``Numero``, ``Duração`` -> ``Duracao``,
+    ``Päivämäärä`` -> ``Paivamaara``, ``Klokkeslæt`` -> ``Klokkeslaet``): Unicode NFKD, combining marks
+    dropped, and the letters of :data:`_UNDECOMPOSED` respelled. The normaliser turns a letter outside
+    ASCII into a space, so the vocabulary of other languages' exports is listed unaccented and read
+    this way."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name.translate(_UNDECOMPOSED))
+                   if not unicodedata.combining(c))
 
 
 ROMANCE_HEADER_WORDS: dict[str, tuple[str, ...]] = {
@@ -262,9 +274,60 @@ for _f, _names in ROMANCE_HEADER_WORDS.items():
             _WORD_FIELD.setdefault(_n, _f)
 
 
-VAGUE_WORDS = frozenset({"tower", "cell", "site", "antenna", "bts", "number", "party", "time", "date"})
-"""Words naming what a column is about rather than what it holds of it (``Tower LAT``, ``Number called``):
-a name's other field word, if any, says the field (:func:`name_field`)."""
+GERMANIC_HEADER_WORDS: dict[str, tuple[str, ...]] = {
+    "start": ("datum uhrzeit", "datum und uhrzeit", "datum zeit", "startzeit", "anrufzeit", "zeitpunkt",
+              "datum tijd", "datum en tijd", "starttijd", "paivamaara", "pvm", "alkamisaika", "aloitusaika",
+              "datum tid", "starttid", "dato", "dato tid", "dato og tid", "dato og klokkeslaet",
+              "dato klokkeslett"),
+    "start_time": ("tijd", "tijdstip", "begintijd", "kellonaika", "klo", "aika", "tid", "klockslag",
+                   "klokkeslaet", "klokkeslett", "tidspunkt", "kl"),
+    "duration": ("gesprachsdauer", "anrufdauer", "dauer sek", "dauer min", "duur", "gespreksduur", "belduur",
+                 "kesto", "puhelun kesto", "kesto min", "langd", "samtalstid", "varaktighet", "samtalslangd",
+                 "varighed", "varighet", "samtaletid", "varighed min sek", "varighet min sek"),
+    "caller": ("anrufer", "rufnummer anrufer", "von", "beller", "afzender", "soittaja", "lahettaja", "fran",
+               "uppringare", "avsandare", "fra", "opkalder", "afsender", "anroper", "avsender"),
+    "callee": ("ziel", "nach", "gebeld nummer", "nummer gebeld", "bestemming", "ontvanger", "naar",
+               "vastaanottaja", "soitettu numero", "kohdenumero", "till", "mottagare", "uppringt nummer",
+               "til", "modtager", "opkaldt nummer", "kaldt nummer", "mottaker", "oppringt nummer"),
+    "partner": ("rufnummer", "nummer", "telefonnummer", "telefoonnummer", "numero", "puhelinnumero"),
+    "record_type": ("typ", "anrufart", "dienst", "soort", "type gesprek", "tyyppi", "palvelu", "laji",
+                    "samtalstyp", "tjanst", "opkaldstype", "tjeneste", "samtaletype"),
+    "ignore": ("gebuhr", "gebuhren", "entgelt", "bedrag", "prijs", "tarief", "hinta", "summa", "veloitus",
+               "maksu", "hinta eur", "pris", "belopp", "kostnad", "avgift", "belob", "belob kr", "takst",
+               "belop", "belop kr", "pris kr", "kosten eur"),
+}
+"""Column names of German, Dutch, Finnish, Swedish, Danish and Norwegian bills and call logs, folded
+(:func:`_fold_accents`: ``Päivämäärä`` ``paivamaara``, ``Klokkeslæt`` ``klokkeslaet``, ``Beløb (kr.)``
+``belob kr``), added to :data:`HEADER_WORDS` (``Gesprächsdauer``, ``Gebeld nummer``, ``Kellonaika``,
+``Kesto``, ``Samtalstid``, ``Varighed (min:sek)``, ``Nummer``)."""
+for _f, _names in GERMANIC_HEADER_WORDS.items():
+    HEADER_WORDS[_f] = HEADER_WORDS[_f] + tuple(n for n in _names if n not in HEADER_WORDS[_f])
+    for _n in _names:
+        if " " not in _n:
+            _WORD_FIELD.setdefault(_n, _f)
+
+
+RADIUS_HEADER_WORDS: dict[str, tuple[str, ...]] = {
+    "start": ("h323 setup time", "setup time"),
+    "answer": ("h323 connect time",),
+    "end": ("h323 disconnect time", "disconnect time"),
+    "duration": ("acct session time",),
+    "caller": ("calling station id",),
+    "callee": ("called station id",),
+    "ignore": ("acct session id", "acct status type", "nas ip address", "user name", "event timestamp",
+               "h323 disconnect cause", "h323 conf id", "acct unique session id", "record time"),
+}
+"""RADIUS accounting attributes (RFC 2865/2866: ``Calling-Station-Id``, ``Called-Station-Id``,
+``Acct-Session-Time`` in seconds) and Cisco's H.323 VSAs (``h323-setup-time``, ``h323-connect-time``,
+``h323-disconnect-time``), as FreeRADIUS detail files name them (:mod:`raybench.read.attribute_blocks`)."""
+for _f, _names in RADIUS_HEADER_WORDS.items():
+    HEADER_WORDS[_f] = HEADER_WORDS[_f] + tuple(n for n in _names if n not in HEADER_WORDS[_f])
+
+
+VAGUE_WORDS = frozenset({"tower", "cell", "site", "antenna", "bts", "number", "party", "time", "date",
+                         "numero", "nummer", "rufnummer", "tid", "aika", "timestamp"})
+"""Words naming what a column is about rather than what it holds of it (``Tower LAT``, ``Number called``,
+``Nummer gebeld``): a name's other field word, if any, says the field (:func:`name_field`)."""
 
 
 _CAMEL_BREAK = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -372,9 +435,10 @@ _MASKED = re.compile(r"^(\+?\d{4,})([xX*#]{1,6})$")
 """A number whose last digits are masked (``030555012xxx``: German itemised bills, privacy redaction)."""
 
 
-_URI_NUMBER = re.compile(r"^(?:sips?:)?(\+?\d{3,15})@[\w.-]+$")
+_URI_NUMBER = re.compile(r"^(?:sips?:)?(\+?\d{3,15})@[\w.-]+(?:;[\w.-]+(?:=[\w.-]+)?)*$")
 """A SIP URI whose user part is a number (``+13125550123@sip.example``, ``sip:3125550123@203.0.113.20``:
-SBC and SIP proxy records): profiled by the number (stored as written)."""
+SBC and SIP proxy records; with URI parameters too: ``+13125550123@sip.example;user=phone``): profiled by
+the number (stored as written)."""
 
 
 def _number_of_display(value: str) -> str:
@@ -845,6 +909,30 @@ def _addressed_share(p: ColumnProfile) -> float:
     return sum(1 for v in p.values if _SIP_USER.match(v) and ("@" in v or any(c.isdigit() for c in v))) / max(1, p.n)
 
 
+PLUS_NUMBER_SHARE = 0.9
+"""Share of a column's values that must be E.164 numbers written with their ``+`` for the column to be a
+party whatever a word of its name says (:func:`_plus_numbers`)."""
+
+
+def _plus_numbers(p: ColumnProfile) -> bool:
+    """A column named by one word as not a call field (``CustomerEndpoint.Address``: a flattened JSON
+    record's endpoint address) whose values are nearly all ``+`` numbers: the values say it is a party."""
+    return (p.named[0] == "ignore" and p.named[1] < 1.0 and p.n > 0
+            and sum(1 for v in p.values if _PHONE.match(_SEPARATORS.sub("", v)) and v.startswith("+"))
+            >= PLUS_NUMBER_SHARE * p.n)
+
+
+FULL_SHARE = 0.9
+SPARSE_SHARE = 0.75
+"""A party column named exactly but filled on fewer than :data:`SPARSE_SHARE` of the rows gives way to
+one named by the field's word that is filled on at least :data:`FULL_SHARE` (:func:`_choose_parties`)."""
+
+
+def _filled(m: _Mapper, p: ColumnProfile) -> float:
+    """Share of the sampled rows whose cell in ``p`` holds a value (not empty, not ``NULL``)."""
+    return p.n / max(1, len(m.raw.get(p.name, ())) or p.n)
+
+
 def _choose_parties(m: _Mapper) -> None:
     def party_like(p: ColumnProfile, named: float) -> bool:
         if p.uuid_share > 0.5 or _stamp_share(p) >= 0.9:
@@ -870,6 +958,11 @@ def _choose_parties(m: _Mapper) -> None:
         named = [p for p in m.free() if m.named(p, f) and party_like(p, m.named(p, f))]
         if named:  # the column named exactly before one named by a word (``Calling number``, ``Calling line ID``)
             p = max(named, key=lambda q: (m.named(q, f), -q.index))
+            fuller = [q for q in named if q is not p and _filled(m, q) >= FULL_SHARE]
+            if fuller and _filled(m, p) < SPARSE_SHARE:
+                # the exact name mostly empty (Lync's FromNumber, NULL on calls between SIP users) beside
+                # a column the field's word names that every row fills (FromUri): the full one is the party
+                p = max(fuller, key=lambda q: (_filled(m, q), -q.index))
             how = m.named(p, f)
             m.take(p, f, NAME_EXACT if how == 1.0 else NAME_WORD, f"named as the {f}")
         if f == "dialed":
@@ -877,7 +970,7 @@ def _choose_parties(m: _Mapper) -> None:
     taken = {f for f in m.fields.values() if f in PARTY_FIELDS}
     if taken & {"caller", "callee", "partner"}:
         return
-    unnamed = [p for p in m.free() if p.named[0] in (None,) and party_like(p, 0.0)]
+    unnamed = [p for p in m.free() if (p.named[0] is None or _plus_numbers(p)) and party_like(p, 0.0)]
     if not any(p.phone_share >= 0.4 for p in unnamed):
         return
     if len(unnamed) >= 2:
@@ -967,10 +1060,13 @@ def _order_parties_by_direction(m: _Mapper, raw: dict[str, list[str]]) -> None:
         else:
             disagree += 1
     n = agree + disagree
-    if n < 4 or max(agree, disagree) < 0.9 * n:
-        return
     pa = next(p for p in m.profiles if p.name == a)
     pb = next(p for p in m.profiles if p.name == b)
+    if n < 4:
+        _own_line_by_direction(m, raw[direction], pa, pb)
+        return
+    if max(agree, disagree) < 0.9 * n:
+        return
     why = "the own side (extension, SIM) is the A-number of calls out"
     if disagree > agree:
         pa, pb = pb, pa
@@ -978,11 +1074,33 @@ def _order_parties_by_direction(m: _Mapper, raw: dict[str, list[str]]) -> None:
     m.take(pb, "callee", VALUES_STRONG, why)
 
 
+OWN_LINE_MIN_ROWS = 8
+"""Fewest sampled rows with both parties before one number on every row is taken as the system's own line."""
+
+
+def _own_line_by_direction(m: _Mapper, directions: list[str], pa: ColumnProfile, pb: ColumnProfile) -> None:
+    """Two party columns taken by position, neither an extension, beside a direction column of calls both
+    ways: where one of them holds one number on every row and the other many (a contact centre's own
+    number beside its customers': Amazon Connect's ``SystemEndpoint`` and ``CustomerEndpoint``), the one
+    number is the system's own line (``subscriber``) and the other the remote party (``partner``): the
+    direction orders them per row, the own line the A-number of calls out and the B-number of calls in."""
+    ways = {_direction_of(d) for d in directions if d.strip()}
+    if not {"outgoing", "incoming"} <= ways:
+        return
+    for own, other in ((pa, pb), (pb, pa)):
+        if (own.n >= OWN_LINE_MIN_ROWS and own.distinct == 1 and other.n >= OWN_LINE_MIN_ROWS
+                and other.distinct >= OWN_LINE_MIN_ROWS // 2):
+            m.take(own, "subscriber", VALUES_ONLY, "one number on every row beside calls both ways: the own line")
+            m.take(other, "partner", VALUES_ONLY, "the remote party: ordered by the direction")
+            return
+
+
 def _reads_record_type(v: str) -> bool:
-    """A value that is, or begins with, a record-type word of the trade (``SMS MO``, ``Voice``)."""
+    """A value that is, or begins with, a record-type word of the trade (``SMS MO``, ``Voice``), or whose
+    words name one kind in another language (``Puhelu``, ``Appel vers mobile``: :func:`record_type_by_words`)."""
     words = {_norm(w) for ws in VOCABULARY.values() for w in ws}
     low = _norm(v)
-    return bool(low) and (low in words or low.split()[0] in words)
+    return bool(low) and (low in words or low.split()[0] in words or record_type_by_words(v) is not None)
 
 
 _DIALED_FORM = re.compile(r"^(?:1[2-9]\d{2}[2-9]\d{6}|[89]1?[2-9]\d{2}[2-9]\d{6}|011\d{7,15})$")
@@ -1351,7 +1469,7 @@ def map_generic(names: tuple[str, ...], columns: list[list[str]], year: YearEvid
     elif any("utc" in _norm(c).split() or "gmt" in _norm(c).split() for c, f in fields.items()
              if f in ("start", "start_time")):
         tz = "the start column's name says UTC"
-    rt_default = None if "record_type" in fields.values() else (
+    rt_default = None if "record_type" in fields.values() else (  # a duration, or an end: a timed call
         "voice" if {"duration", "end"} & set(fields.values()) else None)
     display = any(p.display_share > 0 for p in profiles if fields[p.name] in PARTY_FIELDS)
     return GenericMapping(fields, m.confidence, m.evidence, start, unit, region, tz, rt_default, frozenset(doubt),
@@ -1376,8 +1494,11 @@ def _region(profiles: list[ColumnProfile], fields: dict[str, str], threshold: fl
 
 
 def generic_layout(mapping: GenericMapping, names: tuple[str, ...], *, has_header: bool, delimiter: str,
-                   skip_initial_space: bool, positions: tuple[tuple[int, int], ...] = ()) -> Layout:
-    """The layout that reads a file by ``mapping``.
+                   skip_initial_space: bool, positions: tuple[tuple[int, int], ...] = (),
+                   record_values: tuple[str, ...] = ()) -> Layout:
+    """The layout that reads a file by ``mapping``; ``record_values`` are the sampled values of its
+    record-type column, each read by its words (:func:`record_type_by_words`) where the trade's English
+    descriptors do not name it.
 
     The zone is UTC where the file says so (epoch values, a ``(UTC)`` name), else assumed (``--tz``
     applies). Fields under :data:`~raybench.classify.fields.GUESS_BELOW`, a duration unit in doubt, and
@@ -1408,6 +1529,9 @@ def generic_layout(mapping: GenericMapping, names: tuple[str, ...], *, has_heade
     if record_col is not None:  # the trade's record-type words (descriptors.VOCABULARY), the model for the rest
 
         words = {w: t for t, ws in VOCABULARY.items() for w in ws}
+        for v in dict.fromkeys(v.strip() for v in record_values):
+            if v and v not in words and record_type_by_words(v) is not None:
+                words[v] = record_type_by_words(v)  # type: ignore[assignment]
         record_type = ValueMap(record_col, words, default=None)
     elif mapping.record_type_default is not None:
         record_type = ValueMap(start_col, {}, default=mapping.record_type_default)
@@ -1447,6 +1571,32 @@ def _party_ends_lines(layout: Layout, text: str) -> Layout:
     if last is None or last not in parties or share_ending_inside(text, layout.positions[last]) < ENDS_INSIDE_SHARE:
         return layout
     return replace(layout, party_ends_lines=True)
+
+
+RECORD_TYPE_WORDS: dict[str, str] = {
+    **dict.fromkeys(("puhelu", "puhelut", "opkald", "samtal", "samtale", "anrop", "oppringning", "anruf",
+                     "gesprach", "telefonat", "gesprek", "oproep", "appel", "appels", "llamada", "llamadas",
+                     "chamada", "chamadas", "chiamata", "chiamate", "voz", "voix", "voce", "spraak"), "voice"),
+    **dict.fromkeys(("sms", "tekstiviesti", "tekstiviestit", "textmeddelande", "sms meddelande",
+                     "tekstbesked", "tekstmelding", "kurznachricht", "mensaje", "mensagem", "messaggio"), "sms"),
+    **dict.fromkeys(("mms", "multimediaviesti", "kuvaviesti", "multimediabesked", "bildmeddelande",
+                     "bildmelding", "bildnachricht"), "mms"),
+    **dict.fromkeys(("internet", "data", "datos", "dados", "donnees", "mobiilidata", "datayhteys",
+                     "datatrafik", "datatrafikk", "daten", "datenverbindung"), "data"),
+}
+"""Words (folded, :func:`_fold_accents`, lower case) that name a record's kind in bills of other languages:
+Finnish ``Puhelu`` / ``Tekstiviesti`` / ``Multimediaviesti``, Danish ``Opkald``, Swedish ``Samtal``,
+German ``Anruf``, Dutch ``Gesprek``, French ``Appel vers mobile`` / ``Internet mobile``, Spanish
+``Llamada``. A descriptor holding words of one kind only is that kind (:func:`record_type_by_words`);
+``SMS`` beside ``Multimediaviesti`` is not read (two kinds)."""
+
+
+def record_type_by_words(value: str) -> str | None:
+    """The record type ``value``'s words name (:data:`RECORD_TYPE_WORDS`), or None when they name none or
+    more than one: ``'Appel vers mobile'`` -> ``'voice'``, ``'Tekstiviesti'`` -> ``'sms'``."""
+    words = _norm(_fold_accents(value)).split()
+    kinds = {RECORD_TYPE_WORDS[w] for w in words if w in RECORD_TYPE_WORDS}
+    return kinds.pop() if len(kinds) == 1 else None
 
 
 INTERNAL_WORDS = {"internal": "internal", "intern": "internal", "extension to extension": "internal"}
@@ -1506,9 +1656,11 @@ def classify_generic(text: str, sample, top3: tuple = (), positions: tuple[tuple
                           year_evidence(sample.banners, file_year))
     if mapping is None:
         return None
+    record_col = mapping.by_field("record_type")
     layout = generic_layout(mapping, tuple(names), has_header=sample.header is not None,
                             delimiter=sample.delimiter, skip_initial_space=sample.skip_initial_space,
-                            positions=positions)
+                            positions=positions,
+                            record_values=tuple(sample.column(names.index(record_col))) if record_col else ())
     layout = _party_ends_lines(layout, text)
     stated = banner_zone(tuple(sample.banners)) if layout.tz_basis == "assumed" else None
     if stated is not None:  # the report's title rows state the zone of its times (``Time zone: America/New_York``)

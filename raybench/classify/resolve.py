@@ -79,7 +79,8 @@ def top3_text(result: FileClassification) -> str:
     return ", ".join(f"{k} {p:.2f}" for k, p in result.top3)
 
 
-def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers: Classifiers | None = None) -> tuple[FileClassification, FileIdentity | None]:
+def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers: Classifiers | None = None,
+            by_columns: bool = False) -> tuple[FileClassification, FileIdentity | None]:
     """Classify one file: template, rules, then models.
 
     Args:
@@ -87,6 +88,9 @@ def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers
         layouts: the layouts the header rules try (``raybench.catalog.BUILTIN``).
         templates: loaded templates (:func:`raybench.classify.templates.load_templates`).
         classifiers: the ONNX models (default: the shipped ones, one thread).
+        by_columns: read the file by its columns' names and values only
+            (:func:`raybench.classify.generic.classify_generic`), falling back to the models when they do
+            not read as calls: a table no built-in layout can have written (flattened JSON Lines).
 
     Returns:
         The classification and, unless it abstained, the :class:`FileIdentity` to ingest with.
@@ -97,6 +101,12 @@ def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers
     """
     identity: FileIdentity | None = None
     rules_reason = ""
+    if by_columns:
+        sample = sample_text(decode_sample(_read_start(path)))
+        generic = classify_generic(sample.text, sample, file_year=_file_year(path))
+        if generic is not None:
+            found, layout, used = generic
+            return found, _identity(_file_facts(path), layout, used, found.confidence, "values")
     try:
         identity = identify_file(path, layouts)
     except UnknownLayoutError as exc:
@@ -238,8 +248,9 @@ def _file_facts(path: str) -> tuple[str, int, object, bool]:
 
 
 def resolve_identity(path: str, layouts: tuple[Layout, ...], *, templates=None,
-                     classifiers: Classifiers | None = None) -> FileIdentity:
-    """The identity the ingest driver reads ``path`` with (templates from the default folder).
+                     classifiers: Classifiers | None = None, by_columns: bool = False) -> FileIdentity:
+    """The identity the ingest driver reads ``path`` with (templates from the default folder;
+    ``by_columns``: see :func:`resolve`).
 
     Raises:
         InputFileError: the file cannot be read.
@@ -247,7 +258,7 @@ def resolve_identity(path: str, layouts: tuple[Layout, ...], *, templates=None,
             models' top-3.
     """
     result, identity = resolve(path, layouts, templates=load_templates() if templates is None else templates,
-                               classifiers=classifiers)
+                               classifiers=classifiers, by_columns=by_columns)
     if identity is None:
         raise UnknownLayoutError(path, f"{result.reason}; top-3: {top3_text(result)}", row=1)
     return identity

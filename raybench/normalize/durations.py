@@ -26,6 +26,8 @@ def parse_duration(raw: pl.Expr, unit: DurationUnit) -> pl.Expr:
     text = raw.str.strip_chars()
     if unit in ("seconds_decimal", "minutes", "ms"):  # a decimal comma (2,2833: European bills) is a point
         text = text.str.replace(r"^(\d+),(\d+)$", "${1}.${2}")
+        # digits with a fraction only: a float cast would read a hex id (53046E61) as 5.3e61, and inf/nan
+        text = pl.when(text.str.contains(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")).then(text).otherwise(None)
     if unit == "seconds":
         return text.cast(pl.Int64, strict=False)
     if unit == "seconds_grouped":  # 3,958: integer seconds, a comma between thousands (comma_grouping)
@@ -36,7 +38,7 @@ def parse_duration(raw: pl.Expr, unit: DurationUnit) -> pl.Expr:
     if unit == "minutes":  # whole billed minutes, or tenths in 6-second billing (68.9 = 4134 s)
         return (text.cast(pl.Float64, strict=False) * 60).round(0).cast(pl.Int64, strict=False)
     if unit == "ms":
-        return (text.cast(pl.Float64, strict=False) / 1000).round(0).cast(pl.Int64)
+        return (text.cast(pl.Float64, strict=False) / 1000).round(0).cast(pl.Int64, strict=False)
     if unit == "mm_ss":
         parts = text.str.extract_groups(r"^(\d+):([0-5]\d)$")
         return (parts.struct.field("1").cast(pl.Int64, strict=False) * 60

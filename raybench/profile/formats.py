@@ -2,7 +2,7 @@
 
 Dates: 4- and 2-digit years, month-first, day-first and year-first, ``/`` ``-`` ``.`` or no separator,
 month names; times: 24 h and 12 h (with or without a space before AM/PM), with or without seconds,
-with fractions. polars' ``strptime`` (chrono) reads unpadded fields (``2020/2/10 2:41``) with the same
+with fractions, and French ``13h05`` / ``13h05m07s``. polars' ``strptime`` (chrono) reads unpadded fields (``2020/2/10 2:41``) with the same
 formats. Durations: integer seconds, decimal seconds (``137.0``), ``MM:SS``, ``H:MM:SS``, whole minutes,
 milliseconds. Sources: ../shared/reference/carrier-formats.md 0.2 (duration encodings) and
 parsing-notes.md 1.3 (the date formats DuckDB's sniffer tries).
@@ -29,7 +29,7 @@ _DATES_WEEKDAY = ("%a %m/%d/%Y", "%a %d/%m/%Y", "%a %Y-%m-%d", "%a, %d %b %Y", "
 """Dates after their weekday's name (``Mon 07/15/2024``: phone services' call logs; ``Mon Sep 16 2024``:
 C's ``ctime`` order, SBC logs); chrono checks that the weekday is the date's."""
 _TIMES = ("%H:%M:%S", "%H:%M", "%H:%M:%S%.f", "%I:%M:%S %p", "%I:%M %p", "%I:%M:%S%p", "%I:%M%p", "%H%M%S", "%H%M",
-          "%H.%M.%S", "%I:%M:%S%.f %p")
+          "%H.%M.%S", "%I:%M:%S%.f %p", "%Hh%M", "%Hh%Mm%Ss", "%Hh%M:%S")
 
 DATES_NO_YEAR = ("%m/%d", "%d/%m", "%m-%d", "%d.%m")
 """Dates written without their year (Mitel SMDR ``10/13``, month first as North American switches print

@@ -78,6 +78,9 @@ FOOTER_PATTERNS = (
     # empty cells too: ,,,,,Total Calls,20,,,)
     # ... and German bills' Summe / Zwischensumme / Gesamtsumme / Gesamt
     r"[ \t\f\v\",;|]*(?:[a-z]+[ \t]+){0,2}(?:(?:grand[ \t]*|sub[ \t-]?)?totals?|(?:zwischen|gesamt)?summe|gesamt)\b.*",
+    # ... and other languages' total rows: German Insgesamt, Dutch Totaal, Swedish and Norwegian Totalt, Danish
+    # I alt, Finnish Yhteensä (``Yhteensä;;;;;79,72``)
+    r"[ \t\f\v\",;|]*(?:[a-z]+[ \t]+){0,2}(?:insgesamt|totaal|totalt|i[ \t]+alt|yhteens(?:a|\u00e4))(?![a-z0-9_]).*",
     # *** End of Report *** / END OF FILE / -- end of the listing --
     r"[ \t\f\v*=#-]*end[ \t]+of[ \t]+(?:the[ \t]+)?(?:report|file|data|records?|listing|document|output"
     r"|transmission)\b.*",
@@ -130,7 +133,8 @@ def heading_offsets(block: bytes) -> list[int]:
 
 ANCHORS = (b"page", b"total", b"row", b"record", b"contin", b"more", b"propriet", b"confidential", b"internal",
            b"summe", b"gesamt", b"certif", b"attest", b"declare", b"confirm", b"prepared", b"produced",
-           b"generated", b"compiled", b"approved", b"sign", b"custodian", b"witness", b"date")
+           b"generated", b"compiled", b"approved", b"sign", b"custodian", b"witness", b"date",
+           b"totaal", b"yhteens", b"i alt", b"i\talt")
 """Lower-case words one of which every footer holds (besides ``end of``): the candidate search."""
 
 _END_OF = re.compile(rb"end[ \t]+of")
@@ -169,9 +173,18 @@ def _types_re(delimiter: str) -> re.Pattern:
     return re.compile(f"{SQL_TYPE}(?:{d}{SQL_TYPE})+", re.IGNORECASE | re.ASCII)
 
 
+_RULE_CELL = re.compile(r"[ \t]*(?:-{2,}|={2,})[ \t]*")
+
+
 def is_types_line(text: str, delimiter: str) -> bool:
-    """True when ``text`` is a line of SQL column types (``INTEGER,VARCHAR(50),...``), two or more."""
-    return bool(_types_re(delimiter).fullmatch(text.strip()))
+    """True when ``text`` is a line of SQL column types (``INTEGER,VARCHAR(50),...``), two or more, or a
+    rule of dashes under the header, one run per column (sqlcmd's ``-----|-----|---``, psql's
+    ``----+----`` with ``|`` columns are not: only the file's own delimiter separates the runs): the
+    header's underline, skipped (and counted) like a types line."""
+    if _types_re(delimiter).fullmatch(text.strip()):
+        return True
+    cells = text.strip().split(delimiter)
+    return len(cells) >= 2 and all(_RULE_CELL.fullmatch(c) for c in cells)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,9 @@ format          module                                                 its chunk
 ``xlsx``        :mod:`raybench.pipeline.formats.xlsx`                  row ranges of one sheet
 ``pdf``         :mod:`raybench.pipeline.formats.pdf`                   page ranges of an export's table
 ``pdf_bill``    :mod:`raybench.pipeline.formats.pdf_bill`               page ranges of a carrier's bill
+``jsonl``       :mod:`raybench.pipeline.formats.staged`                planned as ``delimited`` (a flat CSV)
+``html``        :mod:`raybench.pipeline.formats.html`                  planned as ``delimited`` (the table)
+``blocks``      :mod:`raybench.pipeline.formats.blocks`                planned as ``delimited`` (a row a block)
 ==============  =====================================================  =====================================
 
 The contract (:class:`Format`):
@@ -36,8 +39,20 @@ import stat
 from pathlib import Path
 from typing import Protocol
 
-from raybench.pipeline.formats import delimited, fixed, pdf, pdf_bill, xlsx
+from raybench.pipeline.formats import (
+    blocks,
+    delimited,
+    fixed,
+    html,
+    pdf,
+    pdf_bill,
+    staged,
+    xlsx,
+)
+from raybench.read.attribute_blocks import is_attribute_blocks
 from raybench.read.chunk import ChunkDescriptor
+from raybench.read.html_table import is_html_table
+from raybench.read.jsonl import is_json_lines
 from raybench.read.rows import ReadRows
 
 
@@ -64,7 +79,10 @@ FORMATS: dict[str, Format] = {m.NAME: m for m in (delimited, fixed, xlsx, pdf, p
 def sniff_format(path: str) -> Format:
     """The module that plans ``path``, by the file's first bytes: ``%PDF-`` is a PDF, a ZIP container
     named ``.xlsx``/``.xlsm`` a workbook (so a misnamed PDF is still read as one), anything else text
-    (a folder, pipe or device too: the text module's identification says why it cannot be read)."""
+    (a folder, pipe or device too: the text module's identification says why it cannot be read); text
+    whose first lines are each a JSON object is JSON Lines (:mod:`raybench.pipeline.formats.staged`), an
+    HTML document holding a table (an ``.xls`` a web portal wrote) :mod:`raybench.pipeline.formats.html`,
+    blocks of indented ``Name = value`` lines (FreeRADIUS detail) :mod:`raybench.pipeline.formats.blocks`."""
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             return delimited  # opening a FIFO would block
@@ -76,6 +94,15 @@ def sniff_format(path: str) -> Format:
         return pdf
     if magic.startswith(b"PK\x03\x04") and Path(path).suffix.lower() in (".xlsx", ".xlsm"):
         return xlsx
+    if magic.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") and is_json_lines(path):
+        return staged
+    if magic.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        with open(path, "rb") as f:
+            if is_html_table(f.read(4096)):
+                return html
+    with open(path, "rb") as f:
+        if is_attribute_blocks(f.read(8192)):
+            return blocks
     return delimited
 
 

@@ -30,14 +30,15 @@ from raybench.read.transcode import transcode_to_utf8
 NAME = "delimited"
 
 
-def prepare(task: FileTask, options, staging: str) -> FileTask:
+def prepare(task: FileTask, options, staging: str, *, by_columns: bool = False) -> FileTask:
     """Identify, plan and profile a text file (see the module docstring); ``task.format`` becomes
     ``fixed`` for a fixed-width layout. A file that cannot be identified keeps ``plan`` None and its
-    one-line error in ``task.row``."""
+    one-line error in ``task.row``. ``by_columns``: a table no built-in layout writes, read by its
+    columns' names and values first (:func:`raybench.classify.resolve.resolve`)."""
     path = task.path
     try:  # templates, header rules, then the ONNX models (raybench.classify.resolve)
         t_identify = time.perf_counter()
-        identity = resolve_identity(path, BUILTIN)
+        identity = resolve_identity(path, BUILTIN, by_columns=by_columns)
         task.identify_s = time.perf_counter() - t_identify
         task.method = identity.identification.method
     except InputFileError as exc:
