@@ -240,6 +240,20 @@ spelled as their languages spell them without them (``Klokkeslæt`` -> ``Klokkes
 ``Belob``)."""
 
 
+ID_HEAD_WORDS = frozenset({"id", "ids", "uuid", "guid", "identifier", "key", "ref", "reference"})
+"""Head words of a column name that name an identifier (``remoteCallId``, ``Call ID``, ``Session UUID``)."""
+
+
+def names_identifier(name: str | None) -> bool:
+    """True when a column name names an identifier: its last word (camel case split, normalised) is
+    ``id``, ``uuid``, ``guid``, ``identifier``, ``key`` or ``ref``. Such a column holds labels, never a
+    duration or a count: ``remoteCallId`` -> True, ``callDuration`` -> False, ``Idle`` -> False."""
+    if not name:
+        return False
+    words = _norm(_CAMEL_BREAK.sub(" ", name.strip())).split()
+    return bool(words) and words[-1] in ID_HEAD_WORDS
+
+
 def _fold_accents(name: str) -> str:
     """``name`` with its letters' accents removed (``Número`` -> ``Numero``, ``Duração`` -> ``Duracao``,
     ``Päivämäärä`` -> ``Paivamaara``, ``Klokkeslæt`` -> ``Klokkeslaet``): Unicode NFKD, combining marks
@@ -1357,6 +1371,7 @@ def _time_named_length(m: _Mapper) -> ColumnProfile | None:
 def _choose_duration(m: _Mapper, raw: dict[str, list[str]]) -> tuple[DurationUnit, bool]:
     def readable(p: ColumnProfile, share: float) -> bool:
         return (p.duration is not None and p.duration[1] >= share and p.uuid_share < 0.5
+                and not names_identifier(p.name)
                 and not (p.epoch and p.epoch[1] >= 0.5) and _stamp_share(p) < 0.5)
 
     named = [p for p in m.free() if m.named(p, "duration") and readable(p, 0.6)]

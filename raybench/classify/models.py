@@ -199,8 +199,12 @@ class Classifiers:
         """Each column of the sample to a field, for a file of layout ``layout_id``.
 
         Only the fields that layout reads are allowed; each is given to at most one column (the most
-        probable first); the rest are ``ignore``.
+        probable first); the rest are ``ignore``. A column whose name names an identifier
+        (``remoteCallId``, see ``generic.names_identifier``) is never the duration.
         """
+        # a local import: generic imports this module
+        from raybench.classify.generic import names_identifier
+
         names = column_names(sample)
         headers = sample.header if sample.header is not None and len(sample.header) == sample.width else None
         X = np.vstack([column_vector(headers[j] if headers else None, sample.column(j), layout_id, j)
@@ -216,6 +220,8 @@ class Classifiers:
         cand = [(probs[j, k], j, k) for j in range(len(names)) for k in range(len(fields)) if mask[k] and k != ignore]
         for pr, j, k in sorted(cand, reverse=True):
             if j in assigned or fields[k] in taken or pr < probs[j, ignore]:
+                continue
+            if fields[k] == "duration" and names_identifier(names[j]):  # an id-named column is never a length
                 continue
             assigned[j] = (fields[k], float(pr))
             taken.add(fields[k])
