@@ -28,7 +28,7 @@ from raybench.read.chunk import ChunkDescriptor
 
 log = logging.getLogger(__name__)
 
-INPUT_SUFFIXES = (".csv", ".txt", ".tsv", ".dat", ".cdr", ".log", ".pdf", ".xlsx")
+INPUT_SUFFIXES = (".csv", ".txt", ".tsv", ".dat", ".cdr", ".log", ".pdf", ".xlsx", ".xls", ".jsonl", ".ndjson")
 """File name endings taken when a folder is given (a file given by name is always taken)."""
 
 
