@@ -9,6 +9,7 @@ column; also direction when the layout reads both from it), ``direction``, ``ims
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from raybench.errors import UnknownLayoutError
@@ -165,3 +166,21 @@ def mapped_layout(base: Layout, columns: tuple[str, ...], mapping: dict[str, str
         imei=col(base.imei), lac=col(base.lac), cell_id=col(base.cell_id), lat=col(base.lat),
         lon=col(base.lon), end_column=col(base.end_column),
     )
+
+
+CAMEL_BREAK = re.compile(r"(?<=[a-z])(?=[A-Z])")
+"""Where a camel-case column name's words meet (``remoteCallId`` -> ``remote Call Id``)."""
+
+
+ID_HEAD_WORDS = frozenset({"id", "ids", "uuid", "guid", "identifier", "key", "ref", "reference"})
+"""Head words of a column name that name an identifier (``remoteCallId``, ``Call ID``, ``Session UUID``)."""
+
+
+def names_identifier(name: str | None) -> bool:
+    """True when a column name names an identifier: its last word (camel case split, normalised) is
+    ``id``, ``uuid``, ``guid``, ``identifier``, ``key`` or ``ref``. Such a column holds labels, never a
+    duration or a count: ``remoteCallId`` -> True, ``callDuration`` -> False, ``Idle`` -> False."""
+    if not name:
+        return False
+    words = normalize_header(CAMEL_BREAK.sub(" ", name.strip())).split()
+    return bool(words) and words[-1] in ID_HEAD_WORDS

@@ -36,7 +36,7 @@ from raybench.classify.aligned import (
     share_ending_inside,
 )
 from raybench.classify.descriptors import VOCABULARY
-from raybench.classify.fields import CANONICAL_OF, GUESS_BELOW
+from raybench.classify.fields import CAMEL_BREAK, CANONICAL_OF, GUESS_BELOW, names_identifier
 from raybench.classify.models import ColumnMapping, FileClassification, column_names
 from raybench.classify.value_check import _date_only_formats
 from raybench.identify.sniff import normalize_header
@@ -213,7 +213,7 @@ def name_field(name: str | None) -> tuple[str | None, float]:
     folded = _fold_accents(name)
     if folded != name and _norm(folded) not in spellings:  # Número destino, Duração: their unaccented words
         spellings.append(_norm(folded))
-    camel = _CAMEL_BREAK.sub(" ", name.strip())  # StartTime, DateCreated: web APIs' names, words run together
+    camel = CAMEL_BREAK.sub(" ", name.strip())  # StartTime, DateCreated: web APIs' names, words run together
     if camel != name.strip():
         spellings.append(_norm(camel))
     for low in spellings:
@@ -240,18 +240,6 @@ spelled as their languages spell them without them (``Klokkeslæt`` -> ``Klokkes
 ``Belob``)."""
 
 
-ID_HEAD_WORDS = frozenset({"id", "ids", "uuid", "guid", "identifier", "key", "ref", "reference"})
-"""Head words of a column name that name an identifier (``remoteCallId``, ``Call ID``, ``Session UUID``)."""
-
-
-def names_identifier(name: str | None) -> bool:
-    """True when a column name names an identifier: its last word (camel case split, normalised) is
-    ``id``, ``uuid``, ``guid``, ``identifier``, ``key`` or ``ref``. Such a column holds labels, never a
-    duration or a count: ``remoteCallId`` -> True, ``callDuration`` -> False, ``Idle`` -> False."""
-    if not name:
-        return False
-    words = _norm(_CAMEL_BREAK.sub(" ", name.strip())).split()
-    return bool(words) and words[-1] in ID_HEAD_WORDS
 
 
 def _fold_accents(name: str) -> str:
@@ -344,7 +332,6 @@ VAGUE_WORDS = frozenset({"tower", "cell", "site", "antenna", "bts", "number", "p
 ``Nummer gebeld``): a name's other field word, if any, says the field (:func:`name_field`)."""
 
 
-_CAMEL_BREAK = re.compile(r"(?<=[a-z])(?=[A-Z])")
 """Where a camelCase/PascalCase name's next word begins (``StartTime`` -> ``Start Time``)."""
 
 

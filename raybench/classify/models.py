@@ -20,7 +20,7 @@ import numpy as np
 
 from raybench.catalog import get_layout
 from raybench.classify.features import column_vector, descriptor_vector, file_vector
-from raybench.classify.fields import layout_fields
+from raybench.classify.fields import layout_fields, names_identifier
 from raybench.classify.sample import FileSample, decode_sample, sample_text
 from raybench.errors import ConfigError
 
@@ -200,11 +200,8 @@ class Classifiers:
 
         Only the fields that layout reads are allowed; each is given to at most one column (the most
         probable first); the rest are ``ignore``. A column whose name names an identifier
-        (``remoteCallId``, see ``generic.names_identifier``) is never the duration.
+        (``remoteCallId``, see ``fields.names_identifier``) is never the duration.
         """
-        # a local import: generic imports this module
-        from raybench.classify.generic import names_identifier
-
         names = column_names(sample)
         headers = sample.header if sample.header is not None and len(sample.header) == sample.width else None
         X = np.vstack([column_vector(headers[j] if headers else None, sample.column(j), layout_id, j)

@@ -1,7 +1,7 @@
 """An id-named column is never the duration (issue 13, BroadWorks ``remoteCallId``)."""
 import pytest
 
-from raybench.classify.generic import names_identifier
+from raybench.classify.fields import names_identifier
 
 
 @pytest.mark.parametrize("name, expected", [
