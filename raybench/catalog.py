@@ -388,6 +388,7 @@ THREECX_CDR = Layout(
            2: r"(\d+:\d{2}:\d{2})?"},
     start=StartSpec("time-start", None, ("%Y/%m/%d %H:%M:%S",)),
     end_column="time-end",
+    duration_empty_unanswered=True,
     tz="UTC",
     tz_source="3CX CDR service writes UTC (dorel14/3CX-Cdr-Server converts its times from UTC)",
     duration_column="duration",

@@ -136,6 +136,8 @@ class Layout:
         sector_from_cell: True when the first digit of the cell number is the sector (Sprint).
         lat, lon: columns with the cell's coordinates in degrees, if any.
         end_column: an end date-time column written like the start (Sprint ``END_DATE``).
+        duration_empty_unanswered: the source leaves the duration empty on a call never answered (3CX's
+            CDR service): an empty duration stays empty, never the end minus the start (the ringing time).
         end_time_of_day: the end column holds only the time of day while the start is a date column and
             a time column (NEC SMDR ``START``/``END``): the end is on the start's date, or the next day when
             it reads earlier than the start (a call past midnight).
@@ -206,6 +208,7 @@ class Layout:
     lon: str | None = None
     end_column: str | None = None
     end_time_of_day: bool = False
+    duration_empty_unanswered: bool = False
     party_ends_lines: bool = False
     positions: tuple[tuple[int, int], ...] = ()
     zone_evidence: tuple[str, str] | None = None

@@ -210,7 +210,7 @@ def name_field(name: str | None) -> tuple[str | None, float]:
     if not name:
         return None, 0.0
     spellings = [_norm(name)]
-    folded = _fold_accents(name)
+    folded = fold_accents(name)
     if folded != name and _norm(folded) not in spellings:  # Número destino, Duração: their unaccented words
         spellings.append(_norm(folded))
     camel = CAMEL_BREAK.sub(" ", name.strip())  # StartTime, DateCreated: web APIs' names, words run together
@@ -242,7 +242,7 @@ spelled as their languages spell them without them (``Klokkeslæt`` -> ``Klokkes
 
 
 
-def _fold_accents(name: str) -> str:
+def fold_accents(name: str) -> str:
     """``name`` with its letters' accents removed (``Número`` -> ``Numero``, ``Duração`` -> ``Duracao``,
     ``Päivämäärä`` -> ``Paivamaara``, ``Klokkeslæt`` -> ``Klokkeslaet``): Unicode NFKD, combining marks
     dropped, and the letters of :data:`_UNDECOMPOSED` respelled. The normaliser turns a letter outside
@@ -267,7 +267,7 @@ ROMANCE_HEADER_WORDS: dict[str, tuple[str, ...]] = {
     "ignore": ("importe", "valor", "coste", "costo", "precio", "tarifa", "montant", "prix", "cout"),
 }
 """Column names of Spanish, Portuguese, French and Italian bills and call logs, unaccented
-(:func:`_fold_accents`), added to :data:`HEADER_WORDS` (``Fecha``, ``Hora``, ``Número destino``, ``Tipo de
+(:func:`fold_accents`), added to :data:`HEADER_WORDS` (``Fecha``, ``Hora``, ``Número destino``, ``Tipo de
 llamada``, ``Duración (min)``, ``Importe (€)``; ``Origem``, ``Destino``, ``Duração``)."""
 for _f, _names in ROMANCE_HEADER_WORDS.items():
     HEADER_WORDS[_f] = HEADER_WORDS[_f] + tuple(n for n in _names if n not in HEADER_WORDS[_f])
@@ -299,7 +299,7 @@ GERMANIC_HEADER_WORDS: dict[str, tuple[str, ...]] = {
                "belop", "belop kr", "pris kr", "kosten eur"),
 }
 """Column names of German, Dutch, Finnish, Swedish, Danish and Norwegian bills and call logs, folded
-(:func:`_fold_accents`: ``Päivämäärä`` ``paivamaara``, ``Klokkeslæt`` ``klokkeslaet``, ``Beløb (kr.)``
+(:func:`fold_accents`: ``Päivämäärä`` ``paivamaara``, ``Klokkeslæt`` ``klokkeslaet``, ``Beløb (kr.)``
 ``belob kr``), added to :data:`HEADER_WORDS` (``Gesprächsdauer``, ``Gebeld nummer``, ``Kellonaika``,
 ``Kesto``, ``Samtalstid``, ``Varighed (min:sek)``, ``Nummer``)."""
 for _f, _names in GERMANIC_HEADER_WORDS.items():
@@ -1586,7 +1586,7 @@ RECORD_TYPE_WORDS: dict[str, str] = {
     **dict.fromkeys(("internet", "data", "datos", "dados", "donnees", "mobiilidata", "datayhteys",
                      "datatrafik", "datatrafikk", "daten", "datenverbindung"), "data"),
 }
-"""Words (folded, :func:`_fold_accents`, lower case) that name a record's kind in bills of other languages:
+"""Words (folded, :func:`fold_accents`, lower case) that name a record's kind in bills of other languages:
 Finnish ``Puhelu`` / ``Tekstiviesti`` / ``Multimediaviesti``, Danish ``Opkald``, Swedish ``Samtal``,
 German ``Anruf``, Dutch ``Gesprek``, French ``Appel vers mobile`` / ``Internet mobile``, Spanish
 ``Llamada``. A descriptor holding words of one kind only is that kind (:func:`record_type_by_words`);
@@ -1596,7 +1596,7 @@ German ``Anruf``, Dutch ``Gesprek``, French ``Appel vers mobile`` / ``Internet m
 def record_type_by_words(value: str) -> str | None:
     """The record type ``value``'s words name (:data:`RECORD_TYPE_WORDS`), or None when they name none or
     more than one: ``'Appel vers mobile'`` -> ``'voice'``, ``'Tekstiviesti'`` -> ``'sms'``."""
-    words = _norm(_fold_accents(value)).split()
+    words = _norm(fold_accents(value)).split()
     kinds = {RECORD_TYPE_WORDS[w] for w in words if w in RECORD_TYPE_WORDS}
     return kinds.pop() if len(kinds) == 1 else None
 

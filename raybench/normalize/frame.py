@@ -352,9 +352,10 @@ def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer,
 
     if layout.duration_column:
         parsed = parse_duration(pl.col("_duration_text"), layout.duration_unit)
-        if layout.end_column and start is not None:
+        if layout.end_column and start is not None and not layout.duration_empty_unanswered:
             # a duration cell left empty beside a written end (a contact no agent took: Amazon Connect's
-            # agent interaction is absent): the end minus the start, where both read
+            # agent interaction is absent): the end minus the start, where both read (not where the
+            # source's empty duration means never answered: 3CX's ring time is no call time)
             gap = (pl.col("_end_naive") - pl.col("_start_naive")).dt.total_seconds()
             empty = pl.col("_duration_text").is_null() | (pl.col("_duration_text").str.strip_chars() == "")
             parsed = pl.when(empty & (gap >= 0)).then(gap.cast(pl.Int64)).otherwise(parsed)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from raybench.classify.generic import (
-    _fold_accents,
+    fold_accents,
     map_generic,
     name_field,
     record_type_by_words,
@@ -31,7 +31,7 @@ def test_a_vague_number_word_gives_way_to_the_specific_one():
 
 
 def test_letters_without_a_decomposition_are_respelled():
-    assert _fold_accents("Klokkeslæt Beløb Straße") == "Klokkeslaet Belob Strasse"
+    assert fold_accents("Klokkeslæt Beløb Straße") == "Klokkeslaet Belob Strasse"
 
 
 @pytest.mark.parametrize("value, kind", [

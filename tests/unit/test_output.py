@@ -144,7 +144,7 @@ def test_an_empty_input_folder_exits_non_zero_in_one_line(tmp_path):
     assert got.exit_code == 2
     assert got.output.strip().splitlines() == [
         f"raybench: error: no input files in {tmp_path / 'in'}: a folder's files are taken when their names end "
-        "in .csv .txt .tsv .dat .cdr .log .pdf .xlsx"]
+        "in .csv .txt .tsv .dat .cdr .log .pdf .xlsx .xls .jsonl .ndjson"]
     assert not db.exists()  # refused before any job started
 
 
