@@ -134,6 +134,7 @@ def _plan_chunks(path: str):
     return plan_file(path, lead=ident.lead, junk=ident.junk_rules(), block_bytes=CHUNK).chunks
 
 
+@pytest.mark.slow  # 28 s; CI keeps the killed-actor and crashed-driver tests (run with -m slow)
 def test_rays_oom_killer_strikes_and_the_job_still_accounts_exactly(production, tmp_path):
     import psutil
 
@@ -168,6 +169,7 @@ targets:
 """
 
 
+@pytest.mark.slow  # 43 s; the crashed-driver resume is tested in CI by test_a_crashed_driver_resumes_from_its_checkpoint
 def test_harness_fault_scenario_resumes_and_reports(tmp_path):
     from raybench.harness.run import run_scenario
 

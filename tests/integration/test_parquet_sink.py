@@ -92,7 +92,7 @@ def _cli(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
                           timeout=timeout, env=env)
 
 
-@pytest.mark.parametrize("load", ["end", "commit"])
+@pytest.mark.parametrize("load", [pytest.param("end", marks=pytest.mark.slow), "commit"])  # [end]: 45 s, -m slow
 def test_a_crashed_parquet_driver_resumes_with_the_sink_of_its_manifest(production, duckdb_store, tmp_path, load):
     db, results = str(tmp_path / "x.duckdb"), str(tmp_path / "resume.json")
     crashed = _cli("ingest", production.path, "--db", db, "--sink", "parquet", "--parts-load", load, "--chunk-size",

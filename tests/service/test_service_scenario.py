@@ -15,6 +15,7 @@ pytestmark = pytest.mark.integration
 RAYBENCH = os.path.join(os.path.dirname(sys.executable), "raybench")
 
 
+@pytest.mark.slow  # 71 s: kept out of CI's 30 minutes (run with -m slow); the service's jobs and queue are tested in CI
 def test_locust_scenario_results_and_readiness(tmp_path):
     scenario = tmp_path / "svc_short.yaml"
     scenario.write_text(
