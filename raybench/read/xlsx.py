@@ -22,8 +22,8 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from raybench.errors import InputFileError, UnknownLayoutError
 from raybench.identify.sniff import header_layouts
