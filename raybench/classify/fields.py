@@ -176,6 +176,20 @@ ID_HEAD_WORDS = frozenset({"id", "ids", "uuid", "guid", "identifier", "key", "re
 """Head words of a column name that name an identifier (``remoteCallId``, ``Call ID``, ``Session UUID``)."""
 
 
+VOLUME_WORDS = frozenset({"byte", "bytes", "octet", "octets", "kb", "mb", "gb", "kbytes", "mbytes", "volume"})
+"""Words of a column name that name a data volume (``Bytes Up``, ``Data Volume (KB)``, ``uplinkOctets``)."""
+
+
+def names_volume(name: str | None) -> bool:
+    """True when a column name names a data volume: one of its words (camel case split, normalised) is in
+    :data:`VOLUME_WORDS`. Such a column counts bytes; it is never a party, a length or a place
+    (``Bytes Down`` -> True, ``datavolumeFBCUplink`` -> False: one word, not split)."""
+    if not name:
+        return False
+    words = normalize_header(CAMEL_BREAK.sub(" ", name.strip())).split()
+    return any(w in VOLUME_WORDS for w in words)
+
+
 def names_identifier(name: str | None) -> bool:
     """True when a column name names an identifier: its last word (camel case split, normalised) is
     ``id``, ``uuid``, ``guid``, ``identifier``, ``key`` or ``ref``. Such a column holds labels, never a

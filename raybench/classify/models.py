@@ -20,7 +20,7 @@ import numpy as np
 
 from raybench.catalog import get_layout
 from raybench.classify.features import column_vector, descriptor_vector, file_vector
-from raybench.classify.fields import layout_fields, names_identifier
+from raybench.classify.fields import layout_fields, names_identifier, names_volume
 from raybench.classify.sample import FileSample, decode_sample, sample_text
 from raybench.errors import ConfigError
 
@@ -200,7 +200,8 @@ class Classifiers:
 
         Only the fields that layout reads are allowed; each is given to at most one column (the most
         probable first); the rest are ``ignore``. A column whose name names an identifier
-        (``remoteCallId``, see ``fields.names_identifier``) is never the duration.
+        (``remoteCallId``, see ``fields.names_identifier``) is never the duration; one whose name names a
+        data volume (``Bytes Down``, ``fields.names_volume``) is given no field (the schema has none for it).
         """
         names = column_names(sample)
         headers = sample.header if sample.header is not None and len(sample.header) == sample.width else None
@@ -219,6 +220,8 @@ class Classifiers:
             if j in assigned or fields[k] in taken or pr < probs[j, ignore]:
                 continue
             if fields[k] == "duration" and names_identifier(names[j]):  # an id-named column is never a length
+                continue
+            if names_volume(names[j]):  # a byte count is never a party, a length or a place
                 continue
             assigned[j] = (fields[k], float(pr))
             taken.add(fields[k])

@@ -22,8 +22,8 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from raybench.errors import InputFileError, UnknownLayoutError
 from raybench.identify.sniff import header_layouts
@@ -205,6 +205,27 @@ def plan_xlsx(path: str, layouts: tuple, rows_per_chunk: int, read_table: TableR
     """
     check_unzipped_size(path)
     reader = _reader(path)
+
+    def sheets():
+        for sheet in reader.sheet_names:
+            try:
+                rows = _rows(reader, sheet)
+            except Exception as exc:
+                raise InputFileError(path, f"sheet {sheet!r}: cannot read: {str(exc).splitlines()[0]}") from None
+            yield sheet, rows
+
+    plan = plan_tables(sheets(), layouts, rows_per_chunk, read_table)
+    if plan.layout is None:
+        names = ", ".join(repr(s) for s in reader.sheet_names)
+        raise UnknownLayoutError(path, f"no sheet has a known header or a table of calls (sheets: {names})")
+    return plan
+
+
+def plan_tables(tables, layouts: tuple, rows_per_chunk: int, read_table: TableReader | None) -> XlsxPlan:
+    """Cut tables given as ``(name, rows)`` (a workbook's sheets, the blocks of a text file of several
+    tables: :mod:`raybench.read.text_tables`) into row ranges, each table with its own layout, found as
+    :func:`plan_xlsx` says. ``rows``: tuples of cells (text or None). The plan's ``layout`` is None when
+    no table holds calls (the caller raises)."""
     layout = None
     chunks: list[SheetChunk] = []
     skipped: dict[str, int] = {}
@@ -216,11 +237,7 @@ def plan_xlsx(path: str, layouts: tuple, rows_per_chunk: int, read_table: TableR
     def count(why: str) -> None:
         skipped[why] = skipped.get(why, 0) + 1
 
-    for sheet in reader.sheet_names:
-        try:
-            rows = _rows(reader, sheet)
-        except Exception as exc:
-            raise InputFileError(path, f"sheet {sheet!r}: cannot read: {str(exc).splitlines()[0]}") from None
+    for sheet, rows in tables:
         known = _known_header(rows, layouts)
         if known is not None:
             header_at, found = known
@@ -255,9 +272,6 @@ def plan_xlsx(path: str, layouts: tuple, rows_per_chunk: int, read_table: TableR
             chunk.n_records += 1
             row_no += 1
         del rows
-    if layout is None:
-        names = ", ".join(repr(s) for s in reader.sheet_names)
-        raise UnknownLayoutError(path, f"no sheet has a known header or a table of calls (sheets: {names})")
     return XlsxPlan(layout, chunks, row_no - 1, skipped, sheets, by_sheet, confidence)
 
 
@@ -267,12 +281,18 @@ def read_xlsx_chunk(item: ChunkDescriptor) -> ReadRows:
 
     A record with filled cells beyond the layout's columns is ``bad`` with reason ``field_count``.
     """
+    return rows_chunk(item, _rows(_reader(item.path), item.sheet, item.page_start, item.page_end - item.page_start))
+
+
+def rows_chunk(item: ChunkDescriptor, table_rows) -> ReadRows:
+    """The records among ``table_rows`` (the descriptor's rows of its sheet or block, cells as text or
+    None), numbered from ``item.first_row``; junk rows counted (:func:`row_reason`); a record with filled
+    cells beyond the layout's width (``item.context``) is ``bad`` with reason ``field_count``."""
     context = json.loads(item.context)
     header, width = context["header"], context["width"]
-    start, end = item.page_start, item.page_end
     rows = ReadRows()
     row_no = item.first_row
-    for row in _rows(_reader(item.path), item.sheet, start, end - start):
+    for row in table_rows:
         why = row_reason(row, header)
         if why:
             rows.skipped[why] = rows.skipped.get(why, 0) + 1

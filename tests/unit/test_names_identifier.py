@@ -11,3 +11,10 @@ from raybench.classify.fields import names_identifier
 ])
 def test_names_identifier(name, expected):
     assert names_identifier(name) is expected
+
+
+def test_names_volume():
+    from raybench.classify.fields import names_volume
+
+    assert names_volume("Bytes Down") and names_volume("uplinkOctets") and names_volume("Data Volume (KB)")
+    assert not names_volume("Terminating Number") and not names_volume("Duration (Sec)") and not names_volume(None)

@@ -11,6 +11,7 @@ format          module                                                 its chunk
 ``jsonl``       :mod:`raybench.pipeline.formats.staged`                planned as ``delimited`` (a flat CSV)
 ``html``        :mod:`raybench.pipeline.formats.html`                  planned as ``delimited`` (the table)
 ``blocks``      :mod:`raybench.pipeline.formats.blocks`                planned as ``delimited`` (a row a block)
+``text_tables`` :mod:`raybench.pipeline.formats.text_tables`           row ranges of one table of a text file
 ==============  =====================================================  =====================================
 
 The contract (:class:`Format`):
@@ -47,6 +48,7 @@ from raybench.pipeline.formats import (
     pdf,
     pdf_bill,
     staged,
+    text_tables,
     xlsx,
 )
 from raybench.read.attribute_blocks import is_attribute_blocks
@@ -54,6 +56,7 @@ from raybench.read.chunk import ChunkDescriptor
 from raybench.read.html_table import is_html_table
 from raybench.read.jsonl import is_json_lines
 from raybench.read.rows import ReadRows
+from raybench.read.text_tables import is_text_tables
 
 
 class Format(Protocol):
@@ -72,7 +75,7 @@ class Format(Protocol):
     def unread(self, descriptor: ChunkDescriptor) -> list[str | None]: ...
 
 
-FORMATS: dict[str, Format] = {m.NAME: m for m in (delimited, fixed, xlsx, pdf, pdf_bill)}  # type: ignore[misc]
+FORMATS: dict[str, Format] = {m.NAME: m for m in (delimited, fixed, xlsx, pdf, pdf_bill, text_tables)}  # type: ignore[misc]
 """Format name (a descriptor's ``format``) -> its module."""
 
 
@@ -82,7 +85,9 @@ def sniff_format(path: str) -> Format:
     (a folder, pipe or device too: the text module's identification says why it cannot be read); text
     whose first lines are each a JSON object is JSON Lines (:mod:`raybench.pipeline.formats.staged`), an
     HTML document holding a table (an ``.xls`` a web portal wrote) :mod:`raybench.pipeline.formats.html`,
-    blocks of indented ``Name = value`` lines (FreeRADIUS detail) :mod:`raybench.pipeline.formats.blocks`."""
+    blocks of indented ``Name = value`` lines (FreeRADIUS detail) :mod:`raybench.pipeline.formats.blocks`,
+    delimited text of several tables with different headers, each under its banner,
+    :mod:`raybench.pipeline.formats.text_tables`."""
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             return delimited  # opening a FIFO would block
@@ -103,6 +108,8 @@ def sniff_format(path: str) -> Format:
     with open(path, "rb") as f:
         if is_attribute_blocks(f.read(8192)):
             return blocks
+    if is_text_tables(path):
+        return text_tables
     return delimited
 
 
