@@ -13,6 +13,7 @@ paged report whose banner repeats above the same header stays a delimited file. 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
@@ -21,35 +22,57 @@ from raybench.classify.sample import sample_text
 from raybench.identify.encoding import detect_encoding
 from raybench.read.chunk import ChunkDescriptor
 from raybench.read.rows import ReadRows
+from raybench.read.xlsx import rows_chunk
 
 MAX_BYTES = 16 * 1024 * 1024
 """Largest file read as several tables (it is read whole, in the driver)."""
 
 DELIMITERS = (",", ";", "\t", "|")
 
+HEAD_CHARS = 65536
+"""Characters of the file's start that :func:`split_tables` samples for its delimiter and banners."""
+
 
 def _text(path: str) -> str | None:
-    """The file's text (BOM removed), or None when it is too large or does not decode."""
+    """The file's text (BOM removed), or None when it is too large, does not decode, or its first
+    :data:`HEAD_CHARS` characters show no delimiter of :data:`DELIMITERS` or no banner (then it cannot be
+    several tables, and the rest of the file is not read: every text file is sniffed so)."""
     try:
         if os.path.getsize(path) > MAX_BYTES:
             return None
         with open(path, "rb") as f:
-            data = f.read()
+            head = f.read(4 * HEAD_CHARS + 4)
+            encoding = detect_encoding(head[:65536])
+            try:  # the head's first characters exactly as the whole file's decoding gives them
+                decoder = codecs.getincrementaldecoder(encoding.name)()
+                first = decoder.decode(head[encoding.bom_bytes:], final=False)[:HEAD_CHARS]
+            except (UnicodeDecodeError, LookupError):
+                return None
+            if _tables_sample(first) is None:
+                return None
+            data = head + f.read()
     except OSError:
         return None
-    encoding = detect_encoding(data[:65536])
     try:
         return data[encoding.bom_bytes:].decode(encoding.name)
     except (UnicodeDecodeError, LookupError):
         return None
 
 
+def _tables_sample(head: str):
+    """The sample (:func:`raybench.classify.sample.sample_text`) of ``head``, the text's first
+    :data:`HEAD_CHARS` characters, when it has a delimiter of :data:`DELIMITERS` and a banner (what
+    :func:`split_tables` needs before it splits), else None."""
+    sample = sample_text(head)
+    return sample if sample.delimiter in DELIMITERS and sample.banners else None
+
+
 def split_tables(text: str) -> list[tuple[str, list[tuple[str, ...]]]]:
     """The tables of ``text`` as ``(name, rows)``: ``name`` ``block N (line L)`` (1-based), ``rows`` its
     lines cut at the file's delimiter (blank lines kept, as empty rows). One table when the file is not
     several (see the module docstring)."""
-    sample = sample_text(text[:65536])
-    if sample.delimiter not in DELIMITERS or not sample.banners:
+    sample = _tables_sample(text[:HEAD_CHARS])
+    if sample is None:
         return []
     rows = [tuple(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=sample.delimiter)]
     first = next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), None)
@@ -96,8 +119,6 @@ def read_text_tables_chunk(item: ChunkDescriptor) -> ReadRows:
     Raises:
         ValueError: the file no longer holds that block (changed since it was planned).
     """
-    from raybench.read.xlsx import rows_chunk
-
     tables = dict(tables_of(item.path) or [])
     if item.sheet not in tables:
         raise ValueError(f"{item.path}: {item.sheet} not found (the file changed since it was planned)")
