@@ -100,6 +100,7 @@ def _cli(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
                           timeout=timeout, env=env)
 
 
+@pytest.mark.slow  # 49 s; run with -m slow (CI keeps the crashed Parquet driver's resume, test_parquet_sink [commit])
 def test_a_crashed_driver_resumes_from_its_checkpoint(production, tmp_path):
     db, results = str(tmp_path / "x.duckdb"), str(tmp_path / "resume.json")
     crashed = _cli("ingest", production.path, "--db", db, "--chunk-size", str(CHUNK), "--commit-rows", "4000",
@@ -169,7 +170,7 @@ targets:
 """
 
 
-@pytest.mark.slow  # 43 s; the crashed-driver resume is tested in CI by test_a_crashed_driver_resumes_from_its_checkpoint
+@pytest.mark.slow  # 43 s; the crashed-driver resume is tested in CI by test_parquet_sink [commit]
 def test_harness_fault_scenario_resumes_and_reports(tmp_path):
     from raybench.harness.run import run_scenario
 

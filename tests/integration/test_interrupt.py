@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from raybench.generate.production import generate_file
 from raybench.harness.accounting import exact_accounting
@@ -56,6 +57,7 @@ def _interrupt_after_first_commit(cmd: list[str], timeout_s: float = 300) -> tup
     return rc, out, "".join(lines)
 
 
+@pytest.mark.slow  # 43 s; run with -m slow (CI keeps the checkpoint resume tests)
 def test_ctrl_c_says_what_is_committed_and_resume_completes_exactly(tmp_path):
     g = generate_file("att_mobility_voice", str(tmp_path), rows=60_000, seed=5, defect_rate=0.01)
     db = str(tmp_path / "cdr.duckdb")

@@ -14,6 +14,7 @@ import pytest
 BIN = Path(sys.executable).parent
 
 
+@pytest.mark.slow  # 37 s; run with -m slow
 @pytest.mark.integration
 def test_concurrent_jobs_on_one_cluster(tmp_path, real_dir):
     env = dict(os.environ, RAY_AUTH_MODE="disabled", PATH=f"{BIN}{os.pathsep}{os.environ['PATH']}")

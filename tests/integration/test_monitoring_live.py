@@ -340,6 +340,7 @@ def test_receiver_keeps_alertmanager_payloads(service):
 
 @pytest.mark.skipif(__import__("importlib").util.find_spec("raybench.service") is None,
                     reason="raybench serve is not in this checkout")
+@pytest.mark.slow  # 55 s; run with -m slow (CI keeps test_ingest_metrics_alert_and_dashboard: real Prometheus, Alertmanager, Chromium)
 def test_real_service_metrics_alerts_and_dashboard(tmp_path, production):
     """The same chain against ``raybench serve`` started as a user starts it: Prometheus scrapes its
     /metrics (the job table's metrics and the runner's ingest metrics); ``RaybenchClassificationAccuracyLow``

@@ -44,6 +44,7 @@ def _fresh_copy(dest: Path) -> None:
     (dest / ".venv").symlink_to(VENV)
 
 
+@pytest.mark.slow  # 43 s; run with -m slow (CI keeps ray start clusters in test_multinode)
 @pytest.mark.integration
 def test_readme_cluster_recipe_runs_as_written(tmp_path):
     lines = readme_cluster_recipe()

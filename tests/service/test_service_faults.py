@@ -13,6 +13,7 @@ from servicekit import generate, start_service, wait_job
 pytestmark = pytest.mark.integration
 
 
+@pytest.mark.slow  # 75 s; run with -m slow (CI keeps the service's queue, cancel and results tests)
 def test_kill_everything_then_restart_every_job_done_exactly_once(tmp_path):
     gen = tmp_path / "gen"
     files = [generate(gen, rows=20_000, seed=s) for s in (201, 202)] + \
