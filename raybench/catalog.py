@@ -36,6 +36,18 @@ ATT_MOBILITY_VOICE = Layout(
     source="carrier-formats.md 1.1 (AT&T Records Key); descriptor codes are raybench's synthetic set",
 )
 
+TS32298_RECORDS = {
+    "moCallRecord": ("voice", "outgoing"), "mtCallRecord": ("voice", "incoming"),
+    "roamingRecord": ("voice", "incoming"), "incGatewayRecord": ("voice", "incoming"),
+    "outGatewayRecord": ("voice", "outgoing"), "transitCallRecord": ("voice", "unknown"),
+    "termCAMELRecord": ("voice", "incoming"), "moSMSRecord": ("sms", "outgoing"),
+    "mtSMSRecord": ("sms", "incoming"), "moSMSIWRecord": ("sms", "outgoing"), "mtSMSGWRecord": ("sms", "incoming"),
+    "ssActionRecord": ("other", "unknown"),
+}
+"""The CS domain's record names of 3GPP TS 32.298 (``CallEventRecord``: MO/MT call, roaming, gateway,
+transit, terminating CAMEL, MO/MT SMS and their interworking and gateway records, supplementary-service
+action) as a mediation system writes them once the ASN.1 is decoded -> (record type, direction)."""
+
 TMOBILE = Layout(
     id="tmobile_cdr",
     carrier="tmobile",
@@ -51,11 +63,12 @@ TMOBILE = Layout(
     record_type=ValueMap("Type of Call", {
         "mSOriginating": "voice", "mSTerminating": "voice", "callForwarding": "voice", "moc": "voice",
         "mtc": "voice", "mSOriginatingSMSinMSC": "sms", "mSTerminatingSMSinMSC": "sms", "SMSc": "sms",
-        "RCS-IMChat": "other"}),
+        "RCS-IMChat": "other", **{k: t for k, (t, _) in TS32298_RECORDS.items()}}),
     direction=ValueMap("Type of Call", {
         "mSOriginating": "outgoing", "mSTerminating": "incoming", "callForwarding": "forwarded",
         "moc": "outgoing", "mtc": "incoming", "mSOriginatingSMSinMSC": "outgoing",
-        "mSTerminatingSMSinMSC": "incoming", "SMSc": "unknown", "RCS-IMChat": "unknown"}),
+        "mSTerminatingSMSinMSC": "incoming", "SMSc": "unknown", "RCS-IMChat": "unknown",
+        **{k: d for k, (_, d) in TS32298_RECORDS.items()}}),
     imsi="IMSI", imei="IMEI", lac="LAC", cell_id="Cell ID",
     source="carrier-formats.md 1.2 (3GPP MSC record names as T-Mobile's 'Type of call')",
 )

@@ -51,6 +51,9 @@ class StartSpec:
         zone_suffix: each start ends in its own zone (``07/15/2024 02:05:07 PM EDT``, ``... +0200``): the
             zone (:data:`raybench.normalize.times.ZONE_SUFFIX`) is cut off before ``formats`` are tried and
             each row's start is read in it.
+        else_columns: columns that hold the start, in the same form, on the rows where ``column`` is
+            empty, tried in order: a 3GPP TS 32.298 MSC dump gives a call's start in ``seizureTime`` and an
+            SMS's in ``originationTime`` (MO) or ``deliveryTime`` (MT), each empty on the other records.
     """
 
     column: str
@@ -60,6 +63,7 @@ class StartSpec:
     day_first_formats: tuple[str, ...] = ()
     year: int | None = None
     zone_suffix: bool = False
+    else_columns: tuple[str, ...] = ()
 
     @property
     def day_first(self) -> bool:

@@ -12,8 +12,9 @@ In one run on the same file (each run a fresh subprocess, started the way a user
 For each: wall seconds, rows/s, peak PSS summed over every process of the run (sampled every 0.2 s with
 psutil: the command's process tree, and for the warm run also the cluster's processes), and the ratio to
 the plain pass. For the raybench runs also the driver's share of the CPU used (the coordinator's
-``driver_cpu_pct_mean`` over ``cpu_pct_mean``, both percent of one core), the phases and the dedupe time
-after the last batch. Exits 1 when the accounting does not add up (rows read = stored + quarantined =
+``driver_cpu_pct_mean`` over ``cpu_pct_mean``, both percent of one core), the phases, the dedupe time
+after the last batch and the value profile's seconds (issue 13: decided in the driver before any chunk
+runs, so they add to the wall one for one). Exits 1 when the accounting does not add up (rows read = stored + quarantined =
 the file's records). Not a test: run it by hand, on a quiet machine, and say the load (it is printed).
 
 ``--sinks duckdb,parquet`` runs cold and warm once per sink (``raybench ingest --sink``; the warm runs
@@ -207,12 +208,16 @@ def main() -> None:
         if result is None:
             continue
         mm, ph, dd = result["metrics"], result["phases_s"], result.get("dedupe") or {}
+        m = runs[name][0]
         print(f"{name}: pool {mm.get('pool_size')} actor(s), {mm.get('batches')} batches; phases "
               + ", ".join(f"{k} {v:.1f}" for k, v in ph.items())
               + f"; dedupe after the last batch {dd.get('wall_s', 0):.1f} s"
               + (f" (streamed during the batches: {dd['stream']['wall_s']:.1f} s, used: {dd['stream']['used']})"
                  if dd.get("stream") else "")
               + f"; sink writes {mm.get('sink_write_s', 0):.1f} s"
+              + (f"; value profile {prof['total']:.2f} s in the driver before the chunks "
+                 f"({prof['total'] / m['wall_s']:.1%} of the wall)"
+                 if (prof := (result.get("classification") or {}).get("profile_s")) else "")
               + (f"; parts {result['sink']['parts_loaded']} ({result['sink']['part_bytes_committed'] / 2**20:.0f} MiB), "
                  f"loaded into DuckDB in {result['sink']['load_s']:.1f} s ({result['sink']['load_after_batches_s']:.1f} "
                  f"after the last batch)"

@@ -1022,7 +1022,7 @@ def _choose_direction(m: _Mapper) -> None:
         if p.direction_share < (0.5 if m.named(p, "direction") == 1.0 else 0.8):
             continue
         if (m.named(p, "record_type") and not m.named(p, "direction")
-                and sum(1 for v in p.values if _reads_record_type(v)) >= 0.5 * p.n):
+                and sum(1 for v in p.values if reads_record_type(v)) >= 0.5 * p.n):
             continue  # a record type written with its direction ('SMS MO'): read for both (_direction_in_record_type)
         # a column of one direction word over calls made both ways is not the call's direction (FreeSWITCH's
         # channel direction is 'inbound' for a phone's call out, carrier-formats.md 1.7)
@@ -1096,7 +1096,7 @@ def _own_line_by_direction(m: _Mapper, directions: list[str], pa: ColumnProfile,
             return
 
 
-def _reads_record_type(v: str) -> bool:
+def reads_record_type(v: str) -> bool:
     """A value that is, or begins with, a record-type word of the trade (``SMS MO``, ``Voice``), or whose
     words name one kind in another language (``Puhelu``, ``Appel vers mobile``: :func:`record_type_by_words`)."""
     words = {_norm(w) for ws in VOCABULARY.values() for w in ws}
@@ -1145,7 +1145,7 @@ def _order_parties_by_dialing(m: _Mapper, raw: dict[str, list[str]]) -> None:
 
 
 def _choose_record_type(m: _Mapper) -> None:
-    reads = _reads_record_type
+    reads = reads_record_type
     for p in sorted(m.free(), key=lambda q: -m.named(q, "record_type")):
         if p.party_share > 0.5 or not p.n or p.distinct > max(12, p.n // 2):
             continue
@@ -1244,7 +1244,7 @@ def _type_words_are_directions(m: _Mapper) -> None:
     p = next((q for q in m.profiles if m.fields[q.name] == "record_type" and m.confidence.get(q.name) == BY_POSITION),
              None)
     if (p is None or "direction" in m.fields.values() or p.direction_share < TYPE_DIRECTION_SHARE
-            or any(_reads_record_type(v) for v in p.values)):
+            or any(reads_record_type(v) for v in p.values)):
         return
     m.take(p, "direction", VALUES_ONLY, "named as the type; its words are directions, not record types")
 

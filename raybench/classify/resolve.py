@@ -22,7 +22,7 @@ from raybench.classify.fields import (
     layout_fields,
     mapped_layout,
 )
-from raybench.classify.generic import better_than, classify_generic
+from raybench.classify.generic import better_than, classify_generic, reads_record_type
 from raybench.classify.models import (
     UNKNOWN,
     Classifiers,
@@ -34,7 +34,12 @@ from raybench.classify.models import (
 from raybench.classify.ruled import NANP_PARTS, ruled_sample, station_mapping
 from raybench.classify.sample import FileSample, decode_sample, sample_text
 from raybench.classify.templates import load_templates, match_template
-from raybench.classify.value_check import check_money_duration, check_timing_columns
+from raybench.classify.value_check import (
+    check_money_duration,
+    check_timing_columns,
+    descriptor_by_values,
+    start_else_columns,
+)
 from raybench.errors import UnknownLayoutError
 from raybench.identify.encoding import detect_encoding
 from raybench.identify.file import SAMPLE_BYTES, FileIdentity, identify_file
@@ -77,6 +82,27 @@ def _rules_result(identity: FileIdentity) -> FileClassification:
 def top3_text(result: FileClassification) -> str:
     """``'att_mobility_voice 0.41, other 0.30, sprint_cdma 0.12'``."""
     return ", ".join(f"{k} {p:.2f}" for k, p in result.top3)
+
+
+def _start_else(mapping: dict[str, str], names, sample: FileSample) -> tuple[str, ...]:
+    """The stamp columns that hold the start on the rows where the mapped start column is empty
+    (:func:`start_else_columns`); they are taken off whatever field the models gave them (a column of
+    date-times filled only where the start is not is no dialed number)."""
+    start = next((c for c, f in mapping.items() if f == "start"), None)
+    if start is None or "start_time" in mapping.values():
+        return ()
+    others = start_else_columns(tuple(names), [sample.column(j) for j in range(len(names))], start)
+    for c in others:
+        mapping[c] = "ignore"
+    return others
+
+
+def _with_start_else(layout: Layout, others: tuple[str, ...]) -> Layout:
+    """``layout`` with :attr:`raybench.layout.StartSpec.else_columns` ``others``."""
+    start = layout.start
+    if not others or start is None or start.time_column is not None or start.epoch is not None:
+        return layout
+    return replace(layout, start=replace(start, else_columns=others))
 
 
 def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers: Classifiers | None = None,
@@ -168,10 +194,22 @@ def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers
             result = replace(result, columns=tuple(
                 replace(c, field=money.changed[c.name][1], confidence=1.0) if c.name in money.changed else c
                 for c in result.columns))
+        codes = base.record_type.values if base.record_type is not None else {}
+        descriptor = descriptor_by_values(tuple(names), [sample.column(j) for j in range(len(names))], mapping, codes,
+                                          reads_record_type)
+        if descriptor is not None:  # the layout's own codes in a column the models did not map
+            mapping[descriptor[0]] = "record_type"
+            result = replace(result, columns=tuple(replace(c, field="record_type", confidence=round(descriptor[1], 3))
+                                                   if c.name == descriptor[0] else c for c in result.columns))
+        start_else = _start_else(mapping, names, sample)
+        if start_else:
+            result = replace(result, columns=tuple(replace(c, field="ignore", confidence=1.0) if c.name in start_else
+                                                   else c for c in result.columns))
         layout = mapped_layout(base, names, mapping, has_header=sample.header is not None,
                                delimiter=sample.delimiter, skip_initial_space=sample.skip_initial_space, path=path,
                                flag_unmapped=True,
                                guessed=guessed_fields(base, mapping, confidence, model_fields))
+        layout = _with_start_else(layout, start_else)
     except UnknownLayoutError as exc:
         generic = classify_generic(sample.text, sample, result.top3, file_year=_file_year(path))  # the models' layout does not fit it
         if generic is not None:

@@ -153,6 +153,79 @@ def check_timing_columns(names: tuple[str, ...], columns: list[list[str]], mappi
     return TimingRepair(new, changed)
 
 
+def start_else_columns(names: tuple[str, ...], columns: list[list[str]], start: str | None) -> tuple[str, ...]:
+    """The columns that hold the start on the sampled rows where the ``start`` column is empty: each reads
+    as date-times (at least :data:`SHARE` of its values) and is filled only on rows where the start and
+    every column found before it are empty, so it is never an answer or end stamp of the same record.
+    A 3GPP TS 32.298 MSC dump gives a call's start in ``seizureTime`` and an SMS's in
+    ``originationTime`` (MO) or ``deliveryTime`` (MT), each empty on the other records (TS 32.298
+    5.1.2.2: ``seizureTime`` is a field of the call records, ``originationTime`` of the SMS records).
+
+    Args:
+        names, columns: as :func:`check_timing_columns` (the sampled values, one list per column, row
+            aligned).
+        start: the start column's name.
+
+    Returns:
+        The columns in file order (empty when the start is filled on every sampled row, or none fits).
+    """
+    if start is None or start not in names:
+        return ()
+    j0 = names.index(start)
+    open_rows = {i for i, v in enumerate(columns[j0]) if not v.strip()}
+    if not open_rows:
+        return ()
+    formats = date_time_formats()
+    found: list[str] = []
+    for j, name in enumerate(names):
+        if j == j0 or not open_rows:
+            continue
+        filled = {i for i, v in enumerate(columns[j]) if v.strip()}
+        if not filled or not filled <= open_rows:
+            continue
+        if _date_share(_values(columns[j]), formats) < SHARE:
+            continue
+        found.append(name)
+        open_rows -= filled
+    return tuple(found)
+
+
+DESCRIPTOR_DISTINCT_MAX = 12
+"""At most this many distinct sampled values in a column taken for the record-type descriptor by its words."""
+
+
+def descriptor_by_values(names: tuple[str, ...], columns: list[list[str]], mapping: dict[str, str],
+                         codes: dict[str, str], words=None) -> tuple[str, float] | None:
+    """The column that holds the record-type descriptors, when the models mapped none to ``record_type``:
+    a column they left ``ignore`` whose sampled non-empty values, on two rows or more, are for at least
+    :data:`SHARE` of them the layout's own codes (``codes``, the keys of its record-type value map,
+    compared without case), or, with ``words`` (a predicate: the value is or begins with a record-type
+    word of the trade, ``SMS MO``), such words in a column of at most :data:`DESCRIPTOR_DISTINCT_MAX`
+    distinct values. The codes are the source's fact; the models' reading of an unfamiliar column name
+    (``recordType``, ``Desc``) is a guess. A value outside the codes is then read by the trade's words
+    or the record-type model, and flagged (``record_type_inferred``).
+
+    Returns:
+        ``(column, share of its values that are codes)``, the highest share first; None when no column
+        qualifies or one is already mapped.
+    """
+    if (not codes and words is None) or "record_type" in mapping.values():
+        return None
+    known = {k.strip().lower() for k in codes}
+    best: tuple[str, float] | None = None
+    for j, name in enumerate(names):
+        if mapping.get(name, "ignore") != "ignore":
+            continue
+        values = [v.strip() for v in columns[j] if v.strip()]
+        if len(values) < 2:
+            continue
+        by_words = words is not None and len(set(values)) <= DESCRIPTOR_DISTINCT_MAX
+        share = sum(v.lower() in known or (by_words and words(v)) for v in values) / len(values)
+        if share >= SHARE and (best is None or share > best[1]):
+            best = (name, share)
+    return best
+
+
 MONEY_NAME = re.compile(
     r"(?i)\b(?:yen|fees?|charges?|amount|costs?|price|tariff|prix|montant|co[uû]t|betrag|kosten|preis"
     r"|geb(?:ü|ue)hr|bel(?:ø|oe)b|hinta|summa|importe|usd|eur|gbp|jpy|dkk|sek|nok)\b|[円€$£¥]|料金|金額|通話料|요금")

@@ -250,6 +250,8 @@ def normalize_frame(df: pl.DataFrame, layout: Layout, numbers: NumberNormalizer,
     start = layout.start
     if start is not None and start.time_column is not None:
         start_text = pl.concat_str([_text(start.column), _text(start.time_column)], separator=" ")
+    elif start is not None and start.else_columns:  # the start of each record type in its own column
+        start_text = pl.coalesce([_text(c) for c in (start.column, *start.else_columns)])
     else:
         start_text = _text(start.column if start else None)
 

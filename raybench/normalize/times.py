@@ -97,10 +97,24 @@ def name_states_zone(name: str | None) -> str | None:
     return f"Etc/GMT{-int(offset[:3]):+d}"
 
 
+TS32298_FORMAT = "%y%m%d%H%M%S%z"
+"""3GPP TS 32.298's ``TimeStamp`` (the MSC and SGSN CDRs' ``seizureTime``, ``answerTime``, ``releaseTime``,
+``originationTime``): 9 octets ``YYMMDDhhmmssShhmm``, the digits BCD, the sign ``S`` an ASCII octet, the
+local time then its offset from UTC. Decoders print the OCTET STRING in hex, so the sign shows as ``2B``
+(``+``) or ``2D`` (``-``): ``2407151305072B0200`` is 2024-07-15 13:05:07 +02:00. :func:`strptime_naive`
+reads it with this format once the sign octet is put back as its character."""
+
+_TS32298_SIGN = ((r"^(\d{12})2[Bb](\d{4})$", "${1}+${2}"), (r"^(\d{12})2[Dd](\d{4})$", "${1}-${2}"))
+
+
 def strptime_naive(text: pl.Expr, fmt: str) -> pl.Expr:
     """``text`` read with one strptime format as a naive Datetime; a value with an offset comes out as
     naive UTC. With ``%p``, a time that ends in one letter ``A``/``P`` (``01:05P``, ``1:05p``: SMDR
-    printouts and carrier bills) is read as ``AM``/``PM``."""
+    printouts and carrier bills) is read as ``AM``/``PM``; with :data:`TS32298_FORMAT`, a TS 32.298
+    TimeStamp printed in hex (its sign octet ``2B``/``2D``) is read too."""
+    if fmt == TS32298_FORMAT:
+        for pattern, sign in _TS32298_SIGN:
+            text = text.str.replace(pattern, sign)
     if "%p" in fmt:
         text = text.str.replace(r"(\d ?)([AaPp])$", "${1}${2}M")
     if "%z" in fmt or "%:z" in fmt:

@@ -207,8 +207,10 @@ def write_results(results: dict, path: str) -> dict:
 def _classification_summary(tasks: list[FileTask]) -> dict:
     """Per-file identification time and method: ``latency_s`` (``p50``, ``p95``, ``max`` over the files
     identified), ``methods`` (``header``, ``probe``, ``template``, ``model`` -> files) and
-    ``template_match_rate`` (files matched by a template / files identified)."""
+    ``template_match_rate`` (files matched by a template / files identified), and ``profile_s``
+    (``total`` and ``max`` seconds of the value profiles, decided in the driver before the chunks run)."""
     times = [t.identify_s for t in tasks if t.identify_s is not None]
+    profiles = [t.profile_s for t in tasks if t.profile_s is not None]
     methods: dict[str, int] = {}
     for t in tasks:
         if t.method:
@@ -216,4 +218,5 @@ def _classification_summary(tasks: list[FileTask]) -> dict:
     identified = sum(methods.values())
     return {"latency_s": {**percentiles(times), "max": max(times)} if times else {},
             "methods": methods, "files_identified": identified,
-            "template_match_rate": methods.get("template", 0) / identified if identified else None}
+            "template_match_rate": methods.get("template", 0) / identified if identified else None,
+            "profile_s": {"total": sum(profiles), "max": max(profiles)} if profiles else {}}

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
+from raybench.classify.models import default_classifiers
 from raybench.errors import InputFileError
 from raybench.layout import Layout
 from raybench.normalize.numbers import NumberNormalizer
@@ -91,7 +92,8 @@ def read_chunk(descriptor: ChunkDescriptor, layout: Layout, *, numbers: NumberNo
 
 def read_local(path: str, *, chunk_bytes: int = 4 << 20, tz: str | None = None,
                ingest_job: str = "job-local") -> LocalRead:
-    """Read one file as ``raybench ingest`` would, without Ray and without a database.
+    """Read one file as ``raybench ingest`` would, without Ray and without a database (descriptors the
+    layout does not know typed by the shipped record-type model, as the workers type them).
 
     Args:
         path: the file.
@@ -112,7 +114,8 @@ def read_local(path: str, *, chunk_bytes: int = 4 << 20, tz: str | None = None,
         layouts = task.layouts()
         numbers = {key: NumberNormalizer(lay.region) for key, lay in layouts.items()}
         for item in items:
-            result = read_chunk(item, layouts[item.layout_key], numbers=numbers[item.layout_key])
+            result = read_chunk(item, layouts[item.layout_key], numbers=numbers[item.layout_key],
+                                record_types=default_classifiers())  # as a worker types unknown descriptors
             if result.records_seen != item.n_records:
                 raise InputFileError(path, f"chunk {item.chunk_id}: {result.records_seen} records read, "
                                            f"{item.n_records} planned")

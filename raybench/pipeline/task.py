@@ -28,6 +28,8 @@ class FileTask:
         row: its ``files`` row as planned (status, error, bytes, encoding, dialect, layout, ...).
         committed: chunk ids a checkpoint already holds (a resumed job).
         identify_s: seconds spent identifying a text file; method: how it was identified.
+        profile_s: seconds spent deciding its value profile (:func:`raybench.profile.profile_file`), in the
+            driver before any chunk is read: what the profile adds to the file's ingest.
         format: the format module that reads its chunks (:data:`raybench.pipeline.formats.FORMATS`).
         suspect: why a file read in full must not be taken as complete (a bill's scanned pages): status
             suspect.
@@ -45,6 +47,7 @@ class FileTask:
     row: dict = field(default_factory=dict)
     committed: set[str] = field(default_factory=set)
     identify_s: float | None = None
+    profile_s: float | None = None
     method: str | None = None
     format: str = "delimited"
     suspect: str | None = None

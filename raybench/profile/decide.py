@@ -15,7 +15,7 @@ import polars as pl
 
 from raybench.layout import Layout
 from raybench.normalize.durations import parse_duration
-from raybench.normalize.times import name_states_zone, parse_naive, states_offset
+from raybench.normalize.times import TS32298_FORMAT, name_states_zone, parse_naive, states_offset
 from raybench.profile.formats import (
     DURATION_UNITS,
     date_time_formats,
@@ -78,6 +78,9 @@ def _start_expr(layout: Layout) -> pl.Expr:
     parts = [pl.col(start.column).str.strip_chars()]
     if start.time_column is not None:
         parts.append(pl.col(start.time_column).str.strip_chars())
+    elif start.else_columns:  # the start of each record type in its own column (StartSpec.else_columns)
+        texts = [pl.col(c).str.strip_chars() for c in (start.column, *start.else_columns)]
+        return pl.coalesce([pl.when(t != "").then(t) for t in texts])
     return pl.concat_str(parts, separator=" ") if len(parts) > 1 else parts[0]
 
 
@@ -112,6 +115,8 @@ def _decide_start(frame: pl.DataFrame, layout: Layout, out: dict) -> Layout:
     own = int(pl.DataFrame({"v": values}).select(plausible(parse_naive(pl.col("v"), start)).sum()).item())
     entry = {"column": start.column, "format": list(start.formats), "values": values.len(),
              "read": {"layout": own}, "source": "layout"}
+    if start.else_columns:
+        entry["else_columns"] = list(start.else_columns)
     out["start"] = entry
     if own >= KEEP_SHARE * values.len():
         entry["unread"] = _unread(values, plausible(parse_naive(pl.col("v"), start)))
@@ -144,7 +149,8 @@ def _decide_start(frame: pl.DataFrame, layout: Layout, out: dict) -> Layout:
     chosen = replace(start, formats=chosen_formats, day_first_formats=())
     entry["unread"] = _unread(values, plausible(parse_naive(pl.col("v"), chosen)))
     if states_offset(best):  # ISO 8601's Z or +hh:mm: instants, read as UTC whatever was assumed or --tz
-        return _stated_utc(replace(layout, start=chosen), "the start times carry their UTC offset (ISO 8601)")
+        written = "3GPP TS 32.298 TimeStamp" if best == TS32298_FORMAT else "ISO 8601"
+        return _stated_utc(replace(layout, start=chosen), f"the start times carry their UTC offset ({written})")
     return replace(layout, start=chosen)
 
 

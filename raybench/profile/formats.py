@@ -16,7 +16,7 @@ import polars as pl
 
 from raybench.layout import DurationUnit
 from raybench.normalize.durations import parse_duration
-from raybench.normalize.times import EPOCH_SCALE_US, strptime_naive
+from raybench.normalize.times import EPOCH_SCALE_US, TS32298_FORMAT, strptime_naive
 
 _DATES_YEAR_LAST = ("%m/%d/%Y", "%d/%m/%Y", "%m-%d-%Y", "%d-%m-%Y", "%d.%m.%Y", "%m/%d/%y", "%d/%m/%y",
                     "%d.%m.%y", "%m-%d-%y", "%d-%m-%y")
@@ -71,10 +71,11 @@ def date_time_formats(day_first_region: bool = False) -> tuple[str, ...]:
     return tuple(out)
 
 
-COMPACT_FORMATS = ("%Y%m%d%H%M%S%.f",)
+COMPACT_FORMATS = ("%Y%m%d%H%M%S%.f", TS32298_FORMAT)
 """A date-time written as one run of digits, year first, with or without a fraction after a point
 (``20240715130507.123``: BroadWorks accounting's ``startTime``, ASN.1 GeneralizedTime without its zone;
-the fraction is optional in chrono's ``%.f``)."""
+the fraction is optional in chrono's ``%.f``), and 3GPP TS 32.298's ``TimeStamp`` with its offset
+(``2407151305072B0200``, :data:`raybench.normalize.times.TS32298_FORMAT`)."""
 
 
 CLOCK_FIRST_FORMATS = tuple(f"{mark}{t} UTC %a %b %d %Y" for mark in ("", "*", ".")

@@ -21,7 +21,7 @@ def key_columns(layout: Layout) -> tuple[frozenset[int], frozenset[int]]:
     parties = {layout.caller, layout.callee, layout.callee_else, layout.dialed, layout.partner, layout.subscriber}
     names = parties | {layout.start.column if layout.start else None,
                        layout.start.time_column if layout.start else None, layout.duration_column,
-                       layout.end_column}
+                       layout.end_column} | set(layout.start.else_columns if layout.start else ())
     index = {c: i for i, c in enumerate(layout.columns)}
     return (frozenset(index[c] for c in names if c in index), frozenset(index[c] for c in parties if c in index))
 

@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from raybench.layout import StartSpec
-from raybench.normalize.times import localize, name_states_zone, parse_naive
+from raybench.normalize.times import TS32298_FORMAT, localize, name_states_zone, parse_naive
 
 ISO = StartSpec("t", None, ("%Y-%m-%d %H:%M:%S",))
 UTC = timezone.utc
@@ -108,3 +108,12 @@ def test_a_zone_named_in_a_column_name():
     assert name_states_zone("Time (ACST)") is None  # UTC+9:30
     assert name_states_zone("Estimated start") is None  # capitals only: not the word 'Est'
     assert name_states_zone(None) is None
+
+
+def test_ts32298_timestamp_in_hex_is_read_with_its_offset():
+    # TS 32.298 TimeStamp YYMMDDhhmmssShhmm, local time then the offset; the sign octet 2B is '+', 2D '-'
+    spec = StartSpec("t", None, (TS32298_FORMAT,))
+    assert _naive(["2407151305072B0200", "2401021200002D0600", "2407151305072b0200", "240715130507+0200",
+                   "2407151305072C0200", "2407151305072B02"], spec) == [
+        datetime(2024, 7, 15, 11, 5, 7), datetime(2024, 1, 2, 18, 0, 0), datetime(2024, 7, 15, 11, 5, 7),
+        datetime(2024, 7, 15, 11, 5, 7), None, None]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from raybench.classify.value_check import check_timing_columns
+from raybench.classify.value_check import check_timing_columns, descriptor_by_values, start_else_columns
 
 NAMES = ("Type", "Date", "Time", "A", "B", "Dur")
 COLUMNS = [
@@ -96,3 +96,51 @@ def test_a_fee_column_is_never_the_duration():
     assert "duration" not in got.mapping.values()
     assert is_money_name("Cost") and is_money_name("Beløb (kr.)") and is_money_name("Charge $")
     assert not is_money_name("Charged Duration") and not is_money_name("Duration (sec)")
+
+
+MSC_NAMES = ("recordType", "callingNumber", "seizureTime", "answerTime", "originationTime", "deliveryTime")
+MSC_COLUMNS = [
+    ["moCallRecord", "mtCallRecord", "moSMSRecord", "mtSMSRecord", "moCallRecord"],
+    ["13125550101", "12125550199", "13125550101", "17735550142", "13125550101"],
+    ["2407151305072D0500", "2407151400002D0500", "", "", "2401021200002D0600"],
+    ["2407151305142D0500", "", "", "", "2401021200092D0600"],
+    ["", "", "2407151530002D0500", "", ""],
+    ["", "", "", "2407152359592D0500", ""],
+]
+
+
+def test_an_sms_start_in_its_own_columns_is_found_and_an_answer_stamp_is_not():
+    # answerTime reads as date-times too, but it is filled where seizureTime is: the same record's answer
+    assert start_else_columns(MSC_NAMES, MSC_COLUMNS, "seizureTime") == ("originationTime", "deliveryTime")
+    # taken from the answer stamp, the seizure stamp is filled on rows the answer is too: never added
+    assert start_else_columns(MSC_NAMES, MSC_COLUMNS, "answerTime") == ("originationTime", "deliveryTime")
+    full = [["2407151305072D0500"] * 5 if i == 2 else c for i, c in enumerate(MSC_COLUMNS)]
+    assert start_else_columns(MSC_NAMES, full, "seizureTime") == ()  # a start on every row: nothing to add
+    # a column filled only where the start is empty but not holding stamps is not a start
+    names = ("seizureTime", "note")
+    assert start_else_columns(names, [["2407151305072D0500", ""], ["", "sms"]], "seizureTime") == ()
+
+
+def test_the_layouts_own_codes_find_its_descriptor_column():
+    codes = {"moCallRecord": "voice", "mtCallRecord": "voice", "moSMSRecord": "sms", "mtSMSRecord": "sms"}
+    mapping = {n: "ignore" for n in MSC_NAMES} | {"callingNumber": "caller", "seizureTime": "start"}
+    assert descriptor_by_values(MSC_NAMES, MSC_COLUMNS, mapping, codes) == ("recordType", 1.0)
+    assert descriptor_by_values(MSC_NAMES, MSC_COLUMNS, {**mapping, "recordType": "record_type"}, codes) is None
+    # one value in five outside the codes is under the 90% share
+    odd = [["moCallRecord", "mtCallRecord", "moSMSRecord", "mtSMSRecord", "hlrIntRecord"]] + MSC_COLUMNS[1:]
+    assert descriptor_by_values(MSC_NAMES, odd, mapping, codes) is None
+    assert descriptor_by_values(MSC_NAMES, MSC_COLUMNS, mapping, {}) is None
+
+
+def test_a_descriptor_column_of_trade_words_is_found_when_the_codes_are_not_the_layouts():
+    # the SMS block of an AT&T return: 'Desc' says 'SMS MO' / 'SMS MT', codes the voice layout's map lacks
+    names = ("Item", "Desc", "Originating Number")
+    columns = [["1", "2", "3"], ["SMS MO", "SMS MT", "SMS MO"], ["2125550147", "6175550120", "2125550147"]]
+    mapping = {"Item": "ignore", "Desc": "ignore", "Originating Number": "caller"}
+    codes = {"MO VOICE": "voice", "MT VOICE": "voice"}
+    assert descriptor_by_values(names, columns, mapping, codes) is None
+    words = lambda v: v.split()[0].lower() in {"sms", "voice", "mms"}  # noqa: E731
+    assert descriptor_by_values(names, columns, mapping, codes, words) == ("Desc", 1.0)
+    # a column of many distinct values is no descriptor, whatever its words
+    many = [[str(i) for i in range(20)], [f"SMS note {i}" for i in range(20)], ["2125550147"] * 20]
+    assert descriptor_by_values(names, many, mapping, codes, words) is None

@@ -82,7 +82,9 @@ def _plan(task: FileTask, encoding: str, original_sha: str | None, chunk_bytes: 
     if layout.kind == "not_cdr":  # recognised, not calls (Cisco CMR): counted, never stored
         task.plan.lines_skipped[f"{layout.id}_record"] = task.plan.n_records
         task.plan.chunks, task.plan.n_records = [], 0
+    t_profile = time.perf_counter()
     profile = profile_file(task.data_path, encoding, layout, task.plan.chunks, task.junk)
+    task.profile_s = time.perf_counter() - t_profile
     task.layout = layout = profile.layout
     task.row.update(sha256=task.plan.sha256, rows_read=task.plan.n_records,
                     lines_skipped=dict(task.plan.lines_skipped), value_formats=profile.to_json())
