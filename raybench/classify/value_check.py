@@ -18,7 +18,12 @@ from dataclasses import dataclass
 import polars as pl
 
 from raybench.normalize.durations import parse_duration
-from raybench.profile.formats import DURATION_UNITS, date_formats, date_time_formats, read_counts_start
+from raybench.profile.formats import (
+    DURATION_UNITS,
+    date_formats,
+    date_time_formats,
+    read_counts_start,
+)
 
 SHARE = 0.9
 """Share of a column's sampled values that must read as a date (time, duration) for it to count as one."""

@@ -15,7 +15,12 @@ import polars as pl
 
 from raybench.layout import Layout
 from raybench.normalize.durations import parse_duration
-from raybench.normalize.times import TS32298_FORMAT, name_states_zone, parse_naive, states_offset
+from raybench.normalize.times import (
+    TS32298_FORMAT,
+    name_states_zone,
+    parse_naive,
+    states_offset,
+)
 from raybench.profile.formats import (
     DURATION_UNITS,
     date_time_formats,

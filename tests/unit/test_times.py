@@ -8,7 +8,12 @@ import polars as pl
 import pytest
 
 from raybench.layout import StartSpec
-from raybench.normalize.times import TS32298_FORMAT, localize, name_states_zone, parse_naive
+from raybench.normalize.times import (
+    TS32298_FORMAT,
+    localize,
+    name_states_zone,
+    parse_naive,
+)
 
 ISO = StartSpec("t", None, ("%Y-%m-%d %H:%M:%S",))
 UTC = timezone.utc

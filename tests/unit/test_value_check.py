@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from raybench.classify.value_check import check_timing_columns, descriptor_by_values, start_else_columns
+from raybench.classify.value_check import (
+    check_timing_columns,
+    descriptor_by_values,
+    start_else_columns,
+)
 
 NAMES = ("Type", "Date", "Time", "A", "B", "Dur")
 COLUMNS = [
