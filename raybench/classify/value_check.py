@@ -110,11 +110,14 @@ def check_timing_columns(names: tuple[str, ...], columns: list[list[str]], mappi
     if start is not None and start in names:
         j0 = names.index(start)
         if j0 in values and max(full[j0], dates[j0]) >= KEEP_SHARE:
-            if full[j0] >= SHARE or dates[j0] < SHARE or "start_time" in mapping.values():
+            if full[j0] >= SHARE or full[j0] >= dates[j0] or "start_time" in mapping.values():
                 return same
-            keep = j0  # a date column without its time of day: the time column beside it is looked for
+            # a date column without its time of day (its damaged rows, up to half, are start_parse's to
+            # quarantine, not a reason to read the good ones with no time): the time column beside it
+            keep = j0
     best = keep if keep is not None else max(free, key=lambda j: (max(full[j], dates[j]), -j))
-    if max(full[best], dates[best]) < SHARE:
+    need = KEEP_SHARE if keep is not None else SHARE  # the models' start kept: their column, not a new pick
+    if max(full[best], dates[best]) < need:
         return same
     new = dict(mapping)
     changed: dict[str, tuple[str, str, float]] = {}
@@ -132,7 +135,7 @@ def check_timing_columns(names: tuple[str, ...], columns: list[list[str]], mappi
     used = {best}
     if full[best] < SHARE:  # a date without a time of day: a time column beside it
         times = {j: _time_share(values[j]) for j in free if j != best}
-        cands = [j for j, s in times.items() if s >= SHARE]
+        cands = [j for j, s in times.items() if s >= need]
         if cands:
             def rank(j: int) -> tuple:
                 low = names[j].lower()

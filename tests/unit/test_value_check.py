@@ -148,3 +148,19 @@ def test_a_descriptor_column_of_trade_words_is_found_when_the_codes_are_not_the_
     # a column of many distinct values is no descriptor, whatever its words
     many = [[str(i) for i in range(20)], [f"SMS note {i}" for i in range(20)], ["2125550147"] * 20]
     assert descriptor_by_values(names, many, mapping, codes, words) is None
+
+
+def test_a_date_column_with_damaged_rows_still_gets_its_time_column():
+    # 3 of 20 rows damaged in both columns (85% read): the date keeps its time of day, so the 17 good rows
+    # are read and only the 3 are quarantined (start_parse); before, the date was read alone and all 20 failed
+    dates = ["not a date"] * 3 + [f"2024-07-{d:02d}" for d in range(1, 18)]
+    times = ["not a date"] * 3 + [f"13:{m:02d}:07" for m in range(17)]
+    names = ("Date", "Start Time", "Duration (s)", "Calling Number")
+    columns = [dates, times, [str(60 + i) for i in range(20)], ["3125550101"] * 20]
+    mapping = {"Date": "start", "Start Time": "ignore", "Duration (s)": "duration", "Calling Number": "caller"}
+    got = check_timing_columns(names, columns, mapping)
+    assert got.mapping["Date"] == "start" and got.mapping["Start Time"] == "start_time"
+    assert got.mapping["Duration (s)"] == "duration"
+    # more than half damaged: the models' start is not kept, and no column reads for 90%: unchanged
+    half = [["not a date"] * 11 + dates[11:], ["not a date"] * 11 + times[11:]] + columns[2:]
+    assert check_timing_columns(names, half, mapping).mapping == mapping
