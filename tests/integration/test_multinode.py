@@ -48,6 +48,7 @@ def three_nodes():
     yield from _cluster(2)
 
 
+@pytest.mark.slow  # 33 s and a 3-node cluster; run with -m slow (CI keeps test_every_node_is_sampled on 2 nodes)
 def test_a_lost_worker_node_loses_no_record(tmp_path, three_nodes):
     import duckdb
     import ray
