@@ -84,14 +84,16 @@ def top3_text(result: FileClassification) -> str:
     return ", ".join(f"{k} {p:.2f}" for k, p in result.top3)
 
 
-def _start_else(mapping: dict[str, str], names, sample: FileSample) -> tuple[str, ...]:
+def _start_else(mapping: dict[str, str], names: tuple[str, ...], columns: list[list[str]],
+                base: Layout) -> tuple[str, ...]:
     """The stamp columns that hold the start on the rows where the mapped start column is empty
     (:func:`start_else_columns`); they are taken off whatever field the models gave them (a column of
-    date-times filled only where the start is not is no dialed number)."""
+    date-times filled only where the start is not is no dialed number). None for a start split into date
+    and time, or written as an epoch by the base layout (the coalesced text must be one form)."""
     start = next((c for c, f in mapping.items() if f == "start"), None)
-    if start is None or "start_time" in mapping.values():
+    if start is None or "start_time" in mapping.values() or base.start is None or base.start.epoch is not None:
         return ()
-    others = start_else_columns(tuple(names), [sample.column(j) for j in range(len(names))], start)
+    others = start_else_columns(names, columns, start)
     for c in others:
         mapping[c] = "ignore"
     return others
@@ -99,10 +101,9 @@ def _start_else(mapping: dict[str, str], names, sample: FileSample) -> tuple[str
 
 def _with_start_else(layout: Layout, others: tuple[str, ...]) -> Layout:
     """``layout`` with :attr:`raybench.layout.StartSpec.else_columns` ``others``."""
-    start = layout.start
-    if not others or start is None or start.time_column is not None or start.epoch is not None:
+    if not others or layout.start is None:
         return layout
-    return replace(layout, start=replace(start, else_columns=others))
+    return replace(layout, start=replace(layout.start, else_columns=others))
 
 
 def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers: Classifiers | None = None,
@@ -181,27 +182,27 @@ def resolve(path: str, layouts: tuple[Layout, ...], *, templates=(), classifiers
             result = replace(result, columns=tuple(replace(c, field=model_fields.get(c.name, c.field), confidence=1.0)
                                                    for c in result.columns))
         mapping = exact_names_first(base, tuple(names), model_fields)
+        columns = [sample.column(j) for j in range(len(names))]  # the sampled values, one list per column
         repair = (None if positional else  # the documented order is not second-guessed by the values
-                  check_timing_columns(tuple(names), [sample.column(j) for j in range(len(names))], mapping))
+                  check_timing_columns(tuple(names), columns, mapping))
         if repair is not None and repair.changed:
             mapping = repair.mapping
             result = replace(result, columns=tuple(
                 replace(c, field=repair.changed[c.name][1], confidence=repair.changed[c.name][2])
                 if c.name in repair.changed else c for c in result.columns))
-        money = check_money_duration(tuple(names), [sample.column(j) for j in range(len(names))], mapping)
+        money = check_money_duration(tuple(names), columns, mapping)
         if money.changed:  # a fee column is never the duration
             mapping = money.mapping
             result = replace(result, columns=tuple(
                 replace(c, field=money.changed[c.name][1], confidence=1.0) if c.name in money.changed else c
                 for c in result.columns))
         codes = base.record_type.values if base.record_type is not None else {}
-        descriptor = descriptor_by_values(tuple(names), [sample.column(j) for j in range(len(names))], mapping, codes,
-                                          reads_record_type)
+        descriptor = descriptor_by_values(tuple(names), columns, mapping, codes, reads_record_type)
         if descriptor is not None:  # the layout's own codes in a column the models did not map
             mapping[descriptor[0]] = "record_type"
             result = replace(result, columns=tuple(replace(c, field="record_type", confidence=round(descriptor[1], 3))
                                                    if c.name == descriptor[0] else c for c in result.columns))
-        start_else = _start_else(mapping, names, sample)
+        start_else = _start_else(mapping, tuple(names), columns, base)
         if start_else:
             result = replace(result, columns=tuple(replace(c, field="ignore", confidence=1.0) if c.name in start_else
                                                    else c for c in result.columns))

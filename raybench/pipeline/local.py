@@ -113,9 +113,10 @@ def read_local(path: str, *, chunk_bytes: int = 4 << 20, tz: str | None = None,
         items = descriptors(task)
         layouts = task.layouts()
         numbers = {key: NumberNormalizer(lay.region) for key, lay in layouts.items()}
+        record_types = default_classifiers()  # as a worker types the descriptors its layout does not know
         for item in items:
             result = read_chunk(item, layouts[item.layout_key], numbers=numbers[item.layout_key],
-                                record_types=default_classifiers())  # as a worker types unknown descriptors
+                                record_types=record_types)
             if result.records_seen != item.n_records:
                 raise InputFileError(path, f"chunk {item.chunk_id}: {result.records_seen} records read, "
                                            f"{item.n_records} planned")
