@@ -15,8 +15,10 @@ score of a pair do not depend on its orientation (``kind_sql`` is symmetric in `
 
 The stream is used only when it provably saw the job's stored rows and nothing else
 (:meth:`DedupeStream.usable`): the job is new (no ``dd_jobs`` row), none of its files is indexed yet (the
-batch path's re-run branch removes old keys first), no chunk was delivered twice, and it counted as many
-stored rows as ``cdr`` holds for the job. Otherwise ``dedupe_job`` takes the batch path and says why in
+batch path's re-run branch removes old keys first), no chunk was delivered twice, it counted as many
+stored rows as ``cdr`` holds for the job, and no other job's keys came or went while it streamed (the
+service runs jobs side by side on one database: a job indexed meanwhile was never joined with the groups
+built before it). Otherwise ``dedupe_job`` takes the batch path and says why in
 its summary (``stream``). Everything lives in TEMP tables of the sink's connection: a crash leaves
 nothing behind, and a resumed job takes the batch path.
 """
@@ -60,6 +62,13 @@ def _keys_sql() -> str:
                      CASE WHEN c.leg_ref <> '' THEN (md5_number_lower(c.leg_ref) >> 4)::BIGINT END AS leg
               FROM _dds_batch c JOIN _dds_files f USING (source_sha256))
         WHERE a IS NOT NULL AND b IS NOT NULL AND start_s IS NOT NULL"""
+
+
+def keys_state(con) -> tuple:
+    """What the stream's joins saw of earlier jobs: ``(jobs indexed, highest job number, keys in
+    call_keys)``; any job indexed or removed changes it."""
+    return tuple(con.execute("SELECT (SELECT count(*) FROM dd_jobs), (SELECT max(job) FROM dd_jobs), "
+                             "(SELECT count(*) FROM call_keys)").fetchall()[0])
 
 
 def _number_key(col: str):
@@ -190,6 +199,7 @@ class DedupeStream:
                             "(SELECT source_sha256 FROM _dds_files)").fetchall()[0][0]
         if known:
             self.refused = f"{known} file(s) of the job indexed before (a re-run removes their keys first)"
+        self._keys_at_start = keys_state(con)
         self.wall_s += time.perf_counter() - t
 
     def add(self, block: pa.Table) -> None:
@@ -256,6 +266,8 @@ class DedupeStream:
         elif con.execute("SELECT count(*) FROM dd_files WHERE source_sha256 IN "
                          "(SELECT source_sha256 FROM _dds_files)").fetchall()[0][0]:
             self.refused = "a file of the job was indexed meanwhile"
+        elif keys_state(con) != self._keys_at_start:
+            self.refused = "another job's keys were indexed or removed while this one streamed"
         else:
             stored = con.execute("SELECT count(*) FROM cdr WHERE ingest_job = $job", {"job": job}).fetchall()[0][0]
             if stored != self.rows_seen:

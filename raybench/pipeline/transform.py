@@ -59,6 +59,11 @@ def record_ids(sha256: str, source_rows) -> list[str]:
     return [blake2b(prefix + b"%d" % r, digest_size=16).hexdigest() for r in source_rows]
 
 
+def repeated(value: str | None, n: int) -> pa.Array:
+    """A string array of ``n`` copies of ``value`` (built natively, not from a Python list of ``n``)."""
+    return pa.repeat(pa.scalar(value, pa.string()), n)
+
+
 def _empty_cols(n: int, names: list[str]) -> dict[str, pa.Array]:
     return {name: pa.nulls(n, CDR_SCHEMA.field(name).type) for name in names}
 
@@ -121,11 +126,11 @@ def _good_rows(frame: pl.DataFrame, layout: Layout, source_file: str, sha256: st
     rows = good.column("source_row").to_pylist()
     cols: dict[str, pa.Array] = {
         "record_id": pa.array(record_ids(sha256, rows), pa.string()),
-        "source_file": pa.array([source_file] * n, pa.string()),
-        "source_sha256": pa.array([sha256] * n, pa.string()),
-        "carrier": pa.array([layout.carrier] * n, pa.string()),
-        "layout": pa.array([layout.id] * n, pa.string()),
-        "ingest_job": pa.array([ingest_job] * n, pa.string()),
+        "source_file": repeated(source_file, n),
+        "source_sha256": repeated(sha256, n),
+        "carrier": repeated(layout.carrier, n),
+        "layout": repeated(layout.id, n),
+        "ingest_job": repeated(ingest_job, n),
     }
     cols.update(_empty_cols(n, ["source_page", "duplicate_of"]))
     if pages:

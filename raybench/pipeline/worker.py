@@ -38,7 +38,7 @@ from raybench.faults.inject import WorkerFaults
 from raybench.layout import Layout
 from raybench.normalize.numbers import NumberNormalizer
 from raybench.pipeline import formats
-from raybench.pipeline.transform import OUTPUT_SCHEMA, process_chunk, quarantine_all
+from raybench.pipeline.transform import OUTPUT_SCHEMA, process_chunk, quarantine_all, repeated
 from raybench.read.chunk import ChunkDescriptor, descriptors_of
 from raybench.read.junk import JunkRules
 from raybench.sink.parquet_parts import PART_REPORT_SCHEMA, write_part
@@ -153,7 +153,7 @@ class IngestWorker:
                 if try_no == WORKER_TRIES:
                     error = transient
                     table = quarantine_all(item, layout, f"worker_error: {type(exc).__name__}: {first_line}")
-        table = table.append_column("chunk_id", pa.array([chunk_id] * table.num_rows, pa.string()))
+        table = table.append_column("chunk_id", repeated(chunk_id, table.num_rows))
         latency_s = time.perf_counter() - t0
         if self.coordinator is not None:
             rss, pss = _own_memory()

@@ -151,6 +151,40 @@ def any_anchor(block: bytes) -> bool:
     return bool(pc.match_substring_regex(arr, _ANY_ANCHOR, ignore_case=True)[0].as_py())
 
 
+def anchor_line_offsets(block: bytes) -> list[int]:
+    """Offsets of the lines of ``block`` (split at ``\\n``) that hold one of :data:`ANCHORS` or ``end of``
+    in any ASCII case: the same records as :func:`anchor_word_offsets` finds (a record starts at a line
+    start, so a line's start lies in the record of every word on it), in one native pass (RE2 over the
+    lines, pyarrow) instead of one ``bytes.find`` scan of the whole block per anchor word (28): 110 -> about
+    20 ms per 4 MiB block where the anchors occur (the plan of a 10M-row AT&T file with 0.1% defects,
+    whose every block holds one: 42.5 -> 14.0 CPU s; issue 20). Case as in :func:`any_anchor`."""
+    if not block:
+        return []
+    arr = pa.Array.from_buffers(pa.large_binary(), 1, [None, pa.py_buffer(
+        pa.array([0, len(block)], pa.int64()).buffers()[1]), pa.py_buffer(block)])
+    lines = pc.split_pattern(arr, b"\n").flatten()
+    hit = pc.match_substring_regex(lines, _ANY_ANCHOR, ignore_case=True).to_numpy(zero_copy_only=False)
+    if not hit.any():
+        return []
+    ends = np.cumsum(pc.binary_length(lines).to_numpy() + 1)
+    starts = np.concatenate(([0], ends[:-1]))
+    return starts[hit].tolist()
+
+
+def anchor_word_offsets(block: bytes) -> list[int]:
+    """Offsets of every :data:`ANCHORS` word and ``end of`` in ``block.lower()``, one ``bytes.find`` scan
+    per word: the reference that :func:`anchor_line_offsets` is tested against."""
+    out: list[int] = []
+    low = block.lower()
+    for word in ANCHORS:
+        at = low.find(word)
+        while at != -1:
+            out.append(at)
+            at = low.find(word, at + 1)
+    out.extend(m.start() for m in _END_OF.finditer(low))
+    return out
+
+
 _ANCHOR_POLARS = "|".join(w.decode() for w in ANCHORS) + "|end[ \t]+of"
 _BLANK_BYTES = tuple(BLANK_CHARS.encode())
 
@@ -238,15 +272,7 @@ class JunkRules:
         """Offsets in ``block`` (bytes of an ASCII-compatible encoding) where a junk record may lie: every
         junk record fully inside ``block`` holds one of them (records starting with a blank character
         are the caller's to add)."""
-        out: list[int] = []
-        if any_anchor(block):  # issue 20: one native pass says whether the ten scans below can find anything
-            low = block.lower()
-            for word in ANCHORS:
-                at = low.find(word)
-                while at != -1:
-                    out.append(at)
-                    at = low.find(word, at + 1)
-            out.extend(m.start() for m in _END_OF.finditer(low))
+        out: list[int] = anchor_line_offsets(block)
         if self.header:
             out.extend(heading_offsets(block))
         for text in _search_bytes(self, encoding):

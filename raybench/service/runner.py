@@ -6,7 +6,10 @@ constructor opens DuckDB (:func:`raybench.sink.duckdb_sink.open_database`), star
 again the jobs a dead runner left ``running`` and starts a scheduling thread. A job goes through the same
 parts as ``raybench ingest`` (:func:`raybench.pipeline.job.open_job`, ``plan_job``, ``finalize_job``,
 ``job_results``); only the runner between them differs: no Ray Data stream per job, which would start an
-actor pool per job.
+actor pool per job. As in ``raybench ingest``, a job of more than one commit group
+(:data:`raybench.dedupe.stream.STREAM_ROWS` rows) builds its duplicate keys and candidate pairs as its
+chunks arrive (:class:`raybench.dedupe.stream.DedupeStream`); they are used only when no other job's keys
+came or went meanwhile (jobs run side by side), otherwise duplicate detection takes the batch path.
 
 Scheduling: up to ``max_concurrent_jobs`` jobs are active at once. Each is planned into chunks of
 ``chunk_bytes`` (the runner plans one job at a time, between dispatches); the chunks of every active job
@@ -40,6 +43,7 @@ import ray
 
 from raybench.classify.models import Classifiers
 from raybench.classify.suggest import mapping_suggestion
+from raybench.dedupe.stream import STREAM_ROWS, DedupeStream
 from raybench.errors import ConfigError, IngestError
 from raybench.faults.plan import FaultPlan
 from raybench.metrics.stats import percentiles
@@ -358,6 +362,8 @@ class JobRunner:
             busy = {t.plan.sha256: other.job for other in self._active.values() for t in other.plan.tasks
                     if t.plan is not None}
             a.plan = plan_job(sink, job, run_no, expand_paths(paths), options, staging, in_progress=busy)
+            if a.plan.total_rows > STREAM_ROWS:  # a job of one group gains nothing from streaming its keys
+                sink.dedupe_stream = DedupeStream(sink.con, [d.sha256 for d in a.plan.items])
             timer.mark("identify_plan")
             a.pending.extend(a.plan.items)
             a.rows_before = committed_rows(sink.con, job) if run_no > 1 else 0
@@ -419,6 +425,8 @@ class JobRunner:
             a.latencies_s.append(now - t)
             observe_block(table)  # rows by outcome, live (raybench.monitor)
             a.sink.add(table)
+            if (stream := getattr(a.sink, "dedupe_stream", None)) is not None:
+                stream.add(table)  # keys and candidate pairs as rows arrive (raybench.dedupe.stream)
             a.rows_received += table.num_rows
             if now - a.progress_t >= PROGRESS_EVERY_S:
                 a.progress_t = now
@@ -428,6 +436,8 @@ class JobRunner:
     def _finish(self, a: _Active) -> None:
         try:
             a.sink.flush()
+            if (stream := getattr(a.sink, "dedupe_stream", None)) is not None:
+                stream.finish()
             a.timer.mark("batches")
             final = finalize_job(a.sink, a.plan, a.timer.mark)
             self.con.execute(f"SET memory_limit = '{INGEST_MEMORY_LIMIT}'")  # rows stream in again next
@@ -508,6 +518,8 @@ class JobRunner:
 
     def _release(self, a: _Active) -> None:
         self._active.pop(a.job, None)
+        if (stream := getattr(a.sink, "dedupe_stream", None)) is not None:
+            stream.close()  # its TEMP tables (dedupe_job has dropped them already when the job finished)
         try:
             a.sink.close()
         except Exception:

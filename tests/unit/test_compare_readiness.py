@@ -66,6 +66,16 @@ def test_readiness_needs_evidence_for_every_criterion():
                                                 ("big", {"rows_read": 1_000_000, "wall_s": 44.0})])}
     assert (sized["100k rows ingested in <= 300 s"]["run"], sized["100k rows ingested in <= 300 s"]["value"]) == ("mid_slow", 25.0)
     assert (sized["1M rows ingested in <= 1800 s"]["run"], sized["1M rows ingested in <= 1800 s"]["value"]) == ("big", 44.0)
+    # a run far larger than the criterion's size that took longer than its limit is no evidence either way;
+    # one that ended within the limit is (it did more work in the time allowed)
+    only_huge = {v["criterion"]: v for v in assess([("huge", {"rows_read": 10_000_000, "wall_s": 496.2})])}
+    assert only_huge["100k rows ingested in <= 300 s"]["value"] is None
+    assert (only_huge["1M rows ingested in <= 1800 s"]["run"], only_huge["1M rows ingested in <= 1800 s"]["met"]) == (
+        "huge", True)
+    slow_near = {v["criterion"]: v for v in assess([("huge", {"rows_read": 10_000_000, "wall_s": 200.0}),
+                                                    ("near", {"rows_read": 150_000, "wall_s": 310.0})])}
+    assert (slow_near["100k rows ingested in <= 300 s"]["run"], slow_near["100k rows ingested in <= 300 s"]["met"]) == (
+        "near", False)
     missing = {v["criterion"]: v for v in assess([("small", {"rows_read": 1000, "wall_s": 1.0})])}
     assert missing["1M rows ingested in <= 1800 s"]["value"] is None
     assert not missing["1M rows ingested in <= 1800 s"]["met"]

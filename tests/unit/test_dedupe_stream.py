@@ -207,3 +207,24 @@ def test_a_failing_stream_turns_itself_off_and_the_batch_path_runs():
     assert stream.refused.startswith("the stream failed: CatalogException")
     out = dedupe_job(con, "j1", stream=stream)
     assert out["stream"]["used"] is False and out["duplicates"] == 1
+
+
+def test_stream_refuses_when_another_job_was_indexed_meanwhile():
+    """The service runs jobs side by side: j2 streams while j1 finishes and is indexed. j2's groups were
+    joined before j1's keys existed, so its stream must stand down, and the batch path must find that
+    r2 (j2) copies r1 (j1)."""
+    con = duckdb.connect(":memory:")
+    for ddl in ALL_DDL:
+        con.execute(ddl)
+    add(con, "r1", file="a.csv", row=1, job="j1")
+    add(con, "r2", file="b.csv", row=1, job="j2")
+    s1 = DedupeStream(con.cursor(), ["sha-a.csv"])
+    s2 = DedupeStream(con.cursor(), ["sha-b.csv"])
+    s2.add(_blocks(con, "j2", [5])[0])  # j2's only group, joined before j1 is indexed
+    s2.finish()
+    s1.add(_blocks(con, "j1", [5])[0])
+    s1.finish()
+    assert dedupe_job(s1.con, "j1", stream=s1)["stream"]["used"] is True
+    out = dedupe_job(s2.con, "j2", stream=s2)
+    assert out["stream"]["used"] is False and "while this one streamed" in out["stream"]["refused"]
+    assert dict(con.execute("SELECT record_id, duplicate_of FROM cdr").fetchall()) == {"r1": None, "r2": "r1"}

@@ -47,3 +47,18 @@ def test_anchor_precheck_says_true_wherever_a_scan_finds_a_word(block):
 
     words = re.compile(b"|".join(ANCHORS) + rb"|end[ \t]+of")
     assert any_anchor(block) == bool(words.search(block.lower()))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(_bytes, st.just(b"\n"), st.just(b"\r\n")), max_size=10).map(b"".join))
+def test_anchor_lines_are_the_lines_of_every_anchor_word(block):
+    """The planner's one-pass line search (RE2) marks exactly the lines on which the per-word scans find
+    an anchor, so the same records are looked at as junk candidates."""
+    from raybench.read.junk import anchor_line_offsets, anchor_word_offsets
+
+    def lines(offsets):
+        return {block.count(b"\n", 0, o) for o in offsets}
+
+    got = anchor_line_offsets(block)
+    assert all(o == 0 or block[o - 1:o] == b"\n" for o in got)  # each is a line's start
+    assert lines(got) == lines(anchor_word_offsets(block))
