@@ -121,11 +121,16 @@ def is_heading(text: str) -> bool:
     return _HEADING_RE.fullmatch(text) is not None
 
 
+def _block_array(block: bytes) -> pa.Array:
+    """``block`` as a one-value ``large_binary`` array over the same buffer (no copy), for pyarrow's RE2."""
+    return pa.Array.from_buffers(pa.large_binary(), 1, [None, pa.py_buffer(
+        pa.array([0, len(block)], pa.int64()).buffers()[1]), pa.py_buffer(block)])
+
+
 def heading_offsets(block: bytes) -> list[int]:
     """Offsets of the lines of ``block`` (an ASCII-compatible encoding) that may be section headings: one
     RE2 pass (pyarrow) says whether there is any before Python's regex looks for where."""
-    arr = pa.Array.from_buffers(pa.large_binary(), 1, [None, pa.py_buffer(
-        pa.array([0, len(block)], pa.int64()).buffers()[1]), pa.py_buffer(block)])
+    arr = _block_array(block)
     if not pc.match_substring_regex(arr, _HEADING_RE2)[0].as_py():
         return []
     return [m.start() for m in _HEADING_LINE.finditer(block)]
@@ -146,8 +151,7 @@ def any_anchor(block: bytes) -> bool:
     (pyarrow) over the bytes, about twice as fast as the ten ``bytes.find`` scans it spares on a block
     without any (most blocks of call records). RE2 reads binary as Latin-1, whose case folding maps no
     byte above 127 onto an ASCII letter, so it says True wherever ``block.lower()`` holds a word (issue 20)."""
-    arr = pa.Array.from_buffers(pa.large_binary(), 1, [None, pa.py_buffer(
-        pa.array([0, len(block)], pa.int64()).buffers()[1]), pa.py_buffer(block)])
+    arr = _block_array(block)
     return bool(pc.match_substring_regex(arr, _ANY_ANCHOR, ignore_case=True)[0].as_py())
 
 
@@ -160,8 +164,7 @@ def anchor_line_offsets(block: bytes) -> list[int]:
     whose every block holds one: 42.5 -> 14.0 CPU s; issue 20). Case as in :func:`any_anchor`."""
     if not block:
         return []
-    arr = pa.Array.from_buffers(pa.large_binary(), 1, [None, pa.py_buffer(
-        pa.array([0, len(block)], pa.int64()).buffers()[1]), pa.py_buffer(block)])
+    arr = _block_array(block)
     lines = pc.split_pattern(arr, b"\n").flatten()
     hit = pc.match_substring_regex(lines, _ANY_ANCHOR, ignore_case=True).to_numpy(zero_copy_only=False)
     if not hit.any():

@@ -425,7 +425,7 @@ class JobRunner:
             a.latencies_s.append(now - t)
             observe_block(table)  # rows by outcome, live (raybench.monitor)
             a.sink.add(table)
-            if (stream := getattr(a.sink, "dedupe_stream", None)) is not None:
+            if (stream := a.sink.dedupe_stream) is not None:
                 stream.add(table)  # keys and candidate pairs as rows arrive (raybench.dedupe.stream)
             a.rows_received += table.num_rows
             if now - a.progress_t >= PROGRESS_EVERY_S:
@@ -436,7 +436,7 @@ class JobRunner:
     def _finish(self, a: _Active) -> None:
         try:
             a.sink.flush()
-            if (stream := getattr(a.sink, "dedupe_stream", None)) is not None:
+            if (stream := a.sink.dedupe_stream) is not None:
                 stream.finish()
             a.timer.mark("batches")
             final = finalize_job(a.sink, a.plan, a.timer.mark)
@@ -518,7 +518,7 @@ class JobRunner:
 
     def _release(self, a: _Active) -> None:
         self._active.pop(a.job, None)
-        if (stream := getattr(a.sink, "dedupe_stream", None)) is not None:
+        if (stream := a.sink.dedupe_stream) is not None:
             stream.close()  # its TEMP tables (dedupe_job has dropped them already when the job finished)
         try:
             a.sink.close()

@@ -116,6 +116,9 @@ class DuckDBSink:
         """The Parquet sink's summary once :meth:`load_parts` ran (None before)."""
         self.parts_load_at = "end"
         self._loaded = {"parts": 0, "rows_cdr": 0, "rows_quarantine": 0, "wall_s": 0.0}
+        self.dedupe_stream = None
+        """The job's :class:`raybench.dedupe.stream.DedupeStream` (keys built as rows arrive), set by the
+        runner; None: duplicate detection takes the batch path."""
         self.on_commit: Callable[[int], None] | None = None
         """Called with the number of commits so far after each commit (fault injection hooks in here)."""
         self.snapshot_interval_s = snapshot_interval_s()
