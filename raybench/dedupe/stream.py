@@ -97,7 +97,8 @@ def key_columns(table: pa.Table) -> pa.Table:
 
 
 def _candidates_sql(o: DedupeOptions) -> str:
-    """Candidate pairs of group ``$batch``'s keys with every key seen up to it: the rows
+    """Candidate pairs of group ``$batch``'s keys with every key seen up to it whose start lies within
+    the window of the group's starts (``$lo`` to ``$hi``, epoch seconds): the rows
     :func:`raybench.dedupe.rules.candidates_sql` gives for them, with provisional file numbers for the
     job's files."""
     kind = kind_sql(o, "y.start_s - x.start_s", "x.duration_s", "y.duration_s", "x.start_s", "y.start_s",
@@ -108,10 +109,11 @@ def _candidates_sql(o: DedupeOptions) -> str:
         WITH x AS (SELECT k, file, a, b, dmin, start_s, duration_s, amb, leg, start_s // 86400 + o.d AS pday
                    FROM _dds_keys, (VALUES (-1), (0), (1)) o(d) WHERE batch = $batch),
         y AS (SELECT k, file, a, b, dmin, start_s, duration_s, amb, leg, batch, true AS new,
-                     start_s // 86400 AS day FROM _dds_keys WHERE batch <= $batch
+                     start_s // 86400 AS day FROM _dds_keys
+              WHERE batch <= $batch AND start_s BETWEEN $lo - {o.window_s} AND $hi + {o.window_s}
               UNION ALL
               SELECT k, file, a, b, dmin, start_s, duration_s, amb, leg, NULL, false, start_s // 86400
-              FROM call_keys),
+              FROM call_keys WHERE start_s BETWEEN $lo - {o.window_s} AND $hi + {o.window_s}),
         c AS (SELECT x.k AS xk, y.k AS yk, x.file AS xf, y.file AS yf, y.new AS y_new,
                      y.start_s - x.start_s AS delta, {kind} AS kind
               FROM x JOIN y ON y.a = x.a AND y.b = x.b AND y.dmin = x.dmin AND y.day = x.pday
@@ -128,7 +130,8 @@ def _candidates_sql(o: DedupeOptions) -> str:
 
 
 def _legs_sql(o: DedupeOptions) -> str:
-    """Leg pairs ``(x, y)`` of records (keys) between group ``$batch`` and every key seen up to it: the
+    """Leg pairs ``(x, y)`` of records (keys) between group ``$batch`` and every key seen up to it (whose
+    start lies within the tolerance of the group's starts, ``$lo`` to ``$hi``): the
     record pairs behind :func:`raybench.dedupe.rules.leg_pairs_sql` (same caller and another callee or
     leg within the tolerance; one's callee the other's caller, that other forwarded), without its
     ``x.cluster <> y.cluster`` (clusters are known only after the last batch: ``dedupe_job`` maps the
@@ -140,9 +143,10 @@ def _legs_sql(o: DedupeOptions) -> str:
         WITH x AS (SELECT k, a, b, start_s, fwd, leg, start_s // {bucket} + o.d AS pm
                    FROM _dds_keys, (VALUES (-1), (0), (1)) o(d) WHERE batch = $batch),
         y AS (SELECT k, a, b, start_s, fwd, leg, batch, true AS new, start_s // {bucket} AS m
-              FROM _dds_keys WHERE batch <= $batch
+              FROM _dds_keys WHERE batch <= $batch AND start_s BETWEEN $lo - {t} AND $hi + {t}
               UNION ALL
-              SELECT k, a, b, start_s, fwd, leg, NULL, false, start_s // {bucket} FROM call_keys)
+              SELECT k, a, b, start_s, fwd, leg, NULL, false, start_s // {bucket} FROM call_keys
+              WHERE start_s BETWEEN $lo - {t} AND $hi + {t})
         SELECT x.k, y.k FROM x JOIN y ON y.a = x.a AND y.m = x.pm
             WHERE (y.b <> x.b OR x.leg <> y.leg) AND abs(y.start_s - x.start_s) <= {t}
               AND (NOT y.new OR y.batch < $batch OR x.k < y.k)
@@ -241,9 +245,16 @@ class DedupeStream:
             self.con.execute(_keys_sql(), p)
         finally:
             self.con.unregister("_dds_batch")
-        self.con.execute(_candidates_sql(self.options), p)
-        if self.options.legs:
-            self.con.execute(_legs_sql(self.options), p)
+        # the group's first and last start: no key outside them, widened by the largest start difference
+        # of a pair, can pair with it, so the joins read only the row groups of _dds_keys and call_keys
+        # whose zone maps overlap that span (the rows of a CDR export come in time order, mostly)
+        lo, hi = self.con.execute("SELECT min(start_s), max(start_s) FROM _dds_keys WHERE batch = $batch",
+                                  p).fetchall()[0]
+        if lo is not None:
+            p |= {"lo": lo, "hi": hi}
+            self.con.execute(_candidates_sql(self.options), p)
+            if self.options.legs:
+                self.con.execute(_legs_sql(self.options), p)
         self.wall_s += time.perf_counter() - t
 
     def finish(self) -> None:

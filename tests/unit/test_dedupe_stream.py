@@ -228,3 +228,23 @@ def test_stream_refuses_when_another_job_was_indexed_meanwhile():
     out = dedupe_job(s2.con, "j2", stream=s2)
     assert out["stream"]["used"] is False and "while this one streamed" in out["stream"]["refused"]
     assert dict(con.execute("SELECT record_id, duplicate_of FROM cdr").fetchall()) == {"r1": None, "r2": "r1"}
+
+
+def test_copies_hours_apart_in_other_groups_and_jobs_are_found():
+    """The groups' joins read only keys within the largest pair difference of the group's starts
+    (``DedupeStream`` bounds them by ``window_s``): a copy read 13 hours off (tz_shift) that arrives in a
+    later group than its original, or in a later job, is still found; a record 15 hours off is not."""
+    from test_dedupe import C, D
+
+    def build(con):  # one row of each job per block: orig | shift13, other | orig2 and late13 | far15
+        add(con, "orig", file="a.csv", row=1, start=0)
+        add(con, "shift13", file="b.csv", row=2, start=13 * 3600)
+        add(con, "other", file="a.csv", row=3, caller=C, callee=D, start=30 * 3600, dur=200)
+        add(con, "orig2", file="a.csv", row=4, caller=C, callee=D, start=40 * 3600)
+        add(con, "late13", file="c.csv", row=1, caller=C, callee=D, start=27 * 3600, job="j2")
+        add(con, "far15", file="c.csv", row=2, start=15 * 3600 + 5, job="j2")
+
+    batch, streamed = _both_ways(build, jobs=("j1", "j2"), group=1)
+    assert streamed == batch
+    dup = {r[0]: r[1] for r in batch[1]}
+    assert dup == {"shift13": "orig", "orig2": "late13"}, dup  # the earlier start names the cluster
