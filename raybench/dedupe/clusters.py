@@ -1,9 +1,14 @@
-"""Connected components of accepted pairs: in DuckDB (:func:`sql_components`, used by the detector) and a
-pure Python reference (:func:`first_of_components`)."""
+"""Connected components of accepted pairs: over a DuckDB edge table (:func:`sql_components`, used by the
+detector; SciPy does the search) and a pure Python reference (:func:`first_of_components`)."""
 
 from __future__ import annotations
 
 from typing import Hashable, Iterable
+
+import numpy as np
+import pyarrow as pa
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 
 class UnionFind:
@@ -66,35 +71,38 @@ def first_of_components(edges: Iterable[tuple[str, str]], order_key: dict[str, t
 
 
 def sql_components(con, edges: str, out: str) -> int:
-    """Connected components in DuckDB: label propagation with pointer jumping over integer nodes.
+    """Connected components of a DuckDB edge table, found by SciPy (``scipy.sparse.csgraph``) over the
+    edges fetched as NumPy arrays; the labels go back into DuckDB.
+
+    The label propagation in SQL this replaced took 8 rounds of joins over 2.7M leg nodes at 10M rows
+    (8 s of the 26 s of duplicate detection after the last batch); SciPy's breadth-first search takes
+    well under a second there.
 
     Args:
         con: DuckDB connection.
-        edges: a table or subquery with BIGINT columns ``u``, ``v`` (self loops make a node of their own).
-        out: name of the temp table created: ``(n, l)``, one row per node, ``l`` the smallest node of its
-            component.
+        edges: a table or subquery with BIGINT columns ``u``, ``v`` (self loops make a node of their own;
+            an edge with a NULL end names no node).
+        out: name of the temp table created: ``(n BIGINT, l BIGINT)``, one row per node, ``l`` the smallest
+            node of its component.
 
     Returns:
-        The rounds taken (each round at least halves the distance a label still has to travel).
+        The number of components.
     """
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _cc_edges AS SELECT u, v FROM {edges}")
-    con.execute("""CREATE OR REPLACE TEMP TABLE _cc_e AS
-                   SELECT u, v FROM _cc_edges WHERE u <> v UNION SELECT v, u FROM _cc_edges WHERE u <> v""")
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE {out} AS
-                    SELECT n, n AS l FROM (SELECT u AS n FROM _cc_edges UNION SELECT v FROM _cc_edges)""")
-    rounds = 0
-    while True:
-        rounds += 1
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE _cc_step AS
-                        SELECT a.n, least(a.l, m.l) AS l FROM {out} a
-                        LEFT JOIN (SELECT e.u AS n, min(b.l) AS l FROM _cc_e e JOIN {out} b ON b.n = e.v GROUP BY e.u) m
-                        USING (n)""")
-        con.execute("""CREATE OR REPLACE TEMP TABLE _cc_jump AS
-                       SELECT s.n, least(s.l, j.l) AS l FROM _cc_step s JOIN _cc_step j ON j.n = s.l""")
-        changed = con.execute(f"SELECT count(*) FROM _cc_jump j JOIN {out} o USING (n) WHERE j.l <> o.l").fetchone()[0]
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {out} AS SELECT * FROM _cc_jump")
-        if not changed:
-            break
-    for t in ("_cc_edges", "_cc_e", "_cc_step", "_cc_jump"):
-        con.execute(f"DROP TABLE IF EXISTS {t}")
-    return rounds
+    e = con.sql(f"SELECT u, v FROM {edges} WHERE u IS NOT NULL AND v IS NOT NULL").fetchnumpy()
+    u = np.asarray(e["u"], dtype=np.int64)
+    v = np.asarray(e["v"], dtype=np.int64)
+    nodes, inverse = np.unique(np.concatenate([u, v]), return_inverse=True)  # nodes ascending
+    m, n = len(u), len(nodes)
+    graph = coo_matrix((np.ones(m, dtype=np.int8), (inverse[:m], inverse[m:])), shape=(n, n))
+    count, labels = connected_components(graph, directed=False)
+    # the nodes are sorted, so a component's first index in them is its smallest node
+    _, first_index = np.unique(labels, return_index=True)
+    smallest = np.empty(count, dtype=np.int64)
+    smallest[labels[first_index]] = nodes[first_index]
+    table = pa.table({"n": pa.array(nodes, pa.int64()), "l": pa.array(smallest[labels], pa.int64())})
+    con.register("_cc_labels", table)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {out} AS SELECT n, l FROM _cc_labels")
+    finally:
+        con.unregister("_cc_labels")
+    return int(count)
