@@ -36,17 +36,18 @@ whole detection ran within a 256 MB DuckDB limit)."""
 
 _TEMP = ("_dd_shas", "_dd_known", "_dd_cand", "_dd_pairs", "_dd_edges", "_dd_cc", "_dd_first", "_dd_changed",
          "_dd_rel", "_dd_left", "_dd_legpairs", "_dd_legnodes", "_dd_legedges", "_dd_lcc", "_dd_lfirst",
-         "_dd_affected", "_dd_legs", "_dd_need", "_dd_rid")
+         "_dd_affected", "_dd_legs", "_dd_need", "_dd_rid", "_dd_frank")
 
 
 def _first_sql(cc: str, jobno: str = "$jobno") -> str:
     """Each node of the components table ``cc`` with ``is_job`` and the first node of its component
-    (earliest start, then source file, then source row)."""
+    (earliest start, then source file, then source row; the file by its rank in ``_dd_frank``, so the
+    sort carries integers, not names)."""
     return f"""
         SELECT c.n, coalesce(k.job = {jobno}, false) AS is_job,
-               first_value(c.n) OVER (PARTITION BY c.l ORDER BY k.k IS NULL, k.start_s, f.source_file, k.row, c.n)
+               first_value(c.n) OVER (PARTITION BY c.l ORDER BY k.k IS NULL, k.start_s, f.frank, k.row, c.n)
                    AS first
-        FROM {cc} c LEFT JOIN call_keys k ON k.k = c.n LEFT JOIN dd_files f ON f.file = k.file"""
+        FROM {cc} c LEFT JOIN call_keys k ON k.k = c.n LEFT JOIN _dd_frank f ON f.file = k.file"""
 
 
 def _job_number(con, job: str) -> int:
@@ -149,6 +150,9 @@ def dedupe_job(con, job: str, options: DedupeOptions | None = None, stream=None,
     p = {"jobno": jobno}
     phase("index")
 
+    # each file's place in source-file order: what orders records of one start, as an integer
+    con.execute("""CREATE OR REPLACE TEMP TABLE _dd_frank AS
+                   SELECT file, dense_rank() OVER (ORDER BY source_file) AS frank FROM dd_files""")
     total = con.execute("SELECT count(*) FROM call_keys").fetchone()[0]
     parts = max(1, -(-total // PART_KEYS))
     con.execute("""CREATE OR REPLACE TEMP TABLE _dd_cand
@@ -246,10 +250,10 @@ def _link_legs(con, jobno: int, o: DedupeOptions, parts: int, stream=None) -> tu
                    SELECT first AS call FROM _dd_lfirst UNION SELECT call FROM _dd_left""")
     con.execute("""CREATE OR REPLACE TEMP TABLE _dd_legs AS
                     SELECT k.k, k.call_id AS call,
-                           row_number() OVER (PARTITION BY k.call_id ORDER BY k.start_s, f.source_file, k.row, k.k)
+                           row_number() OVER (PARTITION BY k.call_id ORDER BY k.start_s, f.frank, k.row, k.k)
                                AS leg,
                            count(*) OVER (PARTITION BY k.call_id) AS legs
-                    FROM call_keys k JOIN dd_files f ON f.file = k.file
+                    FROM call_keys k JOIN _dd_frank f ON f.file = k.file
                     WHERE k.call_id IN (SELECT call FROM _dd_affected)
                     QUALIFY legs > 1""")
     # a call left with one leg is no call of legs
