@@ -120,17 +120,20 @@ def part_sql(col: str, parts: int, part: int) -> str:
     return "true" if parts <= 1 else f"hash({col}) % {parts} = {part}"
 
 
-def candidates_sql(o: DedupeOptions, parts: int = 1, part: int = 0) -> str:
+def candidates_sql(o: DedupeOptions, parts: int = 1, part: int = 0, job_keys: str = "call_keys") -> str:
     """Candidate copy pairs ``(x, y, x_file, y_file, y_new, kind, score)`` (record keys, file numbers) where x is a record of the job
     (parameter ``$jobno``) and y any other indexed record; a pair of two job records appears once. With
-    ``parts`` > 1, only the pairs whose caller key falls in part ``part``."""
+    ``parts`` > 1, only the pairs whose caller key falls in part ``part``. ``job_keys`` is where the job's
+    keys are read from: ``call_keys``, or a TEMP copy of the job's rows of it, whose row count DuckDB
+    knows, so it builds the join's hash table on the job's side (with ``call_keys`` and a parameter it
+    cannot estimate, it built on every stored key)."""
     kind = kind_sql(o, "y.start_s - x.start_s", "x.duration_s", "y.duration_s", "x.start_s", "y.start_s",
                     "x.dmin", "x.amb", "y.amb")
     rank = "CASE kind " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in KIND_RANK.items()) + " END"
     cut = part_sql("a", parts, part)
     return f"""
         WITH x AS (SELECT k, file, a, b, dmin, start_s, duration_s, amb, leg, start_s // 86400 + o.d AS pday
-                   FROM call_keys, (VALUES (-1), (0), (1)) o(d) WHERE job = $jobno AND {cut}),
+                   FROM {job_keys}, (VALUES (-1), (0), (1)) o(d) WHERE job = $jobno AND {cut}),
         y AS (SELECT k, file, a, b, dmin, start_s, duration_s, amb, leg, job, start_s // 86400 AS day FROM call_keys
               WHERE {cut}),
         c AS (SELECT x.k AS x, y.k AS y, x.file AS x_file, y.file AS y_file, y.job = $jobno AS y_new, y.start_s - x.start_s AS delta, {kind} AS kind
@@ -179,16 +182,19 @@ def relation_sql(o: DedupeOptions) -> str:
               WHERE d.cluster <> d.k)"""
 
 
-def leg_pairs_sql(o: DedupeOptions, parts: int = 1, part: int = 0) -> str:
+def leg_pairs_sql(o: DedupeOptions, parts: int = 1, part: int = 0, job_keys: str = "call_keys") -> str:
     """Leg pairs as the clusters ``(xc, yc)`` of their records: x a record of the job (``$jobno``), y any
     indexed record of another cluster. Copies take part (a leg may be seen only beside a copy of the
-    other leg). With ``parts`` > 1, only the pairs whose join key falls in part ``part``."""
+    other leg). With ``parts`` > 1, only the pairs whose join key falls in part ``part``; ``job_keys`` as
+    for :func:`candidates_sql` (the clusters are read after clustering, so a copy must be taken then)."""
     t = o.tolerance_s
     bucket = max(1, t)  # probing buckets -1, 0, +1 of this width covers +-t seconds
     cut = lambda c: part_sql(c, parts, part)  # noqa: E731
     r = f"""(SELECT k, a, b, start_s, fwd, leg, job = $jobno AS new, cluster, start_s // {bucket} AS m
               FROM call_keys WHERE {{}})"""
-    x = f"""(SELECT r.*, r.m + o.d AS pm FROM {r} r, (VALUES (-1), (0), (1)) o(d) WHERE r.new)"""
+    mine = f"""(SELECT k, a, b, start_s, fwd, leg, true AS new, cluster, start_s // {bucket} AS m
+                FROM {job_keys} WHERE job = $jobno AND {{}})"""
+    x = f"""(SELECT r.*, r.m + o.d AS pm FROM {mine} r, (VALUES (-1), (0), (1)) o(d))"""
     return f"""
         SELECT x.cluster AS xc, y.cluster AS yc FROM {x.format(cut('a'))} x JOIN {r.format(cut('a'))} y
             ON y.a = x.a AND y.m = x.pm
