@@ -140,7 +140,8 @@ def _index(con, job: str, stream=None) -> tuple[int, int]:
     return jobno, int(keys)
 
 
-def dedupe_job(con, job: str, options: DedupeOptions | None = None, stream=None, dropped_rows: int = 0) -> dict:
+def dedupe_job(con, job: str, options: DedupeOptions | None = None, stream=None, dropped_rows: int = 0,
+               before_writes=None) -> dict:
     """Find the duplicates and legs among one job's stored rows and everything stored before.
 
     Args:
@@ -151,6 +152,11 @@ def dedupe_job(con, job: str, options: DedupeOptions | None = None, stream=None,
             while the batches ran, on this connection), used when it is exact for the job
             (:meth:`~raybench.dedupe.stream.DedupeStream.usable`); None builds everything here.
         dropped_rows: rows the sink dropped as chunks delivered twice (the stream saw them: not used).
+        before_writes: called with ``con`` in step 5, inside the transaction, before the first write of a
+            verdict, when the TEMP table ``_dd_touched`` (``record_id``) holds every record whose
+            ``cdr.duplicate_of``, ``duplicates`` or ``call_legs`` row the step deletes, inserts or updates
+            (:meth:`raybench.query.summary.Before.before_writes` notes their state then). ``_dd_touched``
+            is left on the connection after the job.
 
     Returns:
         ``wall_s`` (seconds), ``keys`` (rows indexed), ``candidates`` (pairs classified as copies),
@@ -218,7 +224,7 @@ def dedupe_job(con, job: str, options: DedupeOptions | None = None, stream=None,
             con.execute("CREATE OR REPLACE TEMP TABLE _dd_legs (k BIGINT, call BIGINT, leg INTEGER, legs INTEGER)")
         phase("legs")
 
-        _mark(con, job)
+        _mark(con, job, before_writes)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -270,8 +276,11 @@ def _link_legs(con, jobno: int, o: DedupeOptions, parts: int, keys: int, stream=
                    WHERE call_keys.k = m.n AND call_keys.call_id IS DISTINCT FROM m.first""")
     con.execute("""UPDATE call_keys SET call_id = m.first FROM _dd_lfirst m
                    WHERE call_keys.call_id = m.n AND m.first <> m.n""")
+    # calls touched: each component's call, the earlier calls it took in (their call_legs rows go: a
+    # record is a leg of one call), and the calls records left
     con.execute("""CREATE OR REPLACE TEMP TABLE _dd_affected AS
-                   SELECT first AS call FROM _dd_lfirst UNION SELECT call FROM _dd_left""")
+                   SELECT first AS call FROM _dd_lfirst UNION SELECT n FROM _dd_lfirst WHERE first <> n
+                   UNION SELECT call FROM _dd_left""")
     con.execute("""CREATE OR REPLACE TEMP TABLE _dd_legs AS
                     SELECT k.k, k.call_id AS call,
                            row_number() OVER (PARTITION BY k.call_id ORDER BY k.start_s, f.frank, k.row, k.k)
@@ -287,8 +296,9 @@ def _link_legs(con, jobno: int, o: DedupeOptions, parts: int, keys: int, stream=
     return int(legs), int(calls)
 
 
-def _mark(con, job: str) -> None:
-    """Step 5: text ids of the changed records, then ``duplicates``, ``cdr.duplicate_of``, ``call_legs``."""
+def _mark(con, job: str, before_writes=None) -> None:
+    """Step 5: text ids of the changed records, then ``duplicates``, ``cdr.duplicate_of``, ``call_legs``
+    (``before_writes`` as for :func:`dedupe_job`)."""
     p = {"job": job}
     con.execute("""CREATE OR REPLACE TEMP TABLE _dd_need AS
                    SELECT k FROM _dd_changed UNION SELECT cluster FROM _dd_changed
@@ -304,6 +314,14 @@ def _mark(con, job: str) -> None:
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _dd_rid AS
                     SELECT k, record_id FROM (SELECT {record_key('record_id')} AS k, record_id FROM cdr {where})
                     WHERE k IN (SELECT k FROM _dd_need)""", shas)
+    # every record whose verdict rows the statements below delete, insert or update: the changed records
+    # (duplicates, cdr.duplicate_of), the legs of the calls touched as they were, and the legs as they are
+    con.execute("""CREATE OR REPLACE TEMP TABLE _dd_touched AS
+                   SELECT record_id FROM _dd_rid WHERE k IN (SELECT k FROM _dd_changed) OR k IN (SELECT k FROM _dd_legs)
+                   UNION SELECT record_id FROM call_legs WHERE call_id IN (
+                       SELECT record_id FROM _dd_rid WHERE k IN (SELECT call FROM _dd_affected))""")
+    if before_writes is not None:
+        before_writes(con)
     con.execute("""DELETE FROM duplicates
                    WHERE record_id IN (SELECT record_id FROM _dd_rid WHERE k IN (SELECT k FROM _dd_changed))""")
     con.execute("""INSERT INTO duplicates

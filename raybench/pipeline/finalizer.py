@@ -71,7 +71,7 @@ def finalize_job(sink, plan: JobPlan, phase=None, set_phase=None) -> JobFinal:
     # duplicates and call legs over the stored rows (raybench.dedupe): cdr.duplicate_of, duplicates, call_legs
     set_phase("dedupe")  # the samplers go on through dedupe: its memory counts too
     before = _summary_before(sink, job)
-    dedupe = _dedupe(sink, job)
+    dedupe = _dedupe(sink, job, before)
     phase("dedupe")
     # the query summary tables (raybench.query.summary) follow the stored rows and their new verdicts
     summary = _summary_after(sink, before)
@@ -122,12 +122,14 @@ def _summary_after(sink, before) -> dict:
         return {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0]}"}
 
 
-def _dedupe(sink, job: str) -> dict:
+def _dedupe(sink, job: str, before=None) -> dict:
     """:func:`raybench.dedupe.dedupe_job`'s summary, or ``{"error": ...}`` when it failed (every row is
-    stored already; a failed dedupe is reported, not fatal). An interrupt during it is raised."""
+    stored already; a failed dedupe is reported, not fatal). An interrupt during it is raised. ``before``
+    (:func:`raybench.query.summary.capture_before`'s) notes the state of the records it touches."""
     try:
         return dedupe_job(sink.con, job, stream=getattr(sink, "dedupe_stream", None),
-                          dropped_rows=getattr(sink, "rows_dropped_duplicate", 0))
+                          dropped_rows=getattr(sink, "rows_dropped_duplicate", 0),
+                          before_writes=before.before_writes if before is not None else None)
     except Exception as exc:
         if interrupt_requested():  # DuckDB turned Ctrl-C into its InterruptException
             raise

@@ -88,8 +88,12 @@ _NO_LEGS = "(SELECT NULL::VARCHAR AS record_id, NULL::VARCHAR AS call_id WHERE f
 _NO_DUPS = "(SELECT NULL::VARCHAR AS record_id WHERE false)"
 _DAY = "timezone('UTC', {t})::DATE"
 
-_TEMP = ("_sum_pre_dup", "_sum_pre_legs", "_sum_post_dup", "_sum_post_legs", "_sum_t", "_sum_d", "_sum_x", "_sum_pairs",
+_TEMP = ("_sum_touched", "_sum_pre_dup", "_sum_pre_legs", "_sum_post_dup", "_sum_post_legs", "_sum_t", "_sum_d", "_sum_x", "_sum_pairs",
          "_sum_add", "_sum_np")
+
+
+def _temp_tables(con) -> set[str]:
+    return {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()}
 
 
 def _tables(con) -> set[str]:
@@ -251,12 +255,23 @@ class Before:
     job: str
     fresh: bool
     wall_s: float
+    noted: bool = False
+    """Whether :meth:`before_writes` ran (the state of the records the detection touched is noted)."""
+
+    def before_writes(self, con) -> None:
+        """:func:`capture_touched`, for :func:`raybench.dedupe.dedupe_job`'s ``before_writes``."""
+        if self.fresh:
+            t0 = time.perf_counter()
+            capture_touched(con, self.job)
+            self.wall_s += time.perf_counter() - t0
+        self.noted = True
 
 
 def capture_before(con, job: str) -> Before:
     """Before ``job``'s duplicate detection (its rows stored, their verdicts not yet set): note whether the
-    summary is fresh for the rows of earlier jobs and, when it is, which records were copies and which
-    were legs (temporary tables on ``con``)."""
+    summary is fresh for the rows of earlier jobs. Pass the returned :meth:`Before.before_writes` to
+    :func:`raybench.dedupe.dedupe_job`: it notes which of the records the detection touches were copies and
+    which were legs (temporary tables on ``con``)."""
     t0 = time.perf_counter()
     tables = _tables(con)
     if not set(TABLES) <= tables:
@@ -267,11 +282,28 @@ def capture_before(con, job: str) -> Before:
     job_rows = con.execute("SELECT count(*) FROM cdr WHERE ingest_job = $job", {"job": job}).fetchall()[0][0]
     fresh = (len(state) == 1 and state[0][3] == VERSION and not state[0][4]
              and tuple(state[0][:3]) == (rows - job_rows, dups, legs))
-    if fresh:
-        con.execute("CREATE OR REPLACE TEMP TABLE _sum_pre_dup AS SELECT record_id FROM cdr "
-                    "WHERE duplicate_of IS NOT NULL AND ingest_job IS DISTINCT FROM $job", {"job": job})
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _sum_pre_legs AS SELECT record_id, call_id FROM {_legs(tables)}")
+    for t in (*_TEMP, "_dd_touched"):  # an earlier job's, on this connection: made anew for this one
+        con.execute(f"DROP TABLE IF EXISTS {t}")
     return Before(job, fresh, time.perf_counter() - t0)
+
+
+def capture_touched(con, job: str) -> None:
+    """Note the state before ``job``'s duplicate detection writes it, of the records it may change: called
+    by :func:`raybench.dedupe.dedupe_job` (its ``before_writes``) inside its transaction, once the TEMP
+    table ``_dd_touched`` (``record_id``) holds every record whose ``cdr.duplicate_of``, ``duplicates``
+    or ``call_legs`` row it will delete, insert or update. Those records' copies and legs go into
+    ``_sum_pre_dup`` and ``_sum_pre_legs``, and the records into ``_sum_touched``; :func:`update_after`
+    compares them with their state after. No other record's state changes, so this is exact, and it
+    costs what the job changes, not what is stored: noting every copy and leg stored took 0.2 s and
+    244 MiB for a 700-row job beside 10M stored rows (2.7M legs), measured. When the detection fails and
+    rolls back, these TEMP tables go with it: nothing changed, and :func:`update_after` finds none."""
+    p = {"job": job}
+    con.execute("CREATE OR REPLACE TEMP TABLE _sum_touched AS SELECT DISTINCT record_id FROM _dd_touched")
+    con.execute("""CREATE OR REPLACE TEMP TABLE _sum_pre_dup AS SELECT record_id FROM cdr
+                   WHERE duplicate_of IS NOT NULL AND ingest_job IS DISTINCT FROM $job
+                     AND record_id IN (SELECT record_id FROM _sum_touched)""", p)
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _sum_pre_legs AS SELECT record_id, call_id FROM {_legs(_tables(con))}
+                    WHERE record_id IN (SELECT record_id FROM _sum_touched)""")
 
 
 def update_after(con, before: Before) -> dict:
@@ -293,10 +325,24 @@ def update_after(con, before: Before) -> dict:
     p = {"job": job}
     legs = _legs(_tables(con))
     try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _sum_post_legs AS SELECT record_id, call_id FROM {legs}")
+        temp = _temp_tables(con)
+        if not before.noted and "_dd_touched" in temp:  # detection wrote, and nobody noted the state before
+            log.warning("query summary: duplicate detection ran without before_writes; rebuilding")
+            out = rebuild_summary(con)
+            out["wall_s"] += before.wall_s
+            return out
+        if "_sum_touched" not in temp:  # detection wrote nothing (it failed and rolled back, or never ran)
+            con.execute("CREATE OR REPLACE TEMP TABLE _sum_touched AS SELECT NULL::VARCHAR AS record_id WHERE false")
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _sum_pre_dup AS SELECT * FROM {_NO_DUPS}")
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _sum_pre_legs AS SELECT * FROM {_NO_LEGS}")
+        # the legs of the records it touched, and of the job's records (new: counted as they are now)
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE _sum_post_legs AS SELECT record_id, call_id FROM {legs}
+                        WHERE record_id IN (SELECT record_id FROM _sum_touched)
+                           OR record_id IN (SELECT record_id FROM cdr WHERE ingest_job = $job)""", p)
         # earlier records whose state changed: copy <-> not, or a call joined, left or renamed
         con.execute("""CREATE OR REPLACE TEMP TABLE _sum_post_dup AS SELECT record_id FROM cdr
-                       WHERE duplicate_of IS NOT NULL AND ingest_job IS DISTINCT FROM $job""", p)
+                       WHERE duplicate_of IS NOT NULL AND ingest_job IS DISTINCT FROM $job
+                         AND record_id IN (SELECT record_id FROM _sum_touched)""", p)
         con.execute("""CREATE OR REPLACE TEMP TABLE _sum_t AS
             (SELECT * FROM _sum_pre_dup EXCEPT SELECT * FROM _sum_post_dup)
             UNION (SELECT * FROM _sum_post_dup EXCEPT SELECT * FROM _sum_pre_dup)

@@ -261,3 +261,18 @@ def test_key_clash_within_a_job_is_refused_and_a_rerun_is_idempotent(con):
     again = dedupe_job(con, "j1")
     assert first["keys"] == again["keys"] == 2
     assert con.execute("SELECT count(*), count(DISTINCT k) FROM call_keys").fetchone() == (2, 2)
+
+
+def test_a_new_record_joining_an_earlier_call_leaves_each_leg_in_one_call(con):
+    """j1: r0 (A->B at 0 s) alone; r8 (A->B at 1 s, another duration: no copy) and r9 (A->C at 3 s) legs of
+    call r8. j2's r10 (A->C at 0 s) makes r0 a leg beside r8 and r9: one call r0 of four legs, and call r8's
+    rows go (they stayed, so r8 and r9 were legs of two calls)."""
+    add(con, "r0", file="a.csv", row=1, start=0, dur=30)
+    add(con, "r8", file="a.csv", row=2, start=1, dur=95)
+    add(con, "r9", file="a.csv", row=3, callee=C, start=3, dur=30)
+    dedupe_job(con, "j1")
+    assert sorted(con.execute("SELECT record_id, call_id FROM call_legs").fetchall()) == [("r8", "r8"), ("r9", "r8")]
+    add(con, "r10", file="b.csv", row=1, callee=C, start=0, dur=30, job="j2")
+    dedupe_job(con, "j2")
+    assert sorted(con.execute("SELECT record_id, call_id, leg, legs FROM call_legs").fetchall()) == [
+        ("r0", "r0", 1, 4), ("r10", "r0", 2, 4), ("r8", "r0", 3, 4), ("r9", "r0", 4, 4)]
