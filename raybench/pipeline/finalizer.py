@@ -19,7 +19,7 @@ from raybench.pipeline.planner import JobPlan
 from raybench.pipeline.task import FileTask
 from raybench.pipeline.verdict import file_verdict, rows_flagged
 from raybench.query import summary as query_summary
-from raybench.sink.duckdb_sink import DEDUPE_MEMORY_LIMIT, files_rows
+from raybench.sink.duckdb_sink import DEDUPE_MEMORY_LIMIT, SMALL_JOB_MEMORY_LIMIT, SMALL_JOB_ROWS, files_rows
 from raybench.validate.coverage import validation_coverage
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,9 @@ def finalize_job(sink, plan: JobPlan, phase=None, set_phase=None) -> JobFinal:
     phase = phase or (lambda name: None)
     set_phase = set_phase or (lambda name: None)
     job = plan.job
-    sink.con.execute(f"SET memory_limit = '{DEDUPE_MEMORY_LIMIT}'")  # joins and sorts from here on
+    small = plan.total_rows <= SMALL_JOB_ROWS
+    limit = SMALL_JOB_MEMORY_LIMIT if small else DEDUPE_MEMORY_LIMIT
+    sink.con.execute(f"SET memory_limit = '{limit}'")  # joins and sorts from here on
     parts = sink.load_parts(job)  # the Parquet sink: committed parts into cdr and quarantine, once
     if parts is not None:
         phase("load_parts")
@@ -73,7 +75,10 @@ def finalize_job(sink, plan: JobPlan, phase=None, set_phase=None) -> JobFinal:
     before = _summary_before(sink, job)
     dedupe = _dedupe(sink, job, before)
     phase("dedupe")
-    # the query summary tables (raybench.query.summary) follow the stored rows and their new verdicts
+    # the query summary tables (raybench.query.summary) follow the stored rows and their new verdicts;
+    # a summary that was not fresh is rebuilt from every stored row: with the full limit
+    if small and (before is None or not before.fresh):
+        sink.con.execute(f"SET memory_limit = '{DEDUPE_MEMORY_LIMIT}'")
     summary = _summary_after(sink, before)
     phase("summary")
     set_phase("finalize")

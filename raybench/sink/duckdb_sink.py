@@ -67,6 +67,16 @@ DEDUPE_MEMORY_LIMIT = "256MB"
 """DuckDB's memory limit for duplicate detection after the rows are stored (the actor pool is gone by
 then): its joins and sorts spill beyond it."""
 
+SMALL_JOB_ROWS = 100_000
+"""A job of at most this many planned records is finalized under :data:`SMALL_JOB_MEMORY_LIMIT`."""
+
+SMALL_JOB_MEMORY_LIMIT = "64MB"
+"""DuckDB's memory limit for a small job's duplicate detection. Its joins build on the job's keys, so it
+needs little working memory, but the scans of every stored key fill the buffer pool up to the limit:
+under 256MB a 700-row job beside 10M stored rows held 250 MiB more at its peak, under 64MB 47-67 MiB, in
+1.2 s instead of 1.0 s (measured). So a long-running service's memory per small job stops growing with
+the stored rows at this limit, not at 256MB."""
+
 
 UNFINISHED_FILE_STATUSES = ("running", "interrupted", "aborted")
 """``files.status`` of a file whose job did not finish: ``running`` (in progress, or the driver died),
