@@ -155,7 +155,7 @@ def dedupe_job(con, job: str, options: DedupeOptions | None = None, stream=None,
             verdict, when the TEMP table ``_dd_touched`` (``record_id``) holds every record whose
             ``cdr.duplicate_of``, ``duplicates`` or ``call_legs`` row the step deletes, inserts or updates
             (:meth:`raybench.query.summary.Before.before_writes` notes their state then). ``_dd_touched``
-            is left on the connection after the job.
+            is left on the connection after the job (empty when ``before_writes`` is None).
 
     Returns:
         ``wall_s`` (seconds), ``keys`` (rows indexed), ``candidates`` (pairs classified as copies),
@@ -315,10 +315,13 @@ def _mark(con, job: str, before_writes=None) -> None:
                     WHERE k IN (SELECT k FROM _dd_need)""", shas)
     # every record whose verdict rows the statements below delete, insert or update: the changed records
     # (duplicates, cdr.duplicate_of), the legs of the calls touched as they were, and the legs as they are
+    # (without before_writes, an empty _dd_touched only says that the detection wrote)
     con.execute("""CREATE OR REPLACE TEMP TABLE _dd_touched AS
                    SELECT record_id FROM _dd_rid WHERE k IN (SELECT k FROM _dd_changed) OR k IN (SELECT k FROM _dd_legs)
                    UNION SELECT record_id FROM call_legs WHERE call_id IN (
-                       SELECT record_id FROM _dd_rid WHERE k IN (SELECT call FROM _dd_affected))""")
+                       SELECT record_id FROM _dd_rid WHERE k IN (SELECT call FROM _dd_affected))"""
+                if before_writes is not None else
+                "CREATE OR REPLACE TEMP TABLE _dd_touched AS SELECT NULL::VARCHAR AS record_id WHERE false")
     if before_writes is not None:
         before_writes(con)
     con.execute("""DELETE FROM duplicates

@@ -130,11 +130,12 @@ def _summary_after(sink, before) -> dict:
 def _dedupe(sink, job: str, before=None) -> dict:
     """:func:`raybench.dedupe.dedupe_job`'s summary, or ``{"error": ...}`` when it failed (every row is
     stored already; a failed dedupe is reported, not fatal). An interrupt during it is raised. ``before``
-    (:func:`raybench.query.summary.capture_before`'s) notes the state of the records it touches."""
+    (:func:`raybench.query.summary.capture_before`'s) notes the state of the records it touches when the
+    summary is fresh (else the summary is rebuilt after it: nothing to note)."""
     try:
         return dedupe_job(sink.con, job, stream=getattr(sink, "dedupe_stream", None),
                           dropped_rows=getattr(sink, "rows_dropped_duplicate", 0),
-                          before_writes=before.before_writes if before is not None else None)
+                          before_writes=before.before_writes if before is not None and before.fresh else None)
     except Exception as exc:
         if interrupt_requested():  # DuckDB turned Ctrl-C into its InterruptException
             raise
