@@ -34,6 +34,9 @@ PART_KEYS = 3_000_000
 """Keys per part of the candidate and leg joins, and of a re-run's key removal (at 10M rows in 4 parts the
 whole detection ran within a 256 MB DuckDB limit)."""
 
+NEED_BY_FILE = 100_000
+"""Step 5 reads ``cdr`` only in the files of the records it needs when it needs at most this many."""
+
 JOB_COPY_KEYS = 1_000_000
 """A job of at most this many keys is joined from a TEMP copy of its keys (:func:`_copy_job_keys`)."""
 
@@ -305,14 +308,17 @@ def _mark(con, job: str, before_writes=None) -> None:
     # only the files of those records are read: given as values, the files' SHA-256 are a filter of the
     # scan, and cdr's zone maps on source_sha256 skip the row groups of other files (a small job reads its
     # own rows and its copies', not every stored row; as a subquery, the filter was a join and read all)
+    # (a large job needs most of its rows: finding their files costs more than the whole scan it saves)
+    need = con.execute("SELECT count(*) FROM _dd_need").fetchall()[0][0]
     shas = [r[0] for r in con.execute("""SELECT DISTINCT f.source_sha256 FROM dd_files f WHERE f.file IN (
                                             SELECT c.file FROM call_keys c WHERE c.k IN (SELECT k FROM _dd_need))
-                                         AND f.source_sha256 IS NOT NULL""").fetchall()]
-    marks = ", ".join("?" * len(shas))
-    where = f"WHERE source_sha256 IN ({marks})" if shas else "WHERE false"
+                                         AND f.source_sha256 IS NOT NULL""").fetchall()] if need <= NEED_BY_FILE else None
+    marks = ", ".join("?" * len(shas or ()))
+    where = "" if shas is None else f"WHERE source_sha256 IN ({marks})" if shas else "WHERE false"
+    in_files = "true" if shas is None else f"cdr.source_sha256 IN ({marks})" if shas else "false"
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _dd_rid AS
                     SELECT k, record_id FROM (SELECT {record_key('record_id')} AS k, record_id FROM cdr {where})
-                    WHERE k IN (SELECT k FROM _dd_need)""", shas)
+                    WHERE k IN (SELECT k FROM _dd_need)""", shas or [])
     # every record whose verdict rows the statements below delete, insert or update: the changed records
     # (duplicates, cdr.duplicate_of), the legs of the calls touched as they were, and the legs as they are
     # (without before_writes, an empty _dd_touched only says that the detection wrote)
@@ -333,7 +339,7 @@ def _mark(con, job: str, before_writes=None) -> None:
                        SELECT r.record_id, CASE WHEN c.cluster = c.k THEN NULL ELSE f.record_id END AS of
                        FROM _dd_changed c JOIN _dd_rid r ON r.k = c.k LEFT JOIN _dd_rid f ON f.k = c.cluster) m
                    WHERE cdr.record_id = m.record_id AND cdr.duplicate_of IS DISTINCT FROM m.of
-                     AND {f"cdr.source_sha256 IN ({marks})" if shas else "false"}""", shas)  # the records changed are of those files
+                     AND {in_files}""", shas or [])  # the records changed are of those files
     con.execute("""DELETE FROM call_legs
                    WHERE call_id IN (SELECT record_id FROM _dd_rid WHERE k IN (SELECT call FROM _dd_affected))""")
     con.execute("""INSERT INTO call_legs
