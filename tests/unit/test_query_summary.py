@@ -278,3 +278,24 @@ def test_each_jobs_delta_is_the_rebuild(rows):
         delta = _summary_rows(con)
         summary.rebuild_summary(con)
         assert _summary_rows(con) == delta, (job, out)
+
+
+def test_a_leg_left_alone_by_a_copy_elsewhere_is_counted_again():
+    """j1: r0 (A->B) and r9 (A->C one second later) are the two legs of one call. j2's n is r0 read three
+    hours early (tz_shift) and starts first, so r0 becomes its copy and leaves the call; n is far from
+    r9, so r9 is a call of its own again. r9's verdict rows are only deleted (it is neither changed nor a
+    leg now): the fold must still count it again, as a rebuild does."""
+    con = duckdb.connect(":memory:")
+    con.execute("SET TimeZone = 'UTC'")
+    for ddl in ALL_DDL:
+        con.execute(ddl)
+    add(con, "j1", [("r0", "a.csv", 1, A, B, 0, 95, "outgoing", None), ("r9", "a.csv", 2, A, C, 1, 30, "outgoing", None)])
+    finalize(con, "j1")
+    assert sorted(con.execute("SELECT record_id, call_id FROM call_legs").fetchall()) == [("r0", "r0"), ("r9", "r0")]
+    add(con, "j2", [("n", "b.csv", 1, A, B, -3 * 3600, 95, "outgoing", None)])
+    assert finalize(con, "j2")["how"] == "delta"
+    assert con.execute("SELECT duplicate_of FROM cdr WHERE record_id = 'r0'").fetchall() == [("n",)]
+    assert con.execute("SELECT count(*) FROM call_legs").fetchall() == [(0,)]
+    delta = _summary_rows(con)
+    summary.rebuild_summary(con)
+    assert _summary_rows(con) == delta
