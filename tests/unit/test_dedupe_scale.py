@@ -39,43 +39,42 @@ def _scenario(con):
     add(con, "n1", file="a.csv", row=4, start=6, dur=30)
 
 
-def test_joins_in_parts_give_the_same_verdicts(con, monkeypatch):
+_VERDICTS = ("cdr", "duplicates", "call_legs")
+
+
+def _verdicts(db):
+    return [db.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in _VERDICTS]
+
+
+def _same_verdicts_with(con, monkeypatch, **settings) -> dict:
+    """Dedupe the scenario as it is on ``con``, then on a fresh database with ``detect``'s ``settings``
+    patched; asserts the verdict tables are the same and returns the second run's summary."""
     _scenario(con)
     dedupe_job(con, "j1")
-    want = [con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in ("cdr", "duplicates", "call_legs")]
+    want = _verdicts(con)
     other = duckdb.connect(":memory:")
     from raybench.schema import ALL_DDL
 
     for ddl in ALL_DDL:
         other.execute(ddl)
     _scenario(other)
-    monkeypatch.setattr(detect, "PART_KEYS", 2)
+    for name, value in settings.items():
+        monkeypatch.setattr(detect, name, value)
     out = dedupe_job(other, "j1")
-    assert out["parts"] > 1
-    assert [other.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
-            for t in ("cdr", "duplicates", "call_legs")] == want
+    assert _verdicts(other) == want
     assert dup_of(other)["r2"] == "bill" and want[2]
+    return out
+
+
+def test_joins_in_parts_give_the_same_verdicts(con, monkeypatch):
+    assert _same_verdicts_with(con, monkeypatch, PART_KEYS=2)["parts"] > 1
 
 
 @pytest.mark.parametrize("need_by_file, copy_keys", [(0, 10**9), (10**9, 0), (0, 0)])
 def test_reading_every_file_and_joining_call_keys_give_the_same_verdicts(con, monkeypatch, need_by_file, copy_keys):
     """Step 5 reads cdr in the needed records' files only up to NEED_BY_FILE records, and a job's keys are
     joined from a TEMP copy up to JOB_COPY_KEYS: the other side of each threshold gives the same tables."""
-    _scenario(con)
-    dedupe_job(con, "j1")
-    want = [con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in ("cdr", "duplicates", "call_legs")]
-    other = duckdb.connect(":memory:")
-    from raybench.schema import ALL_DDL
-
-    for ddl in ALL_DDL:
-        other.execute(ddl)
-    _scenario(other)
-    monkeypatch.setattr(detect, "NEED_BY_FILE", need_by_file)
-    monkeypatch.setattr(detect, "JOB_COPY_KEYS", copy_keys)
-    dedupe_job(other, "j1")
-    assert [other.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
-            for t in ("cdr", "duplicates", "call_legs")] == want
-    assert dup_of(other)["r2"] == "bill" and want[2]
+    _same_verdicts_with(con, monkeypatch, NEED_BY_FILE=need_by_file, JOB_COPY_KEYS=copy_keys)
 
 
 def test_index_has_integer_columns_only(con):
