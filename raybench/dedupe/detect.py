@@ -79,8 +79,9 @@ def _copy_job_keys(con, jobno: int, keys: int) -> str:
     return "_dd_job"
 
 
-def _index(con, job: str, stream=None) -> tuple[int, int]:
-    """Step 1; returns the job's number and the keys indexed. With a usable ``stream``
+def _index(con, job: str, stream=None) -> tuple[int, int, str]:
+    """Step 1; returns the job's number, the keys indexed and the table to read the job's keys from
+    (:func:`_copy_job_keys`). With a usable ``stream``
     (:class:`raybench.dedupe.stream.DedupeStream`), the keys it built as the batches arrived go in,
     instead of keys built again from ``cdr``."""
     p = {"job": job}
@@ -139,7 +140,7 @@ def _index(con, job: str, stream=None) -> tuple[int, int]:
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return jobno, int(keys)
+    return jobno, int(keys), mine
 
 
 def dedupe_job(con, job: str, options: DedupeOptions | None = None, stream=None, dropped_rows: int = 0,
@@ -174,7 +175,7 @@ def dedupe_job(con, job: str, options: DedupeOptions | None = None, stream=None,
 
     create_tables(con)
     streamed = stream if stream is not None and stream.usable(job, o, dropped_rows) else None
-    jobno, keys = _index(con, job, streamed)
+    jobno, keys, mine = _index(con, job, streamed)
     p = {"jobno": jobno}
     phase("index")
 
@@ -191,8 +192,7 @@ def dedupe_job(con, job: str, options: DedupeOptions | None = None, stream=None,
     if streamed is not None:
         streamed.insert_candidates("_dd_cand")
     else:
-        mine = _copy_job_keys(con, jobno, keys)
-        for part in range(parts):
+        for part in range(parts):  # the copy step 1 made: the columns read here have not changed since
             con.execute(f"INSERT INTO _dd_cand {candidates_sql(o, parts, part, mine)}", p)
     n_cand = con.execute("SELECT count(*) FROM _dd_cand").fetchone()[0]
     con.execute(f"CREATE OR REPLACE TEMP TABLE _dd_pairs AS {accepted_pairs_sql()}")
