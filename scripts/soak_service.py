@@ -22,6 +22,9 @@ leaking (the check, and the exit status). The same slopes of its USS and anonymo
 the same PSS) are printed beside it, with the slope of PSS's shared-file part: on a shared machine that
 part rises when other processes mapping the same libraries end (the machine's state at start, end of
 warm-up and end tells when), and USS and anonymous memory say whether the process itself grew.
+Every ``--runner-every`` seconds the runner's own figures (``GET /readyz``: RSS, DuckDB's count of what it
+holds, DuckDB's jemalloc resident, glibc's heap in use) are read too, and their medians and slopes after
+warm-up printed: where a runner's growth lives.
 ``--settle-s`` lets the started service idle (sampled) before the first job: a fresh Ray's raylet grows
 for its first minutes with no calls at all, which a short soak's slope counts as growth per job. The
 stored rows are checked (each record once).
@@ -189,6 +192,51 @@ class Asker(threading.Thread):
                 for name, v in self.latency_s.items()}
 
 
+class RunnerPoller(threading.Thread):
+    """Every ``every_s``, the runner's own memory figures from ``GET /readyz`` (``runner_memory``: RSS,
+    DuckDB's count of what it holds, DuckDB's jemalloc resident, glibc's heap in use, bytes) against jobs
+    done, so that a runner whose PSS grows is split by source through the whole run, not only between
+    batches (:meth:`raybench.service.runner.JobRunner.ready`)."""
+
+    SOURCES = ("rss_bytes", "duckdb_bytes", "duckdb_resident_bytes", "malloc_in_use_bytes")
+
+    def __init__(self, url: str, every_s: float, done):
+        super().__init__(daemon=True)
+        self.url, self.every_s, self.done = url, every_s, done
+        self.samples: list[dict] = []
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        from raybench.errors import ServiceError
+        from raybench.service.client import ServiceClient
+
+        with ServiceClient(self.url) as client:
+            while not self.stop.wait(self.every_s):
+                try:
+                    memory = client.call("GET", "/readyz").json().get("runner_memory") or {}
+                except (ServiceError, ValueError):
+                    continue
+                self.samples.append({"jobs_done": self.done(), **{k: memory.get(k) for k in self.SOURCES}})
+
+    def slopes(self, warm_jobs: int) -> dict[str, dict]:
+        """Per source: its median over the first tenth of the samples after warm-up and over the last
+        tenth, and its least-squares slope in bytes per 1,000 jobs after warm-up (samples where the
+        figure was given: DuckDB's own count is missing while a query holds the cursor)."""
+        import numpy as np
+
+        out = {}
+        for src in self.SOURCES:
+            after = [(s["jobs_done"], s[src]) for s in self.samples if s["jobs_done"] >= warm_jobs and s[src] is not None]
+            if len(after) < 5 or len({j for j, _ in after}) < 3:
+                continue
+            jobs = np.array([j for j, _ in after], dtype=float)
+            v = np.array([b for _, b in after], dtype=float)
+            tenth = max(1, len(v) // 10)
+            out[src] = {"median_first_bytes": int(np.median(v[:tenth])), "median_last_bytes": int(np.median(v[-tenth:])),
+                        "slope_bytes_per_1000_jobs": int(float(np.polyfit(jobs, v, 1)[0]) * 1000), "samples": len(v)}
+        return out
+
+
 def _query_subjects(path: str) -> tuple[str, str, str, str]:
     """A number, a second number, a cell and a day (of the first record) from a generated AT&T file."""
     import csv
@@ -249,6 +297,8 @@ def main() -> int:
     ap.add_argument("--settle-s", type=float, default=0.0,
                     help="seconds the started service idles before the first job (sampled, outside the slope): "
                          "a fresh Ray's raylet grows for its first minutes with no calls at all")
+    ap.add_argument("--runner-every", type=float, default=2.0,
+                    help="seconds between two readings of the runner's own memory figures (GET /readyz); 0: none")
     ap.add_argument("--out", default=None)
     ap.add_argument("--plot", default=None, help="PNG of PSS against jobs done, per process")
     args = ap.parse_args()
@@ -287,6 +337,9 @@ def main() -> int:
     sampler.start()
     asker = Asker(svc.url, args.query_every, *_query_subjects(small[0]))
     asker.start()
+    poller = RunnerPoller(svc.url, args.runner_every, jobs_done)
+    if args.runner_every > 0:
+        poller.start()
     if args.settle_s > 0:
         print(f"service up; idling {args.settle_s:.0f} s before the first job (--settle-s)", flush=True)
         time.sleep(args.settle_s)
@@ -311,6 +364,7 @@ def main() -> int:
     finally:
         sampler.stop.set()
         asker.stop.set()
+        poller.stop.set()
         sampler.join(10)
         asker.join(70)
         svc.stop()
@@ -342,7 +396,8 @@ def main() -> int:
            "rows_quarantined": quarantined, "rows_expected": expected,
            "accounting_exact": n == distinct and n + quarantined == expected,
            "status_query_mean_s": round(list_s / max(1, list_calls), 4), "warmup_jobs": warm_jobs,
-           "named_queries_ms": asker.figures(), "runner_memory": runner_memory, "named_query_errors": asker.errors,
+           "named_queries_ms": asker.figures(), "runner_memory": runner_memory,
+           "runner_sources": poller.slopes(warm_jobs), "runner_samples": poller.samples, "named_query_errors": asker.errors,
            "per_process": figures, "leaking": leaking, "per_process_other_measures": other,
            "over_threshold_by_uss": over_uss, "over_threshold_by_anon": over_anon,
            "machine": machine, "load_1m_end": os.getloadavg()[0],
@@ -383,6 +438,10 @@ def main() -> int:
         + (f" / {m['malloc_in_use_bytes'] / 2**20:.1f}" if m.get("malloc_in_use_bytes") is not None else "")
         + (f"; {m['duckdb_reopens']}" if m.get("duckdb_reopens") is not None else "")
         for m in runner_memory))
+    if out["runner_sources"]:
+        print("runner by source after warm-up (median first tenth -> last tenth, slope per 1,000 jobs, MiB): " + "; ".join(
+            f"{src.removesuffix('_bytes')} {v['median_first_bytes'] / 2**20:.1f} -> {v['median_last_bytes'] / 2**20:.1f}, "
+            f"{v['slope_bytes_per_1000_jobs'] / 2**20:+.1f}" for src, v in out["runner_sources"].items()))
     if args.out:
         with open(args.out, "w") as f:
             json.dump(out, f, indent=1)

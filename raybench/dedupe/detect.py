@@ -274,26 +274,30 @@ def _link_legs(con, jobno: int, o: DedupeOptions, parts: int, keys: int, stream=
                    JOIN _dd_legnodes nx ON nx.c = e.xc JOIN _dd_legnodes ny ON ny.c = e.yc""")
     sql_components(con, "_dd_legedges", "_dd_lcc")
     con.execute(f"CREATE OR REPLACE TEMP TABLE _dd_lfirst AS {_first_sql('_dd_lcc')}", p)
-    con.execute("""UPDATE call_keys SET call_id = m.first FROM _dd_lfirst m
-                   WHERE call_keys.k = m.n AND call_keys.call_id IS DISTINCT FROM m.first""")
-    con.execute("""UPDATE call_keys SET call_id = m.first FROM _dd_lfirst m
-                   WHERE call_keys.call_id = m.n AND m.first <> m.n""")
+    # one UPDATE: each node takes its component's first record as its call, and so does every leg of an
+    # earlier call whose first record is no longer first (a node's own value wins: it is the same one)
+    con.execute("""UPDATE call_keys SET call_id = m.first FROM (
+                       SELECT n AS k, first FROM _dd_lfirst
+                       UNION ALL
+                       SELECT c.k, m.first FROM call_keys c JOIN _dd_lfirst m ON c.call_id = m.n
+                       WHERE m.first <> m.n AND c.k NOT IN (SELECT n FROM _dd_lfirst)) m
+                   WHERE call_keys.k = m.k AND call_keys.call_id IS DISTINCT FROM m.first""")
     # calls touched: each component's call, the earlier calls it took in (their call_legs rows go: a
     # record is a leg of one call), and the calls records left
     con.execute("""CREATE OR REPLACE TEMP TABLE _dd_affected AS
                    SELECT first AS call FROM _dd_lfirst UNION SELECT n FROM _dd_lfirst WHERE first <> n
                    UNION SELECT call FROM _dd_left""")
+    # every record of the calls touched, numbered once: a call left with one leg is no call of legs
     con.execute("""CREATE OR REPLACE TEMP TABLE _dd_legs AS
                     SELECT k.k, k.call_id AS call,
                            row_number() OVER (PARTITION BY k.call_id ORDER BY k.start_s, f.frank, k.row, k.k)
                                AS leg,
                            count(*) OVER (PARTITION BY k.call_id) AS legs
                     FROM call_keys k JOIN _dd_frank f ON f.file = k.file
-                    WHERE k.call_id IN (SELECT call FROM _dd_affected)
-                    QUALIFY legs > 1""")
-    # a call left with one leg is no call of legs
-    con.execute("""UPDATE call_keys SET call_id = NULL WHERE call_id IN (SELECT call FROM _dd_affected)
-                   AND k NOT IN (SELECT k FROM _dd_legs)""")
+                    WHERE k.call_id IN (SELECT call FROM _dd_affected)""")
+    con.execute("""UPDATE call_keys SET call_id = NULL FROM (SELECT k FROM _dd_legs WHERE legs = 1) s
+                   WHERE call_keys.k = s.k""")
+    con.execute("DELETE FROM _dd_legs WHERE legs = 1")
     legs, calls = con.execute("SELECT count(*), count(DISTINCT call) FROM _dd_legs").fetchone()
     return int(legs), int(calls)
 
