@@ -19,14 +19,7 @@ from raybench.pipeline.planner import JobPlan
 from raybench.pipeline.task import FileTask
 from raybench.pipeline.verdict import file_verdict, rows_flagged
 from raybench.query import summary as query_summary
-from raybench.sink.duckdb_sink import (
-    DEDUPE_MEMORY_LIMIT,
-    SMALL_JOB_MEMORY_LIMIT,
-    SMALL_JOB_ROWS,
-    TINY_JOB_MEMORY_LIMIT,
-    TINY_JOB_ROWS,
-    files_rows,
-)
+from raybench.sink.duckdb_sink import DEDUPE_MEMORY_LIMIT, SMALL_JOB_MEMORY_LIMIT, SMALL_JOB_ROWS, files_rows
 from raybench.validate.coverage import validation_coverage
 
 log = logging.getLogger(__name__)
@@ -70,8 +63,7 @@ def finalize_job(sink, plan: JobPlan, phase=None, set_phase=None) -> JobFinal:
     set_phase = set_phase or (lambda name: None)
     job = plan.job
     small = plan.total_rows <= SMALL_JOB_ROWS
-    limit = (TINY_JOB_MEMORY_LIMIT if plan.total_rows <= TINY_JOB_ROWS else SMALL_JOB_MEMORY_LIMIT) if small \
-        else DEDUPE_MEMORY_LIMIT
+    limit = SMALL_JOB_MEMORY_LIMIT if small else DEDUPE_MEMORY_LIMIT
     sink.con.execute(f"SET memory_limit = '{limit}'")  # joins and sorts from here on
     parts = sink.load_parts(job)  # the Parquet sink: committed parts into cdr and quarantine, once
     if parts is not None:

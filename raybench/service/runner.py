@@ -114,6 +114,10 @@ be reopened, no job starts until they end (:meth:`JobRunner._admit`)."""
 RELEASE_EVERY_S = 1.0
 """Shortest time between two hand-backs of free memory in a chunk actor (:mod:`raybench.service.memory`)."""
 
+FATAL_FAULT_ENV = "RAYBENCH_FAULT_DUCKDB_FATAL_AT_JOB"
+"""Fault injection for the tests: when set to N, the runner's Nth job to finish raises DuckDB's
+``FatalException`` (what DuckDB raises once it has invalidated a database) before its finalize."""
+
 WORKER_TASK_RETRIES = 3
 """Ray's retries of a chunk whose actor died, before the runner quarantines it."""
 
@@ -207,6 +211,7 @@ class JobRunner:
         self._snapshot_t = time.monotonic()
         self._dirty = False
         self._jobs_on_con = 0
+        self._finished = 0
         self._reopens = 0
         self._crash: str | None = None
         self._wake = threading.Event()
@@ -434,7 +439,10 @@ class JobRunner:
         return bool(ready or expired)
 
     def _finish(self, a: _Active) -> None:
+        self._finished += 1
         try:
+            if os.environ.get(FATAL_FAULT_ENV) == str(self._finished):
+                raise duckdb.FatalException(f"FATAL Error: injected ({FATAL_FAULT_ENV}={self._finished})")
             a.sink.flush()
             if (stream := a.sink.dedupe_stream) is not None:
                 stream.finish()
@@ -515,6 +523,11 @@ class JobRunner:
             log.exception("runner: could not record the end of job %s", a.job)
         self.store.finish(a.job, "failed", error=error)
         self._release(a)
+        if isinstance(exc, duckdb.FatalException):
+            # DuckDB invalidated the database (e.g. it ran out of memory in a commit): every later
+            # statement on it fails. Stop the scheduling thread: the health check fails, Serve starts a new
+            # runner, which opens the file again and resumes the jobs left running from their checkpoints.
+            raise RuntimeError(f"DuckDB invalidated {self.config.db} ({error}); the runner stops") from exc
 
     def _release(self, a: _Active) -> None:
         self._active.pop(a.job, None)

@@ -75,18 +75,9 @@ SMALL_JOB_MEMORY_LIMIT = "64MB"
 needs little working memory, but the scans of every stored key fill the buffer pool up to the limit:
 under 256MB a 700-row job beside 10M stored rows held 250 MiB more at its peak, under 64MB 47-67 MiB, in
 1.2 s instead of 1.0 s (measured). So a long-running service's memory per small job stops growing with
-the stored rows at this limit, not at 256MB."""
-
-TINY_JOB_ROWS = 10_000
-"""A job of at most this many planned records is finalized under :data:`TINY_JOB_MEMORY_LIMIT`."""
-
-TINY_JOB_MEMORY_LIMIT = "32MB"
-"""DuckDB's memory limit for a tiny job's finalize. What it holds is the cache of the stored keys its
-scans read, so under 64MB the service's runner grew with the stored rows while small jobs streamed in
-(soak of 1,000 jobs of 100 records beside 0.2-0.7M stored rows, no queries: DuckDB's own count rose from
-a median of 25 to 44 MiB, the runner's PSS +7.4% per 1,000 jobs). Beside 10M stored rows a 100-record job
-took 0.5 s of dedupe and 0.5 s of summary at 32MB and at 64MB; a 10,000-record job (34 legs) 2.7 s and
-2.5 s (measured, a soak running beside)."""
+the stored rows at this limit, not at 256MB. Not lower: in the service the limit is the whole database's,
+shared with the queries and the other jobs' rows, and at 32MB a soak's finalizes ran out of memory, one in
+a commit, which invalidated the database (docs/service.md "Soak", 7 December)."""
 
 
 UNFINISHED_FILE_STATUSES = ("running", "interrupted", "aborted")
