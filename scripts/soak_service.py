@@ -220,20 +220,18 @@ class RunnerPoller(threading.Thread):
 
     def slopes(self, warm_jobs: int) -> dict[str, dict]:
         """Per source: its median over the first tenth of the samples after warm-up and over the last
-        tenth, and its least-squares slope in bytes per 1,000 jobs after warm-up (samples where the
-        figure was given: DuckDB's own count is missing while a query holds the cursor)."""
+        tenth, and its least-squares slope in bytes per 1,000 jobs after warm-up (:func:`slopes`, over the
+        samples where the figure was given: DuckDB's own count is missing while a query holds the cursor)."""
         import numpy as np
 
+        series = {src: [(0.0, s["jobs_done"], s[src]) for s in self.samples if s[src] is not None]
+                  for src in self.SOURCES}
         out = {}
-        for src in self.SOURCES:
-            after = [(s["jobs_done"], s[src]) for s in self.samples if s["jobs_done"] >= warm_jobs and s[src] is not None]
-            if len(after) < 5 or len({j for j, _ in after}) < 3:
-                continue
-            jobs = np.array([j for j, _ in after], dtype=float)
-            v = np.array([b for _, b in after], dtype=float)
+        for src, fit in slopes(series, warm_jobs).items():
+            v = [b for _, j, b in series[src] if j >= warm_jobs]
             tenth = max(1, len(v) // 10)
             out[src] = {"median_first_bytes": int(np.median(v[:tenth])), "median_last_bytes": int(np.median(v[-tenth:])),
-                        "slope_bytes_per_1000_jobs": int(float(np.polyfit(jobs, v, 1)[0]) * 1000), "samples": len(v)}
+                        "slope_bytes_per_1000_jobs": fit["slope_bytes_per_1000_jobs"], "samples": fit["samples"]}
         return out
 
 

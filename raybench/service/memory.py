@@ -63,7 +63,7 @@ are raybench's own (:mod:`raybench.monitor.metrics`, ``GET /metrics``). Results 
 :data:`INLINE_RESULT_BYTES` come back inline (``max_direct_call_object_size``): a named query's answer
 (``GET /v1/calls`` of a number with 676 stored records: 226 KB) went through the object store, and the
 raylet's memory grew with those answers (soaks of 1,000 jobs: +6.0% and +10.8% per 1,000 jobs with a
-query every 0.5 s, -0.2% with none); docs/service.md "Soak"."""
+query every 0.5 s, -0.2% with none, +3.0% with them inline); docs/service.md "Soak"."""
 
 _libc = None
 

@@ -212,6 +212,7 @@ class JobRunner:
         self._dirty = False
         self._jobs_on_con = 0
         self._finished = 0
+        self._fatal_at = os.environ.get(FATAL_FAULT_ENV)  # the tests' fault injection, read once
         self._reopens = 0
         self._crash: str | None = None
         self._wake = threading.Event()
@@ -441,7 +442,7 @@ class JobRunner:
     def _finish(self, a: _Active) -> None:
         self._finished += 1
         try:
-            if os.environ.get(FATAL_FAULT_ENV) == str(self._finished):
+            if self._fatal_at == str(self._finished):
                 raise duckdb.FatalException(f"FATAL Error: injected ({FATAL_FAULT_ENV}={self._finished})")
             a.sink.flush()
             if (stream := a.sink.dedupe_stream) is not None:
