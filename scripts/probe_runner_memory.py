@@ -28,6 +28,7 @@ import csv
 import gc
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -68,6 +69,32 @@ def query_subjects(path: str) -> tuple[str, str, str, str]:
     return number, other, rows[0]["Cell ID"], f"{year}-{month}-{day}"
 
 
+class _Loaded:
+    """A DuckDB connection whose ``execute`` notes how much DuckDB's own count (``duckdb_memory()``) grew
+    over each statement: ``by_sql`` maps the statement's first 110 characters to (calls, bytes)."""
+
+    def __init__(self, con, by_sql: dict | None = None):
+        self._con, self.by_sql = con, {} if by_sql is None else by_sql
+        self._meter = con.cursor()  # its own cursor: a statement on ``con`` would replace the pending result
+
+    def cursor(self):
+        return _Loaded(self._con.cursor(), self.by_sql)
+
+    def _held(self) -> int:
+        return self._meter.execute("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()").fetchall()[0][0]
+
+    def execute(self, sql, *args, **kwargs):
+        before = self._held()
+        out = self._con.execute(sql, *args, **kwargs)
+        key = " ".join(str(sql).split())[:110]
+        n, b = self.by_sql.get(key, (0, 0))
+        self.by_sql[key] = (n + 1, b + max(0, self._held() - before))
+        return out
+
+    def __getattr__(self, name):
+        return getattr(self._con, name)
+
+
 def mib(v) -> str:
     """Bytes as MiB in 9 columns; ``-`` for None."""
     return f"{v / 2**20:9.1f}" if v is not None else f"{'-':>9}"
@@ -90,6 +117,11 @@ def main() -> int:
     ap.add_argument("--no-duckdb-purge", action="store_true",
                     help="the runner does not purge DuckDB's jemalloc after a job (the figures before it did)")
     ap.add_argument("--out", default=None, help="JSON of the samples")
+    ap.add_argument("--db-from", default=None, metavar="FILE",
+                    help="start from a copy of this DuckDB file (stored rows beside which the jobs run)")
+    ap.add_argument("--by-statement", type=int, default=0, metavar="N",
+                    help="print the N statements of the runner's connection that loaded the most into DuckDB's "
+                         "cache after warm-up (summed over the jobs)")
     args = ap.parse_args()
     if any(os.environ.get(k) != v for k, v in MALLOC_ENV.items()):  # glibc reads them at the first malloc
         os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, **MALLOC_ENV})
@@ -107,9 +139,27 @@ def main() -> int:
     ray.init(address="local", num_cpus=2, include_dashboard=False, logging_level="ERROR", log_to_driver=False)
     settings = dict(s.split("=", 1) for s in args.setting)
     config = {"db": os.path.join(work, "results.duckdb"), **settings}
+    if args.db_from:
+        shutil.copyfile(args.db_from, config["db"])
+    # what DuckDB holds when a job has ended, before the runner trims its cache: the job's working set
+    pre_trim: list[int] = []
+    give_back = JobRunner._give_back
+
+    def _peek(self):
+        try:
+            pre_trim.append(self.con.execute(
+                "SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()").fetchall()[0][0])
+        except Exception:
+            pass
+        give_back(self)
+
+    JobRunner._give_back = _peek
     if args.no_duckdb_purge:
         memory.purge_duckdb_allocator = lambda: False
     runner = JobRunner(config)
+    loaded = _Loaded(runner.con) if args.by_statement else None
+    if loaded is not None:
+        runner.con = loaded
     store = JobStore(os.path.join(work, "results.duckdb.service", "jobs.sqlite"))
     queries = [("calls", {"number": number}), ("top-contacts", {"number": number}),
                ("shared-contacts", {"number": number, "other": other}), ("timeline", {"number": number, "day": day}),
@@ -119,7 +169,7 @@ def main() -> int:
     t0 = time.monotonic()
     done = 0
     print(f"{'jobs':>6}{'PSS':>9}{'RSS':>9}{'anon':>9}{'malloc used':>13}{'malloc free':>13}{'mmapped':>9}"
-          f"{'duckdb':>9}{'je used':>9}{'je res':>9}{'python':>9}  (MiB)", flush=True)
+          f"{'duckdb':>9}{'pre-trim':>9}{'je used':>9}{'je res':>9}{'python':>9}  (MiB)", flush=True)
     while done < args.jobs:
         ids = [store.submit([{"path": p}], [p], {}, None)["id"] for p in files[done:done + args.batch]]
         runner.wake()
@@ -141,15 +191,19 @@ def main() -> int:
 
             tracker = memray.Tracker(args.memray, native_traces=True, trace_python_allocators=False)
             tracker.__enter__()
+        if done == args.warmup and loaded is not None:
+            loaded.by_sql.clear()
         if done >= args.warmup and (done - args.warmup) % args.every == 0:
             gc.collect()
             ready = runner.ready()
             s = {"jobs": done, "t_s": round(time.monotonic() - t0, 1), **rollup(),
                  **{f"malloc_{k}": v for k, v in glibc_heap_bytes().items()},
                  "duckdb": (ready.get("memory") or {}).get("duckdb_bytes"),
+                 "duckdb_pre_trim": float(np.median(pre_trim)) if pre_trim else None,
                  **{f"je_{k}": v for k, v in duckdb_allocator_bytes().items() if k in ("allocated", "resident")},
                  "python": tracemalloc.get_traced_memory()[0] if tracemalloc.is_tracing() else None}
             samples.append(s)
+            pre_trim.clear()
             counts = type_counts()
             if counts0 is None:
                 counts0 = counts
@@ -157,7 +211,7 @@ def main() -> int:
                 snaps.append(tracemalloc.take_snapshot().filter_traces(
                     [tracemalloc.Filter(False, tracemalloc.__file__)]))
             print(f"{done:>6}{mib(s['pss'])}{mib(s['rss'])}{mib(s['anonymous'])}    {mib(s.get('malloc_in_use'))}"
-                  f"    {mib(s.get('malloc_free'))}{mib(s.get('malloc_mmapped'))}{mib(s['duckdb'])}"
+                  f"    {mib(s.get('malloc_free'))}{mib(s.get('malloc_mmapped'))}{mib(s['duckdb'])}{mib(s['duckdb_pre_trim'])}"
                   f"{mib(s.get('je_allocated'))}{mib(s.get('je_resident'))}{mib(s['python'])}",
                   flush=True)
     if args.memray:
@@ -166,7 +220,8 @@ def main() -> int:
     slopes = {}
     if len(samples) >= 3:
         jobs = np.array([s["jobs"] for s in samples], dtype=float)
-        for key in ("pss", "rss", "anonymous", "malloc_in_use", "malloc_free", "malloc_mmapped", "duckdb", "je_allocated",
+        for key in ("pss", "rss", "anonymous", "malloc_in_use", "malloc_free", "malloc_mmapped", "duckdb",
+                    "duckdb_pre_trim", "je_allocated",
                     "je_resident", "python"):
             ys = [s.get(key) for s in samples]
             if all(y is not None for y in ys):
@@ -182,6 +237,10 @@ def main() -> int:
         for stat in snaps[-1].compare_to(snaps[0], "traceback")[:12]:
             frame = stat.traceback[-1]
             print(f"  {stat.size_diff / 1024:+9.1f} KiB {stat.count_diff:+7d} blocks  {frame.filename}:{frame.lineno}")
+    if loaded is not None:
+        print(f"statements that loaded the most into DuckDB's cache over the {done - args.warmup} jobs after warm-up:")
+        for sql, (n, b) in sorted(loaded.by_sql.items(), key=lambda kv: -kv[1][1])[:args.by_statement]:
+            print(f"  {b / 2**20:9.1f} MiB {n:6d} calls  {sql}")
     if args.out:
         with open(args.out, "w") as f:
             json.dump({"samples": samples, "slopes_bytes_per_1000_jobs": slopes, "query_errors": dict(query_errors)},

@@ -15,7 +15,8 @@ buffers needed. Three allocators hold freed memory in these processes:
   DuckDB frees stays with it as dirty pages until jemalloc's decay purges them, and without jemalloc's
   background threads (DuckDB's ``allocator_background_threads``, off by default) decay runs only when
   the same arena allocates again; ``arena.<all>.purge`` (jemalloc's ``mallctl(3)``) returns them now;
-* **DuckDB's buffer pool**: blocks stay cached up to ``memory_limit`` (a bound, not a leak).
+* **DuckDB's buffer pool**: blocks stay cached up to ``memory_limit`` (a bound, not a leak, but one that
+  follows the stored rows up to it): :func:`trim_duckdb_cache` evicts the stored tables' blocks.
 
 :func:`release_memory` does the first three; :data:`MALLOC_ENV` fixes glibc's thresholds for the processes
 of an embedded Ray session (set before Ray starts, every process it starts inherits it).
@@ -182,3 +183,35 @@ def release_memory() -> dict:
     purged = purge_duckdb_allocator()
     return {"rss_before_bytes": before, "rss_after_bytes": rss_bytes(), "trimmed": trim is not None,
             "duckdb_purged": purged}
+
+
+def trim_duckdb_cache(con, keep_bytes: int, limit: str) -> dict[str, int]:
+    """Evict the cached blocks of the stored tables of ``con``'s database down to ``keep_bytes``, leaving
+    the rest of DuckDB's memory (TEMP tables, work memory) as it is, then set ``memory_limit`` to
+    ``limit`` (a DuckDB size such as ``'128MB'``).
+
+    DuckDB evicts when its limit is lowered (``SET memory_limit``), and it evicts the blocks that need no
+    writing first (persistent blocks, read again from the file when needed) before TEMP tables' blocks,
+    which it must write to its temp directory: so a limit of everything else plus ``keep_bytes`` evicts
+    the ``BASE_TABLE`` part of ``duckdb_memory()`` only (measured on DuckDB 2.0:
+    ``tests/unit/test_duckdb_trim.py``). Where pinned memory does not fit the lowered limit, DuckDB
+    evicts what it can and raises: that is caught, and the limit is set back all the same.
+
+    Returns:
+        ``cached_before_bytes`` and ``cached_after_bytes`` (``BASE_TABLE``), ``other_bytes`` (the rest).
+    """
+    def held() -> dict[str, int]:
+        return {t: int(b) for t, b in con.execute("SELECT tag, memory_usage_bytes FROM duckdb_memory()").fetchall()}
+
+    before = held()
+    cached = before.get("BASE_TABLE", 0)
+    other = sum(before.values()) - cached
+    try:
+        if cached > keep_bytes:
+            con.execute(f"SET memory_limit = '{other + keep_bytes}B'")
+    except Exception as exc:  # noqa: BLE001  (pinned memory over the limit: what could go, went)
+        log.debug("DuckDB's cache trimmed only in part: %s", exc)
+    finally:
+        con.execute(f"SET memory_limit = '{limit}'")
+    return {"cached_before_bytes": cached, "cached_after_bytes": held().get("BASE_TABLE", 0),
+            "other_bytes": other}

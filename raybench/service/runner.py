@@ -73,6 +73,7 @@ from raybench.service.memory import (
     glibc_heap_bytes,
     release_memory,
     rss_bytes,
+    trim_duckdb_cache,
 )
 from raybench.service.store import JobStore
 from raybench.sink.duckdb_sink import (
@@ -103,9 +104,12 @@ SNAPSHOT_EVERY_S = 30.0
 DB_OPEN_WAIT_S = 60.0
 """How long a starting runner waits for a dying one to let go of the DuckDB file."""
 
-DUCKDB_KEEP_BYTES = 32 << 20
-"""DuckDB memory (its buffer pool: cached blocks of the tables, work memory) the runner keeps after a job;
-above it the cache is evicted down to it (docs/service.md "Soak")."""
+DUCKDB_KEEP_BYTES = 4 << 20
+"""Cached blocks of the stored tables (``duckdb_memory()``'s ``BASE_TABLE``) the runner keeps after a job;
+above it they are evicted down to it, and every other part of DuckDB's memory (TEMP tables of active jobs,
+work memory) is left as it is. The next job reads what it needs again from the file, which the kernel's
+page cache holds: a small job reads every stored key, so a cache it kept would follow the stored rows
+(docs/service.md "Soak", 7 December)."""
 
 REOPEN_DRAIN_CHUNKS = 2
 """Chunks left (queued and in flight) of every active job under which, once the runner's DuckDB is due to
@@ -544,14 +548,9 @@ class JobRunner:
         """After a job ends: its Arrow batches and DuckDB's work memory back to the system
         (:func:`raybench.service.memory.release_memory`; docs/service.md "Soak")."""
         try:  # DuckDB keeps the blocks a job read cached up to memory_limit: above the keep, let them go
-            cached = self.con.execute("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()").fetchall()[0][0]
-            if cached > DUCKDB_KEEP_BYTES:
-                with self._query_lock:  # no query runs under the lowered limit (it would run out of memory)
-                    try:
-                        self.con.execute(f"SET memory_limit = '{DUCKDB_KEEP_BYTES}B'")  # evicts down to it
-                    finally:
-                        self.con.execute(f"SET memory_limit = '{INGEST_MEMORY_LIMIT}'")
-        except Exception as exc:  # another job's pinned blocks may not fit the keep: try after the next job
+            with self._query_lock:  # no query runs under the lowered limit (it would run out of memory)
+                trim_duckdb_cache(self.con, DUCKDB_KEEP_BYTES, INGEST_MEMORY_LIMIT)
+        except Exception as exc:
             log.debug("runner: DuckDB's cache not trimmed: %s", exc)
         freed = release_memory()
         log.debug("runner: RSS %d -> %d bytes after a job", freed["rss_before_bytes"], freed["rss_after_bytes"])
