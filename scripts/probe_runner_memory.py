@@ -13,7 +13,10 @@ mappings (:func:`raybench.service.memory.glibc_heap_bytes`); what DuckDB says it
 ``--tracemalloc``: it slows Python down, so off by default) and the object counts of the types that grew
 (``gc.get_objects``). At the end: each figure's least-squares slope per 1,000 jobs after warm-up, and,
 with ``--tracemalloc``, the source lines whose memory grew most; ``--memray FILE`` records every
-allocation after warm-up, with native stacks, for ``memray flamegraph --leaks FILE``. Named queries
+allocation after warm-up, with native stacks, for ``memray flamegraph --leaks FILE``. ``--db-from FILE`` starts from a
+copy of a stored database (the jobs run beside its rows); the ``pre-trim`` column is the median of what
+DuckDB held when each job ended, before the runner trimmed its cache (a small job's working set), and
+``--by-statement N`` names the statements that loaded the most into DuckDB's cache. Named queries
 (``--queries K``: K of them after each batch) run in the runner as in the service. The environment of
 ``raybench serve`` (:data:`raybench.service.memory.MALLOC_ENV`) is set before this process starts (it
 starts itself again with it). A script, not a test.
@@ -121,7 +124,8 @@ def main() -> int:
                     help="start from a copy of this DuckDB file (stored rows beside which the jobs run)")
     ap.add_argument("--by-statement", type=int, default=0, metavar="N",
                     help="print the N statements of the runner's connection that loaded the most into DuckDB's "
-                         "cache after warm-up (summed over the jobs)")
+                         "cache after warm-up (summed over the jobs; a checkpoint a statement triggers counts "
+                         "too); with --setting reopen_every_jobs=100000: a reopened database is not watched")
     args = ap.parse_args()
     if any(os.environ.get(k) != v for k, v in MALLOC_ENV.items()):  # glibc reads them at the first malloc
         os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, **MALLOC_ENV})
