@@ -109,7 +109,7 @@ DUCKDB_KEEP_BYTES = 4 << 20
 above it they are evicted down to it, and every other part of DuckDB's memory (TEMP tables of active jobs,
 work memory) is left as it is. The next job reads what it needs again from the file, which the kernel's
 page cache holds: a small job reads every stored key, so a cache it kept would follow the stored rows
-(docs/service.md "Soak", 7 December)."""
+(docs/service.md, "The runner's growth was its cache of stored rows, kept between jobs")."""
 
 REOPEN_DRAIN_CHUNKS = 2
 """Chunks left (queued and in flight) of every active job under which, once the runner's DuckDB is due to
