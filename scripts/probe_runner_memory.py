@@ -40,7 +40,7 @@ import tracemalloc
 import numpy as np
 
 from raybench.service import memory
-from raybench.service.memory import MALLOC_ENV, duckdb_allocator_bytes, glibc_heap_bytes
+from raybench.service.memory import MALLOC_ENV, duckdb_allocator_bytes, duckdb_memory_bytes, glibc_heap_bytes
 
 FINAL = ("done", "failed", "suspect", "cancelled")
 
@@ -84,7 +84,7 @@ class _Loaded:
         return _Loaded(self._con.cursor(), self.by_sql)
 
     def _held(self) -> int:
-        return self._meter.execute("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()").fetchall()[0][0]
+        return sum(duckdb_memory_bytes(self._meter).values())
 
     def execute(self, sql, *args, **kwargs):
         before = self._held()
@@ -151,8 +151,7 @@ def main() -> int:
 
     def _peek(self):
         try:
-            pre_trim.append(self.con.execute(
-                "SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()").fetchall()[0][0])
+            pre_trim.append(sum(duckdb_memory_bytes(self.con).values()))
         except Exception:
             pass
         give_back(self)

@@ -185,6 +185,13 @@ def release_memory() -> dict:
             "duckdb_purged": purged}
 
 
+def duckdb_memory_bytes(con) -> dict[str, int]:
+    """What DuckDB says it holds, bytes per ``duckdb_memory()`` tag (``BASE_TABLE``: cached blocks of the
+    stored tables; ``IN_MEMORY_TABLE``: TEMP tables; ``HASH_TABLE``, ``ORDER_BY``, ...: work memory), for
+    the whole database ``con`` belongs to."""
+    return {t: int(b) for t, b in con.execute("SELECT tag, memory_usage_bytes FROM duckdb_memory()").fetchall()}
+
+
 def trim_duckdb_cache(con, keep_bytes: int, limit: str) -> dict[str, int]:
     """Evict the cached blocks of the stored tables of ``con``'s database down to ``keep_bytes``, leaving
     the rest of DuckDB's memory (TEMP tables, work memory) as it is, then set ``memory_limit`` to
@@ -200,10 +207,7 @@ def trim_duckdb_cache(con, keep_bytes: int, limit: str) -> dict[str, int]:
     Returns:
         ``cached_before_bytes`` and ``cached_after_bytes`` (``BASE_TABLE``), ``other_bytes`` (the rest).
     """
-    def held() -> dict[str, int]:
-        return {t: int(b) for t, b in con.execute("SELECT tag, memory_usage_bytes FROM duckdb_memory()").fetchall()}
-
-    before = held()
+    before = duckdb_memory_bytes(con)
     cached = before.get("BASE_TABLE", 0)
     other = sum(before.values()) - cached
     try:
@@ -213,5 +217,5 @@ def trim_duckdb_cache(con, keep_bytes: int, limit: str) -> dict[str, int]:
         log.debug("DuckDB's cache trimmed only in part: %s", exc)
     finally:
         con.execute(f"SET memory_limit = '{limit}'")
-    return {"cached_before_bytes": cached, "cached_after_bytes": held().get("BASE_TABLE", 0),
+    return {"cached_before_bytes": cached, "cached_after_bytes": duckdb_memory_bytes(con).get("BASE_TABLE", 0),
             "other_bytes": other}

@@ -70,6 +70,7 @@ from raybench.ray_logs import configure_ray_logs
 from raybench.service.config import ServiceConfig
 from raybench.service.memory import (
     duckdb_allocator_bytes,
+    duckdb_memory_bytes,
     glibc_heap_bytes,
     release_memory,
     rss_bytes,
@@ -268,8 +269,7 @@ class JobRunner:
         duck = None  # the query cursor is one thread's at a time: no figure while a query holds it
         if self._query_lock.acquire(blocking=False):
             try:
-                duck = self._query_con.execute(
-                    "SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()").fetchall()[0][0]
+                duck = sum(duckdb_memory_bytes(self._query_con).values())
             except Exception:  # noqa: BLE001  (a figure for operators, never a failure of readiness)
                 duck = None
             finally:
