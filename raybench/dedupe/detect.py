@@ -13,7 +13,10 @@ Steps (all after the job's rows are in ``cdr``), all in SQL over integers (recor
    source file, then source row) names the cluster. When a new record comes before an earlier cluster's
    first record, that cluster is renamed;
 4. legs: leg pairs between records, mapped onto their clusters, give the clusters' first records a
-   ``call_keys.call_id``;
+   ``call_keys.call_id``. A leg is a cluster: when a copy that sorts first renames an earlier leg's
+   cluster, the new first record takes the leg's place in its call (and names the call when the leg
+   did), so jobs deduplicated one after another give the calls that all their records would give as one
+   job (``tests/unit/test_dedupe_legs_jobs.py``);
 5. marking: the text ``record_id`` of the few records whose verdict changed are looked up in ``cdr``
    (one scan); ``duplicates``, ``call_legs`` and ``cdr.duplicate_of`` are set for them only.
 
@@ -41,8 +44,8 @@ JOB_COPY_KEYS = 1_000_000
 """A job of at most this many keys is joined from a TEMP copy of its keys (:func:`_copy_job_keys`)."""
 
 _TEMP = ("_dd_shas", "_dd_known", "_dd_cand", "_dd_pairs", "_dd_edges", "_dd_cc", "_dd_first", "_dd_changed",
-         "_dd_rel", "_dd_left", "_dd_legpairs", "_dd_legnodes", "_dd_legedges", "_dd_lcc", "_dd_lfirst",
-         "_dd_affected", "_dd_legs", "_dd_need", "_dd_rid", "_dd_frank", "_dd_job")
+         "_dd_rel", "_dd_left", "_dd_legpairs", "_dd_legedges", "_dd_lcc", "_dd_lfirst",
+         "_dd_affected", "_dd_legs", "_dd_oldcall", "_dd_calls", "_dd_renamed", "_dd_need", "_dd_rid", "_dd_frank", "_dd_job")
 
 
 def _first_sql(cc: str, jobno: str = "$jobno") -> str:
@@ -54,6 +57,24 @@ def _first_sql(cc: str, jobno: str = "$jobno") -> str:
                first_value(c.n) OVER (PARTITION BY c.l ORDER BY k.k IS NULL, k.start_s, f.frank, k.row, c.n)
                    AS first
         FROM {cc} c LEFT JOIN call_keys k ON k.k = c.n LEFT JOIN _dd_frank f ON f.file = k.file"""
+
+
+def _legs_first_sql(cc: str) -> str:
+    """As :func:`_first_sql` for the leg components ``cc``, with each node's place in its component
+    (``leg``, 1-based, in the same order), the component's nodes (``legs``), ``is_leg`` (the node is the
+    first record of its cluster) and ``mixed``: whether a node
+    is the call of any record (``_dd_calls``), has no key or is a copy now (it stands for the call it
+    named), so that the component's nodes are not all of its call's legs. A node that is a copy sorts
+    after every leg: it names no call and takes none. One sort gives them all."""
+    whole = "w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING"
+    return f"""
+        SELECT c.n, coalesce(k.job = $jobno, false) AS is_job, coalesce(k.cluster = k.k, false) AS is_leg,
+               first_value(c.n) OVER w AS first,
+               row_number() OVER w AS leg, count(*) OVER ({whole}) AS legs,
+               bool_or(k.k IS NULL OR k.cluster <> k.k OR o.n IS NOT NULL) OVER ({whole}) AS mixed
+        FROM {cc} c LEFT JOIN call_keys k ON k.k = c.n LEFT JOIN _dd_frank f ON f.file = k.file
+        LEFT JOIN _dd_calls o ON o.n = c.n
+        WINDOW w AS (PARTITION BY c.l ORDER BY k.k IS NULL, k.cluster <> k.k, k.start_s, f.frank, k.row, c.n)"""
 
 
 def _job_number(con, job: str) -> int:
@@ -257,6 +278,11 @@ def _link_legs(con, jobno: int, o: DedupeOptions, parts: int, keys: int, stream=
     con.execute("""CREATE OR REPLACE TEMP TABLE _dd_left AS
                    SELECT DISTINCT call_id AS call FROM call_keys
                    WHERE call_id IS NOT NULL AND (cluster <> k OR job = $jobno)""", p)
+    # a leg whose cluster was renamed (a copy that sorts before it came) is that cluster still, under its
+    # new first record: the new first takes its place in the call (an edge below), and a call named by a
+    # record that is now a copy is named again (its node sorts after every leg)
+    con.execute("""CREATE OR REPLACE TEMP TABLE _dd_renamed AS
+                   SELECT k, cluster, call_id FROM call_keys WHERE call_id IS NOT NULL AND cluster <> k""")
     con.execute("UPDATE call_keys SET call_id = NULL WHERE call_id IS NOT NULL AND cluster <> k")
     con.execute("CREATE OR REPLACE TEMP TABLE _dd_legpairs (xc BIGINT, yc BIGINT)")
     if stream is not None:  # the record pairs were found as the batches arrived
@@ -265,19 +291,28 @@ def _link_legs(con, jobno: int, o: DedupeOptions, parts: int, keys: int, stream=
         mine = _copy_job_keys(con, jobno, keys)  # again: the clusters are set now
         for part in range(parts):
             con.execute(f"INSERT INTO _dd_legpairs {leg_pairs_sql(o, parts, part, mine)}", p)
-    # a cluster of the job is its own node; an earlier one stands for its call
-    con.execute("""CREATE OR REPLACE TEMP TABLE _dd_legnodes AS
-                   SELECT k AS c, CASE WHEN job = $jobno THEN k ELSE coalesce(call_id, k) END AS node
-                   FROM call_keys WHERE k IN (SELECT xc FROM _dd_legpairs UNION SELECT yc FROM _dd_legpairs)""", p)
+    # a cluster of the job is its own node; an earlier one stands for its call. Only records of earlier
+    # jobs carry a call_id here (the job's keys are new), so the nodes are read from those alone: a scan
+    # of call_keys' call_id, not a join of every stored key with the 2.7M clusters of a 10M-row job's legs
+    con.execute("""CREATE OR REPLACE TEMP TABLE _dd_oldcall AS
+                   SELECT k, call_id FROM call_keys WHERE call_id IS NOT NULL AND job <> $jobno""", p)
     con.execute("""CREATE OR REPLACE TEMP TABLE _dd_legedges AS
-                   SELECT DISTINCT nx.node AS u, ny.node AS v FROM _dd_legpairs e
-                   JOIN _dd_legnodes nx ON nx.c = e.xc JOIN _dd_legnodes ny ON ny.c = e.yc""")
+                   SELECT DISTINCT coalesce(ox.call_id, e.xc) AS u, coalesce(oy.call_id, e.yc) AS v
+                   FROM _dd_legpairs e LEFT JOIN _dd_oldcall ox ON ox.k = e.xc LEFT JOIN _dd_oldcall oy ON oy.k = e.yc
+                   UNION
+                   SELECT r.call_id, coalesce(o.call_id, r.cluster) FROM _dd_renamed r
+                   LEFT JOIN _dd_oldcall o ON o.k = r.cluster""")
     sql_components(con, "_dd_legedges", "_dd_lcc")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _dd_lfirst AS {_first_sql('_dd_lcc')}", p)
+    # any record's call before the update below: a component holding one is "mixed" (an earlier call's
+    # other legs join it); every other component's legs are its nodes, numbered in the same sort that
+    # finds its first record
+    con.execute("""CREATE OR REPLACE TEMP TABLE _dd_calls AS
+                   SELECT DISTINCT call_id AS n FROM call_keys WHERE call_id IS NOT NULL""")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _dd_lfirst AS {_legs_first_sql('_dd_lcc')}", p)
     # one UPDATE: each node takes its component's first record as its call, and so does every leg of an
     # earlier call whose first record is no longer first (a node's own value wins: it is the same one)
     con.execute("""UPDATE call_keys SET call_id = m.first FROM (
-                       SELECT n AS k, first FROM _dd_lfirst
+                       SELECT n AS k, first FROM _dd_lfirst WHERE is_leg
                        UNION ALL
                        SELECT c.k, m.first FROM call_keys c JOIN _dd_lfirst m ON c.call_id = m.n
                        WHERE m.first <> m.n AND c.k NOT IN (SELECT n FROM _dd_lfirst)) m
@@ -287,14 +322,19 @@ def _link_legs(con, jobno: int, o: DedupeOptions, parts: int, keys: int, stream=
     con.execute("""CREATE OR REPLACE TEMP TABLE _dd_affected AS
                    SELECT first AS call FROM _dd_lfirst UNION SELECT n FROM _dd_lfirst WHERE first <> n
                    UNION SELECT call FROM _dd_left""")
-    # every record of the calls touched, numbered once: a call left with one leg is no call of legs
+    # every record of the calls touched, numbered once: a call left with one leg is no call of legs. A
+    # component that is not mixed is its call's legs, numbered already; the other calls touched are
+    # numbered from call_keys (a record's call_id names its call after the update)
     con.execute("""CREATE OR REPLACE TEMP TABLE _dd_legs AS
+                    SELECT n AS k, first AS call, leg, legs FROM _dd_lfirst WHERE NOT mixed
+                    UNION ALL
                     SELECT k.k, k.call_id AS call,
                            row_number() OVER (PARTITION BY k.call_id ORDER BY k.start_s, f.frank, k.row, k.k)
                                AS leg,
                            count(*) OVER (PARTITION BY k.call_id) AS legs
                     FROM call_keys k JOIN _dd_frank f ON f.file = k.file
-                    WHERE k.call_id IN (SELECT call FROM _dd_affected)""")
+                    WHERE k.call_id IN (SELECT call FROM _dd_affected
+                                        EXCEPT SELECT first FROM _dd_lfirst WHERE NOT mixed)""")
     con.execute("""UPDATE call_keys SET call_id = NULL FROM (SELECT k FROM _dd_legs WHERE legs = 1) s
                    WHERE call_keys.k = s.k""")
     con.execute("DELETE FROM _dd_legs WHERE legs = 1")
