@@ -45,7 +45,7 @@ JOB_COPY_KEYS = 1_000_000
 
 _TEMP = ("_dd_shas", "_dd_known", "_dd_cand", "_dd_pairs", "_dd_edges", "_dd_cc", "_dd_first", "_dd_changed",
          "_dd_rel", "_dd_left", "_dd_legpairs", "_dd_legedges", "_dd_lcc", "_dd_lfirst",
-         "_dd_affected", "_dd_legs", "_dd_oldcall", "_dd_calls", "_dd_renamed", "_dd_need", "_dd_rid", "_dd_frank", "_dd_job")
+         "_dd_affected", "_dd_legs", "_dd_oldcall", "_dd_calls", "_dd_renamed", "_dd_rest", "_dd_need", "_dd_rid", "_dd_legtext", "_dd_frank", "_dd_job")
 
 
 def _first_sql(cc: str, jobno: str = "$jobno") -> str:
@@ -323,18 +323,21 @@ def _link_legs(con, jobno: int, o: DedupeOptions, parts: int, keys: int, stream=
                    SELECT first AS call FROM _dd_lfirst UNION SELECT n FROM _dd_lfirst WHERE first <> n
                    UNION SELECT call FROM _dd_left""")
     # every record of the calls touched, numbered once: a call left with one leg is no call of legs. A
-    # component that is not mixed is its call's legs, numbered already; the other calls touched are
-    # numbered from call_keys (a record's call_id names its call after the update)
+    # component that is not mixed is its call's legs, numbered already (no record names one of its
+    # nodes as its call but the nodes themselves); the other calls touched, if any, are numbered from
+    # call_keys (a record's call_id names its call after the update)
     con.execute("""CREATE OR REPLACE TEMP TABLE _dd_legs AS
-                    SELECT n AS k, first AS call, leg, legs FROM _dd_lfirst WHERE NOT mixed
-                    UNION ALL
-                    SELECT k.k, k.call_id AS call,
-                           row_number() OVER (PARTITION BY k.call_id ORDER BY k.start_s, f.frank, k.row, k.k)
-                               AS leg,
-                           count(*) OVER (PARTITION BY k.call_id) AS legs
-                    FROM call_keys k JOIN _dd_frank f ON f.file = k.file
-                    WHERE k.call_id IN (SELECT call FROM _dd_affected
-                                        EXCEPT SELECT first FROM _dd_lfirst WHERE NOT mixed)""")
+                    SELECT n AS k, first AS call, leg, legs FROM _dd_lfirst WHERE NOT mixed""")
+    con.execute("""CREATE OR REPLACE TEMP TABLE _dd_rest AS
+                   SELECT call FROM _dd_affected EXCEPT SELECT n FROM _dd_lfirst WHERE NOT mixed""")
+    if con.execute("SELECT count(*) FROM _dd_rest").fetchall()[0][0]:
+        con.execute("""INSERT INTO _dd_legs
+                       SELECT k.k, k.call_id AS call,
+                              row_number() OVER (PARTITION BY k.call_id ORDER BY k.start_s, f.frank, k.row, k.k)
+                                  AS leg,
+                              count(*) OVER (PARTITION BY k.call_id) AS legs
+                       FROM call_keys k JOIN _dd_frank f ON f.file = k.file
+                       WHERE k.call_id IN (SELECT call FROM _dd_rest)""")
     con.execute("""UPDATE call_keys SET call_id = NULL FROM (SELECT k FROM _dd_legs WHERE legs = 1) s
                    WHERE call_keys.k = s.k""")
     con.execute("DELETE FROM _dd_legs WHERE legs = 1")
@@ -386,6 +389,17 @@ def _mark(con, job: str, before_writes=None) -> None:
                      AND {in_files}""", shas or [])  # the records changed are of those files
     con.execute("""DELETE FROM call_legs
                    WHERE call_id IN (SELECT record_id FROM _dd_rid WHERE k IN (SELECT call FROM _dd_affected))""")
-    con.execute("""INSERT INTO call_legs
-                   SELECT r.record_id, c.record_id, l.leg, l.legs, $job
-                   FROM _dd_legs l JOIN _dd_rid r ON r.k = l.k JOIN _dd_rid c ON c.k = l.call""", p)
+    # a call is named by its first leg, so its text is that leg's: one join with the text ids, then the
+    # legs with their call's row (1.3M calls at 10M rows, not every text again); 2.3 -> 1.6 s, measured
+    con.execute("""CREATE OR REPLACE TEMP TABLE _dd_legtext AS
+                   SELECT l.k, l.call, l.leg, l.legs, r.record_id FROM _dd_legs l JOIN _dd_rid r ON r.k = l.k""")
+    named = con.execute("""INSERT INTO call_legs
+                           SELECT a.record_id, c.record_id, a.leg, a.legs, $job FROM _dd_legtext a
+                           JOIN (SELECT call, record_id FROM _dd_legtext WHERE k = call) c ON c.call = a.call""",
+                        p).fetchall()[0][0]
+    if named != con.execute("SELECT count(*) FROM _dd_legtext").fetchall()[0][0]:
+        # a call none of whose legs with a text id is its first record: its text looked up by itself
+        con.execute("""INSERT INTO call_legs
+                       SELECT a.record_id, c.record_id, a.leg, a.legs, $job FROM _dd_legtext a
+                       JOIN _dd_rid c ON c.k = a.call
+                       WHERE a.call NOT IN (SELECT call FROM _dd_legtext WHERE k = call)""", p)
