@@ -43,7 +43,7 @@ NEED_BY_FILE = 100_000
 JOB_COPY_KEYS = 1_000_000
 """A job of at most this many keys is joined from a TEMP copy of its keys (:func:`_copy_job_keys`)."""
 
-_TEMP = ("_dd_shas", "_dd_known", "_dd_cand", "_dd_pairs", "_dd_edges", "_dd_cc", "_dd_first", "_dd_changed",
+_TEMP = ("_dd_shas", "_dd_known", "_dd_kept", "_dd_cand", "_dd_pairs", "_dd_edges", "_dd_cc", "_dd_first", "_dd_changed",
          "_dd_rel", "_dd_left", "_dd_legpairs", "_dd_legedges", "_dd_lcc", "_dd_lfirst",
          "_dd_affected", "_dd_legs", "_dd_oldcall", "_dd_calls", "_dd_renamed", "_dd_rest", "_dd_need", "_dd_rid", "_dd_legtext", "_dd_frank", "_dd_job")
 
@@ -126,6 +126,13 @@ def _index(con, job: str, stream=None) -> tuple[int, int, str]:
                 con.execute(f"""DELETE FROM {table} t USING cdr c
                                 WHERE t.record_id = c.record_id AND c.ingest_job = $job
                                   AND c.source_sha256 IN (SELECT source_sha256 FROM _dd_known)""", p)
+            # the calls the job's records were legs of: a record's call is kept with it (restored below),
+            # as an earlier job's record keeps its own; a leg that is linked to its call only through a
+            # copy in another job (a billing or zone-shifted copy within the tolerance of the other legs)
+            # would not be found again from the job's records alone
+            con.execute("""CREATE OR REPLACE TEMP TABLE _dd_kept AS
+                           SELECT k, call_id FROM call_keys
+                           WHERE file IN (SELECT file FROM _dd_known) AND call_id IS NOT NULL""")
             known = con.execute("SELECT count(*) FROM call_keys WHERE file IN (SELECT file FROM _dd_known)").fetchone()[0]
             parts = max(1, -(-known // PART_KEYS))
             for part in range(parts):
@@ -147,6 +154,11 @@ def _index(con, job: str, stream=None) -> tuple[int, int, str]:
             keys = stream.insert_keys(jobno)
         else:
             keys = con.execute(insert_keys_sql(), {"job": job, "jobno": jobno}).fetchone()[0]
+        if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = '_dd_kept' AND temporary").fetchone()[0]:
+            con.execute("""UPDATE call_keys SET call_id = s.call_id FROM _dd_kept s
+                           WHERE call_keys.k = s.k AND call_keys.job = $jobno AND call_keys.call_id IS NULL""",
+                        {"jobno": jobno})
+            con.execute("DROP TABLE _dd_kept")
         # other records whose key is one of the job's, built on the job's keys (see _copy_job_keys)
         mine = _copy_job_keys(con, jobno, keys)
         clash = con.execute(f"""SELECT count(*) FROM call_keys c WHERE c.job <> $jobno
