@@ -4,7 +4,8 @@ Steps (all after the job's rows are in ``cdr``), all in SQL over integers (recor
 :mod:`raybench.dedupe.tables`):
 
 1. index: the job's ``cdr`` rows go into ``call_keys`` (a re-run first removes them, so it is
-   idempotent); two transactions of their own: the files and a re-run's removals, then the keys;
+   idempotent, and puts back the calls its records were legs of); two transactions of their own: the
+   files and a re-run's removals, then the keys;
 2. candidates: blocked equi-join of the job's keys with every indexed key (this job's and earlier
    jobs'), classified by :func:`raybench.dedupe.rules.kind_sql`, in parts by a hash of the caller key
    when there are many rows; only mutual-best pairs are kept;
