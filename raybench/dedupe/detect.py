@@ -107,6 +107,7 @@ def _index(con, job: str, stream=None) -> tuple[int, int, str]:
     (:class:`raybench.dedupe.stream.DedupeStream`), the keys it built as the batches arrived go in,
     instead of keys built again from ``cdr``."""
     p = {"job": job}
+    rerun = False
     con.execute("BEGIN TRANSACTION")
     try:
         jobno = _job_number(con, job)
@@ -119,7 +120,8 @@ def _index(con, job: str, stream=None) -> tuple[int, int, str]:
                        SELECT (SELECT coalesce(max(file), 0) FROM dd_files) + row_number() OVER (ORDER BY source_sha256),
                               source_sha256, source_file
                        FROM _dd_shas WHERE source_sha256 NOT IN (SELECT source_sha256 FROM dd_files)""")
-        if con.execute("SELECT count(*) FROM _dd_known").fetchone()[0]:
+        rerun = bool(con.execute("SELECT count(*) FROM _dd_known").fetchone()[0])
+        if rerun:
             # A re-run (or a file re-read after an unfinished job) starts again from the job's rows. The
             # verdict tables are joined from their own (small) side; the keys go in parts by key, so no
             # lookup set holds every key of a large job (10M keys at once ran out of 256 MB).
@@ -155,7 +157,7 @@ def _index(con, job: str, stream=None) -> tuple[int, int, str]:
             keys = stream.insert_keys(jobno)
         else:
             keys = con.execute(insert_keys_sql(), {"job": job, "jobno": jobno}).fetchone()[0]
-        if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = '_dd_kept' AND temporary").fetchone()[0]:
+        if rerun:
             con.execute("""UPDATE call_keys SET call_id = s.call_id FROM _dd_kept s
                            WHERE call_keys.k = s.k AND call_keys.job = $jobno AND call_keys.call_id IS NULL""",
                         {"jobno": jobno})
@@ -304,11 +306,11 @@ def _link_legs(con, jobno: int, o: DedupeOptions, parts: int, keys: int, stream=
         mine = _copy_job_keys(con, jobno, keys)  # again: the clusters are set now
         for part in range(parts):
             con.execute(f"INSERT INTO _dd_legpairs {leg_pairs_sql(o, parts, part, mine)}", p)
-    # a cluster of the job is its own node; an earlier one stands for its call. Only records of earlier
-    # jobs carry a call_id here (the job's keys are new), so the nodes are read from those alone: a scan
-    # of call_keys' call_id, not a join of every stored key with the 2.7M clusters of a 10M-row job's legs
+    # a cluster whose first record has a call (an earlier job's, or this job's kept by a re-run) stands
+    # for that call; any other is its own node. The records with a call are read alone (a scan of
+    # call_keys' call_id), not every stored key joined with the 2.7M clusters of a 10M-row job's legs
     con.execute("""CREATE OR REPLACE TEMP TABLE _dd_oldcall AS
-                   SELECT k, call_id FROM call_keys WHERE call_id IS NOT NULL AND job <> $jobno""", p)
+                   SELECT k, call_id FROM call_keys WHERE call_id IS NOT NULL""")
     con.execute("""CREATE OR REPLACE TEMP TABLE _dd_legedges AS
                    SELECT DISTINCT coalesce(ox.call_id, e.xc) AS u, coalesce(oy.call_id, e.yc) AS v
                    FROM _dd_legpairs e LEFT JOIN _dd_oldcall ox ON ox.k = e.xc LEFT JOIN _dd_oldcall oy ON oy.k = e.yc
@@ -319,8 +321,7 @@ def _link_legs(con, jobno: int, o: DedupeOptions, parts: int, keys: int, stream=
     # any record's call before the update below: a component holding one is "mixed" (an earlier call's
     # other legs join it); every other component's legs are its nodes, numbered in the same sort that
     # finds its first record
-    con.execute("""CREATE OR REPLACE TEMP TABLE _dd_calls AS
-                   SELECT DISTINCT call_id AS n FROM call_keys WHERE call_id IS NOT NULL""")
+    con.execute("CREATE OR REPLACE TEMP TABLE _dd_calls AS SELECT DISTINCT call_id AS n FROM _dd_oldcall")
     con.execute(f"CREATE OR REPLACE TEMP TABLE _dd_lfirst AS {_legs_first_sql('_dd_lcc')}", p)
     # one UPDATE: each node takes its component's first record as its call, and so does every leg of an
     # earlier call whose first record is no longer first (a node's own value wins: it is the same one)
