@@ -93,7 +93,7 @@ def main() -> None:
 @click.argument("paths", nargs=-1)
 @click.option("--db", required=True, help="DuckDB database file to write.")
 @click.option("--address", default=None, help="Ray cluster address; default: embedded local Ray.")
-@click.option("--workers", type=click.IntRange(min=1), default=None, help="Actors in the pool (default: CPUs - 1).")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Actors in the pool (default: CPUs - 1 with the duckdb sink, every CPU with parquet; never more than the chunks, and within --memory-budget).")
 @click.option("--num-cpus", type=click.IntRange(min=1), default=None, help="CPUs of the embedded Ray (default: all).")
 @click.option("--worker-cpus", type=float, default=1.0, show_default=True,
               help="CPUs each pool actor reserves; below 1 lets small jobs share a CPU.")
@@ -116,7 +116,7 @@ def main() -> None:
 @click.option("--sink", type=click.Choice(["auto", "duckdb", "parquet"]), default="auto", show_default=True,
               help="duckdb: workers return rows, the driver writes them; parquet: workers write Parquet parts, "
                    "the driver commits them per chunk and loads them into the database at the end; auto: "
-                   "parquet for inputs of 256 MiB or more (with --address only when --parts is given), else duckdb.")
+                   "parquet for inputs of 32 MiB or more (with --address only when --parts is given), else duckdb.")
 @click.option("--parts", "parts_path", default=None, metavar="PATH|URI",
               help="Where the parquet sink's workers write (shared by every node; s3://... through pyarrow); "
                    "default DB.parts.")
@@ -822,10 +822,17 @@ def _query_index(db: str) -> None:
               help="Templates folder jobs are read with (default STATE/templates; POST /v1/templates adds to it).")
 @click.option("--reopen-every", "reopen_every_jobs", type=click.IntRange(min=1), default=50, show_default=True,
               help="Jobs after which the runner reopens its DuckDB when idle (gives DuckDB's memory back).")
+@click.option("--parquet-from", default=None,
+              help="Jobs whose inputs hold at least this many bytes go through the parquet sink: the actors write "
+                   "their rows as parts (default: raybench ingest's --sink auto threshold, 32MiB).")
+@click.option("--parts", default=None, metavar="PATH|URI",
+              help="Where the actors write parts (default DB.parts, used only while every actor runs on the "
+                   "runner's node; give a shared path or URI for a cluster).")
 @_ray_logs_option
 def serve_command(db, address, host, port, state_dir, spool, tokens, roots, max_concurrent_jobs, max_queued_jobs,
                   submit_rate_per_min, submit_burst, upload_max, xlsx_max_unzipped, request_timeout_s, workers,
-                  worker_cpus, num_cpus, chunk_size, commit_rows, templates_dir, reopen_every_jobs) -> None:
+                  worker_cpus, num_cpus, chunk_size, commit_rows, templates_dir, reopen_every_jobs, parquet_from,
+                  parts) -> None:
     """Run the ingestion service (Ray Serve + FastAPI) until Ctrl-C or SIGTERM; API at /v1, docs at /docs."""
     from raybench.service.config import ServiceConfig
     from raybench.service.server import serve_forever
@@ -839,7 +846,8 @@ def serve_command(db, address, host, port, state_dir, spool, tokens, roots, max_
             "upload_max_bytes": _size(upload_max), "xlsx_max_unzipped_bytes": _size(xlsx_max_unzipped),
             "request_timeout_s": request_timeout_s, "workers": workers, "worker_cpus": worker_cpus,
             "chunk_bytes": _size(chunk_size), "commit_rows": parse_count(commit_rows),
-            "templates_dir": templates_dir, "reopen_every_jobs": reopen_every_jobs})
+            "templates_dir": templates_dir, "reopen_every_jobs": reopen_every_jobs,
+            "parquet_bytes": _size(parquet_from) if parquet_from is not None else None, "parts": parts})
         serve_forever(config, address=address, num_cpus=num_cpus,
                       on_ready=lambda url: click.echo(f"raybench serve: ready at {url} (docs at {url}/docs)",
                                                       err=True))

@@ -23,7 +23,9 @@ after the last batch and the value profile's seconds (issue 13: decided in the d
 runs, so they add to the wall one for one). Exits 1 when the accounting does not add up (rows read = stored + quarantined =
 the file's records). Not a test: run it by hand, on a quiet machine, and say the load (it is printed).
 
-``--sinks duckdb,parquet`` runs cold and warm once per sink (``raybench ingest --sink``; the warm runs
+``--sinks`` (default ``auto``: the sink ``raybench ingest`` picks by itself; for the warm run on this
+machine's one-node cluster ``--parts`` is given, so auto may pick parquet there too) ``duckdb,parquet``
+runs cold and warm once per sink (``raybench ingest --sink``; the warm runs
 each on a fresh cluster; ``parquet-end`` is the Parquet sink with ``--parts-load end``), prints the
 Parquet sink's load into DuckDB and part bytes, and exits 1 unless the stores of every sink hold the
 same values as the first one's (:func:`raybench.harness.stores.compare_stores`).
@@ -163,7 +165,9 @@ def main() -> None:
     parser.add_argument("--no-warm", action="store_true", help="skip the warm run")
     parser.add_argument("--no-service", action="store_true", help="skip the warm run through raybench serve")
     parser.add_argument("--json", default=None, help="also write the figures to this JSON file")
-    parser.add_argument("--sinks", default="duckdb", help="comma-separated: duckdb, parquet (raybench ingest --sink)")
+    parser.add_argument("--sinks", default="auto",
+                        help="comma-separated: auto (the default's choice), duckdb, parquet, parquet-end "
+                             "(raybench ingest --sink)")
     args = parser.parse_args()
 
     folder = os.path.join(default_cache_dir(), f"bench-v{GENERATOR_VERSION}")
@@ -190,18 +194,22 @@ def main() -> None:
         sinks = [s.strip() for s in args.sinks.split(",") if s.strip()]
         cluster = None
         for sink in sinks:
-            tag = "" if sink == "duckdb" else f" [{sink}]"
+            tag = "" if len(sinks) == 1 else f" [{sink}]"
             cold = _ingest(bin_dir, path, tmp, f"cold-{sink}", env,
                            extra + _sink_args(sink) + (["--num-cpus", str(args.num_cpus)] if args.num_cpus else []))
             _check("cold", cold[1], rows)
             runs["raybench cold (embedded Ray)" + tag] = cold
             load.append(os.getloadavg()[0])
         for sink in sinks if not args.no_warm else []:
-            tag = "" if sink == "duckdb" else f" [{sink}]"
+            tag = "" if len(sinks) == 1 else f" [{sink}]"
             cluster = Cluster(bin_dir, env, args.num_cpus)
+            # the cluster's one node is this machine, so its workers reach a local parts folder: --parts
+            # says so, as a user of a one-machine cluster would (auto takes parquet with --address only then)
+            parts = [] if sink == "duckdb" else ["--parts", os.path.join(tmp, f"warm-{sink}.parts")]
             try:
                 warm = _ingest(bin_dir, path, tmp, f"warm-{sink}", env,
-                               extra + _sink_args(sink) + ["--address", cluster.address], marker=cluster.temp_dir)
+                               extra + _sink_args(sink) + parts + ["--address", cluster.address],
+                               marker=cluster.temp_dir)
             finally:
                 cluster.stop()
             _check("warm", warm[1], rows)
@@ -243,7 +251,8 @@ def main() -> None:
             continue
         mm, ph, dd = result.get("metrics") or {}, result["phases_s"], result.get("dedupe") or {}
         m = runs[name][0]
-        print(f"{name}: pool {mm.get('pool_size')} actor(s), {mm.get('batches')} batches; phases "
+        print(f"{name}: sink {(result.get('sink') or {}).get('kind', 'duckdb')}, pool {mm.get('pool_size')} actor(s), "
+              f"{mm.get('batches')} batches; phases "
               + ", ".join(f"{k} {v:.1f}" for k, v in ph.items())
               + f"; dedupe after the last batch {dd.get('wall_s', 0):.1f} s"
               + (f" (streamed during the batches: {dd['stream']['wall_s']:.1f} s, used: {dd['stream']['used']})"

@@ -75,12 +75,13 @@ def run_ingest(paths: list[str], options: IngestOptions) -> dict:
         return watch.done(_run_ingest(paths, options))
 
 
-AUTO_PARQUET_BYTES = 256 << 20
+AUTO_PARQUET_BYTES = 32 << 20
 """``--sink auto`` takes the Parquet sink for a job whose input files hold at least this many bytes (about
-2.5M AT&T records). Measured at 10M rows (docs/optimization.md, "10M rows through each sink"): the DuckDB
-sink's driver, saturated, let the object store and its own memory grow with the rows (2.22 GiB peak,
-growth 1.18) where the Parquet sink stayed flat at 1.59 GiB; below it the DuckDB sink saves the parts'
-load and keeps the job to one file."""
+300k AT&T records, 8 chunks of 4 MiB). Measured on 2 CPUs (docs/optimization.md, "8 December"): with the
+Parquet sink the job was as fast at 150k rows (16 MiB), 0.8-2 s faster at 400k and 1M rows, with
+0.1-0.2 GiB less peak PSS; at 10M rows the DuckDB sink's driver, saturated, let the object store and its
+own memory grow with the rows (2.22 GiB peak, growth 1.18) where the Parquet sink stayed flat at 1.59
+GiB. Below it the DuckDB sink keeps a small job to one file and saves the parts' load."""
 
 
 def resolve_sink(options: IngestOptions, paths: list[str], parquet_bytes: int = AUTO_PARQUET_BYTES) -> str:

@@ -32,7 +32,8 @@ class IngestOptions:
         db: DuckDB database file.
         address: Ray cluster address; None starts Ray embedded (or joins the cluster of a Ray job).
         num_cpus: CPUs of an embedded Ray; None means all of this machine's.
-        workers: actors in the pool; None means the cluster's CPUs minus one (at least one).
+        workers: actors in the pool; None: the cluster's CPUs minus one with the DuckDB sink, every CPU with
+            the Parquet sink, at least one, at most the chunks (:func:`raybench.pipeline.runner.pool_size`).
         worker_cpus: CPUs each actor reserves.
         chunk_bytes: target size of one chunk (one batch), in bytes.
         tz: IANA zone replacing the assumption of layouts written in local time; None keeps them.
@@ -53,7 +54,7 @@ class IngestOptions:
         sink: ``duckdb`` (workers return their rows, the driver writes them), ``parquet`` (workers
             write Parquet parts, the driver commits which file holds which chunk and loads them at the
             end; :mod:`raybench.sink.parquet_parts`) or ``auto`` (the default: parquet for an input of
-            256 MiB or more whose parts the workers can reach, else duckdb;
+            32 MiB or more whose parts the workers can reach, else duckdb;
             :func:`raybench.pipeline.job.resolve_sink`). A resumed job takes it from its manifest.
         parts_path: folder or URI the Parquet sink's workers write under (every node must reach it);
             None: ``<db>.parts``.

@@ -46,6 +46,14 @@ class ServiceConfig:
         reopen_every_jobs: jobs ended on one DuckDB connection after which the runner closes the database
             and opens it again at its next moment with no job active (DuckDB's C++ state grows with the
             jobs and is given back only with the database; docs/service.md "Soak").
+        parquet_bytes: a job whose input files hold at least this many bytes goes through the Parquet sink
+            (its actors write each chunk's rows as a Parquet part under :attr:`parts` and return only the
+            part's report; the runner commits the reports and loads the parts at the job's end, as
+            ``raybench ingest --sink parquet`` does); smaller jobs return their rows to the runner. None:
+            ``raybench ingest``'s threshold (:data:`raybench.pipeline.job.AUTO_PARQUET_BYTES`).
+        parts: folder or URI the actors write parts under; None: ``DB.parts``, used only while every
+            actor runs on the runner's node (a cluster's other nodes need a shared path or an object
+            store, which only the operator knows; otherwise every job returns its rows).
     """
 
     db: str
@@ -69,6 +77,8 @@ class ServiceConfig:
     batch_timeout_s: float = 600.0
     templates_dir: str | None = None
     reopen_every_jobs: int = 50
+    parquet_bytes: int | None = None
+    parts: str | None = None
 
     @property
     def jobs_db(self) -> str:
@@ -122,6 +132,8 @@ class ServiceConfig:
             values[key] = os.path.abspath(values[key])
         if values.get("tokens"):
             values["tokens"] = os.path.abspath(values["tokens"])
+        if values.get("parts") and "://" not in values["parts"]:
+            values["parts"] = os.path.abspath(values["parts"])
         values["roots"] = [os.path.realpath(r) for r in values.get("roots", [])]
         config = cls(**values)
         config.check()
@@ -136,6 +148,8 @@ class ServiceConfig:
                      "xlsx_max_unzipped_bytes", "chunk_bytes", "commit_rows", "reopen_every_jobs"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"service setting {name} must be at least 1, got {getattr(self, name)}")
+        if self.parquet_bytes is not None and self.parquet_bytes < 0:
+            raise ConfigError(f"service setting parquet_bytes must be at least 0, got {self.parquet_bytes}")
         for name in ("submit_rate_per_min", "request_timeout_s", "worker_cpus", "batch_timeout_s"):
             if not getattr(self, name) > 0:
                 raise ConfigError(f"service setting {name} must be above 0, got {getattr(self, name)}")

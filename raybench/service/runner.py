@@ -43,7 +43,7 @@ import ray
 
 from raybench.classify.models import Classifiers
 from raybench.classify.suggest import mapping_suggestion
-from raybench.dedupe.stream import STREAM_ROWS, DedupeStream
+from raybench.dedupe.stream import KEY_COLUMNS, STREAM_ROWS, DedupeStream
 from raybench.errors import ConfigError, IngestError
 from raybench.faults.plan import FaultPlan
 from raybench.metrics.stats import percentiles
@@ -52,6 +52,7 @@ from raybench.monitor.metrics import exposition, register_node_collector
 from raybench.pipeline import checkpoint
 from raybench.pipeline.interrupt import committed_rows, mark_stopped
 from raybench.pipeline.job import (
+    AUTO_PARQUET_BYTES,
     IngestOptions,
     JobFinal,
     expand_paths,
@@ -60,6 +61,7 @@ from raybench.pipeline.job import (
     job_totals,
     open_job,
     plan_job,
+    resolve_sink,
     write_results,
 )
 from raybench.pipeline.transform import quarantine_all
@@ -83,6 +85,7 @@ from raybench.sink.duckdb_sink import (
     files_rows,
     open_database,
 )
+from raybench.sink.parquet_parts import default_parts_root, is_part_report, read_parts, report_rows, write_part
 from raybench.timing import PhaseTimer
 
 log = logging.getLogger(__name__)
@@ -139,8 +142,16 @@ class ChunkWorker:
         """This actor's process id (the runner waits for it: the actor is up, its models loaded)."""
         return os.getpid()
 
-    def process(self, item: dict, layout):
-        """One chunk descriptor's rows (:func:`raybench.pipeline.worker.worker_schema`).
+    def node_id(self) -> str:
+        """The Ray node this actor runs on (hex)."""
+        return ray.get_runtime_context().get_node_id()
+
+    def process(self, item: dict, layout, parts_root: str | None = None):
+        """One chunk descriptor's rows (:func:`raybench.pipeline.worker.worker_schema`); with
+        ``parts_root`` (the Parquet sink) the rows are written there as one part and only its report
+        (:func:`raybench.sink.parquet_parts.write_part`) comes back. A retry after the actor died writes
+        the same part again (attempt 1: the service has no coordinator counting attempts); a report is
+        sent only once its file is complete.
 
         The free memory of the chunk before this one is handed back to the system first (at most every
         :data:`RELEASE_EVERY_S`; :func:`raybench.service.memory.release_memory`): a large job's buffers
@@ -150,7 +161,10 @@ class ChunkWorker:
         if now - self._released_t >= RELEASE_EVERY_S:
             self._released_t = now
             release_memory()
-        return self.worker.process(item, layout)
+        table = self.worker.process(item, layout)
+        if parts_root:
+            table = write_part(table, parts_root, item.ingest_job, item.chunk_id, 1)
+        return table
 
 
 @dataclass
@@ -204,6 +218,11 @@ class JobRunner:
                                                 max_task_retries=WORKER_TASK_RETRIES)
         self.workers = [actor.remote() for _ in range(n)]
         self.worker_pids = ray.get([w.pid.remote() for w in self.workers], timeout=300)
+        self.parts_root = self.config.parts
+        if self.parts_root is None:  # DB.parts only while every actor shares this node's disk
+            here = ray.get_runtime_context().get_node_id()
+            nodes = set(ray.get([w.node_id.remote() for w in self.workers], timeout=60))
+            self.parts_root = default_parts_root(self.config.db) if nodes == {here} else None
         self._load = [0] * n
         requeued = self.store.requeue_running()
         if requeued:
@@ -350,12 +369,13 @@ class JobRunner:
     def _start(self, row: dict) -> None:
         job = row["id"]
         opts = row["options"] or {}
+        kind = self._sink_for(row["paths"])
         options = IngestOptions(db=self.config.db, job_id=job, chunk_bytes=int(opts.get("chunk_bytes") or
                                                                                self.config.chunk_bytes),
                                 tz=opts.get("tz"), progress=False, commit_rows=self.config.commit_rows,
                                 workers=len(self.workers), worker_cpus=self.config.worker_cpus,
-                                batch_timeout_s=self.config.batch_timeout_s,
-                                sink="duckdb")  # its warm actors return their rows to the runner
+                                batch_timeout_s=self.config.batch_timeout_s, sink=kind,
+                                parts_path=self.parts_root if kind == "parquet" else None)
         t0 = time.perf_counter()
         timer = PhaseTimer()
         sink = DuckDBSink(self.config.db, flush_rows=self.config.commit_rows, con=self.con)
@@ -368,7 +388,9 @@ class JobRunner:
                 return
             if manifest is not None:  # an earlier runner started it: carry on from its checkpoint
                 options.resume = job
-            job, paths, run_no = open_job(sink, row["paths"], options)
+            job, paths, run_no = open_job(sink, row["paths"], options)  # a resumed job: its manifest's sink
+            if options.sink == "parquet":
+                sink.use_parts(options.parts_path or self.parts_root or default_parts_root(self.config.db))
             busy = {t.plan.sha256: other.job for other in self._active.values() for t in other.plan.tasks
                     if t.plan is not None}
             a.plan = plan_job(sink, job, run_no, expand_paths(paths), options, staging, in_progress=busy)
@@ -383,6 +405,15 @@ class JobRunner:
             self._fail(a, exc)
             return
         self._active[job] = a
+
+    def _sink_for(self, paths: list[str]) -> str:
+        """``parquet`` for a job whose inputs hold at least ``config.parquet_bytes`` (the actors write its
+        rows) when the actors can reach the parts, else ``duckdb`` (they return their rows)."""
+        if self.parts_root is None:
+            return "duckdb"
+        threshold = AUTO_PARQUET_BYTES if self.config.parquet_bytes is None else self.config.parquet_bytes
+        return resolve_sink(IngestOptions(db=self.config.db, sink="auto", parts_path=self.parts_root), paths,
+                            parquet_bytes=threshold)
 
     def _dispatch(self) -> None:
         slots = IN_FLIGHT_PER_WORKER * len(self.workers) - len(self._in_flight)
@@ -400,7 +431,8 @@ class JobRunner:
                     continue
                 item = a.pending.popleft()
                 w = min(range(len(self.workers)), key=self._load.__getitem__)
-                ref = self.workers[w].process.remote(item, a.plan.layouts[item.layout_key])
+                parts = a.sink.parts.root if a.sink.parts is not None else None
+                ref = self.workers[w].process.remote(item, a.plan.layouts[item.layout_key], parts)
                 self._in_flight[ref] = (a, item, w, time.monotonic())
                 self._load[w] += 1
                 a.in_flight += 1
@@ -436,8 +468,11 @@ class JobRunner:
             observe_block(table)  # rows by outcome, live (raybench.monitor)
             a.sink.add(table)
             if (stream := a.sink.dedupe_stream) is not None:
-                stream.add(table)  # keys and candidate pairs as rows arrive (raybench.dedupe.stream)
-            a.rows_received += table.num_rows
+                rows = table
+                if is_part_report(table) and table.num_rows and not stream.refused:  # the keys, read back
+                    rows = read_parts(table.column("part_path").to_pylist(), list(KEY_COLUMNS))
+                stream.add(rows)  # keys and candidate pairs as rows arrive (raybench.dedupe.stream)
+            a.rows_received += report_rows(table)
             if now - a.progress_t >= PROGRESS_EVERY_S:
                 a.progress_t = now
                 self.store.progress(a.job, rows_done=a.rows_before + a.rows_received)
@@ -510,6 +545,7 @@ class JobRunner:
         try:
             a.sink.discard()
             checkpoint.delete_stored_rows(a.sink.con, "ingest_job = ?", [a.job])
+            a.sink.remove_parts(a.job)  # the Parquet sink's files of the job, committed or not
             mark_stopped(a.sink.con, a.job, "cancelled", "cancelled on request; its rows were removed")
             self.store.finish(a.job, "cancelled", error="cancelled on request; its rows were removed",
                               totals={"rows_stored": 0, "rows_quarantined": 0, "rows_flagged": 0})
