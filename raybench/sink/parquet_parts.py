@@ -20,7 +20,8 @@ commit``) or only after the last batch (``end``, the default: measured faster, d
 batch for what is left (a resumed job's earlier parts); views over the files
 were not chosen because duplicate detection and the cell-site join UPDATE ``cdr`` (a view cannot be
 updated), and DuckLake 1.5.5 does not load in duckdb 2.0.1. :func:`remove_parts` then deletes the job's
-folder. The service stays on the DuckDB sink (its warm actors return rows).
+folder. The service's large jobs take this sink too (``raybench serve --parquet-from``): its warm actors
+write the parts (attempt 1: the service counts no attempts, and a retry writes the same file again).
 """
 
 from __future__ import annotations
