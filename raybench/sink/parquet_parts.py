@@ -237,8 +237,17 @@ def load_parts(con, job: str) -> dict:
             (nothing is loaded then).
     """
     t = time.perf_counter()
-    parts = con.execute("SELECT part_path, rows, rows_quarantined FROM chunk_parts WHERE ingest_job = ? "
-                        "AND NOT loaded ORDER BY chunk_id", [job]).fetchall()
+    # in the files' row order (each file's chunks by first row), not by chunk_id ("sha:10" before "sha:2"),
+    # so that a row group of cdr holds rows near each other in the file (and in time: zone maps). The
+    # sink's connection does not preserve insertion order, so each of DuckDB's threads appends every
+    # n-th part: a row group spans about `threads` times the rows it holds. Preserving the order cost
+    # twice the load (1M rows: 2.39 s against 1.15 s), so it is not done
+    parts = con.execute("""
+        SELECT p.part_path, p.rows, p.rows_quarantined FROM chunk_parts p
+        LEFT JOIN (SELECT chunk_id, min(first_row) AS first_row FROM chunks WHERE ingest_job = $job
+                   GROUP BY chunk_id) c ON c.chunk_id = p.chunk_id
+        WHERE p.ingest_job = $job AND NOT p.loaded
+        ORDER BY p.source_sha256, c.first_row, p.chunk_id""", {"job": job}).fetchall()
     if not parts:
         return {"parts": 0, "rows_cdr": 0, "rows_quarantine": 0, "wall_s": time.perf_counter() - t}
     paths = [p[0] for p in parts]

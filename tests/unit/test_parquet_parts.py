@@ -200,3 +200,17 @@ def test_auto_sink_takes_parquet_for_a_large_local_input_only(tmp_path):
     assert resolved([tmp_path / "missing.csv"]) == ("duckdb", "duckdb")
     o = IngestOptions(db=str(tmp_path / "x.duckdb"))
     assert resolve_sink(o, [str(small)], parquet_bytes=1000) == "parquet"
+
+
+def test_parts_are_loaded_in_the_files_row_order_not_by_chunk_id(tmp_path):
+    # twelve chunks reported in reverse: by chunk_id "c:10" and "c:11" would sort before "c:2"
+    sink = _sink(tmp_path, str(tmp_path / "parts"))
+    chunks = [(f"c:{i}", 1 + 3 * i, 3) for i in range(12)]
+    sink.expect_chunks(_plan(*chunks))
+    for chunk, first, n in reversed(chunks):
+        sink.add(write_part(_rows(chunk, first, n), sink.parts.root, JOB, chunk, 1))
+    sink.flush()
+    sink.con.execute("SET threads = 1")  # one thread appends the parts as read: the order is the read order
+    assert sink.load_parts(JOB)["parts_loaded"] == 12
+    assert sink.con.execute("SELECT list(source_row ORDER BY rowid) FROM cdr").fetchone()[0] == list(range(1, 37))
+    sink.close()
