@@ -93,7 +93,9 @@ def main() -> None:
 @click.argument("paths", nargs=-1)
 @click.option("--db", required=True, help="DuckDB database file to write.")
 @click.option("--address", default=None, help="Ray cluster address; default: embedded local Ray.")
-@click.option("--workers", type=click.IntRange(min=1), default=None, help="Actors in the pool (default: CPUs - 1 with the duckdb sink, every CPU with parquet; never more than the chunks, and within --memory-budget).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Actors in the pool (default: CPUs - 1 with the duckdb sink, every CPU with parquet; never more "
+                   "than the chunks, and within --memory-budget).")
 @click.option("--num-cpus", type=click.IntRange(min=1), default=None, help="CPUs of the embedded Ray (default: all).")
 @click.option("--worker-cpus", type=float, default=1.0, show_default=True,
               help="CPUs each pool actor reserves; below 1 lets small jobs share a CPU.")
