@@ -88,9 +88,9 @@ def resolve_sink(options: IngestOptions, paths: list[str], parquet_bytes: int = 
     """Decide ``options.sink`` when it is ``auto`` (sets it and returns it; other values are kept).
 
     ``parquet`` when the input files (``paths`` expanded, sizes from ``os.stat``; a missing file counts 0)
-    hold at least ``parquet_bytes`` and the workers can reach the parts: an embedded Ray (no ``--address``)
-    or ``--parts`` given (a cluster's nodes need a shared path or an object store, which only the user
-    knows). Otherwise ``duckdb``. Called for a new job before its manifest is written, so the manifest
+    hold at least ``parquet_bytes`` and the workers can reach the parts: an embedded Ray (no ``--address``
+    and no ``RAY_ADDRESS``) or ``--parts`` given (a cluster's nodes need a shared path or an object store,
+    which only the user knows). Otherwise ``duckdb``. Called for a new job before its manifest is written, so the manifest
     names the sink used; a resumed job takes its sink from its manifest instead
     (:func:`raybench.pipeline.planner.open_job`).
     """
@@ -102,7 +102,8 @@ def resolve_sink(options: IngestOptions, paths: list[str], parquet_bytes: int = 
             total += os.stat(path).st_size
         except OSError:
             pass
-    reachable = options.address is None or bool(options.parts_path)
+    # joining a cluster (--address, or RAY_ADDRESS as `ray job submit` sets it: init_ray joins it too)
+    reachable = (options.address is None and not os.environ.get("RAY_ADDRESS")) or bool(options.parts_path)
     options.sink = "parquet" if total >= parquet_bytes and reachable else "duckdb"
     return options.sink
 

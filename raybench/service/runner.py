@@ -126,6 +126,10 @@ FATAL_FAULT_ENV = "RAYBENCH_FAULT_DUCKDB_FATAL_AT_JOB"
 """Fault injection for the tests: when set to N, the runner's Nth job to finish raises DuckDB's
 ``FatalException`` (what DuckDB raises once it has invalidated a database) before its finalize."""
 
+FAIL_FAULT_ENV = "RAYBENCH_FAULT_JOB_FAILS_AT_JOB"
+"""Fault injection for the tests: when set to N, the runner's Nth job to finish fails (an ``IngestError``)
+after its last batch and before its finalize; the runner goes on."""
+
 WORKER_TASK_RETRIES = 3
 """Ray's retries of a chunk whose actor died, before the runner quarantines it."""
 
@@ -237,6 +241,7 @@ class JobRunner:
         self._jobs_on_con = 0
         self._finished = 0
         self._fatal_at = os.environ.get(FATAL_FAULT_ENV)  # the tests' fault injection, read once
+        self._fail_at = os.environ.get(FAIL_FAULT_ENV)
         self._reopens = 0
         self._crash: str | None = None
         self._wake = threading.Event()
@@ -431,7 +436,9 @@ class JobRunner:
                     continue
                 item = a.pending.popleft()
                 w = min(range(len(self.workers)), key=self._load.__getitem__)
-                parts = a.sink.parts.root if a.sink.parts is not None else None
+                # parts only while this runner's actors share its disk (a job resumed from a runner whose
+                # actors did keeps loading its earlier parts; its new chunks come back as rows)
+                parts = a.sink.parts.root if a.sink.parts is not None and self.parts_root is not None else None
                 ref = self.workers[w].process.remote(item, a.plan.layouts[item.layout_key], parts)
                 self._in_flight[ref] = (a, item, w, time.monotonic())
                 self._load[w] += 1
@@ -470,8 +477,15 @@ class JobRunner:
             if (stream := a.sink.dedupe_stream) is not None:
                 rows = table
                 if is_part_report(table) and table.num_rows and not stream.refused:  # the keys, read back
-                    rows = read_parts(table.column("part_path").to_pylist(), list(KEY_COLUMNS))
-                stream.add(rows)  # keys and candidate pairs as rows arrive (raybench.dedupe.stream)
+                    try:
+                        rows = read_parts(table.column("part_path").to_pylist(), list(KEY_COLUMNS))
+                    except Exception as exc:  # e.g. an actor restarted on another node: the stream stops, the
+                        # job goes on (duplicate detection after the last batch; the load says what is missing)
+                        stream.refused = f"the parts' keys could not be read: {type(exc).__name__}: {exc}"[:300]
+                        log.warning("job %s: %s", a.job, stream.refused)
+                        rows = None
+                if rows is not None:
+                    stream.add(rows)  # keys and candidate pairs as rows arrive (raybench.dedupe.stream)
             a.rows_received += report_rows(table)
             if now - a.progress_t >= PROGRESS_EVERY_S:
                 a.progress_t = now
@@ -483,6 +497,8 @@ class JobRunner:
         try:
             if self._fatal_at == str(self._finished):
                 raise duckdb.FatalException(f"FATAL Error: injected ({FATAL_FAULT_ENV}={self._finished})")
+            if self._fail_at == str(self._finished):
+                raise IngestError(f"injected ({FAIL_FAULT_ENV}={self._finished})")
             a.sink.flush()
             if (stream := a.sink.dedupe_stream) is not None:
                 stream.finish()
@@ -559,6 +575,13 @@ class JobRunner:
         log.error("job %s failed: %s", a.job, error)
         try:
             a.sink.flush()
+            if a.sink.parts is not None and not isinstance(exc, duckdb.FatalException):
+                # the Parquet sink: its committed chunks' rows into cdr now, as the DuckDB sink's already
+                # are (the service never resumes a failed job; a retry reads only its failed files again)
+                try:
+                    a.sink.load_parts(a.job)
+                except Exception:
+                    log.exception("runner: could not load the committed parts of failed job %s", a.job)
             mark_stopped(a.sink.con, a.job, "failed", error)
         except Exception:
             log.exception("runner: could not record the end of job %s", a.job)

@@ -69,3 +69,30 @@ def test_a_large_job_goes_through_parts_and_a_small_one_through_the_runner(svc):
         stored = _stored(svc.db, jobs[name])
         assert stored == _expected(path), name
         assert len(stored) == states[name]["rows_stored"]
+
+
+def test_a_failed_parquet_job_keeps_its_committed_rows_in_cdr(tmp_path, monkeypatch):
+    # the service never resumes a failed job (a retry reads only its failed files again): the rows its
+    # committed parts hold must reach cdr when it fails, as the DuckDB sink's committed rows already have
+    from raybench.service.runner import FAIL_FAULT_ENV
+
+    gen = tmp_path / "gen"
+    path = generate(gen, rows=4000, seed=63)
+    monkeypatch.setenv(FAIL_FAULT_ENV, "1")  # the first job to finish fails after its last batch
+    svc = start_service(tmp_path / "svc", "--root", str(gen), "--workers", "1", "--worker-cpus", "0.5",
+                        "--parquet-from", "256KiB", "--chunk-size", "64KiB")
+    try:
+        with svc.client() as c:
+            job = c.post("/v1/jobs", json={"paths": [str(path)]}).json()["job_id"]
+            state = wait_job(c, job)
+    finally:
+        svc.stop()
+    assert state["status"] == "failed" and FAIL_FAULT_ENV in state["error"], state
+    assert _stored(svc.db, job) == _expected(path)
+    con = duckdb.connect(str(svc.db), read_only=True)
+    try:
+        parts, loaded = con.execute("SELECT count(*), count(*) FILTER (loaded) FROM chunk_parts WHERE ingest_job = ?",
+                                    [job]).fetchone()
+    finally:
+        con.close()
+    assert parts == loaded >= 5

@@ -179,7 +179,8 @@ def test_a_resumed_job_takes_its_sink_and_parts_from_the_manifest():
     assert (options.sink, options.parts_path) == ("parquet", "/shared/parts")
 
 
-def test_auto_sink_takes_parquet_for_a_large_local_input_only(tmp_path):
+def test_auto_sink_takes_parquet_for_a_large_local_input_only(tmp_path, monkeypatch):
+    monkeypatch.delenv("RAY_ADDRESS", raising=False)
     small, large = tmp_path / "small.csv", tmp_path / "large.csv"
     small.write_bytes(b"x" * 1000)
     with open(large, "wb") as f:  # sparse: the size is what counts
@@ -195,6 +196,10 @@ def test_auto_sink_takes_parquet_for_a_large_local_input_only(tmp_path):
     # a cluster's nodes may not reach DB.parts: only with --parts
     assert resolved([large], address="ray://head:10001") == ("duckdb", "duckdb")
     assert resolved([large], address="ray://head:10001", parts_path="s3://b/p") == ("parquet", "parquet")
+    monkeypatch.setenv("RAY_ADDRESS", "10.0.0.5:6379")  # `ray job submit`: the driver joins that cluster
+    assert resolved([large]) == ("duckdb", "duckdb")
+    assert resolved([large], parts_path="/shared/parts") == ("parquet", "parquet")
+    monkeypatch.delenv("RAY_ADDRESS")
     assert resolved([large], sink="duckdb") == ("duckdb", "duckdb")  # a sink asked for is kept
     assert resolved([small], sink="parquet") == ("parquet", "parquet")
     assert resolved([tmp_path / "missing.csv"]) == ("duckdb", "duckdb")
