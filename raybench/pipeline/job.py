@@ -84,27 +84,31 @@ own memory grow with the rows (2.22 GiB peak, growth 1.18) where the Parquet sin
 GiB. Below it the DuckDB sink keeps a small job to one file and saves the parts' load."""
 
 
-def resolve_sink(options: IngestOptions, paths: list[str], parquet_bytes: int = AUTO_PARQUET_BYTES) -> str:
-    """Decide ``options.sink`` when it is ``auto`` (sets it and returns it; other values are kept).
-
-    ``parquet`` when the input files (``paths`` expanded, sizes from ``os.stat``; a missing file counts 0)
-    hold at least ``parquet_bytes`` and the workers can reach the parts: an embedded Ray (no ``--address``
-    and no ``RAY_ADDRESS``) or ``--parts`` given (a cluster's nodes need a shared path or an object store,
-    which only the user knows). Otherwise ``duckdb``. Called for a new job before its manifest is written, so the manifest
-    names the sink used; a resumed job takes its sink from its manifest instead
-    (:func:`raybench.pipeline.planner.open_job`).
-    """
-    if options.sink != "auto":
-        return options.sink
+def input_bytes(paths: list[str]) -> int:
+    """Bytes the input files hold (``paths`` expanded; sizes from ``os.stat``, a missing file counts 0)."""
     total = 0
     for path in expand_paths(list(paths)):
         try:
             total += os.stat(path).st_size
         except OSError:
             pass
+    return total
+
+
+def resolve_sink(options: IngestOptions, paths: list[str], parquet_bytes: int = AUTO_PARQUET_BYTES) -> str:
+    """Decide ``options.sink`` when it is ``auto`` (sets it and returns it; other values are kept).
+
+    ``parquet`` when the input files hold at least ``parquet_bytes`` (:func:`input_bytes`) and the
+    workers can reach the parts: an embedded Ray (no ``--address`` and no ``RAY_ADDRESS``) or ``--parts``
+    given (a cluster's nodes need a shared path or an object store, which only the user knows). Otherwise
+    ``duckdb``. Called for a new job before its manifest is written, so the manifest names the sink used;
+    a resumed job takes its sink from its manifest instead (:func:`raybench.pipeline.planner.open_job`).
+    """
+    if options.sink != "auto":
+        return options.sink
     # joining a cluster (--address, or RAY_ADDRESS as `ray job submit` sets it: init_ray joins it too)
     reachable = (options.address is None and not os.environ.get("RAY_ADDRESS")) or bool(options.parts_path)
-    options.sink = "parquet" if total >= parquet_bytes and reachable else "duckdb"
+    options.sink = "parquet" if reachable and input_bytes(paths) >= parquet_bytes else "duckdb"
     return options.sink
 
 

@@ -32,7 +32,7 @@ from raybench.pipeline.planner import JobPlan
 from raybench.pipeline.worker import IngestWorker
 from raybench.ray_logs import configure_ray_logs, quiet_ray_init, ray_init_kwargs
 from raybench.read.chunk import descriptor_table
-from raybench.sink.parquet_parts import is_part_report, read_parts, report_rows
+from raybench.sink.parquet_parts import block_rows, report_rows
 
 log = logging.getLogger(__name__)
 
@@ -242,9 +242,7 @@ def _drain(blocks, sink, progress, killer, phase, stream) -> float:
         observe_block(block)  # rows by outcome, live (raybench.monitor.ingest)
         t = time.perf_counter()
         sink.add(block)
-        rows = block
-        if is_part_report(block) and block.num_rows and not stream.refused:
-            rows = read_parts(block.column("part_path").to_pylist(), list(KEY_COLUMNS))
+        rows = block if stream.refused else block_rows(block, list(KEY_COLUMNS))
         sink_s += time.perf_counter() - t
         stream.add(rows)
         progress.advance(report_rows(block), sink.rows_committed)

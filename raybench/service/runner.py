@@ -60,8 +60,8 @@ from raybench.pipeline.job import (
     job_results,
     job_totals,
     open_job,
+    input_bytes,
     plan_job,
-    resolve_sink,
     write_results,
 )
 from raybench.pipeline.transform import quarantine_all
@@ -85,7 +85,7 @@ from raybench.sink.duckdb_sink import (
     files_rows,
     open_database,
 )
-from raybench.sink.parquet_parts import default_parts_root, is_part_report, read_parts, report_rows, write_part
+from raybench.sink.parquet_parts import block_rows, default_parts_root, report_rows, write_part
 from raybench.timing import PhaseTimer
 
 log = logging.getLogger(__name__)
@@ -417,8 +417,7 @@ class JobRunner:
         if self.parts_root is None:
             return "duckdb"
         threshold = AUTO_PARQUET_BYTES if self.config.parquet_bytes is None else self.config.parquet_bytes
-        return resolve_sink(IngestOptions(db=self.config.db, sink="auto", parts_path=self.parts_root), paths,
-                            parquet_bytes=threshold)
+        return "parquet" if input_bytes(paths) >= threshold else "duckdb"
 
     def _dispatch(self) -> None:
         slots = IN_FLIGHT_PER_WORKER * len(self.workers) - len(self._in_flight)
@@ -474,17 +473,14 @@ class JobRunner:
             a.latencies_s.append(now - t)
             observe_block(table)  # rows by outcome, live (raybench.monitor)
             a.sink.add(table)
-            if (stream := a.sink.dedupe_stream) is not None:
-                rows = table
-                if is_part_report(table) and table.num_rows and not stream.refused:  # the keys, read back
-                    try:
-                        rows = read_parts(table.column("part_path").to_pylist(), list(KEY_COLUMNS))
-                    except Exception as exc:  # e.g. an actor restarted on another node: the stream stops, the
-                        # job goes on (duplicate detection after the last batch; the load says what is missing)
-                        stream.refused = f"the parts' keys could not be read: {type(exc).__name__}: {exc}"[:300]
-                        log.warning("job %s: %s", a.job, stream.refused)
-                        rows = None
-                if rows is not None:
+            if (stream := a.sink.dedupe_stream) is not None and not stream.refused:
+                try:
+                    rows = block_rows(table, list(KEY_COLUMNS))  # a report's keys, read back from its parts
+                except Exception as exc:  # e.g. an actor restarted on another node: the stream stops, the
+                    # job goes on (duplicate detection after the last batch; the load says what is missing)
+                    stream.refused = f"the parts' keys could not be read: {type(exc).__name__}: {exc}"[:300]
+                    log.warning("job %s: %s", a.job, stream.refused)
+                else:
                     stream.add(rows)  # keys and candidate pairs as rows arrive (raybench.dedupe.stream)
             a.rows_received += report_rows(table)
             if now - a.progress_t >= PROGRESS_EVERY_S:

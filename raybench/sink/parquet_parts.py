@@ -134,6 +134,18 @@ def is_part_report(table: pa.Table) -> bool:
     return "part_path" in table.column_names
 
 
+def block_rows(block: pa.Table, columns: list[str]) -> pa.Table:
+    """A worker's output block as rows: the block itself, or for a report of the Parquet sink the
+    ``columns`` of the rows its parts hold, read back (:func:`read_parts`; the dedupe stream's keys).
+
+    Raises:
+        OSError, pyarrow.ArrowInvalid: a part cannot be read.
+    """
+    if is_part_report(block) and block.num_rows:
+        return read_parts(block.column("part_path").to_pylist(), columns)
+    return block
+
+
 def report_rows(table: pa.Table) -> int:
     """Rows a block stands for: the rows of the parts it reports, or its own rows."""
     if is_part_report(table):
